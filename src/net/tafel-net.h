@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+char *tafel_net_describe_versions (void) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

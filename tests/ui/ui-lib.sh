@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Helpers for UI tests: a private Xvfb display, a private D-Bus session, and
+# bounded waits on real events. Source this from a test script.
+
+tap_n=0
+tap_failed=0
+ok ()     { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
+not_ok () { tap_n=$((tap_n + 1)); tap_failed=1; echo "not ok $tap_n - $*"; }
+diag ()   { echo "# $*"; }
+skip_all () { echo "1..0 # SKIP $*"; exit 77; }
+bail ()   { echo "Bail out! $*"; exit 1; }
+
+for prog in Xvfb xdotool import dbus-daemon; do
+  command -v "$prog" >/dev/null 2>&1 || skip_all "$prog is not installed"
+done
+
+build_root=${TAFEL_BUILD_ROOT:?}
+tafel="$build_root/src/app/tafel"
+work=${TAFEL_TEST_TMPDIR:-$(mktemp -d)}
+xvfb_pid=
+dbus_pid=
+
+ui_cleanup () {
+  [ -n "$dbus_pid" ] && kill "$dbus_pid" 2>/dev/null
+  [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
+  wait 2>/dev/null
+}
+trap ui_cleanup EXIT
+
+# Starts Xvfb on a display it picks itself (-displayfd), so parallel tests
+# never collide, and a session bus for GApplication uniqueness.
+start_display () {
+  local fifo="$work/displayfd"
+  mkfifo "$fifo"
+  Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$fifo" 2>"$work/xvfb.log" &
+  xvfb_pid=$!
+  local num
+  if ! read -r -t 20 num <"$fifo"; then
+    bail "Xvfb did not start: $(cat "$work/xvfb.log")"
+  fi
+  export DISPLAY=":$num"
+  unset WAYLAND_DISPLAY
+  export GDK_BACKEND=x11
+
+  eval "$(dbus-daemon --session --fork --print-address=1 --print-pid=1 | {
+    read -r addr; read -r pid; echo "DBUS_SESSION_BUS_ADDRESS='$addr'; dbus_pid=$pid"; })"
+  export DBUS_SESSION_BUS_ADDRESS
+}
+
+# wait_for TIMEOUT_S COMMAND…: polls COMMAND until it succeeds or time runs out.
+wait_for () {
+  local deadline=$(( $(date +%s) + $1 )); shift
+  until "$@" >/dev/null 2>&1; do
+    [ "$(date +%s)" -ge "$deadline" ] && return 1
+    sleep 0.1
+  done
+}
+
+# Window id of the first visible window of process PID.
+window_of () {
+  local ids
+  ids=$(timeout 5 xdotool search --onlyvisible --pid "$1" 2>/dev/null) || return 1
+  [ -n "$ids" ] || return 1
+  echo "${ids%%$'\n'*}"
+}
+
+# image_stats PNG: grey standard deviation and number of distinct colours.
+image_stats () {
+  convert "$1" -colorspace Gray -format '%[fx:standard_deviation] ' info: 2>/dev/null
+  convert "$1" -format '%k' info: 2>/dev/null
+}
+
+# screenshot_has_content WIN PNG: screenshots WIN into PNG and succeeds when
+# the picture is not one flat colour. A window that drew nothing is flat; ours
+# has a header bar, text and a dot grid, so its pixels must vary.
+screenshot_has_content () {
+  timeout 10 import -window "$1" "$2" 2>/dev/null || return 1
+  image_stats "$2" | awk '{ exit !($1 > 0.02 && $2 > 16) }'
+}
+
+# Gives WIN the keyboard focus (no window manager runs under Xvfb).
+focus_window () {
+  timeout 5 xdotool windowfocus "$1" 2>/dev/null
+  wait_for 5 sh -c "[ \"\$(xdotool getwindowfocus)\" = '$1' ]"
+}
+
+# wait_exit PID TIMEOUT_S: waits for PID to end, prints its exit status.
+wait_exit () {
+  local pid=$1 deadline=$(( $(date +%s) + $2 ))
+  while kill -0 "$pid" 2>/dev/null; do
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      kill -9 "$pid" 2>/dev/null
+      echo timeout
+      return
+    fi
+    sleep 0.1
+  done
+  wait "$pid"
+  echo $?
+}
