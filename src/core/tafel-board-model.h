@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tafel-log.h"
+#include "tafel-record.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  double x, y, width, height;
+} TafelRect;
+
+typedef enum
+{
+  TAFEL_OBJECT_STROKE,
+  TAFEL_OBJECT_SHAPE,
+  TAFEL_OBJECT_TEXT,
+} TafelObjectType;
+
+/**
+ * TafelObject:
+ *
+ * A drawable object of the board (a stroke, shape or text record), as the
+ * model currently sees it. Owned by the model; a pointer stays valid for the
+ * model's lifetime (objects are never freed while the model lives, only
+ * hidden), but its state may change whenever the model emits a signal.
+ */
+typedef struct _TafelObject TafelObject;
+
+const TafelHash      *tafel_object_get_id        (const TafelObject *object);
+TafelObjectType       tafel_object_get_type      (const TafelObject *object);
+/* (transfer none) */
+TafelRecord          *tafel_object_get_record    (const TafelObject *object);
+gboolean              tafel_object_is_visible    (const TafelObject *object);
+const TafelTransform *tafel_object_get_transform (const TafelObject *object);
+/* Bounds on the board with the transform applied and the line width included. */
+void                  tafel_object_get_bounds    (const TafelObject *object,
+                                                  TafelRect         *bounds);
+/* Decoded content in the object's own coordinates (apply the transform to
+ * draw). Each returns FALSE when the object is of another type. */
+gboolean              tafel_object_dup_stroke    (const TafelObject *object,
+                                                  TafelStroke       *stroke);
+gboolean              tafel_object_get_shape     (const TafelObject *object,
+                                                  TafelShape        *shape);
+gboolean              tafel_object_dup_text      (const TafelObject *object,
+                                                  TafelText         *text);
+
+#define TAFEL_TYPE_CHAT_MESSAGE (tafel_chat_message_get_type ())
+
+G_DECLARE_FINAL_TYPE (TafelChatMessage, tafel_chat_message, TAFEL, CHAT_MESSAGE, GObject)
+
+const TafelHash      *tafel_chat_message_get_id      (TafelChatMessage *self);
+const TafelPublicKey *tafel_chat_message_get_author  (TafelChatMessage *self);
+guint64               tafel_chat_message_get_lamport (TafelChatMessage *self);
+const char           *tafel_chat_message_get_text    (TafelChatMessage *self);
+
+#define TAFEL_TYPE_BOARD_MODEL (tafel_board_model_get_type ())
+
+G_DECLARE_FINAL_TYPE (TafelBoardModel, tafel_board_model, TAFEL, BOARD_MODEL, GObject)
+
+/**
+ * TafelBoardModel:
+ *
+ * The board state as a pure function of the set of records in a #TafelLog:
+ * objects with their visibility (erase/restore/clear: the latest by
+ * (lamport, author, seq) wins per object), transforms (latest wins), the
+ * z-order (lamport, author, seq), chat in order and profiles (latest wins).
+ * Any two models whose logs hold the same records are equal, whatever the
+ * order the records arrived in, and report the same digest.
+ *
+ * The model follows the log's ::records-added and updates incrementally.
+ *
+ * Signals:
+ *  ::objects-changed (GPtrArray *added, GPtrArray *removed,
+ *                     GPtrArray *changed, const TafelRect *dirty):
+ *    TafelObject pointers that became visible, became hidden, or changed
+ *    transform; @dirty covers the old and new bounds of all of them.
+ *  ::profile-changed (const TafelPublicKey *author)
+ *  The chat list model emits ::items-changed as messages arrive (a message
+ *  may land in the middle when it is older than ones already shown).
+ */
+TafelBoardModel *tafel_board_model_new               (TafelLog          *log) G_GNUC_WARN_UNUSED_RESULT;
+TafelLog        *tafel_board_model_get_log           (TafelBoardModel   *self);
+
+/* Any object the model knows, visible or not; %NULL when unknown. */
+TafelObject     *tafel_board_model_lookup            (TafelBoardModel   *self,
+                                                      const TafelHash   *id);
+guint            tafel_board_model_get_n_visible     (TafelBoardModel   *self);
+/* Appends the visible objects whose bounds intersect @rect (all of them
+ * when @rect is %NULL) to @out, bottom first in z-order. Uses the spatial
+ * index: cost grows with the answer, not with the board. */
+void             tafel_board_model_query             (TafelBoardModel   *self,
+                                                      const TafelRect   *rect,
+                                                      GPtrArray         *out);
+/* The topmost visible object whose ink passes within @tolerance of (x, y). */
+TafelObject     *tafel_board_model_hit_test          (TafelBoardModel   *self,
+                                                      double             x,
+                                                      double             y,
+                                                      double             tolerance);
+/* Union of the bounds of the visible objects; FALSE when there are none. */
+gboolean         tafel_board_model_get_bounds        (TafelBoardModel   *self,
+                                                      TafelRect         *bounds);
+
+/* (element-type TafelChatMessage) ordered by (lamport, author, seq). */
+GListModel      *tafel_board_model_get_chat          (TafelBoardModel   *self);
+/* Latest profile of @author; FALSE when the author has none. The strings
+ * are owned by the model. */
+gboolean         tafel_board_model_get_profile       (TafelBoardModel   *self,
+                                                      const TafelPublicKey *author,
+                                                      const char       **name,
+                                                      guint32           *rgba);
+
+/* Hash of the canonical visible state: visible objects in z-order with
+ * their transforms, chat, profiles. Equal on replicas with equal record sets. */
+void             tafel_board_model_get_digest        (TafelBoardModel   *self,
+                                                      TafelHash         *digest);
+
+G_END_DECLS

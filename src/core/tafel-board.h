@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tafel-identity.h"
+#include "tafel-log.h"
+#include "tafel-record.h"
+
+G_BEGIN_DECLS
+
+#define TAFEL_BOARD_ERROR (tafel_board_error_quark ())
+
+typedef enum
+{
+  TAFEL_BOARD_ERROR_NOT_FOUND,     /* no board with that id (or prefix) */
+  TAFEL_BOARD_ERROR_AMBIGUOUS,     /* a prefix that matches several boards */
+  TAFEL_BOARD_ERROR_CORRUPT,       /* a damaged log in the middle, or metadata */
+  TAFEL_BOARD_ERROR_BAD_FILE,      /* a .tafel file that is not one, or is damaged */
+  TAFEL_BOARD_ERROR_NEWER_VERSION, /* written by a newer Tafel */
+  TAFEL_BOARD_ERROR_IO,            /* the disk refused (full, read-only, …) */
+  TAFEL_BOARD_ERROR_INVALID,       /* an argument that breaks a rule (empty title, …) */
+} TafelBoardError;
+
+GQuark tafel_board_error_quark (void);
+
+/* The folder every board lives under: $XDG_DATA_HOME/tafel (the CLI's
+ * --data-dir replaces it). Boards are in DATA_DIR/boards/<board-id-hex>/. */
+char *tafel_default_data_dir (void) G_GNUC_WARN_UNUSED_RESULT;
+
+#define TAFEL_TYPE_BOARD (tafel_board_get_type ())
+
+G_DECLARE_FINAL_TYPE (TafelBoard, tafel_board, TAFEL, BOARD, GObject)
+
+/**
+ * TafelBoard:
+ *
+ * One board on this device: its id, secret and title, its record log, and
+ * the files that keep them (an append-only log file and a metadata file,
+ * mode 0600). Every local change is signed and appended to the log file
+ * before anyone else can see it; records received from peers are appended
+ * as they are integrated.
+ *
+ * Properties: ::title (string, notify).
+ */
+TafelBoard    *tafel_board_create          (const char         *data_dir,
+                                            TafelIdentity      *identity,
+                                            const char         *title,
+                                            GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Opens by full hex id or a unique prefix of one. A torn tail of the log
+ * file (a crash mid-write) is cut off with a warning; damage before it fails
+ * with TAFEL_BOARD_ERROR_CORRUPT and changes nothing on disk. */
+TafelBoard    *tafel_board_open            (const char         *data_dir,
+                                            TafelIdentity      *identity,
+                                            const char         *id_or_prefix,
+                                            GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+/* A board known by id and secret (from an invite link): opens it when it is
+ * already here, creates an empty local copy otherwise. */
+TafelBoard    *tafel_board_join            (const char         *data_dir,
+                                            TafelIdentity      *identity,
+                                            const guint8        id[TAFEL_BOARD_ID_BYTES],
+                                            const guint8        secret[TAFEL_BOARD_SECRET_BYTES],
+                                            const char         *title,
+                                            GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Reads a portable .tafel file into the data folder (merging into the board
+ * of the same id if there is one) and opens it. */
+TafelBoard    *tafel_board_open_file       (const char         *data_dir,
+                                            TafelIdentity      *identity,
+                                            GFile              *file,
+                                            GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Writes a portable .tafel file: all records plus metadata. Atomic. */
+gboolean       tafel_board_save_file       (TafelBoard         *self,
+                                            GFile              *file,
+                                            GError            **error);
+gboolean       tafel_board_delete          (const char         *data_dir,
+                                            const char         *id_hex,
+                                            GError            **error);
+
+const guint8  *tafel_board_get_id          (TafelBoard         *self);
+const char    *tafel_board_get_id_hex      (TafelBoard         *self);
+const guint8  *tafel_board_get_secret      (TafelBoard         *self);
+const char    *tafel_board_get_title       (TafelBoard         *self);
+gboolean       tafel_board_set_title       (TafelBoard         *self,
+                                            const char         *title,
+                                            GError            **error);
+const char    *tafel_board_get_path        (TafelBoard         *self);
+TafelLog      *tafel_board_get_log         (TafelBoard         *self);
+TafelIdentity *tafel_board_get_identity    (TafelBoard         *self);
+/* Rendezvous hints kept with the board (broker URLs, …); NULL-terminated. */
+const char * const *tafel_board_get_hints  (TafelBoard         *self);
+gboolean       tafel_board_set_hints       (TafelBoard         *self,
+                                            const char * const *hints,
+                                            GError            **error);
+
+/* Signs the next record of this device's identity with @kind and @body,
+ * appends it to the log file, then integrates it. (transfer full) */
+TafelRecord   *tafel_board_commit          (TafelBoard         *self,
+                                            guint               kind,
+                                            GBytes             *body,
+                                            GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Commits many records at once (bulk import): one write, one fsync. */
+gboolean       tafel_board_commit_many     (TafelBoard         *self,
+                                            guint               kind,
+                                            GBytes            **bodies,
+                                            guint               n_bodies,
+                                            GError            **error);
+
+/* Records from a peer: verified, integrated and stored (see #TafelLog). */
+gboolean       tafel_board_receive         (TafelBoard         *self,
+                                            TafelRecord        *record,
+                                            GError            **error);
+gboolean       tafel_board_receive_run     (TafelBoard         *self,
+                                            TafelRecord       **records,
+                                            guint               n_records,
+                                            GError            **error);
+
+/* Makes sure everything written so far is on disk (fsync). */
+gboolean       tafel_board_flush           (TafelBoard         *self,
+                                            GError            **error);
+
+/* ---- The list of boards in a data folder ---------------------------------- */
+
+#define TAFEL_TYPE_BOARD_INFO (tafel_board_info_get_type ())
+
+G_DECLARE_FINAL_TYPE (TafelBoardInfo, tafel_board_info, TAFEL, BOARD_INFO, GObject)
+
+const char *tafel_board_info_get_id_hex      (TafelBoardInfo *self);
+const char *tafel_board_info_get_title       (TafelBoardInfo *self);
+GDateTime  *tafel_board_info_get_last_opened (TafelBoardInfo *self);
+const char *tafel_board_info_get_path        (TafelBoardInfo *self);
+
+/* (element-type TafelBoardInfo) the boards in @data_dir, most recently
+ * opened first; reload() re-reads the folder. */
+GListModel *tafel_board_list_new    (const char  *data_dir) G_GNUC_WARN_UNUSED_RESULT;
+void        tafel_board_list_reload (GListModel  *list);
+
+G_END_DECLS

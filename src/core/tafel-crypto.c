@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <sodium.h>
+
+#include "tafel-crypto.h"
+
+G_STATIC_ASSERT (TAFEL_HASH_BYTES == crypto_generichash_BYTES);
+G_STATIC_ASSERT (TAFEL_PUBLIC_KEY_BYTES == crypto_sign_PUBLICKEYBYTES);
+G_STATIC_ASSERT (TAFEL_SECRET_KEY_BYTES == crypto_sign_SECRETKEYBYTES);
+G_STATIC_ASSERT (TAFEL_SIGNATURE_BYTES == crypto_sign_BYTES);
+G_STATIC_ASSERT (TAFEL_KEY_BYTES == crypto_kdf_KEYBYTES);
+G_STATIC_ASSERT (TAFEL_KEY_BYTES == crypto_generichash_KEYBYTES);
+G_STATIC_ASSERT (TAFEL_KX_PUBLIC_BYTES == crypto_kx_PUBLICKEYBYTES);
+G_STATIC_ASSERT (TAFEL_KX_SECRET_BYTES == crypto_kx_SECRETKEYBYTES);
+G_STATIC_ASSERT (TAFEL_KEY_BYTES == crypto_kx_SESSIONKEYBYTES);
+G_STATIC_ASSERT (TAFEL_KEY_BYTES == crypto_aead_xchacha20poly1305_ietf_KEYBYTES);
+G_STATIC_ASSERT (TAFEL_AEAD_NONCE_BYTES == crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+G_STATIC_ASSERT (TAFEL_AEAD_TAG_BYTES == crypto_aead_xchacha20poly1305_ietf_ABYTES);
+G_STATIC_ASSERT (TAFEL_KEY_BYTES == crypto_secretstream_xchacha20poly1305_KEYBYTES);
+G_STATIC_ASSERT (TAFEL_STREAM_HEADER_BYTES == crypto_secretstream_xchacha20poly1305_HEADERBYTES);
+G_STATIC_ASSERT (TAFEL_STREAM_ABYTES == crypto_secretstream_xchacha20poly1305_ABYTES);
+
+G_DEFINE_QUARK (tafel-crypto-error-quark, tafel_crypto_error)
+
+struct _TafelStream
+{
+  crypto_secretstream_xchacha20poly1305_state state;
+};
+
+static void
+ensure_sodium (void)
+{
+  /* Idempotent and thread-safe; the core calls it in tafel_core_init() too,
+   * but library users such as tests may reach crypto first. */
+  if (G_UNLIKELY (sodium_init () < 0))
+    g_error ("libsodium could not be initialised");
+}
+
+void
+tafel_random_bytes (guint8 *buf,
+                    gsize   len)
+{
+  ensure_sodium ();
+  randombytes_buf (buf, len);
+}
+
+guint32
+tafel_random_uniform (guint32 upper_bound)
+{
+  ensure_sodium ();
+  return randombytes_uniform (upper_bound);
+}
+
+void
+tafel_memzero (gpointer buf,
+               gsize    len)
+{
+  sodium_memzero (buf, len);
+}
+
+gboolean
+tafel_memequal (gconstpointer a,
+                gconstpointer b,
+                gsize         len)
+{
+  return sodium_memcmp (a, b, len) == 0;
+}
+
+void
+tafel_hash (TafelHash     *out,
+            gconstpointer  data,
+            gsize          len)
+{
+  if (crypto_generichash (out->bytes, sizeof out->bytes, data, len, NULL, 0) != 0)
+    g_error ("BLAKE2b failed");
+}
+
+G_STATIC_ASSERT (sizeof (TafelHashState) >= sizeof (crypto_generichash_state));
+
+void
+tafel_hash_init (TafelHashState *state,
+                 const guint8   *key,
+                 gsize           key_len)
+{
+  if (crypto_generichash_init ((crypto_generichash_state *) state->opaque,
+                               key, key_len, crypto_generichash_BYTES) != 0)
+    g_error ("BLAKE2b failed");
+}
+
+void
+tafel_hash_update (TafelHashState *state,
+                   gconstpointer   data,
+                   gsize           len)
+{
+  if (crypto_generichash_update ((crypto_generichash_state *) state->opaque, data, len) != 0)
+    g_error ("BLAKE2b failed");
+}
+
+void
+tafel_hash_final (TafelHashState *state,
+                  guint8         *out,
+                  gsize           out_len)
+{
+  g_assert (out_len == crypto_generichash_BYTES);
+  if (crypto_generichash_final ((crypto_generichash_state *) state->opaque, out, out_len) != 0)
+    g_error ("BLAKE2b failed");
+}
+
+gboolean
+tafel_hash_equal (const TafelHash *a,
+                  const TafelHash *b)
+{
+  /* Hashes are public identifiers, so an ordinary comparison is fine. */
+  return memcmp (a->bytes, b->bytes, TAFEL_HASH_BYTES) == 0;
+}
+
+int
+tafel_hash_compare (const TafelHash *a,
+                    const TafelHash *b)
+{
+  return memcmp (a->bytes, b->bytes, TAFEL_HASH_BYTES);
+}
+
+char *
+tafel_hash_to_hex (const TafelHash *hash)
+{
+  char *hex = g_malloc (TAFEL_HASH_BYTES * 2 + 1);
+
+  sodium_bin2hex (hex, TAFEL_HASH_BYTES * 2 + 1, hash->bytes, TAFEL_HASH_BYTES);
+  return hex;
+}
+
+void
+tafel_mac (guint8        out[TAFEL_MAC_BYTES],
+           const guint8  key[TAFEL_KEY_BYTES],
+           gconstpointer data,
+           gsize         len)
+{
+  if (crypto_generichash (out, TAFEL_MAC_BYTES, data, len, key, TAFEL_KEY_BYTES) != 0)
+    g_error ("BLAKE2b failed");
+}
+
+gboolean
+tafel_mac_verify (const guint8  mac[TAFEL_MAC_BYTES],
+                  const guint8  key[TAFEL_KEY_BYTES],
+                  gconstpointer data,
+                  gsize         len)
+{
+  guint8 expected[TAFEL_MAC_BYTES];
+  gboolean equal;
+
+  tafel_mac (expected, key, data, len);
+  equal = sodium_memcmp (expected, mac, TAFEL_MAC_BYTES) == 0;
+  sodium_memzero (expected, sizeof expected);
+
+  return equal;
+}
+
+void
+tafel_derive_key (guint8        out[TAFEL_KEY_BYTES],
+                  const guint8  root[TAFEL_KEY_BYTES],
+                  const char   *context,
+                  guint64       subkey_id)
+{
+  g_assert (strlen (context) == crypto_kdf_CONTEXTBYTES);
+  if (crypto_kdf_derive_from_key (out, TAFEL_KEY_BYTES, subkey_id, context, root) != 0)
+    g_error ("key derivation failed");
+}
+
+void
+tafel_sign_keypair (TafelPublicKey *public_key,
+                    guint8          secret_key[TAFEL_SECRET_KEY_BYTES])
+{
+  ensure_sodium ();
+  if (crypto_sign_keypair (public_key->bytes, secret_key) != 0)
+    g_error ("Ed25519 key generation failed");
+}
+
+void
+tafel_sign (TafelSignature *sig,
+            const guint8    secret_key[TAFEL_SECRET_KEY_BYTES],
+            gconstpointer   message,
+            gsize           len)
+{
+  if (crypto_sign_detached (sig->bytes, NULL, message, len, secret_key) != 0)
+    g_error ("Ed25519 signing failed");
+}
+
+gboolean
+tafel_verify (const TafelSignature *sig,
+              const TafelPublicKey *public_key,
+              gconstpointer         message,
+              gsize                 len)
+{
+  return crypto_sign_verify_detached (sig->bytes, message, len, public_key->bytes) == 0;
+}
+
+gboolean
+tafel_secret_key_matches (const guint8          secret_key[TAFEL_SECRET_KEY_BYTES],
+                          const TafelPublicKey *public_key)
+{
+  guint8 derived[TAFEL_PUBLIC_KEY_BYTES];
+
+  if (crypto_sign_ed25519_sk_to_pk (derived, secret_key) != 0)
+    return FALSE;
+  return sodium_memcmp (derived, public_key->bytes, sizeof derived) == 0;
+}
+
+void
+tafel_kx_keypair (guint8 public_key[TAFEL_KX_PUBLIC_BYTES],
+                  guint8 secret_key[TAFEL_KX_SECRET_BYTES])
+{
+  ensure_sodium ();
+  if (crypto_kx_keypair (public_key, secret_key) != 0)
+    g_error ("X25519 key generation failed");
+}
+
+gboolean
+tafel_kx_session_keys (gboolean      is_client,
+                       const guint8  my_public[TAFEL_KX_PUBLIC_BYTES],
+                       const guint8  my_secret[TAFEL_KX_SECRET_BYTES],
+                       const guint8  their_public[TAFEL_KX_PUBLIC_BYTES],
+                       guint8        rx[TAFEL_KEY_BYTES],
+                       guint8        tx[TAFEL_KEY_BYTES],
+                       GError      **error)
+{
+  int ret;
+
+  if (is_client)
+    ret = crypto_kx_client_session_keys (rx, tx, my_public, my_secret, their_public);
+  else
+    ret = crypto_kx_server_session_keys (rx, tx, my_public, my_secret, their_public);
+
+  if (ret != 0)
+    {
+      g_set_error_literal (error, TAFEL_CRYPTO_ERROR, TAFEL_CRYPTO_ERROR_BAD_KEY,
+                           "The peer’s key-exchange public key is not acceptable");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+GBytes *
+tafel_aead_seal (const guint8  key[TAFEL_KEY_BYTES],
+                 gconstpointer ad,
+                 gsize         ad_len,
+                 gconstpointer plain,
+                 gsize         len)
+{
+  gsize out_len = TAFEL_AEAD_NONCE_BYTES + len + TAFEL_AEAD_TAG_BYTES;
+  guint8 *out = g_malloc (out_len);
+  unsigned long long sealed_len = 0;
+
+  tafel_random_bytes (out, TAFEL_AEAD_NONCE_BYTES);
+  if (crypto_aead_xchacha20poly1305_ietf_encrypt (out + TAFEL_AEAD_NONCE_BYTES, &sealed_len,
+                                                  plain, len, ad, ad_len, NULL, out, key) != 0)
+    g_error ("XChaCha20-Poly1305 encryption failed");
+  g_assert (sealed_len == len + TAFEL_AEAD_TAG_BYTES);
+
+  return g_bytes_new_take (out, out_len);
+}
+
+GBytes *
+tafel_aead_open (const guint8  key[TAFEL_KEY_BYTES],
+                 gconstpointer ad,
+                 gsize         ad_len,
+                 gconstpointer sealed,
+                 gsize         len,
+                 GError      **error)
+{
+  const guint8 *in = sealed;
+  g_autofree guint8 *out = NULL;
+  unsigned long long plain_len = 0;
+
+  if (len < TAFEL_AEAD_NONCE_BYTES + TAFEL_AEAD_TAG_BYTES)
+    {
+      g_set_error_literal (error, TAFEL_CRYPTO_ERROR, TAFEL_CRYPTO_ERROR_DECRYPT,
+                           "The encrypted message is too short");
+      return NULL;
+    }
+
+  out = g_malloc (len - TAFEL_AEAD_NONCE_BYTES - TAFEL_AEAD_TAG_BYTES + 1);
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt (out, &plain_len, NULL,
+                                                  in + TAFEL_AEAD_NONCE_BYTES,
+                                                  len - TAFEL_AEAD_NONCE_BYTES,
+                                                  ad, ad_len, in, key) != 0)
+    {
+      g_set_error_literal (error, TAFEL_CRYPTO_ERROR, TAFEL_CRYPTO_ERROR_DECRYPT,
+                           "The message was not sealed with this key, or was altered");
+      return NULL;
+    }
+
+  return g_bytes_new_take (g_steal_pointer (&out), plain_len);
+}
+
+TafelStream *
+tafel_stream_new_push (const guint8 key[TAFEL_KEY_BYTES],
+                       guint8       header[TAFEL_STREAM_HEADER_BYTES])
+{
+  TafelStream *stream;
+
+  ensure_sodium ();
+  stream = sodium_malloc (sizeof *stream);
+  if (stream == NULL)
+    g_error ("out of secure memory");
+  if (crypto_secretstream_xchacha20poly1305_init_push (&stream->state, header, key) != 0)
+    g_error ("secretstream initialisation failed");
+
+  return stream;
+}
+
+TafelStream *
+tafel_stream_new_pull (const guint8   key[TAFEL_KEY_BYTES],
+                       const guint8   header[TAFEL_STREAM_HEADER_BYTES],
+                       GError       **error)
+{
+  TafelStream *stream;
+
+  ensure_sodium ();
+  stream = sodium_malloc (sizeof *stream);
+  if (stream == NULL)
+    g_error ("out of secure memory");
+  if (crypto_secretstream_xchacha20poly1305_init_pull (&stream->state, header, key) != 0)
+    {
+      sodium_free (stream);
+      g_set_error_literal (error, TAFEL_CRYPTO_ERROR, TAFEL_CRYPTO_ERROR_DECRYPT,
+                           "The stream header is invalid");
+      return NULL;
+    }
+
+  return stream;
+}
+
+void
+tafel_stream_push (TafelStream   *stream,
+                   guint8        *out,
+                   gconstpointer  plain,
+                   gsize          len)
+{
+  if (crypto_secretstream_xchacha20poly1305_push (&stream->state, out, NULL, plain, len,
+                                                  NULL, 0,
+                                                  crypto_secretstream_xchacha20poly1305_TAG_MESSAGE) != 0)
+    g_error ("secretstream encryption failed");
+}
+
+gboolean
+tafel_stream_pull (TafelStream   *stream,
+                   guint8        *out,
+                   gconstpointer  sealed,
+                   gsize          len,
+                   GError       **error)
+{
+  unsigned char tag = 0;
+
+  if (len < TAFEL_STREAM_ABYTES ||
+      crypto_secretstream_xchacha20poly1305_pull (&stream->state, out, NULL, &tag,
+                                                  sealed, len, NULL, 0) != 0)
+    {
+      g_set_error_literal (error, TAFEL_CRYPTO_ERROR, TAFEL_CRYPTO_ERROR_DECRYPT,
+                           "A frame was altered, replayed, reordered or cut short");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+tafel_stream_free (TafelStream *stream)
+{
+  if (stream != NULL)
+    sodium_free (stream);
+}

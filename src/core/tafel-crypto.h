@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The one place that talks to libsodium. Sizes are fixed by the protocol;
+ * they match libsodium's _BYTES constants, which tafel-crypto.c asserts. */
+#define TAFEL_HASH_BYTES          32   /* BLAKE2b-256 */
+#define TAFEL_PUBLIC_KEY_BYTES    32   /* Ed25519 */
+#define TAFEL_SECRET_KEY_BYTES    64   /* Ed25519 (seed + public key) */
+#define TAFEL_SIGNATURE_BYTES     64   /* Ed25519 */
+#define TAFEL_BOARD_ID_BYTES      16
+#define TAFEL_BOARD_SECRET_BYTES  32
+#define TAFEL_KEY_BYTES           32   /* symmetric keys (MAC, AEAD, KDF) */
+#define TAFEL_MAC_BYTES           32   /* keyed BLAKE2b-256 */
+#define TAFEL_KX_PUBLIC_BYTES     32   /* X25519 */
+#define TAFEL_KX_SECRET_BYTES     32
+#define TAFEL_AEAD_NONCE_BYTES    24   /* XChaCha20-Poly1305 */
+#define TAFEL_AEAD_TAG_BYTES      16
+#define TAFEL_STREAM_HEADER_BYTES 24   /* secretstream XChaCha20-Poly1305 */
+#define TAFEL_STREAM_ABYTES       17
+
+typedef struct { guint8 bytes[TAFEL_HASH_BYTES]; } TafelHash;
+typedef struct { guint8 bytes[TAFEL_PUBLIC_KEY_BYTES]; } TafelPublicKey;
+typedef struct { guint8 bytes[TAFEL_SIGNATURE_BYTES]; } TafelSignature;
+
+#define TAFEL_CRYPTO_ERROR (tafel_crypto_error_quark ())
+
+typedef enum
+{
+  TAFEL_CRYPTO_ERROR_FAILED,
+  TAFEL_CRYPTO_ERROR_BAD_SIGNATURE,
+  TAFEL_CRYPTO_ERROR_BAD_MAC,
+  TAFEL_CRYPTO_ERROR_DECRYPT,
+  TAFEL_CRYPTO_ERROR_BAD_KEY,
+} TafelCryptoError;
+
+GQuark   tafel_crypto_error_quark      (void);
+
+void     tafel_random_bytes            (guint8       *buf,
+                                        gsize         len);
+guint32  tafel_random_uniform          (guint32       upper_bound);
+
+void     tafel_memzero                 (gpointer      buf,
+                                        gsize         len);
+gboolean tafel_memequal                (gconstpointer a,
+                                        gconstpointer b,
+                                        gsize         len);
+
+/* Hashing: BLAKE2b-256, one-shot and incremental. */
+void     tafel_hash                    (TafelHash     *out,
+                                        gconstpointer  data,
+                                        gsize          len);
+
+typedef struct
+{
+  /* Opaque; large enough and aligned for crypto_generichash_state. */
+  guint8 opaque[384] __attribute__ ((aligned (64)));
+} TafelHashState;
+
+void     tafel_hash_init               (TafelHashState *state,
+                                        const guint8   *key,
+                                        gsize           key_len);
+void     tafel_hash_update             (TafelHashState *state,
+                                        gconstpointer   data,
+                                        gsize           len);
+void     tafel_hash_final              (TafelHashState *state,
+                                        guint8         *out,
+                                        gsize           out_len);
+
+gboolean tafel_hash_equal              (const TafelHash *a,
+                                        const TafelHash *b);
+int      tafel_hash_compare            (const TafelHash *a,
+                                        const TafelHash *b);
+char    *tafel_hash_to_hex             (const TafelHash *hash) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Keyed MAC (BLAKE2b-256 with a 32-byte key). */
+void     tafel_mac                     (guint8         out[TAFEL_MAC_BYTES],
+                                        const guint8    key[TAFEL_KEY_BYTES],
+                                        gconstpointer   data,
+                                        gsize           len);
+gboolean tafel_mac_verify              (const guint8    mac[TAFEL_MAC_BYTES],
+                                        const guint8    key[TAFEL_KEY_BYTES],
+                                        gconstpointer   data,
+                                        gsize           len);
+
+/* Derives a subkey for one purpose from a root key. @context is exactly
+ * 8 characters, naming the purpose ("boardtop", "handshak", …). */
+void     tafel_derive_key              (guint8          out[TAFEL_KEY_BYTES],
+                                        const guint8    root[TAFEL_KEY_BYTES],
+                                        const char     *context,
+                                        guint64         subkey_id);
+
+/* Ed25519. */
+void     tafel_sign_keypair            (TafelPublicKey *public_key,
+                                        guint8          secret_key[TAFEL_SECRET_KEY_BYTES]);
+void     tafel_sign                    (TafelSignature *sig,
+                                        const guint8    secret_key[TAFEL_SECRET_KEY_BYTES],
+                                        gconstpointer   message,
+                                        gsize           len);
+gboolean tafel_verify                  (const TafelSignature *sig,
+                                        const TafelPublicKey *public_key,
+                                        gconstpointer         message,
+                                        gsize                 len);
+gboolean tafel_secret_key_matches      (const guint8          secret_key[TAFEL_SECRET_KEY_BYTES],
+                                        const TafelPublicKey *public_key);
+
+/* X25519 key exchange (crypto_kx): session keys for each direction. */
+void     tafel_kx_keypair              (guint8          public_key[TAFEL_KX_PUBLIC_BYTES],
+                                        guint8          secret_key[TAFEL_KX_SECRET_BYTES]);
+gboolean tafel_kx_session_keys         (gboolean        is_client,
+                                        const guint8    my_public[TAFEL_KX_PUBLIC_BYTES],
+                                        const guint8    my_secret[TAFEL_KX_SECRET_BYTES],
+                                        const guint8    their_public[TAFEL_KX_PUBLIC_BYTES],
+                                        guint8          rx[TAFEL_KEY_BYTES],
+                                        guint8          tx[TAFEL_KEY_BYTES],
+                                        GError        **error);
+
+/* XChaCha20-Poly1305 AEAD with a random nonce; the output is
+ * nonce ‖ ciphertext ‖ tag, TAFEL_AEAD_NONCE_BYTES + len + TAFEL_AEAD_TAG_BYTES long. */
+GBytes  *tafel_aead_seal               (const guint8    key[TAFEL_KEY_BYTES],
+                                        gconstpointer   ad,
+                                        gsize           ad_len,
+                                        gconstpointer   plain,
+                                        gsize           len) G_GNUC_WARN_UNUSED_RESULT;
+GBytes  *tafel_aead_open               (const guint8    key[TAFEL_KEY_BYTES],
+                                        gconstpointer   ad,
+                                        gsize           ad_len,
+                                        gconstpointer   sealed,
+                                        gsize           len,
+                                        GError        **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* crypto_secretstream_xchacha20poly1305: an ordered, tamper-evident stream
+ * of messages in one direction. */
+typedef struct _TafelStream TafelStream;
+
+TafelStream *tafel_stream_new_push     (const guint8    key[TAFEL_KEY_BYTES],
+                                        guint8          header[TAFEL_STREAM_HEADER_BYTES]) G_GNUC_WARN_UNUSED_RESULT;
+TafelStream *tafel_stream_new_pull     (const guint8    key[TAFEL_KEY_BYTES],
+                                        const guint8    header[TAFEL_STREAM_HEADER_BYTES],
+                                        GError        **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Writes len + TAFEL_STREAM_ABYTES bytes to @out. */
+void         tafel_stream_push         (TafelStream    *stream,
+                                        guint8         *out,
+                                        gconstpointer   plain,
+                                        gsize           len);
+/* Reads len - TAFEL_STREAM_ABYTES bytes to @out; fails on any tampering,
+ * replay, reordering or truncation of the stream. */
+gboolean     tafel_stream_pull         (TafelStream    *stream,
+                                        guint8         *out,
+                                        gconstpointer   sealed,
+                                        gsize           len,
+                                        GError        **error);
+void         tafel_stream_free         (TafelStream    *stream);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TafelStream, tafel_stream_free)
+
+G_END_DECLS

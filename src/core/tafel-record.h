@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "tafel-crypto.h"
+
+G_BEGIN_DECLS
+
+/* Hard limits. A record beyond any of them is refused wherever it comes
+ * from, so no peer can make another allocate without bound. */
+#define TAFEL_RECORD_MAX_BYTES      (256 * 1024)  /* encoded envelope */
+#define TAFEL_STROKE_MAX_POINTS     20000
+#define TAFEL_TEXT_MAX_BYTES        8192          /* UTF-8, text objects and chat */
+#define TAFEL_NAME_MAX_BYTES        128           /* UTF-8, profile display name */
+#define TAFEL_SET_MAX_OBJECTS       10000         /* erase / restore / transform */
+#define TAFEL_CLEAR_MAX_AUTHORS     4096
+
+#define TAFEL_RECORD_ERROR (tafel_record_error_quark ())
+
+typedef enum
+{
+  TAFEL_RECORD_ERROR_MALFORMED,     /* bytes do not parse as an envelope or body */
+  TAFEL_RECORD_ERROR_TRUNCATED,     /* input ends inside a field */
+  TAFEL_RECORD_ERROR_TOO_LARGE,     /* beyond one of the hard limits */
+  TAFEL_RECORD_ERROR_UNSUPPORTED,   /* a newer envelope version */
+  TAFEL_RECORD_ERROR_BAD_SIGNATURE, /* signature does not match author and content */
+  TAFEL_RECORD_ERROR_UNSIGNED,      /* a signature is needed here and missing */
+  TAFEL_RECORD_ERROR_INVALID,       /* well-formed but breaks a rule (seq 0, bad UTF-8, …) */
+} TafelRecordError;
+
+GQuark tafel_record_error_quark (void);
+
+/* Kinds are a varint on the wire. Values not listed are "unknown kinds":
+ * kept, stored and forwarded, never shown. */
+typedef enum
+{
+  TAFEL_RECORD_KIND_PROFILE   = 1,
+  TAFEL_RECORD_KIND_STROKE    = 2,
+  TAFEL_RECORD_KIND_SHAPE     = 3,
+  TAFEL_RECORD_KIND_TEXT      = 4,
+  TAFEL_RECORD_KIND_ERASE     = 5,
+  TAFEL_RECORD_KIND_RESTORE   = 6,
+  TAFEL_RECORD_KIND_TRANSFORM = 7,
+  TAFEL_RECORD_KIND_CLEAR     = 8,
+  TAFEL_RECORD_KIND_CHAT      = 9,
+} TafelRecordKind;
+
+#define TAFEL_RECORD_KIND_IS_KNOWN(k) ((k) >= TAFEL_RECORD_KIND_PROFILE && (k) <= TAFEL_RECORD_KIND_CHAT)
+
+/**
+ * TafelRecord:
+ *
+ * One immutable change to a board, by one author: a reference-counted
+ * value. Its id is the BLAKE2b-256 of its *signed bytes* (the canonical
+ * encoding of author, seq, prev, lamport, kind and body, without the
+ * signature), so the id does not depend on whether a signature is attached.
+ *
+ * The signature is optional on a record: a gapless run of one author's
+ * records is authenticated by the hash chain (each record's prev is the id
+ * of the one before) plus one valid signature on the run's last record.
+ * A record that travels alone must carry its signature.
+ */
+typedef struct _TafelRecord TafelRecord;
+
+TafelRecord          *tafel_record_new              (const TafelPublicKey *author,
+                                                     guint64               seq,
+                                                     const TafelHash      *prev,
+                                                     guint64               lamport,
+                                                     guint                 kind,
+                                                     GBytes               *body,
+                                                     const TafelSignature *signature) G_GNUC_WARN_UNUSED_RESULT;
+TafelRecord          *tafel_record_ref              (TafelRecord          *record);
+void                  tafel_record_unref            (TafelRecord          *record);
+
+const TafelHash      *tafel_record_get_id           (TafelRecord          *record);
+const TafelPublicKey *tafel_record_get_author       (TafelRecord          *record);
+guint64               tafel_record_get_seq          (TafelRecord          *record);
+/* Zeros for seq 1. */
+const TafelHash      *tafel_record_get_prev         (TafelRecord          *record);
+guint64               tafel_record_get_lamport      (TafelRecord          *record);
+guint                 tafel_record_get_kind         (TafelRecord          *record);
+GBytes               *tafel_record_get_body         (TafelRecord          *record);
+/* %NULL when the record carries none. */
+const TafelSignature *tafel_record_get_signature    (TafelRecord          *record);
+/* A new record with the same content and @signature attached (or dropped). */
+TafelRecord          *tafel_record_with_signature   (TafelRecord          *record,
+                                                     const TafelSignature *signature) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The exact bytes the signature and the id are computed over. */
+GBytes               *tafel_record_dup_signed_bytes (TafelRecord          *record) G_GNUC_WARN_UNUSED_RESULT;
+gboolean              tafel_record_verify_signature (TafelRecord          *record,
+                                                     GError              **error);
+
+/* Order of the board's z-axis and of chat: (lamport, author, seq). */
+int                   tafel_record_compare_order    (TafelRecord          *a,
+                                                     TafelRecord          *b);
+
+/* The self-contained wire envelope: version, author, seq, prev, lamport,
+ * kind, body, optional signature. decode() checks structure and limits,
+ * not the signature. */
+GBytes               *tafel_record_encode           (TafelRecord          *record) G_GNUC_WARN_UNUSED_RESULT;
+TafelRecord          *tafel_record_decode           (gconstpointer         data,
+                                                     gsize                 len,
+                                                     GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TafelRecord, tafel_record_unref)
+
+/* ---- Bodies --------------------------------------------------------------
+ * Each known kind has a plain struct with encode/decode. decode() validates
+ * everything (limits, UTF-8, finite numbers) and fails with
+ * TAFEL_RECORD_ERROR; clear() frees what the struct owns. Colours are
+ * 0xRRGGBBAA. Coordinates are board units (1 unit = 1 px at 100 % zoom),
+ * y pointing down. */
+
+typedef enum
+{
+  TAFEL_TOOL_PEN         = 0,
+  TAFEL_TOOL_HIGHLIGHTER = 1,
+} TafelTool;
+
+typedef struct
+{
+  float x;
+  float y;
+  float pressure;  /* 0..1; 0.5 where the device has none */
+} TafelPoint;
+
+/* Points travel packed: quantised (TAFEL_POINT_QUANTUM board units),
+ * delta-coded, entropy-packed. decode(encode(p)) equals p rounded to the
+ * quantum, and encoding an already-quantised stroke is lossless. */
+#define TAFEL_POINT_QUANTUM (1.0 / 8.0)
+
+typedef struct
+{
+  TafelTool   tool;
+  guint32     rgba;
+  float       width;     /* nominal width at pressure 0.5 */
+  guint       n_points;
+  TafelPoint *points;
+} TafelStroke;
+
+GBytes  *tafel_stroke_encode  (const TafelStroke *stroke) G_GNUC_WARN_UNUSED_RESULT;
+gboolean tafel_stroke_decode  (GBytes            *body,
+                               TafelStroke       *stroke,
+                               GError           **error);
+void     tafel_stroke_clear   (TafelStroke       *stroke);
+/* Rounds every point to the quantum the encoding keeps. */
+void     tafel_stroke_quantise (TafelStroke      *stroke);
+
+typedef enum
+{
+  TAFEL_SHAPE_LINE      = 0,
+  TAFEL_SHAPE_RECTANGLE = 1,
+  TAFEL_SHAPE_ELLIPSE   = 2,
+  TAFEL_SHAPE_ARROW     = 3,
+} TafelShapeKind;
+
+typedef struct
+{
+  TafelShapeKind shape;
+  guint32        stroke_rgba;
+  guint32        fill_rgba;     /* alpha 0: no fill */
+  float          width;
+  double         x1, y1, x2, y2;  /* line/arrow: from, to; others: opposite corners */
+} TafelShape;
+
+GBytes  *tafel_shape_encode   (const TafelShape *shape) G_GNUC_WARN_UNUSED_RESULT;
+gboolean tafel_shape_decode   (GBytes           *body,
+                               TafelShape       *shape,
+                               GError          **error);
+
+typedef struct
+{
+  double  x, y;       /* top-left of the first line */
+  char   *text;       /* UTF-8, at most TAFEL_TEXT_MAX_BYTES */
+  float   size;       /* font size in board units */
+  guint32 rgba;
+} TafelText;
+
+GBytes  *tafel_text_encode    (const TafelText  *text) G_GNUC_WARN_UNUSED_RESULT;
+gboolean tafel_text_decode    (GBytes           *body,
+                               TafelText        *text,
+                               GError          **error);
+void     tafel_text_clear     (TafelText        *text);
+
+/* erase and restore: the ids (record ids) of the objects they hide or show. */
+typedef struct
+{
+  guint      n_ids;
+  TafelHash *ids;
+} TafelObjectSet;
+
+GBytes  *tafel_object_set_encode (const TafelObjectSet *set) G_GNUC_WARN_UNUSED_RESULT;
+gboolean tafel_object_set_decode (GBytes               *body,
+                                  TafelObjectSet       *set,
+                                  GError              **error);
+void     tafel_object_set_clear  (TafelObjectSet       *set);
+
+/* An object's transform maps its own coordinates to the board:
+ * board = (x * sx + tx, y * sy + ty). The identity is (1, 1, 0, 0). A
+ * transform record *sets* each listed object's transform (latest wins). */
+typedef struct
+{
+  double sx, sy, tx, ty;
+} TafelTransform;
+
+#define TAFEL_TRANSFORM_IDENTITY ((TafelTransform) { 1.0, 1.0, 0.0, 0.0 })
+
+typedef struct
+{
+  guint           n_entries;
+  TafelHash      *ids;
+  TafelTransform *transforms;
+} TafelTransformSet;
+
+GBytes  *tafel_transform_set_encode (const TafelTransformSet *set) G_GNUC_WARN_UNUSED_RESULT;
+gboolean tafel_transform_set_decode (GBytes                  *body,
+                                     TafelTransformSet       *set,
+                                     GError                 **error);
+void     tafel_transform_set_clear  (TafelTransformSet       *set);
+
+/* clear: the version vector its author had seen; it erases exactly the
+ * objects (author, seq ≤ seen seq) among those. */
+typedef struct
+{
+  guint           n_authors;
+  TafelPublicKey *authors;
+  guint64        *seqs;
+} TafelClear;
+
+GBytes  *tafel_clear_encode   (const TafelClear *clear) G_GNUC_WARN_UNUSED_RESULT;
+gboolean tafel_clear_decode   (GBytes           *body,
+                               TafelClear       *clear,
+                               GError          **error);
+void     tafel_clear_clear    (TafelClear       *clear);
+
+typedef struct
+{
+  char *text;  /* UTF-8, non-empty, at most TAFEL_TEXT_MAX_BYTES */
+} TafelChat;
+
+GBytes  *tafel_chat_encode    (const TafelChat  *chat) G_GNUC_WARN_UNUSED_RESULT;
+gboolean tafel_chat_decode    (GBytes           *body,
+                               TafelChat        *chat,
+                               GError          **error);
+void     tafel_chat_clear     (TafelChat        *chat);
+
+typedef struct
+{
+  char   *name;   /* UTF-8, at most TAFEL_NAME_MAX_BYTES */
+  guint32 rgba;
+} TafelProfile;
+
+GBytes  *tafel_profile_encode (const TafelProfile *profile) G_GNUC_WARN_UNUSED_RESULT;
+gboolean tafel_profile_decode (GBytes             *body,
+                               TafelProfile       *profile,
+                               GError            **error);
+void     tafel_profile_clear  (TafelProfile       *profile);
+
+G_END_DECLS
