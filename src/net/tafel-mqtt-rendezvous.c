@@ -10,26 +10,16 @@
 
 #include "tafel-invite.h"
 #include "tafel-mqtt-rendezvous.h"
+#include "tafel-sealer.h"
 
 /*
  * Rendezvous over an MQTT broker.
  *
  * Every peer of a board subscribes to one topic derived from the board id
- * and secret, and publishes small signalling messages there. The broker
- * sees only opaque bytes: each message is sealed (XChaCha20-Poly1305) with
- * a key derived from the board secret, the topic as associated data, and
- * padded to one of a few fixed sizes so that its length says little.
- *
- * Sealed plaintext:
- *   u8  version (1)
- *   16  sender instance id (random per rendezvous object; own echoes are dropped)
- *   u64 timestamp, ms since the epoch, little endian
- *   u64 message id (random)
- *   u16 body length, little endian
- *   body, then zero padding up to the bucket size
- *
- * A message older than REPLAY_WINDOW_MS or already seen (sender, message
- * id) is dropped, so a replay of a captured message does nothing.
+ * and secret, and publishes small signalling messages there, sealed by a
+ * #TafelSealer (see tafel-sealer.h) with the topic as context: the broker
+ * sees only opaque bytes of a few fixed sizes, and replays, foreign and
+ * garbage messages are dropped.
  *
  * libmosquitto runs inside the GLib main loop: a GSource watches its
  * socket (asking for writability only while it has data queued) and a
@@ -38,18 +28,13 @@
  * connection again.
  */
 
-#define VERSION            1
-#define HEADER_BYTES       (1 + 16 + 8 + 8 + 2)
-#define SEAL_BYTES         (TAFEL_AEAD_NONCE_BYTES + TAFEL_AEAD_TAG_BYTES)
-#define KEEPALIVE_S        30
-#define REPLAY_WINDOW_MS   (5 * 60 * 1000)
-#define SEEN_MAX           4096
-#define MIN_BACKOFF_MS     500
+#define KEEPALIVE_S            30
+#define MIN_BACKOFF_MS         500
 #define DEFAULT_MAX_BACKOFF_MS 30000
 
-static const gsize buckets[] = { 256, 1024, 4096 };
+static const gsize buckets[] = { 256, 1024, 4096, 0 };
 
-G_STATIC_ASSERT (TAFEL_MQTT_MAX_BODY + HEADER_BYTES + SEAL_BYTES <= 4096);
+G_STATIC_ASSERT (TAFEL_MQTT_MAX_BODY + TAFEL_SEALER_OVERHEAD <= 4096);
 
 struct _TafelMqttRendezvous
 {
@@ -64,8 +49,7 @@ struct _TafelMqttRendezvous
   char            *ca_file;
 
   char            *topic;
-  guint8           key[TAFEL_KEY_BYTES];
-  guint8           instance[16];
+  TafelSealer     *sealer;
 
   struct mosquitto *mosq;
   TafelMqttStatus  status;
@@ -80,9 +64,6 @@ struct _TafelMqttRendezvous
   guint            retry_id;
   guint            backoff_ms;
   guint            max_backoff_ms;
-
-  /* (sender ‖ message id) → arrival time, for replay protection. */
-  GHashTable      *seen;
 };
 
 enum {
@@ -434,111 +415,27 @@ on_disconnect (struct mosquitto *mosq,
    * dispatcher handles the loss there. */
 }
 
-static gboolean
-remember (TafelMqttRendezvous *self,
-          const guint8        *sender_and_id,
-          gint64               now_ms)
-{
-  GHashTableIter iter;
-  gpointer key, value;
-
-  if (g_hash_table_contains (self->seen, sender_and_id))
-    return FALSE;
-
-  if (g_hash_table_size (self->seen) >= SEEN_MAX)
-    {
-      /* Forget what is past the replay window anyway; if that frees
-       * nothing, forget everything older than half of it. */
-      gint64 horizon = now_ms - REPLAY_WINDOW_MS;
-
-      for (int pass = 0; pass < 2 && g_hash_table_size (self->seen) >= SEEN_MAX; pass++)
-        {
-          g_hash_table_iter_init (&iter, self->seen);
-          while (g_hash_table_iter_next (&iter, &key, &value))
-            if (*(gint64 *) value < horizon)
-              g_hash_table_iter_remove (&iter);
-          horizon = now_ms - REPLAY_WINDOW_MS / 2;
-        }
-      if (g_hash_table_size (self->seen) >= SEEN_MAX)
-        g_hash_table_remove_all (self->seen);
-    }
-
-  g_hash_table_insert (self->seen,
-                       g_memdup2 (sender_and_id, 24),
-                       g_memdup2 (&now_ms, sizeof now_ms));
-  return TRUE;
-}
-
-static guint
-bytes_hash (gconstpointer key)
-{
-  guint h;
-  memcpy (&h, (const guint8 *) key + 16, sizeof h);  /* the random message id */
-  return h;
-}
-
-static gboolean
-bytes_equal (gconstpointer a,
-             gconstpointer b)
-{
-  return memcmp (a, b, 24) == 0;
-}
-
 static void
 on_message (struct mosquitto                *mosq,
             void                            *obj,
             const struct mosquitto_message  *msg)
 {
   TafelMqttRendezvous *self = obj;
-  g_autoptr(GBytes) plain = NULL;
   g_autoptr(GBytes) body = NULL;
-  const guint8 *p;
-  gsize len;
-  gint64 timestamp, now_ms;
-  guint16 body_len;
-  guint8 seen_key[24];
 
   if (g_strcmp0 (msg->topic, self->topic) != 0 || msg->payloadlen <= 0)
     return;
 
-  /* Anyone can publish on a broker; what does not open with the board's key
-   * is noise or an attack, and is dropped without a fuss. */
-  plain = tafel_aead_open (self->key, self->topic, strlen (self->topic),
-                           msg->payload, msg->payloadlen, NULL);
-  if (plain == NULL)
+  /* Anyone can publish on a broker; what does not open with the board's
+   * key, or is stale or replayed, is noise or an attack and is dropped
+   * without a fuss. */
+  body = tafel_sealer_open (self->sealer, msg->payload, msg->payloadlen);
+  if (body == NULL)
     {
-      g_debug ("mqtt: dropped a message that does not open with this board’s key");
+      g_debug ("mqtt: dropped a message that is foreign, garbled, stale or replayed");
       return;
     }
 
-  p = g_bytes_get_data (plain, &len);
-  if (len < HEADER_BYTES || p[0] != VERSION)
-    return;
-  if (memcmp (p + 1, self->instance, sizeof self->instance) == 0)
-    return;  /* our own echo */
-
-  timestamp = (gint64) GUINT64_FROM_LE (*(guint64 *) (gconstpointer) (p + 17));
-  now_ms = g_get_real_time () / 1000;
-  if (timestamp < now_ms - REPLAY_WINDOW_MS || timestamp > now_ms + REPLAY_WINDOW_MS)
-    {
-      g_debug ("mqtt: dropped a message outside the replay window");
-      return;
-    }
-
-  memcpy (&body_len, p + 33, sizeof body_len);
-  body_len = GUINT16_FROM_LE (body_len);
-  if (body_len > len - HEADER_BYTES)
-    return;
-
-  memcpy (seen_key, p + 1, 16);
-  memcpy (seen_key + 16, p + 25, 8);
-  if (!remember (self, seen_key, now_ms))
-    {
-      g_debug ("mqtt: dropped a replayed message");
-      return;
-    }
-
-  body = g_bytes_new_from_bytes (plain, HEADER_BYTES, body_len);
   g_signal_emit (self, signals[MESSAGE], 0, body);
 }
 
@@ -605,8 +502,13 @@ tafel_mqtt_rendezvous_new (const char    *broker_url,
   self->username = (username != NULL && *username != '\0') ? g_strdup (username) : NULL;
   self->password = (password != NULL && *password != '\0') ? g_strdup (password) : NULL;
   self->topic = tafel_mqtt_topic_for_board (board_id, secret);
-  tafel_derive_key (self->key, secret, "tafelrdv", 1);
-  tafel_random_bytes (self->instance, sizeof self->instance);
+  {
+    guint8 key[TAFEL_KEY_BYTES];
+
+    tafel_derive_key (key, secret, "tafelrdv", 1);
+    self->sealer = tafel_sealer_new (key, self->topic, buckets);
+    tafel_memzero (key, sizeof key);
+  }
 
   return g_steal_pointer (&self);
 }
@@ -652,10 +554,11 @@ tafel_mqtt_rendezvous_start (TafelMqttRendezvous *self)
   if (self->mosq == NULL)
     {
       g_autofree char *client_id = NULL;
-      g_autofree char *instance_hex = g_malloc (sizeof self->instance * 2 + 1);
+      const guint8 *instance = tafel_sealer_get_instance (self->sealer);
+      g_autofree char *instance_hex = g_malloc (16 * 2 + 1);
 
-      for (guint i = 0; i < sizeof self->instance; i++)
-        g_snprintf (instance_hex + 2 * i, 3, "%02x", self->instance[i]);
+      for (guint i = 0; i < 16; i++)
+        g_snprintf (instance_hex + 2 * i, 3, "%02x", instance[i]);
       client_id = g_strdup_printf ("tafel-%.16s", instance_hex);
 
       self->mosq = mosquitto_new (client_id, TRUE, self);
@@ -735,11 +638,8 @@ tafel_mqtt_rendezvous_publish (TafelMqttRendezvous  *self,
                                GBytes               *body,
                                GError              **error)
 {
-  g_autofree guint8 *plain = NULL;
   g_autoptr(GBytes) sealed = NULL;
-  gsize body_len, bucket = 0, plain_len;
-  guint64 timestamp;
-  guint16 len16;
+  gsize body_len;
   int rc;
 
   g_return_val_if_fail (TAFEL_IS_MQTT_RENDEZVOUS (self), FALSE);
@@ -761,29 +661,10 @@ tafel_mqtt_rendezvous_publish (TafelMqttRendezvous  *self,
       return FALSE;
     }
 
-  for (guint i = 0; i < G_N_ELEMENTS (buckets); i++)
-    if (body_len + HEADER_BYTES + SEAL_BYTES <= buckets[i])
-      {
-        bucket = buckets[i];
-        break;
-      }
-  g_assert (bucket != 0);
+  sealed = tafel_sealer_seal (self->sealer, body);
+  g_assert (sealed != NULL);
 
-  plain_len = bucket - SEAL_BYTES;
-  plain = g_malloc0 (plain_len);
-  plain[0] = VERSION;
-  memcpy (plain + 1, self->instance, sizeof self->instance);
-  timestamp = GUINT64_TO_LE ((guint64) (g_get_real_time () / 1000));
-  memcpy (plain + 17, &timestamp, sizeof timestamp);
-  tafel_random_bytes (plain + 25, 8);
-  len16 = GUINT16_TO_LE ((guint16) body_len);
-  memcpy (plain + 33, &len16, sizeof len16);
-  memcpy (plain + HEADER_BYTES, g_bytes_get_data (body, NULL), body_len);
-
-  sealed = tafel_aead_seal (self->key, self->topic, strlen (self->topic), plain, plain_len);
-  g_assert (g_bytes_get_size (sealed) == bucket);
-
-  rc = mosquitto_publish (self->mosq, NULL, self->topic, (int) bucket,
+  rc = mosquitto_publish (self->mosq, NULL, self->topic, (int) g_bytes_get_size (sealed),
                           g_bytes_get_data (sealed, NULL), 0, false);
   if (rc != MOSQ_ERR_SUCCESS)
     {
@@ -823,7 +704,7 @@ tafel_mqtt_rendezvous_finalize (GObject *object)
       mosquitto_disconnect (self->mosq);
       mosquitto_destroy (self->mosq);
     }
-  tafel_memzero (self->key, sizeof self->key);
+  g_clear_pointer (&self->sealer, tafel_sealer_free);
   if (self->password != NULL)
     tafel_memzero (self->password, strlen (self->password));
   g_free (self->url);
@@ -833,7 +714,6 @@ tafel_mqtt_rendezvous_finalize (GObject *object)
   g_free (self->ca_file);
   g_free (self->topic);
   g_free (self->last_error);
-  g_hash_table_unref (self->seen);
 
   G_OBJECT_CLASS (tafel_mqtt_rendezvous_parent_class)->finalize (object);
 }
@@ -897,5 +777,4 @@ tafel_mqtt_rendezvous_init (TafelMqttRendezvous *self)
 {
   self->backoff_ms = MIN_BACKOFF_MS;
   self->max_backoff_ms = DEFAULT_MAX_BACKOFF_MS;
-  self->seen = g_hash_table_new_full (bytes_hash, bytes_equal, g_free, g_free);
 }
