@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <signal.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 #include <glib/gstdio.h>
@@ -281,4 +284,62 @@ const char *
 tafel_test_broker_get_ca_file (TafelTestBroker *broker)
 {
   return broker->ca_file;
+}
+
+gboolean
+tafel_test_enter_private_netns (int          argc,
+                                char       **argv,
+                                const char  *setup_script,
+                                char       **skip_reason)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (g_getenv ("TAFEL_TEST_IN_NETNS"), "1") != 0)
+    {
+      g_autoptr(GPtrArray) args = g_ptr_array_new ();
+      g_autofree char *unshare = g_find_program_in_path ("unshare");
+
+      if (geteuid () != 0)
+        {
+          *skip_reason = g_strdup ("needs root to create a private network namespace");
+          return FALSE;
+        }
+      if (unshare == NULL)
+        {
+          *skip_reason = g_strdup ("unshare (util-linux) is not installed");
+          return FALSE;
+        }
+
+      g_ptr_array_add (args, unshare);
+      g_ptr_array_add (args, (char *) "--net");
+      g_ptr_array_add (args, (char *) "--");
+      for (int i = 0; i < argc; i++)
+        g_ptr_array_add (args, argv[i]);
+      g_ptr_array_add (args, NULL);
+
+      g_setenv ("TAFEL_TEST_IN_NETNS", "1", TRUE);
+      execv (unshare, (char **) args->pdata);
+      *skip_reason = g_strdup_printf ("cannot run unshare: %s", g_strerror (errno));
+      return FALSE;
+    }
+
+  if (!run_shell (NULL, setup_script, &error))
+    {
+      *skip_reason = g_strdup_printf ("cannot set up the network namespace: %s", error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+int
+tafel_test_skip_all (int          argc,
+                     char       **argv,
+                     const char  *reason)
+{
+  printf ("1..0 # SKIP %s\n", reason);
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--tap"))
+      return 0;
+  return 77;
 }

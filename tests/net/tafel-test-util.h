@@ -41,3 +41,25 @@ const char      *tafel_test_broker_get_ca_file (TafelTestBroker  *broker);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TafelTestBroker, tafel_test_broker_free)
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* Reports that the whole test program cannot run here and why: a TAP
+ * "skip all" plan. Returns the exit status to use: 0 under meson's TAP
+ * protocol (--tap), which then counts the test as skipped, and 77, the
+ * automake/meson "skipped" status, when run by hand. */
+int      tafel_test_skip_all (int          argc,
+                              char       **argv,
+                              const char  *reason);
+
+/* Makes the calling test run in a private network namespace of its own
+ * (re-executing itself under `unshare --net`), so that its traffic cannot
+ * leave the namespace, then runs @setup_script there with /bin/sh. Returns
+ * FALSE with @skip_reason when that is impossible here (not root, no
+ * unshare). Call first thing in main(). */
+gboolean tafel_test_enter_private_netns (int          argc,
+                                         char       **argv,
+                                         const char  *setup_script,
+                                         char       **skip_reason);
+
+G_END_DECLS

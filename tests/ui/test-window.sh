@@ -40,11 +40,11 @@ fi
 # through XTEST like a real keyboard.
 focus_window "$win"
 timeout 5 xdotool key ctrl+q
-status=$(wait_exit "$app" 20)
-if [ "$status" = 0 ]; then
+wait_exit "$app" 20
+if [ "$exit_status" = 0 ]; then
   ok "Ctrl+Q quits with status 0"
 else
-  not_ok "Ctrl+Q quits with status 0 (got $status)"
+  not_ok "Ctrl+Q quits with status 0 (got $exit_status)"
   sed 's/^/# /' "$work/tafel.log"
 fi
 
