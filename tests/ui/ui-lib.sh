@@ -84,17 +84,20 @@ focus_window () {
   wait_for 5 sh -c "[ \"\$(xdotool getwindowfocus)\" = '$1' ]"
 }
 
-# wait_exit PID TIMEOUT_S: waits for PID to end, prints its exit status.
+# wait_exit PID TIMEOUT_S: waits for PID to end and sets exit_status to its
+# exit status, or to "timeout". Call it directly, not in $(…): only the shell
+# that started PID can collect its status, and a subshell races with it.
 wait_exit () {
   local pid=$1 deadline=$(( $(date +%s) + $2 ))
   while kill -0 "$pid" 2>/dev/null; do
     if [ "$(date +%s)" -ge "$deadline" ]; then
       kill -9 "$pid" 2>/dev/null
-      echo timeout
+      wait "$pid" 2>/dev/null
+      exit_status=timeout
       return
     fi
     sleep 0.1
   done
   wait "$pid"
-  echo $?
+  exit_status=$?
 }
