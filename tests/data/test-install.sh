@@ -35,6 +35,12 @@ for f in "${expect[@]}"; do
   check "installs ${f#"$work/root"}" test -s "$f"
 done
 
+# The installed catalogue is the one a German session gets.
+if command -v gettext >/dev/null 2>&1; then
+  check "the installed German catalogue translates a message" \
+    test "$(LC_ALL=C.UTF-8 LANGUAGE=de TEXTDOMAINDIR="$locale" gettext -d tafel "Tafel board")" = "Tafel-Datei"
+fi
+
 if [ "$gui" = true ]; then
   icon=$(sed -n 's/^Icon=//p' "$share/applications/$app_id.desktop")
   check "the desktop file's icon ($icon) is installed" \
