@@ -70,6 +70,37 @@ save_one (TafelRecord *record,
   return TRUE;
 }
 
+GBytes *
+tafel_board_file_serialize (const TafelBoardMeta *meta,
+                            TafelLog             *log)
+{
+  g_autoptr(JsonNode) node = tafel_board_meta_to_json (meta, FALSE);
+  g_autofree char *json = json_to_string (node, FALSE);
+  g_autoptr(TafelPayloadWriter) writer = tafel_payload_writer_new ();
+  g_autoptr(GByteArray) payload = g_byte_array_new ();
+  GByteArray *out = g_byte_array_new ();
+  SaveData d;
+  TafelHash sum;
+  guint8 version[4];
+
+  tafel_put_bytes (out, FILE_MAGIC, 8);
+  tafel_store_u32 (version, FILE_VERSION);
+  tafel_put_bytes (out, version, 4);
+  tafel_put_blob (out, json, strlen (json));
+  tafel_memzero (json, strlen (json));
+  tafel_put_varint (out, tafel_log_get_n_records (log));
+
+  d.log = log;
+  d.writer = writer;
+  d.out = out;
+  d.payload = payload;
+  tafel_log_foreach (log, save_one, &d);
+
+  tafel_hash (&sum, out->data, out->len);
+  tafel_put_bytes (out, sum.bytes, TAFEL_HASH_BYTES);
+  return g_byte_array_free_to_bytes (out);
+}
+
 /**
  * tafel_board_save_file:
  * @self: a board
@@ -87,58 +118,33 @@ tafel_board_save_file (TafelBoard  *self,
                        GFile       *file,
                        GError     **error)
 {
-  TafelLog *log;
   TafelBoardMeta meta = { 0 };
-  g_autoptr(JsonNode) node = NULL;
-  g_autofree char *json = NULL;
-  g_autoptr(TafelPayloadWriter) writer = tafel_payload_writer_new ();
-  g_autoptr(GByteArray) out = g_byte_array_new ();
-  g_autoptr(GByteArray) payload = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) local_error = NULL;
-  SaveData d;
-  TafelHash sum;
-  guint8 version[4];
+  gboolean ok;
 
   g_return_val_if_fail (TAFEL_IS_BOARD (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
-  log = tafel_board_get_log (self);
   memcpy (meta.id, tafel_board_get_id (self), TAFEL_BOARD_ID_BYTES);
   memcpy (meta.secret, tafel_board_get_secret (self), TAFEL_BOARD_SECRET_BYTES);
   meta.title = (char *) tafel_board_get_title (self);
   meta.hints = (char **) tafel_board_get_hints (self);
-  node = tafel_board_meta_to_json (&meta, FALSE);
+  bytes = tafel_board_file_serialize (&meta, tafel_board_get_log (self));
   tafel_memzero (meta.secret, sizeof meta.secret);
-  json = json_to_string (node, FALSE);
 
-  tafel_put_bytes (out, FILE_MAGIC, 8);
-  tafel_store_u32 (version, FILE_VERSION);
-  tafel_put_bytes (out, version, 4);
-  tafel_put_blob (out, json, strlen (json));
-  tafel_memzero (json, strlen (json));
-  tafel_put_varint (out, tafel_log_get_n_records (log));
-
-  d.log = log;
-  d.writer = writer;
-  d.out = out;
-  d.payload = payload;
-  tafel_log_foreach (log, save_one, &d);
-
-  tafel_hash (&sum, out->data, out->len);
-  tafel_put_bytes (out, sum.bytes, TAFEL_HASH_BYTES);
-
-  if (!g_file_replace_contents (file, (const char *) out->data, out->len, NULL, FALSE,
+  ok = g_file_replace_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL, FALSE,
                                 G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                                NULL, NULL, &local_error))
+                                NULL, NULL, &local_error);
+  tafel_memzero ((gpointer) g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  if (!ok)
     {
       g_autofree char *name = g_file_get_parse_name (file);
 
-      tafel_memzero (out->data, out->len);
       g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_IO,
                    _("Could not write “%s”: %s"), name, local_error->message);
       return FALSE;
     }
-  tafel_memzero (out->data, out->len);
   return TRUE;
 }
 
@@ -244,32 +250,22 @@ tafel_board_file_load (GFile    *file,
 }
 
 TafelLog *
-tafel_board_file_read (GFile           *file,
-                       TafelBoardMeta  *meta,
-                       GError         **error)
+tafel_board_file_parse (const guint8    *data,
+                        gsize            len,
+                        const char      *name,
+                        TafelBoardMeta  *meta,
+                        GError         **error)
 {
-  g_autofree char *contents = NULL;
-  g_autofree char *name = g_file_get_parse_name (file);
   g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(TafelLog) log = NULL;
-  const guint8 *data, *json;
-  gsize len, json_len;
+  const guint8 *json;
+  gsize json_len;
   guint32 version;
   TafelReader r;
   TafelHash sum;
 
   memset (meta, 0, sizeof *meta);
-  if (!g_file_load_contents (file, NULL, &contents, &len, NULL, &local_error))
-    {
-      g_set_error (error, TAFEL_BOARD_ERROR,
-                   g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
-                     ? TAFEL_BOARD_ERROR_NOT_FOUND : TAFEL_BOARD_ERROR_IO,
-                   _("Could not read “%s”: %s"), name, local_error->message);
-      return NULL;
-    }
-  data = (const guint8 *) contents;
-
   if (len < 8 + 4 || memcmp (data, FILE_MAGIC, 8) != 0)
     {
       bad_file (error, name, _("it is not a Tafel board file"));
@@ -334,8 +330,32 @@ tafel_board_file_read (GFile           *file,
       bad_file (error, name, _("unexpected bytes follow the records"));
       return NULL;
     }
-  tafel_memzero (contents, len);
   return g_steal_pointer (&log);
+}
+
+TafelLog *
+tafel_board_file_read (GFile           *file,
+                       TafelBoardMeta  *meta,
+                       GError         **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *name = g_file_get_parse_name (file);
+  g_autoptr(GError) local_error = NULL;
+  TafelLog *log;
+  gsize len;
+
+  memset (meta, 0, sizeof *meta);
+  if (!g_file_load_contents (file, NULL, &contents, &len, NULL, &local_error))
+    {
+      g_set_error (error, TAFEL_BOARD_ERROR,
+                   g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
+                     ? TAFEL_BOARD_ERROR_NOT_FOUND : TAFEL_BOARD_ERROR_IO,
+                   _("Could not read “%s”: %s"), name, local_error->message);
+      return NULL;
+    }
+  log = tafel_board_file_parse ((const guint8 *) contents, len, name, meta, error);
+  tafel_memzero (contents, len);
+  return log;
 }
 
 /**

@@ -63,6 +63,15 @@ gboolean    tafel_board_merge_log      (TafelBoard      *self,
                                         TafelLog        *records,
                                         GError         **error);
 
+/* The bytes of a .tafel file holding @meta and @log's records. */
+GBytes     *tafel_board_file_serialize (const TafelBoardMeta *meta,
+                                        TafelLog        *log) G_GNUC_WARN_UNUSED_RESULT;
+/* Parses and verifies the bytes of a .tafel file; @name is for messages. */
+TafelLog   *tafel_board_file_parse     (const guint8    *data,
+                                        gsize            len,
+                                        const char      *name,
+                                        TafelBoardMeta  *meta,
+                                        GError         **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Reads and verifies a .tafel file (see tafel-board-file.c). */
 TafelLog   *tafel_board_file_read      (GFile           *file,
                                         TafelBoardMeta  *meta,
