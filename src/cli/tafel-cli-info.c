@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <stdio.h>
 
 #include <glib/gi18n.h>
@@ -148,7 +150,7 @@ tafel_cli_info (int    argc,
       if (f->text != NULL)
         printf ("%-10s %s\n", f->label, f->text);
       else
-        printf ("%-10s %" G_GUINT64_FORMAT "\n", f->label, f->number);
+        printf ("%-10s %" PRIu64 "\n", f->label, f->number);
     }
   return 0;
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -244,7 +246,7 @@ tafel_board_meta_from_json (JsonNode        *node,
   if (v > TAFEL_BOARD_META_VERSION)
     {
       g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_NEWER_VERSION,
-                   _("The board was saved by a newer version of Tafel (metadata version %" G_GINT64_FORMAT ")"), v);
+                   _("The board was saved by a newer version of Tafel (metadata version %" PRId64 ")"), v);
       return FALSE;
     }
   if (!hex_decode (get_string (obj, "id"), meta->id, TAFEL_BOARD_ID_BYTES) ||

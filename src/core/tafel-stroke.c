@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -585,7 +587,7 @@ tafel_stroke_decode_header (TafelReader        *r,
   if (n > TAFEL_STROKE_MAX_POINTS)
     {
       g_set_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_TOO_LARGE,
-                   _("The stroke has %" G_GUINT64_FORMAT " points, more than the limit of %d"),
+                   _("The stroke has %" PRIu64 " points, more than the limit of %d"),
                    n, TAFEL_STROKE_MAX_POINTS);
       return FALSE;
     }
@@ -734,7 +736,7 @@ tafel_stroke_decode_points (TafelReader             *r,
     if (bits_left >= 8)
       {
         g_set_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_MALFORMED,
-                     _("%" G_GSIZE_FORMAT " unexpected bytes follow the stroke’s points"),
+                     _("%zu unexpected bytes follow the stroke’s points"),
                      bits_left / 8);
         return FALSE;
       }
