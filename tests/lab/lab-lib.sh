@@ -54,7 +54,7 @@ check_fails () {
   fi
 }
 
-# Monotonic-enough clock in milliseconds, for bounded waits.
+# The time in milliseconds (bash's EPOCHREALTIME), for bounded waits.
 lab_now_ms () { local t=${EPOCHREALTIME/./}; echo $(( t / 1000 )); }
 
 # wait_for TIMEOUT_S COMMAND…: polls COMMAND (every 50 ms) until it succeeds
@@ -118,7 +118,7 @@ lab_require () {
   for prog in "${progs[@]}"; do
     command -v "$prog" >/dev/null 2>&1 || skip_all "$prog is not installed"
   done
-  local probe="tl$$-probe"
+  local probe="$LAB_ID-probe"
   if ! ip netns add "$probe" 2>/dev/null; then
     skip_all "cannot create network namespaces here"
   fi
@@ -144,6 +144,7 @@ lab_bg () {
   local name=
   if [ "$1" = --name ]; then name=$2; shift 2; fi
   local ns=$1; shift
+  [ -n "$LAB_DIR" ] || lab_prepare
   LAB_BG_COUNT=$((LAB_BG_COUNT + 1))
   [ -n "$name" ] || name="$ns-$(basename "$1")-$LAB_BG_COUNT"
   LAB_BG_OUT="$LAB_DIR/$name.out"

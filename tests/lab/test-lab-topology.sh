@@ -264,16 +264,19 @@ diag "$relay_result"
 # --- cut and restore ----------------------------------------------------------
 
 lab_set_nat a eim
-reach_udp () { lab_run "$1" python3 "$LAB_PROBE" stun --timeout 1.5 "$LAB_PUB_IP:$LAB_STUN_PORT"; }
-reach_tcp () { lab_run "$1" python3 "$LAB_PROBE" stun --tcp --timeout 1.5 "$LAB_PUB_IP:$LAB_STUN_PORT"; }
-check "before the cut, home-a reaches pub over UDP" reach_udp home-a
+# reach_udp / reach_tcp NS TIMEOUT_S: a STUN answer from coturn. Expected
+# answers get a generous bound; expected silences a short one (a late answer
+# would still be an answer the cut should have stopped).
+reach_udp () { lab_run "$1" python3 "$LAB_PROBE" stun --timeout "$2" "$LAB_PUB_IP:$LAB_STUN_PORT"; }
+reach_tcp () { lab_run "$1" python3 "$LAB_PROBE" stun --tcp --timeout "$2" "$LAB_PUB_IP:$LAB_STUN_PORT"; }
+check "before the cut, home-a reaches pub over UDP" reach_udp home-a 5
 lab_cut_link a
-check_fails "cut: home-a cannot reach pub over UDP" reach_udp home-a
-check_fails "cut: home-a cannot reach pub over TCP" reach_tcp home-a
-check "cut: home-b still reaches pub" reach_udp home-b
+check_fails "cut: home-a cannot reach pub over UDP" reach_udp home-a 1.5
+check_fails "cut: home-a cannot reach pub over TCP" reach_tcp home-a 1.5
+check "cut: home-b still reaches pub" reach_udp home-b 5
 lab_restore_link a
-check "restored: home-a reaches pub over UDP again" reach_udp home-a
-check "restored: home-a reaches pub over TCP again" reach_tcp home-a
+check "restored: home-a reaches pub over UDP again" reach_udp home-a 5
+check "restored: home-a reaches pub over TCP again" reach_tcp home-a 5
 
 # --- teardown -----------------------------------------------------------------
 
