@@ -6,7 +6,7 @@
 #   . "$(dirname "$0")/lab-lib.sh"
 #   lab_require              # skips the test unless root with ip, nft, …
 #   lab_setup eim symmetric  # router kinds of home a and home b
-#   lab_run home-a turnutils_stunclient 192.0.2.1
+#   lab_run home-a turnutils_stunclient 203.0.113.1
 #
 # Every namespace is named "tl<PID>-<4 hex>-<short name>", unique per run;
 # helpers take the short names: pub, nat-a, home-a, nat-b, home-b, lan-1,
@@ -68,14 +68,16 @@ wait_for () {
 }
 
 # ----------------------------------------------------------------------------
-# Addresses. 192.0.2.0/24 (TEST-NET-1) is the lab's "internet"; it exists only
-# inside the lab namespaces, whatever the machine's own network uses.
+# Addresses. 203.0.113.0/24 (TEST-NET-3) is the lab's "internet"; it exists
+# only inside the lab namespaces. lab_setup refuses to run on a machine whose
+# own network uses that range, so a command that slipped outside a namespace
+# could never reach a real host.
 
-LAB_PUB_IP=192.0.2.1         # coturn (STUN, TURN), mosquitto, turnutils_peer
-LAB_STUN2_IP=192.0.2.3       # a STUN-only coturn for NAT behaviour checks,
-LAB_STUN2_ALT_IP=192.0.2.4   # with its RFC 5780 "other address"
-LAB_WAN_IP_a=192.0.2.10
-LAB_WAN_IP_b=192.0.2.20
+LAB_PUB_IP=203.0.113.1         # coturn (STUN, TURN), mosquitto, turnutils_peer
+LAB_STUN2_IP=203.0.113.3       # a STUN-only coturn for NAT behaviour checks,
+LAB_STUN2_ALT_IP=203.0.113.4   # with its RFC 5780 "other address"
+LAB_WAN_IP_a=203.0.113.10
+LAB_WAN_IP_b=203.0.113.20
 LAB_ROUTER_IP_a=10.0.1.1
 LAB_ROUTER_IP_b=10.0.2.1
 LAB_HOME_IP_a=10.0.1.2
@@ -118,6 +120,10 @@ lab_require () {
   for prog in "${progs[@]}"; do
     command -v "$prog" >/dev/null 2>&1 || skip_all "$prog is not installed"
   done
+  # The lab's "internet" must not be a range this machine really uses.
+  if ip -4 addr show | grep -q ' inet 203\.0\.113\.' || ip -4 route show | grep -q '^203\.0\.113\.'; then
+    skip_all "this machine's own network uses 203.0.113.0/24, the lab's address range"
+  fi
   local probe="$LAB_ID-probe"
   if ! ip netns add "$probe" 2>/dev/null; then
     skip_all "cannot create network namespaces here"
@@ -251,7 +257,7 @@ lab_prepare () {
 }
 
 # lab_setup_internet KIND_A KIND_B: "pub" with coturn and mosquitto on the
-# bridge br0 (192.0.2.1; .3 and .4 for NAT checks), and two homes behind NAT routers of the given
+# bridge br0 (203.0.113.1; .3 and .4 for NAT checks), and two homes behind NAT routers of the given
 # kinds (eim, symmetric or udp-blocked). Returns once coturn and mosquitto
 # answer.
 lab_setup_internet () {

@@ -31,8 +31,8 @@
 #                                        digest); it may run while a seed
 #                                        uses the same DIR
 #
-#   NET is "--broker mqtt://192.0.2.1:1883 --stun 192.0.2.1:3478
-#   --turn turn://tafel:chalk@192.0.2.1:3478" for the homes
+#   NET is "--broker mqtt://203.0.113.1:1883 --stun 203.0.113.1:3478
+#   --turn turn://tafel:chalk@203.0.113.1:3478" for the homes
 #   (LAB_TAFEL_INTERNET) and "--lan" for the LAN hosts (LAB_TAFEL_LAN).
 #
 # A case, once those commands exist (see README.md):

@@ -30,7 +30,7 @@ wait "$dead_pid"
 stale="tl$dead_pid-0000-pub"
 ip netns add "$stale"
 ip -n "$stale" link add br0 type bridge
-ip -n "$stale" addr add 192.0.2.1/24 dev br0
+ip -n "$stale" addr add 203.0.113.1/24 dev br0
 ip netns exec "$stale" nft add table ip lab_nat
 
 started=$(lab_now_ms)
@@ -245,7 +245,7 @@ tcp_stun () {
     grep -q " $LAB_WAN_IP_a:"
 }
 check "udp-blocked: STUN over TCP from home-a works and sees $LAB_WAN_IP_a" tcp_stun
-turn_allocate () {  # PROTO: a relay for home-a, seen from 192.0.2.10
+turn_allocate () {  # PROTO: a relay for home-a, seen from 203.0.113.10
   local tcp=()
   [ "$1" = tcp ] && tcp=(--tcp)
   lab_run home-a python3 "$LAB_PROBE" turn-allocate "${tcp[@]}" --timeout 2 \
