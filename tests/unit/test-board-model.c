@@ -6,7 +6,7 @@
 
 #include "tafel-board-model-private.h"
 #include "tafel-core.h"
-#include "test-util.h"
+#include "tafel-test-peer.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestPeer, test_peer_free)
 

@@ -6,7 +6,7 @@
 
 #include "tafel-core.h"
 #include "tafel-export.h"
-#include "test-util.h"
+#include "tafel-test-peer.h"
 
 /* Replicas of one board edit it at random while a simulated network
  * delivers their records late, out of order, twice or not at all, and

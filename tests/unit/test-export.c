@@ -9,7 +9,7 @@
 #include "tafel-core.h"
 #include "tafel-export.h"
 #include "tafel-render.h"
-#include "test-util.h"
+#include "tafel-test-peer.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestPeer, test_peer_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (cairo_surface_t, cairo_surface_destroy)

@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include "tafel-core.h"
-#include "test-util.h"
+#include "tafel-test-peer.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestPeer, test_peer_free)
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "tafel-trace.h"
-#include "test-util.h"
+#include "tafel-test-peer.h"
 
 TestPeer *
 test_peer_new (void)
