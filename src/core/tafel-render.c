@@ -356,7 +356,7 @@ fill_variable_width (cairo_t *cr,
       const Disc *b = &p[i];
       const Disc *c = &p[i + 1];
       double len = hypot (c->x - b->x, c->y - b->y);
-      double ctl[4];
+      double ctl[4] = { b->x, b->y, c->x, c->y };
       guint pieces = 1;
 
       if (n > 2 && len > smooth_step)

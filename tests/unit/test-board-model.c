@@ -317,8 +317,8 @@ test_ops_before_target (void)
   g_assert_cmpfloat (tafel_object_get_transform (object)->sx, ==, 2);
   g_assert_cmpfloat (tafel_object_get_transform (object)->tx, ==, 100);
   tafel_object_get_bounds (object, &bounds);
-  g_assert_cmpfloat_with_epsilon (bounds.x, 100 - 2 * 2, 1e-4);
-  g_assert_cmpfloat_with_epsilon (bounds.width, 2 * 54, 1e-4);
+  g_assert_cmpfloat_with_epsilon (bounds.x, 100 - 1 * 2, 1e-4);
+  g_assert_cmpfloat_with_epsilon (bounds.width, 2 * 52, 1e-4);
   /* It was never visible, so nobody was told it appeared. */
   g_assert_cmpuint (rec.n_emissions, ==, 0);
   recorder_clear (&rec, d->model);
@@ -381,8 +381,12 @@ test_clear_concurrent (void)
 
   /* c gets a's records (the clear included) before b's: the clear is
    * kept and applies to b1 when it arrives, not to b2. */
-  test_peer_sync (c, a);
+  add (c, a1);
+  add (c, clear);
+  add (c, a3);
   g_assert_null (tafel_board_model_lookup (c->model, tafel_record_get_id (b1)));
+  g_assert_false (visible (c, a1));
+  g_assert_true (visible (c, a3));
   test_peer_sync (c, b);
   g_assert_false (visible (c, b1));
   g_assert_true (visible (c, b2));
@@ -623,31 +627,49 @@ test_unknown_and_undecodable (void)
   g_autoptr(GBytes) garbage = g_bytes_new_static ("\xff\xff\xff\xff\x01", 5);
   g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
   g_autoptr(TafelRecord) s = test_peer_commit (a, TAFEL_RECORD_KIND_STROKE, sb);
-  guint kinds[] = {
-    200, 77, TAFEL_RECORD_KIND_STROKE, TAFEL_RECORD_KIND_SHAPE, TAFEL_RECORD_KIND_TEXT,
+  g_autoptr(GPtrArray) bad = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
+  guint known[] = {
+    TAFEL_RECORD_KIND_STROKE, TAFEL_RECORD_KIND_SHAPE, TAFEL_RECORD_KIND_TEXT,
     TAFEL_RECORD_KIND_ERASE, TAFEL_RECORD_KIND_RESTORE, TAFEL_RECORD_KIND_TRANSFORM,
     TAFEL_RECORD_KIND_CLEAR, TAFEL_RECORD_KIND_CHAT, TAFEL_RECORD_KIND_PROFILE,
   };
 
   test_peer_sync (plain, a);
 
-  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
-    for (guint j = 0; j < 2; j++)
-      {
-        g_autoptr(TafelRecord) r = test_peer_sign (a, 0, kinds[i], j == 0 ? garbage : empty);
-        g_autoptr(GError) error = NULL;
+  /* Kinds from a newer version are kept in the log and not shown. */
+  for (guint kind = 10; kind < 300; kind += 37)
+    {
+      g_autoptr(TafelRecord) r = test_peer_sign (a, 0, kind, garbage);
+      g_autoptr(GError) error = NULL;
 
-        /* Kept in the log ... */
-        g_assert_true (tafel_log_add (a->log, r, &error));
-        g_assert_no_error (error);
-      }
-
-  /* ... and ignored by the model: the same state as without them. */
-  g_assert_cmpuint (tafel_log_get_n_records (a->log), ==, 1 + 2 * G_N_ELEMENTS (kinds));
+      g_assert_true (tafel_log_add (a->log, r, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (tafel_log_get_n_records (a->log), ==, 9);
   g_assert_true (visible (a, s));
   g_assert_cmpuint (tafel_board_model_get_n_visible (a->model), ==, 1);
-  g_assert_cmpuint (g_list_model_get_n_items (tafel_board_model_get_chat (a->model)), ==, 0);
   assert_same_digest (a, plain);
+
+  /* The log refuses known kinds with broken bodies; should one ever get
+   * through (a log written by a laxer version), the model ignores it
+   * quietly: no object, no warning, no crash. */
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    for (guint j = 0; j < 2; j++)
+      {
+        TafelHash prev = { { 1 } };
+        TafelRecord *r = tafel_record_new (test_peer_key (a), 1000 + 2 * i + j, &prev,
+                                           5000 + 2 * i + j, known[i], j == 0 ? garbage : empty,
+                                           NULL);
+
+        g_ptr_array_add (bad, r);
+      }
+  g_signal_emit_by_name (a->log, "records-added", bad);
+  g_assert_cmpuint (tafel_board_model_get_n_visible (a->model), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (tafel_board_model_get_chat (a->model)), ==, 0);
+  for (guint i = 0; i < bad->len; i++)
+    g_assert_null (tafel_board_model_lookup (a->model, tafel_record_get_id (g_ptr_array_index (bad, i))));
+  assert_same_digest (a, plain);
+
   {
     g_autoptr(TafelBoardModel) rebuilt = tafel_board_model_new (a->log);
     TafelHash d1, d2;
