@@ -40,6 +40,9 @@ gboolean           tafel_spatial_index_remove   (TafelSpatialIndex *self,
                                                  guint32            id,
                                                  const TafelRect   *bounds);
 guint              tafel_spatial_index_get_size (TafelSpatialIndex *self);
+/* Bytes allocated for the index (for benchmarks); @n_cells: cells in use. */
+gsize              tafel_spatial_index_get_memory (TafelSpatialIndex *self,
+                                                   guint             *n_cells);
 
 /* Appends to @out (element-type guint32) the id of every entry whose box
  * intersects @rect, each once, in no particular order. */

@@ -2,16 +2,18 @@
 #include "config.h"
 
 #include <cairo.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "tafel-board-model.h"
+#include "tafel-board-model-private.h"
 #include "tafel-core.h"
 #include "tafel-export.h"
 #include "tafel-identity.h"
 #include "tafel-log.h"
 #include "tafel-render.h"
+#include "tafel-spatial-index.h"
 #include "tafel-test-util.h"
 #include "tafel-trace.h"
 
@@ -60,6 +62,19 @@ resident_bytes (void)
   if (sscanf (statm, "%lu %lu", &size, &resident) != 2)
     return 0;
   return resident * (gsize) sysconf (_SC_PAGESIZE);
+}
+
+/* Bytes the allocator has handed out and not got back. */
+static gsize
+heap_in_use (void)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+  struct mallinfo2 mi = mallinfo2 ();
+
+  return mi.uordblks + mi.hblkhd;
+#else
+  return 0;
+#endif
 }
 
 /* Which drawing each line of the trace belongs to: the "src" member. */
@@ -229,7 +244,7 @@ main (int   argc,
   g_autoptr(GRand) rand = g_rand_new_with_seed (42);
   const char *png_out = NULL;
   guint n_strokes = 100000, n_points;
-  gsize rss_before, rss_after;
+  gsize rss_before, rss_after, heap_before, heap_after, heap_log0, heap_log;
   double t0, build_time, digest_time;
   TafelRect bounds;
   TafelHash digest;
@@ -257,15 +272,19 @@ main (int   argc,
   keys = drawing_keys (path);
   drawings = split_drawings (strokes, keys);
 
+  heap_log0 = heap_in_use ();
   log = build_log (strokes, drawings, n_strokes, &n_points);
+  heap_log = heap_in_use () - heap_log0;
   g_clear_pointer (&strokes, g_array_unref);
 
   /* Model build from a loaded log, and what it keeps resident. */
   rss_before = resident_bytes ();
+  heap_before = heap_in_use ();
   t0 = now ();
   model = tafel_board_model_new (log);
   build_time = now () - t0;
   rss_after = resident_bytes ();
+  heap_after = heap_in_use ();
 
   /* Digest: the first one after a change is computed in full. */
   t0 = now ();
@@ -278,9 +297,20 @@ main (int   argc,
            n_strokes, n_points, N_AUTHORS, bounds.width, bounds.height);
   printf ("| measure | value |\n|---|---|\n");
   printf ("| model build from the loaded log | %.0f ms |\n", build_time * 1e3);
-  printf ("| model resident memory | %.1f MB (%.1f bytes per stroke, %.2f per point) |\n",
-           (rss_after - rss_before) / 1e6, (double) (rss_after - rss_before) / n_strokes,
-           (double) (rss_after - rss_before) / n_points);
+  printf ("| model memory: heap in use | %.1f MB (%.1f bytes per stroke, %.2f per point) |\n",
+          (heap_after - heap_before) / 1e6, (double) (heap_after - heap_before) / n_strokes,
+          (double) (heap_after - heap_before) / n_points);
+  {
+    guint n_cells;
+    gsize index_bytes = tafel_spatial_index_get_memory (_tafel_board_model_get_index (model), &n_cells);
+
+    printf ("| of which the spatial index | %.1f MB (%.1f bytes per stroke, %u cells) |\n",
+            index_bytes / 1e6, (double) index_bytes / n_strokes, n_cells);
+  }
+  printf ("| model memory: resident growth | %.1f MB (%.2f bytes per point) |\n",
+          (rss_after - rss_before) / 1e6, (double) (rss_after - rss_before) / n_points);
+  printf ("| for scale: the log's heap (records held in memory) | %.1f MB (%.2f bytes per point) |\n",
+          heap_log / 1e6, (double) heap_log / n_points);
   printf ("| digest of the whole board | %.2f ms |\n", digest_time * 1e3);
 
   /* Screen-sized queries at 100 % at random places on the board. */

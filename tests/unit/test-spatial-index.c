@@ -150,7 +150,7 @@ test_spatial_edges (void)
   g_autoptr(TafelSpatialIndex) index = tafel_spatial_index_new ();
   g_autoptr(GArray) out = g_array_new (FALSE, FALSE, sizeof (guint32));
   TafelRect a = { 0, 0, 10, 10 };
-  TafelRect moved = { 100, 100, 10, 10 };
+  TafelRect moved = { 100000, 100000, 10, 10 };
 
   tafel_spatial_index_insert (index, 7, &a);
 
