@@ -744,16 +744,25 @@ main (int   argc,
   gboolean is_long = FALSE;
   gint64 only_seed = -1;
 
+  /* Our options first: GTest has a --seed of its own (for g_test_rand). */
+  {
+    int out = 1;
+
+    for (int i = 1; i < argc; i++)
+      {
+        if (g_str_equal (argv[i], "--long"))
+          is_long = TRUE;
+        else if (g_str_equal (argv[i], "--seed") && i + 1 < argc)
+          only_seed = g_ascii_strtoll (argv[++i], NULL, 10);
+        else
+          argv[out++] = argv[i];
+      }
+    argc = out;
+    argv[argc] = NULL;
+  }
+
   g_test_init (&argc, &argv, NULL);
   g_assert_true (tafel_core_init (NULL));
-
-  for (int i = 1; i < argc; i++)
-    {
-      if (g_str_equal (argv[i], "--long"))
-        is_long = TRUE;
-      else if (g_str_equal (argv[i], "--seed") && i + 1 < argc)
-        only_seed = g_ascii_strtoll (argv[++i], NULL, 10);
-    }
 
   traces = test_load_trace ("quickdraw-strokes.ndjson");
   if (traces == NULL)

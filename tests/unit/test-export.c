@@ -375,43 +375,58 @@ run (const char * const *argv)
   return TRUE;
 }
 
+/* Rasterisers differ at edges (antialiasing, half-pixel glyph placement),
+ * so images are compared in blocks of BLOCK × BLOCK pixels, by their mean
+ * colour: an edge drawn a little differently moves a block's mean a few
+ * levels, a missing or misplaced piece of ink moves it a lot. */
+#define BLOCK 12
+
 static void
 compare_images (cairo_surface_t *ref,
                 cairo_surface_t *other,
                 const char      *what)
 {
   int w = cairo_image_surface_get_width (ref), h = cairo_image_surface_get_height (ref);
-  guint64 total = 0;
-  guint far = 0, ink_ref = 0, ink_other = 0;
+  guint n_blocks = 0, bad = 0, worst = 0;
+  double total = 0;
 
   g_assert_cmpint (cairo_image_surface_get_width (other), ==, w);
   g_assert_cmpint (cairo_image_surface_get_height (other), ==, h);
 
-  for (int y = 0; y < h; y++)
-    for (int x = 0; x < w; x++)
+  for (int by = 0; by + BLOCK <= h; by += BLOCK)
+    for (int bx = 0; bx + BLOCK <= w; bx += BLOCK)
       {
-        guint32 p = pixel (ref, x, y), q = pixel (other, x, y);
         guint d = 0;
 
         for (int c = 0; c < 24; c += 8)
-          d = MAX (d, (guint) ABS ((int) channel (p, c) - (int) channel (q, c)));
+          {
+            int sum_ref = 0, sum_other = 0;
+
+            for (int y = by; y < by + BLOCK; y++)
+              for (int x = bx; x < bx + BLOCK; x++)
+                {
+                  sum_ref += channel (pixel (ref, x, y), c);
+                  sum_other += channel (pixel (other, x, y), c);
+                }
+            d = MAX (d, (guint) ABS (sum_ref - sum_other) / (BLOCK * BLOCK));
+          }
+
+        n_blocks++;
         total += d;
-        if (d > 96)
-          far++;
-        if (p != 0xffffff)
-          ink_ref++;
-        if (q != 0xffffff)
-          ink_other++;
+        worst = MAX (worst, d);
+        if (d > 24)
+          {
+            bad++;
+            if (g_getenv ("TAFEL_AGREE_KEEP") != NULL)
+              g_test_message ("block at %d,%d differs by %u", bx, by, d);
+          }
       }
 
-  g_test_message ("%s vs PNG: mean difference %.3f, %u of %d pixels differ by more than 96, "
-                  "ink %u vs %u pixels", what, (double) total / (w * h), far, w * h,
-                  ink_other, ink_ref);
+  g_test_message ("%s vs PNG: %u blocks of %d × %d, mean difference %.3f, %u differ by more "
+                  "than 24 levels, worst %u", what, n_blocks, BLOCK, BLOCK, total / n_blocks, bad, worst);
 
-  /* Antialiasing differs between rasterisers at edges only. */
-  g_assert_cmpfloat ((double) total / (w * h), <, 2.0);
-  g_assert_cmpfloat ((double) far / (w * h), <, 0.005);
-  g_assert_cmpfloat (fabs ((double) ink_other - ink_ref) / MAX (ink_ref, 1), <, 0.1);
+  g_assert_cmpfloat (total / n_blocks, <, 1.0);
+  g_assert_cmpuint (bad, <=, 2);
 }
 
 static void
@@ -480,6 +495,11 @@ test_formats_agree (void)
   compare_images (ref, from_svg, "SVG (rsvg-convert)");
   compare_images (ref, from_pdf, "PDF (pdftoppm)");
 
+  if (g_getenv ("TAFEL_AGREE_KEEP") != NULL)
+    {
+      g_test_message ("kept in %s", dir);
+      return;
+    }
   for (guint i = 0; i < 3; i++)
     {
       g_autofree char *path = g_strdup_printf ("%s/board.%s", dir, formats[i]);
