@@ -19,6 +19,11 @@ int               _tafel_chat_message_compare      (TafelChatMessage  *a,
                                                     TafelChatMessage  *b);
 
 gboolean          _tafel_object_is_highlighter     (const TafelObject *object);
+/* The stored body of the object's record: borrowed from the log's storage,
+ * valid while the model lives (peek), or holding that storage alive on any
+ * thread (dup). */
+GBytes           *_tafel_object_peek_body          (const TafelObject *object) G_GNUC_WARN_UNUSED_RESULT;
+GBytes           *_tafel_object_dup_body           (const TafelObject *object) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Whether @object was visible considering only the erase, restore and clear
  * records that order before @op. */

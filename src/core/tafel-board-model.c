@@ -1886,9 +1886,10 @@ _tafel_board_model_get_index (TafelBoardModel *self)
   return self->index;
 }
 
-/* The stored body of @object's record, borrowed from the log. */
-static GBytes *
-object_dup_body (const TafelObject *object)
+/* The stored body of @object's record, borrowed from the log's storage
+ * (which keeps bodies where they are for the log's lifetime). */
+GBytes *
+_tafel_object_peek_body (const TafelObject *object)
 {
   TafelLogEntryView entry;
 
@@ -1896,6 +1897,16 @@ object_dup_body (const TafelObject *object)
     return NULL;
 
   return g_bytes_new_static (entry.body, entry.body_len);
+}
+
+/* The body as the log hands it out with a record: it keeps the storage
+ * alive by itself, for use on other threads. */
+GBytes *
+_tafel_object_dup_body (const TafelObject *object)
+{
+  g_autoptr(TafelRecord) record = tafel_object_dup_record (object);
+
+  return record != NULL ? g_bytes_ref (tafel_record_get_body (record)) : NULL;
 }
 
 /* ---- TafelObject ------------------------------------------------------------------- */
@@ -2073,7 +2084,7 @@ tafel_object_dup_stroke (const TafelObject *object,
   if (object->type != TAFEL_OBJECT_STROKE)
     return FALSE;
 
-  body = object_dup_body (object);
+  body = _tafel_object_peek_body (object);
   return body != NULL && tafel_stroke_decode (body, stroke, NULL);
 }
 
@@ -2096,7 +2107,7 @@ tafel_object_get_shape (const TafelObject *object,
   if (object->type != TAFEL_OBJECT_SHAPE)
     return FALSE;
 
-  body = object_dup_body (object);
+  body = _tafel_object_peek_body (object);
   return body != NULL && tafel_shape_decode (body, shape, NULL);
 }
 
@@ -2119,7 +2130,7 @@ tafel_object_dup_text (const TafelObject *object,
   if (object->type != TAFEL_OBJECT_TEXT)
     return FALSE;
 
-  body = object_dup_body (object);
+  body = _tafel_object_peek_body (object);
   return body != NULL && tafel_text_decode (body, text, NULL);
 }
 

@@ -352,6 +352,96 @@ test_render_shapes_and_text (void)
   g_assert_cmpint (dark, >, 200);
 }
 
+typedef struct
+{
+  TafelRenderList *list;
+  TafelView        view;
+  cairo_surface_t *surface;
+} DrawJob;
+
+static gpointer
+draw_job (gpointer data)
+{
+  DrawJob *job = data;
+  cairo_t *cr = cairo_create (job->surface);
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  tafel_render_list_draw (job->list, cr, &job->view);
+  cairo_destroy (cr);
+  return NULL;
+}
+
+static void
+test_render_list_snapshot (void)
+{
+  g_autoptr(TestPeer) a = sample_board ();
+  g_autoptr(GPtrArray) objects = g_ptr_array_new ();
+  g_autoptr(TafelRenderList) list = NULL;
+  g_autoptr(cairo_surface_t) direct = NULL;
+  g_autoptr(cairo_surface_t) later = NULL;
+  g_autoptr(cairo_surface_t) threaded = NULL;
+  TafelView view = { 0.5, 0, 0 };
+  DrawJob job;
+  GThread *thread;
+  cairo_t *cr;
+  int w = 500, h = 520;
+
+  if (a == NULL)
+    {
+      g_test_skip ("The shared stroke traces (TAFEL_SHARED_DATA) are not there");
+      return;
+    }
+
+  tafel_board_model_query (a->model, NULL, objects);
+  list = tafel_render_list_new ((TafelObject * const *) objects->pdata, objects->len);
+  g_assert_cmpuint (tafel_render_list_get_size (list), ==, objects->len);
+
+  direct = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  cr = cairo_create (direct);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  tafel_render_objects (cr, &view, (TafelObject * const *) objects->pdata, objects->len);
+  cairo_destroy (cr);
+
+  /* The model changes: everything erased. The snapshot still draws what was. */
+  {
+    g_autoptr(GBytes) clear = test_clear_body (a->log);
+
+    tafel_record_unref (test_peer_commit (a, TAFEL_RECORD_KIND_CLEAR, clear));
+    g_assert_cmpuint (tafel_board_model_get_n_visible (a->model), ==, 0);
+  }
+
+  later = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  job = (DrawJob) { list, view, later };
+  draw_job (&job);
+
+  /* On another thread, too. */
+  threaded = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  job = (DrawJob) { list, view, threaded };
+  thread = g_thread_new ("draw", draw_job, &job);
+  g_thread_join (thread);
+
+  cairo_surface_flush (direct);
+  cairo_surface_flush (later);
+  cairo_surface_flush (threaded);
+  g_assert_cmpmem (cairo_image_surface_get_data (direct), cairo_image_surface_get_stride (direct) * h,
+                   cairo_image_surface_get_data (later), cairo_image_surface_get_stride (later) * h);
+  g_assert_cmpmem (cairo_image_surface_get_data (direct), cairo_image_surface_get_stride (direct) * h,
+                   cairo_image_surface_get_data (threaded), cairo_image_surface_get_stride (threaded) * h);
+
+  /* And it drew something: not a blank page. */
+  {
+    int dark = 0;
+
+    for (int y = 0; y < h; y += 2)
+      for (int x = 0; x < w; x += 2)
+        if (pixel (direct, x, y) != 0xffffff)
+          dark++;
+    g_assert_cmpint (dark, >, 500);
+  }
+}
+
 /* ---- PNG, SVG and PDF agree -------------------------------------------------------- */
 
 static gboolean
@@ -524,6 +614,7 @@ main (int   argc,
   g_test_add_func ("/tafel/render/pressure", test_render_pressure);
   g_test_add_func ("/tafel/render/highlighter-beneath-ink", test_render_highlighter_beneath_ink);
   g_test_add_func ("/tafel/render/shapes-and-text", test_render_shapes_and_text);
+  g_test_add_func ("/tafel/render/list-snapshot", test_render_list_snapshot);
 
   return g_test_run ();
 }
