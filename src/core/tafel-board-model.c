@@ -68,7 +68,8 @@ struct _TafelObject
   TafelHash    id;
   AuthorInfo  *author;
   ObjOps      *ops;
-  float        x0, y0, x1, y1;  /* on the board, transform applied, rounded outwards */
+  float        box[4];          /* x0, y0, x1, y1 on the board, transform applied,
+                                 * rounded outwards */
   guint64      lamport;
   guint32      seq;             /* an author cannot reach 2^32 records gaplessly */
   guint32      rank;            /* position in the model's z-order */
@@ -226,8 +227,8 @@ static inline TafelRect
 object_rect (const TafelObject *object)
 {
   return (TafelRect) {
-    object->x0, object->y0,
-    (double) object->x1 - object->x0, (double) object->y1 - object->y0,
+    object->box[0], object->box[1],
+    (double) object->box[2] - object->box[0], (double) object->box[3] - object->box[1],
   };
 }
 
@@ -299,6 +300,14 @@ view_from_record (RecordView  *view,
   view->kind = tafel_record_get_kind (record);
   view->body = g_bytes_get_data (body, &len);
   view->body_len = len;
+}
+
+/* x0, y0, x1, y1 for the spatial index. */
+static const float *
+object_box (guint32  index,
+            gpointer user_data)
+{
+  return object_at (user_data, index)->box;
 }
 
 /* ---- Id table --------------------------------------------------------------- */
@@ -537,10 +546,10 @@ object_ensure_ops (TafelObject *object)
     {
       /* No transform so far: the board bounds are the object's own. */
       object->ops = g_new0 (ObjOps, 1);
-      object->ops->lx0 = object->x0;
-      object->ops->ly0 = object->y0;
-      object->ops->lx1 = object->x1;
-      object->ops->ly1 = object->y1;
+      object->ops->lx0 = object->box[0];
+      object->ops->ly0 = object->box[1];
+      object->ops->lx1 = object->box[2];
+      object->ops->ly1 = object->box[3];
     }
 
   return object->ops;
@@ -598,27 +607,33 @@ update_bounds (TafelObject *object)
   ay = ops->ly0 * t->sy + t->ty;
   by = ops->ly1 * t->sy + t->ty;
 
-  object->x0 = round_down (MIN (ax, bx));
-  object->x1 = round_up (MAX (ax, bx));
-  object->y0 = round_down (MIN (ay, by));
-  object->y1 = round_up (MAX (ay, by));
+  object->box[0] = round_down (MIN (ax, bx));
+  object->box[2] = round_up (MAX (ax, bx));
+  object->box[1] = round_down (MIN (ay, by));
+  object->box[3] = round_up (MAX (ay, by));
 }
 
 /* ---- Batches ---------------------------------------------------------------- */
 
+/* Notes @object's state before the batch changes it, and takes it out of
+ * the spatial index (which reads the object's bounds) until the batch is
+ * done. */
 static void
-touch (Batch       *batch,
-       TafelObject *object)
+touch (TafelBoardModel *self,
+       Batch           *batch,
+       TafelObject     *object)
 {
   Touched t;
 
   if (object->flags & OBJECT_TOUCHED)
     return;
 
+  if (object->flags & OBJECT_VISIBLE)
+    tafel_spatial_index_remove (self->index, object->index);
   object->flags |= OBJECT_TOUCHED;
   t = (Touched) {
     object, (object->flags & OBJECT_VISIBLE) != 0,
-    object->x0, object->y0, object->x1, object->y1,
+    object->box[0], object->box[1], object->box[2], object->box[3],
     *object_transform (object),
   };
   g_array_append_val (batch->touched, t);
@@ -715,10 +730,10 @@ add_object (TafelBoardModel  *self,
   *object = (TafelObject) {
     .id = *view->id,
     .author = intern_author (self, view->author),
-    .x0 = round_down (extents.x),
-    .y0 = round_down (extents.y),
-    .x1 = round_up (extents.x + extents.width),
-    .y1 = round_up (extents.y + extents.height),
+    .box = {
+      round_down (extents.x), round_down (extents.y),
+      round_up (extents.x + extents.width), round_up (extents.y + extents.height),
+    },
     .lamport = view->lamport,
     .seq = (guint32) view->seq,
     .index = self->n_objects,
@@ -735,15 +750,15 @@ add_object (TafelBoardModel  *self,
     {
       g_free (key);
       object->ops = ops;
-      ops->lx0 = object->x0;
-      ops->ly0 = object->y0;
-      ops->lx1 = object->x1;
-      ops->ly1 = object->y1;
+      ops->lx0 = object->box[0];
+      ops->ly0 = object->box[1];
+      ops->lx1 = object->box[2];
+      ops->ly1 = object->box[3];
       update_bounds (object);
     }
 
   /* New objects start out hidden in the batch's view of things. */
-  touch (batch, object);
+  touch (self, batch, object);
   update_visibility (object);
   g_ptr_array_add (batch->new_objects, object);
 }
@@ -771,7 +786,7 @@ apply_visibility (TafelBoardModel  *self,
 
       if (object != NULL)
         {
-          touch (batch, object);
+          touch (self, batch, object);
           ops_insert_vis (object_ensure_ops (object), &key, view->kind);
           update_visibility (object);
         }
@@ -814,7 +829,7 @@ apply_clear (TafelBoardModel  *self,
         if (object->seq <= clear.seqs[i] &&
             memcmp (object->author->key.bytes, clear.authors[i].bytes, TAFEL_PUBLIC_KEY_BYTES) == 0)
           {
-            touch (batch, object);
+            touch (self, batch, object);
             update_visibility (object);
             break;
           }
@@ -853,7 +868,7 @@ apply_transform (TafelBoardModel  *self,
 
       if (object != NULL)
         {
-          touch (batch, object);
+          touch (self, batch, object);
           if (ops_insert_xf (object_ensure_ops (object), &key, &t))
             update_bounds (object);
         }
@@ -1071,26 +1086,19 @@ finish_batch (TafelBoardModel *self,
       Touched *t = &g_array_index (batch->touched, Touched, i);
       TafelObject *object = t->object;
       gboolean now_visible = (object->flags & OBJECT_VISIBLE) != 0;
-      gboolean moved = t->x0 != object->x0 || t->y0 != object->y0 ||
-                       t->x1 != object->x1 || t->y1 != object->y1 ||
+      gboolean moved = t->x0 != object->box[0] || t->y0 != object->box[1] ||
+                       t->x1 != object->box[2] || t->y1 != object->box[3] ||
                        !transform_equal (&t->transform, object_transform (object));
 
       object->flags &= ~OBJECT_TOUCHED;
 
+      if (now_visible)
+        tafel_spatial_index_insert (self->index, object->index);
+
       if (t->was_visible && (!now_visible || moved))
-        {
-          TafelRect old = { t->x0, t->y0, (double) t->x1 - t->x0, (double) t->y1 - t->y0 };
-
-          tafel_spatial_index_remove (self->index, object->index, &old);
-          rect_union_floats (&dirty, &has_dirty, t->x0, t->y0, t->x1, t->y1);
-        }
+        rect_union_floats (&dirty, &has_dirty, t->x0, t->y0, t->x1, t->y1);
       if (now_visible && (!t->was_visible || moved))
-        {
-          TafelRect now = object_rect (object);
-
-          tafel_spatial_index_insert (self->index, object->index, &now);
-          rect_union_floats (&dirty, &has_dirty, object->x0, object->y0, object->x1, object->y1);
-        }
+        rect_union_floats (&dirty, &has_dirty, object->box[0], object->box[1], object->box[2], object->box[3]);
 
       if (!t->was_visible && now_visible)
         g_ptr_array_add (added, object);
@@ -1333,7 +1341,7 @@ tafel_board_model_init (TafelBoardModel *self)
   self->authors = g_ptr_array_new_with_free_func (author_info_free);
   self->author_index = g_hash_table_new (key_hash, key_equal);
   self->pending = g_hash_table_new_full (key_hash, key_equal, g_free, (GDestroyNotify) obj_ops_free);
-  self->index = tafel_spatial_index_new ();
+  self->index = tafel_spatial_index_new (object_box, self);
   self->chat = tafel_chat_list_new ();
 }
 
@@ -1589,10 +1597,10 @@ tafel_board_model_get_bounds (TafelBoardModel *self,
 
           if (!(o->flags & OBJECT_VISIBLE))
             continue;
-          x0 = MIN (x0, o->x0);
-          y0 = MIN (y0, o->y0);
-          x1 = MAX (x1, o->x1);
-          y1 = MAX (y1, o->y1);
+          x0 = MIN (x0, o->box[0]);
+          y0 = MIN (y0, o->box[1]);
+          x1 = MAX (x1, o->box[2]);
+          y1 = MAX (y1, o->box[3]);
           self->has_bounds = TRUE;
         }
       self->bounds = (TafelRect) { x0, y0, (double) x1 - x0, (double) y1 - y0 };
