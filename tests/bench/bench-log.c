@@ -29,11 +29,12 @@
  *                 record was committed alone and carries its signature
  *   B/pt merged   bytes per point of the merged board's log file (own
  *                 records signed each, received runs signed once)
- *   create        wall time of all commits, one record each, plus a flush
+ *   create        all commits, one record each, plus a flush (wall and CPU
+ *                 time: the machine may be shared)
  *   load          opening the merged board in a fresh process: reading,
  *                 checking every frame, rebuilding ids, verifying the
  *                 authors' head signatures
- *   RSS/pt        resident memory the open board adds, per point
+ *   RSS B/pt      resident memory the open board adds, per point
  *   ingest        decoding the records from wire envelopes and adding them
  *                 as runs (verify + integrate) to an empty log
  *   add_run       the same without decoding: hash links, one signature per
