@@ -293,6 +293,7 @@ static inline guint64
 slot_make (Author  *author,
            guint64  seq)
 {
+  g_assert (seq >= 1 && seq <= (G_GUINT64_CONSTANT (1) << SLOT_SEQ_BITS));
   return ((guint64) (author->index + 1) << SLOT_SEQ_BITS) | (seq - 1);
 }
 
