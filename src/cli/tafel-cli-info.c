@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "tafel-board-model.h"
 #include "tafel-cli-private.h"
 
 typedef struct
@@ -118,6 +119,16 @@ tafel_cli_info (int    argc,
   add_number (fields, "strokes", _("Strokes"), counts.n_strokes);
   add_number (fields, "points", _("Points"), counts.n_points);
   add_number (fields, "authors", _("Authors"), tafel_log_get_n_authors (board.log));
+  {
+    g_autoptr(TafelBoardModel) model = tafel_board_model_new (board.log);
+    g_autofree char *digest_hex = NULL;
+    TafelHash digest;
+
+    tafel_board_model_get_digest (model, &digest);
+    digest_hex = tafel_hash_to_hex (&digest);
+    add_number (fields, "visible", _("Visible"), tafel_board_model_get_n_visible (model));
+    add_text (fields, "digest", _("Digest"), digest_hex);
+  }
 
   if (json)
     {
