@@ -14,14 +14,14 @@
  * The sync protocol, on any TafelFrameChannel (frames are ordered and
  * authenticated by the link beneath).
  *
- *   HELLO   0x01  u8 version (1), version vector
- *   RUN     0x02  a chunk of one author's gapless run:
+ *   HELLO   0x10  u8 version (1), version vector
+ *   RUN     0x11  a chunk of one author's gapless run:
  *                   32 author, varint first_seq, [32 prev if first_seq > 1],
  *                   varint n, u8 flags (bit 0: this chunk ends the run),
  *                   n × { varint lamport, varint kind, varint body length,
  *                         body, u8 has_signature, [64 signature] }
- *   DONE    0x03  every run answering the last HELLO has been sent
- *   VECTOR  0x04  version vector: what the sender now holds (an ack)
+ *   DONE    0x12  every run answering the last HELLO has been sent
+ *   VECTOR  0x13  version vector: what the sender now holds (an ack)
  *
  * Both sides send HELLO on link-up. Each answers a HELLO with the runs the
  * other lacks and DONE, and keeps, per peer, an estimate of the peer's
@@ -37,10 +37,10 @@
  */
 
 #define PROTOCOL_VERSION       1
-#define FRAME_HELLO            0x01
-#define FRAME_RUN              0x02
-#define FRAME_DONE             0x03
-#define FRAME_VECTOR           0x04
+#define FRAME_HELLO            0x10
+#define FRAME_RUN              0x11
+#define FRAME_DONE             0x12
+#define FRAME_VECTOR           0x13
 
 #define CHUNK_TARGET_BYTES     (192 * 1024)
 #define RUN_MAX_RECORDS        100000      /* per chunk */

@@ -20,10 +20,10 @@ typedef enum
 
 GQuark tafel_sync_error_quark (void);
 
-/* Frame type bytes 0x01–0x0f belong to sync; other layers sharing a
+/* Frame type bytes 0x10–0x1f belong to sync; other layers sharing a
  * channel use their own ranges, and sync ignores types it does not own. */
-#define TAFEL_SYNC_FRAME_FIRST 0x01
-#define TAFEL_SYNC_FRAME_LAST  0x0f
+#define TAFEL_SYNC_FRAME_FIRST 0x10
+#define TAFEL_SYNC_FRAME_LAST  0x1f
 
 #define TAFEL_TYPE_SYNC (tafel_sync_get_type ())
 

@@ -375,7 +375,7 @@ hostile_hello (Hostile *h)
   g_autoptr(GBytes) vv = tafel_version_vector_encode (empty);
   GByteArray *frame = g_byte_array_new ();
 
-  tafel_put_u8 (frame, 0x01);
+  tafel_put_u8 (frame, 0x10 /* HELLO */);
   tafel_put_u8 (frame, 1);
   tafel_put_bytes (frame, g_bytes_get_data (vv, NULL), g_bytes_get_size (vv));
   hostile_send (h, frame);
@@ -392,7 +392,7 @@ run_frame_full (TafelRecord **records,
   GByteArray *frame = g_byte_array_new ();
   guint64 first = tafel_record_get_seq (records[0]);
 
-  tafel_put_u8 (frame, 0x02);
+  tafel_put_u8 (frame, 0x11 /* RUN */);
   tafel_put_bytes (frame, tafel_record_get_author (records[0])->bytes, 32);
   tafel_put_varint (frame, first);
   if (first > 1)
@@ -470,7 +470,7 @@ test_hostile (void)
   /* 1. Garbage after the hello. */
   h = hostile_connect (victim);
   hostile_hello (&h);
-  hostile_send (&h, g_byte_array_append (g_byte_array_new (), (const guint8 *) "\x02garbage!", 9));
+  hostile_send (&h, g_byte_array_append (g_byte_array_new (), (const guint8 *) "\x11garbage!", 9));
   expect_failure (victim, ++failures, TAFEL_SYNC_ERROR_PROTOCOL);
   g_clear_object (&h.mine);
   g_clear_object (&h.theirs);
