@@ -32,4 +32,8 @@ void    tafel_link_set_remote_candidate_filter (TafelLink               *self,
 void    tafel_link_get_transport_stats   (TafelLink           *self,
                                           TafelTransportStats *stats);
 
+/* (transfer none) (nullable): the link's agent, while it has one. */
+NiceAgent *tafel_link_test_get_agent     (TafelLink  *self);
+guint      tafel_link_test_get_stream_id (TafelLink  *self);
+
 G_END_DECLS

@@ -2003,3 +2003,17 @@ tafel_link_get_transport_stats (TafelLink           *self,
   else
     memset (stats, 0, sizeof *stats);
 }
+
+NiceAgent *
+tafel_link_test_get_agent (TafelLink *self)
+{
+  g_return_val_if_fail (TAFEL_IS_LINK (self), NULL);
+  return self->agent;
+}
+
+guint
+tafel_link_test_get_stream_id (TafelLink *self)
+{
+  g_return_val_if_fail (TAFEL_IS_LINK (self), 0);
+  return self->stream_id;
+}
