@@ -84,6 +84,8 @@
 #define PUMP_MAX_FRAMES         256
 #define PUMP_MAX_RECV_BYTES     (8 * 1024 * 1024)
 
+/* How long a closed or refusing link keeps running to deliver its last
+ * bytes (goodbye, or the handshake the peer needs to see what is wrong). */
 #define LINGER_MS               2000
 #define MAX_PENDING_CANDIDATES  64
 
@@ -322,6 +324,17 @@ update_congestion (TafelLink *self)
 static void
 teardown (TafelLink *self)
 {
+  /* Acknowledge what we got, so a peer lingering to deliver its last
+   * frames (a goodbye) need not wait for its timeout. */
+  if (self->agent != NULL && self->transport != NULL && self->ice_ready)
+    {
+      gsize len = tafel_transport_transmit_ack (self->transport, self->datagram,
+                                                TAFEL_TRANSPORT_MAX_DATAGRAM, g_get_monotonic_time ());
+
+      if (len > 0)
+        nice_agent_send (self->agent, self->stream_id, 1, len, (const gchar *) self->datagram);
+    }
+
   g_cancellable_cancel (self->cancellable);
   g_clear_signal_handler (&self->signaling_handler, self->signaling);
   destroy_source (&self->connect_timer);
@@ -351,6 +364,54 @@ teardown (TafelLink *self)
   tafel_memzero (self->pull_key, sizeof self->pull_key);
 }
 
+static void begin_linger (TafelLink *self);
+
+static const char *
+describe_refusal (guint8 code)
+{
+  switch (code)
+    {
+    case TAFEL_LINK_ERROR_PROTOCOL:
+      return _("we broke the link protocol");
+    case TAFEL_LINK_ERROR_WRONG_BOARD:
+      return _("we are on another board");
+    case TAFEL_LINK_ERROR_WRONG_SECRET:
+      return _("we do not know the board secret");
+    case TAFEL_LINK_ERROR_BAD_SIGNATURE:
+      return _("our identity signature is not valid");
+    case TAFEL_LINK_ERROR_WRONG_PEER:
+      return _("we are not the peer it expected");
+    case TAFEL_LINK_ERROR_TAMPERED:
+      return _("a frame from us arrived altered, replayed, reordered or cut short");
+    case TAFEL_LINK_ERROR_FRAME_TOO_LARGE:
+      return _("we sent a frame larger than allowed");
+    default:
+      return _("it saw an error");
+    }
+}
+
+/* Errors where the peer is still there and should learn of the refusal:
+ * keep sending a moment (the rest of our handshake, so it finds the
+ * problem itself, and an authenticated goodbye naming the reason if we
+ * can seal one). */
+static gboolean
+is_refusal (TafelLinkError code)
+{
+  switch (code)
+    {
+    case TAFEL_LINK_ERROR_PROTOCOL:
+    case TAFEL_LINK_ERROR_WRONG_BOARD:
+    case TAFEL_LINK_ERROR_WRONG_SECRET:
+    case TAFEL_LINK_ERROR_BAD_SIGNATURE:
+    case TAFEL_LINK_ERROR_WRONG_PEER:
+    case TAFEL_LINK_ERROR_TAMPERED:
+    case TAFEL_LINK_ERROR_FRAME_TOO_LARGE:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 static void fail (TafelLink *self, TafelLinkError code, const char *format, ...) G_GNUC_PRINTF (3, 4);
 
 static void
@@ -373,7 +434,20 @@ fail (TafelLink      *self,
   self->error = g_error_new_literal (TAFEL_LINK_ERROR, code, message);
 
   g_object_ref (self);
-  teardown (self);
+  if (is_refusal (code) && self->ice_ready && self->transport != NULL)
+    {
+      if (self->push != NULL)
+        {
+          guint8 reason = code + 1;
+
+          queue_sealed (self, FRAME_GOODBYE, &reason, 1);
+        }
+      begin_linger (self);
+    }
+  else
+    {
+      teardown (self);
+    }
   set_state (self, TAFEL_LINK_STATE_FAILED);
   g_signal_emit (self, signals[SIGNAL_FAILED], 0, self->error);
   g_object_unref (self);
@@ -1199,8 +1273,19 @@ handle_frame (TafelLink    *self,
       break;
 
     case FRAME_GOODBYE:
-      g_free (plain);
-      closed_by_peer (self);
+      if (len - TAFEL_STREAM_ABYTES == 1)
+        {
+          g_free (plain);
+          closed_by_peer (self);
+        }
+      else
+        {
+          guint8 reason = len - TAFEL_STREAM_ABYTES > 1 ? plain[1] : 0;
+
+          g_free (plain);
+          fail (self, TAFEL_LINK_ERROR_REFUSED, _("The peer refused the link: %s"),
+                describe_refusal (reason - 1));
+        }
       break;
 
     default:
@@ -1496,6 +1581,23 @@ linger_timeout (gpointer data)
   g_clear_pointer (&self->linger_timer, g_source_unref);
   finish_linger (self);
   return G_SOURCE_REMOVE;
+}
+
+/* Keeps the stream running, holding a reference, until what is queued is
+ * acknowledged or LINGER_MS pass; nothing more is delivered meanwhile. */
+static void
+begin_linger (TafelLink *self)
+{
+  g_clear_signal_handler (&self->signaling_handler, self->signaling);
+  destroy_source (&self->heartbeat_timer);
+  destroy_source (&self->connect_timer);
+  self->lingering = TRUE;
+  g_object_ref (self);
+  self->linger_timer = g_timeout_source_new (LINGER_MS);
+  g_source_set_callback (self->linger_timer, linger_timeout, self, NULL);
+  g_source_set_static_name (self->linger_timer, "[tafel] link linger");
+  g_source_attach (self->linger_timer, self->context);
+  schedule_pump (self, 0);
 }
 
 /* --- GObject --- */
@@ -1810,13 +1912,7 @@ tafel_link_close (TafelLink *self)
   if (self->state == TAFEL_LINK_STATE_CONNECTED && self->transport != NULL)
     {
       queue_sealed (self, FRAME_GOODBYE, NULL, 0);
-      g_clear_signal_handler (&self->signaling_handler, self->signaling);
-      destroy_source (&self->heartbeat_timer);
-      self->lingering = TRUE;
-      g_object_ref (self);
-      self->linger_timer = g_timeout_source_new (LINGER_MS);
-      g_source_set_callback (self->linger_timer, linger_timeout, self, NULL);
-      g_source_attach (self->linger_timer, self->context);
+      begin_linger (self);
     }
   else
     {

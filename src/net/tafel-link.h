@@ -27,6 +27,8 @@ G_BEGIN_DECLS
  * @TAFEL_LINK_ERROR_PEER_RESTARTED: the peer started a new session
  * @TAFEL_LINK_ERROR_NOT_CONNECTED: sending on a link that is not connected
  * @TAFEL_LINK_ERROR_QUEUE_FULL: the send queue is at its hard limit
+ * @TAFEL_LINK_ERROR_REFUSED: the peer closed the link because of an error
+ *   it saw on its side
  */
 typedef enum
 {
@@ -43,6 +45,7 @@ typedef enum
   TAFEL_LINK_ERROR_PEER_RESTARTED,
   TAFEL_LINK_ERROR_NOT_CONNECTED,
   TAFEL_LINK_ERROR_QUEUE_FULL,
+  TAFEL_LINK_ERROR_REFUSED,
 } TafelLinkError;
 
 GQuark tafel_link_error_quark (void);

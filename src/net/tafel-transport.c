@@ -1093,6 +1093,33 @@ tafel_transport_transmit (TafelTransport *self,
 }
 
 /**
+ * tafel_transport_transmit_ack:
+ * @self: a transport
+ * @buf: (out caller-allocates) (array length=buf_len): where to put it
+ * @buf_len: at least the maximum datagram size
+ * @now: the current monotonic time, µs
+ *
+ * Produces an acknowledgement now if anything received awaits one, without
+ * waiting for the ACK delay: the last datagram before going away, so the
+ * peer does not resend what we already have.
+ *
+ * Returns: the datagram's length, or 0 if there is nothing to acknowledge
+ */
+gsize
+tafel_transport_transmit_ack (TafelTransport *self,
+                              guint8         *buf,
+                              gsize           buf_len,
+                              gint64          now)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (buf_len >= self->max_datagram, 0);
+
+  if (self->ack_pending == 0 && !self->update_pending)
+    return 0;
+  return build_ack (self, buf, now);
+}
+
+/**
  * tafel_transport_get_deadline:
  * @self: a transport
  * @now: the current monotonic time, µs

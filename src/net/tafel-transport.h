@@ -80,6 +80,10 @@ gsize           tafel_transport_transmit         (TafelTransport *self,
                                                   guint8        *buf,
                                                   gsize          buf_len,
                                                   gint64         now);
+gsize           tafel_transport_transmit_ack     (TafelTransport *self,
+                                                  guint8        *buf,
+                                                  gsize          buf_len,
+                                                  gint64         now);
 gint64          tafel_transport_get_deadline     (TafelTransport *self,
                                                   gint64         now);
 void            tafel_transport_handle_timeout   (TafelTransport *self,

@@ -495,6 +495,9 @@ test_link_forged_identity (Fixture       *fixture,
   g_assert_error (w[1].error, TAFEL_LINK_ERROR, TAFEL_LINK_ERROR_BAD_SIGNATURE);
   g_assert_false (w[1].connected);
   g_assert_cmpuint (w[1].frames->len, ==, 0);
+  /* The forger is told it was refused. */
+  g_assert_true (tafel_test_wait_until (has_error, &w[0], WAIT_MS));
+  g_assert_error (w[0].error, TAFEL_LINK_ERROR, TAFEL_LINK_ERROR_REFUSED);
 
   assert_pair_works (honest, 1);
 
@@ -677,6 +680,10 @@ test_link_attack (Fixture       *fixture,
   assert_frame (g_ptr_array_index (w[1].frames, 0), 0x10, p1);
   if (expected_frames == 1)
     assert_frame (g_ptr_array_index (w[1].frames, 1), 0x11, p1);
+
+  /* The sending side hears why, in an authenticated goodbye. */
+  g_assert_true (tafel_test_wait_until (has_error, &w[0], WAIT_MS));
+  g_assert_error (w[0].error, TAFEL_LINK_ERROR, TAFEL_LINK_ERROR_REFUSED);
 
   /* Sending on the failed link is refused; the honest pair is unharmed. */
   g_assert_false (tafel_link_send (w[1].link, 0x10, p1, NULL));
