@@ -1,0 +1,440 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+
+#include "tafel-link-config.h"
+#include "tafel-transport.h"
+
+G_DEFINE_QUARK (tafel-link-config-error-quark, tafel_link_config_error)
+
+struct _TafelLinkConfig
+{
+  gatomicrefcount   ref_count;
+
+  char             *stun_host;
+  guint16           stun_port;
+  GPtrArray        *turn_servers;     /* TafelTurnServer */
+  GStrv             local_addresses;
+  gboolean          force_relay;
+  guint             connect_ms;
+  guint             heartbeat_ms;
+  guint             dead_ms;
+  gsize             window;
+  gsize             max_datagram;
+};
+
+G_DEFINE_BOXED_TYPE (TafelLinkConfig, tafel_link_config, tafel_link_config_ref, tafel_link_config_unref)
+
+static void
+turn_server_free (TafelTurnServer *server)
+{
+  g_free (server->host);
+  g_free (server->username);
+  g_free (server->password);
+  g_free (server);
+}
+
+/**
+ * tafel_link_config_new:
+ *
+ * Creates a configuration with no STUN or TURN server, every local address,
+ * and default timing: connect within 30 s, heartbeat every 2 s, a peer is
+ * dead after 10 s of silence, a 4 MiB window.
+ *
+ * Returns: (transfer full): a new configuration
+ */
+TafelLinkConfig *
+tafel_link_config_new (void)
+{
+  TafelLinkConfig *self = g_new0 (TafelLinkConfig, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->turn_servers = g_ptr_array_new_with_free_func ((GDestroyNotify) turn_server_free);
+  self->connect_ms = TAFEL_LINK_DEFAULT_CONNECT_TIMEOUT_MS;
+  self->heartbeat_ms = TAFEL_LINK_DEFAULT_HEARTBEAT_MS;
+  self->dead_ms = TAFEL_LINK_DEFAULT_DEAD_MS;
+  self->window = TAFEL_LINK_DEFAULT_WINDOW;
+
+  return self;
+}
+
+TafelLinkConfig *
+tafel_link_config_ref (TafelLinkConfig *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+tafel_link_config_unref (TafelLinkConfig *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+
+  g_free (self->stun_host);
+  g_ptr_array_unref (self->turn_servers);
+  g_strfreev (self->local_addresses);
+  g_free (self);
+}
+
+/* Splits "host", "host:port", "[v6]:port" or a bare IPv6 address. */
+static gboolean
+parse_host_port (const char  *text,
+                 guint16      default_port,
+                 char       **host,
+                 guint16     *port)
+{
+  g_autoptr(GSocketConnectable) address = NULL;
+  const char *hostname;
+
+  if (text == NULL || *text == '\0' || strchr (text, '/') != NULL || strchr (text, '@') != NULL)
+    return FALSE;
+
+  address = g_network_address_parse (text, default_port, NULL);
+  if (address == NULL)
+    return FALSE;
+
+  hostname = g_network_address_get_hostname (G_NETWORK_ADDRESS (address));
+  if (hostname == NULL || *hostname == '\0' || g_network_address_get_port (G_NETWORK_ADDRESS (address)) == 0)
+    return FALSE;
+  if (!g_hostname_is_ip_address (hostname))
+    {
+      for (const char *p = hostname; *p != '\0'; p++)
+        if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.')
+          return FALSE;
+    }
+
+  *host = g_strdup (hostname);
+  *port = g_network_address_get_port (G_NETWORK_ADDRESS (address));
+  return TRUE;
+}
+
+/**
+ * tafel_link_config_set_stun:
+ * @self: a configuration
+ * @host_and_port: (nullable): `host`, `host:port` or `[ipv6]:port`; the
+ *   port defaults to 3478; %NULL for no STUN server
+ * @error: return location for a #GError
+ *
+ * Sets the STUN server used to learn server-reflexive candidates (the
+ * address a NAT maps us to).
+ *
+ * Returns: %FALSE with %TAFEL_LINK_CONFIG_ERROR_BAD_ADDRESS if it does not
+ *   parse
+ */
+gboolean
+tafel_link_config_set_stun (TafelLinkConfig  *self,
+                            const char       *host_and_port,
+                            GError          **error)
+{
+  g_autofree char *host = NULL;
+  guint16 port = 0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (host_and_port != NULL && !parse_host_port (host_and_port, 3478, &host, &port))
+    {
+      g_set_error (error, TAFEL_LINK_CONFIG_ERROR, TAFEL_LINK_CONFIG_ERROR_BAD_ADDRESS,
+                   _("“%s” is not a STUN server address (host or host:port)"), host_and_port);
+      return FALSE;
+    }
+
+  g_free (self->stun_host);
+  self->stun_host = g_steal_pointer (&host);
+  self->stun_port = port;
+  return TRUE;
+}
+
+const char *
+tafel_link_config_get_stun_host (TafelLinkConfig *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->stun_host;
+}
+
+guint16
+tafel_link_config_get_stun_port (TafelLinkConfig *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->stun_port;
+}
+
+/**
+ * tafel_link_config_add_turn:
+ * @self: a configuration
+ * @url: `turn:host[:port][?transport=udp|tcp]` or `turns:host[:port]`
+ *   (RFC 7065); the port defaults to 3478 (turn) or 5349 (turns)
+ * @username: the TURN user name
+ * @password: the TURN password
+ * @error: return location for a #GError
+ *
+ * Adds a TURN server to relay through when no direct path works.
+ *
+ * Returns: %FALSE with %TAFEL_LINK_CONFIG_ERROR_BAD_URL if @url does not parse
+ */
+gboolean
+tafel_link_config_add_turn (TafelLinkConfig  *self,
+                            const char       *url,
+                            const char       *username,
+                            const char       *password,
+                            GError          **error)
+{
+  g_autofree char *host_part = NULL;
+  g_autofree char *host = NULL;
+  const char *rest;
+  const char *query;
+  TafelTurnTransport transport;
+  guint16 port = 0;
+  TafelTurnServer *server;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (url != NULL, FALSE);
+  g_return_val_if_fail (username != NULL, FALSE);
+  g_return_val_if_fail (password != NULL, FALSE);
+
+  if (g_str_has_prefix (url, "turn:"))
+    {
+      rest = url + strlen ("turn:");
+      transport = TAFEL_TURN_UDP;
+    }
+  else if (g_str_has_prefix (url, "turns:"))
+    {
+      rest = url + strlen ("turns:");
+      transport = TAFEL_TURN_TLS;
+    }
+  else
+    {
+      g_set_error (error, TAFEL_LINK_CONFIG_ERROR, TAFEL_LINK_CONFIG_ERROR_BAD_URL,
+                   _("“%s” is not a TURN URL: it must start with turn: or turns:"), url);
+      return FALSE;
+    }
+
+  query = strchr (rest, '?');
+  host_part = query != NULL ? g_strndup (rest, query - rest) : g_strdup (rest);
+  if (!parse_host_port (host_part, transport == TAFEL_TURN_TLS ? 5349 : 3478, &host, &port))
+    {
+      g_set_error (error, TAFEL_LINK_CONFIG_ERROR, TAFEL_LINK_CONFIG_ERROR_BAD_URL,
+                   _("“%s” is not a TURN URL: “%s” is not a host or host:port"), url, host_part);
+      return FALSE;
+    }
+
+  if (query != NULL)
+    {
+      if (g_strcmp0 (query, "?transport=udp") == 0 && transport == TAFEL_TURN_UDP)
+        transport = TAFEL_TURN_UDP;
+      else if (g_strcmp0 (query, "?transport=tcp") == 0)
+        transport = transport == TAFEL_TURN_TLS ? TAFEL_TURN_TLS : TAFEL_TURN_TCP;
+      else
+        {
+          g_set_error (error, TAFEL_LINK_CONFIG_ERROR, TAFEL_LINK_CONFIG_ERROR_BAD_URL,
+                       _("“%s” is not a TURN URL: only ?transport=udp or ?transport=tcp may follow the address"),
+                       url);
+          return FALSE;
+        }
+    }
+
+  server = g_new0 (TafelTurnServer, 1);
+  server->host = g_steal_pointer (&host);
+  server->port = port;
+  server->username = g_strdup (username);
+  server->password = g_strdup (password);
+  server->transport = transport;
+  g_ptr_array_add (self->turn_servers, server);
+
+  return TRUE;
+}
+
+guint
+tafel_link_config_get_n_turn_servers (TafelLinkConfig *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->turn_servers->len;
+}
+
+/**
+ * tafel_link_config_get_turn_server:
+ * @self: a configuration
+ * @index: which server
+ *
+ * Returns: (transfer none): the server
+ */
+const TafelTurnServer *
+tafel_link_config_get_turn_server (TafelLinkConfig *self,
+                                   guint            index)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (index < self->turn_servers->len, NULL);
+  return g_ptr_array_index (self->turn_servers, index);
+}
+
+/**
+ * tafel_link_config_set_local_addresses:
+ * @self: a configuration
+ * @addresses: (nullable) (array zero-terminated=1): IP addresses to gather
+ *   host candidates on; %NULL for every interface's
+ * @error: return location for a #GError
+ *
+ * Restricts links to some local addresses (tests keep to 127.0.0.1).
+ *
+ * Returns: %FALSE with %TAFEL_LINK_CONFIG_ERROR_BAD_ADDRESS if one is not an
+ *   IP address
+ */
+gboolean
+tafel_link_config_set_local_addresses (TafelLinkConfig    *self,
+                                       const char * const *addresses,
+                                       GError            **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  for (guint i = 0; addresses != NULL && addresses[i] != NULL; i++)
+    {
+      if (!g_hostname_is_ip_address (addresses[i]))
+        {
+          g_set_error (error, TAFEL_LINK_CONFIG_ERROR, TAFEL_LINK_CONFIG_ERROR_BAD_ADDRESS,
+                       _("“%s” is not an IP address"), addresses[i]);
+          return FALSE;
+        }
+    }
+
+  g_strfreev (self->local_addresses);
+  self->local_addresses = g_strdupv ((char **) addresses);
+  return TRUE;
+}
+
+/**
+ * tafel_link_config_get_local_addresses:
+ * @self: a configuration
+ *
+ * Returns: (transfer none) (nullable) (array zero-terminated=1): the
+ *   addresses, or %NULL for all
+ */
+const char * const *
+tafel_link_config_get_local_addresses (TafelLinkConfig *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return (const char * const *) self->local_addresses;
+}
+
+/**
+ * tafel_link_config_set_force_relay:
+ * @self: a configuration
+ * @force_relay: whether to use relayed candidates only
+ *
+ * Makes links go through a TURN server even when a direct path exists
+ * (privacy: peers never learn each other's addresses; also tests).
+ */
+void
+tafel_link_config_set_force_relay (TafelLinkConfig *self,
+                                   gboolean         force_relay)
+{
+  g_return_if_fail (self != NULL);
+  self->force_relay = force_relay;
+}
+
+gboolean
+tafel_link_config_get_force_relay (TafelLinkConfig *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->force_relay;
+}
+
+/**
+ * tafel_link_config_set_timeouts:
+ * @self: a configuration
+ * @connect_ms: how long ICE and the handshake may take
+ * @heartbeat_ms: how often an idle link says it is alive
+ * @dead_ms: silence after which the peer counts as gone; more than
+ *   @heartbeat_ms
+ *
+ * Sets the link's timing.
+ */
+void
+tafel_link_config_set_timeouts (TafelLinkConfig *self,
+                                guint            connect_ms,
+                                guint            heartbeat_ms,
+                                guint            dead_ms)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (connect_ms > 0 && heartbeat_ms > 0);
+  g_return_if_fail (dead_ms > heartbeat_ms);
+
+  self->connect_ms = connect_ms;
+  self->heartbeat_ms = heartbeat_ms;
+  self->dead_ms = dead_ms;
+}
+
+guint
+tafel_link_config_get_connect_timeout (TafelLinkConfig *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->connect_ms;
+}
+
+guint
+tafel_link_config_get_heartbeat (TafelLinkConfig *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->heartbeat_ms;
+}
+
+guint
+tafel_link_config_get_dead_timeout (TafelLinkConfig *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->dead_ms;
+}
+
+/**
+ * tafel_link_config_set_window:
+ * @self: a configuration
+ * @window: bytes in flight per direction, at least 256 KiB
+ *
+ * Bounds what a link sends before the peer acknowledges it, and so its
+ * throughput: window ÷ round-trip time. 4 MiB allows 80 MB/s at 50 ms.
+ */
+void
+tafel_link_config_set_window (TafelLinkConfig *self,
+                              gsize            window)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (window >= TAFEL_TRANSPORT_MIN_WINDOW);
+  self->window = window;
+}
+
+gsize
+tafel_link_config_get_window (TafelLinkConfig *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->window;
+}
+
+/**
+ * tafel_link_config_set_max_datagram:
+ * @self: a configuration
+ * @size: the datagram size to use; 0 to choose by path (large on loopback,
+ *   1200 bytes elsewhere)
+ *
+ * Overrides the datagram size (benchmarks emulate internet paths on
+ * loopback with it).
+ */
+void
+tafel_link_config_set_max_datagram (TafelLinkConfig *self,
+                                    gsize            size)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (size == 0 ||
+                    (size >= TAFEL_TRANSPORT_MIN_DATAGRAM && size <= TAFEL_TRANSPORT_MAX_DATAGRAM));
+  self->max_datagram = size;
+}
+
+gsize
+tafel_link_config_get_max_datagram (TafelLinkConfig *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->max_datagram;
+}

@@ -1,0 +1,1012 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <nice/agent.h>
+#include <nice/pseudotcp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "tafel-identity.h"
+#include "tafel-link-private.h"
+#include "tafel-signaling-hub.h"
+
+/* Link benchmarks, on 127.0.0.1 in one process:
+ *
+ *   bench-link [--mb N] [--rtt-mb N] [--connections N] [--only loopback|rtt|connect]
+ *
+ * 1. Throughput on loopback: libnice's reliable agent (raw bytes, its own
+ *    pseudo-TCP), a PseudoTcpSocket with 1 MiB buffers over a
+ *    non-reliable agent (raw bytes), and TafelLink (64 KiB frames,
+ *    encrypted) with the datagram size it picks on loopback and with the
+ *    1200-byte datagrams it uses on other paths.
+ * 2. The same at 50 ms RTT. This kernel has no netem, so a relay of our
+ *    own, in its own thread, forwards the two agents' datagrams with a
+ *    delay queue (25 ms each way); each agent is given the relay's port
+ *    in place of the other's candidate, so all traffic, connectivity
+ *    checks included, goes through it. Optionally with random loss.
+ * 3. Connection time (ICE + handshake) of TafelLink on loopback, p50/p95.
+ *
+ * A transfer that does not finish within its time cap reports the rate
+ * of what arrived, marked with '*'. */
+
+#define FRAME_BYTES (64 * 1024)
+#define MB (1000.0 * 1000.0)
+
+static guint opt_mb = 50;
+static guint opt_rtt_mb = 20;
+static guint opt_connections = 30;
+static char *opt_only = NULL;
+
+/* --- A userspace delay relay --- */
+
+typedef struct
+{
+  GSocket        *in;
+  GSocket        *out;
+  GSocketAddress *to;      /* guarded by the relay's lock */
+} RelayDir;
+
+typedef struct
+{
+  gint64    due;
+  RelayDir *dir;
+  gsize     len;
+  guint8    data[];
+} RelayPacket;
+
+typedef struct
+{
+  GThread      *thread;
+  GMainContext *context;
+  GMainLoop    *loop;
+  GMutex        lock;
+  RelayDir      dirs[2];   /* [0]: arrives at port A, goes to B; [1] the reverse */
+  GQueue        queue;
+  GSource      *timer;
+  gint64        delay_us;
+  double        loss;
+  GRand        *rand;
+  guint64       forwarded;
+  guint64       dropped;
+} Relay;
+
+static gboolean
+ready_time_dispatch (GSource     *source,
+                     GSourceFunc  callback,
+                     gpointer     user_data)
+{
+  g_source_set_ready_time (source, -1);
+  return callback (user_data);
+}
+
+static GSourceFuncs ready_time_funcs = { .dispatch = ready_time_dispatch };
+
+static void
+relay_arm (Relay *relay)
+{
+  RelayPacket *p = g_queue_peek_head (&relay->queue);
+
+  g_source_set_ready_time (relay->timer, p != NULL ? p->due : -1);
+}
+
+static gboolean
+relay_flush (gpointer data)
+{
+  Relay *relay = data;
+  gint64 now = g_get_monotonic_time ();
+  RelayPacket *p;
+
+  while ((p = g_queue_peek_head (&relay->queue)) != NULL && p->due <= now)
+    {
+      GSocketAddress *to;
+
+      g_queue_pop_head (&relay->queue);
+      g_mutex_lock (&relay->lock);
+      to = p->dir->to != NULL ? g_object_ref (p->dir->to) : NULL;
+      g_mutex_unlock (&relay->lock);
+      if (to != NULL && g_socket_send_to (p->dir->out, to, (const char *) p->data, p->len, NULL, NULL) > 0)
+        relay->forwarded++;
+      else
+        relay->dropped++;
+      g_clear_object (&to);
+      g_free (p);
+    }
+  relay_arm (relay);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+relay_receive (GSocket      *socket,
+               GIOCondition  condition,
+               gpointer      data)
+{
+  RelayDir *dir = data;
+  Relay *relay = g_object_get_data (G_OBJECT (socket), "relay");
+  guint8 buf[65536];
+  gssize n;
+
+  while ((n = g_socket_receive (socket, (char *) buf, sizeof buf, NULL, NULL)) > 0)
+    {
+      RelayPacket *p;
+
+      if (relay->loss > 0 && g_rand_double (relay->rand) < relay->loss)
+        {
+          relay->dropped++;
+          continue;
+        }
+      p = g_malloc (sizeof *p + n);
+      p->due = g_get_monotonic_time () + relay->delay_us;
+      p->dir = dir;
+      p->len = n;
+      memcpy (p->data, buf, n);
+      g_queue_push_tail (&relay->queue, p);
+    }
+  relay_arm (relay);
+  return G_SOURCE_CONTINUE;
+}
+
+static GSocket *
+relay_socket (Relay *relay)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+                                  G_SOCKET_PROTOCOL_UDP, NULL);
+
+  g_assert_nonnull (socket);
+  g_assert_true (g_socket_bind (socket, address, TRUE, NULL));
+  g_socket_set_blocking (socket, FALSE);
+  /* The relay stands for the network, not a bottleneck: room to queue. */
+  g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUF, 4 << 20, NULL);
+  g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, 4 << 20, NULL);
+  g_object_set_data (G_OBJECT (socket), "relay", relay);
+  return socket;
+}
+
+static gpointer
+relay_thread (gpointer data)
+{
+  Relay *relay = data;
+
+  g_main_context_push_thread_default (relay->context);
+  g_main_loop_run (relay->loop);
+  g_main_context_pop_thread_default (relay->context);
+  return NULL;
+}
+
+static Relay *
+relay_new (gint64 rtt_us,
+           double loss)
+{
+  Relay *relay = g_new0 (Relay, 1);
+
+  g_mutex_init (&relay->lock);
+  relay->delay_us = rtt_us / 2;
+  relay->loss = loss;
+  relay->rand = g_rand_new_with_seed (42);
+  relay->context = g_main_context_new ();
+  relay->loop = g_main_loop_new (relay->context, FALSE);
+  relay->dirs[0].in = relay_socket (relay);
+  relay->dirs[1].in = relay_socket (relay);
+  relay->dirs[0].out = relay->dirs[1].in;
+  relay->dirs[1].out = relay->dirs[0].in;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      GSource *source = g_socket_create_source (relay->dirs[i].in, G_IO_IN, NULL);
+
+      g_source_set_callback (source, (GSourceFunc) relay_receive, &relay->dirs[i], NULL);
+      g_source_attach (source, relay->context);
+      g_source_unref (source);
+    }
+  relay->timer = g_source_new (&ready_time_funcs, sizeof (GSource));
+  g_source_set_callback (relay->timer, relay_flush, relay, NULL);
+  g_source_set_ready_time (relay->timer, -1);
+  g_source_attach (relay->timer, relay->context);
+
+  relay->thread = g_thread_new ("delay relay", relay_thread, relay);
+  return relay;
+}
+
+static guint16
+socket_port (GSocket *socket)
+{
+  g_autoptr(GSocketAddress) address = g_socket_get_local_address (socket, NULL);
+
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
+}
+
+/* Port A: where side A sends to reach B. */
+static guint16
+relay_port (Relay *relay,
+            guint  side)
+{
+  return socket_port (relay->dirs[side].in);
+}
+
+/* What arrives at side's port goes to @to. */
+static void
+relay_set_target (Relay          *relay,
+                  guint           side,
+                  GSocketAddress *to)
+{
+  g_mutex_lock (&relay->lock);
+  g_set_object (&relay->dirs[side].to, to);
+  g_mutex_unlock (&relay->lock);
+}
+
+static gboolean
+quit_loop (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+relay_free (Relay *relay)
+{
+  g_main_context_invoke (relay->context, quit_loop, relay->loop);
+  g_thread_join (relay->thread);
+  g_source_destroy (relay->timer);
+  g_source_unref (relay->timer);
+  g_queue_clear_full (&relay->queue, g_free);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_clear_object (&relay->dirs[i].to);
+      g_object_unref (relay->dirs[i].in);
+    }
+  g_main_loop_unref (relay->loop);
+  g_main_context_unref (relay->context);
+  g_rand_free (relay->rand);
+  g_mutex_clear (&relay->lock);
+  g_free (relay);
+}
+
+static GSocketAddress *
+candidate_socket_address (const NiceCandidate *candidate)
+{
+  struct sockaddr_storage storage;
+
+  nice_address_copy_to_sockaddr (&candidate->addr, (struct sockaddr *) &storage);
+  return g_socket_address_new_from_native (&storage, sizeof (struct sockaddr_in));
+}
+
+/* --- Results --- */
+
+typedef struct
+{
+  const char *what;
+  const char *path;
+  guint64     bytes;
+  double      seconds;
+  gboolean    finished;
+} Result;
+
+static GArray *results;
+
+static void
+report (const char *what,
+        const char *path,
+        guint64     bytes,
+        double      seconds,
+        gboolean    finished)
+{
+  Result r = { what, path, bytes, seconds, finished };
+
+  g_array_append_val (results, r);
+  printf ("  %-52s %-22s %7.1f MB %8.2f s %9.1f MB/s%s\n", what, path, bytes / MB, seconds,
+          bytes / MB / seconds, finished ? "" : " *");
+  fflush (stdout);
+}
+
+/* --- Raw libnice agents: the reliable agent, or PseudoTcpSocket --- */
+
+typedef enum
+{
+  RAW_RELIABLE_AGENT,
+  RAW_PSEUDO_TCP,
+} RawMode;
+
+typedef struct RawSide RawSide;
+
+struct RawSide
+{
+  RawMode          mode;
+  NiceAgent       *agent;
+  guint            stream;
+  gboolean         gathered;
+  gboolean         ready;
+  gboolean         sender;
+  PseudoTcpSocket *tcp;
+  GSource         *clock;
+  GQueue           pending;    /* packets written before the path was ready */
+  guint64          total;
+  guint64          moved;
+  gint64           start;
+  gint64           end;
+};
+
+static guint8 chunk[FRAME_BYTES];
+
+static void raw_pump (RawSide *side);
+
+static void
+raw_adjust_clock (RawSide *side)
+{
+  guint64 timeout = 0;
+
+  if (!pseudo_tcp_socket_get_next_clock (side->tcp, &timeout))
+    return;
+  g_source_set_ready_time (side->clock, (gint64) timeout * 1000);
+}
+
+static gboolean
+raw_clock (gpointer data)
+{
+  RawSide *side = data;
+
+  pseudo_tcp_socket_notify_clock (side->tcp);
+  raw_adjust_clock (side);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+raw_received (RawSide *side,
+              guint    len)
+{
+  side->moved += len;
+  if (side->moved >= side->total && side->end == 0)
+    side->end = g_get_monotonic_time ();
+}
+
+static void
+raw_recv (NiceAgent *agent,
+          guint      stream,
+          guint      component,
+          guint      len,
+          gchar     *buf,
+          gpointer   data)
+{
+  RawSide *side = data;
+
+  if (side->mode == RAW_RELIABLE_AGENT)
+    raw_received (side, len);
+  else
+    {
+      pseudo_tcp_socket_notify_packet (side->tcp, buf, len);
+      raw_adjust_clock (side);
+    }
+}
+
+static void
+raw_pump (RawSide *side)
+{
+  if (!side->sender || side->start == 0)
+    return;
+
+  while (side->moved < side->total)
+    {
+      guint n = MIN (sizeof chunk, side->total - side->moved);
+      gint sent = side->mode == RAW_RELIABLE_AGENT
+                  ? nice_agent_send (side->agent, side->stream, 1, n, (const gchar *) chunk)
+                  : pseudo_tcp_socket_send (side->tcp, (const char *) chunk, n);
+
+      if (sent <= 0)
+        break;
+      side->moved += sent;
+    }
+  if (side->mode == RAW_PSEUDO_TCP)
+    raw_adjust_clock (side);
+}
+
+static void
+raw_writable (NiceAgent *agent,
+              guint      stream,
+              guint      component,
+              gpointer   data)
+{
+  raw_pump (data);
+}
+
+static void
+tcp_opened (PseudoTcpSocket *tcp,
+            gpointer         data)
+{
+  RawSide *side = data;
+
+  if (side->sender)
+    {
+      side->start = g_get_monotonic_time ();
+      raw_pump (side);
+    }
+}
+
+static void
+tcp_readable (PseudoTcpSocket *tcp,
+              gpointer         data)
+{
+  static char buf[256 * 1024];
+  gint n;
+
+  while ((n = pseudo_tcp_socket_recv (tcp, buf, sizeof buf)) > 0)
+    raw_received (data, n);
+}
+
+static void
+tcp_writable (PseudoTcpSocket *tcp,
+              gpointer         data)
+{
+  raw_pump (data);
+}
+
+static void
+tcp_closed (PseudoTcpSocket *tcp,
+            guint32          error,
+            gpointer         data)
+{
+}
+
+static PseudoTcpWriteResult
+tcp_write (PseudoTcpSocket *tcp,
+           const gchar     *buf,
+           guint32          len,
+           gpointer         data)
+{
+  RawSide *side = data;
+
+  /* Hold what is written before this side's path is ready (as libnice's
+   * reliable agent does), rather than lose the handshake. */
+  if (!side->ready)
+    g_queue_push_tail (&side->pending, g_bytes_new (buf, len));
+  else
+    nice_agent_send (side->agent, side->stream, 1, len, buf);
+  return WR_SUCCESS;
+}
+
+static void
+raw_state_changed (NiceAgent *agent,
+                   guint      stream,
+                   guint      component,
+                   guint      state,
+                   gpointer   data)
+{
+  RawSide *side = data;
+  GBytes *bytes;
+
+  if (state != NICE_COMPONENT_STATE_READY || side->ready)
+    return;
+  side->ready = TRUE;
+
+  if (side->mode == RAW_RELIABLE_AGENT)
+    {
+      if (side->sender)
+        {
+          side->start = g_get_monotonic_time ();
+          raw_pump (side);
+        }
+      return;
+    }
+
+  while ((bytes = g_queue_pop_head (&side->pending)) != NULL)
+    {
+      nice_agent_send (agent, stream, 1, g_bytes_get_size (bytes), g_bytes_get_data (bytes, NULL));
+      g_bytes_unref (bytes);
+    }
+  if (side->sender)
+    pseudo_tcp_socket_connect (side->tcp);
+  raw_adjust_clock (side);
+}
+
+static void
+raw_gathered (NiceAgent *agent,
+              guint      stream,
+              gpointer   data)
+{
+  ((RawSide *) data)->gathered = TRUE;
+}
+
+static void
+raw_side_init (RawSide  *side,
+               RawMode   mode,
+               gboolean  controlling,
+               guint64   total)
+{
+  NiceAddress address;
+
+  memset (side, 0, sizeof *side);
+  side->mode = mode;
+  side->sender = controlling;
+  side->total = total;
+  side->agent = nice_agent_new_full (NULL, NICE_COMPATIBILITY_RFC5245,
+                                     mode == RAW_RELIABLE_AGENT ? NICE_AGENT_OPTION_RELIABLE : 0);
+  g_object_set (side->agent, "controlling-mode", controlling, "upnp", FALSE, "ice-tcp", FALSE, NULL);
+  nice_address_init (&address);
+  nice_address_set_from_string (&address, "127.0.0.1");
+  nice_agent_add_local_address (side->agent, &address);
+  side->stream = nice_agent_add_stream (side->agent, 1);
+  g_signal_connect (side->agent, "component-state-changed", G_CALLBACK (raw_state_changed), side);
+  g_signal_connect (side->agent, "candidate-gathering-done", G_CALLBACK (raw_gathered), side);
+  g_signal_connect (side->agent, "reliable-transport-writable", G_CALLBACK (raw_writable), side);
+  nice_agent_attach_recv (side->agent, side->stream, 1, NULL, raw_recv, side);
+
+  if (mode == RAW_PSEUDO_TCP)
+    {
+      PseudoTcpCallbacks callbacks = { side, tcp_opened, tcp_readable, tcp_writable, tcp_closed, tcp_write };
+
+      side->tcp = pseudo_tcp_socket_new (1, &callbacks);
+      /* The tuning the issue suggests: large buffers (the window), no
+       * Nagle, quick acknowledgements; libnice's segment size. */
+      g_object_set (side->tcp, "snd-buf", 1024 * 1024, "rcv-buf", 1024 * 1024,
+                    "no-delay", TRUE, "ack-delay", 0, NULL);
+      pseudo_tcp_socket_notify_mtu (side->tcp, 1400);
+      side->clock = g_source_new (&ready_time_funcs, sizeof (GSource));
+      g_source_set_callback (side->clock, raw_clock, side, NULL);
+      g_source_set_ready_time (side->clock, -1);
+      g_source_attach (side->clock, NULL);
+    }
+
+  nice_agent_gather_candidates (side->agent, side->stream);
+}
+
+static void
+raw_side_clear (RawSide *side)
+{
+  nice_agent_attach_recv (side->agent, side->stream, 1, NULL, NULL, NULL);
+  g_signal_handlers_disconnect_by_data (side->agent, side);
+  if (side->clock != NULL)
+    {
+      g_source_destroy (side->clock);
+      g_source_unref (side->clock);
+    }
+  g_clear_object (&side->tcp);
+  g_clear_object (&side->agent);
+  g_queue_clear_full (&side->pending, (GDestroyNotify) g_bytes_unref);
+}
+
+/* Gives @to the credentials and candidates of @from, with the candidates'
+ * port replaced by @via_port unless 0. */
+static void
+raw_exchange (RawSide *from,
+              RawSide *to,
+              guint16  via_port)
+{
+  g_autofree char *ufrag = NULL, *pwd = NULL;
+  GSList *candidates;
+
+  nice_agent_get_local_credentials (from->agent, from->stream, &ufrag, &pwd);
+  nice_agent_set_remote_credentials (to->agent, to->stream, ufrag, pwd);
+  candidates = nice_agent_get_local_candidates (from->agent, from->stream, 1);
+  for (GSList *l = candidates; via_port != 0 && l != NULL; l = l->next)
+    nice_address_set_port (&((NiceCandidate *) l->data)->addr, via_port);
+  nice_agent_set_remote_candidates (to->agent, to->stream, 1, candidates);
+  g_slist_free_full (candidates, (GDestroyNotify) nice_candidate_free);
+}
+
+static GSocketAddress *
+raw_address (RawSide *side)
+{
+  GSList *candidates = nice_agent_get_local_candidates (side->agent, side->stream, 1);
+  GSocketAddress *address = candidate_socket_address (candidates->data);
+
+  g_slist_free_full (candidates, (GDestroyNotify) nice_candidate_free);
+  return address;
+}
+
+static gboolean
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+bench_raw (RawMode     mode,
+           const char *what,
+           const char *path,
+           guint64     total,
+           Relay      *relay,
+           guint       cap_s)
+{
+  RawSide a, b;
+  gboolean timed_out = FALSE;
+  guint cap;
+  gint64 end;
+
+  raw_side_init (&a, mode, TRUE, total);
+  raw_side_init (&b, mode, FALSE, total);
+  while (!a.gathered || !b.gathered)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (relay != NULL)
+    {
+      g_autoptr(GSocketAddress) a_address = raw_address (&a);
+      g_autoptr(GSocketAddress) b_address = raw_address (&b);
+
+      relay_set_target (relay, 0, b_address);
+      relay_set_target (relay, 1, a_address);
+      raw_exchange (&b, &a, relay_port (relay, 0));
+      raw_exchange (&a, &b, relay_port (relay, 1));
+    }
+  else
+    {
+      raw_exchange (&b, &a, 0);
+      raw_exchange (&a, &b, 0);
+    }
+
+  cap = g_timeout_add_seconds (cap_s, set_flag, &timed_out);
+  while (b.end == 0 && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (cap);
+
+  end = b.end != 0 ? b.end : g_get_monotonic_time ();
+  if (a.start == 0)
+    printf ("  %-52s %-22s never connected\n", what, path);
+  else
+    report (what, path, b.moved, (end - a.start) / 1e6, b.end != 0);
+
+  raw_side_clear (&a);
+  raw_side_clear (&b);
+}
+
+/* --- TafelLink --- */
+
+typedef struct
+{
+  TafelLink *link;
+  gboolean   connected;
+  gboolean   failed;
+  guint64    received;
+  guint64    total;
+  gint64     end;
+} LinkSide;
+
+typedef struct
+{
+  Relay *relay;
+  guint  side;          /* which relay port this link's peer is reached by */
+} Route;
+
+static void
+link_connected (TafelLink *link,
+                LinkSide  *side)
+{
+  side->connected = TRUE;
+}
+
+static void
+link_failed (TafelLink    *link,
+             const GError *error,
+             LinkSide     *side)
+{
+  printf ("  link failed: %s\n", error->message);
+  side->failed = TRUE;
+}
+
+static void
+link_frame (TafelLink *link,
+            guint      type,
+            GBytes    *payload,
+            LinkSide  *side)
+{
+  side->received += g_bytes_get_size (payload);
+  if (side->received >= side->total && side->end == 0)
+    side->end = g_get_monotonic_time ();
+}
+
+/* The remote candidate's real address becomes the relay's target; the
+ * agent is told the relay's port instead. */
+static gboolean
+route_through_relay (NiceCandidate *candidate,
+                     gpointer       user_data)
+{
+  Route *route = user_data;
+  g_autoptr(GSocketAddress) real = candidate_socket_address (candidate);
+
+  relay_set_target (route->relay, route->side, real);
+  nice_address_set_port (&candidate->addr, relay_port (route->relay, route->side));
+  return TRUE;
+}
+
+typedef struct
+{
+  TafelSignalingHub *hub;
+  TafelIdentity     *ids[2];
+  TafelSignaling    *signaling[2];
+  TafelLinkAuth     *auth[2];
+  LinkSide           sides[2];
+  Route              routes[2];
+} LinkPair;
+
+static void
+link_pair_init (LinkPair        *pair,
+                TafelLinkConfig *config,
+                Relay           *relay)
+{
+  guint8 board[TAFEL_BOARD_ID_BYTES], secret[TAFEL_BOARD_SECRET_BYTES];
+
+  memset (pair, 0, sizeof *pair);
+  tafel_random_bytes (board, sizeof board);
+  tafel_random_bytes (secret, sizeof secret);
+  pair->hub = tafel_signaling_hub_new ();
+  for (guint i = 0; i < 2; i++)
+    {
+      pair->ids[i] = tafel_identity_new_ephemeral ();
+      pair->signaling[i] = tafel_signaling_hub_connect (pair->hub, tafel_identity_get_public_key (pair->ids[i]));
+      pair->auth[i] = tafel_link_auth_new (board, secret, pair->ids[i]);
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      LinkSide *side = &pair->sides[i];
+
+      side->link = tafel_link_new (pair->signaling[i], config, pair->auth[i],
+                                   tafel_identity_get_public_key (pair->ids[1 - i]));
+      g_signal_connect (side->link, "connected", G_CALLBACK (link_connected), side);
+      g_signal_connect (side->link, "failed", G_CALLBACK (link_failed), side);
+      g_signal_connect (side->link, "frame-received", G_CALLBACK (link_frame), side);
+      if (relay != NULL)
+        {
+          pair->routes[i] = (Route) { relay, i };
+          tafel_link_set_remote_candidate_filter (side->link, route_through_relay, &pair->routes[i]);
+        }
+    }
+}
+
+static void
+link_pair_clear (LinkPair *pair)
+{
+  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 5;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_signal_handlers_disconnect_by_data (pair->sides[i].link, &pair->sides[i]);
+      g_clear_object (&pair->sides[i].link);
+      g_clear_object (&pair->signaling[i]);
+      g_clear_pointer (&pair->auth[i], tafel_link_auth_unref);
+      g_clear_object (&pair->ids[i]);
+    }
+  g_clear_object (&pair->hub);
+  /* Let the agents close. */
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+link_pair_wait_connected (LinkPair *pair,
+                          guint     cap_ms)
+{
+  gboolean timed_out = FALSE;
+  guint cap = g_timeout_add (cap_ms, set_flag, &timed_out);
+
+  while (!(pair->sides[0].connected && pair->sides[1].connected) &&
+         !pair->sides[0].failed && !pair->sides[1].failed && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (cap);
+  return pair->sides[0].connected && pair->sides[1].connected;
+}
+
+/* Shrinks the agents' socket buffers to the kernel's usual default, to
+ * see the link as it runs where net.core.rmem_max was not raised. */
+static void
+default_socket_buffers (TafelLink *link)
+{
+  g_autoptr(GPtrArray) sockets = nice_agent_get_sockets (tafel_link_test_get_agent (link),
+                                                         tafel_link_test_get_stream_id (link), 1);
+
+  for (guint i = 0; sockets != NULL && i < sockets->len; i++)
+    {
+      g_socket_set_option (g_ptr_array_index (sockets, i), SOL_SOCKET, SO_RCVBUF, 212992 / 2, NULL);
+      g_socket_set_option (g_ptr_array_index (sockets, i), SOL_SOCKET, SO_SNDBUF, 212992 / 2, NULL);
+    }
+}
+
+static void
+bench_link (const char *what,
+            const char *path,
+            guint64     total,
+            gsize       datagram,
+            Relay      *relay,
+            gboolean    default_buffers,
+            guint       cap_s)
+{
+  g_autoptr(TafelLinkConfig) config = tafel_link_config_new ();
+  static const char *loopback[] = { "127.0.0.1", NULL };
+  LinkPair pair;
+  TafelLink *sender;
+  guint64 sent = 0;
+  gboolean timed_out = FALSE;
+  guint cap;
+  gint64 start, end;
+  TafelTransportStats stats;
+
+  tafel_link_config_set_local_addresses (config, loopback, NULL);
+  tafel_link_config_set_max_datagram (config, datagram);
+  link_pair_init (&pair, config, relay);
+  pair.sides[1].total = total;
+  sender = pair.sides[0].link;
+
+  tafel_link_start (pair.sides[0].link);
+  tafel_link_start (pair.sides[1].link);
+  if (!link_pair_wait_connected (&pair, 20000))
+    {
+      printf ("  %-52s %-22s never connected\n", what, path);
+      link_pair_clear (&pair);
+      return;
+    }
+  if (default_buffers)
+    {
+      default_socket_buffers (pair.sides[0].link);
+      default_socket_buffers (pair.sides[1].link);
+    }
+
+  /* Send while the link is not congested, as a sync layer would. */
+  cap = g_timeout_add_seconds (cap_s, set_flag, &timed_out);
+  start = g_get_monotonic_time ();
+  while (pair.sides[1].end == 0 && !timed_out && !pair.sides[0].failed && !pair.sides[1].failed)
+    {
+      while (sent < total && !tafel_link_is_congested (sender))
+        {
+          g_autoptr(GBytes) frame = g_bytes_new_static (chunk, MIN (sizeof chunk, total - sent));
+
+          if (!tafel_link_send (sender, 0x10, frame, NULL))
+            break;
+          sent += g_bytes_get_size (frame);
+        }
+      g_main_context_iteration (NULL, TRUE);
+    }
+  if (!timed_out)
+    g_source_remove (cap);
+  end = pair.sides[1].end != 0 ? pair.sides[1].end : g_get_monotonic_time ();
+
+  tafel_link_get_transport_stats (sender, &stats);
+  report (what, path, pair.sides[1].received, (end - start) / 1e6, pair.sides[1].end != 0);
+  printf ("  %-52s   srtt %.2f ms, %" G_GUINT64_FORMAT " packets, %" G_GUINT64_FORMAT " lost, "
+          "%" G_GUINT64_FORMAT " probes\n", "", stats.srtt_us / 1e3, stats.packets_sent,
+          stats.packets_lost, stats.probes_sent);
+
+  link_pair_clear (&pair);
+}
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static void
+bench_connect (guint n)
+{
+  g_autoptr(TafelLinkConfig) config = tafel_link_config_new ();
+  static const char *loopback[] = { "127.0.0.1", NULL };
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  double p50, p95;
+
+  tafel_link_config_set_local_addresses (config, loopback, NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      LinkPair pair;
+      gint64 start;
+      double ms;
+
+      link_pair_init (&pair, config, NULL);
+      start = g_get_monotonic_time ();
+      tafel_link_start (pair.sides[0].link);
+      tafel_link_start (pair.sides[1].link);
+      if (link_pair_wait_connected (&pair, 20000))
+        {
+          ms = (g_get_monotonic_time () - start) / 1e3;
+          g_array_append_val (times, ms);
+        }
+      link_pair_clear (&pair);
+    }
+
+  g_array_sort (times, compare_double);
+  if (times->len == 0)
+    {
+      printf ("  no connection came up\n");
+      return;
+    }
+  p50 = g_array_index (times, double, times->len / 2);
+  p95 = g_array_index (times, double, MIN (times->len - 1, (times->len * 95 + 99) / 100 - 1));
+  printf ("  TafelLink connection (ICE + handshake), loopback: %u/%u connected, p50 %.1f ms, "
+          "p95 %.1f ms, max %.1f ms\n", times->len, n, p50, p95,
+          g_array_index (times, double, times->len - 1));
+}
+
+static gboolean
+want (const char *section)
+{
+  return opt_only == NULL || g_strcmp0 (opt_only, section) == 0;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  GOptionEntry entries[] = {
+    { "mb", 0, 0, G_OPTION_ARG_INT, &opt_mb, "MB per loopback transfer (default 50)", "N" },
+    { "rtt-mb", 0, 0, G_OPTION_ARG_INT, &opt_rtt_mb, "MB per 50 ms RTT transfer (default 20)", "N" },
+    { "connections", 0, 0, G_OPTION_ARG_INT, &opt_connections, "connections to time (default 30)", "N" },
+    { "only", 0, 0, G_OPTION_ARG_STRING, &opt_only, "loopback, rtt or connect", "SECTION" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("- link benchmarks");
+  g_autoptr(GError) error = NULL;
+  guint64 loopback_bytes, rtt_bytes;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+
+  for (gsize i = 0; i < sizeof chunk; i++)
+    chunk[i] = (guint8) (i * 7);
+  results = g_array_new (FALSE, FALSE, sizeof (Result));
+  loopback_bytes = (guint64) opt_mb * 1000 * 1000;
+  rtt_bytes = (guint64) opt_rtt_mb * 1000 * 1000;
+
+  printf ("Link throughput, one process, 127.0.0.1 (* = did not finish within its time cap)\n");
+  printf ("  %-52s %-22s %10s %10s %14s\n", "transport", "path", "moved", "time", "rate");
+
+  if (want ("loopback"))
+    {
+      bench_raw (RAW_RELIABLE_AGENT, "libnice reliable agent (pseudo-TCP), raw", "loopback",
+                 loopback_bytes, NULL, 60);
+      bench_raw (RAW_PSEUDO_TCP, "PseudoTcpSocket 1 MiB buffers, raw", "loopback",
+                 loopback_bytes, NULL, 60);
+      bench_link ("TafelLink, encrypted 64 KiB frames", "loopback (64 KiB dgrams)",
+                  loopback_bytes, 0, NULL, FALSE, 60);
+      bench_link ("TafelLink, encrypted 64 KiB frames", "loopback (1200 B dgrams)",
+                  loopback_bytes, 1200, NULL, FALSE, 60);
+    }
+
+  if (want ("rtt"))
+    {
+      Relay *relay;
+
+      relay = relay_new (50 * 1000, 0);
+      bench_raw (RAW_RELIABLE_AGENT, "libnice reliable agent (pseudo-TCP), raw", "50 ms RTT",
+                 rtt_bytes / 2, relay, 30);
+      relay_free (relay);
+
+      relay = relay_new (50 * 1000, 0);
+      bench_raw (RAW_PSEUDO_TCP, "PseudoTcpSocket 1 MiB buffers, raw", "50 ms RTT",
+                 rtt_bytes, relay, 30);
+      relay_free (relay);
+
+      relay = relay_new (50 * 1000, 0);
+      bench_link ("TafelLink, encrypted 64 KiB frames", "50 ms RTT (1200 B)",
+                  rtt_bytes, 1200, relay, FALSE, 60);
+      relay_free (relay);
+
+      relay = relay_new (50 * 1000, 0);
+      bench_link ("TafelLink, default socket buffers", "50 ms RTT (1200 B)",
+                  rtt_bytes, 1200, relay, TRUE, 60);
+      relay_free (relay);
+
+      relay = relay_new (50 * 1000, 0.001);
+      bench_raw (RAW_PSEUDO_TCP, "PseudoTcpSocket 1 MiB buffers, raw", "50 ms RTT, 0.1% loss",
+                 rtt_bytes / 2, relay, 30);
+      relay_free (relay);
+
+      relay = relay_new (50 * 1000, 0.001);
+      bench_link ("TafelLink, encrypted 64 KiB frames", "50 ms RTT, 0.1% loss",
+                  rtt_bytes, 1200, relay, FALSE, 60);
+      relay_free (relay);
+    }
+
+  if (want ("connect"))
+    bench_connect (opt_connections);
+
+  g_array_unref (results);
+  g_free (opt_only);
+  return 0;
+}
