@@ -6,6 +6,7 @@
 #include "tafel-core.h"
 
 #include "tafel-application.h"
+#include "tafel-preferences-window.h"
 #include "tafel-window.h"
 
 struct _TafelApplication
@@ -65,6 +66,18 @@ tafel_application_about (GSimpleAction *action,
 }
 
 static void
+tafel_application_preferences (GSimpleAction *action,
+                               GVariant      *parameter,
+                               gpointer       user_data)
+{
+  TafelApplication *self = user_data;
+  GtkWidget *window;
+
+  window = tafel_preferences_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
 tafel_application_quit (GSimpleAction *action,
                         GVariant      *parameter,
                         gpointer       user_data)
@@ -83,6 +96,7 @@ tafel_application_quit (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "about", tafel_application_about },
+  { "preferences", tafel_application_preferences },
   { "quit", tafel_application_quit },
 };
 
@@ -99,10 +113,12 @@ static void
 tafel_application_init (TafelApplication *self)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", preferences_accels);
 }
 
 TafelApplication *
