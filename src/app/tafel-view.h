@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "tafel-board-model.h"
+#include "tafel-render.h"
 
 G_BEGIN_DECLS
 
@@ -11,19 +12,10 @@ G_BEGIN_DECLS
 #define TAFEL_VIEW_MIN_SCALE 0.02
 #define TAFEL_VIEW_MAX_SCALE 32.0
 
-/**
- * TafelView:
- *
- * Where the canvas looks at the board: @scale widget pixels per board unit
- * and the board point (@x, @y) shown at the widget's top-left corner. A
- * plain value with no GTK in it, so navigation is testable without a display.
- */
-typedef struct
-{
-  double scale;
-  double x;
-  double y;
-} TafelView;
+/* TafelView (from the core renderer): where the canvas looks at the board,
+ * @scale widget pixels per board unit and the board point (@x, @y) shown at
+ * the widget's top-left corner. These functions are the navigation maths
+ * on it, with no GTK, so navigation is testable without a display. */
 
 #define TAFEL_VIEW_INIT ((TafelView) { 1.0, 0.0, 0.0 })
 

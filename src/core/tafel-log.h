@@ -17,7 +17,15 @@ typedef enum
   TAFEL_LOG_ERROR_EQUIVOCATION,   /* same author and seq, different content */
   TAFEL_LOG_ERROR_BAD_RUN,        /* a run that is not one author's gapless seq order */
   TAFEL_LOG_ERROR_INVALID,        /* breaks a rule: seq 0, lamport not increasing, … */
+  TAFEL_LOG_ERROR_HELD_FULL,      /* too many records already wait for their predecessors */
 } TafelLogError;
+
+/* Records whose predecessor is missing are held, at most this many (and
+ * this many bytes of bodies) in total, and half of each per author. What
+ * would go beyond is refused with TAFEL_LOG_ERROR_HELD_FULL, changing
+ * nothing; the sender offers it again once the gap is filled. */
+#define TAFEL_LOG_MAX_HELD_RECORDS  100000
+#define TAFEL_LOG_MAX_HELD_BYTES    (128 * 1024 * 1024)
 
 GQuark tafel_log_error_quark (void);
 

@@ -15,6 +15,15 @@ G_BEGIN_DECLS
 #define TAFEL_NAME_MAX_BYTES        128           /* UTF-8, profile display name */
 #define TAFEL_SET_MAX_OBJECTS       10000         /* erase / restore / transform */
 #define TAFEL_CLEAR_MAX_AUTHORS     4096
+/* Every coordinate (points, shapes, text) lies within ±TAFEL_COORD_MAX
+ * board units; at TAFEL_POINT_QUANTUM that is 2^24 steps, which a float
+ * holds exactly. */
+#define TAFEL_COORD_MAX             2097152
+/* Line widths of strokes and shapes, and text sizes, are in (0, this]. */
+#define TAFEL_WIDTH_MAX             4096.0f
+/* seq and lamport are at most 2^53, so they survive a trip through JSON and
+ * a clock can always step once more without overflow. */
+#define TAFEL_RECORD_MAX_CLOCK      (G_GUINT64_CONSTANT (1) << 53)
 
 #define TAFEL_RECORD_ERROR (tafel_record_error_quark ())
 

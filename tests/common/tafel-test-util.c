@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+
+#include "tafel-test-util.h"
+
+static double
+gauss (GRand *r)
+{
+  double u = g_rand_double (r), v = g_rand_double (r);
+
+  return sqrt (-2.0 * log (u + 1e-300)) * cos (2.0 * G_PI * v);
+}
+
+static void
+clear_stroke (gpointer data)
+{
+  tafel_stroke_clear (data);
+}
+
+GArray *
+tafel_test_random_walk (guint   n_strokes,
+                        guint32 seed)
+{
+  g_autoptr(GRand) r = g_rand_new_with_seed (seed);
+  GArray *strokes = g_array_sized_new (FALSE, TRUE, sizeof (TafelStroke), n_strokes);
+
+  g_array_set_clear_func (strokes, clear_stroke);
+  for (guint s = 0; s < n_strokes; s++)
+    {
+      TafelStroke st = { 0 };
+      guint n = 40 + (guint) g_rand_int_range (r, 0, 61);
+      double x = g_rand_double_range (r, 0, 4000), y = g_rand_double_range (r, 0, 3000);
+      double heading = g_rand_double_range (r, 0, 2 * G_PI), speed = 3, p = 0.5;
+
+      st.tool = TAFEL_TOOL_PEN;
+      st.rgba = 0x1c71d8ff;
+      st.width = 3.0f;
+      st.n_points = n;
+      st.points = g_new (TafelPoint, n);
+      for (guint i = 0; i < n; i++)
+        {
+          st.points[i].x = (float) x;
+          st.points[i].y = (float) y;
+          st.points[i].pressure = (float) p;
+          heading += gauss (r) * 0.25;
+          speed = CLAMP (speed + gauss (r) * 0.4, 0.5, 8.0);
+          x += speed * cos (heading);
+          y += speed * sin (heading);
+          p = CLAMP (p + gauss (r) * 0.03, 0.1, 1.0);
+        }
+      g_array_append_val (strokes, st);
+    }
+  return strokes;
+}
+
+char *
+tafel_test_shared_path (const char *name)
+{
+  const char *dir = g_getenv ("TAFEL_SHARED_DATA");
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return NULL;
+  path = g_build_filename (dir, name, NULL);
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return NULL;
+  return g_steal_pointer (&path);
+}
+
+GBytes *
+tafel_test_stroke_body (guint   n_points,
+                        guint32 seed)
+{
+  g_autoptr(GArray) strokes = tafel_test_random_walk (1, seed);
+  TafelStroke *s = &g_array_index (strokes, TafelStroke, 0);
+
+  s->n_points = MIN (s->n_points, n_points);
+  return tafel_stroke_encode (s);
+}
+
+GPtrArray *
+tafel_test_chain (TafelIdentity *id,
+                  guint          n,
+                  guint32        seed)
+{
+  GPtrArray *chain = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GBytes) body = tafel_test_stroke_body (3 + i % 5, seed + i);
+      const TafelHash *prev = i > 0 ? tafel_record_get_id (g_ptr_array_index (chain, i - 1)) : NULL;
+
+      g_ptr_array_add (chain, tafel_identity_sign_record (id, i + 1, prev, i + 1,
+                                                          TAFEL_RECORD_KIND_STROKE, body));
+    }
+  return chain;
+}

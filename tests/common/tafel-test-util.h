@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* Helpers shared by the unit tests and benchmarks. */
+
+#include <glib.h>
+
+#include "tafel-identity.h"
+#include "tafel-record.h"
+
+G_BEGIN_DECLS
+
+/* A synthetic trace of long strokes: a correlated random walk (heading and
+ * speed drift like a hand's; steps of 0.5 … 8 units, points as unrounded
+ * floats), 40 … 100 points a stroke (about 70 on average), with pressure
+ * drifting in 0.1 … 1. Deterministic for a seed. (element-type TafelStroke) */
+GArray      *tafel_test_random_walk (guint    n_strokes,
+                                     guint32  seed);
+
+/* The path of a file in the shared real-trace folder ($TAFEL_SHARED_DATA),
+ * or NULL (and the test is skipped by the caller) when it is absent. */
+char        *tafel_test_shared_path (const char *name);
+
+/* A stroke body from a few fixed points. */
+GBytes      *tafel_test_stroke_body (guint    n_points,
+                                     guint32  seed);
+
+/* A signed chain of @n records by @id, with stroke bodies; lamport = seq. */
+GPtrArray   *tafel_test_chain       (TafelIdentity *id,
+                                     guint          n,
+                                     guint32        seed);
+
+G_END_DECLS
