@@ -212,10 +212,46 @@ commit (TafelCanvasController *self,
   return record;
 }
 
+/* One user action that takes several records (a duplicate of many objects,
+ * an erase beyond one record's limit) is one undo step: records are
+ * collected in @done and handed to the history together by end_group(). */
+static gboolean
+commit_in_group (TafelCanvasController *self,
+                 guint                  kind,
+                 GBytes                *body,
+                 GPtrArray             *done,
+                 GError               **error)
+{
+  TafelRecord *record = tafel_board_commit (self->board, kind, body, error);
+
+  if (record == NULL)
+    return FALSE;
+  g_ptr_array_add (done, record);
+  return TRUE;
+}
+
+static void
+end_group (TafelCanvasController *self,
+           GPtrArray             *done)
+{
+  /* Even a group cut short by an error is undoable as far as it got. */
+  if (done->len == 1)
+    tafel_history_push (self->history, g_ptr_array_index (done, 0));
+  else if (done->len > 1)
+    tafel_history_push_group (self->history, (TafelRecord **) done->pdata, done->len);
+}
+
+static GPtrArray *
+new_group (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
+}
+
 static gboolean
 commit_object_set (TafelCanvasController *self,
                    guint                  kind,
                    GPtrArray             *objects,
+                   GPtrArray             *done,
                    GError               **error)
 {
   /* One record holds at most TAFEL_SET_MAX_OBJECTS ids. */
@@ -225,14 +261,12 @@ commit_object_set (TafelCanvasController *self,
       g_autofree TafelHash *ids = g_new (TafelHash, n);
       TafelObjectSet set = { n, ids };
       g_autoptr(GBytes) body = NULL;
-      g_autoptr(TafelRecord) record = NULL;
 
       for (guint i = 0; i < n; i++)
         ids[i] = *tafel_object_get_id (g_ptr_array_index (objects, start + i));
 
       body = tafel_object_set_encode (&set);
-      record = commit (self, kind, body, error);
-      if (record == NULL)
+      if (!commit_in_group (self, kind, body, done, error))
         return FALSE;
     }
 
@@ -243,6 +277,7 @@ static gboolean
 commit_transforms (TafelCanvasController *self,
                    GPtrArray             *objects,
                    const TafelTransform  *live,
+                   GPtrArray             *done,
                    GError               **error)
 {
   for (guint start = 0; start < objects->len; start += TAFEL_SET_MAX_OBJECTS)
@@ -252,7 +287,6 @@ commit_transforms (TafelCanvasController *self,
       g_autofree TafelTransform *transforms = g_new (TafelTransform, n);
       TafelTransformSet set = { n, ids, transforms };
       g_autoptr(GBytes) body = NULL;
-      g_autoptr(TafelRecord) record = NULL;
 
       for (guint i = 0; i < n; i++)
         {
@@ -263,12 +297,37 @@ commit_transforms (TafelCanvasController *self,
         }
 
       body = tafel_transform_set_encode (&set);
-      record = commit (self, TAFEL_RECORD_KIND_TRANSFORM, body, error);
-      if (record == NULL)
+      if (!commit_in_group (self, TAFEL_RECORD_KIND_TRANSFORM, body, done, error))
         return FALSE;
     }
 
   return TRUE;
+}
+
+/* The whole of an erase or a move as one undo step. */
+static gboolean
+erase_objects (TafelCanvasController *self,
+               GPtrArray             *objects,
+               GError               **error)
+{
+  g_autoptr(GPtrArray) done = new_group ();
+  gboolean ok = commit_object_set (self, TAFEL_RECORD_KIND_ERASE, objects, done, error);
+
+  end_group (self, done);
+  return ok;
+}
+
+static gboolean
+transform_objects (TafelCanvasController *self,
+                   GPtrArray             *objects,
+                   const TafelTransform  *live,
+                   GError               **error)
+{
+  g_autoptr(GPtrArray) done = new_group ();
+  gboolean ok = commit_transforms (self, objects, live, done, error);
+
+  end_group (self, done);
+  return ok;
 }
 
 /* ---- Selection ------------------------------------------------------------- */
@@ -672,17 +731,23 @@ erase_along (TafelCanvasController *self,
 static void
 erase_end (TafelCanvasController *self)
 {
-  g_autoptr(GPtrArray) objects = g_hash_table_get_keys_as_ptr_array (self->pending_erase);
+  g_autoptr(GPtrArray) objects = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   TafelRect dirty = { 0, 0, 0, 0 };
+  GHashTableIter iter;
+  gpointer object;
 
   self->gesture = GESTURE_NONE;
   self->eraser_shown = FALSE;
 
+  g_hash_table_iter_init (&iter, self->pending_erase);
+  while (g_hash_table_iter_next (&iter, &object, NULL))
+    g_ptr_array_add (objects, object);
+
   if (objects->len > 0)
     {
       g_ptr_array_sort (objects, compare_z);
-      if (!commit_object_set (self, TAFEL_RECORD_KIND_ERASE, objects, &error))
+      if (!erase_objects (self, objects, &error))
         report_error (self, error);
     }
 
@@ -891,7 +956,7 @@ select_end (TafelCanvasController *self)
           {
             g_autoptr(GPtrArray) objects = g_ptr_array_copy (self->selection, NULL, NULL);
 
-            if (!commit_transforms (self, objects, &live, &error))
+            if (!transform_objects (self, objects, &live, &error))
               report_error (self, error);
           }
         hide_selection (self, FALSE);
@@ -1299,7 +1364,7 @@ tafel_canvas_controller_nudge_selection (TafelCanvasController *self,
   /* Steps are screen pixels, so a nudge looks the same at every zoom. */
   live = (TafelTransform) { 1, 1, dx * NUDGE_PX / self->scale, dy * NUDGE_PX / self->scale };
   objects = g_ptr_array_copy (self->selection, NULL, NULL);
-  if (!commit_transforms (self, objects, &live, error))
+  if (!transform_objects (self, objects, &live, error))
     return FALSE;
 
   emit_changed (self);
@@ -1318,7 +1383,7 @@ tafel_canvas_controller_delete_selection (TafelCanvasController *self,
     return TRUE;
 
   objects = g_ptr_array_copy (self->selection, NULL, NULL);
-  if (!commit_object_set (self, TAFEL_RECORD_KIND_ERASE, objects, error))
+  if (!erase_objects (self, objects, error))
     return FALSE;
 
   set_selection (self, NULL);
@@ -1405,21 +1470,22 @@ dup_baked_body (const TafelObject *object,
     }
 }
 
-/* Stores a copy of every selected object, moved by (dx, dy), and selects
- * the copies. */
+/* Stores a copy of every selected object, moved by (dx, dy), into @done,
+ * and selects the copies. */
 static gboolean
 copy_selection (TafelCanvasController *self,
                 double                 dx,
                 double                 dy,
+                GPtrArray             *done,
                 GError               **error)
 {
   g_autoptr(GPtrArray) copies = g_ptr_array_new ();
   g_autoptr(GPtrArray) objects = g_ptr_array_copy (self->selection, NULL, NULL);
+  gboolean ok = TRUE;
 
-  for (guint i = 0; i < objects->len; i++)
+  for (guint i = 0; i < objects->len && ok; i++)
     {
       g_autoptr(GBytes) body = NULL;
-      g_autoptr(TafelRecord) record = NULL;
       TafelObject *copy;
       guint kind = 0;
 
@@ -1427,20 +1493,17 @@ copy_selection (TafelCanvasController *self,
       if (body == NULL)
         continue;
 
-      record = commit (self, kind, body, error);
-      if (record == NULL)
-        {
-          set_selection (self, copies);
-          return FALSE;
-        }
+      ok = commit_in_group (self, kind, body, done, error);
+      if (!ok)
+        break;
 
-      copy = tafel_board_model_lookup (self->model, tafel_record_get_id (record));
+      copy = tafel_board_model_lookup (self->model, tafel_record_get_id (g_ptr_array_index (done, done->len - 1)));
       if (copy != NULL)
         g_ptr_array_add (copies, copy);
     }
 
   set_selection (self, copies);
-  return TRUE;
+  return ok;
 }
 
 gboolean
@@ -1449,10 +1512,16 @@ tafel_canvas_controller_duplicate_selection (TafelCanvasController *self,
 {
   g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
 
+  g_autoptr(GPtrArray) done = NULL;
+  gboolean ok;
+
   if (self->selection->len == 0 || self->gesture != GESTURE_NONE)
     return TRUE;
 
-  return copy_selection (self, DUPLICATE_OFFSET, DUPLICATE_OFFSET, error);
+  done = new_group ();
+  ok = copy_selection (self, DUPLICATE_OFFSET, DUPLICATE_OFFSET, done, error);
+  end_group (self, done);
+  return ok;
 }
 
 gboolean
@@ -1460,6 +1529,8 @@ tafel_canvas_controller_raise_selection (TafelCanvasController *self,
                                          GError               **error)
 {
   g_autoptr(GPtrArray) originals = NULL;
+  g_autoptr(GPtrArray) done = NULL;
+  gboolean ok;
 
   g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
 
@@ -1468,11 +1539,13 @@ tafel_canvas_controller_raise_selection (TafelCanvasController *self,
 
   /* A record's place in the z-order is fixed by its clock; to come to the
    * front, the objects are stored again as new records and the old ones
-   * erased. */
+   * erased, all one undo step. */
   originals = g_ptr_array_copy (self->selection, NULL, NULL);
-  if (!copy_selection (self, 0, 0, error))
-    return FALSE;
-  return commit_object_set (self, TAFEL_RECORD_KIND_ERASE, originals, error);
+  done = new_group ();
+  ok = copy_selection (self, 0, 0, done, error) &&
+       commit_object_set (self, TAFEL_RECORD_KIND_ERASE, originals, done, error);
+  end_group (self, done);
+  return ok;
 }
 
 gboolean
@@ -1564,27 +1637,34 @@ undo_or_redo (TafelCanvasController *self,
               gboolean               redo,
               GError               **error)
 {
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(TafelRecord) record = NULL;
-  guint kind = 0;
-  gboolean ready;
-
   if (self->gesture != GESTURE_NONE)
     cancel_gesture (self);
 
-  ready = redo ? tafel_history_prepare_redo (self->history, &kind, &body)
-               : tafel_history_prepare_undo (self->history, &kind, &body);
-  if (!ready)
-    return TRUE;
+  /* Most steps take one record; a step over more objects than one record
+   * holds takes several rounds. */
+  do
+    {
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(TafelRecord) record = NULL;
+      guint kind = 0;
+      gboolean ready;
 
-  record = tafel_board_commit (self->board, kind, body, error);
-  if (record == NULL)
-    return FALSE;
+      ready = redo ? tafel_history_prepare_redo (self->history, &kind, &body)
+                   : tafel_history_prepare_undo (self->history, &kind, &body);
+      if (!ready)
+        break;
 
-  if (redo)
-    tafel_history_redo_committed (self->history, record);
-  else
-    tafel_history_undo_committed (self->history, record);
+      record = tafel_board_commit (self->board, kind, body, error);
+      if (record == NULL)
+        return FALSE;
+
+      if (redo)
+        tafel_history_redo_committed (self->history, record);
+      else
+        tafel_history_undo_committed (self->history, record);
+    }
+  while (redo ? tafel_history_redo_needs_more (self->history)
+              : tafel_history_undo_needs_more (self->history));
 
   emit_changed (self);
   return TRUE;
