@@ -110,6 +110,7 @@ enum {
 
 enum {
   CHANGED,
+  COMMITTED,
   HIDDEN_CHANGED,
   TEXT_EDIT_REQUESTED,
   ERROR,
@@ -208,7 +209,10 @@ commit (TafelCanvasController *self,
   TafelRecord *record = tafel_board_commit (self->board, kind, body, error);
 
   if (record != NULL)
-    tafel_history_push (self->history, record);
+    {
+      tafel_history_push (self->history, record);
+      g_signal_emit (self, signals[COMMITTED], 0, record);
+    }
   return record;
 }
 
@@ -227,6 +231,7 @@ commit_in_group (TafelCanvasController *self,
   if (record == NULL)
     return FALSE;
   g_ptr_array_add (done, record);
+  g_signal_emit (self, signals[COMMITTED], 0, record);
   return TRUE;
 }
 
@@ -1946,6 +1951,9 @@ tafel_canvas_controller_class_init (TafelCanvasControllerClass *klass)
   signals[CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[COMMITTED] =
+    g_signal_new ("committed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   signals[HIDDEN_CHANGED] =
     g_signal_new ("hidden-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);

@@ -77,6 +77,7 @@ G_DECLARE_FINAL_TYPE (TafelCanvasController, tafel_canvas_controller, TAFEL, CAN
  *
  * Signals:
  *  ::changed: what is in progress changed; redraw.
+ *  ::committed (TafelRecord *record): a gesture or command stored @record.
  *  ::hidden-changed (const TafelRect *dirty): objects the canvas must not
  *    draw from its cache (being erased or moved) changed within @dirty.
  *  ::text-edit-requested (double x, double y): the text tool was clicked
