@@ -20,7 +20,11 @@ typedef enum
   TAFEL_BOARD_ERROR_NEWER_VERSION, /* written by a newer Tafel */
   TAFEL_BOARD_ERROR_IO,            /* the disk refused (full, read-only, …) */
   TAFEL_BOARD_ERROR_INVALID,       /* an argument that breaks a rule (empty title, …) */
+  TAFEL_BOARD_ERROR_BUSY,          /* another process has the board open */
 } TafelBoardError;
+
+/* Titles are non-blank UTF-8 of at most this many bytes. */
+#define TAFEL_BOARD_TITLE_MAX_BYTES 256
 
 GQuark tafel_board_error_quark (void);
 
@@ -67,6 +71,13 @@ TafelBoard    *tafel_board_join            (const char         *data_dir,
 TafelBoard    *tafel_board_open_file       (const char         *data_dir,
                                             TafelIdentity      *identity,
                                             GFile              *file,
+                                            GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Reads and verifies a .tafel file without touching any data folder:
+ * a new log with its records, and optionally its title and board id.
+ * (Used to inspect or export a file; open_file() imports it.) */
+TafelLog      *tafel_board_file_load       (GFile              *file,
+                                            char              **title,
+                                            guint8             *id,
                                             GError            **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Writes a portable .tafel file: all records plus metadata. Atomic. */
 gboolean       tafel_board_save_file       (TafelBoard         *self,

@@ -178,6 +178,18 @@ tafel_sign_keypair (TafelPublicKey *public_key,
 }
 
 void
+tafel_sign_seed_keypair (TafelPublicKey *public_key,
+                         guint8          secret_key[TAFEL_SECRET_KEY_BYTES],
+                         const guint8    seed[32])
+{
+  G_STATIC_ASSERT (crypto_sign_SEEDBYTES == 32);
+
+  ensure_sodium ();
+  if (crypto_sign_seed_keypair (public_key->bytes, secret_key, seed) != 0)
+    g_error ("Ed25519 key generation failed");
+}
+
+void
 tafel_sign (TafelSignature *sig,
             const guint8    secret_key[TAFEL_SECRET_KEY_BYTES],
             gconstpointer   message,

@@ -96,6 +96,10 @@ void     tafel_derive_key              (guint8          out[TAFEL_KEY_BYTES],
 /* Ed25519. */
 void     tafel_sign_keypair            (TafelPublicKey *public_key,
                                         guint8          secret_key[TAFEL_SECRET_KEY_BYTES]);
+/* A key pair derived from a 32-byte seed (fixtures, tests). */
+void     tafel_sign_seed_keypair       (TafelPublicKey *public_key,
+                                        guint8          secret_key[TAFEL_SECRET_KEY_BYTES],
+                                        const guint8    seed[32]);
 void     tafel_sign                    (TafelSignature *sig,
                                         const guint8    secret_key[TAFEL_SECRET_KEY_BYTES],
                                         gconstpointer   message,

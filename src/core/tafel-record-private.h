@@ -47,6 +47,11 @@ TafelRecord *tafel_record_new_with_id    (const TafelPublicKey *author,
                                           GBytes               *body,
                                           const TafelSignature *signature,
                                           const TafelHash      *id) G_GNUC_WARN_UNUSED_RESULT;
+/* The size of a signed envelope with these fields. */
+gsize        tafel_record_get_encoded_size_for (guint64         seq,
+                                                guint64         lamport,
+                                                guint           kind,
+                                                gsize           body_len);
 /* The encoded envelope's size. */
 gsize        tafel_record_get_encoded_size (TafelRecord        *record);
 

@@ -536,3 +536,12 @@ tafel_record_mark_body_checked (TafelRecord *record)
 {
   record->body_checked = TRUE;
 }
+
+gsize
+tafel_record_get_encoded_size_for (guint64 seq,
+                                   guint64 lamport,
+                                   guint   kind,
+                                   gsize   body_len)
+{
+  return encoded_size (seq, lamport, kind, body_len, TRUE);
+}

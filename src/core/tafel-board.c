@@ -1,0 +1,1364 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "tafel-board-private.h"
+#include "tafel-board.h"
+#include "tafel-log-file.h"
+#include "tafel-log-private.h"
+#include "tafel-record-private.h"
+
+/* A board on disk: DATA_DIR/boards/<id-hex>/ (mode 0700) holds
+ *
+ *   log   the append-only record log (format in tafel-log-file.c), locked
+ *         while a TafelBoard has it open, so two processes never append to
+ *         the same board;
+ *   meta  JSON, mode 0600, replaced atomically:
+ *         { "version": 1, "id": hex, "secret": hex, "title": string,
+ *           "hints": [string…], "created": ISO 8601, "last-opened": ISO 8601 }
+ *
+ * Local records are appended (one write) before they are integrated;
+ * records integrated from peers are appended from the log's
+ * ::records-added handler. What could not be written (a full disk) stays
+ * in memory and is written first by the next append, by flush() or when the
+ * board is closed; the file never holds a partial frame. */
+
+G_DEFINE_QUARK (tafel-board-error-quark, tafel_board_error)
+
+struct _TafelBoard
+{
+  GObject        parent_instance;
+
+  char          *data_dir;
+  char          *dir;
+  char          *meta_path;
+  char          *id_hex;
+  TafelBoardMeta meta;
+
+  TafelIdentity *identity;
+  TafelLog      *log;
+  TafelLogFile  *file;
+  gulong         added_handler;
+  GError        *store_error;  /* the last failure to store integrated records */
+};
+
+G_DEFINE_FINAL_TYPE (TafelBoard, tafel_board, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_TITLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const TafelHash zero_hash;
+
+char *
+tafel_default_data_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "tafel", NULL);
+}
+
+/* ---- Metadata ------------------------------------------------------------------ */
+
+void
+tafel_board_meta_clear (TafelBoardMeta *meta)
+{
+  tafel_memzero (meta->secret, sizeof meta->secret);
+  g_clear_pointer (&meta->title, g_free);
+  g_clear_pointer (&meta->hints, g_strfreev);
+  g_clear_pointer (&meta->created, g_date_time_unref);
+  g_clear_pointer (&meta->last_opened, g_date_time_unref);
+}
+
+char *
+tafel_board_id_to_hex (const guint8 *id)
+{
+  GString *s = g_string_sized_new (TAFEL_BOARD_ID_BYTES * 2);
+
+  for (guint i = 0; i < TAFEL_BOARD_ID_BYTES; i++)
+    g_string_append_printf (s, "%02x", id[i]);
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+hex_decode (const char *hex,
+            guint8     *out,
+            gsize       n)
+{
+  if (hex == NULL || strlen (hex) != n * 2)
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    {
+      int hi = g_ascii_xdigit_value (hex[2 * i]);
+      int lo = g_ascii_xdigit_value (hex[2 * i + 1]);
+
+      if (hi < 0 || lo < 0 || g_ascii_isupper (hex[2 * i]) || g_ascii_isupper (hex[2 * i + 1]))
+        return FALSE;
+      out[i] = (guint8) (hi << 4 | lo);
+    }
+  return TRUE;
+}
+
+gboolean
+tafel_board_id_from_hex (const char *hex,
+                         guint8     *id)
+{
+  return hex_decode (hex, id, TAFEL_BOARD_ID_BYTES);
+}
+
+char *
+tafel_board_dir (const char *data_dir,
+                 const char *id_hex)
+{
+  return g_build_filename (data_dir, "boards", id_hex, NULL);
+}
+
+gboolean
+tafel_board_check_title (const char  *title,
+                         GError     **error)
+{
+  g_autofree char *stripped = NULL;
+
+  if (title == NULL || !g_utf8_validate (title, -1, NULL))
+    {
+      g_set_error_literal (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID,
+                           _("The title is not valid text"));
+      return FALSE;
+    }
+  stripped = g_strstrip (g_strdup (title));
+  if (stripped[0] == '\0')
+    {
+      g_set_error_literal (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID,
+                           _("The title is empty"));
+      return FALSE;
+    }
+  if (strlen (title) > TAFEL_BOARD_TITLE_MAX_BYTES)
+    {
+      g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID,
+                   _("The title is longer than %d bytes"), TAFEL_BOARD_TITLE_MAX_BYTES);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+JsonNode *
+tafel_board_meta_to_json (const TafelBoardMeta *meta,
+                          gboolean              with_times)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new_immutable ();
+  g_autofree char *id = tafel_board_id_to_hex (meta->id);
+  GString *secret = g_string_new (NULL);
+
+  for (guint i = 0; i < TAFEL_BOARD_SECRET_BYTES; i++)
+    g_string_append_printf (secret, "%02x", meta->secret[i]);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, TAFEL_BOARD_META_VERSION);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, id);
+  json_builder_set_member_name (b, "secret");
+  json_builder_add_string_value (b, secret->str);
+  json_builder_set_member_name (b, "title");
+  json_builder_add_string_value (b, meta->title);
+  json_builder_set_member_name (b, "hints");
+  json_builder_begin_array (b);
+  for (guint i = 0; meta->hints != NULL && meta->hints[i] != NULL; i++)
+    json_builder_add_string_value (b, meta->hints[i]);
+  json_builder_end_array (b);
+  if (with_times)
+    {
+      g_autofree char *created = g_date_time_format_iso8601 (meta->created);
+      g_autofree char *opened = g_date_time_format_iso8601 (meta->last_opened);
+
+      json_builder_set_member_name (b, "created");
+      json_builder_add_string_value (b, created);
+      json_builder_set_member_name (b, "last-opened");
+      json_builder_add_string_value (b, opened);
+    }
+  json_builder_end_object (b);
+
+  tafel_memzero (secret->str, secret->len);
+  g_string_free (secret, TRUE);
+  return json_builder_get_root (b);
+}
+
+static const char *
+get_string (JsonObject *obj,
+            const char *name)
+{
+  JsonNode *n = json_object_get_member (obj, name);
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (n);
+}
+
+static GDateTime *
+get_time (JsonObject *obj,
+          const char *name)
+{
+  const char *s = get_string (obj, name);
+
+  return s != NULL ? g_date_time_new_from_iso8601 (s, NULL) : NULL;
+}
+
+gboolean
+tafel_board_meta_from_json (JsonNode        *node,
+                            gboolean         with_times,
+                            gint             code,
+                            TafelBoardMeta  *meta,
+                            GError         **error)
+{
+  JsonObject *obj;
+  JsonNode *version, *hints;
+  gint64 v;
+  const char *title;
+
+  memset (meta, 0, sizeof *meta);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (error, TAFEL_BOARD_ERROR, code, _("The board’s metadata is not a JSON object"));
+      return FALSE;
+    }
+  obj = json_node_get_object (node);
+  version = json_object_get_member (obj, "version");
+  if (version == NULL || !JSON_NODE_HOLDS_VALUE (version) ||
+      json_node_get_value_type (version) != G_TYPE_INT64 || (v = json_node_get_int (version)) < 1)
+    {
+      g_set_error_literal (error, TAFEL_BOARD_ERROR, code, _("The board’s metadata has no valid version"));
+      return FALSE;
+    }
+  if (v > TAFEL_BOARD_META_VERSION)
+    {
+      g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_NEWER_VERSION,
+                   _("The board was saved by a newer version of Tafel (metadata version %" G_GINT64_FORMAT ")"), v);
+      return FALSE;
+    }
+  if (!hex_decode (get_string (obj, "id"), meta->id, TAFEL_BOARD_ID_BYTES) ||
+      !hex_decode (get_string (obj, "secret"), meta->secret, TAFEL_BOARD_SECRET_BYTES))
+    {
+      g_set_error_literal (error, TAFEL_BOARD_ERROR, code, _("The board’s id or secret is missing or malformed"));
+      return FALSE;
+    }
+  title = get_string (obj, "title");
+  if (title == NULL || !tafel_board_check_title (title, NULL))
+    {
+      g_set_error_literal (error, TAFEL_BOARD_ERROR, code, _("The board’s title is missing or invalid"));
+      return FALSE;
+    }
+  meta->title = g_strdup (title);
+
+  hints = json_object_get_member (obj, "hints");
+  {
+    g_autoptr(GStrvBuilder) sb = g_strv_builder_new ();
+
+    if (hints != NULL)
+      {
+        JsonArray *a;
+
+        if (!JSON_NODE_HOLDS_ARRAY (hints))
+          {
+            tafel_board_meta_clear (meta);
+            g_set_error_literal (error, TAFEL_BOARD_ERROR, code, _("The board’s hints are not a list"));
+            return FALSE;
+          }
+        a = json_node_get_array (hints);
+        for (guint i = 0; i < json_array_get_length (a); i++)
+          {
+            JsonNode *h = json_array_get_element (a, i);
+
+            if (!JSON_NODE_HOLDS_VALUE (h) || json_node_get_value_type (h) != G_TYPE_STRING ||
+                !g_utf8_validate (json_node_get_string (h), -1, NULL))
+              {
+                tafel_board_meta_clear (meta);
+                g_set_error_literal (error, TAFEL_BOARD_ERROR, code, _("A board hint is not text"));
+                return FALSE;
+              }
+            g_strv_builder_add (sb, json_node_get_string (h));
+          }
+      }
+    meta->hints = g_strv_builder_end (sb);
+  }
+
+  if (with_times)
+    {
+      meta->created = get_time (obj, "created");
+      meta->last_opened = get_time (obj, "last-opened");
+      if (meta->created == NULL || meta->last_opened == NULL)
+        {
+          tafel_board_meta_clear (meta);
+          g_set_error_literal (error, TAFEL_BOARD_ERROR, code, _("The board’s dates are missing or malformed"));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+tafel_board_meta_read (const char      *path,
+                       TafelBoardMeta  *meta,
+                       GError         **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  gsize len;
+
+  memset (meta, 0, sizeof *meta);
+  if (!g_file_get_contents (path, &contents, &len, &local_error))
+    {
+      g_set_error (error, TAFEL_BOARD_ERROR,
+                   g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+                     ? TAFEL_BOARD_ERROR_CORRUPT : TAFEL_BOARD_ERROR_IO,
+                   _("Could not read the board’s metadata: %s"), local_error->message);
+      return FALSE;
+    }
+  if (!json_parser_load_from_data (parser, contents, (gssize) len, &local_error))
+    {
+      tafel_memzero (contents, len);
+      g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_CORRUPT,
+                   _("The board’s metadata “%s” is damaged: %s"), path, local_error->message);
+      return FALSE;
+    }
+  tafel_memzero (contents, len);
+  return tafel_board_meta_from_json (json_parser_get_root (parser), TRUE, TAFEL_BOARD_ERROR_CORRUPT,
+                                     meta, error);
+}
+
+gboolean
+tafel_board_meta_write (const char            *path,
+                        const TafelBoardMeta  *meta,
+                        GError               **error)
+{
+  g_autoptr(JsonNode) node = tafel_board_meta_to_json (meta, TRUE);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *text = json_to_string (node, TRUE);
+  gboolean ok;
+
+  ok = g_file_set_contents_full (path, text, -1,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, &local_error);
+  tafel_memzero (text, strlen (text));
+  if (!ok)
+    {
+      g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_IO,
+                   _("Could not save the board’s metadata: %s"), local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- The object ------------------------------------------------------------------ */
+
+static gboolean store_unstored (TafelBoard  *self,
+                                TafelRecord **extra,
+                                guint         n_extra,
+                                GError      **error);
+
+static void
+tafel_board_dispose (GObject *object)
+{
+  TafelBoard *self = TAFEL_BOARD (object);
+
+  if (self->file != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!store_unstored (self, NULL, 0, &error))
+        g_warning ("Records of board %s could not be saved before closing it: %s",
+                   self->id_hex, error->message);
+      g_clear_pointer (&self->file, tafel_log_file_close);
+    }
+  if (self->log != NULL && self->added_handler != 0)
+    g_clear_signal_handler (&self->added_handler, self->log);
+  g_clear_object (&self->log);
+  g_clear_object (&self->identity);
+
+  G_OBJECT_CLASS (tafel_board_parent_class)->dispose (object);
+}
+
+static void
+tafel_board_finalize (GObject *object)
+{
+  TafelBoard *self = TAFEL_BOARD (object);
+
+  tafel_board_meta_clear (&self->meta);
+  g_free (self->data_dir);
+  g_free (self->dir);
+  g_free (self->meta_path);
+  g_free (self->id_hex);
+  g_clear_error (&self->store_error);
+
+  G_OBJECT_CLASS (tafel_board_parent_class)->finalize (object);
+}
+
+static void
+tafel_board_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  TafelBoard *self = TAFEL_BOARD (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      g_value_set_string (value, self->meta.title);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tafel_board_class_init (TafelBoardClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tafel_board_dispose;
+  object_class->finalize = tafel_board_finalize;
+  object_class->get_property = tafel_board_get_property;
+
+  /**
+   * TafelBoard:title:
+   *
+   * The board's title; change it with tafel_board_set_title().
+   */
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+tafel_board_init (TafelBoard *self)
+{
+}
+
+/* ---- Storing --------------------------------------------------------------------- */
+
+/* Appends, in one write, every integrated record the file lacks followed by
+ * @extra (the next records of their authors, not yet integrated). */
+static gboolean
+store_unstored (TafelBoard   *self,
+                TafelRecord **extra,
+                guint         n_extra,
+                GError      **error)
+{
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
+
+  for (guint i = 0; i < tafel_log_get_n_authors_total (self->log); i++)
+    {
+      const TafelPublicKey *key = tafel_log_get_author_key (self->log, i);
+      guint64 head = tafel_log_get_head_seq (self->log, key);
+
+      for (guint64 seq = tafel_log_file_get_seq (self->file, key) + 1; seq <= head; seq++)
+        g_ptr_array_add (batch, tafel_log_lookup_seq (self->log, key, seq));
+    }
+  for (guint i = 0; i < n_extra; i++)
+    g_ptr_array_add (batch, tafel_record_ref (extra[i]));
+
+  if (batch->len == 0)
+    return TRUE;
+  if (!tafel_log_file_append (self->file, (TafelRecord **) batch->pdata, batch->len, error))
+    return FALSE;
+  g_clear_error (&self->store_error);
+  return TRUE;
+}
+
+static void
+on_records_added (TafelLog   *log,
+                  GPtrArray  *records,
+                  TafelBoard *self)
+{
+  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
+  g_autoptr(GHashTable) next = g_hash_table_new_full ((GHashFunc) g_bytes_hash, (GEqualFunc) g_bytes_equal,
+                                                      (GDestroyNotify) g_bytes_unref, g_free);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      TafelRecord *r = records->pdata[i];
+      const TafelPublicKey *key = tafel_record_get_author (r);
+      g_autoptr(GBytes) kb = g_bytes_new (key->bytes, TAFEL_PUBLIC_KEY_BYTES);
+      guint64 *n = g_hash_table_lookup (next, kb);
+      guint64 seq = tafel_record_get_seq (r);
+
+      if (n == NULL)
+        {
+          n = g_new (guint64, 1);
+          *n = tafel_log_file_get_seq (self->file, key) + 1;
+          g_hash_table_insert (next, g_bytes_ref (kb), n);
+        }
+      if (seq < *n)
+        continue;  /* stored already: our own commit */
+      /* Records an earlier failed write left out come first. */
+      for (; *n < seq; (*n)++)
+        g_ptr_array_add (batch, tafel_log_lookup_seq (log, key, *n));
+      g_ptr_array_add (batch, tafel_record_ref (r));
+      (*n)++;
+    }
+
+  if (batch->len == 0)
+    return;
+  if (!tafel_log_file_append (self->file, (TafelRecord **) batch->pdata, batch->len, &error))
+    {
+      g_clear_error (&self->store_error);
+      self->store_error = g_steal_pointer (&error);
+    }
+  else
+    g_clear_error (&self->store_error);
+}
+
+static TafelBoard *
+board_new (const char           *data_dir,
+           TafelIdentity        *identity,
+           const TafelBoardMeta *meta,
+           TafelLog             *log,
+           TafelLogFile         *file)
+{
+  TafelBoard *self = g_object_new (TAFEL_TYPE_BOARD, NULL);
+
+  self->data_dir = g_strdup (data_dir);
+  self->id_hex = tafel_board_id_to_hex (meta->id);
+  self->dir = tafel_board_dir (data_dir, self->id_hex);
+  self->meta_path = g_build_filename (self->dir, "meta", NULL);
+  memcpy (self->meta.id, meta->id, TAFEL_BOARD_ID_BYTES);
+  memcpy (self->meta.secret, meta->secret, TAFEL_BOARD_SECRET_BYTES);
+  self->meta.title = g_strdup (meta->title);
+  self->meta.hints = g_strdupv (meta->hints);
+  self->meta.created = g_date_time_ref (meta->created);
+  self->meta.last_opened = g_date_time_ref (meta->last_opened);
+  self->identity = g_object_ref (identity);
+  self->log = g_object_ref (log);
+  self->file = file;
+  self->added_handler = g_signal_connect (self->log, "records-added", G_CALLBACK (on_records_added), self);
+  return self;
+}
+
+/* ---- Creating and opening ------------------------------------------------------------ */
+
+static gboolean
+make_dirs (const char  *data_dir,
+           GError     **error)
+{
+  g_autofree char *boards = g_build_filename (data_dir, "boards", NULL);
+
+  if (g_mkdir_with_parents (boards, 0700) != 0)
+    {
+      g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_IO,
+                   _("Could not create the folder “%s”: %s"), boards, g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+remove_board_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+TafelBoard *
+tafel_board_create_from (const char           *data_dir,
+                         TafelIdentity        *identity,
+                         const TafelBoardMeta *meta,
+                         TafelLog             *records,
+                         GError              **error)
+{
+  g_autofree char *id_hex = tafel_board_id_to_hex (meta->id);
+  g_autofree char *dir = tafel_board_dir (data_dir, id_hex);
+  g_autofree char *log_path = g_build_filename (dir, "log", NULL);
+  g_autofree char *meta_path = g_build_filename (dir, "meta", NULL);
+  g_autoptr(TafelLogFile) file = NULL;
+  g_autoptr(TafelLog) log = tafel_log_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  TafelBoardMeta m = *meta;
+
+  if (!make_dirs (data_dir, error))
+    return NULL;
+  if (g_mkdir (dir, 0700) != 0)
+    {
+      g_set_error (error, TAFEL_BOARD_ERROR, errno == EEXIST ? TAFEL_BOARD_ERROR_INVALID : TAFEL_BOARD_ERROR_IO,
+                   _("Could not create the board folder “%s”: %s"), dir, g_strerror (errno));
+      return NULL;
+    }
+
+  /* The log first, then the metadata: a folder without metadata is not
+   * listed, so a crash in between leaves no half board behind. */
+  file = tafel_log_file_create (log_path, meta->id, error);
+  if (file == NULL)
+    {
+      remove_board_dir (dir);
+      return NULL;
+    }
+
+  if (records != NULL && tafel_log_get_n_records (records) > 0)
+    {
+      g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
+      g_autoptr(TafelVersionVector) none = tafel_version_vector_new ();
+      g_autoptr(GPtrArray) missing = tafel_log_dup_missing (records, none);
+      guint start = 0;
+
+      if (!tafel_log_file_append (file, (TafelRecord **) missing->pdata, missing->len, error) ||
+          !tafel_log_file_sync (file, error))
+        {
+          g_clear_pointer (&file, tafel_log_file_close);
+          remove_board_dir (dir);
+          return NULL;
+        }
+      for (guint i = 1; i <= missing->len; i++)
+        if (i == missing->len ||
+            memcmp (tafel_record_get_author (missing->pdata[i]),
+                    tafel_record_get_author (missing->pdata[start]), TAFEL_PUBLIC_KEY_BYTES) != 0)
+          {
+            if (!tafel_log_add_trusted_run (log, (TafelRecord **) missing->pdata + start, i - start, error))
+              g_return_val_if_reached (NULL);
+            start = i;
+          }
+    }
+
+  if (m.created == NULL)
+    m.created = now;
+  m.last_opened = now;
+  if (!tafel_board_meta_write (meta_path, &m, error))
+    {
+      g_clear_pointer (&file, tafel_log_file_close);
+      remove_board_dir (dir);
+      return NULL;
+    }
+
+  return board_new (data_dir, identity, &m, log, g_steal_pointer (&file));
+}
+
+/**
+ * tafel_board_create:
+ * @data_dir: the Tafel data folder
+ * @identity: this device's identity
+ * @title: (nullable): the title; %NULL for a default one
+ * @error: return location for a #GError
+ *
+ * Creates a new board with a random id and secret.
+ *
+ * Returns: (transfer full): the open board, or %NULL (TAFEL_BOARD_ERROR_INVALID
+ *   for a bad title, _IO if the disk refuses)
+ */
+TafelBoard *
+tafel_board_create (const char     *data_dir,
+                    TafelIdentity  *identity,
+                    const char     *title,
+                    GError        **error)
+{
+  TafelBoardMeta meta = { 0 };
+  TafelBoard *board;
+  const char *no_hints[] = { NULL };
+
+  g_return_val_if_fail (data_dir != NULL, NULL);
+  g_return_val_if_fail (TAFEL_IS_IDENTITY (identity), NULL);
+
+  if (title == NULL)
+    title = _("Untitled board");
+  if (!tafel_board_check_title (title, error))
+    return NULL;
+
+  tafel_random_bytes (meta.id, sizeof meta.id);
+  tafel_random_bytes (meta.secret, sizeof meta.secret);
+  meta.title = (char *) title;
+  meta.hints = (char **) no_hints;
+  board = tafel_board_create_from (data_dir, identity, &meta, NULL, error);
+  tafel_memzero (meta.secret, sizeof meta.secret);
+  return board;
+}
+
+static gboolean
+is_board_name (const char *name)
+{
+  guint8 id[TAFEL_BOARD_ID_BYTES];
+
+  return tafel_board_id_from_hex (name, id);
+}
+
+/* Finds the board folder name for a full id or a unique prefix. */
+static char *
+resolve (const char  *data_dir,
+         const char  *id_or_prefix,
+         GError     **error)
+{
+  g_autofree char *boards = g_build_filename (data_dir, "boards", NULL);
+  g_autofree char *prefix = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *found = NULL;
+  guint n_found = 0;
+  const char *name;
+
+  if (id_or_prefix == NULL || id_or_prefix[0] == '\0')
+    {
+      g_set_error_literal (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID,
+                           _("No board id was given"));
+      return NULL;
+    }
+  prefix = g_ascii_strdown (id_or_prefix, -1);
+  for (const char *p = prefix; *p != '\0'; p++)
+    if (!g_ascii_isxdigit (*p))
+      {
+        g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_NOT_FOUND,
+                     _("“%s” is not a board id"), id_or_prefix);
+        return NULL;
+      }
+  if (strlen (prefix) > TAFEL_BOARD_ID_BYTES * 2)
+    {
+      g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_NOT_FOUND,
+                   _("“%s” is longer than a board id"), id_or_prefix);
+      return NULL;
+    }
+
+  dir = g_dir_open (boards, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      if (!is_board_name (name) || !g_str_has_prefix (name, prefix))
+        continue;
+      n_found++;
+      g_free (found);
+      found = g_strdup (name);
+    }
+
+  if (n_found == 0)
+    {
+      g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_NOT_FOUND,
+                   _("There is no board “%s” here"), id_or_prefix);
+      return NULL;
+    }
+  if (n_found > 1)
+    {
+      g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_AMBIGUOUS,
+                   _("“%s” is the beginning of %u board ids; give more of it"), id_or_prefix, n_found);
+      return NULL;
+    }
+  return g_steal_pointer (&found);
+}
+
+static TafelBoard *
+open_dir (const char     *data_dir,
+          TafelIdentity  *identity,
+          const char     *id_hex,
+          GError        **error)
+{
+  g_autofree char *dir = tafel_board_dir (data_dir, id_hex);
+  g_autofree char *meta_path = g_build_filename (dir, "meta", NULL);
+  g_autofree char *log_path = g_build_filename (dir, "log", NULL);
+  g_auto(TafelBoardMeta) meta = { 0 };
+  g_autoptr(TafelLog) log = tafel_log_new ();
+  g_autoptr(TafelLogFile) file = NULL;
+  g_autofree char *meta_id = NULL;
+  TafelBoard *self;
+
+  if (!tafel_board_meta_read (meta_path, &meta, error))
+    return NULL;
+  meta_id = tafel_board_id_to_hex (meta.id);
+  if (!g_str_equal (meta_id, id_hex))
+    {
+      g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_CORRUPT,
+                   _("The metadata of board %s names another board"), id_hex);
+      return NULL;
+    }
+  file = tafel_log_file_open (log_path, meta.id, log, error);
+  if (file == NULL)
+    return NULL;
+
+  /* Remember when it was opened (for the list of boards). Failing to is no
+   * reason to refuse the board. */
+  g_clear_pointer (&meta.last_opened, g_date_time_unref);
+  meta.last_opened = g_date_time_new_now_utc ();
+  {
+    g_autoptr(GError) local_error = NULL;
+
+    if (!tafel_board_meta_write (meta_path, &meta, &local_error))
+      g_debug ("Could not record when board %s was opened: %s", id_hex, local_error->message);
+  }
+
+  self = board_new (data_dir, identity, &meta, log, g_steal_pointer (&file));
+  return self;
+}
+
+/**
+ * tafel_board_open:
+ * @data_dir: the Tafel data folder
+ * @identity: this device's identity
+ * @id_or_prefix: a board id in hex, or a unique prefix of one
+ * @error: return location for a #GError
+ *
+ * Opens a board of the data folder, reading back and verifying its log
+ * (see tafel-log-file.c), and records when it was opened.
+ *
+ * Returns: (transfer full): the board, or %NULL with TAFEL_BOARD_ERROR_NOT_FOUND,
+ *   _AMBIGUOUS, _CORRUPT, _NEWER_VERSION, _BUSY or _IO
+ */
+TafelBoard *
+tafel_board_open (const char     *data_dir,
+                  TafelIdentity  *identity,
+                  const char     *id_or_prefix,
+                  GError        **error)
+{
+  g_autofree char *id_hex = NULL;
+
+  g_return_val_if_fail (data_dir != NULL, NULL);
+  g_return_val_if_fail (TAFEL_IS_IDENTITY (identity), NULL);
+
+  id_hex = resolve (data_dir, id_or_prefix, error);
+  if (id_hex == NULL)
+    return NULL;
+  return open_dir (data_dir, identity, id_hex, error);
+}
+
+/**
+ * tafel_board_join:
+ * @data_dir: the Tafel data folder
+ * @identity: this device's identity
+ * @id: the board id
+ * @secret: the board secret
+ * @title: (nullable): a title for a new local copy (%NULL for a default)
+ * @error: return location for a #GError
+ *
+ * Opens the board if it is here (its secret must match), creates an empty
+ * local copy otherwise.
+ *
+ * Returns: (transfer full): the board, or %NULL
+ */
+TafelBoard *
+tafel_board_join (const char     *data_dir,
+                  TafelIdentity  *identity,
+                  const guint8    id[TAFEL_BOARD_ID_BYTES],
+                  const guint8    secret[TAFEL_BOARD_SECRET_BYTES],
+                  const char     *title,
+                  GError        **error)
+{
+  g_autofree char *id_hex = NULL;
+  g_autofree char *dir = NULL;
+  TafelBoardMeta meta = { 0 };
+  const char *no_hints[] = { NULL };
+  TafelBoard *board;
+
+  g_return_val_if_fail (data_dir != NULL, NULL);
+  g_return_val_if_fail (TAFEL_IS_IDENTITY (identity), NULL);
+  g_return_val_if_fail (id != NULL && secret != NULL, NULL);
+
+  id_hex = tafel_board_id_to_hex (id);
+  dir = tafel_board_dir (data_dir, id_hex);
+  if (g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      board = open_dir (data_dir, identity, id_hex, error);
+      if (board != NULL && !tafel_memequal (board->meta.secret, secret, TAFEL_BOARD_SECRET_BYTES))
+        {
+          g_object_unref (board);
+          g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID,
+                       _("A different board with the id %s is already here"), id_hex);
+          return NULL;
+        }
+      return board;
+    }
+
+  if (title == NULL)
+    title = _("Shared board");
+  if (!tafel_board_check_title (title, error))
+    return NULL;
+  memcpy (meta.id, id, TAFEL_BOARD_ID_BYTES);
+  memcpy (meta.secret, secret, TAFEL_BOARD_SECRET_BYTES);
+  meta.title = (char *) title;
+  meta.hints = (char **) no_hints;
+  board = tafel_board_create_from (data_dir, identity, &meta, NULL, error);
+  tafel_memzero (meta.secret, sizeof meta.secret);
+  return board;
+}
+
+/**
+ * tafel_board_delete:
+ * @data_dir: the Tafel data folder
+ * @id_hex: the board's full id in hex
+ * @error: return location for a #GError
+ *
+ * Deletes a board's folder (log and metadata). A board open in a process
+ * fails with TAFEL_BOARD_ERROR_BUSY.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tafel_board_delete (const char  *data_dir,
+                    const char  *id_hex,
+                    GError     **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *log_path = NULL;
+  g_autofree char *lower = NULL;
+  guint8 id[TAFEL_BOARD_ID_BYTES];
+  int fd;
+
+  g_return_val_if_fail (data_dir != NULL, FALSE);
+  g_return_val_if_fail (id_hex != NULL, FALSE);
+
+  lower = g_ascii_strdown (id_hex, -1);
+  if (!tafel_board_id_from_hex (lower, id))
+    {
+      g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID,
+                   _("“%s” is not a full board id"), id_hex);
+      return FALSE;
+    }
+  dir = tafel_board_dir (data_dir, lower);
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_NOT_FOUND,
+                   _("There is no board “%s” here"), id_hex);
+      return FALSE;
+    }
+
+  /* Hold the board's lock while deleting, so an open board is not pulled
+   * from under its process. */
+  log_path = g_build_filename (dir, "log", NULL);
+  fd = open (log_path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+  if (fd >= 0 && flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      close (fd);
+      g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_BUSY,
+                   _("The board %s is open in a Tafel program"), lower);
+      return FALSE;
+    }
+  remove_board_dir (dir);
+  if (fd >= 0)
+    close (fd);
+  if (g_file_test (dir, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_IO,
+                   _("Could not delete the board folder “%s”"), dir);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- Accessors ------------------------------------------------------------------------ */
+
+const guint8 *
+tafel_board_get_id (TafelBoard *self)
+{
+  g_return_val_if_fail (TAFEL_IS_BOARD (self), NULL);
+  return self->meta.id;
+}
+
+const char *
+tafel_board_get_id_hex (TafelBoard *self)
+{
+  g_return_val_if_fail (TAFEL_IS_BOARD (self), NULL);
+  return self->id_hex;
+}
+
+const guint8 *
+tafel_board_get_secret (TafelBoard *self)
+{
+  g_return_val_if_fail (TAFEL_IS_BOARD (self), NULL);
+  return self->meta.secret;
+}
+
+const char *
+tafel_board_get_title (TafelBoard *self)
+{
+  g_return_val_if_fail (TAFEL_IS_BOARD (self), NULL);
+  return self->meta.title;
+}
+
+/**
+ * tafel_board_set_title:
+ * @self: a board
+ * @title: the new title: non-blank UTF-8 of at most TAFEL_BOARD_TITLE_MAX_BYTES
+ * @error: return location for a #GError
+ *
+ * Renames the board (saved in its metadata, which is written first).
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tafel_board_set_title (TafelBoard  *self,
+                       const char  *title,
+                       GError     **error)
+{
+  TafelBoardMeta m;
+
+  g_return_val_if_fail (TAFEL_IS_BOARD (self), FALSE);
+
+  if (!tafel_board_check_title (title, error))
+    return FALSE;
+  if (g_str_equal (title, self->meta.title))
+    return TRUE;
+  m = self->meta;
+  m.title = (char *) title;
+  if (!tafel_board_meta_write (self->meta_path, &m, error))
+    return FALSE;
+  g_free (self->meta.title);
+  self->meta.title = g_strdup (title);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+  return TRUE;
+}
+
+const char *
+tafel_board_get_path (TafelBoard *self)
+{
+  g_return_val_if_fail (TAFEL_IS_BOARD (self), NULL);
+  return self->dir;
+}
+
+/**
+ * tafel_board_get_log:
+ * @self: a board
+ *
+ * Returns: (transfer none): the board's record log
+ */
+TafelLog *
+tafel_board_get_log (TafelBoard *self)
+{
+  g_return_val_if_fail (TAFEL_IS_BOARD (self), NULL);
+  return self->log;
+}
+
+/**
+ * tafel_board_get_identity:
+ * @self: a board
+ *
+ * Returns: (transfer none): the identity local records are signed with
+ */
+TafelIdentity *
+tafel_board_get_identity (TafelBoard *self)
+{
+  g_return_val_if_fail (TAFEL_IS_BOARD (self), NULL);
+  return self->identity;
+}
+
+const char * const *
+tafel_board_get_hints (TafelBoard *self)
+{
+  g_return_val_if_fail (TAFEL_IS_BOARD (self), NULL);
+  return (const char * const *) self->meta.hints;
+}
+
+gboolean
+tafel_board_set_hints (TafelBoard          *self,
+                       const char * const  *hints,
+                       GError             **error)
+{
+  TafelBoardMeta m;
+  const char *none[] = { NULL };
+
+  g_return_val_if_fail (TAFEL_IS_BOARD (self), FALSE);
+
+  if (hints == NULL)
+    hints = none;
+  for (guint i = 0; hints[i] != NULL; i++)
+    if (!g_utf8_validate (hints[i], -1, NULL) || hints[i][0] == '\0')
+      {
+        g_set_error_literal (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID,
+                             _("A rendezvous hint is empty or not valid text"));
+        return FALSE;
+      }
+  m = self->meta;
+  m.hints = (char **) hints;
+  if (!tafel_board_meta_write (self->meta_path, &m, error))
+    return FALSE;
+  g_strfreev (self->meta.hints);
+  self->meta.hints = g_strdupv ((char **) hints);
+  return TRUE;
+}
+
+/* ---- Committing ------------------------------------------------------------------------ */
+
+static GPtrArray *
+sign_next (TafelBoard  *self,
+           guint        kind,
+           GBytes     **bodies,
+           guint        n_bodies,
+           GError     **error)
+{
+  const TafelPublicKey *me = tafel_identity_get_public_key (self->identity);
+  g_autoptr(GPtrArray) records = g_ptr_array_new_full (n_bodies, (GDestroyNotify) tafel_record_unref);
+  guint64 seq = tafel_log_get_head_seq (self->log, me);
+  guint64 lamport = tafel_log_get_max_lamport (self->log);
+  TafelHash prev = zero_hash;
+  TafelLogEntryView view;
+
+  if (kind == 0)
+    {
+      g_set_error_literal (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID, _("Record kind 0 does not exist"));
+      return NULL;
+    }
+  if (seq > 0 && tafel_log_peek (self->log, me, seq, &view))
+    prev = *view.id;
+  if (lamport + n_bodies > TAFEL_RECORD_MAX_CLOCK || seq + n_bodies > TAFEL_RECORD_MAX_CLOCK)
+    {
+      g_set_error_literal (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID,
+                           _("The board’s clock has run out"));
+      return NULL;
+    }
+
+  for (guint i = 0; i < n_bodies; i++)
+    {
+      TafelRecord *r;
+      g_autoptr(GError) local_error = NULL;
+
+      if (bodies[i] == NULL ||
+          g_bytes_get_size (bodies[i]) + TAFEL_RECORD_HEADER_MAX + 1 + TAFEL_SIGNATURE_BYTES > TAFEL_RECORD_MAX_BYTES)
+        {
+          g_set_error_literal (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID,
+                               _("A record body is missing or too large"));
+          return NULL;
+        }
+      r = tafel_identity_sign_record (self->identity, seq + 1 + i, seq + i > 0 ? &prev : NULL,
+                                      lamport + 1 + i, kind, bodies[i]);
+      g_ptr_array_add (records, r);
+      if (!tafel_record_check_body (r, &local_error))
+        {
+          g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID,
+                       _("The record body is not valid: %s"), local_error->message);
+          return NULL;
+        }
+      prev = *tafel_record_get_id (r);
+    }
+  return g_steal_pointer (&records);
+}
+
+static gboolean
+commit_records (TafelBoard  *self,
+                GPtrArray   *records,
+                gboolean     sync,
+                GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  /* Written before anyone can see them; nothing is integrated if the disk
+   * refuses. */
+  if (!store_unstored (self, (TafelRecord **) records->pdata, records->len, error))
+    return FALSE;
+  if (sync && !tafel_log_file_sync (self->file, error))
+    return FALSE;
+  if (!tafel_log_add_trusted_run (self->log, (TafelRecord **) records->pdata, records->len, &local_error))
+    {
+      /* Only possible if someone else added our own records meanwhile. */
+      g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID,
+                   _("The new record could not join the board: %s"), local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * tafel_board_commit:
+ * @self: a board
+ * @kind: the record kind
+ * @body: its body (known kinds are validated)
+ * @error: return location for a #GError
+ *
+ * Signs the next record of this device's identity (seq = head + 1,
+ * prev = head, lamport = the largest seen + 1), appends it to the log file
+ * and then integrates it. If the disk refuses (TAFEL_BOARD_ERROR_IO),
+ * nothing is integrated and the file is as it was.
+ *
+ * Returns: (transfer full): the record, or %NULL
+ */
+TafelRecord *
+tafel_board_commit (TafelBoard  *self,
+                    guint        kind,
+                    GBytes      *body,
+                    GError     **error)
+{
+  g_autoptr(GPtrArray) records = NULL;
+
+  g_return_val_if_fail (TAFEL_IS_BOARD (self), NULL);
+  g_return_val_if_fail (body != NULL, NULL);
+
+  records = sign_next (self, kind, &body, 1, error);
+  if (records == NULL || !commit_records (self, records, FALSE, error))
+    return NULL;
+  return tafel_record_ref (records->pdata[0]);
+}
+
+/**
+ * tafel_board_commit_many:
+ * @self: a board
+ * @kind: the record kind
+ * @bodies: (array length=n_bodies): the bodies
+ * @n_bodies: how many
+ * @error: return location for a #GError
+ *
+ * Commits many records at once (a bulk import): each is signed, all are
+ * written with one write and one fsync, then integrated as one run.
+ *
+ * Returns: %TRUE on success; on failure nothing is integrated
+ */
+gboolean
+tafel_board_commit_many (TafelBoard  *self,
+                         guint        kind,
+                         GBytes     **bodies,
+                         guint        n_bodies,
+                         GError     **error)
+{
+  g_autoptr(GPtrArray) records = NULL;
+
+  g_return_val_if_fail (TAFEL_IS_BOARD (self), FALSE);
+  g_return_val_if_fail (bodies != NULL || n_bodies == 0, FALSE);
+
+  if (n_bodies == 0)
+    return TRUE;
+  records = sign_next (self, kind, bodies, n_bodies, error);
+  return records != NULL && commit_records (self, records, TRUE, error);
+}
+
+static gboolean
+receive_done (TafelBoard  *self,
+              gboolean     ok,
+              GError      *log_error,
+              GError     **error)
+{
+  if (!ok)
+    {
+      g_propagate_error (error, log_error);
+      return FALSE;
+    }
+  if (self->store_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->store_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * tafel_board_receive:
+ * @self: a board
+ * @record: a signed record from a peer
+ * @error: return location for a #GError
+ *
+ * Adds @record to the log (see tafel_log_add()) and stores what was
+ * integrated. Fails with TAFEL_LOG_ERROR if the log refuses the record,
+ * and with TAFEL_BOARD_ERROR_IO if it was integrated but could not be
+ * written yet (it is written with the next append or flush).
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tafel_board_receive (TafelBoard   *self,
+                     TafelRecord  *record,
+                     GError      **error)
+{
+  GError *log_error = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (TAFEL_IS_BOARD (self), FALSE);
+
+  g_clear_error (&self->store_error);
+  ok = tafel_log_add (self->log, record, &log_error);
+  return receive_done (self, ok, log_error, error);
+}
+
+/**
+ * tafel_board_receive_run:
+ * @self: a board
+ * @records: (array length=n_records): one author's gapless run
+ * @n_records: how many
+ * @error: return location for a #GError
+ *
+ * Like tafel_board_receive() for a run (see tafel_log_add_run()).
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tafel_board_receive_run (TafelBoard   *self,
+                         TafelRecord **records,
+                         guint         n_records,
+                         GError      **error)
+{
+  GError *log_error = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (TAFEL_IS_BOARD (self), FALSE);
+
+  g_clear_error (&self->store_error);
+  ok = tafel_log_add_run (self->log, records, n_records, &log_error);
+  return receive_done (self, ok, log_error, error);
+}
+
+/**
+ * tafel_board_flush:
+ * @self: a board
+ * @error: return location for a #GError
+ *
+ * Writes what an earlier failure left unwritten and makes everything
+ * written so far durable (fsync).
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+tafel_board_flush (TafelBoard  *self,
+                   GError     **error)
+{
+  g_return_val_if_fail (TAFEL_IS_BOARD (self), FALSE);
+
+  return store_unstored (self, NULL, 0, error) && tafel_log_file_sync (self->file, error);
+}
+
+gboolean
+tafel_board_merge_log (TafelBoard  *self,
+                       TafelLog    *records,
+                       GError     **error)
+{
+  g_autoptr(TafelVersionVector) mine = tafel_log_dup_version_vector (self->log);
+  g_autoptr(TafelVersionVector) theirs = tafel_log_dup_version_vector (records);
+  g_autoptr(GPtrArray) missing = NULL;
+  guint start = 0;
+
+  /* Refuse before changing anything if any author differs at a common seq. */
+  for (guint i = 0; i < tafel_version_vector_get_size (theirs); i++)
+    {
+      const TafelPublicKey *key;
+      guint64 their_seq, common;
+      TafelLogEntryView a, b;
+
+      tafel_version_vector_get (theirs, i, &key, &their_seq, NULL);
+      common = MIN (their_seq, tafel_version_vector_lookup (mine, key));
+      if (common > 0 &&
+          (!tafel_log_peek (self->log, key, common, &a) || !tafel_log_peek (records, key, common, &b) ||
+           !tafel_hash_equal (a.id, b.id)))
+        {
+          g_set_error_literal (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_BAD_FILE,
+                               _("The file’s records contradict the board’s: an author signed two different versions"));
+          return FALSE;
+        }
+    }
+
+  missing = tafel_log_dup_missing (records, mine);
+  for (guint i = 1; i <= missing->len; i++)
+    if (i == missing->len ||
+        memcmp (tafel_record_get_author (missing->pdata[i]),
+                tafel_record_get_author (missing->pdata[start]), TAFEL_PUBLIC_KEY_BYTES) != 0)
+      {
+        if (!tafel_board_receive_run (self, (TafelRecord **) missing->pdata + start, i - start, error))
+          return FALSE;
+        start = i;
+      }
+  return tafel_board_flush (self, error);
+}

@@ -1,0 +1,968 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "tafel-board.h"
+#include "tafel-bytes.h"
+#include "tafel-log-file.h"
+#include "tafel-log-private.h"
+#include "tafel-record-private.h"
+
+/* The log file: DATA_DIR/boards/<id-hex>/log, mode 0600, append-only.
+ *
+ * Header (32 bytes):
+ *   8   magic "TAFELLOG"
+ *   u32 format version (1), little-endian
+ *   16  board id
+ *   u32 CRC-32C of the 28 bytes before
+ *
+ * Then frames, one per record, in the order the records were integrated
+ * (so every author's records appear in gapless seq order from 1):
+ *   varint  n       payload length, 1 … FRAME_MAX
+ *   u16     low 16 bits of the CRC-32C of the length bytes (finds frames
+ *                   quickly when telling a torn tail from damage)
+ *   n       payload
+ *   u32     CRC-32C of the payload
+ *
+ * Payload (shared with the .tafel file):
+ *   varint  (a << 1) | s   a: the author's index in order of first
+ *                          appearance in this file; a equal to the number
+ *                          of authors so far introduces a new author, whose
+ *                          32-byte key follows. s: a signature is stored.
+ *   [32     author key]
+ *   varint  lamport minus the author's previous lamport (≥ 1; the first
+ *           record's lamport itself)
+ *   varint  kind
+ *   …       body: the rest of the payload, less the signature
+ *   [64     signature]
+ * seq is the author's previous seq + 1 and prev the id of the author's
+ * previous record (zeros for seq 1), so the record and its id are rebuilt
+ * exactly.
+ *
+ * Signatures: each append stores the signature of each author's last
+ * record in that append and no other. Every author's last record in the
+ * file is therefore signed, and since a signature covers prev, which is the
+ * hash of the record before, and so on, that one signature authenticates
+ * the author's whole chain. One record per commit stores one signature per
+ * record; bulk commits and runs from peers store one per author and batch.
+ * Per-record signatures stay within the storage budget (about 3.3 bytes
+ * per point on real strokes with them), so the file is never rewritten to
+ * drop them.
+ *
+ * On open, every frame's CRC is checked, every payload parsed, each
+ * author's lamport must rise, and each author's last record's signature is
+ * verified (one Ed25519 verification per author); bodies are not validated
+ * again (they were before being written, and the signature pins them).
+ *
+ * A frame that is cut short or fails its CRC ends the readable part. If no
+ * valid frame follows it anywhere, it is the torn tail of an interrupted
+ * append: it is cut off with a warning, together with any records after
+ * their author's last signature (the unsigned part of a torn batch), and
+ * the file is truncated there so later appends continue cleanly. If a
+ * valid frame does follow, the damage is in the middle: opening fails with
+ * TAFEL_BOARD_ERROR_CORRUPT and the file is left as it is. */
+
+#define LOG_MAGIC        "TAFELLOG"
+#define LOG_VERSION      1
+#define LOG_HEADER_SIZE  32
+#define FRAME_MAX        (TAFEL_RECORD_MAX_BYTES + 128)
+
+/* ---- CRC-32C (Castagnoli), slicing by 8 ---------------------------------------- */
+
+static guint32 crc_table[8][256];
+
+static gpointer
+crc_init (gpointer data)
+{
+  for (guint i = 0; i < 256; i++)
+    {
+      guint32 c = i;
+
+      for (guint k = 0; k < 8; k++)
+        c = (c & 1) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
+      crc_table[0][i] = c;
+    }
+  for (guint i = 0; i < 256; i++)
+    for (guint t = 1; t < 8; t++)
+      crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^ crc_table[0][crc_table[t - 1][i] & 0xff];
+  return NULL;
+}
+
+guint32
+tafel_crc32c (guint32       crc,
+              gconstpointer data,
+              gsize         len)
+{
+  static GOnce once = G_ONCE_INIT;
+  const guint8 *p = data;
+
+  g_once (&once, crc_init, NULL);
+  crc = ~crc;
+  while (len >= 8)
+    {
+      guint32 lo = crc ^ tafel_load_u32 (p);
+      guint32 hi = tafel_load_u32 (p + 4);
+
+      crc = crc_table[7][lo & 0xff] ^ crc_table[6][(lo >> 8) & 0xff] ^
+            crc_table[5][(lo >> 16) & 0xff] ^ crc_table[4][lo >> 24] ^
+            crc_table[3][hi & 0xff] ^ crc_table[2][(hi >> 8) & 0xff] ^
+            crc_table[1][(hi >> 16) & 0xff] ^ crc_table[0][hi >> 24];
+      p += 8;
+      len -= 8;
+    }
+  while (len-- > 0)
+    crc = (crc >> 8) ^ crc_table[0][(crc ^ *p++) & 0xff];
+  return ~crc;
+}
+
+/* ---- Payload writer ------------------------------------------------------------ */
+
+typedef struct
+{
+  TafelPublicKey key;
+  guint          index;
+  guint64        seq;
+  guint64        lamport;
+} WAuthor;
+
+struct _TafelPayloadWriter
+{
+  GHashTable *authors;    /* key → WAuthor (owned) */
+  guint       n_authors;
+  GHashTable *saved;      /* during a batch: key → copy of WAuthor before, or the author itself if new */
+  GPtrArray  *created;    /* during a batch: authors new in it */
+  guint       saved_n_authors;
+};
+
+static guint
+key_hash (gconstpointer key)
+{
+  guint32 h;
+
+  memcpy (&h, key, sizeof h);
+  return h;
+}
+
+static gboolean
+key_equal (gconstpointer a,
+           gconstpointer b)
+{
+  return memcmp (a, b, TAFEL_PUBLIC_KEY_BYTES) == 0;
+}
+
+TafelPayloadWriter *
+tafel_payload_writer_new (void)
+{
+  TafelPayloadWriter *writer = g_new0 (TafelPayloadWriter, 1);
+
+  writer->authors = g_hash_table_new_full (key_hash, key_equal, NULL, g_free);
+  return writer;
+}
+
+void
+tafel_payload_writer_free (TafelPayloadWriter *writer)
+{
+  if (writer == NULL)
+    return;
+  g_clear_pointer (&writer->saved, g_hash_table_unref);
+  g_clear_pointer (&writer->created, g_ptr_array_unref);
+  g_hash_table_unref (writer->authors);
+  g_free (writer);
+}
+
+guint64
+tafel_payload_writer_get_seq (TafelPayloadWriter   *writer,
+                              const TafelPublicKey *author)
+{
+  WAuthor *wa = g_hash_table_lookup (writer->authors, author);
+
+  return wa != NULL ? wa->seq : 0;
+}
+
+void
+tafel_payload_writer_begin (TafelPayloadWriter *writer)
+{
+  g_assert (writer->saved == NULL);
+  writer->saved = g_hash_table_new_full (key_hash, key_equal, NULL, g_free);
+  writer->created = g_ptr_array_new ();
+  writer->saved_n_authors = writer->n_authors;
+}
+
+void
+tafel_payload_writer_commit (TafelPayloadWriter *writer)
+{
+  g_clear_pointer (&writer->saved, g_hash_table_unref);
+  g_clear_pointer (&writer->created, g_ptr_array_unref);
+}
+
+void
+tafel_payload_writer_abort (TafelPayloadWriter *writer)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, writer->saved);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      WAuthor *old = value;
+      WAuthor *cur = g_hash_table_lookup (writer->authors, &old->key);
+
+      *cur = *old;
+    }
+  for (guint i = 0; i < writer->created->len; i++)
+    g_hash_table_remove (writer->authors, &((WAuthor *) writer->created->pdata[i])->key);
+  writer->n_authors = writer->saved_n_authors;
+  tafel_payload_writer_commit (writer);
+}
+
+static WAuthor *
+writer_author (TafelPayloadWriter   *writer,
+               const TafelPublicKey *key,
+               gboolean             *is_new)
+{
+  WAuthor *wa = g_hash_table_lookup (writer->authors, key);
+
+  *is_new = FALSE;
+  if (wa == NULL)
+    {
+      wa = g_new0 (WAuthor, 1);
+      wa->key = *key;
+      wa->index = writer->n_authors++;
+      g_hash_table_insert (writer->authors, &wa->key, wa);
+      if (writer->created != NULL)
+        g_ptr_array_add (writer->created, wa);
+      *is_new = TRUE;
+    }
+  else if (writer->saved != NULL && !g_hash_table_contains (writer->saved, key))
+    {
+      gboolean created = FALSE;
+
+      for (guint i = 0; writer->created != NULL && i < writer->created->len; i++)
+        created |= writer->created->pdata[i] == wa;
+      if (!created)
+        {
+          WAuthor *copy = g_memdup2 (wa, sizeof *wa);
+
+          g_hash_table_insert (writer->saved, &copy->key, copy);
+        }
+    }
+  return wa;
+}
+
+/* Tells the writer what a file already holds (read back by the reader). */
+static void
+tafel_payload_writer_learn (TafelPayloadWriter   *writer,
+                            const TafelPublicKey *key,
+                            guint64               seq,
+                            guint64               lamport)
+{
+  gboolean is_new;
+  WAuthor *wa = writer_author (writer, key, &is_new);
+
+  wa->seq = seq;
+  wa->lamport = lamport;
+}
+
+void
+tafel_payload_writer_put (TafelPayloadWriter *writer,
+                          GByteArray         *out,
+                          TafelRecord        *record,
+                          gboolean            keep_signature)
+{
+  const TafelPublicKey *key = tafel_record_get_author (record);
+  const TafelSignature *sig = keep_signature ? tafel_record_get_signature (record) : NULL;
+  GBytes *body = tafel_record_get_body (record);
+  gboolean is_new;
+  WAuthor *wa = writer_author (writer, key, &is_new);
+
+  g_assert (tafel_record_get_seq (record) == wa->seq + 1);
+  g_assert (tafel_record_get_lamport (record) > wa->lamport);
+
+  tafel_put_varint (out, ((guint64) wa->index << 1) | (sig != NULL ? 1 : 0));
+  if (is_new)
+    tafel_put_bytes (out, key->bytes, TAFEL_PUBLIC_KEY_BYTES);
+  tafel_put_varint (out, tafel_record_get_lamport (record) - wa->lamport);
+  tafel_put_varint (out, tafel_record_get_kind (record));
+  tafel_put_bytes (out, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  if (sig != NULL)
+    tafel_put_bytes (out, sig->bytes, TAFEL_SIGNATURE_BYTES);
+
+  wa->seq++;
+  wa->lamport = tafel_record_get_lamport (record);
+}
+
+/* ---- Payload reader ------------------------------------------------------------ */
+
+typedef struct
+{
+  TafelPublicKey key;
+  guint64        seq;
+  guint64        lamport;
+} RAuthor;
+
+struct _TafelPayloadReader
+{
+  GArray     *authors;   /* RAuthor */
+  GHashTable *keys;      /* key → index + 1, to refuse an author introduced twice */
+  guint       last;
+};
+
+TafelPayloadReader *
+tafel_payload_reader_new (void)
+{
+  TafelPayloadReader *reader = g_new0 (TafelPayloadReader, 1);
+
+  reader->authors = g_array_new (FALSE, FALSE, sizeof (RAuthor));
+  reader->keys = g_hash_table_new_full (key_hash, key_equal, g_free, NULL);
+  return reader;
+}
+
+void
+tafel_payload_reader_free (TafelPayloadReader *reader)
+{
+  if (reader == NULL)
+    return;
+  g_array_unref (reader->authors);
+  g_hash_table_unref (reader->keys);
+  g_free (reader);
+}
+
+guint
+tafel_payload_reader_get_author_index (TafelPayloadReader *reader)
+{
+  return reader->last;
+}
+
+guint
+tafel_payload_reader_get_n_authors (TafelPayloadReader *reader)
+{
+  return reader->authors->len;
+}
+
+gboolean
+tafel_payload_reader_parse (TafelPayloadReader  *reader,
+                            const guint8        *data,
+                            gsize                len,
+                            gboolean             peek,
+                            TafelPayload        *out,
+                            GError             **error)
+{
+  TafelReader r;
+  guint64 head, ref, delta, kind;
+  RAuthor *ra;
+  gsize rest;
+
+  tafel_reader_init (&r, data, len);
+  if (!tafel_read_varint (&r, "record author", &head, error))
+    return FALSE;
+  ref = head >> 1;
+  out->has_signature = (head & 1) != 0;
+  if (ref > reader->authors->len)
+    {
+      g_set_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_MALFORMED,
+                   _("A record names author %" G_GUINT64_FORMAT " before it was introduced"), ref);
+      return FALSE;
+    }
+  if (ref == reader->authors->len)
+    {
+      RAuthor nra = { 0 };
+
+      if (!tafel_read_copy (&r, nra.key.bytes, TAFEL_PUBLIC_KEY_BYTES, "author key", error))
+        return FALSE;
+      if (g_hash_table_contains (reader->keys, &nra.key))
+        {
+          g_set_error_literal (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_MALFORMED,
+                               _("An author is introduced twice"));
+          return FALSE;
+        }
+      g_array_append_val (reader->authors, nra);
+      g_hash_table_insert (reader->keys, g_memdup2 (&nra.key, sizeof nra.key),
+                           GUINT_TO_POINTER (reader->authors->len));
+    }
+  reader->last = (guint) ref;
+  ra = &g_array_index (reader->authors, RAuthor, ref);
+  out->author = &ra->key;
+  if (peek)
+    return TRUE;
+
+  if (!tafel_read_varint_range (&r, "lamport step", 1, TAFEL_RECORD_MAX_CLOCK, &delta, error) ||
+      !tafel_read_varint_range (&r, "record kind", 1, G_MAXUINT32, &kind, error))
+    return FALSE;
+  if (ra->lamport + delta > TAFEL_RECORD_MAX_CLOCK || ra->seq + 1 > TAFEL_RECORD_MAX_CLOCK)
+    {
+      g_set_error_literal (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_INVALID,
+                           _("A record’s clock is beyond the limit"));
+      return FALSE;
+    }
+  rest = tafel_reader_remaining (&r);
+  if (out->has_signature)
+    {
+      if (rest < TAFEL_SIGNATURE_BYTES)
+        return tafel_reader_fail_truncated ("record signature", error);
+      rest -= TAFEL_SIGNATURE_BYTES;
+      memcpy (out->signature.bytes, r.p + rest, TAFEL_SIGNATURE_BYTES);
+    }
+  if (rest > TAFEL_RECORD_MAX_BYTES)
+    {
+      g_set_error_literal (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_TOO_LARGE,
+                           _("A record is larger than a record may be"));
+      return FALSE;
+    }
+  out->body = r.p;
+  out->body_len = rest;
+  out->kind = (guint) kind;
+  ra->seq++;
+  ra->lamport += delta;
+  out->seq = ra->seq;
+  out->lamport = ra->lamport;
+  return TRUE;
+}
+
+/* ---- Frames ------------------------------------------------------------------- */
+
+static void
+put_frame (GByteArray   *out,
+           const guint8 *payload,
+           gsize         len)
+{
+  guint8 head[12];
+  guint n = tafel_varint_write (head, len);
+  guint32 hc = tafel_crc32c (0, head, n);
+  guint8 crc[4];
+
+  head[n++] = hc & 0xff;
+  head[n++] = (hc >> 8) & 0xff;
+  g_byte_array_append (out, head, n);
+  g_byte_array_append (out, payload, len);
+  tafel_store_u32 (crc, tafel_crc32c (0, payload, len));
+  g_byte_array_append (out, crc, 4);
+}
+
+/* Whether a valid frame starts at @off; on success its payload and the
+ * offset after it. */
+static gboolean
+frame_at (const guint8  *data,
+          gsize          size,
+          gsize          off,
+          const guint8 **payload,
+          gsize         *payload_len,
+          gsize         *next)
+{
+  guint64 len = 0;
+  guint shift = 0;
+  gsize p = off;
+  guint32 hc;
+
+  for (;;)
+    {
+      guint8 b;
+
+      if (p >= size || shift > 21)
+        return FALSE;
+      b = data[p++];
+      len |= (guint64) (b & 0x7f) << shift;
+      if (!(b & 0x80))
+        {
+          if (b == 0 && p - off > 1)
+            return FALSE;
+          break;
+        }
+      shift += 7;
+    }
+  if (len == 0 || len > FRAME_MAX)
+    return FALSE;
+  if (size - p < 2 || size - p - 2 < len + 4)
+    return FALSE;
+  hc = tafel_crc32c (0, data + off, p - off);
+  if (data[p] != (hc & 0xff) || data[p + 1] != ((hc >> 8) & 0xff))
+    return FALSE;
+  p += 2;
+  if (tafel_load_u32 (data + p + len) != tafel_crc32c (0, data + p, len))
+    return FALSE;
+  *payload = data + p;
+  *payload_len = len;
+  *next = p + len + 4;
+  return TRUE;
+}
+
+/* ---- The log file --------------------------------------------------------------- */
+
+struct _TafelLogFile
+{
+  int                 fd;
+  char               *path;
+  guint64             size;
+  TafelPayloadWriter *writer;
+};
+
+static gboolean
+fail_errno (GError     **error,
+            gint         code,
+            const char  *path,
+            int          saved_errno,
+            const char  *what)
+{
+  g_set_error (error, TAFEL_BOARD_ERROR, code, "%s “%s”: %s", what, path, g_strerror (saved_errno));
+  return FALSE;
+}
+
+static gboolean
+write_all_at (int           fd,
+              const guint8 *data,
+              gsize         len,
+              guint64       offset)
+{
+  while (len > 0)
+    {
+      gssize w = pwrite (fd, data, len, (off_t) offset);
+
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w < 0)
+        return FALSE;
+      if (w == 0)
+        {
+          errno = ENOSPC;
+          return FALSE;
+        }
+      data += w;
+      len -= (gsize) w;
+      offset += (guint64) w;
+    }
+  return TRUE;
+}
+
+static void
+sync_dir_of (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+}
+
+static gboolean
+lock_fd (int          fd,
+         const char  *path,
+         GError     **error)
+{
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      if (errno == EWOULDBLOCK)
+        g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_BUSY,
+                     _("The board is open in another Tafel program (“%s” is locked)"), path);
+      else
+        fail_errno (error, TAFEL_BOARD_ERROR_IO, path, errno, _("Could not lock the board’s log"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+write_header (guint8        *buf,
+              const guint8  *board_id)
+{
+  memcpy (buf, LOG_MAGIC, 8);
+  tafel_store_u32 (buf + 8, LOG_VERSION);
+  memcpy (buf + 12, board_id, TAFEL_BOARD_ID_BYTES);
+  tafel_store_u32 (buf + 28, tafel_crc32c (0, buf, 28));
+}
+
+TafelLogFile *
+tafel_log_file_create (const char    *path,
+                       const guint8  *board_id,
+                       GError       **error)
+{
+  g_autoptr(TafelLogFile) file = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *tmp = g_build_filename (dir, ".log-XXXXXX", NULL);
+  guint8 header[LOG_HEADER_SIZE];
+  int fd;
+
+  /* Written under a temporary name and renamed, so a log file always has
+   * its whole header. */
+  fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      fail_errno (error, TAFEL_BOARD_ERROR_IO, tmp, errno, _("Could not create the board’s log"));
+      return NULL;
+    }
+  write_header (header, board_id);
+  if (!write_all_at (fd, header, sizeof header, 0) || fsync (fd) != 0 ||
+      !lock_fd (fd, path, NULL))
+    {
+      int saved = errno;
+
+      close (fd);
+      g_unlink (tmp);
+      fail_errno (error, TAFEL_BOARD_ERROR_IO, path, saved, _("Could not write the board’s log"));
+      return NULL;
+    }
+  if (link (tmp, path) != 0)
+    {
+      int saved = errno;
+
+      close (fd);
+      g_unlink (tmp);
+      fail_errno (error, TAFEL_BOARD_ERROR_IO, path, saved, _("Could not create the board’s log"));
+      return NULL;
+    }
+  g_unlink (tmp);
+  sync_dir_of (path);
+
+  file = g_new0 (TafelLogFile, 1);
+  file->fd = fd;
+  file->path = g_strdup (path);
+  file->size = LOG_HEADER_SIZE;
+  file->writer = tafel_payload_writer_new ();
+  return g_steal_pointer (&file);
+}
+
+void
+tafel_log_file_close (TafelLogFile *file)
+{
+  if (file == NULL)
+    return;
+  if (file->fd >= 0)
+    close (file->fd);
+  g_free (file->path);
+  tafel_payload_writer_free (file->writer);
+  g_free (file);
+}
+
+typedef struct
+{
+  gsize    first_unsigned;  /* offset of the first frame after the last signed one, or 0 */
+  gboolean seen_signed_after;
+} TailState;
+
+static gboolean
+fail_corrupt (GError     **error,
+              const char  *path,
+              guint64      offset,
+              const char  *why)
+{
+  g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_CORRUPT,
+               _("The board’s log “%s” is damaged at byte %" G_GUINT64_FORMAT " (%s); "
+                 "it was left unchanged"), path, offset, why);
+  return FALSE;
+}
+
+/* Reads and verifies the frames of @data into @log; returns the offset up
+ * to which the file is sound, or 0 with @error set. */
+static gsize
+load_frames (const char         *path,
+             const guint8       *data,
+             gsize               size,
+             TafelLog           *log,
+             TafelPayloadWriter *writer,
+             GError            **error)
+{
+  g_autoptr(TafelPayloadReader) peek = tafel_payload_reader_new ();
+  g_autoptr(TafelPayloadReader) reader = NULL;
+  g_autoptr(GArray) tails = g_array_new (FALSE, TRUE, sizeof (TailState));
+  gsize off = LOG_HEADER_SIZE, bad = 0, cut;
+  gboolean torn = FALSE;
+
+  /* Pass 1: frame integrity, authors, and where each author's signed part
+   * ends. */
+  while (off < size)
+    {
+      const guint8 *payload;
+      gsize len, next;
+      TafelPayload pl;
+      g_autoptr(GError) local_error = NULL;
+      TailState *ts;
+
+      if (!frame_at (data, size, off, &payload, &len, &next))
+        {
+          bad = off;
+          torn = TRUE;
+          break;
+        }
+      if (!tafel_payload_reader_parse (peek, payload, len, TRUE, &pl, &local_error))
+        {
+          fail_corrupt (error, path, off, local_error->message);
+          return 0;
+        }
+      if (tails->len < tafel_payload_reader_get_n_authors (peek))
+        g_array_set_size (tails, tafel_payload_reader_get_n_authors (peek));
+      ts = &g_array_index (tails, TailState, tafel_payload_reader_get_author_index (peek));
+      if (pl.has_signature)
+        ts->first_unsigned = 0;
+      else if (ts->first_unsigned == 0)
+        ts->first_unsigned = off;
+      off = next;
+    }
+
+  if (torn)
+    {
+      /* Damage followed by a valid frame is not a torn tail. */
+      for (gsize p = bad + 1; p < size; p++)
+        {
+          const guint8 *payload;
+          gsize len, next;
+
+          if (frame_at (data, size, p, &payload, &len, &next))
+            {
+              fail_corrupt (error, path, bad, _("valid records follow the damage"));
+              return 0;
+            }
+        }
+    }
+  cut = torn ? bad : size;
+
+  /* Records after their author's last signature can only be the rest of an
+   * interrupted batch: nothing signed may follow them. */
+  {
+    gsize first_unsigned = cut;
+
+    for (guint i = 0; i < tails->len; i++)
+      {
+        TailState *ts = &g_array_index (tails, TailState, i);
+
+        if (ts->first_unsigned != 0 && ts->first_unsigned < first_unsigned)
+          first_unsigned = ts->first_unsigned;
+      }
+    if (first_unsigned < cut)
+      {
+        g_autoptr(TafelPayloadReader) again = tafel_payload_reader_new ();
+
+        /* Re-scan: is there a signed frame at or after first_unsigned? */
+        for (off = LOG_HEADER_SIZE; off < cut; )
+          {
+            const guint8 *payload;
+            gsize len, next;
+            TafelPayload pl;
+
+            frame_at (data, size, off, &payload, &len, &next);
+            tafel_payload_reader_parse (again, payload, len, TRUE, &pl, NULL);
+            if (off >= first_unsigned && pl.has_signature)
+              {
+                fail_corrupt (error, path, first_unsigned,
+                              _("records without a signature before signed ones"));
+                return 0;
+              }
+            off = next;
+          }
+        cut = first_unsigned;
+      }
+  }
+
+  /* Pass 2: rebuild every record up to the cut. */
+  reader = tafel_payload_reader_new ();
+  for (off = LOG_HEADER_SIZE; off < cut; )
+    {
+      const guint8 *payload;
+      gsize len, next;
+      TafelPayload pl;
+      g_autoptr(GError) local_error = NULL;
+
+      frame_at (data, size, off, &payload, &len, &next);
+      if (!tafel_payload_reader_parse (reader, payload, len, FALSE, &pl, &local_error) ||
+          !tafel_log_append_stored (log, pl.author, pl.lamport, pl.kind, pl.body, pl.body_len,
+                                    pl.has_signature ? &pl.signature : NULL, &local_error))
+        {
+          fail_corrupt (error, path, off, local_error->message);
+          return 0;
+        }
+      tafel_payload_writer_learn (writer, pl.author, pl.seq, pl.lamport);
+      off = next;
+    }
+
+  {
+    g_autoptr(GError) local_error = NULL;
+
+    if (!tafel_log_verify_heads (log, &local_error))
+      {
+        fail_corrupt (error, path, LOG_HEADER_SIZE, local_error->message);
+        return 0;
+      }
+  }
+  return cut;
+}
+
+TafelLogFile *
+tafel_log_file_open (const char    *path,
+                     const guint8  *board_id,
+                     TafelLog      *log,
+                     GError       **error)
+{
+  g_autoptr(TafelLogFile) file = NULL;
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(GError) local_error = NULL;
+  struct stat st;
+  const guint8 *data;
+  gsize size, cut;
+  guint32 version;
+
+  g_return_val_if_fail (tafel_log_get_n_records (log) == 0, NULL);
+
+  file = g_new0 (TafelLogFile, 1);
+  file->fd = open (path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+  file->path = g_strdup (path);
+  file->writer = tafel_payload_writer_new ();
+  if (file->fd < 0)
+    {
+      fail_errno (error, errno == ENOENT ? TAFEL_BOARD_ERROR_CORRUPT : TAFEL_BOARD_ERROR_IO,
+                  path, errno, _("Could not open the board’s log"));
+      return NULL;
+    }
+  if (!lock_fd (file->fd, path, error))
+    return NULL;
+  if (fstat (file->fd, &st) != 0)
+    {
+      fail_errno (error, TAFEL_BOARD_ERROR_IO, path, errno, _("Could not read the board’s log"));
+      return NULL;
+    }
+  size = (gsize) st.st_size;
+  if (size < LOG_HEADER_SIZE)
+    {
+      fail_corrupt (error, path, 0, _("the header is missing"));
+      return NULL;
+    }
+
+  mapped = g_mapped_file_new_from_fd (file->fd, FALSE, &local_error);
+  if (mapped == NULL)
+    {
+      g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_IO, "%s", local_error->message);
+      return NULL;
+    }
+  data = (const guint8 *) g_mapped_file_get_contents (mapped);
+
+  version = tafel_load_u32 (data + 8);
+  if (memcmp (data, LOG_MAGIC, 8) != 0 || tafel_load_u32 (data + 28) != tafel_crc32c (0, data, 28))
+    {
+      fail_corrupt (error, path, 0, _("the header is not a Tafel log header"));
+      return NULL;
+    }
+  if (version > LOG_VERSION)
+    {
+      g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_NEWER_VERSION,
+                   _("The board’s log “%s” was written by a newer version of Tafel (format %u)"),
+                   path, version);
+      return NULL;
+    }
+  if (memcmp (data + 12, board_id, TAFEL_BOARD_ID_BYTES) != 0)
+    {
+      fail_corrupt (error, path, 12, _("it belongs to another board"));
+      return NULL;
+    }
+
+  cut = load_frames (path, data, size, log, file->writer, error);
+  if (cut == 0)
+    return NULL;
+  g_clear_pointer (&mapped, g_mapped_file_unref);
+
+  if (cut < size)
+    {
+      g_warning ("The end of the board’s log “%s” was damaged, most likely by an interrupted "
+                 "write; %" G_GSIZE_FORMAT " bytes after byte %" G_GSIZE_FORMAT " were cut off",
+                 path, size - cut, cut);
+      if (ftruncate (file->fd, (off_t) cut) != 0 || fsync (file->fd) != 0)
+        {
+          fail_errno (error, TAFEL_BOARD_ERROR_IO, path, errno, _("Could not repair the board’s log"));
+          return NULL;
+        }
+    }
+  file->size = cut;
+  return g_steal_pointer (&file);
+}
+
+gboolean
+tafel_log_file_append (TafelLogFile  *file,
+                       TafelRecord  **records,
+                       guint          n_records,
+                       GError       **error)
+{
+  g_autoptr(GByteArray) buf = NULL;
+  g_autoptr(GByteArray) payload = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  g_autofree gboolean *last = NULL;
+
+  if (n_records == 0)
+    return TRUE;
+
+  /* Which record is each author's last in this append. */
+  last = g_new0 (gboolean, n_records);
+  seen = g_hash_table_new (key_hash, key_equal);
+  for (guint i = n_records; i-- > 0; )
+    {
+      const TafelPublicKey *key = tafel_record_get_author (records[i]);
+
+      if (!g_hash_table_contains (seen, key))
+        {
+          g_hash_table_add (seen, (gpointer) key);
+          last[i] = TRUE;
+          g_return_val_if_fail (tafel_record_get_signature (records[i]) != NULL, FALSE);
+        }
+    }
+
+  buf = g_byte_array_sized_new (n_records * 128);
+  payload = g_byte_array_sized_new (4096);
+  tafel_payload_writer_begin (file->writer);
+  for (guint i = 0; i < n_records; i++)
+    {
+      g_byte_array_set_size (payload, 0);
+      tafel_payload_writer_put (file->writer, payload, records[i], last[i]);
+      put_frame (buf, payload->data, payload->len);
+    }
+
+  if (!write_all_at (file->fd, buf->data, buf->len, file->size))
+    {
+      int saved = errno;
+
+      /* Leave no partial frame behind: later appends and the next open see
+       * the file as it was. */
+      if (ftruncate (file->fd, (off_t) file->size) != 0)
+        g_warning ("Could not cut the board’s log “%s” back after a failed write: %s",
+                   file->path, g_strerror (errno));
+      tafel_payload_writer_abort (file->writer);
+      fail_errno (error, TAFEL_BOARD_ERROR_IO, file->path, saved, _("Could not write to the board’s log"));
+      return FALSE;
+    }
+  tafel_payload_writer_commit (file->writer);
+  file->size += buf->len;
+  return TRUE;
+}
+
+gboolean
+tafel_log_file_sync (TafelLogFile  *file,
+                     GError       **error)
+{
+  if (fdatasync (file->fd) != 0)
+    return fail_errno (error, TAFEL_BOARD_ERROR_IO, file->path, errno, _("Could not save the board’s log"));
+  return TRUE;
+}
+
+guint64
+tafel_log_file_get_seq (TafelLogFile         *file,
+                        const TafelPublicKey *author)
+{
+  return tafel_payload_writer_get_seq (file->writer, author);
+}
+
+guint64
+tafel_log_file_get_size (TafelLogFile *file)
+{
+  return file->size;
+}
+
+const char *
+tafel_log_file_get_path (TafelLogFile *file)
+{
+  return file->path;
+}
