@@ -974,7 +974,10 @@ select_end (TafelCanvasController *self)
         g_autoptr(GPtrArray) found = g_ptr_array_new ();
         g_autoptr(GPtrArray) inside = g_ptr_array_new ();
 
-        tafel_canvas_controller_get_rubber_band (self, &band);
+        band.x = MIN (self->press_x, self->last_x);
+        band.y = MIN (self->press_y, self->last_y);
+        band.width = fabs (self->last_x - self->press_x);
+        band.height = fabs (self->last_y - self->press_y);
         if (band.width * self->scale >= DRAG_THRESHOLD_PX || band.height * self->scale >= DRAG_THRESHOLD_PX)
           {
             /* Objects wholly inside the band are selected, as in Inkscape

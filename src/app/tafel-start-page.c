@@ -238,7 +238,7 @@ create_card (gpointer item,
   gtk_widget_add_css_class (frame, "tafel-board-paper");
   picture = gtk_picture_new ();
   gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-  gtk_picture_set_keep_aspect_ratio (GTK_PICTURE (picture), TRUE);
+  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
   gtk_widget_set_size_request (picture, 240, 150);
   gtk_widget_set_margin_start (picture, 8);
   gtk_widget_set_margin_end (picture, 8);
