@@ -394,6 +394,16 @@ tafel_application_startup (GApplication *application)
 }
 
 static void
+tafel_application_shutdown (GApplication *application)
+{
+  /* Settings are written in the background; make sure they are out before
+   * the process ends, or the next start would not know where you were. */
+  g_settings_sync ();
+
+  G_APPLICATION_CLASS (tafel_application_parent_class)->shutdown (application);
+}
+
+static void
 tafel_application_about (GSimpleAction *action,
                          GVariant      *parameter,
                          gpointer       user_data)
@@ -546,6 +556,7 @@ tafel_application_class_init (TafelApplicationClass *klass)
   app_class->activate = tafel_application_activate;
   app_class->open = tafel_application_open;
   app_class->startup = tafel_application_startup;
+  app_class->shutdown = tafel_application_shutdown;
 }
 
 static void

@@ -5,6 +5,7 @@
 
 #include "tafel-application.h"
 #include "tafel-start-page.h"
+#include "tafel-thumbnail-view.h"
 #include "tafel-thumbnails.h"
 #include "tafel-window.h"
 
@@ -25,7 +26,7 @@ typedef struct
 {
   TafelStartPage *page;            /* unowned */
   TafelBoardInfo *info;
-  GtkPicture     *picture;
+  TafelThumbnailView *picture;
   GCancellable   *cancellable;
   gboolean        loading;
   gboolean        open_when_loaded;
@@ -134,7 +135,7 @@ on_thumbnail_loaded (GObject      *source,
 
   card->loading = FALSE;
   if (texture != NULL)
-    gtk_picture_set_paintable (card->picture, GDK_PAINTABLE (texture));
+    tafel_thumbnail_view_set_paintable (card->picture, GDK_PAINTABLE (texture));
   else if (error != NULL)
     gtk_widget_set_tooltip_text (GTK_WIDGET (card->picture), error->message);
 
@@ -236,10 +237,7 @@ create_card (gpointer item,
 
   frame = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_widget_add_css_class (frame, "tafel-board-paper");
-  picture = gtk_picture_new ();
-  gtk_picture_set_can_shrink (GTK_PICTURE (picture), TRUE);
-  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
-  gtk_widget_set_size_request (picture, 240, 150);
+  picture = tafel_thumbnail_view_new (TAFEL_THUMBNAIL_WIDTH / 2, TAFEL_THUMBNAIL_HEIGHT / 2);
   gtk_widget_set_margin_start (picture, 8);
   gtk_widget_set_margin_end (picture, 8);
   gtk_widget_set_margin_top (picture, 8);
@@ -292,7 +290,7 @@ create_card (gpointer item,
   card = g_new0 (Card, 1);
   card->page = self;
   card->info = g_object_ref (info);
-  card->picture = GTK_PICTURE (picture);
+  card->picture = TAFEL_THUMBNAIL_VIEW (picture);
   card->cancellable = g_cancellable_new ();
   g_object_set_data_full (G_OBJECT (child), "tafel-card", card, (GDestroyNotify) card_free);
   g_signal_connect (delete, "clicked", G_CALLBACK (on_delete_clicked), card);
@@ -364,13 +362,13 @@ on_dark_changed (TafelStartPage *self)
     bind_boards (self);
 }
 
+/* The application is known once the window is shown, not when the page
+ * is first put in it. */
 static void
-tafel_start_page_root (GtkWidget *widget)
+tafel_start_page_map (GtkWidget *widget)
 {
-  TafelStartPage *self = TAFEL_START_PAGE (widget);
-
-  GTK_WIDGET_CLASS (tafel_start_page_parent_class)->root (widget);
-  bind_boards (self);
+  GTK_WIDGET_CLASS (tafel_start_page_parent_class)->map (widget);
+  tafel_start_page_refresh (TAFEL_START_PAGE (widget));
 }
 
 static void
@@ -408,7 +406,7 @@ tafel_start_page_class_init (TafelStartPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = tafel_start_page_dispose;
-  widget_class->root = tafel_start_page_root;
+  widget_class->map = tafel_start_page_map;
   widget_class->unroot = tafel_start_page_unroot;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/tafel-start-page.ui");

@@ -398,9 +398,11 @@ use_level (TafelTileCache *self,
     }
   else
     {
+      guint index;
+
       /* Most recently used last. */
-      g_ptr_array_remove (self->levels, level);
-      g_ptr_array_add (self->levels, level);
+      if (g_ptr_array_find (self->levels, level, &index))
+        g_ptr_array_add (self->levels, g_ptr_array_steal_index (self->levels, index));
     }
 
   level->last_used = self->frame;
