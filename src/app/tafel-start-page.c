@@ -388,6 +388,7 @@ static void
 tafel_start_page_dispose (GObject *object)
 {
   TafelStartPage *self = TAFEL_START_PAGE (object);
+  GtkWidget *child;
 
   g_signal_handlers_disconnect_by_data (adw_style_manager_get_default (), self);
   if (self->boards != NULL)
@@ -395,6 +396,8 @@ tafel_start_page_dispose (GObject *object)
   g_clear_object (&self->boards);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TAFEL_TYPE_START_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (tafel_start_page_parent_class)->dispose (object);
 }

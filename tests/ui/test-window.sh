@@ -40,7 +40,8 @@ fi
 # through XTEST like a real keyboard.
 focus_window "$win"
 timeout 5 xdotool key ctrl+q
-status=$(wait_exit "$app" 20)
+wait_exit "$app" 20
+status=$wait_status
 if [ "$status" = 0 ]; then
   ok "Ctrl+Q quits with status 0"
 else

@@ -84,17 +84,21 @@ focus_window () {
   wait_for 5 sh -c "[ \"\$(xdotool getwindowfocus)\" = '$1' ]"
 }
 
-# wait_exit PID TIMEOUT_S: waits for PID to end, prints its exit status.
+# wait_exit PID TIMEOUT_S: waits for PID (a child of this shell) to end and
+# sets wait_status to its exit status, or to "timeout" after killing it.
+# Call it directly, not in $(…): a subshell cannot wait for its parent's
+# children, and bash then reports a made-up status.
 wait_exit () {
   local pid=$1 deadline=$(( $(date +%s) + $2 ))
   while kill -0 "$pid" 2>/dev/null; do
     if [ "$(date +%s)" -ge "$deadline" ]; then
       kill -9 "$pid" 2>/dev/null
-      echo timeout
+      wait "$pid" 2>/dev/null
+      wait_status=timeout
       return
     fi
     sleep 0.1
   done
   wait "$pid"
-  echo $?
+  wait_status=$?
 }
