@@ -39,8 +39,8 @@
  *                paint phase alone
  */
 
-#define CELL        300.0
-#define DRAWING     256.0
+#define CELL        230.0
+#define DRAWING     200.0
 
 typedef struct
 {
@@ -142,7 +142,8 @@ fill_board (TafelBoard *board,
             guint       n_traces,
             guint       n)
 {
-  guint columns = (guint) ceil (sqrt (n / 4.4));
+  /* As wide as the window is, so that zoom-to-fit shows it all. */
+  guint columns = (guint) ceil (sqrt (n / 4.4 * 1100.0 / 720.0));
   g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   guint t = 0, i = 0, cell = 0, points = 0;
 
@@ -473,6 +474,7 @@ main (int   argc,
   g_autoptr(TafelCanvasController) controller = NULL;
   Trace traces[2] = { { 0 } };
   guint n_traces = 0, n_strokes = 100000, pan_frames = 600;
+  gboolean no_grid = FALSE;
   Bench bench = { 0 };
   GskRenderer *renderer;
   double t0, t, cold;
@@ -481,6 +483,7 @@ main (int   argc,
   GOptionEntry entries[] = {
     { "strokes", 0, 0, G_OPTION_ARG_INT, &n_strokes, "Strokes on the board", "N" },
     { "frames", 0, 0, G_OPTION_ARG_INT, &pan_frames, "Frames per pan", "N" },
+    { "no-grid", 0, 0, G_OPTION_ARG_NONE, &no_grid, "Without the dot grid", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— canvas frame times on a large board");
@@ -530,6 +533,7 @@ main (int   argc,
   gtk_window_set_default_size (GTK_WINDOW (bench.window), 1100, 720);
   bench.canvas = TAFEL_CANVAS (tafel_canvas_new ());
   tafel_canvas_set_controller (bench.canvas, controller);
+  tafel_canvas_set_show_grid (bench.canvas, !no_grid);
   gtk_window_set_child (GTK_WINDOW (bench.window), GTK_WIDGET (bench.canvas));
   gtk_window_present (GTK_WINDOW (bench.window));
 
