@@ -105,7 +105,8 @@ window_for_board (TafelApplication *self,
 static void
 show_error (TafelApplication *self,
             GtkWindow        *reuse,
-            const char       *message)
+            const char       *title,
+            const GError     *error)
 {
   GtkWindow *window = reuse;
 
@@ -114,7 +115,7 @@ show_error (TafelApplication *self,
   if (!TAFEL_IS_WINDOW (window))
     window = GTK_WINDOW (tafel_window_new (self));
 
-  tafel_window_show_toast (TAFEL_WINDOW (window), message);
+  tafel_window_show_error (TAFEL_WINDOW (window), title, error != NULL ? error->message : NULL);
   gtk_window_present (window);
 }
 
@@ -156,8 +157,7 @@ tafel_application_open_board (TafelApplication *self,
     board = tafel_board_open (tafel_application_get_data_dir (self), identity, id_hex, &error);
   if (board == NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("The board could not be opened: %s"), error->message);
-      show_error (self, reuse, message);
+      show_error (self, reuse, _("The board could not be opened"), error);
       return;
     }
 
@@ -181,8 +181,7 @@ tafel_application_new_board (TafelApplication *self,
                                 _("Untitled Board"), &error);
   if (board == NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("No new board could be made: %s"), error->message);
-      show_error (self, reuse, message);
+      show_error (self, reuse, _("No new board could be made"), error);
       return;
     }
 
@@ -205,7 +204,7 @@ tafel_application_open_file (TafelApplication *self,
   g_return_if_fail (TAFEL_IS_APPLICATION (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  name = g_file_get_parse_name (file);
+  name = g_file_get_basename (file);
 
   /* A file of a board that is open here is merged into its window; any
    * other is imported into the data folder (merged with the board of the
@@ -221,8 +220,8 @@ tafel_application_open_file (TafelApplication *self,
     }
   if (file_log == NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("“%s” could not be opened: %s"), name, error->message);
-      show_error (self, reuse, message);
+      g_autofree char *title = g_strdup_printf (_("“%s” could not be opened"), name);
+      show_error (self, reuse, title, error);
       return;
     }
 
@@ -230,8 +229,8 @@ tafel_application_open_file (TafelApplication *self,
     {
       if (!tafel_window_merge_log (TAFEL_WINDOW (existing), file_log, &error))
         {
-          g_autofree char *message = g_strdup_printf (_("“%s” could not be opened: %s"), name, error->message);
-          show_error (self, existing, message);
+          g_autofree char *title = g_strdup_printf (_("“%s” could not be opened"), name);
+          show_error (self, existing, title, error);
         }
       gtk_window_present (existing);
       return;
@@ -242,8 +241,8 @@ tafel_application_open_file (TafelApplication *self,
     board = tafel_board_open_file (tafel_application_get_data_dir (self), identity, file, &error);
   if (board == NULL)
     {
-      g_autofree char *message = g_strdup_printf (_("“%s” could not be opened: %s"), name, error->message);
-      show_error (self, reuse, message);
+      g_autofree char *title = g_strdup_printf (_("“%s” could not be opened"), name);
+      show_error (self, reuse, title, error);
       return;
     }
 
@@ -321,8 +320,7 @@ restore_or_start (TafelApplication *self)
           /* A board deleted meanwhile is simply not reopened. */
           if (!g_error_matches (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_NOT_FOUND))
             {
-              g_autofree char *message = g_strdup_printf (_("A board could not be reopened: %s"), error->message);
-              show_error (self, NULL, message);
+              show_error (self, NULL, _("A board could not be reopened"), error);
               any = TRUE;
             }
           continue;

@@ -956,7 +956,9 @@ select_end (TafelCanvasController *self)
         TafelTransform live = self->live_transform;
         gboolean identity = live.sx == 1 && live.sy == 1 && live.tx == 0 && live.ty == 0;
 
-        self->live_transform = TAFEL_TRANSFORM_IDENTITY;
+        /* The live transform stays until the records are stored, so that
+         * the canvas can keep showing the objects where they were dropped
+         * until its tiles have them there. */
         if (!identity)
           {
             g_autoptr(GPtrArray) objects = g_ptr_array_copy (self->selection, NULL, NULL);
@@ -964,6 +966,7 @@ select_end (TafelCanvasController *self)
             if (!transform_objects (self, objects, &live, &error))
               report_error (self, error);
           }
+        self->live_transform = TAFEL_TRANSFORM_IDENTITY;
         hide_selection (self, FALSE);
       }
       break;

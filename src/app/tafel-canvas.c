@@ -397,6 +397,30 @@ on_committed (TafelCanvasController *controller,
 
   /* Only what a gesture just drew needs this; copies of a large selection
    * may wait for their tiles. */
+  if (kind == TAFEL_RECORD_KIND_TRANSFORM && self->selection_patch.texture != NULL &&
+      self->selection_ds == device_scale (self))
+    {
+      /* A move or resize was dropped: the moved picture stays until the
+       * tiles show the objects at their new place. */
+      TafelTransform t;
+      double ds = self->selection_ds;
+
+      tafel_canvas_controller_get_live_transform (controller, &t);
+      settling.patch = self->selection_patch;
+      settling.patch.texture = g_object_ref (self->selection_patch.texture);
+      settling.patch.x = self->selection_patch.x * t.sx + t.tx * ds;
+      settling.patch.y = self->selection_patch.y * t.sy + t.ty * ds;
+      settling.patch.width = self->selection_patch.width * t.sx;
+      settling.patch.height = self->selection_patch.height * t.sy;
+      settling.ds = ds;
+      settling.bounds = (TafelRect) { self->selection_from.x * t.sx + t.tx, self->selection_from.y * t.sy + t.ty,
+                                      self->selection_from.width * t.sx, self->selection_from.height * t.sy };
+      g_array_append_val (self->settling, settling);
+      patch_clear (&self->selection_patch);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return;
+    }
+
   if ((kind != TAFEL_RECORD_KIND_STROKE && kind != TAFEL_RECORD_KIND_SHAPE && kind != TAFEL_RECORD_KIND_TEXT) ||
       self->settling->len >= MAX_SETTLING)
     return;
@@ -1402,7 +1426,12 @@ static void
 on_editor_focus_leave (GtkEventControllerFocus *focus,
                        TafelCanvas             *self)
 {
-  /* Clicking elsewhere keeps what was typed, as in Excalidraw. */
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  /* Clicking elsewhere keeps what was typed, as in Excalidraw; switching
+   * to another window and back goes on typing. */
+  if (GTK_IS_WINDOW (root) && !gtk_window_is_active (GTK_WINDOW (root)))
+    return;
   finish_text (self, TRUE);
 }
 

@@ -51,13 +51,14 @@ get_application (TafelStartPage *self)
 }
 
 static void
-show_toast (TafelStartPage *self,
-            const char     *message)
+show_error (TafelStartPage *self,
+            const char     *title,
+            const GError   *error)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   if (TAFEL_IS_WINDOW (root))
-    tafel_window_show_toast (TAFEL_WINDOW (root), message);
+    tafel_window_show_error (TAFEL_WINDOW (root), title, error->message);
 }
 
 static void
@@ -186,10 +187,7 @@ on_delete_response (AdwMessageDialog *dialog,
     return;
 
   if (!tafel_application_delete_board (app, id_hex, &error))
-    {
-      g_autofree char *message = g_strdup_printf (_("The board could not be deleted: %s"), error->message);
-      show_toast (self, message);
-    }
+    show_error (self, _("The board could not be deleted"), error);
 }
 
 static void

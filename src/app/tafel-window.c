@@ -42,18 +42,49 @@ G_DEFINE_FINAL_TYPE (TafelWindow, tafel_window, ADW_TYPE_APPLICATION_WINDOW)
 
 /* ---- Small helpers --------------------------------------------------------------- */
 
+static void
+on_details_clicked (AdwToast    *toast,
+                    TafelWindow *self)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), adw_toast_get_title (toast),
+                                   g_object_get_data (G_OBJECT (toast), "tafel-details"));
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* A problem a person must see: a short title, and the whole reason behind
+ * a Details button (toasts have room for one line). */
 void
-tafel_window_show_toast (TafelWindow *self,
-                         const char  *message)
+tafel_window_show_error (TafelWindow *self,
+                         const char  *title,
+                         const char  *details)
 {
   AdwToast *toast;
 
   g_return_if_fail (TAFEL_IS_WINDOW (self));
 
-  toast = adw_toast_new (message);
+  toast = adw_toast_new (title);
   /* Errors stay until read. */
   adw_toast_set_timeout (toast, 0);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  if (details != NULL)
+    {
+      adw_toast_set_button_label (toast, _("_Details"));
+      g_object_set_data_full (G_OBJECT (toast), "tafel-details", g_strdup (details), g_free);
+      g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_details_clicked), self, 0);
+    }
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+tafel_window_show_toast (TafelWindow *self,
+                         const char  *message)
+{
+  g_return_if_fail (TAFEL_IS_WINDOW (self));
+
+  tafel_window_show_error (self, message, NULL);
 }
 
 static void
@@ -68,9 +99,7 @@ show_error (TafelWindow  *self,
             const char   *what,
             const GError *error)
 {
-  g_autofree char *message = g_strdup_printf ("%s: %s", what, error->message);
-
-  tafel_window_show_toast (self, message);
+  tafel_window_show_error (self, what, error->message);
 }
 
 static void

@@ -27,5 +27,9 @@ gboolean     tafel_window_merge_log   (TafelWindow      *self,
                                        GError          **error);
 void         tafel_window_show_toast  (TafelWindow      *self,
                                        const char       *message);
+/* A toast for an error, with its full reason behind a Details button. */
+void         tafel_window_show_error  (TafelWindow      *self,
+                                       const char       *title,
+                                       const char       *details);
 
 G_END_DECLS
