@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
+
+#include "tafel-board.h"
 
 G_BEGIN_DECLS
 
@@ -16,7 +18,51 @@ typedef struct
   int       (*run) (int argc, char **argv);
 } TafelCliCommand;
 
-/* Prints "tafel-cli: MESSAGE" to stderr and returns the failure status. */
+/* Prints "tafel-cli: MESSAGE" to stderr, on one line, and returns the
+ * failure status. */
 int tafel_cli_fail (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+/* The --data-dir option every offline command takes. */
+#define TAFEL_CLI_DATA_DIR_OPTION(location) \
+  { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, (location), \
+    N_("The Tafel data folder (default: $XDG_DATA_HOME/tafel)"), N_("DIR") }
+
+/* Parses a command's options; on failure prints one line and returns FALSE
+ * with *status set. Fills in the default data folder. */
+gboolean tafel_cli_parse_options (const char    *command,
+                                  const char    *parameters,
+                                  const char    *summary,
+                                  GOptionEntry  *entries,
+                                  int           *argc,
+                                  char        ***argv,
+                                  char         **data_dir,
+                                  int           *status);
+
+/* A board named on the command line: an id, a unique id prefix, or a
+ * .tafel file. Read-only use (info, export) reads a .tafel file without
+ * touching the data folder; writing use (import) brings it in. */
+typedef struct
+{
+  TafelBoard *board;     /* NULL for a .tafel file read as it is */
+  TafelLog   *log;
+  char       *title;
+  char       *id_hex;
+  GFile      *file;      /* the .tafel file, if one was named */
+} TafelCliBoard;
+
+gboolean tafel_cli_board_open   (const char     *data_dir,
+                                 const char     *name,
+                                 gboolean        writable,
+                                 TafelCliBoard  *out,
+                                 GError        **error);
+void     tafel_cli_board_clear  (TafelCliBoard  *board);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TafelCliBoard, tafel_cli_board_clear)
+
+int tafel_cli_new    (int argc, char **argv);
+int tafel_cli_list   (int argc, char **argv);
+int tafel_cli_import (int argc, char **argv);
+int tafel_cli_info   (int argc, char **argv);
+int tafel_cli_export (int argc, char **argv);
 
 G_END_DECLS

@@ -12,23 +12,13 @@
 #include "tafel-cli-private.h"
 
 static const TafelCliCommand commands[] = {
+  { "new", "[--title T]", N_("Create a board and print its id"), tafel_cli_new },
+  { "list", "[--json]", N_("The boards in the data folder"), tafel_cli_list },
+  { "import", "BOARD --trace F.ndjson", N_("Add a trace’s strokes to a board as yourself"), tafel_cli_import },
+  { "info", "BOARD [--json]", N_("What a board holds"), tafel_cli_info },
+  { "export", "BOARD -o OUT.tafel", N_("Write a board to a file"), tafel_cli_export },
   { NULL, NULL, NULL, NULL },
 };
-
-int
-tafel_cli_fail (const char *format,
-                ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  fprintf (stderr, "tafel-cli: %s\n", message);
-  return 1;
-}
 
 static void
 print_usage (FILE *out)
@@ -49,8 +39,12 @@ print_usage (FILE *out)
   fprintf (out, "\n%s\n", _("Options:"));
   fprintf (out, "  %-34s %s\n", "-h, --help", _("Show this help"));
   fprintf (out, "  %-34s %s\n", "--version", _("Show the version"));
+  fprintf (out, "  %-34s %s\n", "--data-dir DIR", _("Use another data folder (after the command)"));
   if (commands[0].name != NULL)
-    fprintf (out, "\n%s\n", _("Run “tafel-cli COMMAND --help” for the options of a command."));
+    {
+      fprintf (out, "\n%s\n", _("BOARD is a board id, a unique beginning of one, or a .tafel file."));
+      fprintf (out, "%s\n", _("Run “tafel-cli COMMAND --help” for the options of a command."));
+    }
 }
 
 int

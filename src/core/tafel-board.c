@@ -747,7 +747,7 @@ resolve (const char  *data_dir,
   if (n_found == 0)
     {
       g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_NOT_FOUND,
-                   _("There is no board “%s” here"), id_or_prefix);
+                   _("There is no board “%s” in %s"), id_or_prefix, data_dir);
       return NULL;
     }
   if (n_found > 1)
@@ -928,7 +928,7 @@ tafel_board_delete (const char  *data_dir,
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_NOT_FOUND,
-                   _("There is no board “%s” here"), id_hex);
+                   _("There is no board “%s” in %s"), id_hex, data_dir);
       return FALSE;
     }
 

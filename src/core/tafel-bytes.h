@@ -170,6 +170,14 @@ tafel_reader_init (TafelReader   *r,
                    gconstpointer  data,
                    gsize          len)
 {
+  static const guint8 empty[1];
+
+  /* An empty GBytes has no data pointer; NULL + 0 is not valid C. */
+  if (data == NULL)
+    {
+      g_assert (len == 0);
+      data = empty;
+    }
   r->start = data;
   r->p = data;
   r->end = r->p + len;

@@ -422,7 +422,8 @@ tafel_identity_sign_record (TafelIdentity   *self,
   memcpy (buf, TAFEL_RECORD_SIGNING_CONTEXT, TAFEL_RECORD_SIGNING_CONTEXT_LEN);
   header_len = tafel_record_write_header (buf + TAFEL_RECORD_SIGNING_CONTEXT_LEN, &self->public_key,
                                           seq, prev, lamport, kind, body_len);
-  memcpy (buf + TAFEL_RECORD_SIGNING_CONTEXT_LEN + header_len, body_data, body_len);
+  if (body_len > 0)
+    memcpy (buf + TAFEL_RECORD_SIGNING_CONTEXT_LEN + header_len, body_data, body_len);
   total = TAFEL_RECORD_SIGNING_CONTEXT_LEN + header_len + body_len;
   g_return_val_if_fail (header_len + body_len + 1 + TAFEL_SIGNATURE_BYTES <= TAFEL_RECORD_MAX_BYTES,
                         NULL);

@@ -954,15 +954,3 @@ tafel_log_file_get_seq (TafelLogFile         *file,
 {
   return tafel_payload_writer_get_seq (file->writer, author);
 }
-
-guint64
-tafel_log_file_get_size (TafelLogFile *file)
-{
-  return file->size;
-}
-
-const char *
-tafel_log_file_get_path (TafelLogFile *file)
-{
-  return file->path;
-}

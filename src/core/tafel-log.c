@@ -293,6 +293,7 @@ static inline guint64
 slot_make (Author  *author,
            guint64  seq)
 {
+  g_assert (seq >= 1 && seq <= (G_GUINT64_CONSTANT (1) << SLOT_SEQ_BITS));
   return ((guint64) (author->index + 1) << SLOT_SEQ_BITS) | (seq - 1);
 }
 
@@ -729,6 +730,14 @@ add_run_internal (TafelLog     *self,
             {
               if (!tafel_hash_equal (tafel_record_get_id (h->record), tafel_record_get_id (records[i])))
                 return equivocation (self, key, seq, error);
+              /* The same record: keep a verified signature where the held
+               * copy has none, so the held records always end signed. */
+              if (i == n - 1 && tafel_record_get_signature (records[i]) != NULL &&
+                  tafel_record_get_signature (h->record) == NULL)
+                {
+                  tafel_record_unref (h->record);
+                  h->record = tafel_record_ref (records[i]);
+                }
             }
           else
             {

@@ -803,19 +803,3 @@ tafel_stroke_clear (TafelStroke *stroke)
   g_clear_pointer (&stroke->points, g_free);
   stroke->n_points = 0;
 }
-
-gboolean
-tafel_stroke_peek_n_points (gconstpointer   body,
-                            gsize           len,
-                            guint          *n_points,
-                            GError        **error)
-{
-  TafelReader r;
-  TafelStrokeHeader h;
-
-  tafel_reader_init (&r, body, len);
-  if (!tafel_stroke_decode_header (&r, &h, error))
-    return FALSE;
-  *n_points = h.n_points;
-  return TRUE;
-}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "tafel-cli-private.h"
+
+int
+tafel_cli_fail (const char *format,
+                ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  /* One line, whatever the message holds. */
+  g_strdelimit (message, "\r\n", ' ');
+  fprintf (stderr, "tafel-cli: %s\n", message);
+  return 1;
+}
+
+gboolean
+tafel_cli_parse_options (const char    *command,
+                         const char    *parameters,
+                         const char    *summary,
+                         GOptionEntry  *entries,
+                         int           *argc,
+                         char        ***argv,
+                         char         **data_dir,
+                         int           *status)
+{
+  g_autofree char *synopsis = g_strdup_printf ("%s %s", command, parameters);
+  g_autoptr(GOptionContext) context = g_option_context_new (synopsis);
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context, _(summary));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *status = tafel_cli_fail ("%s: %s", command, error->message);
+      return FALSE;
+    }
+  if (*data_dir == NULL)
+    *data_dir = tafel_default_data_dir ();
+  return TRUE;
+}
+
+static gboolean
+names_a_file (const char *name)
+{
+  return g_str_has_suffix (name, ".tafel") || strchr (name, G_DIR_SEPARATOR) != NULL;
+}
+
+gboolean
+tafel_cli_board_open (const char     *data_dir,
+                      const char     *name,
+                      gboolean        writable,
+                      TafelCliBoard  *out,
+                      GError        **error)
+{
+  memset (out, 0, sizeof *out);
+
+  if (names_a_file (name))
+    out->file = g_file_new_for_commandline_arg (name);
+
+  if (out->file != NULL && !writable)
+    {
+      guint8 id[TAFEL_BOARD_ID_BYTES];
+      GString *hex = g_string_new (NULL);
+
+      out->log = tafel_board_file_load (out->file, &out->title, id, error);
+      if (out->log == NULL)
+        {
+          g_string_free (hex, TRUE);
+          return FALSE;
+        }
+      for (guint i = 0; i < TAFEL_BOARD_ID_BYTES; i++)
+        g_string_append_printf (hex, "%02x", id[i]);
+      out->id_hex = g_string_free (hex, FALSE);
+      return TRUE;
+    }
+
+  {
+    g_autoptr(TafelIdentity) identity = NULL;
+
+    /* Reading needs no key; writing signs with this device's identity. */
+    if (writable)
+      identity = tafel_identity_load_or_create (data_dir, error);
+    else
+      identity = tafel_identity_new_ephemeral ();
+    if (identity == NULL)
+      return FALSE;
+
+    if (out->file != NULL)
+      out->board = tafel_board_open_file (data_dir, identity, out->file, error);
+    else
+      out->board = tafel_board_open (data_dir, identity, name, error);
+  }
+  if (out->board == NULL)
+    return FALSE;
+  out->log = g_object_ref (tafel_board_get_log (out->board));
+  out->title = g_strdup (tafel_board_get_title (out->board));
+  out->id_hex = g_strdup (tafel_board_get_id_hex (out->board));
+  return TRUE;
+}
+
+void
+tafel_cli_board_clear (TafelCliBoard *board)
+{
+  g_clear_object (&board->log);
+  g_clear_object (&board->board);
+  g_clear_object (&board->file);
+  g_clear_pointer (&board->title, g_free);
+  g_clear_pointer (&board->id_hex, g_free);
+}

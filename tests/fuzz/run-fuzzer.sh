@@ -1,0 +1,16 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Runs a libFuzzer target for a bounded time from a seed corpus that is read,
+# never written: new inputs go to a scratch folder; a crashing input is kept
+# in ARTIFACTS (and libFuzzer prints it).
+#   run-fuzzer.sh FUZZER SEEDS SECONDS ARTIFACTS
+set -eu
+fuzzer=$1 seeds=$2 seconds=$3 artifacts=$4
+work=$(mktemp -d "${TAFEL_TEST_TMPDIR:-${TMPDIR:-/tmp}}/fuzz.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$artifacts"
+# libFuzzer's default failure status is 77, which test harnesses read as
+# "skipped": make every failure a failure.
+"$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+  -error_exitcode=1 -timeout_exitcode=1 \
+  -artifact_prefix="$artifacts/" "$work" "$seeds"
