@@ -351,7 +351,7 @@ compare_z (gconstpointer a,
   const TafelObject *oa = *(const TafelObject **) a;
   const TafelObject *ob = *(const TafelObject **) b;
 
-  return tafel_record_compare_order (tafel_object_get_record (oa), tafel_object_get_record (ob));
+  return tafel_object_compare_order (oa, ob);
 }
 
 static void

@@ -24,15 +24,6 @@ typedef struct _Tile  Tile;
 typedef struct _Level Level;
 typedef struct _Job   Job;
 
-/* What a worker needs to draw one object, copied on the main thread so
- * that workers never touch the model. */
-typedef struct
-{
-  TafelRecord    *record;
-  TafelTransform  transform;
-  TafelObjectType type;
-} Item;
-
 /* Shared between the cache and its jobs: the jobs outlive a disposed cache
  * harmlessly, since the cache pointer is cleared on dispose. */
 typedef struct
@@ -50,11 +41,11 @@ struct _Job
   guint      generation;
   int        cancelled;     /* atomic */
 
-  double     ds;
-  double     board_x;
-  double     board_y;
-  gboolean   dark;
-  GArray    *items;         /* Item */
+  double           ds;
+  double           board_x;
+  double           board_y;
+  gboolean         dark;
+  TafelRenderList *list;    /* what to draw, taken on the main thread */
 
   /* Results, written by the worker. */
   guint8    *pixels;
@@ -135,9 +126,7 @@ shared_unref (Shared *shared)
 static void
 job_free (Job *job)
 {
-  for (guint i = 0; i < job->items->len; i++)
-    tafel_record_unref (g_array_index (job->items, Item, i).record);
-  g_array_unref (job->items);
+  g_clear_pointer (&job->list, tafel_render_list_unref);
   g_free (job->pixels);
   shared_unref (job->shared);
   g_free (job);
@@ -150,47 +139,11 @@ tile_key (int tx,
   return ((guint64) (guint32) tx << 32) | (guint32) ty;
 }
 
-static gboolean
-decode_item (const Item  *item,
-             TafelStroke *stroke,
-             TafelShape  *shape,
-             TafelText   *text)
-{
-  GBytes *body = tafel_record_get_body (item->record);
-
-  switch (item->type)
-    {
-    case TAFEL_OBJECT_STROKE:
-      return tafel_stroke_decode (body, stroke, NULL);
-    case TAFEL_OBJECT_SHAPE:
-      return tafel_shape_decode (body, shape, NULL);
-    case TAFEL_OBJECT_TEXT:
-      return tafel_text_decode (body, text, NULL);
-    default:
-      return FALSE;
-    }
-}
-
-static gboolean
-apply_transform (cairo_t              *cr,
-                 const TafelTransform *t)
-{
-  cairo_matrix_t m;
-
-  if (!(fabs (t->sx) > 1e-12) || !(fabs (t->sy) > 1e-12) ||
-      !isfinite (t->sx) || !isfinite (t->sy) || !isfinite (t->tx) || !isfinite (t->ty))
-    return FALSE;
-
-  cairo_matrix_init (&m, t->sx, 0, 0, t->sy, t->tx, t->ty);
-  cairo_transform (cr, &m);
-  return TRUE;
-}
-
 static gboolean job_done (gpointer data);
 
-/* Runs on a worker thread: draws the job's records into a new image, the
- * same way tafel_render_objects() does (highlighter strokes beneath all
- * other ink), but from the records alone. */
+/* Runs on a worker thread: draws the job's render list (a snapshot of the
+ * objects, taken on the main thread, so the model may change meanwhile)
+ * into a new image. */
 static void
 render_job (gpointer data,
             gpointer user_data)
@@ -198,76 +151,19 @@ render_job (gpointer data,
   Job *job = data;
   cairo_surface_t *surface;
   cairo_t *cr;
-  GArray *strokes;
+  TafelView view;
 
-  if (g_atomic_int_get (&job->cancelled) || job->items->len == 0)
-    {
-      job->empty = job->items->len == 0;
-      goto done;
-    }
+  job->empty = tafel_render_list_get_size (job->list) == 0;
+  if (g_atomic_int_get (&job->cancelled) || job->empty)
+    goto done;
 
   job->stride = cairo_format_stride_for_width (CAIRO_FORMAT_ARGB32, TAFEL_TILE_SIZE);
   job->pixels = g_malloc0 (job->stride * TAFEL_TILE_SIZE);
   surface = cairo_image_surface_create_for_data (job->pixels, CAIRO_FORMAT_ARGB32,
                                                  TAFEL_TILE_SIZE, TAFEL_TILE_SIZE, job->stride);
   cr = cairo_create (surface);
-  cairo_scale (cr, job->ds, job->ds);
-  cairo_translate (cr, -job->board_x, -job->board_y);
-
-  /* Decode each stroke once; draw highlighters in a first pass. */
-  strokes = g_array_sized_new (FALSE, TRUE, sizeof (TafelStroke), job->items->len);
-  g_array_set_size (strokes, job->items->len);
-
-  for (int pass = 0; pass < 2; pass++)
-    {
-      for (guint i = 0; i < job->items->len; i++)
-        {
-          const Item *item = &g_array_index (job->items, Item, i);
-          TafelStroke *stroke = &g_array_index (strokes, TafelStroke, i);
-          TafelShape shape;
-          TafelText text = { 0 };
-
-          if ((i & 63) == 0 && g_atomic_int_get (&job->cancelled))
-            goto cancelled;
-
-          if (item->type == TAFEL_OBJECT_STROKE)
-            {
-              if (pass == 0 && !decode_item (item, stroke, NULL, NULL))
-                continue;
-              if (stroke->points == NULL ||
-                  (stroke->tool == TAFEL_TOOL_HIGHLIGHTER) != (pass == 0))
-                continue;
-              cairo_save (cr);
-              if (apply_transform (cr, &item->transform))
-                tafel_render_stroke (cr, stroke);
-              cairo_restore (cr);
-            }
-          else if (pass == 1 && item->type == TAFEL_OBJECT_SHAPE)
-            {
-              if (!decode_item (item, NULL, &shape, NULL))
-                continue;
-              cairo_save (cr);
-              if (apply_transform (cr, &item->transform))
-                tafel_render_shape (cr, &shape);
-              cairo_restore (cr);
-            }
-          else if (pass == 1 && item->type == TAFEL_OBJECT_TEXT)
-            {
-              if (!decode_item (item, NULL, NULL, &text))
-                continue;
-              cairo_save (cr);
-              if (apply_transform (cr, &item->transform))
-                tafel_render_text (cr, &text);
-              cairo_restore (cr);
-              tafel_text_clear (&text);
-            }
-        }
-    }
-
-cancelled:
-  for (guint i = 0; i < strokes->len; i++)
-    tafel_stroke_clear (&g_array_index (strokes, TafelStroke, i));
-  g_array_unref (strokes);
+  view = (TafelView) { job->ds, job->board_x, job->board_y };
+  tafel_render_list_draw (job->list, cr, &view);
   cairo_destroy (cr);
   cairo_surface_finish (surface);
   cairo_surface_destroy (surface);
@@ -512,20 +408,11 @@ request_tile (TafelTileCache *self,
   job->dark = self->dark;
 
   tafel_board_model_query (self->model, &rect, objects);
-  job->items = g_array_sized_new (FALSE, FALSE, sizeof (Item), objects->len);
-  for (guint i = 0; i < objects->len; i++)
-    {
-      const TafelObject *object = g_ptr_array_index (objects, i);
-      Item item;
-
-      if (!keep_object (self, object))
-        continue;
-
-      item.record = tafel_record_ref (tafel_object_get_record (object));
-      item.transform = *tafel_object_get_transform (object);
-      item.type = tafel_object_get_type (object);
-      g_array_append_val (job->items, item);
-    }
+  if (self->filter != NULL)
+    for (guint i = objects->len; i > 0; i--)
+      if (!keep_object (self, g_ptr_array_index (objects, i - 1)))
+        g_ptr_array_remove_index (objects, i - 1);
+  job->list = tafel_render_list_new ((TafelObject * const *) objects->pdata, objects->len);
 
   tile->job = job;
   self->n_in_flight++;

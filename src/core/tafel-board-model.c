@@ -6,6 +6,7 @@
 
 #include "tafel-board-model-private.h"
 #include "tafel-chat-list.h"
+#include "tafel-log-private.h"
 #include "tafel-render.h"
 #include "tafel-spatial-index.h"
 
@@ -22,34 +23,55 @@ enum
   OBJECT_TOUCHED     = 1 << 2,  /* already noted in the current batch */
 };
 
+typedef struct _AuthorInfo AuthorInfo;
+
+/* Where a record stands in the order of (lamport, author, seq): all the
+ * model keeps of an operation record. Records themselves stay in the log
+ * (which stores them compactly); the model never holds on to one. */
 typedef struct
 {
-  TafelRecord    *op;
-  TafelTransform  transform;
+  guint64     lamport;
+  guint64     seq;
+  AuthorInfo *author;
+} OpKey;
+
+typedef struct
+{
+  OpKey key;
+  guint kind;            /* erase, restore or clear */
+} VisEntry;
+
+typedef struct
+{
+  OpKey          key;
+  TafelTransform transform;
 } XfEntry;
 
 /* What erase, restore and transform records say about one object, each list
- * sorted by the records' (lamport, author, seq): the last entry wins. Kept
- * only for objects that such records name, and for ids not seen yet. */
+ * sorted by key: the last entry wins. Kept only for objects that such
+ * records name, and for ids not seen yet. (Clears live with their authors,
+ * see AuthorInfo.) */
 typedef struct
 {
-  TafelRecord **vis;
-  XfEntry      *xf;
-  guint         n_vis;
-  guint         n_xf;
+  VisEntry *vis;
+  XfEntry  *xf;
+  guint     n_vis;
+  guint     n_xf;
   /* The object's own bounds, before its transform. */
-  float         lx0, ly0, lx1, ly1;
+  float     lx0, ly0, lx1, ly1;
 } ObjOps;
 
-/* Kept small on purpose (56 bytes): points are decoded from the record on
- * demand, never held here. */
+/* Kept small on purpose (88 bytes): no record, no points. Points are
+ * decoded from the log on demand. */
 struct _TafelObject
 {
-  TafelRecord *record;
+  TafelHash    id;
+  AuthorInfo  *author;
   ObjOps      *ops;
-  float        x0, y0, x1, y1;  /* on the board, transform applied, rounded outwards */
+  float        box[4];          /* x0, y0, x1, y1 on the board, transform applied,
+                                 * rounded outwards */
   guint64      lamport;
-  guint32      author;          /* index into the model's authors */
+  guint32      seq;             /* an author cannot reach 2^32 records gaplessly */
   guint32      rank;            /* position in the model's z-order */
   guint32      index;           /* position in the model's object chunks */
   guint8       type;
@@ -58,21 +80,22 @@ struct _TafelObject
 
 typedef struct
 {
-  guint64      upto;
-  TafelRecord *op;
+  guint64 upto;
+  OpKey   key;
 } ClearEntry;
 
-typedef struct
+struct _AuthorInfo
 {
-  TafelPublicKey key;
-  GArray        *objects;      /* guint32 object index, by seq */
-  GArray        *clears;       /* ClearEntry, by upto */
-  GPtrArray     *clears_max;   /* [i]: the latest op among clears[i..], borrowed */
-  TafelRecord   *profile_op;
-  char          *profile_name;
-  guint32        profile_rgba;
-  gboolean       profile_changed;
-} AuthorInfo;
+  TafelPublicKey   key;
+  TafelBoardModel *model;
+  GArray          *clears;       /* ClearEntry, by upto */
+  GArray          *clears_max;   /* OpKey: [i] is the latest among clears[i..] */
+  gboolean         has_profile;
+  OpKey            profile_key;
+  char            *profile_name;
+  guint32          profile_rgba;
+  gboolean         profile_changed;
+};
 
 typedef struct
 {
@@ -90,6 +113,19 @@ typedef struct
   GPtrArray *profiles;     /* AuthorInfo, borrowed */
 } Batch;
 
+/* A record as the model reads it: from a TafelRecord of ::records-added
+ * or straight from the log's storage when building. */
+typedef struct
+{
+  const TafelHash      *id;
+  const TafelPublicKey *author;
+  guint64               seq;
+  guint64               lamport;
+  guint                 kind;
+  const guint8         *body;
+  gsize                 body_len;
+} RecordView;
+
 struct _TafelBoardModel
 {
   GObject            parent_instance;
@@ -105,7 +141,7 @@ struct _TafelBoardModel
   guint              n_visible;
 
   GPtrArray         *authors;      /* AuthorInfo */
-  GHashTable        *author_index; /* TafelPublicKey → index + 1 */
+  GHashTable        *author_index; /* TafelPublicKey → AuthorInfo */
   GHashTable        *pending;      /* TafelHash → ObjOps, ids not seen yet */
 
   TafelSpatialIndex *index;
@@ -146,13 +182,6 @@ object_at (TafelBoardModel *self,
            guint32          index)
 {
   return &((TafelObject *) self->chunks->pdata[index >> CHUNK_BITS])[index & CHUNK_MASK];
-}
-
-static inline AuthorInfo *
-author_at (TafelBoardModel *self,
-           guint32          index)
-{
-  return g_ptr_array_index (self->authors, index);
 }
 
 static inline guint32
@@ -198,8 +227,8 @@ static inline TafelRect
 object_rect (const TafelObject *object)
 {
   return (TafelRect) {
-    object->x0, object->y0,
-    (double) object->x1 - object->x0, (double) object->y1 - object->y0,
+    object->box[0], object->box[1],
+    (double) object->box[2] - object->box[0], (double) object->box[3] - object->box[1],
   };
 }
 
@@ -219,34 +248,66 @@ object_transform (const TafelObject *object)
   return &identity_transform;
 }
 
+/* (lamport, author, seq), as tafel_record_compare_order(). */
 static inline int
-compare_op (TafelRecord *a,
-            TafelRecord *b)
-{
-  return tafel_record_compare_order (a, b);
-}
-
-/* Z-order: (lamport, author, seq), like tafel_record_compare_order() but
- * mostly without touching the records. */
-static int
-compare_objects (TafelBoardModel   *self,
-                 const TafelObject *a,
-                 const TafelObject *b)
+compare_keys (const OpKey *a,
+              const OpKey *b)
 {
   if (a->lamport != b->lamport)
     return a->lamport < b->lamport ? -1 : 1;
   if (a->author != b->author)
-    return memcmp (author_at (self, a->author)->key.bytes,
-                   author_at (self, b->author)->key.bytes, TAFEL_PUBLIC_KEY_BYTES);
-  return compare_op (a->record, b->record);
+    {
+      int c = memcmp (a->author->key.bytes, b->author->key.bytes, TAFEL_PUBLIC_KEY_BYTES);
+
+      return c < 0 ? -1 : 1;
+    }
+  return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+static inline OpKey
+object_key (const TafelObject *object)
+{
+  return (OpKey) { object->lamport, object->seq, object->author };
+}
+
+static int
+compare_objects (const TafelObject *a,
+                 const TafelObject *b)
+{
+  OpKey ka = object_key (a), kb = object_key (b);
+
+  return compare_keys (&ka, &kb);
 }
 
 static int
 compare_object_ptrs (gconstpointer a,
-                     gconstpointer b,
-                     gpointer      data)
+                     gconstpointer b)
 {
-  return compare_objects (data, *(TafelObject **) a, *(TafelObject **) b);
+  return compare_objects (*(TafelObject **) a, *(TafelObject **) b);
+}
+
+static void
+view_from_record (RecordView  *view,
+                  TafelRecord *record)
+{
+  GBytes *body = tafel_record_get_body (record);
+  gsize len;
+
+  view->id = tafel_record_get_id (record);
+  view->author = tafel_record_get_author (record);
+  view->seq = tafel_record_get_seq (record);
+  view->lamport = tafel_record_get_lamport (record);
+  view->kind = tafel_record_get_kind (record);
+  view->body = g_bytes_get_data (body, &len);
+  view->body_len = len;
+}
+
+/* x0, y0, x1, y1 for the spatial index. */
+static const float *
+object_box (guint32  index,
+            gpointer user_data)
+{
+  return object_at (user_data, index)->box;
 }
 
 /* ---- Id table --------------------------------------------------------------- */
@@ -266,7 +327,7 @@ lookup_object (TafelBoardModel *self,
     {
       TafelObject *object = object_at (self, self->slots[i] - 1);
 
-      if (memcmp (tafel_record_get_id (object->record)->bytes, id->bytes, TAFEL_HASH_BYTES) == 0)
+      if (memcmp (object->id.bytes, id->bytes, TAFEL_HASH_BYTES) == 0)
         return object;
     }
 
@@ -278,7 +339,7 @@ slots_insert (TafelBoardModel *self,
               TafelObject     *object)
 {
   guint mask = (1u << self->slot_bits) - 1;
-  guint i = hash_prefix (tafel_record_get_id (object->record)) & mask;
+  guint i = hash_prefix (&object->id) & mask;
 
   while (self->slots[i] != 0)
     i = (i + 1) & mask;
@@ -288,8 +349,8 @@ slots_insert (TafelBoardModel *self,
 static void
 slots_grow (TafelBoardModel *self)
 {
-  /* At most half full. */
-  if (self->slots != NULL && (self->n_objects + 1) * 2 <= (1u << self->slot_bits))
+  /* At most two thirds full. */
+  if (self->slots != NULL && (self->n_objects + 1) * 3 <= (2u << self->slot_bits))
     return;
 
   g_free (self->slots);
@@ -302,32 +363,20 @@ slots_grow (TafelBoardModel *self)
 /* ---- Authors ---------------------------------------------------------------- */
 
 static guint
-public_key_hash (gconstpointer key)
+key_hash (gconstpointer key)
 {
   guint32 h;
 
-  memcpy (&h, ((const TafelPublicKey *) key)->bytes, sizeof h);
+  /* Keys and ids are uniformly random bytes already. */
+  memcpy (&h, key, sizeof h);
   return h;
 }
 
 static gboolean
-public_key_equal (gconstpointer a,
-                  gconstpointer b)
+key_equal (gconstpointer a,
+           gconstpointer b)
 {
   return memcmp (a, b, TAFEL_PUBLIC_KEY_BYTES) == 0;
-}
-
-static guint
-object_id_hash (gconstpointer key)
-{
-  return hash_prefix (key);
-}
-
-static gboolean
-object_id_equal (gconstpointer a,
-                 gconstpointer b)
-{
-  return memcmp (a, b, TAFEL_HASH_BYTES) == 0;
 }
 
 static void
@@ -335,74 +384,45 @@ author_info_free (gpointer data)
 {
   AuthorInfo *info = data;
 
-  g_array_unref (info->objects);
-  for (guint i = 0; i < info->clears->len; i++)
-    tafel_record_unref (g_array_index (info->clears, ClearEntry, i).op);
   g_array_unref (info->clears);
-  g_ptr_array_unref (info->clears_max);
-  g_clear_pointer (&info->profile_op, tafel_record_unref);
+  g_array_unref (info->clears_max);
   g_free (info->profile_name);
   g_free (info);
 }
 
-static guint32
+static AuthorInfo *
 intern_author (TafelBoardModel      *self,
                const TafelPublicKey *key)
 {
-  gpointer found = g_hash_table_lookup (self->author_index, key);
-  AuthorInfo *info;
+  AuthorInfo *info = g_hash_table_lookup (self->author_index, key);
 
-  if (found != NULL)
-    return GPOINTER_TO_UINT (found) - 1;
+  if (info != NULL)
+    return info;
 
   info = g_new0 (AuthorInfo, 1);
   info->key = *key;
-  info->objects = g_array_new (FALSE, FALSE, sizeof (guint32));
+  info->model = self;
   info->clears = g_array_new (FALSE, FALSE, sizeof (ClearEntry));
-  info->clears_max = g_ptr_array_new ();
+  info->clears_max = g_array_new (FALSE, FALSE, sizeof (OpKey));
   g_ptr_array_add (self->authors, info);
-  g_hash_table_insert (self->author_index, &info->key, GUINT_TO_POINTER (self->authors->len));
+  g_hash_table_insert (self->author_index, &info->key, info);
 
-  return self->authors->len - 1;
+  return info;
 }
 
-static AuthorInfo *
-find_author (TafelBoardModel      *self,
-             const TafelPublicKey *key)
+static inline OpKey
+view_key (TafelBoardModel  *self,
+          const RecordView *view)
 {
-  gpointer found = g_hash_table_lookup (self->author_index, key);
-
-  return found != NULL ? author_at (self, GPOINTER_TO_UINT (found) - 1) : NULL;
-}
-
-/* The number of the author's objects with seq ≤ @upto (they come first). */
-static guint
-author_objects_upto (TafelBoardModel *self,
-                     AuthorInfo      *info,
-                     guint64          upto)
-{
-  guint lo = 0, hi = info->objects->len;
-
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-      TafelObject *object = object_at (self, g_array_index (info->objects, guint32, mid));
-
-      if (tafel_record_get_seq (object->record) <= upto)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-
-  return lo;
+  return (OpKey) { view->lamport, view->seq, intern_author (self, view->author) };
 }
 
 static void
 author_add_clear (AuthorInfo  *info,
                   guint64      upto,
-                  TafelRecord *op)
+                  const OpKey *key)
 {
-  ClearEntry entry = { upto, tafel_record_ref (op) };
+  ClearEntry entry = { upto, *key };
   guint pos = info->clears->len;
 
   while (pos > 0 && g_array_index (info->clears, ClearEntry, pos - 1).upto > upto)
@@ -411,25 +431,27 @@ author_add_clear (AuthorInfo  *info,
 
   /* Suffix maxima, so that "the latest clear reaching seq s" is one
    * binary search away. */
-  g_ptr_array_set_size (info->clears_max, info->clears->len);
+  g_array_set_size (info->clears_max, info->clears->len);
   for (guint i = info->clears->len; i-- > 0;)
     {
-      TafelRecord *here = g_array_index (info->clears, ClearEntry, i).op;
-      TafelRecord *after = i + 1 < info->clears->len ? info->clears_max->pdata[i + 1] : NULL;
+      const OpKey *here = &g_array_index (info->clears, ClearEntry, i).key;
+      const OpKey *after = i + 1 < info->clears->len ? &g_array_index (info->clears_max, OpKey, i + 1) : NULL;
 
-      info->clears_max->pdata[i] = after != NULL && compare_op (after, here) > 0 ? after : here;
+      g_array_index (info->clears_max, OpKey, i) =
+        after != NULL && compare_keys (after, here) > 0 ? *after : *here;
     }
 }
 
-/* The latest clear targeting (author, seq); only those before @before
- * when it is given. */
-static TafelRecord *
+/* The latest clear targeting (author, seq), only among those before
+ * @before when that is given; FALSE when there is none. */
+static gboolean
 clear_winner (AuthorInfo  *info,
               guint64      seq,
-              TafelRecord *before)
+              const OpKey *before,
+              OpKey       *winner)
 {
   guint lo = 0, hi = info->clears->len;
-  TafelRecord *best = NULL;
+  gboolean found = FALSE;
 
   while (lo < hi)
     {
@@ -442,19 +464,25 @@ clear_winner (AuthorInfo  *info,
     }
 
   if (lo == info->clears->len)
-    return NULL;
+    return FALSE;
   if (before == NULL)
-    return info->clears_max->pdata[lo];
+    {
+      *winner = g_array_index (info->clears_max, OpKey, lo);
+      return TRUE;
+    }
 
   for (guint i = lo; i < info->clears->len; i++)
     {
-      TafelRecord *op = g_array_index (info->clears, ClearEntry, i).op;
+      const OpKey *k = &g_array_index (info->clears, ClearEntry, i).key;
 
-      if (compare_op (op, before) < 0 && (best == NULL || compare_op (op, best) > 0))
-        best = op;
+      if (compare_keys (k, before) < 0 && (!found || compare_keys (k, winner) > 0))
+        {
+          *winner = *k;
+          found = TRUE;
+        }
     }
 
-  return best;
+  return found;
 }
 
 /* ---- Per-object operations ----------------------------------------------------- */
@@ -462,10 +490,6 @@ clear_winner (AuthorInfo  *info,
 static void
 obj_ops_free (ObjOps *ops)
 {
-  for (guint i = 0; i < ops->n_vis; i++)
-    tafel_record_unref (ops->vis[i]);
-  for (guint i = 0; i < ops->n_xf; i++)
-    tafel_record_unref (ops->xf[i].op);
   g_free (ops->vis);
   g_free (ops->xf);
   g_free (ops);
@@ -473,33 +497,34 @@ obj_ops_free (ObjOps *ops)
 
 static void
 ops_insert_vis (ObjOps      *ops,
-                TafelRecord *op)
+                const OpKey *key,
+                guint        kind)
 {
   guint pos = ops->n_vis;
 
-  while (pos > 0 && compare_op (ops->vis[pos - 1], op) > 0)
+  while (pos > 0 && compare_keys (&ops->vis[pos - 1].key, key) > 0)
     pos--;
   /* A record that names the same object twice counts once. */
-  if (pos > 0 && ops->vis[pos - 1] == op)
+  if (pos > 0 && compare_keys (&ops->vis[pos - 1].key, key) == 0)
     return;
 
-  ops->vis = g_renew (TafelRecord *, ops->vis, ops->n_vis + 1);
+  ops->vis = g_renew (VisEntry, ops->vis, ops->n_vis + 1);
   memmove (&ops->vis[pos + 1], &ops->vis[pos], (ops->n_vis - pos) * sizeof *ops->vis);
-  ops->vis[pos] = tafel_record_ref (op);
+  ops->vis[pos] = (VisEntry) { *key, kind };
   ops->n_vis++;
 }
 
-/* Returns TRUE when @op is now the winning transform. */
+/* Returns TRUE when the entry is now the winning transform. */
 static gboolean
 ops_insert_xf (ObjOps               *ops,
-               TafelRecord          *op,
+               const OpKey          *key,
                const TafelTransform *transform)
 {
   guint pos = ops->n_xf;
 
-  while (pos > 0 && compare_op (ops->xf[pos - 1].op, op) > 0)
+  while (pos > 0 && compare_keys (&ops->xf[pos - 1].key, key) > 0)
     pos--;
-  if (pos > 0 && ops->xf[pos - 1].op == op)
+  if (pos > 0 && compare_keys (&ops->xf[pos - 1].key, key) == 0)
     {
       /* Named twice by one record: the later entry counts, as everywhere. */
       ops->xf[pos - 1].transform = *transform;
@@ -508,7 +533,7 @@ ops_insert_xf (ObjOps               *ops,
 
   ops->xf = g_renew (XfEntry, ops->xf, ops->n_xf + 1);
   memmove (&ops->xf[pos + 1], &ops->xf[pos], (ops->n_xf - pos) * sizeof *ops->xf);
-  ops->xf[pos] = (XfEntry) { tafel_record_ref (op), *transform };
+  ops->xf[pos] = (XfEntry) { *key, *transform };
   ops->n_xf++;
 
   return pos == ops->n_xf - 1;
@@ -521,52 +546,47 @@ object_ensure_ops (TafelObject *object)
     {
       /* No transform so far: the board bounds are the object's own. */
       object->ops = g_new0 (ObjOps, 1);
-      object->ops->lx0 = object->x0;
-      object->ops->ly0 = object->y0;
-      object->ops->lx1 = object->x1;
-      object->ops->ly1 = object->y1;
+      object->ops->lx0 = object->box[0];
+      object->ops->ly0 = object->box[1];
+      object->ops->lx1 = object->box[2];
+      object->ops->ly1 = object->box[3];
     }
 
   return object->ops;
 }
 
-static TafelRecord *
-visibility_winner (TafelBoardModel   *self,
-                   const TafelObject *object,
-                   TafelRecord       *before)
+/* Whether the erase, restore and clear records naming @object (only those
+ * before @before, when given) leave it visible: the latest decides. */
+static gboolean
+decide_visible (const TafelObject *object,
+                const OpKey       *before)
 {
-  TafelRecord *winner = NULL;
-  TafelRecord *cleared;
+  const VisEntry *explicit = NULL;
+  OpKey cleared = { 0 };
+  gboolean has_clear;
 
   if (object->ops != NULL)
     {
       for (guint i = object->ops->n_vis; i-- > 0;)
-        if (before == NULL || compare_op (object->ops->vis[i], before) < 0)
+        if (before == NULL || compare_keys (&object->ops->vis[i].key, before) < 0)
           {
-            winner = object->ops->vis[i];
+            explicit = &object->ops->vis[i];
             break;
           }
     }
 
-  cleared = clear_winner (author_at (self, object->author),
-                          tafel_record_get_seq (object->record), before);
-  if (cleared != NULL && (winner == NULL || compare_op (cleared, winner) > 0))
-    winner = cleared;
-
-  return winner;
-}
-
-static gboolean
-winner_shows (TafelRecord *winner)
-{
-  return winner == NULL || tafel_record_get_kind (winner) == TAFEL_RECORD_KIND_RESTORE;
+  has_clear = clear_winner (object->author, object->seq, before, &cleared);
+  if (has_clear && (explicit == NULL || compare_keys (&cleared, &explicit->key) > 0))
+    return FALSE;
+  if (explicit != NULL)
+    return explicit->kind == TAFEL_RECORD_KIND_RESTORE;
+  return TRUE;
 }
 
 static void
-update_visibility (TafelBoardModel *self,
-                   TafelObject     *object)
+update_visibility (TafelObject *object)
 {
-  if (winner_shows (visibility_winner (self, object, NULL)))
+  if (decide_visible (object, NULL))
     object->flags |= OBJECT_VISIBLE;
   else
     object->flags &= ~OBJECT_VISIBLE;
@@ -587,27 +607,33 @@ update_bounds (TafelObject *object)
   ay = ops->ly0 * t->sy + t->ty;
   by = ops->ly1 * t->sy + t->ty;
 
-  object->x0 = round_down (MIN (ax, bx));
-  object->x1 = round_up (MAX (ax, bx));
-  object->y0 = round_down (MIN (ay, by));
-  object->y1 = round_up (MAX (ay, by));
+  object->box[0] = round_down (MIN (ax, bx));
+  object->box[2] = round_up (MAX (ax, bx));
+  object->box[1] = round_down (MIN (ay, by));
+  object->box[3] = round_up (MAX (ay, by));
 }
 
 /* ---- Batches ---------------------------------------------------------------- */
 
+/* Notes @object's state before the batch changes it, and takes it out of
+ * the spatial index (which reads the object's bounds) until the batch is
+ * done. */
 static void
-touch (Batch       *batch,
-       TafelObject *object)
+touch (TafelBoardModel *self,
+       Batch           *batch,
+       TafelObject     *object)
 {
   Touched t;
 
   if (object->flags & OBJECT_TOUCHED)
     return;
 
+  if (object->flags & OBJECT_VISIBLE)
+    tafel_spatial_index_remove (self->index, object->index);
   object->flags |= OBJECT_TOUCHED;
   t = (Touched) {
     object, (object->flags & OBJECT_VISIBLE) != 0,
-    object->x0, object->y0, object->x1, object->y1,
+    object->box[0], object->box[1], object->box[2], object->box[3],
     *object_transform (object),
   };
   g_array_append_val (batch->touched, t);
@@ -629,16 +655,16 @@ pending_ops (TafelBoardModel *self,
 }
 
 static gboolean
-local_extents (TafelRecord *record,
-               TafelRect   *extents,
-               gboolean    *highlighter)
+local_extents (const RecordView *view,
+               TafelRect        *extents,
+               gboolean         *highlighter)
 {
-  GBytes *body = tafel_record_get_body (record);
+  g_autoptr(GBytes) body = g_bytes_new_static (view->body, view->body_len);
   g_autoptr(GError) error = NULL;
 
   *highlighter = FALSE;
 
-  switch (tafel_record_get_kind (record))
+  switch (view->kind)
     {
     case TAFEL_RECORD_KIND_STROKE:
       {
@@ -663,6 +689,7 @@ local_extents (TafelRecord *record,
       }
 
     case TAFEL_RECORD_KIND_TEXT:
+    default:
       {
         TafelText text = { 0 };
 
@@ -672,32 +699,27 @@ local_extents (TafelRecord *record,
         tafel_text_clear (&text);
         return TRUE;
       }
-
-    default:
-      g_assert_not_reached ();
     }
 
   /* Kept in the log, not shown; a debug note, not a warning per record. */
-  g_debug ("Not showing record %u of an author: %s",
-           (guint) tafel_record_get_seq (record), error->message);
+  g_debug ("Not showing record %" G_GUINT64_FORMAT " of an author: %s",
+           view->seq, error->message);
   return FALSE;
 }
 
 static void
-add_object (TafelBoardModel *self,
-            Batch           *batch,
-            TafelRecord     *record)
+add_object (TafelBoardModel  *self,
+            Batch            *batch,
+            const RecordView *view)
 {
-  const TafelHash *id = tafel_record_get_id (record);
   TafelRect extents;
   gboolean highlighter;
   TafelObject *object;
-  AuthorInfo *author;
   ObjOps *ops;
   gpointer key;
-  guint pos;
 
-  if (lookup_object (self, id) != NULL || !local_extents (record, &extents, &highlighter))
+  if (view->seq > G_MAXUINT32 || lookup_object (self, view->id) != NULL ||
+      !local_extents (view, &extents, &highlighter))
     return;
 
   if ((self->n_objects & CHUNK_MASK) == 0)
@@ -706,76 +728,71 @@ add_object (TafelBoardModel *self,
 
   object = object_at (self, self->n_objects);
   *object = (TafelObject) {
-    .record = tafel_record_ref (record),
-    .x0 = round_down (extents.x),
-    .y0 = round_down (extents.y),
-    .x1 = round_up (extents.x + extents.width),
-    .y1 = round_up (extents.y + extents.height),
-    .lamport = tafel_record_get_lamport (record),
-    .author = intern_author (self, tafel_record_get_author (record)),
+    .id = *view->id,
+    .author = intern_author (self, view->author),
+    .box = {
+      round_down (extents.x), round_down (extents.y),
+      round_up (extents.x + extents.width), round_up (extents.y + extents.height),
+    },
+    .lamport = view->lamport,
+    .seq = (guint32) view->seq,
     .index = self->n_objects,
-    .type = tafel_record_get_kind (record) == TAFEL_RECORD_KIND_STROKE ? TAFEL_OBJECT_STROKE :
-            tafel_record_get_kind (record) == TAFEL_RECORD_KIND_SHAPE ? TAFEL_OBJECT_SHAPE :
+    .type = view->kind == TAFEL_RECORD_KIND_STROKE ? TAFEL_OBJECT_STROKE :
+            view->kind == TAFEL_RECORD_KIND_SHAPE ? TAFEL_OBJECT_SHAPE :
             TAFEL_OBJECT_TEXT,
     .flags = highlighter ? OBJECT_HIGHLIGHTER : 0,
   };
   self->n_objects++;
   slots_insert (self, object);
 
-  /* An author's records arrive in seq order, so this appends. */
-  author = author_at (self, object->author);
-  pos = author->objects->len;
-  while (pos > 0 &&
-         tafel_record_get_seq (object_at (self, g_array_index (author->objects, guint32, pos - 1))->record) >
-         tafel_record_get_seq (record))
-    pos--;
-  g_array_insert_val (author->objects, pos, object->index);
-
   /* Operations that came before their object. */
-  if (g_hash_table_steal_extended (self->pending, id, &key, (gpointer *) &ops))
+  if (g_hash_table_steal_extended (self->pending, view->id, &key, (gpointer *) &ops))
     {
       g_free (key);
       object->ops = ops;
-      ops->lx0 = object->x0;
-      ops->ly0 = object->y0;
-      ops->lx1 = object->x1;
-      ops->ly1 = object->y1;
+      ops->lx0 = object->box[0];
+      ops->ly0 = object->box[1];
+      ops->lx1 = object->box[2];
+      ops->ly1 = object->box[3];
       update_bounds (object);
     }
 
   /* New objects start out hidden in the batch's view of things. */
-  touch (batch, object);
-  update_visibility (self, object);
+  touch (self, batch, object);
+  update_visibility (object);
   g_ptr_array_add (batch->new_objects, object);
 }
 
 static void
-apply_visibility (TafelBoardModel *self,
-                  Batch           *batch,
-                  TafelRecord     *record)
+apply_visibility (TafelBoardModel  *self,
+                  Batch            *batch,
+                  const RecordView *view,
+                  GBytes           *body)
 {
   TafelObjectSet set = { 0 };
   g_autoptr(GError) error = NULL;
+  OpKey key;
 
-  if (!tafel_object_set_decode (tafel_record_get_body (record), &set, &error))
+  if (!tafel_object_set_decode (body, &set, &error))
     {
       g_debug ("Ignoring an undecodable erase or restore: %s", error->message);
       return;
     }
 
+  key = view_key (self, view);
   for (guint i = 0; i < set.n_ids; i++)
     {
       TafelObject *object = lookup_object (self, &set.ids[i]);
 
       if (object != NULL)
         {
-          touch (batch, object);
-          ops_insert_vis (object_ensure_ops (object), record);
-          update_visibility (self, object);
+          touch (self, batch, object);
+          ops_insert_vis (object_ensure_ops (object), &key, view->kind);
+          update_visibility (object);
         }
       else
         {
-          ops_insert_vis (pending_ops (self, &set.ids[i]), record);
+          ops_insert_vis (pending_ops (self, &set.ids[i]), &key, view->kind);
         }
     }
 
@@ -783,53 +800,61 @@ apply_visibility (TafelBoardModel *self,
 }
 
 static void
-apply_clear (TafelBoardModel *self,
-             Batch           *batch,
-             TafelRecord     *record)
+apply_clear (TafelBoardModel  *self,
+             Batch            *batch,
+             const RecordView *view,
+             GBytes           *body)
 {
   TafelClear clear = { 0 };
   g_autoptr(GError) error = NULL;
+  OpKey key;
 
-  if (!tafel_clear_decode (tafel_record_get_body (record), &clear, &error))
+  if (!tafel_clear_decode (body, &clear, &error))
     {
       g_debug ("Ignoring an undecodable clear: %s", error->message);
       return;
     }
 
+  key = view_key (self, view);
   for (guint i = 0; i < clear.n_authors; i++)
+    author_add_clear (intern_author (self, &clear.authors[i]), clear.seqs[i], &key);
+
+  /* Clears are rare: one pass over the objects finds those it reaches
+   * (objects arriving later look the clears up themselves). */
+  for (guint k = 0; k < self->n_objects; k++)
     {
-      AuthorInfo *author = author_at (self, intern_author (self, &clear.authors[i]));
-      guint n;
+      TafelObject *object = object_at (self, k);
 
-      author_add_clear (author, clear.seqs[i], record);
-
-      n = author_objects_upto (self, author, clear.seqs[i]);
-      for (guint k = 0; k < n; k++)
-        {
-          TafelObject *object = object_at (self, g_array_index (author->objects, guint32, k));
-
-          touch (batch, object);
-          update_visibility (self, object);
-        }
+      for (guint i = 0; i < clear.n_authors; i++)
+        if (object->seq <= clear.seqs[i] &&
+            memcmp (object->author->key.bytes, clear.authors[i].bytes, TAFEL_PUBLIC_KEY_BYTES) == 0)
+          {
+            touch (self, batch, object);
+            update_visibility (object);
+            break;
+          }
     }
 
   tafel_clear_clear (&clear);
 }
 
 static void
-apply_transform (TafelBoardModel *self,
-                 Batch           *batch,
-                 TafelRecord     *record)
+apply_transform (TafelBoardModel  *self,
+                 Batch            *batch,
+                 const RecordView *view,
+                 GBytes           *body)
 {
   TafelTransformSet set = { 0 };
   g_autoptr(GError) error = NULL;
+  OpKey key;
 
-  if (!tafel_transform_set_decode (tafel_record_get_body (record), &set, &error))
+  if (!tafel_transform_set_decode (body, &set, &error))
     {
       g_debug ("Ignoring an undecodable transform: %s", error->message);
       return;
     }
 
+  key = view_key (self, view);
   for (guint i = 0; i < set.n_entries; i++)
     {
       TafelObject *object = lookup_object (self, &set.ids[i]);
@@ -843,13 +868,13 @@ apply_transform (TafelBoardModel *self,
 
       if (object != NULL)
         {
-          touch (batch, object);
-          if (ops_insert_xf (object_ensure_ops (object), record, &t))
+          touch (self, batch, object);
+          if (ops_insert_xf (object_ensure_ops (object), &key, &t))
             update_bounds (object);
         }
       else
         {
-          ops_insert_xf (pending_ops (self, &set.ids[i]), record, &t);
+          ops_insert_xf (pending_ops (self, &set.ids[i]), &key, &t);
         }
     }
 
@@ -857,26 +882,29 @@ apply_transform (TafelBoardModel *self,
 }
 
 static void
-apply_profile (TafelBoardModel *self,
-               Batch           *batch,
-               TafelRecord     *record)
+apply_profile (TafelBoardModel  *self,
+               Batch            *batch,
+               const RecordView *view,
+               GBytes           *body)
 {
   TafelProfile profile = { 0 };
   g_autoptr(GError) error = NULL;
   AuthorInfo *author;
+  OpKey key;
 
-  if (!tafel_profile_decode (tafel_record_get_body (record), &profile, &error))
+  if (!tafel_profile_decode (body, &profile, &error))
     {
       g_debug ("Ignoring an undecodable profile: %s", error->message);
       return;
     }
 
-  author = author_at (self, intern_author (self, tafel_record_get_author (record)));
-  if (author->profile_op == NULL || compare_op (record, author->profile_op) > 0)
+  key = view_key (self, view);
+  author = key.author;
+  if (!author->has_profile || compare_keys (&key, &author->profile_key) > 0)
     {
-      g_clear_pointer (&author->profile_op, tafel_record_unref);
       g_free (author->profile_name);
-      author->profile_op = tafel_record_ref (record);
+      author->has_profile = TRUE;
+      author->profile_key = key;
       author->profile_name = g_steal_pointer (&profile.name);
       author->profile_rgba = profile.rgba;
       if (!author->profile_changed)
@@ -890,59 +918,76 @@ apply_profile (TafelBoardModel *self,
 }
 
 static void
-apply_chat (TafelBoardModel *self,
-            Batch           *batch,
-            TafelRecord     *record)
+apply_chat (TafelBoardModel  *self,
+            Batch            *batch,
+            const RecordView *view,
+            GBytes           *body)
 {
   TafelChat chat = { 0 };
   g_autoptr(GError) error = NULL;
 
-  if (!tafel_chat_decode (tafel_record_get_body (record), &chat, &error))
+  if (!tafel_chat_decode (body, &chat, &error))
     {
       g_debug ("Ignoring an undecodable chat message: %s", error->message);
       return;
     }
 
-  g_ptr_array_add (batch->chat, _tafel_chat_message_new (record, g_steal_pointer (&chat.text)));
+  g_ptr_array_add (batch->chat, _tafel_chat_message_new (view->id, view->author, view->lamport,
+                                                         view->seq, g_steal_pointer (&chat.text)));
   tafel_chat_clear (&chat);
 }
 
 static void
-apply_record (TafelBoardModel *self,
-              Batch           *batch,
-              TafelRecord     *record)
+apply_record (TafelBoardModel  *self,
+              Batch            *batch,
+              const RecordView *view)
 {
-  switch (tafel_record_get_kind (record))
+  g_autoptr(GBytes) body = NULL;
+
+  switch (view->kind)
     {
     case TAFEL_RECORD_KIND_STROKE:
     case TAFEL_RECORD_KIND_SHAPE:
     case TAFEL_RECORD_KIND_TEXT:
-      add_object (self, batch, record);
-      break;
+      add_object (self, batch, view);
+      return;
 
     case TAFEL_RECORD_KIND_ERASE:
     case TAFEL_RECORD_KIND_RESTORE:
-      apply_visibility (self, batch, record);
-      break;
-
     case TAFEL_RECORD_KIND_CLEAR:
-      apply_clear (self, batch, record);
-      break;
-
     case TAFEL_RECORD_KIND_TRANSFORM:
-      apply_transform (self, batch, record);
-      break;
-
     case TAFEL_RECORD_KIND_PROFILE:
-      apply_profile (self, batch, record);
-      break;
-
     case TAFEL_RECORD_KIND_CHAT:
-      apply_chat (self, batch, record);
       break;
 
     default:
       /* Unknown kinds are a newer version's business: kept, not shown. */
+      return;
+    }
+
+  body = g_bytes_new_static (view->body, view->body_len);
+  switch (view->kind)
+    {
+    case TAFEL_RECORD_KIND_ERASE:
+    case TAFEL_RECORD_KIND_RESTORE:
+      apply_visibility (self, batch, view, body);
+      break;
+
+    case TAFEL_RECORD_KIND_CLEAR:
+      apply_clear (self, batch, view, body);
+      break;
+
+    case TAFEL_RECORD_KIND_TRANSFORM:
+      apply_transform (self, batch, view, body);
+      break;
+
+    case TAFEL_RECORD_KIND_PROFILE:
+      apply_profile (self, batch, view, body);
+      break;
+
+    case TAFEL_RECORD_KIND_CHAT:
+    default:
+      apply_chat (self, batch, view, body);
       break;
     }
 }
@@ -962,7 +1007,7 @@ merge_zorder (TafelBoardModel *self,
   if (new_objects->len == 0)
     return;
 
-  g_ptr_array_sort_with_data (new_objects, compare_object_ptrs, self);
+  g_ptr_array_sort (new_objects, compare_object_ptrs);
 
   /* Where the first new object goes. */
   {
@@ -973,7 +1018,7 @@ merge_zorder (TafelBoardModel *self,
       {
         guint mid = lo + (hi - lo) / 2;
 
-        if (compare_objects (self, object_at (self, g_array_index (self->zorder, guint32, mid)), lowest) < 0)
+        if (compare_objects (object_at (self, g_array_index (self->zorder, guint32, mid)), lowest) < 0)
           lo = mid + 1;
         else
           hi = mid;
@@ -990,7 +1035,7 @@ merge_zorder (TafelBoardModel *self,
       TafelObject *object;
 
       if (j == new_objects->len ||
-          (i < n_tail && compare_objects (self, object_at (self, tail[i]),
+          (i < n_tail && compare_objects (object_at (self, tail[i]),
                                           g_ptr_array_index (new_objects, j)) < 0))
         object = object_at (self, tail[i++]);
       else
@@ -1041,26 +1086,19 @@ finish_batch (TafelBoardModel *self,
       Touched *t = &g_array_index (batch->touched, Touched, i);
       TafelObject *object = t->object;
       gboolean now_visible = (object->flags & OBJECT_VISIBLE) != 0;
-      gboolean moved = t->x0 != object->x0 || t->y0 != object->y0 ||
-                       t->x1 != object->x1 || t->y1 != object->y1 ||
+      gboolean moved = t->x0 != object->box[0] || t->y0 != object->box[1] ||
+                       t->x1 != object->box[2] || t->y1 != object->box[3] ||
                        !transform_equal (&t->transform, object_transform (object));
 
       object->flags &= ~OBJECT_TOUCHED;
 
+      if (now_visible)
+        tafel_spatial_index_insert (self->index, object->index);
+
       if (t->was_visible && (!now_visible || moved))
-        {
-          TafelRect old = { t->x0, t->y0, (double) t->x1 - t->x0, (double) t->y1 - t->y0 };
-
-          tafel_spatial_index_remove (self->index, object->index, &old);
-          rect_union_floats (&dirty, &has_dirty, t->x0, t->y0, t->x1, t->y1);
-        }
+        rect_union_floats (&dirty, &has_dirty, t->x0, t->y0, t->x1, t->y1);
       if (now_visible && (!t->was_visible || moved))
-        {
-          TafelRect now = object_rect (object);
-
-          tafel_spatial_index_insert (self->index, object->index, &now);
-          rect_union_floats (&dirty, &has_dirty, object->x0, object->y0, object->x1, object->y1);
-        }
+        rect_union_floats (&dirty, &has_dirty, object->box[0], object->box[1], object->box[2], object->box[3]);
 
       if (!t->was_visible && now_visible)
         g_ptr_array_add (added, object);
@@ -1113,34 +1151,53 @@ batch_clear (Batch *batch)
 }
 
 static void
-apply_records (TafelBoardModel  *self,
-               TafelRecord     **records,
-               guint             n_records,
-               gboolean          emit)
-{
-  Batch batch;
-
-  batch_init (&batch);
-  for (guint i = 0; i < n_records; i++)
-    apply_record (self, &batch, records[i]);
-  finish_batch (self, &batch, emit);
-  batch_clear (&batch);
-}
-
-static void
 on_records_added (TafelLog        *log,
                   GPtrArray       *records,
                   TafelBoardModel *self)
 {
-  apply_records (self, (TafelRecord **) records->pdata, records->len, TRUE);
+  Batch batch;
+
+  batch_init (&batch);
+  for (guint i = 0; i < records->len; i++)
+    {
+      RecordView view;
+
+      view_from_record (&view, g_ptr_array_index (records, i));
+      apply_record (self, &batch, &view);
+    }
+  finish_batch (self, &batch, TRUE);
+  batch_clear (&batch);
 }
 
-static gboolean
-collect_record (TafelRecord *record,
-                gpointer     user_data)
+/* Reads every record straight from the log's storage: no record objects
+ * are made for a board of any size. */
+static void
+build_from_log (TafelBoardModel *self)
 {
-  g_ptr_array_add (user_data, tafel_record_ref (record));
-  return TRUE;
+  guint n_authors = tafel_log_get_n_authors_total (self->log);
+  Batch batch;
+
+  batch_init (&batch);
+  for (guint a = 0; a < n_authors; a++)
+    {
+      const TafelPublicKey *author = tafel_log_get_author_key (self->log, a);
+      guint64 head = tafel_log_get_head_seq (self->log, author);
+
+      for (guint64 seq = 1; seq <= head; seq++)
+        {
+          TafelLogEntryView entry;
+          RecordView view;
+
+          if (!tafel_log_peek (self->log, author, seq, &entry))
+            break;
+          view = (RecordView) {
+            entry.id, author, seq, entry.lamport, entry.kind, entry.body, entry.body_len,
+          };
+          apply_record (self, &batch, &view);
+        }
+    }
+  finish_batch (self, &batch, FALSE);
+  batch_clear (&batch);
 }
 
 /* ---- GObject ------------------------------------------------------------------ */
@@ -1149,15 +1206,12 @@ static void
 tafel_board_model_constructed (GObject *object)
 {
   TafelBoardModel *self = TAFEL_BOARD_MODEL (object);
-  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
 
   G_OBJECT_CLASS (tafel_board_model_parent_class)->constructed (object);
 
   g_return_if_fail (TAFEL_IS_LOG (self->log));
 
-  tafel_log_foreach (self->log, collect_record, records);
-  apply_records (self, (TafelRecord **) records->pdata, records->len, FALSE);
-
+  build_from_log (self);
   g_signal_connect_object (self->log, "records-added", G_CALLBACK (on_records_added), self, 0);
 }
 
@@ -1182,7 +1236,6 @@ tafel_board_model_finalize (GObject *object)
     {
       TafelObject *o = object_at (self, i);
 
-      tafel_record_unref (o->record);
       if (o->ops != NULL)
         obj_ops_free (o->ops);
     }
@@ -1286,10 +1339,9 @@ tafel_board_model_init (TafelBoardModel *self)
   self->chunks = g_ptr_array_new_with_free_func (g_free);
   self->zorder = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->authors = g_ptr_array_new_with_free_func (author_info_free);
-  self->author_index = g_hash_table_new (public_key_hash, public_key_equal);
-  self->pending = g_hash_table_new_full (object_id_hash, object_id_equal,
-                                         g_free, (GDestroyNotify) obj_ops_free);
-  self->index = tafel_spatial_index_new ();
+  self->author_index = g_hash_table_new (key_hash, key_equal);
+  self->pending = g_hash_table_new_full (key_hash, key_equal, g_free, (GDestroyNotify) obj_ops_free);
+  self->index = tafel_spatial_index_new (object_box, self);
   self->chat = tafel_chat_list_new ();
 }
 
@@ -1545,10 +1597,10 @@ tafel_board_model_get_bounds (TafelBoardModel *self,
 
           if (!(o->flags & OBJECT_VISIBLE))
             continue;
-          x0 = MIN (x0, o->x0);
-          y0 = MIN (y0, o->y0);
-          x1 = MAX (x1, o->x1);
-          y1 = MAX (y1, o->y1);
+          x0 = MIN (x0, o->box[0]);
+          y0 = MIN (y0, o->box[1]);
+          x1 = MAX (x1, o->box[2]);
+          y1 = MAX (y1, o->box[3]);
           self->has_bounds = TRUE;
         }
       self->bounds = (TafelRect) { x0, y0, (double) x1 - x0, (double) y1 - y0 };
@@ -1597,8 +1649,8 @@ tafel_board_model_get_profile (TafelBoardModel      *self,
   g_return_val_if_fail (TAFEL_IS_BOARD_MODEL (self), FALSE);
   g_return_val_if_fail (author != NULL, FALSE);
 
-  info = find_author (self, author);
-  if (info == NULL || info->profile_op == NULL)
+  info = g_hash_table_lookup (self->author_index, author);
+  if (info == NULL || !info->has_profile)
     return FALSE;
 
   if (name != NULL)
@@ -1696,7 +1748,7 @@ compute_digest (TafelBoardModel *self,
       if (!(object->flags & OBJECT_VISIBLE))
         continue;
 
-      digest_put (w, tafel_record_get_id (object->record), TAFEL_HASH_BYTES);
+      digest_put (w, object->id.bytes, TAFEL_HASH_BYTES);
       t = object_transform (object);
       flag = transform_equal (t, &identity_transform) ? 0 : 1;
       digest_put (w, &flag, 1);
@@ -1718,8 +1770,8 @@ compute_digest (TafelBoardModel *self,
     }
 
   for (guint i = 0; i < self->authors->len; i++)
-    if (author_at (self, i)->profile_op != NULL)
-      g_ptr_array_add (profiles, author_at (self, i));
+    if (((AuthorInfo *) g_ptr_array_index (self->authors, i))->has_profile)
+      g_ptr_array_add (profiles, g_ptr_array_index (self->authors, i));
   g_ptr_array_sort (profiles, compare_authors_by_key);
 
   digest_put_u64 (w, profiles->len);
@@ -1768,12 +1820,24 @@ tafel_board_model_get_digest (TafelBoardModel *self,
 
 /* ---- Private API ----------------------------------------------------------------- */
 
+static OpKey
+record_key (TafelBoardModel *self,
+            TafelRecord     *record)
+{
+  return (OpKey) {
+    tafel_record_get_lamport (record), tafel_record_get_seq (record),
+    intern_author (self, tafel_record_get_author (record)),
+  };
+}
+
 gboolean
 _tafel_board_model_visible_before (TafelBoardModel   *self,
                                    const TafelObject *object,
                                    TafelRecord       *op)
 {
-  return winner_shows (visibility_winner (self, object, op));
+  OpKey key = record_key (self, op);
+
+  return decide_visible (object, &key);
 }
 
 void
@@ -1782,13 +1846,15 @@ _tafel_board_model_transform_before (TafelBoardModel   *self,
                                      TafelRecord       *op,
                                      TafelTransform    *transform)
 {
+  OpKey key = record_key (self, op);
+
   *transform = identity_transform;
 
   if (object->ops == NULL)
     return;
 
   for (guint i = object->ops->n_xf; i-- > 0;)
-    if (compare_op (object->ops->xf[i].op, op) < 0)
+    if (compare_keys (&object->ops->xf[i].key, &key) < 0)
       {
         *transform = object->ops->xf[i].transform;
         return;
@@ -1805,21 +1871,50 @@ _tafel_board_model_dup_cleared (TafelBoardModel *self,
   if (!tafel_clear_decode (tafel_record_get_body (clear_record), &clear, NULL))
     return out;
 
-  for (guint i = 0; i < clear.n_authors; i++)
+  for (guint k = 0; k < self->n_objects; k++)
     {
-      AuthorInfo *author = find_author (self, &clear.authors[i]);
-      guint n;
+      TafelObject *object = object_at (self, k);
 
-      if (author == NULL)
-        continue;
-
-      n = author_objects_upto (self, author, clear.seqs[i]);
-      for (guint k = 0; k < n; k++)
-        g_ptr_array_add (out, object_at (self, g_array_index (author->objects, guint32, k)));
+      for (guint i = 0; i < clear.n_authors; i++)
+        if (object->seq <= clear.seqs[i] &&
+            memcmp (object->author->key.bytes, clear.authors[i].bytes, TAFEL_PUBLIC_KEY_BYTES) == 0)
+          {
+            g_ptr_array_add (out, object);
+            break;
+          }
     }
 
   tafel_clear_clear (&clear);
   return out;
+}
+
+TafelSpatialIndex *
+_tafel_board_model_get_index (TafelBoardModel *self)
+{
+  return self->index;
+}
+
+/* The stored body of @object's record, borrowed from the log's storage
+ * (which keeps bodies where they are for the log's lifetime). */
+GBytes *
+_tafel_object_peek_body (const TafelObject *object)
+{
+  TafelLogEntryView entry;
+
+  if (!tafel_log_peek (object->author->model->log, &object->author->key, object->seq, &entry))
+    return NULL;
+
+  return g_bytes_new_static (entry.body, entry.body_len);
+}
+
+/* The body as the log hands it out with a record: it keeps the storage
+ * alive by itself, for use on other threads. */
+GBytes *
+_tafel_object_dup_body (const TafelObject *object)
+{
+  g_autoptr(TafelRecord) record = tafel_object_dup_record (object);
+
+  return record != NULL ? g_bytes_ref (tafel_record_get_body (record)) : NULL;
 }
 
 /* ---- TafelObject ------------------------------------------------------------------- */
@@ -1835,7 +1930,7 @@ tafel_object_get_id (const TafelObject *object)
 {
   g_return_val_if_fail (object != NULL, NULL);
 
-  return tafel_record_get_id (object->record);
+  return &object->id;
 }
 
 /**
@@ -1853,17 +1948,80 @@ tafel_object_get_type (const TafelObject *object)
 }
 
 /**
- * tafel_object_get_record:
+ * tafel_object_dup_record:
  * @object: an object
  *
- * Returns: (transfer none): the stroke, shape or text record behind it
+ * The stroke, shape or text record behind @object, made from the log's
+ * storage (the model keeps no record objects).
+ *
+ * Returns: (transfer full): the record
  */
 TafelRecord *
-tafel_object_get_record (const TafelObject *object)
+tafel_object_dup_record (const TafelObject *object)
 {
   g_return_val_if_fail (object != NULL, NULL);
 
-  return object->record;
+  return tafel_log_lookup_seq (object->author->model->log, &object->author->key, object->seq);
+}
+
+/**
+ * tafel_object_get_author:
+ * @object: an object
+ *
+ * Returns: (transfer none): who made it; valid as long as the model
+ */
+const TafelPublicKey *
+tafel_object_get_author (const TafelObject *object)
+{
+  g_return_val_if_fail (object != NULL, NULL);
+
+  return &object->author->key;
+}
+
+/**
+ * tafel_object_get_seq:
+ * @object: an object
+ *
+ * Returns: the seq of its record among its author's
+ */
+guint64
+tafel_object_get_seq (const TafelObject *object)
+{
+  g_return_val_if_fail (object != NULL, 0);
+
+  return object->seq;
+}
+
+/**
+ * tafel_object_get_lamport:
+ * @object: an object
+ *
+ * Returns: the Lamport time of its record
+ */
+guint64
+tafel_object_get_lamport (const TafelObject *object)
+{
+  g_return_val_if_fail (object != NULL, 0);
+
+  return object->lamport;
+}
+
+/**
+ * tafel_object_compare_order:
+ * @a: an object
+ * @b: another object of the same model
+ *
+ * Z-order: (lamport, author, seq) of their records.
+ *
+ * Returns: negative when @a lies beneath @b, positive above, 0 for the same
+ */
+int
+tafel_object_compare_order (const TafelObject *a,
+                            const TafelObject *b)
+{
+  g_return_val_if_fail (a != NULL && b != NULL, 0);
+
+  return compare_objects (a, b);
 }
 
 /**
@@ -1926,13 +2084,16 @@ gboolean
 tafel_object_dup_stroke (const TafelObject *object,
                          TafelStroke       *stroke)
 {
+  g_autoptr(GBytes) body = NULL;
+
   g_return_val_if_fail (object != NULL, FALSE);
   g_return_val_if_fail (stroke != NULL, FALSE);
 
   if (object->type != TAFEL_OBJECT_STROKE)
     return FALSE;
 
-  return tafel_stroke_decode (tafel_record_get_body (object->record), stroke, NULL);
+  body = _tafel_object_peek_body (object);
+  return body != NULL && tafel_stroke_decode (body, stroke, NULL);
 }
 
 /**
@@ -1946,13 +2107,16 @@ gboolean
 tafel_object_get_shape (const TafelObject *object,
                         TafelShape        *shape)
 {
+  g_autoptr(GBytes) body = NULL;
+
   g_return_val_if_fail (object != NULL, FALSE);
   g_return_val_if_fail (shape != NULL, FALSE);
 
   if (object->type != TAFEL_OBJECT_SHAPE)
     return FALSE;
 
-  return tafel_shape_decode (tafel_record_get_body (object->record), shape, NULL);
+  body = _tafel_object_peek_body (object);
+  return body != NULL && tafel_shape_decode (body, shape, NULL);
 }
 
 /**
@@ -1966,13 +2130,16 @@ gboolean
 tafel_object_dup_text (const TafelObject *object,
                        TafelText         *text)
 {
+  g_autoptr(GBytes) body = NULL;
+
   g_return_val_if_fail (object != NULL, FALSE);
   g_return_val_if_fail (text != NULL, FALSE);
 
   if (object->type != TAFEL_OBJECT_TEXT)
     return FALSE;
 
-  return tafel_text_decode (tafel_record_get_body (object->record), text, NULL);
+  body = _tafel_object_peek_body (object);
+  return body != NULL && tafel_text_decode (body, text, NULL);
 }
 
 gboolean

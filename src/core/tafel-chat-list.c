@@ -88,8 +88,7 @@ compare_messages (gconstpointer a,
   TafelChatMessage *x = *(TafelChatMessage **) a;
   TafelChatMessage *y = *(TafelChatMessage **) b;
 
-  return tafel_record_compare_order (_tafel_chat_message_get_record (x),
-                                     _tafel_chat_message_get_record (y));
+  return _tafel_chat_message_compare (x, y);
 }
 
 /* The first position whose message orders after @message. */

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "tafel-board-model-private.h"
 
 /**
@@ -12,10 +14,13 @@
  */
 struct _TafelChatMessage
 {
-  GObject      parent_instance;
+  GObject        parent_instance;
 
-  TafelRecord *record;
-  char        *text;
+  TafelHash      id;
+  TafelPublicKey author;
+  guint64        lamport;
+  guint64        seq;
+  char          *text;
 };
 
 G_DEFINE_FINAL_TYPE (TafelChatMessage, tafel_chat_message, G_TYPE_OBJECT)
@@ -34,7 +39,6 @@ tafel_chat_message_finalize (GObject *object)
 {
   TafelChatMessage *self = TAFEL_CHAT_MESSAGE (object);
 
-  g_clear_pointer (&self->record, tafel_record_unref);
   g_clear_pointer (&self->text, g_free);
 
   G_OBJECT_CLASS (tafel_chat_message_parent_class)->finalize (object);
@@ -79,23 +83,36 @@ tafel_chat_message_init (TafelChatMessage *self)
 {
 }
 
-/* Takes @text. */
 TafelChatMessage *
-_tafel_chat_message_new (TafelRecord *record,
-                         char        *text)
+_tafel_chat_message_new (const TafelHash      *id,
+                         const TafelPublicKey *author,
+                         guint64               lamport,
+                         guint64               seq,
+                         char                 *text)
 {
   TafelChatMessage *self = g_object_new (TAFEL_TYPE_CHAT_MESSAGE, NULL);
 
-  self->record = tafel_record_ref (record);
+  self->id = *id;
+  self->author = *author;
+  self->lamport = lamport;
+  self->seq = seq;
   self->text = text;
 
   return self;
 }
 
-TafelRecord *
-_tafel_chat_message_get_record (TafelChatMessage *self)
+int
+_tafel_chat_message_compare (TafelChatMessage *a,
+                             TafelChatMessage *b)
 {
-  return self->record;
+  int c;
+
+  if (a->lamport != b->lamport)
+    return a->lamport < b->lamport ? -1 : 1;
+  c = memcmp (a->author.bytes, b->author.bytes, TAFEL_PUBLIC_KEY_BYTES);
+  if (c != 0)
+    return c < 0 ? -1 : 1;
+  return (a->seq > b->seq) - (a->seq < b->seq);
 }
 
 /**
@@ -109,7 +126,7 @@ tafel_chat_message_get_id (TafelChatMessage *self)
 {
   g_return_val_if_fail (TAFEL_IS_CHAT_MESSAGE (self), NULL);
 
-  return tafel_record_get_id (self->record);
+  return &self->id;
 }
 
 /**
@@ -123,7 +140,7 @@ tafel_chat_message_get_author (TafelChatMessage *self)
 {
   g_return_val_if_fail (TAFEL_IS_CHAT_MESSAGE (self), NULL);
 
-  return tafel_record_get_author (self->record);
+  return &self->author;
 }
 
 /**
@@ -137,7 +154,7 @@ tafel_chat_message_get_lamport (TafelChatMessage *self)
 {
   g_return_val_if_fail (TAFEL_IS_CHAT_MESSAGE (self), 0);
 
-  return tafel_record_get_lamport (self->record);
+  return self->lamport;
 }
 
 /**

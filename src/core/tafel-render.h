@@ -83,4 +83,25 @@ void     tafel_render_objects         (cairo_t           *cr,
                                        TafelObject * const *objects,
                                        guint              n_objects);
 
+/**
+ * TafelRenderList:
+ *
+ * A snapshot of objects to draw: their content (the log's stored bytes,
+ * shared, not copied) and transforms at the time it was taken. Take it on
+ * the thread that owns the model, draw it on any thread (a tile cache's
+ * workers), while the model goes on changing. Reference counted.
+ */
+typedef struct _TafelRenderList TafelRenderList;
+
+TafelRenderList *tafel_render_list_new      (TafelObject * const *objects,
+                                             guint                n_objects) G_GNUC_WARN_UNUSED_RESULT;
+TafelRenderList *tafel_render_list_ref      (TafelRenderList     *list);
+void             tafel_render_list_unref    (TafelRenderList     *list);
+guint            tafel_render_list_get_size (TafelRenderList     *list);
+void             tafel_render_list_draw     (TafelRenderList     *list,
+                                             cairo_t             *cr,
+                                             const TafelView     *view);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TafelRenderList, tafel_render_list_unref)
+
 G_END_DECLS

@@ -6,9 +6,11 @@
 #include "tafel-spatial-index.h"
 
 /* Cell sizes BASE, BASE·4, BASE·16, … Measured on 100,000 real strokes
- * (tests/bench): 64 keeps a screen-sized query well inside a few hundred
- * cell visits while most strokes land on the two lowest levels. */
-#define BASE_CELL   64.0
+ * (tests/bench, 58,000 units square): base 64 → 67 bytes an entry, screen
+ * query p50 8 µs; 256 → 46 bytes, 4 µs; 1024 → 30 bytes, 3 µs. Larger cells
+ * cost memory less (fewer, fuller cells) but scan more entries per cell on
+ * dense boards; 256 is a screen tile's size at 100 %. */
+#define BASE_CELL   256.0
 #define FACTOR      4.0
 #define N_LEVELS    8
 /* Boxes reaching beyond this go to the list every query checks, so that
@@ -17,16 +19,10 @@
 
 typedef struct
 {
-  guint32 id;
-  float   x0, y0, x1, y1;
-} Entry;
-
-typedef struct
-{
-  gint32  cx, cy;
-  guint32 n_entries;
-  guint32 n_alloc;
-  Entry  *entries;
+  gint32   cx, cy;
+  guint32  n_entries;
+  guint32  n_alloc;
+  guint32 *entries;
 } Cell;
 
 typedef struct
@@ -43,9 +39,11 @@ typedef struct
 
 struct _TafelSpatialIndex
 {
-  Level  levels[N_LEVELS];
-  GArray *huge;  /* Entry */
-  guint   size;
+  Level                levels[N_LEVELS];
+  GArray              *huge;  /* guint32 */
+  guint                size;
+  TafelSpatialBoxFunc  box_func;
+  gpointer             user_data;
 };
 
 typedef struct
@@ -53,33 +51,13 @@ typedef struct
   float x0, y0, x1, y1;
 } Box;
 
-static inline float
-round_down (double v)
-{
-  float f = (float) v;
-
-  if ((double) f > v)
-    f = nextafterf (f, -INFINITY);
-  return f;
-}
-
-static inline float
-round_up (double v)
-{
-  float f = (float) v;
-
-  if ((double) f < v)
-    f = nextafterf (f, INFINITY);
-  return f;
-}
-
 static inline Box
-box_from_rect (const TafelRect *r)
+entry_box (TafelSpatialIndex *self,
+           guint32            id)
 {
-  return (Box) {
-    round_down (r->x), round_down (r->y),
-    round_up (r->x + r->width), round_up (r->y + r->height),
-  };
+  const float *b = self->box_func (id, self->user_data);
+
+  return (Box) { b[0], b[1], b[2], b[3] };
 }
 
 static inline guint
@@ -199,18 +177,26 @@ cell_coords (const Level *level,
 
 /**
  * tafel_spatial_index_new:
+ * @box_func: reads an entry's box
+ * @user_data: data for @box_func, which must outlive the index
  *
  * Returns: (transfer full): an empty index
  */
 TafelSpatialIndex *
-tafel_spatial_index_new (void)
+tafel_spatial_index_new (TafelSpatialBoxFunc box_func,
+                         gpointer            user_data)
 {
-  TafelSpatialIndex *self = g_new0 (TafelSpatialIndex, 1);
+  TafelSpatialIndex *self;
   double size = BASE_CELL;
 
+  g_return_val_if_fail (box_func != NULL, NULL);
+
+  self = g_new0 (TafelSpatialIndex, 1);
+  self->box_func = box_func;
+  self->user_data = user_data;
   for (int l = 0; l < N_LEVELS; l++, size *= FACTOR)
     self->levels[l].size = size;
-  self->huge = g_array_new (FALSE, FALSE, sizeof (Entry));
+  self->huge = g_array_new (FALSE, FALSE, sizeof (guint32));
 
   return self;
 }
@@ -244,32 +230,26 @@ tafel_spatial_index_free (TafelSpatialIndex *self)
  * tafel_spatial_index_insert:
  * @self: an index
  * @id: the entry's id, not yet in the index
- * @bounds: its box (width and height ≥ 0)
  *
- * Adds an entry.
+ * Adds an entry, at the box the box function gives for it now.
  */
 void
 tafel_spatial_index_insert (TafelSpatialIndex *self,
-                            guint32            id,
-                            const TafelRect   *bounds)
+                            guint32            id)
 {
   Box b;
-  Entry e;
   int l;
 
   g_return_if_fail (self != NULL);
-  g_return_if_fail (bounds != NULL);
-  g_return_if_fail (isfinite (bounds->x) && isfinite (bounds->y));
-  g_return_if_fail (isfinite (bounds->width) && isfinite (bounds->height));
-  g_return_if_fail (bounds->width >= 0 && bounds->height >= 0);
 
-  b = box_from_rect (bounds);
-  e = (Entry) { id, b.x0, b.y0, b.x1, b.y1 };
+  b = entry_box (self, id);
+  g_return_if_fail (isfinite (b.x0) && isfinite (b.y0) && isfinite (b.x1) && isfinite (b.y1));
+  g_return_if_fail (b.x0 <= b.x1 && b.y0 <= b.y1);
+
   l = level_for_box (&b);
-
   if (l < 0)
     {
-      g_array_append_val (self->huge, e);
+      g_array_append_val (self->huge, id);
     }
   else
     {
@@ -281,10 +261,10 @@ tafel_spatial_index_insert (TafelSpatialIndex *self,
       cell = level_ensure (level, cx, cy);
       if (cell->n_entries == cell->n_alloc)
         {
-          cell->n_alloc = MAX (4, cell->n_alloc * 2);
-          cell->entries = g_renew (Entry, cell->entries, cell->n_alloc);
+          cell->n_alloc = MAX (4, cell->n_alloc + cell->n_alloc / 2);
+          cell->entries = g_renew (guint32, cell->entries, cell->n_alloc);
         }
-      cell->entries[cell->n_entries++] = e;
+      cell->entries[cell->n_entries++] = id;
       level->n_entries++;
     }
 
@@ -295,30 +275,27 @@ tafel_spatial_index_insert (TafelSpatialIndex *self,
  * tafel_spatial_index_remove:
  * @self: an index
  * @id: the entry's id
- * @bounds: the box it was inserted with
  *
- * Removes an entry.
+ * Removes an entry; its box must read as it did at insert().
  *
  * Returns: %TRUE when the entry was there
  */
 gboolean
 tafel_spatial_index_remove (TafelSpatialIndex *self,
-                            guint32            id,
-                            const TafelRect   *bounds)
+                            guint32            id)
 {
   Box b;
   int l;
 
   g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (bounds != NULL, FALSE);
 
-  b = box_from_rect (bounds);
+  b = entry_box (self, id);
   l = level_for_box (&b);
 
   if (l < 0)
     {
       for (guint i = 0; i < self->huge->len; i++)
-        if (g_array_index (self->huge, Entry, i).id == id)
+        if (g_array_index (self->huge, guint32, i) == id)
           {
             g_array_remove_index_fast (self->huge, i);
             self->size--;
@@ -337,7 +314,7 @@ tafel_spatial_index_remove (TafelSpatialIndex *self,
         return FALSE;
 
       for (guint i = 0; i < cell->n_entries; i++)
-        if (cell->entries[i].id == id)
+        if (cell->entries[i] == id)
           {
             cell->entries[i] = cell->entries[--cell->n_entries];
             level->n_entries--;
@@ -363,21 +340,47 @@ tafel_spatial_index_get_size (TafelSpatialIndex *self)
   return self->size;
 }
 
+gsize
+tafel_spatial_index_get_memory (TafelSpatialIndex *self,
+                                guint             *n_cells)
+{
+  gsize bytes = sizeof *self + self->huge->len * sizeof (guint32);
+  guint cells = 0;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  for (int l = 0; l < N_LEVELS; l++)
+    {
+      const Level *level = &self->levels[l];
+
+      bytes += level->n_cells_alloc * sizeof (Cell);
+      bytes += level->slots != NULL ? (sizeof (guint32) << level->slot_bits) : 0;
+      for (guint c = 0; c < level->n_cells; c++)
+        bytes += level->cells[c].n_alloc * sizeof (guint32);
+      cells += level->n_cells;
+    }
+
+  if (n_cells != NULL)
+    *n_cells = cells;
+  return bytes;
+}
+
 static inline void
-scan_entries (const Entry *entries,
-              guint        n,
-              double       qx0,
-              double       qy0,
-              double       qx1,
-              double       qy1,
-              GArray      *out)
+scan_entries (TafelSpatialIndex *self,
+              const guint32     *entries,
+              guint              n,
+              double             qx0,
+              double             qy0,
+              double             qx1,
+              double             qy1,
+              GArray            *out)
 {
   for (guint i = 0; i < n; i++)
     {
-      const Entry *e = &entries[i];
+      const float *b = self->box_func (entries[i], self->user_data);
 
-      if (e->x0 <= qx1 && e->x1 >= qx0 && e->y0 <= qy1 && e->y1 >= qy0)
-        g_array_append_val (out, e->id);
+      if (b[0] <= qx1 && b[2] >= qx0 && b[1] <= qy1 && b[3] >= qy0)
+        g_array_append_val (out, entries[i]);
     }
 }
 
@@ -440,7 +443,7 @@ tafel_spatial_index_query (TafelSpatialIndex *self,
               const Cell *cell = &level->cells[c];
 
               if (cell->cx >= cx0 && cell->cx <= cx1 && cell->cy >= cy0 && cell->cy <= cy1)
-                scan_entries (cell->entries, cell->n_entries, qx0, qy0, qx1, qy1, out);
+                scan_entries (self, cell->entries, cell->n_entries, qx0, qy0, qx1, qy1, out);
             }
         }
       else
@@ -451,10 +454,10 @@ tafel_spatial_index_query (TafelSpatialIndex *self,
                 const Cell *cell = level_lookup ((Level *) level, cx, cy);
 
                 if (cell != NULL)
-                  scan_entries (cell->entries, cell->n_entries, qx0, qy0, qx1, qy1, out);
+                  scan_entries (self, cell->entries, cell->n_entries, qx0, qy0, qx1, qy1, out);
               }
         }
     }
 
-  scan_entries ((const Entry *) self->huge->data, self->huge->len, qx0, qy0, qx1, qy1, out);
+  scan_entries (self, (const guint32 *) self->huge->data, self->huge->len, qx0, qy0, qx1, qy1, out);
 }

@@ -10,8 +10,10 @@ G_BEGIN_DECLS
 /**
  * TafelSpatialIndex:
  *
- * Which entries' bounds intersect a rectangle. Entries are 32-bit ids with
- * an axis-aligned box each; the index neither owns nor interprets the ids.
+ * Which entries' boxes intersect a rectangle. Entries are 32-bit ids; the
+ * caller keeps each entry's box (four floats: x0, y0, x1, y1, rounded
+ * outwards) and hands the index a function to read it, so the index itself
+ * stores 4 bytes an entry.
  *
  * A hierarchical loose grid: an entry lives in exactly one cell, on the
  * level whose cell size is the smallest one at least as large as the entry,
@@ -22,24 +24,29 @@ G_BEGIN_DECLS
  * Entries too large or too far out for the grid sit in one list that every
  * query checks.
  *
- * Boxes are kept as floats rounded outwards, so a query may also report an
- * entry that misses the rectangle by a float rounding step, never miss one.
  * Intersection is closed: touching edges intersect.
  */
 typedef struct _TafelSpatialIndex TafelSpatialIndex;
 
-TafelSpatialIndex *tafel_spatial_index_new      (void) G_GNUC_WARN_UNUSED_RESULT;
+/* The box of entry @id: x0, y0, x1, y1. */
+typedef const float *(*TafelSpatialBoxFunc) (guint32  id,
+                                             gpointer user_data);
+
+TafelSpatialIndex *tafel_spatial_index_new      (TafelSpatialBoxFunc  box_func,
+                                                 gpointer             user_data) G_GNUC_WARN_UNUSED_RESULT;
 void               tafel_spatial_index_free     (TafelSpatialIndex *self);
 
-/* @bounds must be the same box at remove() as at insert(); an id is at most
- * once in the index (the caller keeps track). */
+/* The entry's box must read the same through the box function from
+ * insert() to remove(); to move an entry, remove it, change its box,
+ * insert it. An id is at most once in the index (the caller keeps track). */
 void               tafel_spatial_index_insert   (TafelSpatialIndex *self,
-                                                 guint32            id,
-                                                 const TafelRect   *bounds);
+                                                 guint32            id);
 gboolean           tafel_spatial_index_remove   (TafelSpatialIndex *self,
-                                                 guint32            id,
-                                                 const TafelRect   *bounds);
+                                                 guint32            id);
 guint              tafel_spatial_index_get_size (TafelSpatialIndex *self);
+/* Bytes allocated for the index (for benchmarks); @n_cells: cells in use. */
+gsize              tafel_spatial_index_get_memory (TafelSpatialIndex *self,
+                                                   guint             *n_cells);
 
 /* Appends to @out (element-type guint32) the id of every entry whose box
  * intersects @rect, each once, in no particular order. */

@@ -9,8 +9,31 @@
 typedef struct
 {
   TafelRect rect;
+  float     box[4];
   gboolean  present;
 } Item;
+
+static const float *
+item_box (guint32  id,
+          gpointer data)
+{
+  return ((Item *) data)[id].box;
+}
+
+/* Quarter-unit coordinates (and multiples of 1024 far out) are exact in a
+ * float, so boxes and rectangles agree exactly. */
+static void
+item_set (Item            *item,
+          const TafelRect *rect)
+{
+  item->rect = *rect;
+  item->box[0] = rect->x;
+  item->box[1] = rect->y;
+  item->box[2] = rect->x + rect->width;
+  item->box[3] = rect->y + rect->height;
+  g_assert_cmpfloat (item->box[2], ==, rect->x + rect->width);
+  g_assert_cmpfloat (item->box[3], ==, rect->y + rect->height);
+}
 
 static gboolean
 intersects (const TafelRect *a,
@@ -56,7 +79,7 @@ random_rect (GRand *rand)
 
   return (TafelRect) {
     q (rand, -span, span), q (rand, -span, span),
-    size * q (rand, 0.25, 1.0), size * q (rand, 0.25, 1.0),
+    floor (size * q (rand, 0.25, 1.0) * 4) / 4, floor (size * q (rand, 0.25, 1.0) * 4) / 4,
   };
 }
 
@@ -94,9 +117,9 @@ test_spatial_brute_force (void)
 {
   guint32 seed = g_test_rand_int ();
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-  g_autoptr(TafelSpatialIndex) index = tafel_spatial_index_new ();
   guint n_items = 3000;
   g_autofree Item *items = g_new0 (Item, n_items);
+  g_autoptr(TafelSpatialIndex) index = tafel_spatial_index_new (item_box, items);
   guint present = 0;
 
   g_test_message ("seed %u", seed);
@@ -108,23 +131,27 @@ test_spatial_brute_force (void)
 
       if (!items[i].present && op < 6)
         {
-          items[i].rect = random_rect (rand);
+          TafelRect r = random_rect (rand);
+
+          item_set (&items[i], &r);
           items[i].present = TRUE;
-          tafel_spatial_index_insert (index, i, &items[i].rect);
+          tafel_spatial_index_insert (index, i);
           present++;
         }
       else if (items[i].present && op < 8)
         {
-          g_assert_true (tafel_spatial_index_remove (index, i, &items[i].rect));
+          g_assert_true (tafel_spatial_index_remove (index, i));
           items[i].present = FALSE;
           present--;
         }
       else if (items[i].present)
         {
           /* Move: remove at the old box, insert at the new one. */
-          g_assert_true (tafel_spatial_index_remove (index, i, &items[i].rect));
-          items[i].rect = random_rect (rand);
-          tafel_spatial_index_insert (index, i, &items[i].rect);
+          TafelRect r = random_rect (rand);
+
+          g_assert_true (tafel_spatial_index_remove (index, i));
+          item_set (&items[i], &r);
+          tafel_spatial_index_insert (index, i);
         }
 
       g_assert_cmpuint (tafel_spatial_index_get_size (index), ==, present);
@@ -147,17 +174,17 @@ test_spatial_brute_force (void)
 static void
 test_spatial_edges (void)
 {
-  g_autoptr(TafelSpatialIndex) index = tafel_spatial_index_new ();
+  Item items[3] = { 0 };
+  g_autoptr(TafelSpatialIndex) index = tafel_spatial_index_new (item_box, items);
   g_autoptr(GArray) out = g_array_new (FALSE, FALSE, sizeof (guint32));
-  TafelRect a = { 0, 0, 10, 10 };
-  TafelRect moved = { 100, 100, 10, 10 };
 
-  tafel_spatial_index_insert (index, 7, &a);
+  item_set (&items[1], &(TafelRect) { 0, 0, 10, 10 });
+  tafel_spatial_index_insert (index, 1);
 
   /* Touching edges intersect; a gap does not. */
   tafel_spatial_index_query (index, &(TafelRect) { 10, 10, 5, 5 }, out);
   g_assert_cmpuint (out->len, ==, 1);
-  g_assert_cmpuint (g_array_index (out, guint32, 0), ==, 7);
+  g_assert_cmpuint (g_array_index (out, guint32, 0), ==, 1);
   g_array_set_size (out, 0);
   tafel_spatial_index_query (index, &(TafelRect) { 10.5, 0, 5, 5 }, out);
   g_assert_cmpuint (out->len, ==, 0);
@@ -166,17 +193,20 @@ test_spatial_edges (void)
   tafel_spatial_index_query (index, &(TafelRect) { 0, 0, -5, 5 }, out);
   g_assert_cmpuint (out->len, ==, 0);
 
-  /* Removing with the wrong box finds nothing and keeps the entry. */
-  g_assert_false (tafel_spatial_index_remove (index, 7, &moved));
-  g_assert_false (tafel_spatial_index_remove (index, 8, &a));
+  /* Removing what is not there finds nothing and keeps the rest. */
+  g_assert_false (tafel_spatial_index_remove (index, 2));
   g_assert_cmpuint (tafel_spatial_index_get_size (index), ==, 1);
-  g_assert_true (tafel_spatial_index_remove (index, 7, &a));
+  g_assert_true (tafel_spatial_index_remove (index, 1));
+  g_assert_false (tafel_spatial_index_remove (index, 1));
   g_assert_cmpuint (tafel_spatial_index_get_size (index), ==, 0);
 
-  /* Non-integral boxes are rounded outwards, never inwards. */
-  tafel_spatial_index_insert (index, 9, &(TafelRect) { 0.1, 0.1, 0.2, 0.2 });
-  tafel_spatial_index_query (index, &(TafelRect) { 0.3, 0.3, 1, 1 }, out);
-  g_assert_cmpuint (out->len, ==, 1);
+  /* A dot, and an entry larger than every level. */
+  item_set (&items[0], &(TafelRect) { 5, 5, 0, 0 });
+  item_set (&items[2], &(TafelRect) { -1e7, -1e7, 2e7, 2e7 });
+  tafel_spatial_index_insert (index, 0);
+  tafel_spatial_index_insert (index, 2);
+  tafel_spatial_index_query (index, &(TafelRect) { 5, 5, 0, 0 }, out);
+  g_assert_cmpuint (out->len, ==, 2);
 }
 
 int
