@@ -481,6 +481,25 @@ on_rename_popover_show (TafelWindow *self)
   gtk_editable_select_region (GTK_EDITABLE (self->rename_entry), 0, -1);
 }
 
+/* Back to drawing: keys like Space and the tool letters go to the board
+ * again, not to the title button. */
+static gboolean
+focus_canvas (gpointer data)
+{
+  TafelWindow *self = data;
+
+  if (self->board != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_rename_popover_closed (TafelWindow *self)
+{
+  /* After the popover has handed the focus back to its button. */
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, focus_canvas, g_object_ref (self), g_object_unref);
+}
+
 static void
 do_rename (TafelWindow *self)
 {
@@ -954,6 +973,7 @@ tafel_window_init (TafelWindow *self)
   g_signal_connect_swapped (self->canvas, "notify::scale", G_CALLBACK (update_zoom_label), self);
   g_signal_connect (self->canvas, "text-error", G_CALLBACK (on_text_error), self);
   g_signal_connect_swapped (self->rename_popover, "show", G_CALLBACK (on_rename_popover_show), self);
+  g_signal_connect_swapped (self->rename_popover, "closed", G_CALLBACK (on_rename_popover_closed), self);
   g_signal_connect_swapped (self->rename_entry, "activate", G_CALLBACK (do_rename), self);
   g_signal_connect_swapped (self->rename_button, "clicked", G_CALLBACK (do_rename), self);
   update_zoom_label (self);
