@@ -119,6 +119,11 @@ update_title (TafelWindow *self)
 
   gtk_label_set_label (self->title_label, title);
   gtk_window_set_title (GTK_WINDOW (self), title);
+  /* Read out as the board's name, with what the button does. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->title_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("Rename Board"),
+                                  -1);
 }
 
 static void
