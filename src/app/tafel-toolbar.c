@@ -23,10 +23,10 @@ static const ToolEntry tools[] = {
   { TAFEL_CANVAS_TOOL_PEN, "tafel-pen-symbolic", N_("Pen"), N_("Pen (P)") },
   { TAFEL_CANVAS_TOOL_HIGHLIGHTER, "tafel-highlighter-symbolic", N_("Highlighter"), N_("Highlighter (H)") },
   { TAFEL_CANVAS_TOOL_ERASER, "tafel-eraser-symbolic", N_("Eraser"), N_("Eraser (E)") },
-  { TAFEL_CANVAS_TOOL_LINE, "tafel-line-symbolic", N_("Line"), N_("Line (L)") },
-  { TAFEL_CANVAS_TOOL_ARROW, "tafel-arrow-symbolic", N_("Arrow"), N_("Arrow (A)") },
-  { TAFEL_CANVAS_TOOL_RECTANGLE, "tafel-rectangle-symbolic", N_("Rectangle"), N_("Rectangle (R)") },
-  { TAFEL_CANVAS_TOOL_ELLIPSE, "tafel-ellipse-symbolic", N_("Ellipse"), N_("Ellipse (O)") },
+  { TAFEL_CANVAS_TOOL_LINE, "tafel-line-symbolic", N_("Line"), N_("Line (L) · Shift snaps to 45°") },
+  { TAFEL_CANVAS_TOOL_ARROW, "tafel-arrow-symbolic", N_("Arrow"), N_("Arrow (A) · Shift snaps to 45°") },
+  { TAFEL_CANVAS_TOOL_RECTANGLE, "tafel-rectangle-symbolic", N_("Rectangle"), N_("Rectangle (R) · Shift draws a square") },
+  { TAFEL_CANVAS_TOOL_ELLIPSE, "tafel-ellipse-symbolic", N_("Ellipse"), N_("Ellipse (O) · Shift draws a circle") },
   { TAFEL_CANVAS_TOOL_TEXT, "tafel-text-symbolic", N_("Text"), N_("Text (T)") },
 };
 
