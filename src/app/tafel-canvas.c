@@ -1076,8 +1076,15 @@ on_stylus_down (GtkGestureStylus *gesture,
 {
   GtkEventController *controller = GTK_EVENT_CONTROLLER (gesture);
 
-  if (self->controller == NULL || self->space_held || self->editor != NULL)
+  if (self->controller == NULL || self->space_held)
     return;
+
+  /* A tap outside the text being typed finishes it, and does no more. */
+  if (self->editor != NULL)
+    {
+      finish_text (self, TRUE);
+      return;
+    }
 
   gtk_widget_grab_focus (GTK_WIDGET (self));
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
