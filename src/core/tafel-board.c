@@ -484,11 +484,21 @@ on_records_added (TafelLog   *log,
                   GPtrArray  *records,
                   TafelBoard *self)
 {
-  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
-  g_autoptr(GHashTable) next = g_hash_table_new_full ((GHashFunc) g_bytes_hash, (GEqualFunc) g_bytes_equal,
-                                                      (GDestroyNotify) g_bytes_unref, g_free);
+  g_autoptr(GPtrArray) batch = NULL;
+  g_autoptr(GHashTable) next = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean any = FALSE;
 
+  /* Our own commits are stored already: the common case costs a lookup. */
+  for (guint i = 0; i < records->len && !any; i++)
+    any = tafel_record_get_seq (records->pdata[i]) >
+          tafel_log_file_get_seq (self->file, tafel_record_get_author (records->pdata[i]));
+  if (!any)
+    return;
+
+  batch = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
+  next = g_hash_table_new_full ((GHashFunc) g_bytes_hash, (GEqualFunc) g_bytes_equal,
+                                (GDestroyNotify) g_bytes_unref, g_free);
   for (guint i = 0; i < records->len; i++)
     {
       TafelRecord *r = records->pdata[i];

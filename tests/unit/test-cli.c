@@ -9,6 +9,7 @@
 
 #include "tafel-board.h"
 #include "tafel-core.h"
+#include "tafel-test-util.h"
 
 static char *
 cli_path (void)
@@ -379,6 +380,7 @@ int
 main (int    argc,
       char **argv)
 {
+  tafel_test_use_test_tmpdir ();
   g_test_init (&argc, &argv, NULL);
   g_assert_true (tafel_core_init (NULL));
 
