@@ -81,6 +81,24 @@ print_series (const char *name,
   printf ("%-22s %8u %9.2f %9.2f %9.2f   %s\n", name, samples->len, median, p95, max, extra ? extra : "");
 }
 
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        remove_tree (path);
+      else
+        g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
 /* ---- The board ---------------------------------------------------------------- */
 
 /* The "src" of every line, to keep the strokes of one drawing together. */
@@ -488,6 +506,7 @@ main (int   argc,
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— canvas frame times on a large board");
 
+  tafel_test_use_test_tmpdir ();
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
@@ -622,7 +641,10 @@ main (int   argc,
       g_ptr_array_unref (traces[i].sources);
     }
   g_clear_object (&controller);
+  g_clear_object (&history);
+  g_clear_object (&model);
   g_clear_object (&board);
+  remove_tree (data_dir);
 
   return 0;
 }

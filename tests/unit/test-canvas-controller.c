@@ -8,6 +8,7 @@
 #include "tafel-canvas-controller.h"
 #include "tafel-core.h"
 #include "tafel-render.h"
+#include "tafel-test-util.h"
 
 /* Gestures fed to the canvas controller, as the canvas widget would feed
  * them, must produce the right records on a real board. */
@@ -690,6 +691,7 @@ main (int   argc,
 {
   g_autoptr(GError) error = NULL;
 
+  tafel_test_use_test_tmpdir ();
   g_test_init (&argc, &argv, NULL);
   if (!tafel_core_init (&error))
     g_error ("%s", error->message);
