@@ -304,6 +304,7 @@ struct _TafelSession
   TafelLanBeacon        *lan;
   gulong                 mqtt_message_handler;
   gulong                 mqtt_status_handler;
+  gulong                 mqtt_error_handler;
   gulong                 lan_message_handler;
   gulong                 signaling_handler;
 
@@ -863,6 +864,16 @@ on_mqtt_status (TafelMqttRendezvous *mqtt,
     }
 }
 
+/* A new reason why the broker cannot be reached matters to a person even
+ * when the status stays what it was. */
+static void
+on_mqtt_error (TafelMqttRendezvous *mqtt,
+               GParamSpec          *pspec,
+               TafelSession        *self)
+{
+  g_signal_emit (self, signals[STATUS_CHANGED], 0);
+}
+
 static gboolean
 announce_cb (gpointer user_data)
 {
@@ -875,6 +886,57 @@ announce_cb (gpointer user_data)
 }
 
 /* ---- public API -------------------------------------------------------------- */
+
+/* A TURN server given as turn[s]://USER:PASSWORD@HOST[:PORT][?QUERY] (user
+ * and password percent-encoded), or as turn[s]:HOST[:PORT][?QUERY] (RFC
+ * 7065) with the credentials apart. */
+static gboolean
+add_turn (TafelLinkConfig  *config,
+          const char       *url,
+          const char       *username,
+          const char       *password,
+          GError          **error)
+{
+  g_autofree char *user = NULL;
+  g_autofree char *pass = NULL;
+  g_autofree char *plain = NULL;
+  const char *scheme = NULL;
+  const char *rest, *at, *colon;
+
+  if (g_str_has_prefix (url, "turn://"))
+    scheme = "turn:";
+  else if (g_str_has_prefix (url, "turns://"))
+    scheme = "turns:";
+  if (scheme == NULL)
+    return tafel_link_config_add_turn (config, url, username != NULL ? username : "",
+                                       password != NULL ? password : "", error);
+
+  rest = strstr (url, "//") + 2;
+  at = strrchr (rest, '@');
+  if (at != NULL)
+    {
+      g_autofree char *userinfo = g_strndup (rest, at - rest);
+
+      colon = strchr (userinfo, ':');
+      user = g_uri_unescape_segment (userinfo, colon, NULL);
+      pass = colon != NULL ? g_uri_unescape_string (colon + 1, NULL) : g_strdup ("");
+      if (user == NULL || pass == NULL)
+        {
+          g_set_error (error, TAFEL_LINK_CONFIG_ERROR, TAFEL_LINK_CONFIG_ERROR_BAD_URL,
+                       _("“%s” is not a TURN URL: the user name or password is not properly encoded"), url);
+          return FALSE;
+        }
+      rest = at + 1;
+    }
+  else
+    {
+      user = g_strdup (username != NULL ? username : "");
+      pass = g_strdup (password != NULL ? password : "");
+    }
+
+  plain = g_strconcat (scheme, rest, NULL);
+  return tafel_link_config_add_turn (config, plain, user, pass, error);
+}
 
 /**
  * tafel_session_new:
@@ -913,7 +975,7 @@ tafel_session_new (TafelBoard                 *board,
       !tafel_link_config_set_stun (self->config, options->stun, error))
     return NULL;
   if (options->turn != NULL && *options->turn != '\0' &&
-      !tafel_link_config_add_turn (self->config, options->turn, NULL, NULL, error))
+      !add_turn (self->config, options->turn, options->turn_username, options->turn_password, error))
     return NULL;
 
   if (options->local_addresses != NULL &&
@@ -935,6 +997,7 @@ tafel_session_new (TafelBoard                 *board,
         tafel_mqtt_rendezvous_set_ca_file (self->mqtt, options->broker_ca_file);
       self->mqtt_message_handler = g_signal_connect (self->mqtt, "message", G_CALLBACK (on_rendezvous_message), self);
       self->mqtt_status_handler = g_signal_connect (self->mqtt, "notify::status", G_CALLBACK (on_mqtt_status), self);
+      self->mqtt_error_handler = g_signal_connect (self->mqtt, "notify::last-error", G_CALLBACK (on_mqtt_error), self);
     }
 
   if (options->lan)
@@ -1142,6 +1205,7 @@ tafel_session_dispose (GObject *object)
     {
       g_clear_signal_handler (&self->mqtt_message_handler, self->mqtt);
       g_clear_signal_handler (&self->mqtt_status_handler, self->mqtt);
+      g_clear_signal_handler (&self->mqtt_error_handler, self->mqtt);
     }
   if (self->lan != NULL)
     g_clear_signal_handler (&self->lan_message_handler, self->lan);

@@ -7,6 +7,7 @@
 
 #include "tafel-board-model.h"
 #include "tafel-board.h"
+#include "tafel-link-config.h"
 #include "tafel-session.h"
 #include "tafel-trace.h"
 
@@ -284,6 +285,107 @@ test_rejoin (Fixture       *f,
   wait_converged (f, 0, 2, 37);
 }
 
+/* A board of its own, for tests of one session that needs no peer. */
+static TafelBoard *
+lone_board (char **data_dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TafelIdentity) identity = NULL;
+  TafelBoard *board;
+
+  *data_dir = g_dir_make_tmp ("tafel-session-XXXXXX", NULL);
+  identity = tafel_identity_load_or_create (*data_dir, &error);
+  g_assert_no_error (error);
+  board = tafel_board_create (*data_dir, identity, "Alone", &error);
+  g_assert_no_error (error);
+  return board;
+}
+
+/* TURN servers come as one URL with the credentials in it (tafel-cli
+ * --turn) or as an RFC 7065 URL with the credentials apart (settings). */
+static void
+test_turn_options (void)
+{
+  static const struct { const char *turn, *user, *password; gboolean ok; } cases[] = {
+    { "turn://user:secret@127.0.0.1:3478", NULL, NULL, TRUE },
+    { "turns://us%40er:p%3Ass@127.0.0.1", NULL, NULL, TRUE },
+    { "turn://user:secret@127.0.0.1:3478?transport=tcp", NULL, NULL, TRUE },
+    { "turn:127.0.0.1:3478", "user", "secret", TRUE },
+    { "turn:127.0.0.1?transport=tcp", NULL, NULL, TRUE },
+    { "turn://user:secret@", NULL, NULL, FALSE },
+    { "turn://user:secret@127.0.0.1:99999", NULL, NULL, FALSE },
+    { "stun:127.0.0.1", NULL, NULL, FALSE },
+    { "turn:127.0.0.1?transport=sctp", "u", "p", FALSE },
+  };
+  g_autofree char *data_dir = NULL;
+  g_autoptr(TafelBoard) board = lone_board (&data_dir);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TafelSession) session = NULL;
+      TafelSessionOptions options = {
+        .turn = cases[i].turn,
+        .turn_username = cases[i].user,
+        .turn_password = cases[i].password,
+        .local_addresses = loopback,
+      };
+
+      g_test_message ("TURN %s", cases[i].turn);
+      session = tafel_session_new (board, &options, &error);
+      if (cases[i].ok)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (session);
+        }
+      else
+        {
+          g_assert_error (error, TAFEL_LINK_CONFIG_ERROR, TAFEL_LINK_CONFIG_ERROR_BAD_URL);
+          g_assert_null (session);
+        }
+    }
+}
+
+static void
+on_status_changed (TafelSession *session,
+                   guint        *count)
+{
+  (*count)++;
+}
+
+static gboolean
+has_broker_error (gpointer data)
+{
+  return tafel_session_get_broker_error (data) != NULL;
+}
+
+/* A broker that cannot be reached is reported, with ::status-changed,
+ * although the status stays "offline". */
+static void
+test_broker_error (void)
+{
+  g_autofree char *data_dir = NULL;
+  g_autoptr(TafelBoard) board = lone_board (&data_dir);
+  g_autoptr(TafelSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strdup_printf ("mqtt://127.0.0.1:%u", tafel_test_free_port ());
+  TafelSessionOptions options = { .broker_url = url, .local_addresses = loopback };
+  guint changes = 0;
+
+  session = tafel_session_new (board, &options, &error);
+  g_assert_no_error (error);
+  g_signal_connect (session, "status-changed", G_CALLBACK (on_status_changed), &changes);
+  g_assert_true (tafel_session_start (session, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (tafel_test_wait_until (has_broker_error, session, WAIT_MS));
+  g_assert_cmpuint (changes, >=, 1);
+  g_assert_cmpint (tafel_session_get_status (session), ==, TAFEL_SESSION_OFFLINE);
+  g_assert_nonnull (strstr (tafel_session_get_broker_error (session), url));
+
+  tafel_session_stop (session);
+  g_clear_object (&session);}
+
 int
 main (int    argc,
       char **argv)
@@ -292,6 +394,8 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   int status;
 
+  /* Boards go under the test's own folder, removed when it ends. */
+  tafel_test_use_test_tmpdir ();
   g_test_init (&argc, &argv, NULL);
 
   path = tafel_test_shared_path ("quickdraw-strokes.ndjson");
@@ -304,6 +408,8 @@ main (int    argc,
   ADD ("three-peers", test_three_peers);
   ADD ("late-join", test_late_join);
   ADD ("rejoin", test_rejoin);
+  g_test_add_func ("/tafel/session/turn-options", test_turn_options);
+  g_test_add_func ("/tafel/session/broker-error", test_broker_error);
 
   status = g_test_run ();
   g_array_unref (strokes);
