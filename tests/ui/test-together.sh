@@ -12,13 +12,15 @@ set -u
 
 cli="$build_root/src/cli/tafel-cli"
 clipboard_text=${TAFEL_CLIPBOARD_TEXT:-}
+presence_peer=${TAFEL_PRESENCE_PEER:-}
+[ -x "$presence_peer" ] || skip_all "the presence-peer helper was not built"
 mosquitto=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 [ -x "$mosquitto" ] || skip_all "mosquitto is not installed"
 command -v python3 >/dev/null || skip_all "python3 is not installed"
 shared=${TAFEL_SHARED_DATA:-}
 [ -f "$shared/quickdraw-strokes.ndjson" ] || skip_all "the shared stroke traces are not there"
 
-echo "1..15"
+echo "1..20"
 start_display
 
 pids=()
@@ -33,11 +35,13 @@ keep () {
   return 0
 }
 
-# The settings live in this test's XDG_CONFIG_HOME. No LAN beacon: its
+# The settings live in this test's XDG_CONFIG_HOME: a name and a green of
+# our own (no other colour of the test is near it). No LAN beacon: its
 # multicast would leave loopback. Links use loopback only.
 export GSETTINGS_BACKEND=keyfile
 mkdir -p "$XDG_CONFIG_HOME/glib-2.0/settings"
-printf '[io/github/tafel/Tafel]\nlan-discovery=false\n' >"$XDG_CONFIG_HOME/glib-2.0/settings/keyfile"
+printf "[io/github/tafel/Tafel]\nlan-discovery=false\ndisplay-name='Tess Tester'\ncolor='#26a269'\n" \
+  >"$XDG_CONFIG_HOME/glib-2.0/settings/keyfile"
 export TAFEL_LOCAL_ADDRESSES=127.0.0.1
 net=(--local-address 127.0.0.1 --json)
 # Panels appear in the frame that follows the key, not after a slide: a
@@ -246,6 +250,70 @@ timeout 5 xdotool key ctrl+shift+c
 sleep 0.5
 
 # Share: Ctrl+I shows the link as a QR code; Enter copies it.
+# Someone with a Tafel window: their pointer, their view and a stroke in
+# progress, far from what Tafel shows. Clicking them in the people panel
+# follows their view: their stroke in progress and their named pointer
+# come into sight.
+"$presence_peer" "$link" "$work/ada" >"$work/ada.log" 2>&1 &
+ada=$!
+pids+=($ada)
+red="#e01b24"
+purple="#9141ac"
+board_area="$((width - 280))x$((height - 130))+10+110"
+if wait_for 60 grep -q linked "$work/ada.log"; then
+  ok "a peer with a view, a pointer and a stroke in progress links"
+else
+  not_ok "a peer with a view, a pointer and a stroke in progress links"
+  sed 's/^/# /' "$work/ada.log"
+fi
+timeout 5 xdotool key F9
+ada_listed () {
+  shot "$work/ada-listed.png" || return 1
+  [ "$(colour_pixels "$work/ada-listed.png" "$people" "$purple")" -ge 30 ]
+}
+wait_for 30 ada_listed
+if [ "$(colour_pixels "$work/ada-listed.png" "$board_area" "$red")" -le 5 ]; then
+  ok "their stroke in progress is out of sight before following"
+else
+  not_ok "their stroke in progress is out of sight before following ($(colour_pixels "$work/ada-listed.png" "$board_area" "$red") red pixels)"
+fi
+# Their row: where their colour is in the panel.
+swatch=$(convert "$work/ada-listed.png" -crop "$people" +repage -fuzz 12% -fill black +opaque "$purple" \
+  -fill white -opaque "$purple" -trim -format '%X %Y %w %h' info: 2>/dev/null)
+read -r sx sy sw sh <<<"$swatch"
+row_x=$(( width - 236 + ${sx#+} + sw / 2 + 60 ))
+row_y=$(( 50 + ${sy#+} + sh / 2 ))
+timeout 5 xdotool mousemove --window "$win" "$row_x" "$row_y" click 1
+following () {
+  shot "$work/following.png" || return 1
+  [ "$(colour_pixels "$work/following.png" "$board_area" "$red")" -ge 300 ]
+}
+if wait_for 15 following; then
+  ok "clicking them follows their view: their stroke in progress shows live ($(colour_pixels "$work/following.png" "$board_area" "$red") red pixels)"
+else
+  not_ok "clicking them follows their view: their stroke in progress shows live ($(colour_pixels "$work/following.png" "$board_area" "$red") red pixels; clicked $row_x,$row_y)"
+fi
+keep "$work/following.png" together-following.png
+if [ "$(colour_pixels "$work/following.png" "$board_area" "$purple")" -ge 150 ]; then
+  ok "their pointer shows in their colour with their name ($(colour_pixels "$work/following.png" "$board_area" "$purple") purple pixels)"
+else
+  not_ok "their pointer shows in their colour with their name ($(colour_pixels "$work/following.png" "$board_area" "$purple") purple pixels)"
+fi
+# Lifted with no record (a cancelled stroke): it goes away.
+kill -USR1 "$ada"
+lifted () {
+  shot "$work/lifted.png" || return 1
+  [ "$(colour_pixels "$work/lifted.png" "$board_area" "$red")" -le 5 ]
+}
+if wait_for 15 lifted; then
+  ok "a stroke lifted without a record goes away"
+else
+  not_ok "a stroke lifted without a record goes away ($(colour_pixels "$work/lifted.png" "$board_area" "$red") red pixels)"
+fi
+kill -TERM "$ada" 2>/dev/null
+timeout 5 xdotool key F9
+focus_window "$win"
+
 # The popover is a window of its own: screenshots of the screen.
 screen_shot () {
   timeout 10 import -window root "$1" 2>/dev/null
