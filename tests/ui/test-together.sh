@@ -14,13 +14,15 @@ cli="$build_root/src/cli/tafel-cli"
 clipboard_text=${TAFEL_CLIPBOARD_TEXT:-}
 presence_peer=${TAFEL_PRESENCE_PEER:-}
 [ -x "$presence_peer" ] || skip_all "the presence-peer helper was not built"
+notification_sink=${TAFEL_NOTIFICATION_SINK:-}
+[ -x "$notification_sink" ] || skip_all "the notification-sink helper was not built"
 mosquitto=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 [ -x "$mosquitto" ] || skip_all "mosquitto is not installed"
 command -v python3 >/dev/null || skip_all "python3 is not installed"
 shared=${TAFEL_SHARED_DATA:-}
 [ -f "$shared/quickdraw-strokes.ndjson" ] || skip_all "the shared stroke traces are not there"
 
-echo "1..20"
+echo "1..22"
 start_display
 
 pids=()
@@ -92,6 +94,11 @@ colour_pixels () {
 window_name_is () {
   [ "$(timeout 5 xdotool getwindowname "$1" 2>/dev/null)" = "$2" ]
 }
+
+# The desktop's notification server, on the test's session bus.
+"$notification_sink" >"$work/notifications.log" 2>&1 &
+pids+=($!)
+wait_for 10 grep -q ready "$work/notifications.log" || bail "the notification sink did not start"
 
 # Joining by link: the window takes the board's title from it.
 "$tafel" "$link" >>"$work/tafel.log" 2>&1 &
@@ -249,7 +256,32 @@ keep "$work/chat.png" together-chat.png
 timeout 5 xdotool key ctrl+shift+c
 sleep 0.5
 
-# Share: Ctrl+I shows the link as a QR code; Enter copies it.
+# A message while the window has the focus needs no notification; one
+# while it has not raises a desktop notification.
+if grep -q "Hello from the command line" "$work/notifications.log"; then
+  not_ok "no desktop notification while the window has the focus"
+else
+  ok "no desktop notification while the window has the focus"
+fi
+# A window loses the focus only where a window manager says which window
+# has it (_NET_WM_STATE_FOCUSED); without one, GTK counts its window as
+# focused whatever happens.
+if timeout 5 xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q "window id"; then
+  root=$(timeout 5 xdotool search --maxdepth 0 --name "" | head -n 1)
+  timeout 5 xdotool windowfocus "$root"
+  "$cli" chat "$link" --data-dir "$work/drawer" --message "Are you there?" \
+    --peers 2 --timeout 90 "${net[@]}" >"$work/chat2.log" 2>&1
+  if wait_for 20 grep -q "Are you there?" "$work/notifications.log"; then
+    ok "a message while the window is not focused raises a desktop notification"
+  else
+    not_ok "a message while the window is not focused raises a desktop notification"
+    sed 's/^/# /' "$work/notifications.log" "$work/chat2.log" | tail -n 20
+  fi
+  focus_window "$win"
+else
+  ok "# SKIP a message while the window is not focused raises a desktop notification: no window manager runs here, and without one GTK counts its window as always focused"
+fi
+
 # Someone with a Tafel window: their pointer, their view and a stroke in
 # progress, far from what Tafel shows. Clicking them in the people panel
 # follows their view: their stroke in progress and their named pointer
@@ -314,7 +346,8 @@ kill -TERM "$ada" 2>/dev/null
 timeout 5 xdotool key F9
 focus_window "$win"
 
-# The popover is a window of its own: screenshots of the screen.
+# Share: Ctrl+I shows the link as a QR code; Enter copies it. The popover
+# is a window of its own: screenshots of the screen.
 screen_shot () {
   timeout 10 import -window root "$1" 2>/dev/null
 }
