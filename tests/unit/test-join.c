@@ -160,7 +160,7 @@ main (int    argc,
       char **argv)
 {
   tafel_test_use_test_tmpdir ();
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/tafel/join/parse-link", test_parse_link);
   g_test_add_func ("/tafel/join/merge-brokers", test_merge_brokers);
