@@ -299,6 +299,7 @@ tafel_application_join_link (TafelApplication *self,
     {
       add_hints (self, tafel_window_get_board (TAFEL_WINDOW (existing)),
                  (const char * const *) invite->brokers, existing);
+      tafel_window_update_rendezvous (TAFEL_WINDOW (existing));
       gtk_window_present (existing);
       return;
     }

@@ -250,6 +250,14 @@ on_session_setting_changed (TafelWindow *self)
     self->restart_id = g_timeout_add (SETTLE_MS, restart_session_cb, self);
 }
 
+void
+tafel_window_update_rendezvous (TafelWindow *self)
+{
+  g_return_if_fail (TAFEL_IS_WINDOW (self));
+
+  on_session_setting_changed (self);
+}
+
 /* ---- People -------------------------------------------------------------------------- */
 
 static void
