@@ -657,6 +657,7 @@ send_peers_frame (TafelSession *self,
 }
 
 static void peer_discovered (TafelSession *self, const TafelPublicKey *key);
+static void peer_discovered_full (TafelSession *self, const TafelPublicKey *key, gboolean signalled);
 
 static void
 handle_relay (TafelSession *self,
@@ -680,8 +681,8 @@ handle_relay (TafelSession *self,
     {
       g_autoptr(GBytes) payload = g_bytes_new (r->p, tafel_reader_remaining (r));
 
-      /* Someone we do not know yet signals us through the mesh: answer. */
-      peer_discovered (self, &from);
+      /* Someone signals us through the mesh: answer. */
+      peer_discovered_full (self, &from, TRUE);
       tafel_signaling_deliver (TAFEL_SIGNALING (self->signaling), &from, payload);
       return;
     }
@@ -783,10 +784,14 @@ peer_connect (Peer *peer)
 }
 
 /* A peer announced itself, was introduced, or signalled us: link to it
- * unless we are linked (or trying) already, within the link limit. */
+ * unless we are linked (or trying) already, within the link limit. A peer
+ * that signals us is trying to link right now: whatever backoff we were in,
+ * now is the moment to try too, or the two sides' attempts might never
+ * overlap. */
 static void
-peer_discovered (TafelSession         *self,
-                 const TafelPublicKey *key)
+peer_discovered_full (TafelSession         *self,
+                      const TafelPublicKey *key,
+                      gboolean              signalled)
 {
   Peer *peer;
 
@@ -804,8 +809,17 @@ peer_discovered (TafelSession         *self,
     }
   peer->last_heard = g_get_monotonic_time ();
 
+  if (signalled && peer->link == NULL)
+    g_clear_handle_id (&peer->retry_id, g_source_remove);
   if (peer->link == NULL && peer->retry_id == 0 && n_live_links (self) < self->max_links)
     peer_connect (peer);
+}
+
+static void
+peer_discovered (TafelSession         *self,
+                 const TafelPublicKey *key)
+{
+  peer_discovered_full (self, key, FALSE);
 }
 
 /* ---- rendezvous input ----------------------------------------------------------- */
@@ -836,7 +850,7 @@ handle_envelope (TafelSession *self,
     {
       g_autoptr(GBytes) payload = g_bytes_new (r.p, tafel_reader_remaining (&r));
 
-      peer_discovered (self, &from);
+      peer_discovered_full (self, &from, TRUE);
       tafel_signaling_deliver (TAFEL_SIGNALING (self->signaling), &from, payload);
     }
 }
@@ -876,6 +890,65 @@ announce_cb (gpointer user_data)
 
 /* ---- public API -------------------------------------------------------------- */
 
+/* Takes a TURN server as RFC 7065 URL plus credentials, or as one URL with
+ * the credentials in it (turn://user:password@host:port?transport=tcp), the
+ * form people paste from a coturn set-up. */
+static gboolean
+add_turn (TafelLinkConfig  *config,
+          const char       *url,
+          const char       *username,
+          const char       *password,
+          GError          **error)
+{
+  g_autofree char *user = g_strdup (username);
+  g_autofree char *pass = g_strdup (password);
+  g_autofree char *plain = NULL;
+
+  if (strstr (url, "://") != NULL)
+    {
+      g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_HAS_PASSWORD, NULL);
+
+      if (uri == NULL || g_uri_get_host (uri) == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("“%s” is not a TURN server address"), url);
+          return FALSE;
+        }
+      if (g_uri_get_user (uri) != NULL)
+        {
+          g_free (user);
+          user = g_strdup (g_uri_get_user (uri));
+        }
+      if (g_uri_get_password (uri) != NULL)
+        {
+          g_free (pass);
+          pass = g_strdup (g_uri_get_password (uri));
+        }
+      plain = g_strdup_printf ("%s:%s%s%d%s%s", g_uri_get_scheme (uri), g_uri_get_host (uri),
+                               g_uri_get_port (uri) > 0 ? ":" : "",
+                               g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 0,
+                               g_uri_get_query (uri) != NULL ? "?" : "",
+                               g_uri_get_query (uri) != NULL ? g_uri_get_query (uri) : "");
+      if (g_uri_get_port (uri) <= 0)
+        {
+          g_free (plain);
+          plain = g_strdup_printf ("%s:%s%s%s", g_uri_get_scheme (uri), g_uri_get_host (uri),
+                                   g_uri_get_query (uri) != NULL ? "?" : "",
+                                   g_uri_get_query (uri) != NULL ? g_uri_get_query (uri) : "");
+        }
+      url = plain;
+    }
+
+  if (user == NULL || pass == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("The TURN server needs a user name and a password"));
+      return FALSE;
+    }
+
+  return tafel_link_config_add_turn (config, url, user, pass, error);
+}
+
 /**
  * tafel_session_new:
  * @board: the board to take online
@@ -913,7 +986,7 @@ tafel_session_new (TafelBoard                 *board,
       !tafel_link_config_set_stun (self->config, options->stun, error))
     return NULL;
   if (options->turn != NULL && *options->turn != '\0' &&
-      !tafel_link_config_add_turn (self->config, options->turn, NULL, NULL, error))
+      !add_turn (self->config, options->turn, options->turn_username, options->turn_password, error))
     return NULL;
 
   if (options->local_addresses != NULL &&
