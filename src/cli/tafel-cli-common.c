@@ -140,6 +140,39 @@ tafel_cli_board_open (const char     *data_dir,
   return TRUE;
 }
 
+/* Like tafel_cli_board_open() for reading only the records: a board in the
+ * data folder is read without a lock, so info and image export work while
+ * the app or a seed has it open. */
+gboolean
+tafel_cli_board_read (const char     *data_dir,
+                      const char     *name,
+                      TafelCliBoard  *out,
+                      GError        **error)
+{
+  g_autofree char *id_hex = NULL;
+  guint8 id[TAFEL_BOARD_ID_BYTES];
+
+  if (names_a_file (name))
+    return tafel_cli_board_open (data_dir, name, FALSE, out, error);
+
+  memset (out, 0, sizeof *out);
+  if (names_a_link (name))
+    {
+      g_autoptr(TafelInvite) invite = tafel_invite_parse (name, error);
+
+      if (invite == NULL)
+        return FALSE;
+      id_hex = tafel_invite_dup_board_id_hex (invite);
+    }
+  out->log = tafel_board_read (data_dir, id_hex != NULL ? id_hex : name, &out->title, id, error);
+  if (out->log == NULL)
+    return FALSE;
+  out->id_hex = g_malloc (TAFEL_BOARD_ID_BYTES * 2 + 1);
+  for (guint i = 0; i < TAFEL_BOARD_ID_BYTES; i++)
+    g_snprintf (out->id_hex + 2 * i, 3, "%02x", id[i]);
+  return TRUE;
+}
+
 void
 tafel_cli_board_clear (TafelCliBoard *board)
 {
