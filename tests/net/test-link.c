@@ -956,11 +956,152 @@ test_link_peer_restarted (Fixture       *fixture,
   peer_clear (&b);
 }
 
+/* A coturn of the test's own on 127.0.0.1, or NULL (and a skip) without one. */
+typedef struct
+{
+  GSubprocess *process;
+  char        *dir;
+  guint16      port;
+} Turn;
+
+/* Whether a STUN binding request to the server is answered: it is up. */
+static gboolean
+stun_answers (guint16 port)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+                                            G_SOCKET_PROTOCOL_UDP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) server = g_inet_socket_address_new (loopback, port);
+  guint8 request[20] = { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42 };
+  guint8 reply[512];
+
+  tafel_random_bytes (request + 8, 12);
+  if (g_socket_send_to (socket, server, (const char *) request, sizeof request, NULL, NULL) < 0)
+    return FALSE;
+  if (!g_socket_condition_timed_wait (socket, G_IO_IN, 100 * 1000, NULL, NULL))
+    return FALSE;
+  return g_socket_receive (socket, (char *) reply, sizeof reply, NULL, NULL) >= 20 &&
+         reply[0] == 0x01 && reply[1] == 0x01;
+}
+
+static Turn *
+turn_start (void)
+{
+  g_autofree char *program = g_find_program_in_path ("turnserver");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port = NULL, *min_port = NULL, *max_port = NULL, *userdb = NULL, *pidfile = NULL;
+  g_autofree char *log = NULL;
+  gint64 deadline;
+  Turn *turn;
+
+  if (program == NULL)
+    return NULL;
+
+  turn = g_new0 (Turn, 1);
+  /* Under the test's own temporary folder when run by meson, so nothing
+   * stays behind even if the test aborts. */
+  turn->dir = g_build_filename (g_getenv ("TAFEL_TEST_TMPDIR") != NULL ? g_getenv ("TAFEL_TEST_TMPDIR")
+                                                                       : g_get_tmp_dir (),
+                                "tafel-turn-XXXXXX", NULL);
+  g_assert_nonnull (g_mkdtemp (turn->dir));
+  turn->port = tafel_test_free_port ();
+  port = g_strdup_printf ("--listening-port=%u", turn->port);
+  /* Relay ports of our own, apart from the listening port. */
+  min_port = g_strdup_printf ("--min-port=%u", 49152 + turn->port % 8000);
+  max_port = g_strdup_printf ("--max-port=%u", 49152 + turn->port % 8000 + 200);
+  userdb = g_strdup_printf ("--userdb=%s/turndb", turn->dir);
+  pidfile = g_strdup_printf ("--pidfile=%s/turn.pid", turn->dir);
+  log = g_strdup_printf ("--log-file=%s/turn.log", turn->dir);
+
+  turn->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                                    program, "-n", "--listening-ip=127.0.0.1", port,
+                                    "--relay-ip=127.0.0.1", min_port, max_port,
+                                    "--lt-cred-mech", "--user=tafel:chalk", "--realm=tafel.test",
+                                    "--no-tls", "--no-dtls", "--no-cli", "--allow-loopback-peers",
+                                    log, userdb, pidfile, NULL);
+  g_assert_no_error (error);
+
+  deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+  while (!stun_answers (turn->port))
+    g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+  return turn;
+}
+
+static void
+turn_stop (Turn *turn)
+{
+  g_subprocess_force_exit (turn->process);
+  g_subprocess_wait (turn->process, NULL, NULL);
+  g_object_unref (turn->process);
+  {
+    g_autoptr(GFile) dir = g_file_new_for_path (turn->dir);
+    g_autoptr(GFileEnumerator) children = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                                                     G_FILE_QUERY_INFO_NONE, NULL, NULL);
+    GFileInfo *info;
+
+    while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+      {
+        g_autoptr(GFile) child = g_file_get_child (dir, g_file_info_get_name (info));
+
+        g_file_delete (child, NULL, NULL);
+        g_object_unref (info);
+      }
+    g_file_delete (dir, NULL, NULL);
+  }
+  g_free (turn->dir);
+  g_free (turn);
+}
+
+static void
+test_link_turn (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const char *transport = data;
+  Turn *turn = turn_start ();
+  g_autofree char *url = NULL;
+  g_autoptr(GError) error = NULL;
+  Peer a, b;
+  Watch w[2];
+  g_autoptr(GBytes) back = numbered_payload (77, 300000);
+  FrameCount count;
+
+  if (turn == NULL)
+    {
+      g_test_skip ("coturn (turnserver) is not installed");
+      return;
+    }
+
+  url = g_strdup_printf ("turn:127.0.0.1:%u?transport=%s", turn->port, transport);
+  g_assert_true (tafel_link_config_add_turn (fixture->config, url, "tafel", "chalk", &error));
+  g_assert_no_error (error);
+  tafel_link_config_set_force_relay (fixture->config, TRUE);
+
+  peer_init (&a, fixture);
+  peer_init (&b, fixture);
+  connect_pair (fixture, &a, &b, w);
+  g_assert_cmpint (tafel_link_get_path (w[0].link), ==, TAFEL_LINK_PATH_RELAYED);
+  g_assert_cmpint (tafel_link_get_path (w[1].link), ==, TAFEL_LINK_PATH_RELAYED);
+
+  assert_pair_works (w, 8);
+  g_assert_true (tafel_link_send (w[1].link, 0x55, back, NULL));
+  count = (FrameCount) { &w[0], 1 };
+  g_assert_true (tafel_test_wait_until (has_frames, &count, WAIT_MS));
+  assert_frame (g_ptr_array_index (w[0].frames, 0), 0x55, back);
+
+  watch_clear (&w[0]);
+  watch_clear (&w[1]);
+  peer_clear (&a);
+  peer_clear (&b);
+  /* The agents release their allocations before the server goes. */
+  g_assert_true (tafel_test_wait_until (no_links_and_no_events, NULL, 5000));
+  turn_stop (turn);
+}
+
 int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
   g_test_add ("/tafel/link/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
@@ -988,6 +1129,8 @@ main (int    argc,
   ADD ("late-peer", test_link_late_peer);
   ADD ("connect-timeout", test_link_connect_timeout);
   ADD ("peer-restarted", test_link_peer_restarted);
+  g_test_add ("/tafel/link/turn/udp", Fixture, "udp", fixture_set_up, test_link_turn, fixture_tear_down);
+  g_test_add ("/tafel/link/turn/tcp", Fixture, "tcp", fixture_set_up, test_link_turn, fixture_tear_down);
 
   return g_test_run ();
 }
