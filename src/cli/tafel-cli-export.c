@@ -1,14 +1,39 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
+
 #include <stdio.h>
 
 #include <glib/gi18n.h>
 
+#include "tafel-board-model.h"
 #include "tafel-cli-private.h"
+#include "tafel-export.h"
 
 /* tafel-cli export BOARD -o OUT.tafel [--data-dir DIR]: writes a portable
  * copy of a board. */
+static gboolean
+parse_area (const char *text,
+            TafelRect  *area)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+  double v[4];
+
+  if (g_strv_length (parts) != 4)
+    return FALSE;
+  for (guint i = 0; i < 4; i++)
+    {
+      char *end = NULL;
+
+      v[i] = g_ascii_strtod (g_strstrip (parts[i]), &end);
+      if (end == parts[i] || *end != '\0' || !isfinite (v[i]))
+        return FALSE;
+    }
+  *area = (TafelRect) { v[0], v[1], v[2], v[3] };
+  return TRUE;
+}
+
 int
 tafel_cli_export (int    argc,
                   char **argv)
@@ -18,14 +43,18 @@ tafel_cli_export (int    argc,
   g_auto(TafelCliBoard) board = { 0 };
   g_autoptr(GFile) out = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *area_text = NULL;
+  double scale = 1.0;
   GOptionEntry entries[] = {
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Where to write (.tafel)"), N_("FILE") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Where to write (.tafel, .png, .svg or .pdf)"), N_("FILE") },
+    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, N_("Pixels (or points) per board unit for images (default 1)"), N_("SCALE") },
+    { "area", 0, 0, G_OPTION_ARG_STRING, &area_text, N_("Export only this part of the board"), N_("X,Y,WIDTH,HEIGHT") },
     TAFEL_CLI_DATA_DIR_OPTION (&data_dir),
     { NULL }
   };
   int status;
 
-  if (!tafel_cli_parse_options ("export", "BOARD -o FILE", N_("Writes a board to a file."),
+  if (!tafel_cli_parse_options ("export", "BOARD -o FILE", N_("Writes a board to a .tafel file or draws it as a PNG, SVG or PDF image."),
                                 entries, &argc, &argv, &data_dir, &status))
     return status;
   if (argc < 2)
@@ -34,13 +63,32 @@ tafel_cli_export (int    argc,
     return tafel_cli_fail (_("export: unexpected argument “%s”"), argv[2]);
   if (output == NULL)
     return tafel_cli_fail (_("export: no output file given (-o FILE)"));
-  if (!g_str_has_suffix (output, ".tafel"))
-    return tafel_cli_fail (_("export: cannot write “%s”: this version exports to .tafel files only"), output);
 
+  out = g_file_new_for_commandline_arg (output);
+  if (!g_str_has_suffix (output, ".tafel"))
+    {
+      g_autoptr(TafelBoardModel) model = NULL;
+      TafelExportFormat format;
+      TafelRect area;
+
+      if (!tafel_export_format_for_path (output, &format, &error))
+        return tafel_cli_fail (_("export: %s"), error->message);
+      if (area_text != NULL && !parse_area (area_text, &area))
+        return tafel_cli_fail (_("export: “%s” is not an area; give X,Y,WIDTH,HEIGHT in board units"), area_text);
+      if (!tafel_cli_board_open (data_dir, argv[1], FALSE, &board, &error))
+        return tafel_cli_fail ("%s", error->message);
+
+      model = tafel_board_model_new (board.log);
+      if (!tafel_export_to_file (model, format, area_text != NULL ? &area : NULL, scale, out, &error))
+        return tafel_cli_fail (_("export: %s"), error->message);
+      return 0;
+    }
+
+  if (area_text != NULL)
+    return tafel_cli_fail (_("export: --area applies to images only, not to .tafel files"));
   if (!tafel_cli_board_open (data_dir, argv[1], FALSE, &board, &error))
     return tafel_cli_fail ("%s", error->message);
 
-  out = g_file_new_for_commandline_arg (output);
   if (board.board != NULL)
     {
       if (!tafel_board_save_file (board.board, out, &error))

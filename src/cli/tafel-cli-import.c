@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <stdio.h>
 
 #include <glib/gi18n.h>
@@ -60,8 +62,8 @@ tafel_cli_import (int    argc,
                                 bodies->len, &error))
     return tafel_cli_fail ("%s", error->message);
 
-  printf (g_dngettext (GETTEXT_PACKAGE, "Added %u stroke (%" G_GUINT64_FORMAT " points) to board %s\n",
-                       "Added %u strokes (%" G_GUINT64_FORMAT " points) to board %s\n", strokes->len),
+  printf (g_dngettext (GETTEXT_PACKAGE, "Added %u stroke (%" PRIu64 " points) to board %s\n",
+                       "Added %u strokes (%" PRIu64 " points) to board %s\n", strokes->len),
           strokes->len, points, board.id_hex);
   return 0;
 }

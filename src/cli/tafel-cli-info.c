@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <stdio.h>
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "tafel-board-model.h"
 #include "tafel-cli-private.h"
 
 typedef struct
@@ -116,6 +119,16 @@ tafel_cli_info (int    argc,
   add_number (fields, "strokes", _("Strokes"), counts.n_strokes);
   add_number (fields, "points", _("Points"), counts.n_points);
   add_number (fields, "authors", _("Authors"), tafel_log_get_n_authors (board.log));
+  {
+    g_autoptr(TafelBoardModel) model = tafel_board_model_new (board.log);
+    g_autofree char *digest_hex = NULL;
+    TafelHash digest;
+
+    tafel_board_model_get_digest (model, &digest);
+    digest_hex = tafel_hash_to_hex (&digest);
+    add_number (fields, "visible", _("Visible"), tafel_board_model_get_n_visible (model));
+    add_text (fields, "digest", _("Digest"), digest_hex);
+  }
 
   if (json)
     {
@@ -148,7 +161,7 @@ tafel_cli_info (int    argc,
       if (f->text != NULL)
         printf ("%-10s %s\n", f->label, f->text);
       else
-        printf ("%-10s %" G_GUINT64_FORMAT "\n", f->label, f->number);
+        printf ("%-10s %" PRIu64 "\n", f->label, f->number);
     }
   return 0;
 }

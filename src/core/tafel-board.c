@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -244,7 +246,7 @@ tafel_board_meta_from_json (JsonNode        *node,
   if (v > TAFEL_BOARD_META_VERSION)
     {
       g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_NEWER_VERSION,
-                   _("The board was saved by a newer version of Tafel (metadata version %" G_GINT64_FORMAT ")"), v);
+                   _("The board was saved by a newer version of Tafel (metadata version %" PRId64 ")"), v);
       return FALSE;
     }
   if (!hex_decode (get_string (obj, "id"), meta->id, TAFEL_BOARD_ID_BYTES) ||
@@ -450,6 +452,34 @@ tafel_board_init (TafelBoard *self)
 
 /* ---- Storing --------------------------------------------------------------------- */
 
+/* Adds to @batch the records of @key the log holds and the file lacks.
+ *
+ * Each append stores the signature of each author's last record in it, and
+ * the file must end every author's chain with a signed record. A run that
+ * a large sync integrates in slices has no signature on its end until its
+ * last slice: while the author's head is unsigned, its unstored records
+ * stay in the log only (lost in a crash, and fetched again by the next
+ * sync); the append after the last slice stores them all. */
+static void
+collect_unstored (TafelBoard           *self,
+                  const TafelPublicKey *key,
+                  GPtrArray            *batch)
+{
+  guint64 head = tafel_log_get_head_seq (self->log, key);
+  guint64 stored = tafel_log_file_get_seq (self->file, key);
+  g_autoptr(TafelRecord) last = NULL;
+
+  if (head <= stored)
+    return;
+  last = tafel_log_lookup_seq (self->log, key, head);
+  if (tafel_record_get_signature (last) == NULL)
+    return;
+
+  for (guint64 seq = stored + 1; seq < head; seq++)
+    g_ptr_array_add (batch, tafel_log_lookup_seq (self->log, key, seq));
+  g_ptr_array_add (batch, g_steal_pointer (&last));
+}
+
 /* Appends, in one write, every integrated record the file lacks followed by
  * @extra (the next records of their authors, not yet integrated). */
 static gboolean
@@ -461,13 +491,7 @@ store_unstored (TafelBoard   *self,
   g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
 
   for (guint i = 0; i < tafel_log_get_n_authors_total (self->log); i++)
-    {
-      const TafelPublicKey *key = tafel_log_get_author_key (self->log, i);
-      guint64 head = tafel_log_get_head_seq (self->log, key);
-
-      for (guint64 seq = tafel_log_file_get_seq (self->file, key) + 1; seq <= head; seq++)
-        g_ptr_array_add (batch, tafel_log_lookup_seq (self->log, key, seq));
-    }
+    collect_unstored (self, tafel_log_get_author_key (self->log, i), batch);
   for (guint i = 0; i < n_extra; i++)
     g_ptr_array_add (batch, tafel_record_ref (extra[i]));
 
@@ -484,32 +508,28 @@ on_records_added (TafelLog   *log,
                   GPtrArray  *records,
                   TafelBoard *self)
 {
-  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
-  g_autoptr(GHashTable) next = g_hash_table_new_full ((GHashFunc) g_bytes_hash, (GEqualFunc) g_bytes_equal,
-                                                      (GDestroyNotify) g_bytes_unref, g_free);
+  g_autoptr(GPtrArray) batch = NULL;
+  g_autoptr(GHashTable) seen = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean any = FALSE;
 
+  /* Our own commits are stored already: the common case costs a lookup. */
+  for (guint i = 0; i < records->len && !any; i++)
+    any = tafel_record_get_seq (records->pdata[i]) >
+          tafel_log_file_get_seq (self->file, tafel_record_get_author (records->pdata[i]));
+  if (!any)
+    return;
+
+  batch = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
+  seen = g_hash_table_new_full ((GHashFunc) g_bytes_hash, (GEqualFunc) g_bytes_equal,
+                                (GDestroyNotify) g_bytes_unref, NULL);
   for (guint i = 0; i < records->len; i++)
     {
-      TafelRecord *r = records->pdata[i];
-      const TafelPublicKey *key = tafel_record_get_author (r);
-      g_autoptr(GBytes) kb = g_bytes_new (key->bytes, TAFEL_PUBLIC_KEY_BYTES);
-      guint64 *n = g_hash_table_lookup (next, kb);
-      guint64 seq = tafel_record_get_seq (r);
+      const TafelPublicKey *key = tafel_record_get_author (records->pdata[i]);
+      GBytes *kb = g_bytes_new (key->bytes, TAFEL_PUBLIC_KEY_BYTES);
 
-      if (n == NULL)
-        {
-          n = g_new (guint64, 1);
-          *n = tafel_log_file_get_seq (self->file, key) + 1;
-          g_hash_table_insert (next, g_bytes_ref (kb), n);
-        }
-      if (seq < *n)
-        continue;  /* stored already: our own commit */
-      /* Records an earlier failed write left out come first. */
-      for (; *n < seq; (*n)++)
-        g_ptr_array_add (batch, tafel_log_lookup_seq (log, key, *n));
-      g_ptr_array_add (batch, tafel_record_ref (r));
-      (*n)++;
+      if (g_hash_table_add (seen, kb))
+        collect_unstored (self, key, batch);
     }
 
   if (batch->len == 0)

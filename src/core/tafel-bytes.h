@@ -8,6 +8,7 @@
  * reading; nothing ever reads past the end. Integers are little-endian;
  * varints are unsigned LEB128 in their shortest form. */
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -317,7 +318,7 @@ tafel_read_varint_range (TafelReader  *r,
   if (G_UNLIKELY (*v < min || *v > max))
     {
       g_set_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_INVALID,
-                   _("The %s is %" G_GUINT64_FORMAT ", outside %" G_GUINT64_FORMAT "…%" G_GUINT64_FORMAT),
+                   _("The %s is %" PRIu64 ", outside %" PRIu64 "…%" PRIu64),
                    what, *v, min, max);
       return FALSE;
     }
@@ -421,7 +422,7 @@ tafel_read_blob (TafelReader    *r,
   if (G_UNLIKELY (n > max))
     {
       g_set_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_TOO_LARGE,
-                   _("The %s is %" G_GUINT64_FORMAT " bytes long, more than the limit of %" G_GSIZE_FORMAT),
+                   _("The %s is %" PRIu64 " bytes long, more than the limit of %zu"),
                    what, n, max);
       return FALSE;
     }
@@ -439,7 +440,7 @@ tafel_reader_expect_end (TafelReader  *r,
   if (G_UNLIKELY (!tafel_reader_at_end (r)))
     {
       g_set_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_MALFORMED,
-                   _("%" G_GSIZE_FORMAT " unexpected bytes follow the %s"),
+                   _("%zu unexpected bytes follow the %s"),
                    tafel_reader_remaining (r), what);
       return FALSE;
     }

@@ -27,9 +27,15 @@ G_DECLARE_FINAL_TYPE (TafelHistory, tafel_history, TAFEL, HISTORY, GObject)
 TafelHistory *tafel_history_new              (TafelBoardModel      *model,
                                               const TafelPublicKey *me) G_GNUC_WARN_UNUSED_RESULT;
 /* Call after committing an ordinary local operation (stroke, shape, text,
- * erase, restore, transform, clear). Clears the redo stack. */
+ * erase, restore, transform, clear). Clears the redo stack. Profile and
+ * chat records are not undoable and are ignored. */
 void          tafel_history_push             (TafelHistory         *self,
                                               TafelRecord          *committed);
+/* One user action that took several records (a move of more objects than
+ * one transform record holds): undone and redone as one step. */
+void          tafel_history_push_group       (TafelHistory         *self,
+                                              TafelRecord         **committed,
+                                              guint                 n_committed);
 gboolean      tafel_history_can_undo         (TafelHistory         *self);
 gboolean      tafel_history_can_redo         (TafelHistory         *self);
 /* The record to commit to undo (or redo) the latest operation; FALSE when
@@ -44,5 +50,12 @@ gboolean      tafel_history_prepare_redo     (TafelHistory         *self,
                                               GBytes              **body);
 void          tafel_history_redo_committed   (TafelHistory         *self,
                                               TafelRecord          *committed);
+/* Most steps take one record. A step that names more objects than one
+ * record holds (undoing a large clear) takes several: after
+ * undo_committed() (redo_committed()) these say whether the same step needs
+ * another prepare/commit round. Callers loop:
+ *   do { prepare_undo (); commit; undo_committed (); } while (undo_needs_more ()); */
+gboolean      tafel_history_undo_needs_more  (TafelHistory         *self);
+gboolean      tafel_history_redo_needs_more  (TafelHistory         *self);
 
 G_END_DECLS

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -369,7 +371,7 @@ tafel_payload_reader_parse (TafelPayloadReader  *reader,
   if (ref > reader->authors->len)
     {
       g_set_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_MALFORMED,
-                   _("A record names author %" G_GUINT64_FORMAT " before it was introduced"), ref);
+                   _("A record names author %" PRIu64 " before it was introduced"), ref);
       return FALSE;
     }
   if (ref == reader->authors->len)
@@ -656,7 +658,7 @@ fail_corrupt (GError     **error,
               const char  *why)
 {
   g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_CORRUPT,
-               _("The board’s log “%s” is damaged at byte %" G_GUINT64_FORMAT " (%s); "
+               _("The board’s log “%s” is damaged at byte %" PRIu64 " (%s); "
                  "it was left unchanged"), path, offset, why);
   return FALSE;
 }
@@ -870,7 +872,7 @@ tafel_log_file_open (const char    *path,
   if (cut < size)
     {
       g_warning ("The end of the board’s log “%s” was damaged, most likely by an interrupted "
-                 "write; %" G_GSIZE_FORMAT " bytes after byte %" G_GSIZE_FORMAT " were cut off",
+                 "write; %zu bytes after byte %zu were cut off",
                  path, size - cut, cut);
       if (ftruncate (file->fd, (off_t) cut) != 0 || fsync (file->fd) != 0)
         {
@@ -953,16 +955,4 @@ tafel_log_file_get_seq (TafelLogFile         *file,
                         const TafelPublicKey *author)
 {
   return tafel_payload_writer_get_seq (file->writer, author);
-}
-
-guint64
-tafel_log_file_get_size (TafelLogFile *file)
-{
-  return file->size;
-}
-
-const char *
-tafel_log_file_get_path (TafelLogFile *file)
-{
-  return file->path;
 }

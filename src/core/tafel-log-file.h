@@ -105,8 +105,6 @@ gboolean      tafel_log_file_sync     (TafelLogFile  *file,
                                        GError       **error);
 guint64       tafel_log_file_get_seq  (TafelLogFile         *file,
                                        const TafelPublicKey *author);
-guint64       tafel_log_file_get_size (TafelLogFile  *file);
-const char   *tafel_log_file_get_path (TafelLogFile  *file);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TafelLogFile, tafel_log_file_close)
 

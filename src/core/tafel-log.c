@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -293,6 +295,7 @@ static inline guint64
 slot_make (Author  *author,
            guint64  seq)
 {
+  g_assert (seq >= 1 && seq <= (G_GUINT64_CONSTANT (1) << SLOT_SEQ_BITS));
   return ((guint64) (author->index + 1) << SLOT_SEQ_BITS) | (seq - 1);
 }
 
@@ -515,7 +518,7 @@ equivocation (TafelLog             *self,
 {
   g_signal_emit (self, signals[SIGNAL_EQUIVOCATION], 0, author, seq);
   return fail_log (error, TAFEL_LOG_ERROR_EQUIVOCATION,
-                   _("The author signed two different records with seq %" G_GUINT64_FORMAT),
+                   _("The author signed two different records with seq %" PRIu64),
                    seq);
 }
 
@@ -645,21 +648,21 @@ add_run_internal (TafelLog     *self,
         return fail_log (error, TAFEL_LOG_ERROR_BAD_RUN, _("A run mixes records of several authors"));
       if (tafel_record_get_seq (r) != first_seq + i)
         return fail_log (error, TAFEL_LOG_ERROR_BAD_RUN,
-                         _("A run is not in gapless seq order at record %" G_GUINT64_FORMAT),
+                         _("A run is not in gapless seq order at record %" PRIu64),
                          tafel_record_get_seq (r));
       if (i > 0)
         {
           if (!tafel_hash_equal (tafel_record_get_prev (r), tafel_record_get_id (records[i - 1])))
             return fail_log (error, TAFEL_LOG_ERROR_BROKEN_CHAIN,
-                             _("Record %" G_GUINT64_FORMAT " does not link to the record before it"),
+                             _("Record %" PRIu64 " does not link to the record before it"),
                              tafel_record_get_seq (r));
           if (tafel_record_get_lamport (r) <= tafel_record_get_lamport (records[i - 1]))
             return fail_log (error, TAFEL_LOG_ERROR_INVALID,
-                             _("The Lamport clock of record %" G_GUINT64_FORMAT " does not increase"),
+                             _("The Lamport clock of record %" PRIu64 " does not increase"),
                              tafel_record_get_seq (r));
         }
       if (!tafel_record_check_body (r, &local_error))
-        return fail_log (error, TAFEL_LOG_ERROR_INVALID, _("Record %" G_GUINT64_FORMAT ": %s"),
+        return fail_log (error, TAFEL_LOG_ERROR_INVALID, _("Record %" PRIu64 ": %s"),
                          tafel_record_get_seq (r), local_error->message);
     }
 
@@ -668,11 +671,11 @@ add_run_internal (TafelLog     *self,
     {
       if (tafel_record_get_signature (last) == NULL)
         return fail_log (error, TAFEL_LOG_ERROR_UNSIGNED,
-                         _("The run ends with record %" G_GUINT64_FORMAT ", which carries no signature"),
+                         _("The run ends with record %" PRIu64 ", which carries no signature"),
                          tafel_record_get_seq (last));
       if (!tafel_record_verify_signature (last, NULL))
         return fail_log (error, TAFEL_LOG_ERROR_BAD_SIGNATURE,
-                         _("The signature of record %" G_GUINT64_FORMAT " does not match its author and content"),
+                         _("The signature of record %" PRIu64 " does not match its author and content"),
                          tafel_record_get_seq (last));
     }
 
@@ -697,11 +700,11 @@ add_run_internal (TafelLog     *self,
       if (start == 0 && head > 0 &&
           !tafel_hash_equal (tafel_record_get_prev (r), author_head_id (author)))
         return fail_log (error, TAFEL_LOG_ERROR_BROKEN_CHAIN,
-                         _("Record %" G_GUINT64_FORMAT " does not link to the record before it"),
+                         _("Record %" PRIu64 " does not link to the record before it"),
                          tafel_record_get_seq (r));
       if (author != NULL && tafel_record_get_lamport (r) <= author_head_lamport (author))
         return fail_log (error, TAFEL_LOG_ERROR_INVALID,
-                         _("The Lamport clock of record %" G_GUINT64_FORMAT " does not increase"),
+                         _("The Lamport clock of record %" PRIu64 " does not increase"),
                          tafel_record_get_seq (r));
 
       author = ensure_author (self, key);
@@ -729,6 +732,14 @@ add_run_internal (TafelLog     *self,
             {
               if (!tafel_hash_equal (tafel_record_get_id (h->record), tafel_record_get_id (records[i])))
                 return equivocation (self, key, seq, error);
+              /* The same record: keep a verified signature where the held
+               * copy has none, so the held records always end signed. */
+              if (i == n - 1 && tafel_record_get_signature (records[i]) != NULL &&
+                  tafel_record_get_signature (h->record) == NULL)
+                {
+                  tafel_record_unref (h->record);
+                  h->record = tafel_record_ref (records[i]);
+                }
             }
           else
             {
@@ -794,7 +805,7 @@ tafel_log_add (TafelLog     *self,
 
   if (tafel_record_get_signature (record) == NULL)
     return fail_log (error, TAFEL_LOG_ERROR_UNSIGNED,
-                     _("Record %" G_GUINT64_FORMAT " carries no signature"),
+                     _("Record %" PRIu64 " carries no signature"),
                      tafel_record_get_seq (record));
   return add_run_internal (self, &record, 1, FALSE, error);
 }
@@ -876,7 +887,7 @@ tafel_log_append_stored (TafelLog             *self,
       lamport > TAFEL_RECORD_MAX_CLOCK || kind == 0 ||
       seq > TAFEL_RECORD_MAX_CLOCK)
     return fail_log (error, TAFEL_LOG_ERROR_INVALID,
-                     _("Record %" G_GUINT64_FORMAT " has a Lamport clock or kind out of order"), seq);
+                     _("Record %" PRIu64 " has a Lamport clock or kind out of order"), seq);
 
   if (author == NULL)
     author = ensure_author (self, key);
@@ -884,7 +895,7 @@ tafel_log_append_stored (TafelLog             *self,
                                           body_len);
   if (header_len + body_len + 1 + TAFEL_SIGNATURE_BYTES > TAFEL_RECORD_MAX_BYTES)
     return fail_log (error, TAFEL_LOG_ERROR_INVALID,
-                     _("Record %" G_GUINT64_FORMAT " is larger than a record may be"), seq);
+                     _("Record %" PRIu64 " is larger than a record may be"), seq);
   tafel_record_compute_id (&id, header, header_len, body, body_len);
   append_entry (self, author, &id, lamport, kind, body, body_len, sig);
   return TRUE;
@@ -907,7 +918,7 @@ tafel_log_verify_heads (TafelLog  *self,
       head = materialise (self, author, author->n_entries);
       if (!tafel_record_verify_signature (head, NULL))
         return fail_log (error, TAFEL_LOG_ERROR_BAD_SIGNATURE,
-                         _("The signature of record %" G_GUINT64_FORMAT " does not match its author and content"),
+                         _("The signature of record %" PRIu64 " does not match its author and content"),
                          author->n_entries);
     }
   return TRUE;

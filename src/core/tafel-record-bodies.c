@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -433,13 +435,13 @@ read_count (TafelReader  *r,
   if (v > max)
     {
       g_set_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_TOO_LARGE,
-                   _("The %s is %" G_GUINT64_FORMAT ", more than the limit of %u"), what, v, max);
+                   _("The %s is %" PRIu64 ", more than the limit of %u"), what, v, max);
       return FALSE;
     }
   if (v < min)
     {
       g_set_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_INVALID,
-                   _("The %s is %" G_GUINT64_FORMAT ", less than %u"), what, v, min);
+                   _("The %s is %" PRIu64 ", less than %u"), what, v, min);
       return FALSE;
     }
   /* Cheap early check before allocating for the items. */

@@ -88,9 +88,5 @@ gboolean     tafel_stroke_decode_points  (TafelReader             *r,
                                           const TafelStrokeHeader *h,
                                           TafelPoint              *points,
                                           GError                 **error);
-gboolean     tafel_stroke_peek_n_points  (gconstpointer            body,
-                                          gsize                    len,
-                                          guint                   *n_points,
-                                          GError                 **error);
 
 G_END_DECLS

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -336,7 +338,7 @@ tafel_record_verify_signature (TafelRecord  *record,
   if (!record->has_signature)
     {
       g_set_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_UNSIGNED,
-                   _("Record %" G_GUINT64_FORMAT " carries no signature"), record->seq);
+                   _("Record %" PRIu64 " carries no signature"), record->seq);
       return FALSE;
     }
 
@@ -345,7 +347,7 @@ tafel_record_verify_signature (TafelRecord  *record,
   if (!tafel_verify (&record->signature, &record->author, data, len))
     {
       g_set_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_BAD_SIGNATURE,
-                   _("The signature of record %" G_GUINT64_FORMAT " does not match its author and content"),
+                   _("The signature of record %" PRIu64 " does not match its author and content"),
                    record->seq);
       return FALSE;
     }
@@ -449,7 +451,7 @@ tafel_record_decode (gconstpointer   data,
   if (len > TAFEL_RECORD_MAX_BYTES)
     {
       g_set_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_TOO_LARGE,
-                   _("The record is %" G_GSIZE_FORMAT " bytes long, more than the limit of %d"),
+                   _("The record is %zu bytes long, more than the limit of %d"),
                    len, TAFEL_RECORD_MAX_BYTES);
       return NULL;
     }
@@ -484,7 +486,7 @@ tafel_record_decode (gconstpointer   data,
     {
       g_set_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_INVALID,
                    seq == 1 ? _("Record 1 of an author must not name a previous record")
-                            : _("Record %" G_GUINT64_FORMAT " does not name its previous record"),
+                            : _("Record %" PRIu64 " does not name its previous record"),
                    seq);
       return NULL;
     }

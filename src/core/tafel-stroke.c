@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -155,17 +157,6 @@ adapt_update (Adapt   *ad,
   ad->k = MIN ((guint) k, (guint) MAX_K);
 }
 
-static inline guint
-rice_cost (guint32 v,
-           guint   k)
-{
-  guint32 q = v >> k;
-
-  if (q >= RICE_ESCAPE)
-    return RICE_ESCAPE + 1 + ESCAPE_BITS;
-  return q + 1 + k;
-}
-
 /* ---- Bit writer ------------------------------------------------------------ */
 
 typedef struct
@@ -247,24 +238,6 @@ axis_residuals (const gint32 *q,
     }
 }
 
-/* The cost in bits of coding @v adaptively from k0. */
-static guint64
-adaptive_cost (const guint32 *v,
-               guint          n,
-               guint          k0)
-{
-  Adapt ad;
-  guint64 bits = 0;
-
-  adapt_init (&ad, k0);
-  for (guint i = 0; i < n; i++)
-    {
-      bits += rice_cost (v[i], ad.k);
-      adapt_update (&ad, v[i]);
-    }
-  return bits;
-}
-
 /* A good starting parameter: the Rice parameter of the mean of the first
  * few values, limited to what the header can carry. */
 static guint
@@ -287,7 +260,6 @@ typedef struct
 {
   gboolean second_order;
   guint    k0;
-  guint64  bits;
 } AxisChoice;
 
 static void
@@ -299,30 +271,30 @@ choose_axis (const gint32 *q,
              AxisChoice   *choice,
              guint32     **residuals)
 {
-  guint k1, k2;
-  guint64 c1, c2;
+  guint64 c1 = 0, c2 = 0;
 
+  /* The predictor with the smaller residuals wins; on the real traces this
+   * picks the same as comparing exact coded sizes, at a fraction of the
+   * cost. */
   axis_residuals (q, n, shift, FALSE, scratch1);
   axis_residuals (q, n, shift, TRUE, scratch2);
-  k1 = initial_k (scratch1, n - 1, 31);
-  k2 = initial_k (scratch2, n - 1, 31);
-  c1 = adaptive_cost (scratch1, n - 1, MIN (k1, MAX_K));
-  c2 = adaptive_cost (scratch2, n - 1, MIN (k2, MAX_K));
+  for (guint i = 0; i < n - 1; i++)
+    {
+      c1 += scratch1[i];
+      c2 += scratch2[i];
+    }
 
   if (c2 < c1)
     {
       choice->second_order = TRUE;
-      choice->k0 = MIN (k2, MAX_K);
-      choice->bits = c2;
       *residuals = scratch2;
     }
   else
     {
       choice->second_order = FALSE;
-      choice->k0 = MIN (k1, MAX_K);
-      choice->bits = c1;
       *residuals = scratch1;
     }
+  choice->k0 = initial_k (*residuals, n - 1, MAX_K);
 }
 
 /**
@@ -585,7 +557,7 @@ tafel_stroke_decode_header (TafelReader        *r,
   if (n > TAFEL_STROKE_MAX_POINTS)
     {
       g_set_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_TOO_LARGE,
-                   _("The stroke has %" G_GUINT64_FORMAT " points, more than the limit of %d"),
+                   _("The stroke has %" PRIu64 " points, more than the limit of %d"),
                    n, TAFEL_STROKE_MAX_POINTS);
       return FALSE;
     }
@@ -734,7 +706,7 @@ tafel_stroke_decode_points (TafelReader             *r,
     if (bits_left >= 8)
       {
         g_set_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_MALFORMED,
-                     _("%" G_GSIZE_FORMAT " unexpected bytes follow the stroke’s points"),
+                     _("%zu unexpected bytes follow the stroke’s points"),
                      bits_left / 8);
         return FALSE;
       }
@@ -802,20 +774,4 @@ tafel_stroke_clear (TafelStroke *stroke)
 
   g_clear_pointer (&stroke->points, g_free);
   stroke->n_points = 0;
-}
-
-gboolean
-tafel_stroke_peek_n_points (gconstpointer   body,
-                            gsize           len,
-                            guint          *n_points,
-                            GError        **error)
-{
-  TafelReader r;
-  TafelStrokeHeader h;
-
-  tafel_reader_init (&r, body, len);
-  if (!tafel_stroke_decode_header (&r, &h, error))
-    return FALSE;
-  *n_points = h.n_points;
-  return TRUE;
 }

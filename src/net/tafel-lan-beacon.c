@@ -469,7 +469,7 @@ tafel_lan_beacon_publish (TafelLanBeacon  *self,
   if (g_bytes_get_size (body) > TAFEL_LAN_MAX_BODY)
     {
       g_set_error (error, TAFEL_LAN_ERROR, TAFEL_LAN_ERROR_TOO_LARGE,
-                   "A LAN beacon message holds at most %d bytes, not %" G_GSIZE_FORMAT,
+                   "A LAN beacon message holds at most %d bytes, not %zu",
                    TAFEL_LAN_MAX_BODY, g_bytes_get_size (body));
       return FALSE;
     }

@@ -649,7 +649,7 @@ tafel_mqtt_rendezvous_publish (TafelMqttRendezvous  *self,
   if (body_len > TAFEL_MQTT_MAX_BODY)
     {
       g_set_error (error, TAFEL_MQTT_ERROR, TAFEL_MQTT_ERROR_TOO_LARGE,
-                   "A rendezvous message holds at most %d bytes, not %" G_GSIZE_FORMAT,
+                   "A rendezvous message holds at most %d bytes, not %zu",
                    TAFEL_MQTT_MAX_BODY, body_len);
       return FALSE;
     }

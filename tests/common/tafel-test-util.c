@@ -19,6 +19,15 @@ clear_stroke (gpointer data)
   tafel_stroke_clear (data);
 }
 
+void
+tafel_test_use_test_tmpdir (void)
+{
+  const char *dir = g_getenv ("TAFEL_TEST_TMPDIR");
+
+  if (dir != NULL)
+    g_setenv ("TMPDIR", dir, TRUE);
+}
+
 GArray *
 tafel_test_random_walk (guint   n_strokes,
                         guint32 seed)

@@ -10,6 +10,11 @@
 
 G_BEGIN_DECLS
 
+/* Makes temporary folders go under $TAFEL_TEST_TMPDIR (set by
+ * tests/with-temp-home, removed after each test even when it aborts).
+ * Call first thing in main(). */
+void         tafel_test_use_test_tmpdir (void);
+
 /* A synthetic trace of long strokes: a correlated random walk (heading and
  * speed drift like a hand's; steps of 0.5 … 8 units, points as unrounded
  * floats), 40 … 100 points a stroke (about 70 on average), with pressure

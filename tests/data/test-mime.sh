@@ -32,16 +32,25 @@ content_type () {
 check "update-mime-database compiles $(basename "$package")" build_db "$package" "$work/db"
 check "globs2 maps *.tafel to application/x-tafel" \
   grep -q -E '^[0-9]+:application/x-tafel:\*\.tafel$' "$work/db/mime/globs2"
-check "the magic rule matches TAFELBRD" grep -a -q 'TAFELBRD' "$work/db/mime/magic"
+check "the magic rule matches the board file magic" grep -a -q "$(printf '\211TAFEL\r')" "$work/db/mime/magic"
 check "the type has a German comment" \
   grep -q '<comment xml:lang="de">' "$work/db/mime/application/x-tafel.xml"
 
-printf 'TAFELBRD\001\000\000\000' >"$work/sample.tafel"
-printf 'TAFELBRD\001\000\000\000' >"$work/no-extension"
+printf '\211TAFEL\r\n\001\000\000\000' >"$work/sample.tafel"
+printf '\211TAFEL\r\n\001\000\000\000' >"$work/no-extension"
 printf 'something else entirely\n' >"$work/plain"
 check "a file named *.tafel is application/x-tafel" test "$(content_type "$work/sample.tafel")" = application/x-tafel
-check "a file that starts with TAFELBRD is application/x-tafel" \
+check "a file that starts with the board file magic is application/x-tafel" \
   test "$(content_type "$work/no-extension")" = application/x-tafel
+# A real board file, as tafel-cli writes it, saved without its extension.
+cli="${TAFEL_BUILD_ROOT:-}/src/cli/tafel-cli"
+if [ -x "$cli" ]; then
+  id=$("$cli" new --data-dir "$work/boards" --title "Mime" | head -n 1 | awk '{ print $NF }')
+  "$cli" export "$id" --data-dir "$work/boards" -o "$work/exported.tafel" >/dev/null
+  cp "$work/exported.tafel" "$work/exported-no-extension"
+  check "a board file from tafel-cli is recognised by its content" \
+    test "$(content_type "$work/exported-no-extension")" = application/x-tafel
+fi
 check "another file is not application/x-tafel" test "$(content_type "$work/plain")" != application/x-tafel
 
 head -n 4 "$package" >"$work/broken.xml"

@@ -10,7 +10,7 @@
 #include "tafel-crypto.h"
 #include "tafel-lan-beacon.h"
 
-#include "tafel-test-util.h"
+#include "tafel-net-test-util.h"
 
 /* A private network namespace with IPv4 multicast on the loopback link and
  * a veth pair for IPv6 link-local multicast; nothing leaves it. The script

@@ -7,7 +7,7 @@
 #include "tafel-link-auth-private.h"
 #include "tafel-link-private.h"
 #include "tafel-signaling-hub.h"
-#include "tafel-test-util.h"
+#include "tafel-net-test-util.h"
 
 /* Real libnice agents on 127.0.0.1 in one process, signalling through an
  * in-process hub. Every wait runs the main loop until the event or a

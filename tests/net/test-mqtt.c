@@ -9,7 +9,7 @@
 #include "tafel-crypto.h"
 #include "tafel-mqtt-rendezvous.h"
 
-#include "tafel-test-util.h"
+#include "tafel-net-test-util.h"
 
 typedef struct
 {

@@ -464,6 +464,73 @@ test_board_list (void)
   remove_tree (data);
 }
 
+/* A large sync integrates a verified run in slices, so the log holds an
+ * author's records without a signature on the last one for a while, and
+ * other authors' records may be stored in between. The file must reopen
+ * whenever the board is closed: the unsigned part waits in memory. */
+static void
+test_board_sliced_run (void)
+{
+  g_autofree char *data = new_data_dir ();
+  g_autofree char *data2 = new_data_dir ();
+  g_autoptr(TafelIdentity) me = tafel_identity_new_ephemeral ();
+  g_autoptr(TafelIdentity) peer = tafel_identity_new_ephemeral ();
+  g_autoptr(TafelIdentity) third = tafel_identity_new_ephemeral ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TafelBoard) board = tafel_board_create (data, me, "Sliced", &error);
+  g_autoptr(TafelBoard) other = NULL;
+  g_autofree char *id = g_strdup (tafel_board_get_id_hex (board));
+  g_autoptr(GPtrArray) run = NULL;
+  g_autoptr(GPtrArray) third_chain = tafel_test_chain (third, 3, 77);
+
+  g_assert_no_error (error);
+  other = tafel_board_join (data2, peer, tafel_board_get_id (board), tafel_board_get_secret (board),
+                            NULL, &error);
+  g_assert_no_error (error);
+  commit_strokes (other, 30, 5);
+  {
+    g_autoptr(TafelVersionVector) empty = tafel_version_vector_new ();
+    run = tafel_log_dup_missing (tafel_board_get_log (other), empty);
+  }
+  g_assert_cmpuint (run->len, ==, 30);
+  g_assert_nonnull (tafel_record_get_signature (run->pdata[29]));
+
+  /* First slice: unsigned at its end. Then another author's signed run. */
+  g_assert_true (tafel_log_add_trusted_run (tafel_board_get_log (board), (TafelRecord **) run->pdata, 10, &error));
+  g_assert_no_error (error);
+  g_assert_true (tafel_board_receive_run (board, (TafelRecord **) third_chain->pdata, 3, &error));
+  g_assert_no_error (error);
+  commit_strokes (board, 2, 6);
+
+  /* Closed now, as by a crash between slices: the file reopens, with the
+   * signed records and without the dangling slice. */
+  g_assert_true (tafel_board_flush (board, &error));
+  g_assert_no_error (error);
+  g_clear_object (&board);
+  board = tafel_board_open (data, me, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tafel_log_get_n_records (tafel_board_get_log (board)), ==, 5);
+  g_assert_cmpuint (tafel_log_get_head_seq (tafel_board_get_log (board), tafel_identity_get_public_key (peer)), ==, 0);
+
+  /* This time all slices arrive: the last one carries the signature, and
+   * everything is stored. */
+  g_assert_true (tafel_log_add_trusted_run (tafel_board_get_log (board), (TafelRecord **) run->pdata, 10, &error));
+  g_assert_true (tafel_log_add_trusted_run (tafel_board_get_log (board), (TafelRecord **) run->pdata + 10, 10, &error));
+  commit_strokes (board, 1, 7);
+  g_assert_true (tafel_log_add_trusted_run (tafel_board_get_log (board), (TafelRecord **) run->pdata + 20, 10, &error));
+  g_assert_no_error (error);
+  g_clear_object (&board);
+  board = tafel_board_open (data, me, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tafel_log_get_n_records (tafel_board_get_log (board)), ==, 36);
+  g_assert_cmpuint (tafel_log_get_head_seq (tafel_board_get_log (board), tafel_identity_get_public_key (peer)), ==, 30);
+
+  g_clear_object (&board);
+  g_clear_object (&other);
+  remove_tree (data);
+  remove_tree (data2);
+}
+
 static void
 test_board_receive (void)
 {
@@ -1117,6 +1184,7 @@ int
 main (int    argc,
       char **argv)
 {
+  tafel_test_use_test_tmpdir ();
   g_test_init (&argc, &argv, NULL);
   g_log_set_writer_func (writer, NULL, NULL);
   g_assert_true (tafel_core_init (NULL));
@@ -1127,6 +1195,7 @@ main (int    argc,
   g_test_add_func ("/tafel/board/busy-delete", test_board_busy_delete);
   g_test_add_func ("/tafel/board/list", test_board_list);
   g_test_add_func ("/tafel/board/receive", test_board_receive);
+  g_test_add_func ("/tafel/board/sliced-run", test_board_sliced_run);
   g_test_add_func ("/tafel/board/commit-many", test_board_commit_many);
   g_test_add_func ("/tafel/board/torn-tail", test_board_torn_tail);
   g_test_add_func ("/tafel/board/torn-batch", test_board_torn_batch);

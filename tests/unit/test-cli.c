@@ -9,6 +9,7 @@
 
 #include "tafel-board.h"
 #include "tafel-core.h"
+#include "tafel-test-util.h"
 
 static char *
 cli_path (void)
@@ -301,6 +302,81 @@ test_cli_import_info_export (Fixture       *f,
   }
 }
 
+static char *
+info_digest (Fixture    *f,
+             const char *board)
+{
+  g_autofree char *json = cli_ok ((const char *[]) { "info", board, "--json", "--data-dir", f->data, NULL });
+  g_autoptr(JsonNode) root = parse_json (json);
+
+  return g_strdup (json_object_get_string_member (json_node_get_object (root), "digest"));
+}
+
+static void
+test_cli_digest_and_images (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *id = new_board (f, "Images");
+  g_autofree char *copy = g_build_filename (f->tmp, "copy.tafel", NULL);
+  g_autofree char *png = g_build_filename (f->tmp, "board.png", NULL);
+  g_autofree char *png2 = g_build_filename (f->tmp, "board-2x.png", NULL);
+  g_autofree char *svg = g_build_filename (f->tmp, "board.svg", NULL);
+  g_autofree char *pdf = g_build_filename (f->tmp, "board.pdf", NULL);
+  g_autofree char *part = g_build_filename (f->tmp, "part.png", NULL);
+  g_autofree char *empty_digest = info_digest (f, id);
+  g_autofree char *digest = NULL;
+  g_autofree char *copy_digest = NULL;
+  g_autofree char *out = NULL;
+
+  out = cli_ok ((const char *[]) { "import", id, "--trace", f->trace, "--data-dir", f->data, NULL });
+  digest = info_digest (f, id);
+  g_assert_cmpuint (strlen (digest), ==, 64);
+  g_assert_cmpstr (digest, !=, empty_digest);
+
+  /* The same records elsewhere give the same digest. */
+  g_clear_pointer (&out, g_free);
+  out = cli_ok ((const char *[]) { "export", id, "-o", copy, "--data-dir", f->data, NULL });
+  copy_digest = info_digest (f, copy);
+  g_assert_cmpstr (copy_digest, ==, digest);
+
+  g_clear_pointer (&out, g_free);
+  out = cli_ok ((const char *[]) { "export", id, "-o", png, "--data-dir", f->data, NULL });
+  g_clear_pointer (&out, g_free);
+  out = cli_ok ((const char *[]) { "export", copy, "-o", png2, "--scale", "2", "--data-dir", f->data, NULL });
+  g_clear_pointer (&out, g_free);
+  out = cli_ok ((const char *[]) { "export", id, "-o", svg, "--data-dir", f->data, NULL });
+  g_clear_pointer (&out, g_free);
+  out = cli_ok ((const char *[]) { "export", id, "-o", pdf, "--data-dir", f->data, NULL });
+  g_clear_pointer (&out, g_free);
+  out = cli_ok ((const char *[]) { "export", id, "-o", part, "--area", "0,0,20,20", "--data-dir", f->data, NULL });
+
+  {
+    g_autofree char *a = NULL, *b = NULL, *c = NULL, *d = NULL, *e = NULL;
+    gsize la, lb, lc, ld, le;
+    guint32 w1, h1, w2, h2, wp, hp;
+
+    g_assert_true (g_file_get_contents (png, &a, &la, NULL));
+    g_assert_true (g_file_get_contents (png2, &b, &lb, NULL));
+    g_assert_true (g_file_get_contents (svg, &c, &lc, NULL));
+    g_assert_true (g_file_get_contents (pdf, &d, &ld, NULL));
+    g_assert_true (g_file_get_contents (part, &e, &le, NULL));
+    g_assert_cmpmem (a, 8, "\x89PNG\r\n\x1a\n", 8);
+    g_assert_nonnull (g_strstr_len (c, lc, "<svg"));
+    g_assert_true (g_str_has_prefix (d, "%PDF-"));
+
+    /* IHDR width and height, big-endian at offsets 16 and 20. */
+    w1 = GUINT32_FROM_BE (*(guint32 *) (a + 16)); h1 = GUINT32_FROM_BE (*(guint32 *) (a + 20));
+    w2 = GUINT32_FROM_BE (*(guint32 *) (b + 16)); h2 = GUINT32_FROM_BE (*(guint32 *) (b + 20));
+    wp = GUINT32_FROM_BE (*(guint32 *) (e + 16)); hp = GUINT32_FROM_BE (*(guint32 *) (e + 20));
+    g_assert_cmpuint (w2, >=, 2 * w1 - 2);
+    g_assert_cmpuint (w2, <=, 2 * w1 + 2);
+    g_assert_cmpuint (h2, >=, 2 * h1 - 2);
+    g_assert_cmpuint (h2, <=, 2 * h1 + 2);
+    g_assert_cmpuint (wp, ==, 20);
+    g_assert_cmpuint (hp, ==, 20);
+  }
+}
+
 static void
 test_cli_failures (Fixture       *f,
                    gconstpointer  data)
@@ -337,7 +413,9 @@ test_cli_failures (Fixture       *f,
 
   /* export */
   cli_fails ((const char *[]) { "export", id, "--data-dir", f->data, NULL }, "-o");
-  cli_fails ((const char *[]) { "export", id, "-o", png, "--data-dir", f->data, NULL }, ".tafel");
+  cli_fails ((const char *[]) { "export", id, "-o", png, "--data-dir", f->data, NULL }, "empty");
+  cli_fails ((const char *[]) { "export", id, "-o", "out.jpg", "--data-dir", f->data, NULL }, ".png, .svg or .pdf");
+  cli_fails ((const char *[]) { "export", id, "-o", png, "--area", "1,2,3", "--data-dir", f->data, NULL }, "1,2,3");
   cli_fails ((const char *[]) { "export", "--data-dir", f->data, NULL }, "no board");
   cli_fails ((const char *[]) { "export", garbage, "-o", missing, "--data-dir", f->data, NULL }, "garbage.tafel");
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
@@ -379,6 +457,7 @@ int
 main (int    argc,
       char **argv)
 {
+  tafel_test_use_test_tmpdir ();
   g_test_init (&argc, &argv, NULL);
   g_assert_true (tafel_core_init (NULL));
 
@@ -388,6 +467,8 @@ main (int    argc,
   g_test_add ("/tafel/cli/new-list", Fixture, NULL, fixture_set_up, test_cli_new_list, fixture_tear_down);
   g_test_add ("/tafel/cli/new-failures", Fixture, NULL, fixture_set_up, test_cli_new_failures, fixture_tear_down);
   g_test_add ("/tafel/cli/import-info-export", Fixture, NULL, fixture_set_up, test_cli_import_info_export,
+              fixture_tear_down);
+  g_test_add ("/tafel/cli/digest-and-images", Fixture, NULL, fixture_set_up, test_cli_digest_and_images,
               fixture_tear_down);
   g_test_add ("/tafel/cli/failures", Fixture, NULL, fixture_set_up, test_cli_failures, fixture_tear_down);
   g_test_add ("/tafel/cli/ambiguous-busy", Fixture, NULL, fixture_set_up, test_cli_ambiguous_busy,

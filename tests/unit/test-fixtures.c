@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "tafel-core.h"
+#include "tafel-test-util.h"
 #include "tafel-fixture-check.h"
 
 typedef gboolean (*CheckFunc) (const guint8 *data, gsize len, GError **error);
@@ -149,6 +150,7 @@ int
 main (int    argc,
       char **argv)
 {
+  tafel_test_use_test_tmpdir ();
   g_test_init (&argc, &argv, NULL);
   g_assert_true (tafel_core_init (NULL));
 

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "tafel-core.h"
+#include "tafel-test-util.h"
 #include "tafel-identity.h"
 
 static char *
@@ -224,6 +225,7 @@ int
 main (int    argc,
       char **argv)
 {
+  tafel_test_use_test_tmpdir ();
   g_test_init (&argc, &argv, NULL);
   g_assert_true (tafel_core_init (NULL));
 

@@ -832,6 +832,7 @@ int
 main (int    argc,
       char **argv)
 {
+  tafel_test_use_test_tmpdir ();
   g_test_init (&argc, &argv, NULL);
   g_assert_true (tafel_core_init (NULL));
 

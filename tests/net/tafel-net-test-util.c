@@ -9,7 +9,7 @@
 
 #include <glib/gstdio.h>
 
-#include "tafel-test-util.h"
+#include "tafel-net-test-util.h"
 
 struct _TafelTestBroker
 {

@@ -1,0 +1,2149 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "tafel-board-model-private.h"
+#include "tafel-chat-list.h"
+#include "tafel-log-private.h"
+#include "tafel-render.h"
+#include "tafel-spatial-index.h"
+
+/* Objects live in chunks that never move, so a TafelObject pointer stays
+ * valid for the model's lifetime while the model grows. */
+#define CHUNK_BITS 10
+#define CHUNK_SIZE (1u << CHUNK_BITS)
+#define CHUNK_MASK (CHUNK_SIZE - 1)
+
+enum
+{
+  OBJECT_VISIBLE     = 1 << 0,
+  OBJECT_HIGHLIGHTER = 1 << 1,
+  OBJECT_TOUCHED     = 1 << 2,  /* already noted in the current batch */
+};
+
+typedef struct _AuthorInfo AuthorInfo;
+
+/* Where a record stands in the order of (lamport, author, seq): all the
+ * model keeps of an operation record. Records themselves stay in the log
+ * (which stores them compactly); the model never holds on to one. */
+typedef struct
+{
+  guint64     lamport;
+  guint64     seq;
+  AuthorInfo *author;
+} OpKey;
+
+typedef struct
+{
+  OpKey key;
+  guint kind;            /* erase, restore or clear */
+} VisEntry;
+
+typedef struct
+{
+  OpKey          key;
+  TafelTransform transform;
+} XfEntry;
+
+/* What erase, restore and transform records say about one object, each list
+ * sorted by key: the last entry wins. Kept only for objects that such
+ * records name, and for ids not seen yet. (Clears live with their authors,
+ * see AuthorInfo.) */
+typedef struct
+{
+  VisEntry *vis;
+  XfEntry  *xf;
+  guint     n_vis;
+  guint     n_xf;
+  /* The object's own bounds, before its transform. */
+  float     lx0, ly0, lx1, ly1;
+} ObjOps;
+
+/* Kept small on purpose (88 bytes): no record, no points. Points are
+ * decoded from the log on demand. */
+struct _TafelObject
+{
+  TafelHash    id;
+  AuthorInfo  *author;
+  ObjOps      *ops;
+  float        box[4];          /* x0, y0, x1, y1 on the board, transform applied,
+                                 * rounded outwards */
+  guint64      lamport;
+  guint32      seq;             /* an author cannot reach 2^32 records gaplessly */
+  guint32      rank;            /* position in the model's z-order */
+  guint32      index;           /* position in the model's object chunks */
+  guint8       type;
+  guint8       flags;
+};
+
+typedef struct
+{
+  guint64 upto;
+  OpKey   key;
+} ClearEntry;
+
+struct _AuthorInfo
+{
+  TafelPublicKey   key;
+  TafelBoardModel *model;
+  GArray          *clears;       /* ClearEntry, by upto */
+  GArray          *clears_max;   /* OpKey: [i] is the latest among clears[i..] */
+  gboolean         has_profile;
+  OpKey            profile_key;
+  char            *profile_name;
+  guint32          profile_rgba;
+  gboolean         profile_changed;
+};
+
+typedef struct
+{
+  TafelObject    *object;
+  gboolean        was_visible;
+  float           x0, y0, x1, y1;
+  TafelTransform  transform;
+} Touched;
+
+typedef struct
+{
+  GArray    *touched;      /* Touched */
+  GPtrArray *new_objects;  /* TafelObject, borrowed */
+  GPtrArray *chat;         /* TafelChatMessage */
+  GPtrArray *profiles;     /* AuthorInfo, borrowed */
+} Batch;
+
+/* A record as the model reads it: from a TafelRecord of ::records-added
+ * or straight from the log's storage when building. */
+typedef struct
+{
+  const TafelHash      *id;
+  const TafelPublicKey *author;
+  guint64               seq;
+  guint64               lamport;
+  guint                 kind;
+  const guint8         *body;
+  gsize                 body_len;
+} RecordView;
+
+struct _TafelBoardModel
+{
+  GObject            parent_instance;
+
+  TafelLog          *log;
+
+  GPtrArray         *chunks;       /* TafelObject[CHUNK_SIZE] */
+  guint              n_objects;
+  guint32           *slots;        /* id → object index + 1, open addressing */
+  guint              slot_bits;
+
+  GArray            *zorder;       /* guint32 object index, every object */
+  guint              n_visible;
+
+  GPtrArray         *authors;      /* AuthorInfo */
+  GHashTable        *author_index; /* TafelPublicKey → AuthorInfo */
+  GHashTable        *pending;      /* TafelHash → ObjOps, ids not seen yet */
+
+  TafelSpatialIndex *index;
+  TafelChatList     *chat;
+
+  gboolean           digest_valid;
+  TafelHash          digest;
+  gboolean           bounds_valid;
+  gboolean           has_bounds;
+  TafelRect          bounds;
+};
+
+G_DEFINE_FINAL_TYPE (TafelBoardModel, tafel_board_model, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_LOG,
+  N_PROPS
+};
+
+enum
+{
+  SIGNAL_OBJECTS_CHANGED,
+  SIGNAL_PROFILE_CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static const TafelTransform identity_transform = { 1.0, 1.0, 0.0, 0.0 };
+
+/* ---- Small helpers ---------------------------------------------------------- */
+
+static inline TafelObject *
+object_at (TafelBoardModel *self,
+           guint32          index)
+{
+  return &((TafelObject *) self->chunks->pdata[index >> CHUNK_BITS])[index & CHUNK_MASK];
+}
+
+static inline guint32
+hash_prefix (const TafelHash *id)
+{
+  guint32 h;
+
+  memcpy (&h, id->bytes, sizeof h);
+  return h;
+}
+
+static inline float
+round_down (double v)
+{
+  float f;
+
+  if (v <= -G_MAXFLOAT)
+    return -G_MAXFLOAT;
+  if (v >= G_MAXFLOAT)
+    return G_MAXFLOAT;
+  f = (float) v;
+  if ((double) f > v)
+    f = nextafterf (f, -INFINITY);
+  return f;
+}
+
+static inline float
+round_up (double v)
+{
+  float f;
+
+  if (v <= -G_MAXFLOAT)
+    return -G_MAXFLOAT;
+  if (v >= G_MAXFLOAT)
+    return G_MAXFLOAT;
+  f = (float) v;
+  if ((double) f < v)
+    f = nextafterf (f, INFINITY);
+  return f;
+}
+
+static inline TafelRect
+object_rect (const TafelObject *object)
+{
+  return (TafelRect) {
+    object->box[0], object->box[1],
+    (double) object->box[2] - object->box[0], (double) object->box[3] - object->box[1],
+  };
+}
+
+static inline gboolean
+transform_equal (const TafelTransform *a,
+                 const TafelTransform *b)
+{
+  return a->sx == b->sx && a->sy == b->sy && a->tx == b->tx && a->ty == b->ty;
+}
+
+static inline const TafelTransform *
+object_transform (const TafelObject *object)
+{
+  if (object->ops != NULL && object->ops->n_xf > 0)
+    return &object->ops->xf[object->ops->n_xf - 1].transform;
+
+  return &identity_transform;
+}
+
+/* (lamport, author, seq), as tafel_record_compare_order(). */
+static inline int
+compare_keys (const OpKey *a,
+              const OpKey *b)
+{
+  if (a->lamport != b->lamport)
+    return a->lamport < b->lamport ? -1 : 1;
+  if (a->author != b->author)
+    {
+      int c = memcmp (a->author->key.bytes, b->author->key.bytes, TAFEL_PUBLIC_KEY_BYTES);
+
+      return c < 0 ? -1 : 1;
+    }
+  return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+static inline OpKey
+object_key (const TafelObject *object)
+{
+  return (OpKey) { object->lamport, object->seq, object->author };
+}
+
+static int
+compare_objects (const TafelObject *a,
+                 const TafelObject *b)
+{
+  OpKey ka = object_key (a), kb = object_key (b);
+
+  return compare_keys (&ka, &kb);
+}
+
+static int
+compare_object_ptrs (gconstpointer a,
+                     gconstpointer b)
+{
+  return compare_objects (*(TafelObject **) a, *(TafelObject **) b);
+}
+
+static void
+view_from_record (RecordView  *view,
+                  TafelRecord *record)
+{
+  GBytes *body = tafel_record_get_body (record);
+  gsize len;
+
+  view->id = tafel_record_get_id (record);
+  view->author = tafel_record_get_author (record);
+  view->seq = tafel_record_get_seq (record);
+  view->lamport = tafel_record_get_lamport (record);
+  view->kind = tafel_record_get_kind (record);
+  view->body = g_bytes_get_data (body, &len);
+  view->body_len = len;
+}
+
+/* x0, y0, x1, y1 for the spatial index. */
+static const float *
+object_box (guint32  index,
+            gpointer user_data)
+{
+  return object_at (user_data, index)->box;
+}
+
+/* ---- Id table --------------------------------------------------------------- */
+
+static TafelObject *
+lookup_object (TafelBoardModel *self,
+               const TafelHash *id)
+{
+  guint mask;
+  guint i;
+
+  if (self->slots == NULL)
+    return NULL;
+
+  mask = (1u << self->slot_bits) - 1;
+  for (i = hash_prefix (id) & mask; self->slots[i] != 0; i = (i + 1) & mask)
+    {
+      TafelObject *object = object_at (self, self->slots[i] - 1);
+
+      if (memcmp (object->id.bytes, id->bytes, TAFEL_HASH_BYTES) == 0)
+        return object;
+    }
+
+  return NULL;
+}
+
+static void
+slots_insert (TafelBoardModel *self,
+              TafelObject     *object)
+{
+  guint mask = (1u << self->slot_bits) - 1;
+  guint i = hash_prefix (&object->id) & mask;
+
+  while (self->slots[i] != 0)
+    i = (i + 1) & mask;
+  self->slots[i] = object->index + 1;
+}
+
+static void
+slots_grow (TafelBoardModel *self)
+{
+  /* At most two thirds full. */
+  if (self->slots != NULL && (self->n_objects + 1) * 3 <= (2u << self->slot_bits))
+    return;
+
+  g_free (self->slots);
+  self->slot_bits = self->slots == NULL ? 10 : self->slot_bits + 1;
+  self->slots = g_new0 (guint32, 1u << self->slot_bits);
+  for (guint i = 0; i < self->n_objects; i++)
+    slots_insert (self, object_at (self, i));
+}
+
+/* ---- Authors ---------------------------------------------------------------- */
+
+static guint
+key_hash (gconstpointer key)
+{
+  guint32 h;
+
+  /* Keys and ids are uniformly random bytes already. */
+  memcpy (&h, key, sizeof h);
+  return h;
+}
+
+static gboolean
+key_equal (gconstpointer a,
+           gconstpointer b)
+{
+  return memcmp (a, b, TAFEL_PUBLIC_KEY_BYTES) == 0;
+}
+
+static void
+author_info_free (gpointer data)
+{
+  AuthorInfo *info = data;
+
+  g_array_unref (info->clears);
+  g_array_unref (info->clears_max);
+  g_free (info->profile_name);
+  g_free (info);
+}
+
+static AuthorInfo *
+intern_author (TafelBoardModel      *self,
+               const TafelPublicKey *key)
+{
+  AuthorInfo *info = g_hash_table_lookup (self->author_index, key);
+
+  if (info != NULL)
+    return info;
+
+  info = g_new0 (AuthorInfo, 1);
+  info->key = *key;
+  info->model = self;
+  info->clears = g_array_new (FALSE, FALSE, sizeof (ClearEntry));
+  info->clears_max = g_array_new (FALSE, FALSE, sizeof (OpKey));
+  g_ptr_array_add (self->authors, info);
+  g_hash_table_insert (self->author_index, &info->key, info);
+
+  return info;
+}
+
+static inline OpKey
+view_key (TafelBoardModel  *self,
+          const RecordView *view)
+{
+  return (OpKey) { view->lamport, view->seq, intern_author (self, view->author) };
+}
+
+static void
+author_add_clear (AuthorInfo  *info,
+                  guint64      upto,
+                  const OpKey *key)
+{
+  ClearEntry entry = { upto, *key };
+  guint pos = info->clears->len;
+
+  while (pos > 0 && g_array_index (info->clears, ClearEntry, pos - 1).upto > upto)
+    pos--;
+  g_array_insert_val (info->clears, pos, entry);
+
+  /* Suffix maxima, so that "the latest clear reaching seq s" is one
+   * binary search away. */
+  g_array_set_size (info->clears_max, info->clears->len);
+  for (guint i = info->clears->len; i-- > 0;)
+    {
+      const OpKey *here = &g_array_index (info->clears, ClearEntry, i).key;
+      const OpKey *after = i + 1 < info->clears->len ? &g_array_index (info->clears_max, OpKey, i + 1) : NULL;
+
+      g_array_index (info->clears_max, OpKey, i) =
+        after != NULL && compare_keys (after, here) > 0 ? *after : *here;
+    }
+}
+
+/* The latest clear targeting (author, seq), only among those before
+ * @before when that is given; FALSE when there is none. */
+static gboolean
+clear_winner (AuthorInfo  *info,
+              guint64      seq,
+              const OpKey *before,
+              OpKey       *winner)
+{
+  guint lo = 0, hi = info->clears->len;
+  gboolean found = FALSE;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (info->clears, ClearEntry, mid).upto < seq)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  if (lo == info->clears->len)
+    return FALSE;
+  if (before == NULL)
+    {
+      *winner = g_array_index (info->clears_max, OpKey, lo);
+      return TRUE;
+    }
+
+  for (guint i = lo; i < info->clears->len; i++)
+    {
+      const OpKey *k = &g_array_index (info->clears, ClearEntry, i).key;
+
+      if (compare_keys (k, before) < 0 && (!found || compare_keys (k, winner) > 0))
+        {
+          *winner = *k;
+          found = TRUE;
+        }
+    }
+
+  return found;
+}
+
+/* ---- Per-object operations ----------------------------------------------------- */
+
+static void
+obj_ops_free (ObjOps *ops)
+{
+  g_free (ops->vis);
+  g_free (ops->xf);
+  g_free (ops);
+}
+
+static void
+ops_insert_vis (ObjOps      *ops,
+                const OpKey *key,
+                guint        kind)
+{
+  guint pos = ops->n_vis;
+
+  while (pos > 0 && compare_keys (&ops->vis[pos - 1].key, key) > 0)
+    pos--;
+  /* A record that names the same object twice counts once. */
+  if (pos > 0 && compare_keys (&ops->vis[pos - 1].key, key) == 0)
+    return;
+
+  ops->vis = g_renew (VisEntry, ops->vis, ops->n_vis + 1);
+  memmove (&ops->vis[pos + 1], &ops->vis[pos], (ops->n_vis - pos) * sizeof *ops->vis);
+  ops->vis[pos] = (VisEntry) { *key, kind };
+  ops->n_vis++;
+}
+
+/* Returns TRUE when the entry is now the winning transform. */
+static gboolean
+ops_insert_xf (ObjOps               *ops,
+               const OpKey          *key,
+               const TafelTransform *transform)
+{
+  guint pos = ops->n_xf;
+
+  while (pos > 0 && compare_keys (&ops->xf[pos - 1].key, key) > 0)
+    pos--;
+  if (pos > 0 && compare_keys (&ops->xf[pos - 1].key, key) == 0)
+    {
+      /* Named twice by one record: the later entry counts, as everywhere. */
+      ops->xf[pos - 1].transform = *transform;
+      return pos == ops->n_xf;
+    }
+
+  ops->xf = g_renew (XfEntry, ops->xf, ops->n_xf + 1);
+  memmove (&ops->xf[pos + 1], &ops->xf[pos], (ops->n_xf - pos) * sizeof *ops->xf);
+  ops->xf[pos] = (XfEntry) { *key, *transform };
+  ops->n_xf++;
+
+  return pos == ops->n_xf - 1;
+}
+
+static ObjOps *
+object_ensure_ops (TafelObject *object)
+{
+  if (object->ops == NULL)
+    {
+      /* No transform so far: the board bounds are the object's own. */
+      object->ops = g_new0 (ObjOps, 1);
+      object->ops->lx0 = object->box[0];
+      object->ops->ly0 = object->box[1];
+      object->ops->lx1 = object->box[2];
+      object->ops->ly1 = object->box[3];
+    }
+
+  return object->ops;
+}
+
+/* Whether the erase, restore and clear records naming @object (only those
+ * before @before, when given) leave it visible: the latest decides. */
+static gboolean
+decide_visible (const TafelObject *object,
+                const OpKey       *before)
+{
+  const VisEntry *explicit = NULL;
+  OpKey cleared = { 0 };
+  gboolean has_clear;
+
+  if (object->ops != NULL)
+    {
+      for (guint i = object->ops->n_vis; i-- > 0;)
+        if (before == NULL || compare_keys (&object->ops->vis[i].key, before) < 0)
+          {
+            explicit = &object->ops->vis[i];
+            break;
+          }
+    }
+
+  has_clear = clear_winner (object->author, object->seq, before, &cleared);
+  if (has_clear && (explicit == NULL || compare_keys (&cleared, &explicit->key) > 0))
+    return FALSE;
+  if (explicit != NULL)
+    return explicit->kind == TAFEL_RECORD_KIND_RESTORE;
+  return TRUE;
+}
+
+static void
+update_visibility (TafelObject *object)
+{
+  if (decide_visible (object, NULL))
+    object->flags |= OBJECT_VISIBLE;
+  else
+    object->flags &= ~OBJECT_VISIBLE;
+}
+
+static void
+update_bounds (TafelObject *object)
+{
+  const TafelTransform *t = object_transform (object);
+  const ObjOps *ops = object->ops;
+  double ax, bx, ay, by;
+
+  if (ops == NULL)
+    return;
+
+  ax = ops->lx0 * t->sx + t->tx;
+  bx = ops->lx1 * t->sx + t->tx;
+  ay = ops->ly0 * t->sy + t->ty;
+  by = ops->ly1 * t->sy + t->ty;
+
+  object->box[0] = round_down (MIN (ax, bx));
+  object->box[2] = round_up (MAX (ax, bx));
+  object->box[1] = round_down (MIN (ay, by));
+  object->box[3] = round_up (MAX (ay, by));
+}
+
+/* ---- Batches ---------------------------------------------------------------- */
+
+/* Notes @object's state before the batch changes it, and takes it out of
+ * the spatial index (which reads the object's bounds) until the batch is
+ * done. */
+static void
+touch (TafelBoardModel *self,
+       Batch           *batch,
+       TafelObject     *object)
+{
+  Touched t;
+
+  if (object->flags & OBJECT_TOUCHED)
+    return;
+
+  if (object->flags & OBJECT_VISIBLE)
+    tafel_spatial_index_remove (self->index, object->index);
+  object->flags |= OBJECT_TOUCHED;
+  t = (Touched) {
+    object, (object->flags & OBJECT_VISIBLE) != 0,
+    object->box[0], object->box[1], object->box[2], object->box[3],
+    *object_transform (object),
+  };
+  g_array_append_val (batch->touched, t);
+}
+
+static ObjOps *
+pending_ops (TafelBoardModel *self,
+             const TafelHash *id)
+{
+  ObjOps *ops = g_hash_table_lookup (self->pending, id);
+
+  if (ops == NULL)
+    {
+      ops = g_new0 (ObjOps, 1);
+      g_hash_table_insert (self->pending, g_memdup2 (id, sizeof *id), ops);
+    }
+
+  return ops;
+}
+
+static gboolean
+local_extents (const RecordView *view,
+               TafelRect        *extents,
+               gboolean         *highlighter)
+{
+  g_autoptr(GBytes) body = g_bytes_new_static (view->body, view->body_len);
+  g_autoptr(GError) error = NULL;
+
+  *highlighter = FALSE;
+
+  switch (view->kind)
+    {
+    case TAFEL_RECORD_KIND_STROKE:
+      {
+        TafelStroke stroke = { 0 };
+
+        if (!tafel_stroke_decode (body, &stroke, &error))
+          break;
+        tafel_stroke_get_extents (&stroke, extents);
+        *highlighter = stroke.tool == TAFEL_TOOL_HIGHLIGHTER;
+        tafel_stroke_clear (&stroke);
+        return TRUE;
+      }
+
+    case TAFEL_RECORD_KIND_SHAPE:
+      {
+        TafelShape shape;
+
+        if (!tafel_shape_decode (body, &shape, &error))
+          break;
+        tafel_shape_get_extents (&shape, extents);
+        return TRUE;
+      }
+
+    case TAFEL_RECORD_KIND_TEXT:
+    default:
+      {
+        TafelText text = { 0 };
+
+        if (!tafel_text_decode (body, &text, &error))
+          break;
+        tafel_text_get_extents (&text, extents);
+        tafel_text_clear (&text);
+        return TRUE;
+      }
+    }
+
+  /* Kept in the log, not shown; a debug note, not a warning per record. */
+  g_debug ("Not showing record %" G_GUINT64_FORMAT " of an author: %s",
+           view->seq, error->message);
+  return FALSE;
+}
+
+static void
+add_object (TafelBoardModel  *self,
+            Batch            *batch,
+            const RecordView *view)
+{
+  TafelRect extents;
+  gboolean highlighter;
+  TafelObject *object;
+  ObjOps *ops;
+  gpointer key;
+
+  if (view->seq > G_MAXUINT32 || lookup_object (self, view->id) != NULL ||
+      !local_extents (view, &extents, &highlighter))
+    return;
+
+  if ((self->n_objects & CHUNK_MASK) == 0)
+    g_ptr_array_add (self->chunks, g_new0 (TafelObject, CHUNK_SIZE));
+  slots_grow (self);
+
+  object = object_at (self, self->n_objects);
+  *object = (TafelObject) {
+    .id = *view->id,
+    .author = intern_author (self, view->author),
+    .box = {
+      round_down (extents.x), round_down (extents.y),
+      round_up (extents.x + extents.width), round_up (extents.y + extents.height),
+    },
+    .lamport = view->lamport,
+    .seq = (guint32) view->seq,
+    .index = self->n_objects,
+    .type = view->kind == TAFEL_RECORD_KIND_STROKE ? TAFEL_OBJECT_STROKE :
+            view->kind == TAFEL_RECORD_KIND_SHAPE ? TAFEL_OBJECT_SHAPE :
+            TAFEL_OBJECT_TEXT,
+    .flags = highlighter ? OBJECT_HIGHLIGHTER : 0,
+  };
+  self->n_objects++;
+  slots_insert (self, object);
+
+  /* Operations that came before their object. */
+  if (g_hash_table_steal_extended (self->pending, view->id, &key, (gpointer *) &ops))
+    {
+      g_free (key);
+      object->ops = ops;
+      ops->lx0 = object->box[0];
+      ops->ly0 = object->box[1];
+      ops->lx1 = object->box[2];
+      ops->ly1 = object->box[3];
+      update_bounds (object);
+    }
+
+  /* New objects start out hidden in the batch's view of things. */
+  touch (self, batch, object);
+  update_visibility (object);
+  g_ptr_array_add (batch->new_objects, object);
+}
+
+static void
+apply_visibility (TafelBoardModel  *self,
+                  Batch            *batch,
+                  const RecordView *view,
+                  GBytes           *body)
+{
+  TafelObjectSet set = { 0 };
+  g_autoptr(GError) error = NULL;
+  OpKey key;
+
+  if (!tafel_object_set_decode (body, &set, &error))
+    {
+      g_debug ("Ignoring an undecodable erase or restore: %s", error->message);
+      return;
+    }
+
+  key = view_key (self, view);
+  for (guint i = 0; i < set.n_ids; i++)
+    {
+      TafelObject *object = lookup_object (self, &set.ids[i]);
+
+      if (object != NULL)
+        {
+          touch (self, batch, object);
+          ops_insert_vis (object_ensure_ops (object), &key, view->kind);
+          update_visibility (object);
+        }
+      else
+        {
+          ops_insert_vis (pending_ops (self, &set.ids[i]), &key, view->kind);
+        }
+    }
+
+  tafel_object_set_clear (&set);
+}
+
+static void
+apply_clear (TafelBoardModel  *self,
+             Batch            *batch,
+             const RecordView *view,
+             GBytes           *body)
+{
+  TafelClear clear = { 0 };
+  g_autoptr(GError) error = NULL;
+  OpKey key;
+
+  if (!tafel_clear_decode (body, &clear, &error))
+    {
+      g_debug ("Ignoring an undecodable clear: %s", error->message);
+      return;
+    }
+
+  key = view_key (self, view);
+  for (guint i = 0; i < clear.n_authors; i++)
+    author_add_clear (intern_author (self, &clear.authors[i]), clear.seqs[i], &key);
+
+  /* Clears are rare: one pass over the objects finds those it reaches
+   * (objects arriving later look the clears up themselves). */
+  for (guint k = 0; k < self->n_objects; k++)
+    {
+      TafelObject *object = object_at (self, k);
+
+      for (guint i = 0; i < clear.n_authors; i++)
+        if (object->seq <= clear.seqs[i] &&
+            memcmp (object->author->key.bytes, clear.authors[i].bytes, TAFEL_PUBLIC_KEY_BYTES) == 0)
+          {
+            touch (self, batch, object);
+            update_visibility (object);
+            break;
+          }
+    }
+
+  tafel_clear_clear (&clear);
+}
+
+static void
+apply_transform (TafelBoardModel  *self,
+                 Batch            *batch,
+                 const RecordView *view,
+                 GBytes           *body)
+{
+  TafelTransformSet set = { 0 };
+  g_autoptr(GError) error = NULL;
+  OpKey key;
+
+  if (!tafel_transform_set_decode (body, &set, &error))
+    {
+      g_debug ("Ignoring an undecodable transform: %s", error->message);
+      return;
+    }
+
+  key = view_key (self, view);
+  for (guint i = 0; i < set.n_entries; i++)
+    {
+      TafelObject *object = lookup_object (self, &set.ids[i]);
+      TafelTransform t = set.transforms[i];
+
+      /* -0 and 0 are the same transform; keep one spelling of it. */
+      t.sx += 0.0;
+      t.sy += 0.0;
+      t.tx += 0.0;
+      t.ty += 0.0;
+
+      if (object != NULL)
+        {
+          touch (self, batch, object);
+          if (ops_insert_xf (object_ensure_ops (object), &key, &t))
+            update_bounds (object);
+        }
+      else
+        {
+          ops_insert_xf (pending_ops (self, &set.ids[i]), &key, &t);
+        }
+    }
+
+  tafel_transform_set_clear (&set);
+}
+
+static void
+apply_profile (TafelBoardModel  *self,
+               Batch            *batch,
+               const RecordView *view,
+               GBytes           *body)
+{
+  TafelProfile profile = { 0 };
+  g_autoptr(GError) error = NULL;
+  AuthorInfo *author;
+  OpKey key;
+
+  if (!tafel_profile_decode (body, &profile, &error))
+    {
+      g_debug ("Ignoring an undecodable profile: %s", error->message);
+      return;
+    }
+
+  key = view_key (self, view);
+  author = key.author;
+  if (!author->has_profile || compare_keys (&key, &author->profile_key) > 0)
+    {
+      g_free (author->profile_name);
+      author->has_profile = TRUE;
+      author->profile_key = key;
+      author->profile_name = g_steal_pointer (&profile.name);
+      author->profile_rgba = profile.rgba;
+      if (!author->profile_changed)
+        {
+          author->profile_changed = TRUE;
+          g_ptr_array_add (batch->profiles, author);
+        }
+    }
+
+  tafel_profile_clear (&profile);
+}
+
+static void
+apply_chat (TafelBoardModel  *self,
+            Batch            *batch,
+            const RecordView *view,
+            GBytes           *body)
+{
+  TafelChat chat = { 0 };
+  g_autoptr(GError) error = NULL;
+
+  if (!tafel_chat_decode (body, &chat, &error))
+    {
+      g_debug ("Ignoring an undecodable chat message: %s", error->message);
+      return;
+    }
+
+  g_ptr_array_add (batch->chat, _tafel_chat_message_new (view->id, view->author, view->lamport,
+                                                         view->seq, g_steal_pointer (&chat.text)));
+  tafel_chat_clear (&chat);
+}
+
+static void
+apply_record (TafelBoardModel  *self,
+              Batch            *batch,
+              const RecordView *view)
+{
+  g_autoptr(GBytes) body = NULL;
+
+  switch (view->kind)
+    {
+    case TAFEL_RECORD_KIND_STROKE:
+    case TAFEL_RECORD_KIND_SHAPE:
+    case TAFEL_RECORD_KIND_TEXT:
+      add_object (self, batch, view);
+      return;
+
+    case TAFEL_RECORD_KIND_ERASE:
+    case TAFEL_RECORD_KIND_RESTORE:
+    case TAFEL_RECORD_KIND_CLEAR:
+    case TAFEL_RECORD_KIND_TRANSFORM:
+    case TAFEL_RECORD_KIND_PROFILE:
+    case TAFEL_RECORD_KIND_CHAT:
+      break;
+
+    default:
+      /* Unknown kinds are a newer version's business: kept, not shown. */
+      return;
+    }
+
+  body = g_bytes_new_static (view->body, view->body_len);
+  switch (view->kind)
+    {
+    case TAFEL_RECORD_KIND_ERASE:
+    case TAFEL_RECORD_KIND_RESTORE:
+      apply_visibility (self, batch, view, body);
+      break;
+
+    case TAFEL_RECORD_KIND_CLEAR:
+      apply_clear (self, batch, view, body);
+      break;
+
+    case TAFEL_RECORD_KIND_TRANSFORM:
+      apply_transform (self, batch, view, body);
+      break;
+
+    case TAFEL_RECORD_KIND_PROFILE:
+      apply_profile (self, batch, view, body);
+      break;
+
+    case TAFEL_RECORD_KIND_CHAT:
+    default:
+      apply_chat (self, batch, view, body);
+      break;
+    }
+}
+
+/* Puts the batch's new objects into the z-order and renumbers the ranks
+ * that moved: appending costs what was appended, an insertion in the middle
+ * one pass over what follows it. */
+static void
+merge_zorder (TafelBoardModel *self,
+              GPtrArray       *new_objects)
+{
+  guint old_len = self->zorder->len;
+  guint first, i, j, k;
+  g_autofree guint32 *tail = NULL;
+  guint n_tail;
+
+  if (new_objects->len == 0)
+    return;
+
+  g_ptr_array_sort (new_objects, compare_object_ptrs);
+
+  /* Where the first new object goes. */
+  {
+    TafelObject *lowest = g_ptr_array_index (new_objects, 0);
+    guint lo = 0, hi = old_len;
+
+    while (lo < hi)
+      {
+        guint mid = lo + (hi - lo) / 2;
+
+        if (compare_objects (object_at (self, g_array_index (self->zorder, guint32, mid)), lowest) < 0)
+          lo = mid + 1;
+        else
+          hi = mid;
+      }
+    first = lo;
+  }
+
+  n_tail = old_len - first;
+  tail = g_memdup2 (&g_array_index (self->zorder, guint32, first), n_tail * sizeof (guint32));
+  g_array_set_size (self->zorder, old_len + new_objects->len);
+
+  for (i = 0, j = 0, k = first; i < n_tail || j < new_objects->len; k++)
+    {
+      TafelObject *object;
+
+      if (j == new_objects->len ||
+          (i < n_tail && compare_objects (object_at (self, tail[i]),
+                                          g_ptr_array_index (new_objects, j)) < 0))
+        object = object_at (self, tail[i++]);
+      else
+        object = g_ptr_array_index (new_objects, j++);
+
+      g_array_index (self->zorder, guint32, k) = object->index;
+      object->rank = k;
+    }
+}
+
+static inline void
+rect_union_floats (TafelRect *dirty,
+                   gboolean  *has_dirty,
+                   float      x0,
+                   float      y0,
+                   float      x1,
+                   float      y1)
+{
+  if (!*has_dirty)
+    {
+      *dirty = (TafelRect) { x0, y0, (double) x1 - x0, (double) y1 - y0 };
+      *has_dirty = TRUE;
+    }
+  else
+    {
+      double nx0 = MIN (dirty->x, x0), ny0 = MIN (dirty->y, y0);
+      double nx1 = MAX (dirty->x + dirty->width, x1), ny1 = MAX (dirty->y + dirty->height, y1);
+
+      *dirty = (TafelRect) { nx0, ny0, nx1 - nx0, ny1 - ny0 };
+    }
+}
+
+static void
+finish_batch (TafelBoardModel *self,
+              Batch           *batch,
+              gboolean         emit)
+{
+  g_autoptr(GPtrArray) added = g_ptr_array_new ();
+  g_autoptr(GPtrArray) removed = g_ptr_array_new ();
+  g_autoptr(GPtrArray) changed = g_ptr_array_new ();
+  TafelRect dirty = { 0 };
+  gboolean has_dirty = FALSE;
+
+  merge_zorder (self, batch->new_objects);
+
+  for (guint i = 0; i < batch->touched->len; i++)
+    {
+      Touched *t = &g_array_index (batch->touched, Touched, i);
+      TafelObject *object = t->object;
+      gboolean now_visible = (object->flags & OBJECT_VISIBLE) != 0;
+      gboolean moved = t->x0 != object->box[0] || t->y0 != object->box[1] ||
+                       t->x1 != object->box[2] || t->y1 != object->box[3] ||
+                       !transform_equal (&t->transform, object_transform (object));
+
+      object->flags &= ~OBJECT_TOUCHED;
+
+      if (now_visible)
+        tafel_spatial_index_insert (self->index, object->index);
+
+      if (t->was_visible && (!now_visible || moved))
+        rect_union_floats (&dirty, &has_dirty, t->x0, t->y0, t->x1, t->y1);
+      if (now_visible && (!t->was_visible || moved))
+        rect_union_floats (&dirty, &has_dirty, object->box[0], object->box[1], object->box[2], object->box[3]);
+
+      if (!t->was_visible && now_visible)
+        g_ptr_array_add (added, object);
+      else if (t->was_visible && !now_visible)
+        g_ptr_array_add (removed, object);
+      else if (t->was_visible && now_visible && moved)
+        g_ptr_array_add (changed, object);
+    }
+
+  self->n_visible = self->n_visible + added->len - removed->len;
+
+  if (added->len > 0 || removed->len > 0 || changed->len > 0 ||
+      batch->chat->len > 0 || batch->profiles->len > 0)
+    self->digest_valid = FALSE;
+  if (added->len > 0 || removed->len > 0 || changed->len > 0)
+    self->bounds_valid = FALSE;
+
+  for (guint i = 0; i < batch->profiles->len; i++)
+    ((AuthorInfo *) g_ptr_array_index (batch->profiles, i))->profile_changed = FALSE;
+
+  tafel_chat_list_insert (self->chat, batch->chat);
+
+  if (!emit)
+    return;
+
+  if (added->len > 0 || removed->len > 0 || changed->len > 0)
+    g_signal_emit (self, signals[SIGNAL_OBJECTS_CHANGED], 0, added, removed, changed, &dirty);
+
+  for (guint i = 0; i < batch->profiles->len; i++)
+    g_signal_emit (self, signals[SIGNAL_PROFILE_CHANGED], 0,
+                   &((AuthorInfo *) g_ptr_array_index (batch->profiles, i))->key);
+}
+
+static void
+batch_init (Batch *batch)
+{
+  batch->touched = g_array_new (FALSE, FALSE, sizeof (Touched));
+  batch->new_objects = g_ptr_array_new ();
+  batch->chat = g_ptr_array_new_with_free_func (g_object_unref);
+  batch->profiles = g_ptr_array_new ();
+}
+
+static void
+batch_clear (Batch *batch)
+{
+  g_array_unref (batch->touched);
+  g_ptr_array_unref (batch->new_objects);
+  g_ptr_array_unref (batch->chat);
+  g_ptr_array_unref (batch->profiles);
+}
+
+static void
+on_records_added (TafelLog        *log,
+                  GPtrArray       *records,
+                  TafelBoardModel *self)
+{
+  Batch batch;
+
+  batch_init (&batch);
+  for (guint i = 0; i < records->len; i++)
+    {
+      RecordView view;
+
+      view_from_record (&view, g_ptr_array_index (records, i));
+      apply_record (self, &batch, &view);
+    }
+  finish_batch (self, &batch, TRUE);
+  batch_clear (&batch);
+}
+
+/* Reads every record straight from the log's storage: no record objects
+ * are made for a board of any size. */
+static void
+build_from_log (TafelBoardModel *self)
+{
+  guint n_authors = tafel_log_get_n_authors_total (self->log);
+  Batch batch;
+
+  batch_init (&batch);
+  for (guint a = 0; a < n_authors; a++)
+    {
+      const TafelPublicKey *author = tafel_log_get_author_key (self->log, a);
+      guint64 head = tafel_log_get_head_seq (self->log, author);
+
+      for (guint64 seq = 1; seq <= head; seq++)
+        {
+          TafelLogEntryView entry;
+          RecordView view;
+
+          if (!tafel_log_peek (self->log, author, seq, &entry))
+            break;
+          view = (RecordView) {
+            entry.id, author, seq, entry.lamport, entry.kind, entry.body, entry.body_len,
+          };
+          apply_record (self, &batch, &view);
+        }
+    }
+  finish_batch (self, &batch, FALSE);
+  batch_clear (&batch);
+}
+
+/* ---- GObject ------------------------------------------------------------------ */
+
+static void
+tafel_board_model_constructed (GObject *object)
+{
+  TafelBoardModel *self = TAFEL_BOARD_MODEL (object);
+
+  G_OBJECT_CLASS (tafel_board_model_parent_class)->constructed (object);
+
+  g_return_if_fail (TAFEL_IS_LOG (self->log));
+
+  build_from_log (self);
+  g_signal_connect_object (self->log, "records-added", G_CALLBACK (on_records_added), self, 0);
+}
+
+static void
+tafel_board_model_dispose (GObject *object)
+{
+  TafelBoardModel *self = TAFEL_BOARD_MODEL (object);
+
+  if (self->log != NULL)
+    g_signal_handlers_disconnect_by_data (self->log, self);
+  g_clear_object (&self->log);
+
+  G_OBJECT_CLASS (tafel_board_model_parent_class)->dispose (object);
+}
+
+static void
+tafel_board_model_finalize (GObject *object)
+{
+  TafelBoardModel *self = TAFEL_BOARD_MODEL (object);
+
+  for (guint i = 0; i < self->n_objects; i++)
+    {
+      TafelObject *o = object_at (self, i);
+
+      if (o->ops != NULL)
+        obj_ops_free (o->ops);
+    }
+  g_ptr_array_unref (self->chunks);
+  g_free (self->slots);
+  g_array_unref (self->zorder);
+  g_hash_table_unref (self->author_index);
+  g_ptr_array_unref (self->authors);
+  g_hash_table_unref (self->pending);
+  tafel_spatial_index_free (self->index);
+  g_clear_object (&self->chat);
+
+  G_OBJECT_CLASS (tafel_board_model_parent_class)->finalize (object);
+}
+
+static void
+tafel_board_model_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  TafelBoardModel *self = TAFEL_BOARD_MODEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOG:
+      g_value_set_object (value, self->log);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tafel_board_model_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  TafelBoardModel *self = TAFEL_BOARD_MODEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOG:
+      self->log = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tafel_board_model_class_init (TafelBoardModelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = tafel_board_model_constructed;
+  object_class->dispose = tafel_board_model_dispose;
+  object_class->finalize = tafel_board_model_finalize;
+  object_class->get_property = tafel_board_model_get_property;
+  object_class->set_property = tafel_board_model_set_property;
+
+  properties[PROP_LOG] =
+    g_param_spec_object ("log", NULL, NULL, TAFEL_TYPE_LOG,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * TafelBoardModel::objects-changed:
+   * @self: the model
+   * @added: (element-type TafelObject): objects that became visible
+   * @removed: (element-type TafelObject): objects that became hidden
+   * @changed: (element-type TafelObject): visible objects whose transform changed
+   * @dirty: (type gpointer): a #TafelRect covering old and new bounds of all of them
+   *
+   * Emitted once per batch of records that changed what is visible.
+   */
+  signals[SIGNAL_OBJECTS_CHANGED] =
+    g_signal_new ("objects-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 4,
+                  G_TYPE_PTR_ARRAY, G_TYPE_PTR_ARRAY, G_TYPE_PTR_ARRAY, G_TYPE_POINTER);
+
+  /**
+   * TafelBoardModel::profile-changed:
+   * @self: the model
+   * @author: (type gpointer): the #TafelPublicKey whose profile changed
+   */
+  signals[SIGNAL_PROFILE_CHANGED] =
+    g_signal_new ("profile-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_POINTER);
+}
+
+static void
+tafel_board_model_init (TafelBoardModel *self)
+{
+  self->chunks = g_ptr_array_new_with_free_func (g_free);
+  self->zorder = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->authors = g_ptr_array_new_with_free_func (author_info_free);
+  self->author_index = g_hash_table_new (key_hash, key_equal);
+  self->pending = g_hash_table_new_full (key_hash, key_equal, g_free, (GDestroyNotify) obj_ops_free);
+  self->index = tafel_spatial_index_new (object_box, self);
+  self->chat = tafel_chat_list_new ();
+}
+
+/* ---- Public API ---------------------------------------------------------------- */
+
+/**
+ * tafel_board_model_new:
+ * @log: the records to follow
+ *
+ * Builds the board state from every record in @log, then follows the log's
+ * ::records-added.
+ *
+ * Returns: (transfer full): a new model
+ */
+TafelBoardModel *
+tafel_board_model_new (TafelLog *log)
+{
+  g_return_val_if_fail (TAFEL_IS_LOG (log), NULL);
+
+  return g_object_new (TAFEL_TYPE_BOARD_MODEL, "log", log, NULL);
+}
+
+/**
+ * tafel_board_model_get_log:
+ * @self: a model
+ *
+ * Returns: (transfer none): the log the model follows
+ */
+TafelLog *
+tafel_board_model_get_log (TafelBoardModel *self)
+{
+  g_return_val_if_fail (TAFEL_IS_BOARD_MODEL (self), NULL);
+
+  return self->log;
+}
+
+/**
+ * tafel_board_model_lookup:
+ * @self: a model
+ * @id: an object id (the id of its stroke, shape or text record)
+ *
+ * Returns: (transfer none) (nullable): the object, visible or not, or
+ *   %NULL when the model knows no such object
+ */
+TafelObject *
+tafel_board_model_lookup (TafelBoardModel *self,
+                          const TafelHash *id)
+{
+  g_return_val_if_fail (TAFEL_IS_BOARD_MODEL (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  return lookup_object (self, id);
+}
+
+/**
+ * tafel_board_model_get_n_visible:
+ * @self: a model
+ *
+ * Returns: how many objects are visible
+ */
+guint
+tafel_board_model_get_n_visible (TafelBoardModel *self)
+{
+  g_return_val_if_fail (TAFEL_IS_BOARD_MODEL (self), 0);
+
+  return self->n_visible;
+}
+
+static int
+compare_u32 (gconstpointer a,
+             gconstpointer b)
+{
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/**
+ * tafel_board_model_query:
+ * @self: a model
+ * @rect: (nullable): the rectangle on the board, or %NULL for all
+ * @out: (element-type TafelObject): where the objects go
+ *
+ * Appends the visible objects whose bounds intersect @rect to @out, bottom
+ * first in z-order. The spatial index finds them and their z-ranks order
+ * them: a sort of the answer when it is small, one pass over a bitmap of
+ * ranks when it is a large part of the board.
+ */
+void
+tafel_board_model_query (TafelBoardModel *self,
+                         const TafelRect *rect,
+                         GPtrArray       *out)
+{
+  g_autoptr(GArray) ids = NULL;
+
+  g_return_if_fail (TAFEL_IS_BOARD_MODEL (self));
+  g_return_if_fail (out != NULL);
+
+  if (rect == NULL)
+    {
+      for (guint r = 0; r < self->zorder->len; r++)
+        {
+          TafelObject *object = object_at (self, g_array_index (self->zorder, guint32, r));
+
+          if (object->flags & OBJECT_VISIBLE)
+            g_ptr_array_add (out, object);
+        }
+      return;
+    }
+
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (guint32), 256);
+  tafel_spatial_index_query (self->index, rect, ids);
+  if (ids->len == 0)
+    return;
+
+  if ((gsize) ids->len * 32 > self->zorder->len)
+    {
+      guint n_words = (self->zorder->len + 63) / 64;
+      g_autofree guint64 *bits = g_new0 (guint64, n_words);
+
+      for (guint i = 0; i < ids->len; i++)
+        {
+          guint32 rank = object_at (self, g_array_index (ids, guint32, i))->rank;
+
+          bits[rank / 64] |= G_GUINT64_CONSTANT (1) << (rank % 64);
+        }
+
+      for (guint w = 0; w < n_words; w++)
+        for (guint64 word = bits[w]; word != 0; word &= word - 1)
+          {
+            guint rank = w * 64 + __builtin_ctzll (word);
+
+            g_ptr_array_add (out, object_at (self, g_array_index (self->zorder, guint32, rank)));
+          }
+    }
+  else
+    {
+      for (guint i = 0; i < ids->len; i++)
+        g_array_index (ids, guint32, i) = object_at (self, g_array_index (ids, guint32, i))->rank;
+      g_array_sort (ids, compare_u32);
+      for (guint i = 0; i < ids->len; i++)
+        g_ptr_array_add (out, object_at (self, g_array_index (self->zorder, guint32,
+                                                              g_array_index (ids, guint32, i))));
+    }
+}
+
+static gboolean
+object_hit (const TafelObject *object,
+            double             x,
+            double             y,
+            double             tolerance)
+{
+  const TafelTransform *t = object_transform (object);
+  double lx, ly, ltol;
+
+  if (fabs (t->sx) < 1e-12 || fabs (t->sy) < 1e-12)
+    return FALSE;
+
+  lx = (x - t->tx) / t->sx;
+  ly = (y - t->ty) / t->sy;
+  ltol = tolerance / sqrt (fabs (t->sx * t->sy));
+
+  switch (object->type)
+    {
+    case TAFEL_OBJECT_STROKE:
+      {
+        TafelStroke stroke = { 0 };
+        gboolean hit;
+
+        if (!tafel_object_dup_stroke (object, &stroke))
+          return FALSE;
+        hit = tafel_stroke_hit_test (&stroke, lx, ly, ltol);
+        tafel_stroke_clear (&stroke);
+        return hit;
+      }
+
+    case TAFEL_OBJECT_SHAPE:
+      {
+        TafelShape shape;
+
+        return tafel_object_get_shape (object, &shape) &&
+               tafel_shape_hit_test (&shape, lx, ly, ltol);
+      }
+
+    case TAFEL_OBJECT_TEXT:
+    default:
+      /* Text is picked anywhere in its box, which the query already checked. */
+      return TRUE;
+    }
+}
+
+/**
+ * tafel_board_model_hit_test:
+ * @self: a model
+ * @x: board x
+ * @y: board y
+ * @tolerance: how far from the ink still counts, in board units
+ *
+ * Finds what a click at (@x, @y) picks: the topmost visible object whose
+ * ink passes within @tolerance of the point (strokes by their polyline and
+ * width, shapes by their outline or fill, text by its box).
+ *
+ * Returns: (transfer none) (nullable): the object, or %NULL
+ */
+TafelObject *
+tafel_board_model_hit_test (TafelBoardModel *self,
+                            double           x,
+                            double           y,
+                            double           tolerance)
+{
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new ();
+  TafelRect probe;
+
+  g_return_val_if_fail (TAFEL_IS_BOARD_MODEL (self), NULL);
+
+  tolerance = MAX (tolerance, 0.0);
+  probe = (TafelRect) { x - tolerance, y - tolerance, 2 * tolerance, 2 * tolerance };
+  tafel_board_model_query (self, &probe, candidates);
+
+  for (guint i = candidates->len; i-- > 0;)
+    {
+      TafelObject *object = g_ptr_array_index (candidates, i);
+
+      if (object_hit (object, x, y, tolerance))
+        return object;
+    }
+
+  return NULL;
+}
+
+/**
+ * tafel_board_model_get_bounds:
+ * @self: a model
+ * @bounds: (out): the union of the visible objects' bounds
+ *
+ * Returns: %FALSE when nothing is visible (@bounds is then untouched)
+ */
+gboolean
+tafel_board_model_get_bounds (TafelBoardModel *self,
+                              TafelRect       *bounds)
+{
+  g_return_val_if_fail (TAFEL_IS_BOARD_MODEL (self), FALSE);
+  g_return_val_if_fail (bounds != NULL, FALSE);
+
+  if (!self->bounds_valid)
+    {
+      float x0 = G_MAXFLOAT, y0 = G_MAXFLOAT, x1 = -G_MAXFLOAT, y1 = -G_MAXFLOAT;
+
+      self->has_bounds = FALSE;
+      for (guint i = 0; i < self->n_objects; i++)
+        {
+          const TafelObject *o = object_at (self, i);
+
+          if (!(o->flags & OBJECT_VISIBLE))
+            continue;
+          x0 = MIN (x0, o->box[0]);
+          y0 = MIN (y0, o->box[1]);
+          x1 = MAX (x1, o->box[2]);
+          y1 = MAX (y1, o->box[3]);
+          self->has_bounds = TRUE;
+        }
+      self->bounds = (TafelRect) { x0, y0, (double) x1 - x0, (double) y1 - y0 };
+      self->bounds_valid = TRUE;
+    }
+
+  if (self->has_bounds)
+    *bounds = self->bounds;
+  return self->has_bounds;
+}
+
+/**
+ * tafel_board_model_get_chat:
+ * @self: a model
+ *
+ * Returns: (transfer none): the chat, a #GListModel of #TafelChatMessage
+ *   in (lamport, author, seq) order
+ */
+GListModel *
+tafel_board_model_get_chat (TafelBoardModel *self)
+{
+  g_return_val_if_fail (TAFEL_IS_BOARD_MODEL (self), NULL);
+
+  return G_LIST_MODEL (self->chat);
+}
+
+/**
+ * tafel_board_model_get_profile:
+ * @self: a model
+ * @author: whose profile
+ * @name: (out) (optional) (transfer none): the display name
+ * @rgba: (out) (optional): the colour, 0xRRGGBBAA
+ *
+ * The latest profile @author published.
+ *
+ * Returns: %FALSE when the author has published none
+ */
+gboolean
+tafel_board_model_get_profile (TafelBoardModel      *self,
+                               const TafelPublicKey *author,
+                               const char          **name,
+                               guint32              *rgba)
+{
+  AuthorInfo *info;
+
+  g_return_val_if_fail (TAFEL_IS_BOARD_MODEL (self), FALSE);
+  g_return_val_if_fail (author != NULL, FALSE);
+
+  info = g_hash_table_lookup (self->author_index, author);
+  if (info == NULL || !info->has_profile)
+    return FALSE;
+
+  if (name != NULL)
+    *name = info->profile_name;
+  if (rgba != NULL)
+    *rgba = info->profile_rgba;
+  return TRUE;
+}
+
+/* ---- Digest --------------------------------------------------------------------- */
+
+typedef struct
+{
+  TafelHashState state;
+  guint8         buf[16384];
+  gsize          len;
+} DigestWriter;
+
+static inline void
+digest_put (DigestWriter  *w,
+            gconstpointer  data,
+            gsize          len)
+{
+  if (w->len + len > sizeof w->buf)
+    {
+      tafel_hash_update (&w->state, w->buf, w->len);
+      w->len = 0;
+    }
+  if (len > sizeof w->buf)
+    {
+      tafel_hash_update (&w->state, data, len);
+      return;
+    }
+  memcpy (w->buf + w->len, data, len);
+  w->len += len;
+}
+
+static inline void
+digest_put_u64 (DigestWriter *w,
+                guint64       v)
+{
+  guint64 le = GUINT64_TO_LE (v);
+
+  digest_put (w, &le, sizeof le);
+}
+
+static inline void
+digest_put_double (DigestWriter *w,
+                   double        v)
+{
+  guint64 bits;
+
+  v += 0.0;
+  memcpy (&bits, &v, sizeof bits);
+  digest_put_u64 (w, bits);
+}
+
+static int
+compare_authors_by_key (gconstpointer a,
+                        gconstpointer b)
+{
+  const AuthorInfo *x = *(AuthorInfo **) a, *y = *(AuthorInfo **) b;
+
+  return memcmp (x->key.bytes, y->key.bytes, TAFEL_PUBLIC_KEY_BYTES);
+}
+
+/* The canonical encoding, version 1:
+ *   "tafel-board-state-1" NUL
+ *   u64 n, then per visible object in z-order: id, then 0x00 for the
+ *     identity transform or 0x01 and sx, sy, tx, ty as IEEE doubles
+ *   u64 n, then per chat message in order: id
+ *   u64 n, then per author with a profile, by key: key, u64 rgba,
+ *     u64 name length, name
+ * integers little-endian. */
+static void
+compute_digest (TafelBoardModel *self,
+                TafelHash       *digest)
+{
+  static const char tag[] = "tafel-board-state-1";
+  g_autofree DigestWriter *w = g_new0 (DigestWriter, 1);
+  g_autoptr(GPtrArray) profiles = g_ptr_array_new ();
+  GListModel *chat = G_LIST_MODEL (self->chat);
+  guint n_chat = g_list_model_get_n_items (chat);
+
+  tafel_hash_init (&w->state, NULL, 0);
+  digest_put (w, tag, sizeof tag);
+
+  digest_put_u64 (w, self->n_visible);
+  for (guint r = 0; r < self->zorder->len; r++)
+    {
+      const TafelObject *object = object_at (self, g_array_index (self->zorder, guint32, r));
+      const TafelTransform *t;
+      guint8 flag;
+
+      if (!(object->flags & OBJECT_VISIBLE))
+        continue;
+
+      digest_put (w, object->id.bytes, TAFEL_HASH_BYTES);
+      t = object_transform (object);
+      flag = transform_equal (t, &identity_transform) ? 0 : 1;
+      digest_put (w, &flag, 1);
+      if (flag)
+        {
+          digest_put_double (w, t->sx);
+          digest_put_double (w, t->sy);
+          digest_put_double (w, t->tx);
+          digest_put_double (w, t->ty);
+        }
+    }
+
+  digest_put_u64 (w, n_chat);
+  for (guint i = 0; i < n_chat; i++)
+    {
+      g_autoptr(TafelChatMessage) message = g_list_model_get_item (chat, i);
+
+      digest_put (w, tafel_chat_message_get_id (message), TAFEL_HASH_BYTES);
+    }
+
+  for (guint i = 0; i < self->authors->len; i++)
+    if (((AuthorInfo *) g_ptr_array_index (self->authors, i))->has_profile)
+      g_ptr_array_add (profiles, g_ptr_array_index (self->authors, i));
+  g_ptr_array_sort (profiles, compare_authors_by_key);
+
+  digest_put_u64 (w, profiles->len);
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      const AuthorInfo *info = g_ptr_array_index (profiles, i);
+      gsize name_len = info->profile_name != NULL ? strlen (info->profile_name) : 0;
+
+      digest_put (w, info->key.bytes, TAFEL_PUBLIC_KEY_BYTES);
+      digest_put_u64 (w, info->profile_rgba);
+      digest_put_u64 (w, name_len);
+      if (name_len > 0)
+        digest_put (w, info->profile_name, name_len);
+    }
+
+  tafel_hash_update (&w->state, w->buf, w->len);
+  tafel_hash_final (&w->state, digest->bytes, TAFEL_HASH_BYTES);
+}
+
+/**
+ * tafel_board_model_get_digest:
+ * @self: a model
+ * @digest: (out): the digest
+ *
+ * A BLAKE2b-256 hash of the canonical visible state: the visible objects in
+ * z-order with their transforms, the chat messages in order and the
+ * profiles by author. Two models whose logs hold the same records report
+ * the same digest, whatever order the records arrived in. Computed when
+ * first asked after a change, then kept.
+ */
+void
+tafel_board_model_get_digest (TafelBoardModel *self,
+                              TafelHash       *digest)
+{
+  g_return_if_fail (TAFEL_IS_BOARD_MODEL (self));
+  g_return_if_fail (digest != NULL);
+
+  if (!self->digest_valid)
+    {
+      compute_digest (self, &self->digest);
+      self->digest_valid = TRUE;
+    }
+
+  *digest = self->digest;
+}
+
+/* ---- Private API ----------------------------------------------------------------- */
+
+static OpKey
+record_key (TafelBoardModel *self,
+            TafelRecord     *record)
+{
+  return (OpKey) {
+    tafel_record_get_lamport (record), tafel_record_get_seq (record),
+    intern_author (self, tafel_record_get_author (record)),
+  };
+}
+
+gboolean
+_tafel_board_model_visible_before (TafelBoardModel   *self,
+                                   const TafelObject *object,
+                                   TafelRecord       *op)
+{
+  OpKey key = record_key (self, op);
+
+  return decide_visible (object, &key);
+}
+
+void
+_tafel_board_model_transform_before (TafelBoardModel   *self,
+                                     const TafelObject *object,
+                                     TafelRecord       *op,
+                                     TafelTransform    *transform)
+{
+  OpKey key = record_key (self, op);
+
+  *transform = identity_transform;
+
+  if (object->ops == NULL)
+    return;
+
+  for (guint i = object->ops->n_xf; i-- > 0;)
+    if (compare_keys (&object->ops->xf[i].key, &key) < 0)
+      {
+        *transform = object->ops->xf[i].transform;
+        return;
+      }
+}
+
+GPtrArray *
+_tafel_board_model_dup_cleared (TafelBoardModel *self,
+                                TafelRecord     *clear_record)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  TafelClear clear = { 0 };
+
+  if (!tafel_clear_decode (tafel_record_get_body (clear_record), &clear, NULL))
+    return out;
+
+  for (guint k = 0; k < self->n_objects; k++)
+    {
+      TafelObject *object = object_at (self, k);
+
+      for (guint i = 0; i < clear.n_authors; i++)
+        if (object->seq <= clear.seqs[i] &&
+            memcmp (object->author->key.bytes, clear.authors[i].bytes, TAFEL_PUBLIC_KEY_BYTES) == 0)
+          {
+            g_ptr_array_add (out, object);
+            break;
+          }
+    }
+
+  tafel_clear_clear (&clear);
+  return out;
+}
+
+TafelSpatialIndex *
+_tafel_board_model_get_index (TafelBoardModel *self)
+{
+  return self->index;
+}
+
+/* The stored body of @object's record, borrowed from the log's storage
+ * (which keeps bodies where they are for the log's lifetime). */
+GBytes *
+_tafel_object_peek_body (const TafelObject *object)
+{
+  TafelLogEntryView entry;
+
+  if (!tafel_log_peek (object->author->model->log, &object->author->key, object->seq, &entry))
+    return NULL;
+
+  return g_bytes_new_static (entry.body, entry.body_len);
+}
+
+/* The body as the log hands it out with a record: it keeps the storage
+ * alive by itself, for use on other threads. */
+GBytes *
+_tafel_object_dup_body (const TafelObject *object)
+{
+  g_autoptr(TafelRecord) record = tafel_object_dup_record (object);
+
+  return record != NULL ? g_bytes_ref (tafel_record_get_body (record)) : NULL;
+}
+
+/* ---- TafelObject ------------------------------------------------------------------- */
+
+/**
+ * tafel_object_get_id:
+ * @object: an object
+ *
+ * Returns: (transfer none): the object's id, the id of its record
+ */
+const TafelHash *
+tafel_object_get_id (const TafelObject *object)
+{
+  g_return_val_if_fail (object != NULL, NULL);
+
+  return &object->id;
+}
+
+/**
+ * tafel_object_get_type:
+ * @object: an object
+ *
+ * Returns: whether it is a stroke, a shape or a text
+ */
+TafelObjectType
+tafel_object_get_type (const TafelObject *object)
+{
+  g_return_val_if_fail (object != NULL, TAFEL_OBJECT_STROKE);
+
+  return object->type;
+}
+
+/**
+ * tafel_object_dup_record:
+ * @object: an object
+ *
+ * The stroke, shape or text record behind @object, made from the log's
+ * storage (the model keeps no record objects).
+ *
+ * Returns: (transfer full): the record
+ */
+TafelRecord *
+tafel_object_dup_record (const TafelObject *object)
+{
+  g_return_val_if_fail (object != NULL, NULL);
+
+  return tafel_log_lookup_seq (object->author->model->log, &object->author->key, object->seq);
+}
+
+/**
+ * tafel_object_get_author:
+ * @object: an object
+ *
+ * Returns: (transfer none): who made it; valid as long as the model
+ */
+const TafelPublicKey *
+tafel_object_get_author (const TafelObject *object)
+{
+  g_return_val_if_fail (object != NULL, NULL);
+
+  return &object->author->key;
+}
+
+/**
+ * tafel_object_get_seq:
+ * @object: an object
+ *
+ * Returns: the seq of its record among its author's
+ */
+guint64
+tafel_object_get_seq (const TafelObject *object)
+{
+  g_return_val_if_fail (object != NULL, 0);
+
+  return object->seq;
+}
+
+/**
+ * tafel_object_get_lamport:
+ * @object: an object
+ *
+ * Returns: the Lamport time of its record
+ */
+guint64
+tafel_object_get_lamport (const TafelObject *object)
+{
+  g_return_val_if_fail (object != NULL, 0);
+
+  return object->lamport;
+}
+
+/**
+ * tafel_object_compare_order:
+ * @a: an object
+ * @b: another object of the same model
+ *
+ * Z-order: (lamport, author, seq) of their records.
+ *
+ * Returns: negative when @a lies beneath @b, positive above, 0 for the same
+ */
+int
+tafel_object_compare_order (const TafelObject *a,
+                            const TafelObject *b)
+{
+  g_return_val_if_fail (a != NULL && b != NULL, 0);
+
+  return compare_objects (a, b);
+}
+
+/**
+ * tafel_object_is_visible:
+ * @object: an object
+ *
+ * Returns: whether it is shown (not erased or cleared, or restored since)
+ */
+gboolean
+tafel_object_is_visible (const TafelObject *object)
+{
+  g_return_val_if_fail (object != NULL, FALSE);
+
+  return (object->flags & OBJECT_VISIBLE) != 0;
+}
+
+/**
+ * tafel_object_get_transform:
+ * @object: an object
+ *
+ * Returns: (transfer none): its current transform; the identity when none
+ *   was ever set
+ */
+const TafelTransform *
+tafel_object_get_transform (const TafelObject *object)
+{
+  g_return_val_if_fail (object != NULL, NULL);
+
+  return object_transform (object);
+}
+
+/**
+ * tafel_object_get_bounds:
+ * @object: an object
+ * @bounds: (out): where it lies on the board
+ *
+ * The box its ink covers on the board, transform applied and line width
+ * included (rounded outwards to float precision).
+ */
+void
+tafel_object_get_bounds (const TafelObject *object,
+                         TafelRect         *bounds)
+{
+  g_return_if_fail (object != NULL);
+  g_return_if_fail (bounds != NULL);
+
+  *bounds = object_rect (object);
+}
+
+/**
+ * tafel_object_dup_stroke:
+ * @object: an object
+ * @stroke: (out caller-allocates): the decoded stroke, free with tafel_stroke_clear()
+ *
+ * Decodes the stroke's points from its record, in its own coordinates.
+ *
+ * Returns: %FALSE when @object is not a stroke
+ */
+gboolean
+tafel_object_dup_stroke (const TafelObject *object,
+                         TafelStroke       *stroke)
+{
+  g_autoptr(GBytes) body = NULL;
+
+  g_return_val_if_fail (object != NULL, FALSE);
+  g_return_val_if_fail (stroke != NULL, FALSE);
+
+  if (object->type != TAFEL_OBJECT_STROKE)
+    return FALSE;
+
+  body = _tafel_object_peek_body (object);
+  return body != NULL && tafel_stroke_decode (body, stroke, NULL);
+}
+
+/**
+ * tafel_object_get_shape:
+ * @object: an object
+ * @shape: (out caller-allocates): the shape
+ *
+ * Returns: %FALSE when @object is not a shape
+ */
+gboolean
+tafel_object_get_shape (const TafelObject *object,
+                        TafelShape        *shape)
+{
+  g_autoptr(GBytes) body = NULL;
+
+  g_return_val_if_fail (object != NULL, FALSE);
+  g_return_val_if_fail (shape != NULL, FALSE);
+
+  if (object->type != TAFEL_OBJECT_SHAPE)
+    return FALSE;
+
+  body = _tafel_object_peek_body (object);
+  return body != NULL && tafel_shape_decode (body, shape, NULL);
+}
+
+/**
+ * tafel_object_dup_text:
+ * @object: an object
+ * @text: (out caller-allocates): the text, free with tafel_text_clear()
+ *
+ * Returns: %FALSE when @object is not a text
+ */
+gboolean
+tafel_object_dup_text (const TafelObject *object,
+                       TafelText         *text)
+{
+  g_autoptr(GBytes) body = NULL;
+
+  g_return_val_if_fail (object != NULL, FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  if (object->type != TAFEL_OBJECT_TEXT)
+    return FALSE;
+
+  body = _tafel_object_peek_body (object);
+  return body != NULL && tafel_text_decode (body, text, NULL);
+}
+
+gboolean
+_tafel_object_is_highlighter (const TafelObject *object)
+{
+  return (object->flags & OBJECT_HIGHLIGHTER) != 0;
+}

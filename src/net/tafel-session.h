@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tafel-board.h"
+#include "tafel-presence.h"
+#include "tafel-sync.h"
+
+G_BEGIN_DECLS
+
+/* Frame type bytes 0x30–0x3f belong to the session (mesh). */
+#define TAFEL_SESSION_FRAME_FIRST 0x30
+#define TAFEL_SESSION_FRAME_LAST  0x3f
+
+/* Direct links kept at most; beyond, records reach the rest by flooding. */
+#define TAFEL_SESSION_DEFAULT_MAX_LINKS 8
+
+typedef enum
+{
+  TAFEL_SESSION_OFFLINE,     /* no rendezvous works and no link is up */
+  TAFEL_SESSION_CONNECTING,  /* looking for peers */
+  TAFEL_SESSION_ONLINE,      /* at least one peer linked */
+} TafelSessionStatus;
+
+/**
+ * TafelSessionOptions:
+ *
+ * How a session finds and reaches peers. Strings are borrowed for the
+ * call to tafel_session_new().
+ */
+typedef struct
+{
+  const char *broker_url;       /* nullable: mqtt:// or mqtts:// */
+  const char *broker_username;  /* nullable */
+  const char *broker_password;  /* nullable */
+  const char *broker_ca_file;   /* nullable: trust this CA for mqtts:// */
+  gboolean    lan;              /* use the LAN beacon */
+  guint16     lan_port;         /* 0: the default port */
+  const char *stun;             /* nullable: host:port */
+  const char *turn;             /* nullable: turn[s]://user:password@host:port[?transport=tcp] */
+  guint       max_links;        /* 0: TAFEL_SESSION_DEFAULT_MAX_LINKS */
+  guint       announce_ms;      /* 0: the default announce interval */
+} TafelSessionOptions;
+
+#define TAFEL_TYPE_SESSION (tafel_session_get_type ())
+
+G_DECLARE_FINAL_TYPE (TafelSession, tafel_session, TAFEL, SESSION, GObject)
+
+/**
+ * TafelSession:
+ *
+ * A board online: finds the other peers of the board through the MQTT
+ * broker, the LAN beacon and the mesh itself, keeps a secure link to each
+ * (up to a limit), replicates the record log over them (#TafelSync) and
+ * shares presence (#TafelPresence). Links that drop are reconnected with
+ * backoff.
+ *
+ * Signals:
+ *  ::peer-joined (const TafelPublicKey *peer): a link came up.
+ *  ::peer-left (const TafelPublicKey *peer, const GError *reason)
+ *  ::status-changed: see tafel_session_get_status().
+ */
+TafelSession       *tafel_session_new              (TafelBoard                *board,
+                                                    const TafelSessionOptions *options,
+                                                    GError                   **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean            tafel_session_start            (TafelSession              *self,
+                                                    GError                   **error);
+void                tafel_session_stop             (TafelSession              *self);
+
+TafelBoard         *tafel_session_get_board        (TafelSession              *self);
+TafelSync          *tafel_session_get_sync         (TafelSession              *self);
+TafelPresence      *tafel_session_get_presence     (TafelSession              *self);
+TafelSessionStatus  tafel_session_get_status       (TafelSession              *self);
+/* Why the broker is not reachable, for a person; %NULL when it is or none is set. */
+const char         *tafel_session_get_broker_error (TafelSession              *self);
+guint               tafel_session_get_n_peers      (TafelSession              *self);
+/* (element-type TafelPublicKey) (transfer container) the linked peers */
+GPtrArray          *tafel_session_list_peers       (TafelSession              *self) G_GNUC_WARN_UNUSED_RESULT;
+/* "direct", "via NAT", "relayed" (translated) for a linked peer, or %NULL. */
+const char         *tafel_session_describe_path    (TafelSession              *self,
+                                                    const TafelPublicKey      *peer);
+/* "host", "srflx" or "relay": the candidate type the link to @peer uses. */
+const char         *tafel_session_get_path_kind    (TafelSession              *self,
+                                                    const TafelPublicKey      *peer);
+
+G_END_DECLS

@@ -1,0 +1,952 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "tafel-bytes.h"
+#include "tafel-record-private.h"
+#include "tafel-sync.h"
+
+/*
+ * The sync protocol, on any TafelFrameChannel (frames are ordered and
+ * authenticated by the link beneath).
+ *
+ *   HELLO   0x10  u8 version (1), version vector
+ *   RUN     0x11  a chunk of one author's gapless run:
+ *                   32 author, varint first_seq, [32 prev if first_seq > 1],
+ *                   varint n, u8 flags (bit 0: this chunk ends the run),
+ *                   n × { varint lamport, varint kind, varint body length,
+ *                         body, u8 has_signature, [64 signature] }
+ *   DONE    0x12  every run answering the last HELLO has been sent
+ *   VECTOR  0x13  version vector: what the sender now holds (an ack)
+ *
+ * Both sides send HELLO on link-up. Each answers a HELLO with the runs the
+ * other lacks and DONE, and keeps, per peer, an estimate of the peer's
+ * vector (raised by what it sends and by what the peer says or sends), so
+ * every record that later joins the log is pushed exactly to the peers
+ * that lack it: a new local stroke is a run of one. A run's chunks are
+ * collected until its end, which carries the signature that (through the
+ * hash links) authenticates the whole run; only then is any of it
+ * integrated, in slices, from an idle handler with a time budget, so a big
+ * late join never blocks the main loop for long. A peer that sends
+ * anything malformed or forged is dropped, and nothing unverified from it
+ * is kept.
+ */
+
+#define PROTOCOL_VERSION       1
+#define FRAME_HELLO            0x10
+#define FRAME_RUN              0x11
+#define FRAME_DONE             0x12
+#define FRAME_VECTOR           0x13
+
+#define CHUNK_TARGET_BYTES     (192 * 1024)
+#define RUN_MAX_RECORDS        100000      /* per chunk */
+#define PENDING_MAX_BYTES      (256 * 1024 * 1024)  /* per peer, unverified */
+#define PENDING_MAX_AUTHORS    4096
+#define INTEGRATE_BUDGET_US    6000
+#define SLICE_START            256
+#define SLICE_MAX              8192
+#define HELLO_INTERVAL_S       30
+
+G_DEFINE_QUARK (tafel-sync-error-quark, tafel_sync_error)
+
+typedef struct _Peer Peer;
+
+typedef struct
+{
+  TafelPublicKey author;
+  guint64        next_seq;
+  TafelHash      prev;        /* id of the last record collected */
+  GPtrArray     *records;     /* TafelRecord */
+  gsize          bytes;
+} PendingRun;
+
+typedef enum
+{
+  WORK_SLICE,   /* integrate records (verified) */
+  WORK_SYNCED,  /* the peer's answer to our HELLO is all integrated */
+  WORK_ACK,     /* tell the peer what we hold now */
+} WorkKind;
+
+typedef struct
+{
+  WorkKind       kind;
+  TafelPublicKey peer;
+  GPtrArray     *records;     /* WORK_SLICE: one author's run, verified */
+  guint          offset;      /* how much of it is integrated already */
+} Work;
+
+struct _Peer
+{
+  TafelSync          *sync;
+  TafelPublicKey      key;
+  TafelFrameChannel  *channel;
+  gulong              frame_handler;
+  gulong              closed_handler;
+  gulong              writable_handler;
+  TafelVersionVector *estimate;   /* what we believe the peer holds */
+  TafelVersionVector *acked;      /* what the peer said it holds */
+  GQueue              out;        /* GBytes frames waiting for the channel */
+  GHashTable         *pending;    /* author (TafelPublicKey *) → PendingRun */
+  gsize               pending_bytes;
+  gboolean            hello_received;
+  guint               hello_id;
+};
+
+struct _TafelSync
+{
+  GObject     parent_instance;
+
+  TafelLog   *log;
+  gulong      added_handler;
+  GHashTable *peers;           /* TafelPublicKey * → Peer */
+  GQueue      work;            /* Work */
+  guint       work_id;
+  guint       push_id;
+  guint       slice;           /* adaptive slice size */
+  /* The peer whose records are being integrated, so they are not pushed
+   * straight back to it. */
+  Peer       *integrating_from;
+};
+
+enum {
+  PEER_SYNCED,
+  PEER_ACKED,
+  PEER_FAILED,
+  RECORDS_RECEIVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (TafelSync, tafel_sync, G_TYPE_OBJECT)
+
+static void schedule_push (TafelSync *self);
+static void schedule_work (TafelSync *self);
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+static guint
+key_hash (gconstpointer key)
+{
+  guint h;
+  memcpy (&h, ((const TafelPublicKey *) key)->bytes, sizeof h);
+  return h;
+}
+
+static gboolean
+key_equal (gconstpointer a,
+           gconstpointer b)
+{
+  return memcmp (a, b, TAFEL_PUBLIC_KEY_BYTES) == 0;
+}
+
+static void
+pending_run_free (PendingRun *run)
+{
+  g_ptr_array_unref (run->records);
+  g_free (run);
+}
+
+static void
+work_free (Work *work)
+{
+  g_clear_pointer (&work->records, g_ptr_array_unref);
+  g_free (work);
+}
+
+static void
+vector_raise (TafelVersionVector   *vv,
+              const TafelPublicKey *author,
+              guint64               seq,
+              const TafelHash      *head)
+{
+  if (tafel_version_vector_lookup (vv, author) < seq)
+    tafel_version_vector_set (vv, author, seq, head);
+}
+
+static void
+vector_merge (TafelVersionVector       *into,
+              const TafelVersionVector *from)
+{
+  for (guint i = 0; i < tafel_version_vector_get_size (from); i++)
+    {
+      const TafelPublicKey *author;
+      const TafelHash *head;
+      guint64 seq;
+
+      tafel_version_vector_get (from, i, &author, &seq, &head);
+      vector_raise (into, author, seq, head);
+    }
+}
+
+/* ---- sending ------------------------------------------------------------------ */
+
+static void
+peer_drain (Peer *peer)
+{
+  GBytes *frame;
+
+  while (tafel_frame_channel_is_writable (peer->channel) &&
+         (frame = g_queue_pop_head (&peer->out)) != NULL)
+    {
+      tafel_frame_channel_send (peer->channel, frame);
+      g_bytes_unref (frame);
+    }
+}
+
+static void
+peer_queue (Peer       *peer,
+            GByteArray *frame)
+{
+  g_queue_push_tail (&peer->out, g_byte_array_free_to_bytes (frame));
+}
+
+static void
+peer_queue_vector_frame (Peer  *peer,
+                         guint8 type)
+{
+  g_autoptr(TafelVersionVector) vv = tafel_log_dup_version_vector (peer->sync->log);
+  g_autoptr(GBytes) encoded = tafel_version_vector_encode (vv);
+  GByteArray *frame = g_byte_array_sized_new (g_bytes_get_size (encoded) + 2);
+
+  tafel_put_u8 (frame, type);
+  if (type == FRAME_HELLO)
+    tafel_put_u8 (frame, PROTOCOL_VERSION);
+  tafel_put_bytes (frame, g_bytes_get_data (encoded, NULL), g_bytes_get_size (encoded));
+  peer_queue (peer, frame);
+}
+
+static void
+put_run_header (GByteArray  *frame,
+                TafelRecord *first,
+                guint        n,
+                gboolean     final)
+{
+  guint64 seq = tafel_record_get_seq (first);
+
+  tafel_put_u8 (frame, FRAME_RUN);
+  tafel_put_bytes (frame, tafel_record_get_author (first)->bytes, TAFEL_PUBLIC_KEY_BYTES);
+  tafel_put_varint (frame, seq);
+  if (seq > 1)
+    tafel_put_bytes (frame, tafel_record_get_prev (first)->bytes, TAFEL_HASH_BYTES);
+  tafel_put_varint (frame, n);
+  tafel_put_u8 (frame, final ? 1 : 0);
+}
+
+static void
+put_run_record (GByteArray  *frame,
+                TafelRecord *record,
+                gboolean     with_signature)
+{
+  GBytes *body = tafel_record_get_body (record);
+  const TafelSignature *sig = tafel_record_get_signature (record);
+
+  tafel_put_varint (frame, tafel_record_get_lamport (record));
+  tafel_put_varint (frame, tafel_record_get_kind (record));
+  tafel_put_varint (frame, g_bytes_get_size (body));
+  tafel_put_bytes (frame, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  if (with_signature && sig != NULL)
+    {
+      tafel_put_u8 (frame, 1);
+      tafel_put_bytes (frame, sig->bytes, TAFEL_SIGNATURE_BYTES);
+    }
+  else
+    tafel_put_u8 (frame, 0);
+}
+
+/* Queues @records[0..n) (one author's run, ending in a signed record) as
+ * RUN chunks of about CHUNK_TARGET_BYTES. */
+static void
+peer_queue_run (Peer         *peer,
+                TafelRecord **records,
+                guint         n)
+{
+  guint start = 0;
+  gsize limit = MIN (CHUNK_TARGET_BYTES, tafel_frame_channel_get_max_frame (peer->channel) / 2);
+
+  while (start < n)
+    {
+      g_autoptr(GByteArray) body = g_byte_array_new ();
+      GByteArray *frame;
+      guint end = start;
+
+      /* At least one record per chunk; the channel takes any record. */
+      do
+        {
+          /* Only the run's last record needs its signature on the wire. */
+          put_run_record (body, records[end], end == n - 1);
+          end++;
+        }
+      while (end < n && end - start < RUN_MAX_RECORDS &&
+             body->len + g_bytes_get_size (tafel_record_get_body (records[end])) + 96 < limit);
+
+      frame = g_byte_array_sized_new (body->len + 96);
+      put_run_header (frame, records[start], end - start, end == n);
+      g_byte_array_append (frame, body->data, body->len);
+      peer_queue (peer, frame);
+      start = end;
+    }
+}
+
+/* Queues every run the peer lacks according to our estimate, and raises
+ * the estimate accordingly. Runs whose end is not signed yet (an incoming
+ * run being integrated right now) wait for the next push. */
+static void
+peer_push (Peer *peer)
+{
+  g_autoptr(GPtrArray) missing = tafel_log_dup_missing (peer->sync->log, peer->estimate);
+  guint start = 0;
+
+  while (start < missing->len)
+    {
+      const TafelPublicKey *author = tafel_record_get_author (missing->pdata[start]);
+      guint end = start + 1;
+      TafelRecord *last;
+
+      while (end < missing->len && key_equal (tafel_record_get_author (missing->pdata[end]), author))
+        end++;
+      last = missing->pdata[end - 1];
+
+      if (tafel_record_get_signature (last) != NULL)
+        {
+          peer_queue_run (peer, (TafelRecord **) missing->pdata + start, end - start);
+          vector_raise (peer->estimate, author, tafel_record_get_seq (last), tafel_record_get_id (last));
+        }
+      start = end;
+    }
+}
+
+static gboolean
+push_cb (gpointer user_data)
+{
+  TafelSync *self = user_data;
+  GHashTableIter iter;
+  gpointer value;
+
+  self->push_id = 0;
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Peer *peer = value;
+
+      if (!peer->hello_received)
+        continue;
+      peer_push (peer);
+      peer_drain (peer);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_push (TafelSync *self)
+{
+  if (self->push_id == 0)
+    self->push_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, push_cb, self, NULL);
+}
+
+/* ---- failing a peer ----------------------------------------------------------- */
+
+static void peer_free (Peer *peer);
+
+static void
+fail_peer (Peer         *peer,
+           const GError *error)
+{
+  TafelSync *self = peer->sync;
+  TafelPublicKey key = peer->key;
+
+  g_message ("sync: dropping a peer: %s", error->message);
+  tafel_frame_channel_close (peer->channel);
+  g_hash_table_remove (self->peers, &key);
+  g_signal_emit (self, signals[PEER_FAILED], 0, &key, error);
+}
+
+/* ---- receiving ------------------------------------------------------------------ */
+
+static gboolean
+handle_hello (Peer          *peer,
+              TafelReader   *r,
+              GError       **error)
+{
+  g_autoptr(GBytes) rest = NULL;
+  g_autoptr(TafelVersionVector) theirs = NULL;
+  guint8 version;
+
+  if (!tafel_read_u8 (r, "sync version", &version, error))
+    return FALSE;
+  if (version != PROTOCOL_VERSION)
+    {
+      g_set_error (error, TAFEL_SYNC_ERROR, TAFEL_SYNC_ERROR_VERSION,
+                   _("The peer speaks sync version %u; this Tafel speaks %u"),
+                   version, PROTOCOL_VERSION);
+      return FALSE;
+    }
+
+  rest = g_bytes_new (r->p, tafel_reader_remaining (r));
+  theirs = tafel_version_vector_decode (rest, error);
+  if (theirs == NULL)
+    return FALSE;
+
+  vector_merge (peer->estimate, theirs);
+  vector_merge (peer->acked, theirs);
+  peer->hello_received = TRUE;
+
+  peer_push (peer);
+  peer_queue (peer, g_byte_array_append (g_byte_array_new (), (const guint8[]) { FRAME_DONE }, 1));
+  peer_drain (peer);
+  g_signal_emit (peer->sync, signals[PEER_ACKED], 0, &peer->key);
+  return TRUE;
+}
+
+static gboolean
+handle_vector (Peer          *peer,
+               TafelReader   *r,
+               GError       **error)
+{
+  g_autoptr(GBytes) rest = g_bytes_new (r->p, tafel_reader_remaining (r));
+  g_autoptr(TafelVersionVector) theirs = tafel_version_vector_decode (rest, error);
+
+  if (theirs == NULL)
+    return FALSE;
+
+  vector_merge (peer->estimate, theirs);
+  vector_merge (peer->acked, theirs);
+  g_signal_emit (peer->sync, signals[PEER_ACKED], 0, &peer->key);
+  return TRUE;
+}
+
+static void
+queue_work (TafelSync      *self,
+            WorkKind        kind,
+            const Peer     *peer,
+            GPtrArray      *records)
+{
+  Work *work = g_new0 (Work, 1);
+
+  work->kind = kind;
+  work->peer = peer->key;
+  work->records = records;
+  g_queue_push_tail (&self->work, work);
+  schedule_work (self);
+}
+
+static gboolean
+protocol_error (GError     **error,
+                const char  *message)
+{
+  g_set_error_literal (error, TAFEL_SYNC_ERROR, TAFEL_SYNC_ERROR_PROTOCOL, message);
+  return FALSE;
+}
+
+static gboolean
+handle_run (Peer         *peer,
+            TafelReader  *r,
+            GError      **error)
+{
+  TafelPublicKey author;
+  TafelHash prev;
+  guint64 first_seq, n;
+  guint8 flags;
+  PendingRun *run;
+
+  if (!tafel_read_copy (r, author.bytes, TAFEL_PUBLIC_KEY_BYTES, "run author", error) ||
+      !tafel_read_varint (r, "run start", &first_seq, error))
+    return FALSE;
+  if (first_seq < 1 || first_seq > TAFEL_RECORD_MAX_CLOCK)
+    return protocol_error (error, _("A run starts at an impossible seq"));
+  if (first_seq > 1)
+    {
+      if (!tafel_read_copy (r, prev.bytes, TAFEL_HASH_BYTES, "run link", error))
+        return FALSE;
+    }
+  else
+    memset (&prev, 0, sizeof prev);
+  if (!tafel_read_varint (r, "run length", &n, error) ||
+      !tafel_read_u8 (r, "run flags", &flags, error))
+    return FALSE;
+  if (n < 1 || n > RUN_MAX_RECORDS || flags > 1)
+    return protocol_error (error, _("A run chunk has an impossible length or flags"));
+
+  run = g_hash_table_lookup (peer->pending, &author);
+  if (run != NULL)
+    {
+      if (run->next_seq != first_seq || !tafel_hash_equal (&run->prev, &prev))
+        return protocol_error (error, _("A run chunk does not continue the run before it"));
+    }
+  else
+    {
+      if (g_hash_table_size (peer->pending) >= PENDING_MAX_AUTHORS)
+        {
+          g_set_error_literal (error, TAFEL_SYNC_ERROR, TAFEL_SYNC_ERROR_TOO_MUCH,
+                               _("The peer opened too many runs at once"));
+          return FALSE;
+        }
+      run = g_new0 (PendingRun, 1);
+      run->author = author;
+      run->next_seq = first_seq;
+      run->prev = prev;
+      run->records = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
+      g_hash_table_insert (peer->pending, &run->author, run);
+    }
+
+  for (guint64 i = 0; i < n; i++)
+    {
+      guint64 lamport, kind, body_len, seq = run->next_seq;
+      const guint8 *body_data;
+      guint8 has_sig;
+      TafelSignature sig;
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(TafelRecord) record = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      if (!tafel_read_varint (r, "record clock", &lamport, error) ||
+          !tafel_read_varint (r, "record kind", &kind, error) ||
+          !tafel_read_varint (r, "record body length", &body_len, error))
+        return FALSE;
+      if (seq > TAFEL_RECORD_MAX_CLOCK || lamport < 1 || lamport > TAFEL_RECORD_MAX_CLOCK ||
+          kind < 1 || kind > G_MAXUINT32 || body_len > TAFEL_RECORD_MAX_BYTES ||
+          tafel_record_get_encoded_size_for (seq, lamport, kind, body_len) > TAFEL_RECORD_MAX_BYTES)
+        return protocol_error (error, _("A record in a run breaks the limits"));
+      if (!tafel_read_raw (r, body_len, "record body", &body_data, error) ||
+          !tafel_read_u8 (r, "signature flag", &has_sig, error))
+        return FALSE;
+      if (has_sig > 1)
+        return protocol_error (error, _("A record in a run has a malformed signature flag"));
+      if (has_sig && !tafel_read_copy (r, sig.bytes, TAFEL_SIGNATURE_BYTES, "signature", error))
+        return FALSE;
+
+      body = g_bytes_new (body_data, body_len);
+      record = tafel_record_new (&author, seq, seq > 1 ? &run->prev : NULL, lamport, (guint) kind,
+                                 body, has_sig ? &sig : NULL);
+      /* Bodies are checked as chunks arrive, so the final verification and
+       * the integration slices do not have to. */
+      if (!tafel_record_check_body (record, &local_error))
+        {
+          g_set_error (error, TAFEL_SYNC_ERROR, TAFEL_SYNC_ERROR_FORGED,
+                       _("Record %" PRIu64 " of a run is not valid: %s"), seq, local_error->message);
+          return FALSE;
+        }
+
+      run->prev = *tafel_record_get_id (record);
+      run->next_seq = seq + 1;
+      run->bytes += body_len + 64;
+      peer->pending_bytes += body_len + 64;
+      g_ptr_array_add (run->records, g_steal_pointer (&record));
+    }
+
+  if (!tafel_reader_at_end (r))
+    return protocol_error (error, _("A run chunk has bytes after its records"));
+
+  if (peer->pending_bytes > PENDING_MAX_BYTES)
+    {
+      g_set_error_literal (error, TAFEL_SYNC_ERROR, TAFEL_SYNC_ERROR_TOO_MUCH,
+                           _("The peer sent more unverified data than Tafel holds for a run"));
+      return FALSE;
+    }
+
+  if (flags & 1)
+    {
+      TafelRecord *last = run->records->pdata[run->records->len - 1];
+      g_autoptr(GPtrArray) records = g_ptr_array_ref (run->records);
+      g_autoptr(GError) local_error = NULL;
+
+      /* Each record's prev is the id of the one before it by construction,
+       * so the last record's signature covers the whole run. */
+      if (tafel_record_get_signature (last) == NULL)
+        {
+          g_set_error_literal (error, TAFEL_SYNC_ERROR, TAFEL_SYNC_ERROR_FORGED,
+                               _("A run ends without a signature"));
+          return FALSE;
+        }
+      if (!tafel_record_verify_signature (last, &local_error))
+        {
+          g_set_error (error, TAFEL_SYNC_ERROR, TAFEL_SYNC_ERROR_FORGED,
+                       _("A run does not carry its author’s signature: %s"), local_error->message);
+          return FALSE;
+        }
+
+      peer->pending_bytes -= run->bytes;
+      g_hash_table_remove (peer->pending, &author);
+
+      vector_raise (peer->estimate, &author, tafel_record_get_seq (last), tafel_record_get_id (last));
+      g_signal_emit (peer->sync, signals[RECORDS_RECEIVED], 0, &peer->key, records->len);
+      queue_work (peer->sync, WORK_SLICE, peer, g_steal_pointer (&records));
+    }
+
+  return TRUE;
+}
+
+static void
+on_frame (TafelFrameChannel *channel,
+          GBytes            *frame,
+          Peer              *peer)
+{
+  g_autoptr(GError) error = NULL;
+  TafelReader r;
+  guint8 type;
+  gboolean ok = TRUE;
+
+  tafel_reader_init (&r, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
+  if (!tafel_read_u8 (&r, "frame type", &type, &error))
+    ok = FALSE;
+  else if (type < TAFEL_SYNC_FRAME_FIRST || type > TAFEL_SYNC_FRAME_LAST)
+    return;  /* another layer's frame */
+  else if (type != FRAME_HELLO && !peer->hello_received)
+    ok = protocol_error (&error, _("The peer sent records before saying hello"));
+  else
+    switch (type)
+      {
+      case FRAME_HELLO:
+        ok = handle_hello (peer, &r, &error);
+        break;
+      case FRAME_RUN:
+        ok = handle_run (peer, &r, &error);
+        break;
+      case FRAME_DONE:
+        ok = tafel_reader_at_end (&r) || protocol_error (&error, _("A malformed DONE frame"));
+        if (ok)
+          queue_work (peer->sync, WORK_SYNCED, peer, NULL);
+        break;
+      case FRAME_VECTOR:
+        ok = handle_vector (peer, &r, &error);
+        break;
+      default:
+        /* A newer sync frame this version does not know: ignore it. */
+        break;
+      }
+
+  if (!ok)
+    {
+      if (error->domain != TAFEL_SYNC_ERROR)
+        {
+          GError *wrapped = g_error_new (TAFEL_SYNC_ERROR, TAFEL_SYNC_ERROR_PROTOCOL,
+                                         _("A malformed frame: %s"), error->message);
+          g_clear_error (&error);
+          error = wrapped;
+        }
+      fail_peer (peer, error);
+    }
+}
+
+static void
+on_closed (TafelFrameChannel *channel,
+           const GError      *reason,
+           Peer              *peer)
+{
+  TafelPublicKey key = peer->key;
+
+  g_hash_table_remove (peer->sync->peers, &key);
+}
+
+static void
+on_writable (TafelFrameChannel *channel,
+             GParamSpec        *pspec,
+             Peer              *peer)
+{
+  peer_drain (peer);
+}
+
+static gboolean
+hello_timer (gpointer user_data)
+{
+  Peer *peer = user_data;
+
+  /* A periodic hello refreshes each side's picture of the other, which
+   * repairs whatever a lost push or a held gap left behind. */
+  peer_queue_vector_frame (peer, FRAME_HELLO);
+  peer_drain (peer);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- integration ----------------------------------------------------------------- */
+
+static void
+emit_for_peer (TafelSync            *self,
+               guint                 signal,
+               const TafelPublicKey *key)
+{
+  if (g_hash_table_contains (self->peers, key))
+    g_signal_emit (self, signals[signal], 0, key);
+}
+
+static gboolean
+work_cb (gpointer user_data)
+{
+  TafelSync *self = user_data;
+  gint64 deadline = g_get_monotonic_time () + INTEGRATE_BUDGET_US;
+  Work *work;
+
+  while ((work = g_queue_peek_head (&self->work)) != NULL && g_get_monotonic_time () < deadline)
+    {
+      if (work->kind == WORK_SLICE)
+        {
+          guint n = MIN (self->slice, work->records->len - work->offset);
+          g_autoptr(GError) error = NULL;
+          gint64 start = g_get_monotonic_time ();
+          gint64 took;
+
+          self->integrating_from = g_hash_table_lookup (self->peers, &work->peer);
+          if (!tafel_log_add_trusted_run (self->log, (TafelRecord **) work->records->pdata + work->offset,
+                                          n, &error))
+            {
+              /* A fork or a full hold queue: not the link's fault. Drop the
+               * rest; the next hello offers it again if it still fits. */
+              g_message ("sync: could not integrate a run: %s", error->message);
+              n = work->records->len - work->offset;
+            }
+          self->integrating_from = NULL;
+          work->offset += n;
+
+          /* Aim each slice at a fraction of the budget. */
+          took = g_get_monotonic_time () - start;
+          if (took < INTEGRATE_BUDGET_US / 4 && self->slice < SLICE_MAX)
+            self->slice *= 2;
+          else if (took > INTEGRATE_BUDGET_US && self->slice > 16)
+            self->slice /= 2;
+
+          if (work->offset < work->records->len)
+            continue;
+          /* The whole run is in: the peer may hear that we have it. */
+          work->kind = WORK_ACK;
+          g_clear_pointer (&work->records, g_ptr_array_unref);
+        }
+
+      g_queue_pop_head (&self->work);
+      if (work->kind == WORK_ACK)
+        {
+          Peer *peer = g_hash_table_lookup (self->peers, &work->peer);
+
+          /* Coalesce: one ack for a row of runs from the same peer. */
+          Work *next = g_queue_peek_head (&self->work);
+          if (peer != NULL && (next == NULL || next->kind != WORK_SLICE || !key_equal (&next->peer, &work->peer)))
+            {
+              peer_queue_vector_frame (peer, FRAME_VECTOR);
+              peer_drain (peer);
+            }
+        }
+      else if (work->kind == WORK_SYNCED)
+        emit_for_peer (self, PEER_SYNCED, &work->peer);
+      work_free (work);
+    }
+
+  if (g_queue_is_empty (&self->work))
+    {
+      self->work_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+schedule_work (TafelSync *self)
+{
+  if (self->work_id == 0)
+    self->work_id = g_idle_add (work_cb, self);
+}
+
+static void
+on_records_added (TafelLog  *log,
+                  GPtrArray *records,
+                  TafelSync *self)
+{
+  schedule_push (self);
+}
+
+/* ---- peers ------------------------------------------------------------------------ */
+
+static void
+peer_free (Peer *peer)
+{
+  g_clear_handle_id (&peer->hello_id, g_source_remove);
+  g_clear_signal_handler (&peer->frame_handler, peer->channel);
+  g_clear_signal_handler (&peer->closed_handler, peer->channel);
+  g_clear_signal_handler (&peer->writable_handler, peer->channel);
+  g_clear_object (&peer->channel);
+  g_clear_pointer (&peer->estimate, tafel_version_vector_free);
+  g_clear_pointer (&peer->acked, tafel_version_vector_free);
+  g_queue_clear_full (&peer->out, (GDestroyNotify) g_bytes_unref);
+  g_clear_pointer (&peer->pending, g_hash_table_unref);
+  g_free (peer);
+}
+
+/**
+ * tafel_sync_add_peer:
+ * @self: a #TafelSync
+ * @peer: the peer's identity key, as its link authenticated it
+ * @channel: the link to the peer
+ *
+ * Starts replicating with @peer: says hello and answers in kind. A peer
+ * already present is replaced (a new link after a reconnect).
+ */
+void
+tafel_sync_add_peer (TafelSync            *self,
+                     const TafelPublicKey *key,
+                     TafelFrameChannel    *channel)
+{
+  Peer *peer;
+
+  g_return_if_fail (TAFEL_IS_SYNC (self));
+  g_return_if_fail (key != NULL);
+  g_return_if_fail (TAFEL_IS_FRAME_CHANNEL (channel));
+  g_return_if_fail (tafel_frame_channel_get_max_frame (channel) >= TAFEL_RECORD_MAX_BYTES + 1024);
+
+  g_hash_table_remove (self->peers, key);
+
+  peer = g_new0 (Peer, 1);
+  peer->sync = self;
+  peer->key = *key;
+  peer->channel = g_object_ref (channel);
+  peer->estimate = tafel_version_vector_new ();
+  peer->acked = tafel_version_vector_new ();
+  peer->pending = g_hash_table_new_full (key_hash, key_equal, NULL, (GDestroyNotify) pending_run_free);
+  g_hash_table_insert (self->peers, &peer->key, peer);
+
+  peer->frame_handler = g_signal_connect (channel, "frame", G_CALLBACK (on_frame), peer);
+  peer->closed_handler = g_signal_connect (channel, "closed", G_CALLBACK (on_closed), peer);
+  peer->writable_handler = g_signal_connect (channel, "notify::writable", G_CALLBACK (on_writable), peer);
+  peer->hello_id = g_timeout_add_seconds (HELLO_INTERVAL_S, hello_timer, peer);
+
+  peer_queue_vector_frame (peer, FRAME_HELLO);
+  peer_drain (peer);
+}
+
+void
+tafel_sync_remove_peer (TafelSync            *self,
+                        const TafelPublicKey *key)
+{
+  g_return_if_fail (TAFEL_IS_SYNC (self));
+
+  g_hash_table_remove (self->peers, key);
+}
+
+guint
+tafel_sync_get_n_peers (TafelSync *self)
+{
+  g_return_val_if_fail (TAFEL_IS_SYNC (self), 0);
+
+  return g_hash_table_size (self->peers);
+}
+
+gboolean
+tafel_sync_peer_has (TafelSync            *self,
+                     const TafelPublicKey *key,
+                     const TafelPublicKey *author,
+                     guint64               seq)
+{
+  Peer *peer;
+
+  g_return_val_if_fail (TAFEL_IS_SYNC (self), FALSE);
+
+  peer = g_hash_table_lookup (self->peers, key);
+  return peer != NULL && tafel_version_vector_lookup (peer->acked, author) >= seq;
+}
+
+gboolean
+tafel_sync_all_peers_have (TafelSync            *self,
+                           const TafelPublicKey *author,
+                           guint64               seq)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (TAFEL_IS_SYNC (self), FALSE);
+
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (tafel_version_vector_lookup (((Peer *) value)->acked, author) < seq)
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+tafel_sync_is_busy (TafelSync *self)
+{
+  g_return_val_if_fail (TAFEL_IS_SYNC (self), FALSE);
+
+  return !g_queue_is_empty (&self->work);
+}
+
+TafelLog *
+tafel_sync_get_log (TafelSync *self)
+{
+  g_return_val_if_fail (TAFEL_IS_SYNC (self), NULL);
+
+  return self->log;
+}
+
+/* ---- GObject ------------------------------------------------------------------------ */
+
+TafelSync *
+tafel_sync_new (TafelLog *log)
+{
+  TafelSync *self;
+
+  g_return_val_if_fail (TAFEL_IS_LOG (log), NULL);
+
+  self = g_object_new (TAFEL_TYPE_SYNC, NULL);
+  self->log = g_object_ref (log);
+  self->added_handler = g_signal_connect (log, "records-added", G_CALLBACK (on_records_added), self);
+  return self;
+}
+
+static void
+tafel_sync_dispose (GObject *object)
+{
+  TafelSync *self = TAFEL_SYNC (object);
+
+  g_clear_handle_id (&self->work_id, g_source_remove);
+  g_clear_handle_id (&self->push_id, g_source_remove);
+  g_queue_clear_full (&self->work, (GDestroyNotify) work_free);
+  if (self->peers != NULL)
+    g_hash_table_remove_all (self->peers);
+  if (self->log != NULL)
+    g_clear_signal_handler (&self->added_handler, self->log);
+  g_clear_object (&self->log);
+
+  G_OBJECT_CLASS (tafel_sync_parent_class)->dispose (object);
+}
+
+static void
+tafel_sync_finalize (GObject *object)
+{
+  TafelSync *self = TAFEL_SYNC (object);
+
+  g_hash_table_unref (self->peers);
+
+  G_OBJECT_CLASS (tafel_sync_parent_class)->finalize (object);
+}
+
+static void
+tafel_sync_class_init (TafelSyncClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tafel_sync_dispose;
+  object_class->finalize = tafel_sync_finalize;
+
+  signals[PEER_SYNCED] =
+    g_signal_new ("peer-synced", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[PEER_ACKED] =
+    g_signal_new ("peer-acked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[PEER_FAILED] =
+    g_signal_new ("peer-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_POINTER);
+  signals[RECORDS_RECEIVED] =
+    g_signal_new ("records-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_UINT);
+}
+
+static void
+tafel_sync_init (TafelSync *self)
+{
+  self->peers = g_hash_table_new_full (key_hash, key_equal, NULL, (GDestroyNotify) peer_free);
+  self->slice = SLICE_START;
+  g_queue_init (&self->work);
+}

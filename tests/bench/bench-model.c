@@ -1,0 +1,465 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <cairo.h>
+#include <malloc.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tafel-board-model-private.h"
+#include "tafel-core.h"
+#include "tafel-export.h"
+#include "tafel-identity.h"
+#include "tafel-log.h"
+#include "tafel-render.h"
+#include "tafel-spatial-index.h"
+#include "tafel-test-util.h"
+#include "tafel-trace.h"
+
+/* The board model on 100,000 real strokes (Quick, Draw! traces cycled) by
+ * four authors: each drawing is put in its own cell of a grid, so the board
+ * looks like a wall of sketches about 58,000 units across. Prints a table.
+ *
+ *   bench-model [--strokes N] [--png FILE]   (FILE: a zoom-to-fit view) */
+
+#define N_AUTHORS  4
+#define CELL       400.0
+#define SCREEN_W   1280
+#define SCREEN_H   800
+
+static double
+now (void)
+{
+  return g_get_monotonic_time () / 1e6;
+}
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+percentile (GArray *times,
+            double  p)
+{
+  g_array_sort (times, compare_double);
+  return g_array_index (times, double, MIN (times->len - 1, (guint) (p * times->len)));
+}
+
+static gsize
+resident_bytes (void)
+{
+  g_autofree char *statm = NULL;
+  unsigned long size = 0, resident = 0;
+
+  if (!g_file_get_contents ("/proc/self/statm", &statm, NULL, NULL))
+    return 0;
+  if (sscanf (statm, "%lu %lu", &size, &resident) != 2)
+    return 0;
+  return resident * (gsize) sysconf (_SC_PAGESIZE);
+}
+
+/* Bytes the allocator has handed out and not got back. */
+static gsize
+heap_in_use (void)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+  struct mallinfo2 mi = mallinfo2 ();
+
+  return mi.uordblks + mi.hblkhd;
+#else
+  return 0;
+#endif
+}
+
+/* Which drawing each line of the trace belongs to: the "src" member. */
+static GPtrArray *
+drawing_keys (const char *path)
+{
+  g_autofree char *data = NULL;
+  GPtrArray *keys = g_ptr_array_new_with_free_func (g_free);
+  char *line, *next;
+
+  if (!g_file_get_contents (path, &data, NULL, NULL))
+    return keys;
+
+  for (line = data; *line != '\0'; line = next)
+    {
+      char *src, *end;
+
+      next = strchr (line, '\n');
+      next = next != NULL ? next + 1 : line + strlen (line);
+      src = g_strstr_len (line, next - line, "\"src\":\"");
+      if (src == NULL)
+        continue;
+      src += 7;
+      end = strchr (src, '"');
+      g_ptr_array_add (keys, g_strndup (src, end - src));
+    }
+
+  return keys;
+}
+
+typedef struct
+{
+  guint  first, n;  /* strokes of one drawing in the trace */
+  double x0, y0;    /* its top-left */
+} Drawing;
+
+static GArray *
+split_drawings (GArray    *strokes,
+                GPtrArray *keys)
+{
+  GArray *drawings = g_array_new (FALSE, FALSE, sizeof (Drawing));
+
+  for (guint i = 0; i < strokes->len; i++)
+    {
+      TafelStroke *s = &g_array_index (strokes, TafelStroke, i);
+      Drawing *d = drawings->len > 0 ? &g_array_index (drawings, Drawing, drawings->len - 1) : NULL;
+
+      if (d == NULL || i >= keys->len ||
+          !g_str_equal (g_ptr_array_index (keys, i), g_ptr_array_index (keys, d->first)))
+        {
+          Drawing nd = { i, 0, G_MAXDOUBLE, G_MAXDOUBLE };
+
+          g_array_append_val (drawings, nd);
+          d = &g_array_index (drawings, Drawing, drawings->len - 1);
+        }
+      d->n++;
+      for (guint k = 0; k < s->n_points; k++)
+        {
+          d->x0 = MIN (d->x0, s->points[k].x);
+          d->y0 = MIN (d->y0, s->points[k].y);
+        }
+    }
+
+  return drawings;
+}
+
+/* Builds the log: records made by four authors as if they drew at the
+ * same time (one Lamport clock), integrated as trusted runs. */
+static TafelLog *
+build_log (GArray *strokes,
+           GArray *drawings,
+           guint   n_strokes,
+           guint  *n_points)
+{
+  TafelIdentity *ids[N_AUTHORS];
+  GPtrArray *runs[N_AUTHORS];
+  TafelLog *log = tafel_log_new ();
+  guint cols = (guint) ceil (sqrt (n_strokes / 4.7));
+  guint made = 0, drawing = 0;
+
+  *n_points = 0;
+  for (guint a = 0; a < N_AUTHORS; a++)
+    {
+      ids[a] = tafel_identity_new_ephemeral ();
+      runs[a] = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
+    }
+
+  while (made < n_strokes)
+    {
+      const Drawing *d = &g_array_index (drawings, Drawing, drawing % drawings->len);
+      guint a = drawing % N_AUTHORS;
+      double ox = (drawing % cols) * CELL - d->x0;
+      double oy = (drawing / cols) * CELL - d->y0;
+
+      for (guint k = 0; k < d->n && made < n_strokes; k++, made++)
+        {
+          const TafelStroke *src = &g_array_index (strokes, TafelStroke, d->first + k);
+          g_autofree TafelPoint *points = g_new (TafelPoint, src->n_points);
+          TafelStroke s = *src;
+          g_autoptr(GBytes) body = NULL;
+          TafelRecord *prev = runs[a]->len > 0 ? g_ptr_array_index (runs[a], runs[a]->len - 1) : NULL;
+
+          for (guint i = 0; i < src->n_points; i++)
+            points[i] = (TafelPoint) { src->points[i].x + ox, src->points[i].y + oy,
+                                       src->points[i].pressure };
+          s.points = points;
+          body = tafel_stroke_encode (&s);
+          g_ptr_array_add (runs[a],
+                           tafel_record_new (tafel_identity_get_public_key (ids[a]),
+                                             runs[a]->len + 1,
+                                             prev != NULL ? tafel_record_get_id (prev) : NULL,
+                                             made + 1, TAFEL_RECORD_KIND_STROKE, body, NULL));
+          *n_points += src->n_points;
+        }
+      drawing++;
+    }
+
+  for (guint a = 0; a < N_AUTHORS; a++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!tafel_log_add_trusted_run (log, (TafelRecord **) runs[a]->pdata, runs[a]->len, &error))
+        g_error ("Building the benchmark log failed: %s", error->message);
+      g_ptr_array_unref (runs[a]);
+      g_object_unref (ids[a]);
+    }
+
+  return log;
+}
+
+/* Query and draw one screen into @surface, as a canvas or a tile cache
+ * does with a surface it keeps. */
+static double
+render_view (TafelBoardModel *model,
+             cairo_surface_t *surface,
+             const TafelView *view,
+             guint           *n_objects)
+{
+  g_autoptr(GPtrArray) objects = g_ptr_array_new ();
+  cairo_t *cr = cairo_create (surface);
+  TafelRect area = { view->x, view->y, SCREEN_W / view->scale, SCREEN_H / view->scale };
+  double t0 = now (), t;
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  tafel_board_model_query (model, &area, objects);
+  tafel_render_objects (cr, view, (TafelObject * const *) objects->pdata, objects->len);
+  cairo_surface_flush (surface);
+  t = now () - t0;
+
+  *n_objects = objects->len;
+  cairo_destroy (cr);
+  return t;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GArray) strokes = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GArray) drawings = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TafelLog) log = NULL;
+  g_autoptr(TafelBoardModel) model = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  const char *png_out = NULL;
+  guint n_strokes = 100000, n_points;
+  gsize rss_before, rss_after, heap_before, heap_after, heap_log0, heap_log;
+  double t0, build_time, digest_time;
+  TafelRect bounds;
+  TafelHash digest;
+
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_str_equal (argv[i], "--strokes") && i + 1 < argc)
+        n_strokes = (guint) g_ascii_strtoull (argv[++i], NULL, 10);
+      else if (g_str_equal (argv[i], "--png") && i + 1 < argc)
+        png_out = argv[++i];
+    }
+
+  if (!tafel_core_init (&error))
+    g_error ("%s", error->message);
+
+  path = tafel_test_shared_path ("quickdraw-strokes.ndjson");
+  if (path == NULL)
+    {
+      printf ("bench-model: skipped, the shared traces (TAFEL_SHARED_DATA) are not there\n");
+      return 77;
+    }
+  strokes = tafel_trace_load_path (path, &error);
+  if (strokes == NULL)
+    g_error ("%s", error->message);
+  keys = drawing_keys (path);
+  drawings = split_drawings (strokes, keys);
+
+  heap_log0 = heap_in_use ();
+  log = build_log (strokes, drawings, n_strokes, &n_points);
+  heap_log = heap_in_use () - heap_log0;
+  g_clear_pointer (&strokes, g_array_unref);
+
+  /* Model build from a loaded log, and what it keeps resident. */
+  rss_before = resident_bytes ();
+  heap_before = heap_in_use ();
+  t0 = now ();
+  model = tafel_board_model_new (log);
+  build_time = now () - t0;
+  rss_after = resident_bytes ();
+  heap_after = heap_in_use ();
+
+  /* Digest: the first one after a change is computed in full. */
+  t0 = now ();
+  tafel_board_model_get_digest (model, &digest);
+  digest_time = now () - t0;
+
+  g_assert_true (tafel_board_model_get_bounds (model, &bounds));
+
+  printf ("\nBoard model benchmark: %u strokes, %u points, %u authors, board %.0f × %.0f units\n\n",
+           n_strokes, n_points, N_AUTHORS, bounds.width, bounds.height);
+  printf ("| measure | value |\n|---|---|\n");
+  printf ("| model build from the loaded log | %.0f ms |\n", build_time * 1e3);
+  printf ("| model memory: heap in use | %.1f MB (%.1f bytes per stroke, %.2f per point) |\n",
+          (heap_after - heap_before) / 1e6, (double) (heap_after - heap_before) / n_strokes,
+          (double) (heap_after - heap_before) / n_points);
+  {
+    guint n_cells;
+    gsize index_bytes = tafel_spatial_index_get_memory (_tafel_board_model_get_index (model), &n_cells);
+
+    printf ("| of which the spatial index | %.1f MB (%.1f bytes per stroke, %u cells) |\n",
+            index_bytes / 1e6, (double) index_bytes / n_strokes, n_cells);
+  }
+  printf ("| model memory: resident growth | %.1f MB (%.2f bytes per point) |\n",
+          (rss_after - rss_before) / 1e6, (double) (rss_after - rss_before) / n_points);
+  printf ("| for scale: the log's heap (records held in memory) | %.1f MB (%.2f bytes per point) |\n",
+          heap_log / 1e6, (double) heap_log / n_points);
+  printf ("| digest of the whole board | %.2f ms |\n", digest_time * 1e3);
+
+  /* Screen-sized queries at 100 % at random places on the board. */
+  {
+    g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+    g_autoptr(GPtrArray) out = g_ptr_array_new ();
+    guint64 total = 0;
+    guint n = 20000;
+
+    for (guint i = 0; i < n; i++)
+      {
+        TafelRect r = {
+          g_rand_double_range (rand, bounds.x, bounds.x + bounds.width - SCREEN_W),
+          g_rand_double_range (rand, bounds.y, bounds.y + bounds.height - SCREEN_H),
+          SCREEN_W, SCREEN_H,
+        };
+        double t;
+
+        g_ptr_array_set_size (out, 0);
+        t0 = now ();
+        tafel_board_model_query (model, &r, out);
+        t = now () - t0;
+        g_array_append_val (times, t);
+        total += out->len;
+      }
+    printf ("| query 1280 × 800 at 100 %%, %u random places | p50 %.1f µs, p95 %.1f µs "
+             "(%.0f objects on average) |\n", n, percentile (times, 0.5) * 1e6,
+             percentile (times, 0.95) * 1e6, (double) total / n);
+
+    g_array_set_size (times, 0);
+    for (guint i = 0; i < 20; i++)
+      {
+        double t;
+
+        g_ptr_array_set_size (out, 0);
+        t0 = now ();
+        tafel_board_model_query (model, &bounds, out);
+        t = now () - t0;
+        g_array_append_val (times, t);
+      }
+    printf ("| query zoom to fit (the whole board) | p50 %.2f ms, p95 %.2f ms (%u objects) |\n",
+             percentile (times, 0.5) * 1e3, percentile (times, 0.95) * 1e3, out->len);
+  }
+
+  /* Hit tests at random points. */
+  {
+    g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+    guint hits = 0, n = 20000;
+
+    for (guint i = 0; i < n; i++)
+      {
+        double x = g_rand_double_range (rand, bounds.x, bounds.x + bounds.width);
+        double y = g_rand_double_range (rand, bounds.y, bounds.y + bounds.height);
+        double t;
+
+        t0 = now ();
+        hits += tafel_board_model_hit_test (model, x, y, 4) != NULL;
+        t = now () - t0;
+        g_array_append_val (times, t);
+      }
+    printf ("| hit test, tolerance 4 | p50 %.1f µs, p95 %.1f µs (%u of %u hit) |\n",
+             percentile (times, 0.5) * 1e6, percentile (times, 0.95) * 1e6, hits, n);
+  }
+
+  /* Rendering a screen into an image surface. */
+  {
+    cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, SCREEN_W, SCREEN_H);
+    g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+    guint64 total = 0;
+    guint n = 200, count;
+    TafelView fit;
+    double scale = MIN (SCREEN_W / bounds.width, SCREEN_H / bounds.height);
+
+    for (guint i = 0; i < n; i++)
+      {
+        TafelView view = {
+          1.0,
+          g_rand_double_range (rand, bounds.x, bounds.x + bounds.width - SCREEN_W),
+          g_rand_double_range (rand, bounds.y, bounds.y + bounds.height - SCREEN_H),
+        };
+        double t = render_view (model, surface, &view, &count);
+
+        g_array_append_val (times, t);
+        total += count;
+      }
+    printf ("| render 1280 × 800 at 100 %% (query + draw) | p50 %.2f ms, p95 %.2f ms "
+             "(%.0f objects on average) |\n", percentile (times, 0.5) * 1e3,
+             percentile (times, 0.95) * 1e3, (double) total / n);
+
+    fit = (TafelView) { scale, bounds.x, bounds.y };
+    g_array_set_size (times, 0);
+    for (guint i = 0; i < 3; i++)
+      {
+        double t = render_view (model, surface, &fit, &count);
+
+        g_array_append_val (times, t);
+      }
+    printf ("| render 1280 × 800 zoomed to fit (scale %.3f) | p50 %.0f ms (%u objects) |\n",
+             scale, percentile (times, 0.5) * 1e3, count);
+    cairo_surface_destroy (surface);
+  }
+
+  /* Incremental: one more stroke arriving on the big board, then the
+   * digest of the changed board. */
+  {
+    g_autoptr(GArray) add_times = g_array_new (FALSE, FALSE, sizeof (double));
+    g_autoptr(GArray) digest_times = g_array_new (FALSE, FALSE, sizeof (double));
+    g_autoptr(TafelIdentity) me = tafel_identity_new_ephemeral ();
+    g_autoptr(TafelRecord) prev = NULL;
+    guint64 lamport = tafel_log_get_max_lamport (log);
+
+    for (guint i = 0; i < 200; i++)
+      {
+        g_autoptr(GBytes) body = tafel_test_stroke_body (60, i);
+        TafelRecord *r = tafel_identity_sign_record (me, i + 1,
+                                                     prev != NULL ? tafel_record_get_id (prev) : NULL,
+                                                     ++lamport, TAFEL_RECORD_KIND_STROKE, body);
+        double t;
+
+        t0 = now ();
+        if (!tafel_log_add (log, r, &error))
+          g_error ("%s", error->message);
+        t = now () - t0;
+        g_array_append_val (add_times, t);
+
+        t0 = now ();
+        tafel_board_model_get_digest (model, &digest);
+        t = now () - t0;
+        g_array_append_val (digest_times, t);
+
+        g_clear_pointer (&prev, tafel_record_unref);
+        prev = r;
+      }
+    printf ("| one live stroke: verify, integrate, update the model | p50 %.3f ms, p95 %.3f ms |\n",
+            percentile (add_times, 0.5) * 1e3, percentile (add_times, 0.95) * 1e3);
+    printf ("| digest after that change | p50 %.2f ms, p95 %.2f ms |\n",
+            percentile (digest_times, 0.5) * 1e3, percentile (digest_times, 0.95) * 1e3);
+  }
+
+  printf ("\n");
+
+  if (png_out != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (png_out);
+      double scale = MIN (4000 / bounds.width, 4000 / bounds.height);
+
+      if (!tafel_export_to_file (model, TAFEL_EXPORT_PNG, NULL, scale, file, &error))
+        g_error ("%s", error->message);
+    }
+
+  return 0;
+}
