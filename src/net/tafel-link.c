@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "tafel-frame-channel.h"
 #include "tafel-link-auth-private.h"
 #include "tafel-link-private.h"
 #include "tafel-transport.h"
@@ -57,11 +58,20 @@
  * identity's Ed25519 signature over the transcript, role and MAC. Roles
  * ('C'/'S') keep a peer from reflecting our own AUTH back at us.
  *
+ * ## Frames
+ *
+ * A link is a #TafelFrameChannel: a frame is a type byte and a payload;
+ * types below %TAFEL_LINK_FIRST_USER_TYPE are the link's own. Frames
+ * arrive with #TafelFrameChannel::frame, in order; #TafelFrameChannel:writable
+ * turns %FALSE while more than 1 MiB waits to go out, so a bulk sender can
+ * pause, and #TafelFrameChannel::closed ends the channel.
+ *
  * ## Failure
  *
  * Anything wrong closes this link only: its state becomes
- * %TAFEL_LINK_STATE_FAILED, #TafelLink::failed carries the reason (also
- * logged with g_message()), and no frame after the fault is delivered.
+ * %TAFEL_LINK_STATE_FAILED, #TafelLink::failed and then
+ * #TafelFrameChannel::closed carry the reason (also logged with
+ * g_message()), and no frame after the fault is delivered.
  */
 
 #define LINK_PROTOCOL_VERSION   1
@@ -179,6 +189,7 @@ struct _TafelLink
   gsize             out_offset;        /* into the head */
   gsize             out_queued;        /* bytes not yet taken by the transport */
   gboolean          congested;
+  gboolean          writable;
   gint64            last_frame_sent;
 
   guint8            len_buf[4];
@@ -194,7 +205,11 @@ struct _TafelLink
   gboolean          lingering;
 };
 
-G_DEFINE_FINAL_TYPE (TafelLink, tafel_link, G_TYPE_OBJECT)
+static void tafel_link_channel_iface_init (TafelFrameChannelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TafelLink, tafel_link, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (TAFEL_TYPE_FRAME_CHANNEL,
+                                                      tafel_link_channel_iface_init))
 
 G_DEFINE_QUARK (tafel-link-error-quark, tafel_link_error)
 
@@ -203,8 +218,8 @@ enum
   PROP_0,
   PROP_STATE,
   PROP_PATH,
-  PROP_CONGESTED,
-  N_PROPS
+  N_PROPS,
+  PROP_WRITABLE = N_PROPS,
 };
 
 static GParamSpec *properties[N_PROPS];
@@ -213,8 +228,6 @@ enum
 {
   SIGNAL_CONNECTED,
   SIGNAL_FAILED,
-  SIGNAL_CLOSED,
-  SIGNAL_FRAME_RECEIVED,
   N_SIGNALS
 };
 
@@ -293,6 +306,26 @@ destroy_source (GSource **source)
 
 /* --- State --- */
 
+/* Writable: connected, and the queue not above high water (with
+ * hysteresis down to low water). */
+static void
+update_writable (TafelLink *self)
+{
+  gboolean writable;
+
+  if (self->out_queued >= QUEUE_HIGH_WATER)
+    self->congested = TRUE;
+  else if (self->out_queued <= QUEUE_LOW_WATER)
+    self->congested = FALSE;
+
+  writable = self->state == TAFEL_LINK_STATE_CONNECTED && !self->congested;
+  if (writable != self->writable)
+    {
+      self->writable = writable;
+      g_object_notify (G_OBJECT (self), "writable");
+    }
+}
+
 static void
 set_state (TafelLink      *self,
            TafelLinkState  state)
@@ -301,23 +334,7 @@ set_state (TafelLink      *self,
     return;
   self->state = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
-}
-
-static void
-update_congestion (TafelLink *self)
-{
-  gboolean congested = self->congested;
-
-  if (self->out_queued >= QUEUE_HIGH_WATER)
-    congested = TRUE;
-  else if (self->out_queued <= QUEUE_LOW_WATER)
-    congested = FALSE;
-
-  if (congested != self->congested)
-    {
-      self->congested = congested;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONGESTED]);
-    }
+  update_writable (self);
 }
 
 /* Drops everything that talks to the network. Emits nothing. */
@@ -450,6 +467,7 @@ fail (TafelLink      *self,
     }
   set_state (self, TAFEL_LINK_STATE_FAILED);
   g_signal_emit (self, signals[SIGNAL_FAILED], 0, self->error);
+  tafel_frame_channel_emit_closed (TAFEL_FRAME_CHANNEL (self), self->error);
   g_object_unref (self);
 }
 
@@ -460,7 +478,7 @@ closed_by_peer (TafelLink *self)
   g_object_ref (self);
   teardown (self);
   set_state (self, TAFEL_LINK_STATE_CLOSED);
-  g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
+  tafel_frame_channel_emit_closed (TAFEL_FRAME_CHANNEL (self), NULL);
   g_object_unref (self);
 }
 
@@ -910,7 +928,7 @@ queue_bytes (TafelLink *self,
 {
   self->out_queued += g_bytes_get_size (bytes);
   g_queue_push_tail (&self->out_queue, bytes);
-  update_congestion (self);
+  update_writable (self);
   schedule_pump (self, 0);
 }
 
@@ -926,23 +944,32 @@ queue_plain (TafelLink    *self,
   queue_bytes (self, g_bytes_new_take (buf, 4 + len));
 }
 
+/* Seals a whole frame (type byte and payload) for the wire. */
+static GBytes *
+seal_frame (TafelLink    *self,
+            const guint8 *frame,
+            gsize         len)
+{
+  gsize sealed_len = len + TAFEL_STREAM_ABYTES;
+  guint8 *buf = g_malloc (4 + sealed_len);
+
+  put_u32 (buf, sealed_len);
+  tafel_stream_push (self->push, buf + 4, frame, len);
+  return g_bytes_new_take (buf, 4 + sealed_len);
+}
+
 static GBytes *
 seal (TafelLink    *self,
       guint8        type,
       const guint8 *payload,
       gsize         len)
 {
-  gsize sealed_len = 1 + len + TAFEL_STREAM_ABYTES;
-  guint8 *buf = g_malloc (4 + sealed_len);
-  g_autofree guint8 *plain = g_malloc (1 + len);
+  g_autofree guint8 *frame = g_malloc (1 + len);
 
-  plain[0] = type;
+  frame[0] = type;
   if (len > 0)
-    memcpy (plain + 1, payload, len);
-  put_u32 (buf, sealed_len);
-  tafel_stream_push (self->push, buf + 4, plain, 1 + len);
-
-  return g_bytes_new_take (buf, 4 + sealed_len);
+    memcpy (frame + 1, payload, len);
+  return seal_frame (self, frame, 1 + len);
 }
 
 static void
@@ -975,7 +1002,7 @@ flush_out_queue (TafelLink *self)
       g_bytes_unref (g_queue_pop_head (&self->out_queue));
       self->out_offset = 0;
     }
-  update_congestion (self);
+  update_writable (self);
 }
 
 /* --- Handshake --- */
@@ -1296,10 +1323,9 @@ handle_frame (TafelLink    *self,
         }
       else
         {
-          g_autoptr(GBytes) whole = g_bytes_new_take (plain, len - TAFEL_STREAM_ABYTES);
-          g_autoptr(GBytes) payload = g_bytes_new_from_bytes (whole, 1, len - TAFEL_STREAM_ABYTES - 1);
+          g_autoptr(GBytes) frame = g_bytes_new_take (plain, len - TAFEL_STREAM_ABYTES);
 
-          g_signal_emit (self, signals[SIGNAL_FRAME_RECEIVED], 0, (guint) type, payload);
+          tafel_frame_channel_emit_frame (TAFEL_FRAME_CHANNEL (self), frame);
         }
       break;
     }
@@ -1653,8 +1679,8 @@ tafel_link_get_property (GObject    *object,
     case PROP_PATH:
       g_value_set_enum (value, self->path);
       break;
-    case PROP_CONGESTED:
-      g_value_set_boolean (value, self->congested);
+    case PROP_WRITABLE:
+      g_value_set_boolean (value, self->writable);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1688,18 +1714,8 @@ tafel_link_class_init (TafelLinkClass *klass)
     g_param_spec_enum ("path", NULL, NULL, TAFEL_TYPE_LINK_PATH, TAFEL_LINK_PATH_UNKNOWN,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
-  /**
-   * TafelLink:congested:
-   *
-   * Whether the send queue is above its high-water mark. A sender of bulk
-   * data (sync) pauses while it is %TRUE and resumes when it turns %FALSE,
-   * below the low-water mark.
-   */
-  properties[PROP_CONGESTED] =
-    g_param_spec_boolean ("congested", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  g_object_class_override_property (object_class, PROP_WRITABLE, "writable");
 
   /**
    * TafelLink::connected:
@@ -1716,33 +1732,12 @@ tafel_link_class_init (TafelLinkClass *klass)
    * @self: the link
    * @error: why, in %TAFEL_LINK_ERROR
    *
-   * The link gave up or refused the peer. Nothing more is delivered.
+   * The link gave up or refused the peer. Nothing more is delivered;
+   * #TafelFrameChannel::closed follows with the same error.
    */
   signals[SIGNAL_FAILED] =
     g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
-
-  /**
-   * TafelLink::closed:
-   * @self: the link
-   *
-   * The peer said goodbye. (Closing it ourselves emits nothing.)
-   */
-  signals[SIGNAL_CLOSED] =
-    g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-
-  /**
-   * TafelLink::frame-received:
-   * @self: the link
-   * @type: the frame type, at least %TAFEL_LINK_FIRST_USER_TYPE
-   * @payload: the payload
-   *
-   * An authentic frame arrived, in order.
-   */
-  signals[SIGNAL_FRAME_RECEIVED] =
-    g_signal_new ("frame-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BYTES);
 }
 
 static void
@@ -1849,7 +1844,7 @@ tafel_link_start (TafelLink *self)
  *
  * Queues a frame. Frames arrive in the order sent. The queue has no
  * limit short of a hard one (64 MiB); bulk senders watch
- * #TafelLink:congested to keep it short.
+ * #TafelFrameChannel:writable to keep it short.
  *
  * Returns: %FALSE with %TAFEL_LINK_ERROR_NOT_CONNECTED,
  *   %TAFEL_LINK_ERROR_FRAME_TOO_LARGE or %TAFEL_LINK_ERROR_QUEUE_FULL
@@ -1893,6 +1888,13 @@ tafel_link_send (TafelLink  *self,
   return TRUE;
 }
 
+static gboolean
+emit_closed_later (gpointer data)
+{
+  tafel_frame_channel_emit_closed (TAFEL_FRAME_CHANNEL (data), NULL);
+  return G_SOURCE_REMOVE;
+}
+
 /**
  * tafel_link_close:
  * @self: a link
@@ -1920,6 +1922,15 @@ tafel_link_close (TafelLink *self)
     }
 
   set_state (self, TAFEL_LINK_STATE_CLOSED);
+  /* Like a channel closed by the peer, but never from within this call. */
+  {
+    GSource *idle = g_idle_source_new ();
+
+    g_source_set_callback (idle, emit_closed_later, g_object_ref (self), g_object_unref);
+    g_source_set_static_name (idle, "[tafel] link closed");
+    g_source_attach (idle, self->context);
+    g_source_unref (idle);
+  }
 }
 
 TafelLinkState
@@ -2005,12 +2016,6 @@ tafel_link_get_send_queue_size (TafelLink *self)
   return self->out_queued + (self->transport != NULL ? tafel_transport_get_unacked (self->transport) : 0);
 }
 
-gboolean
-tafel_link_is_congested (TafelLink *self)
-{
-  g_return_val_if_fail (TAFEL_IS_LINK (self), FALSE);
-  return self->congested;
-}
 
 /**
  * tafel_link_set_receive_paused:
@@ -2048,6 +2053,54 @@ tafel_link_get_rtt (TafelLink *self)
     return 0;
   tafel_transport_get_stats (self->transport, &stats);
   return stats.srtt_us;
+}
+
+/* --- TafelFrameChannel --- */
+
+static gboolean
+channel_send (TafelFrameChannel *channel,
+              GBytes            *frame)
+{
+  TafelLink *self = TAFEL_LINK (channel);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (frame, &len);
+
+  g_return_val_if_fail (len >= 1 && data[0] >= TAFEL_LINK_FIRST_USER_TYPE, FALSE);
+
+  if (self->state != TAFEL_LINK_STATE_CONNECTED || len > 1 + TAFEL_LINK_MAX_PAYLOAD ||
+      self->out_queued >= QUEUE_HARD_LIMIT)
+    return FALSE;
+
+  queue_bytes (self, seal_frame (self, data, len));
+  self->last_frame_sent = g_get_monotonic_time ();
+  return TRUE;
+}
+
+static gboolean
+channel_is_writable (TafelFrameChannel *channel)
+{
+  return TAFEL_LINK (channel)->writable;
+}
+
+static gsize
+channel_get_max_frame (TafelFrameChannel *channel)
+{
+  return 1 + TAFEL_LINK_MAX_PAYLOAD;
+}
+
+static void
+channel_close (TafelFrameChannel *channel)
+{
+  tafel_link_close (TAFEL_LINK (channel));
+}
+
+static void
+tafel_link_channel_iface_init (TafelFrameChannelInterface *iface)
+{
+  iface->send = channel_send;
+  iface->is_writable = channel_is_writable;
+  iface->get_max_frame = channel_get_max_frame;
+  iface->close = channel_close;
 }
 
 /* --- Test hooks --- */

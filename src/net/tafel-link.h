@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "tafel-crypto.h"
+#include "tafel-frame-channel.h"
 #include "tafel-link-auth.h"
 #include "tafel-link-config.h"
 #include "tafel-signaling.h"
@@ -116,7 +117,6 @@ const TafelPublicKey *tafel_link_get_remote_key      (TafelLink            *self
 gboolean              tafel_link_is_controlling      (TafelLink            *self);
 
 gsize                 tafel_link_get_send_queue_size (TafelLink            *self);
-gboolean              tafel_link_is_congested        (TafelLink            *self);
 void                  tafel_link_set_receive_paused  (TafelLink            *self,
                                                       gboolean              paused);
 gint64                tafel_link_get_rtt             (TafelLink            *self);

@@ -686,11 +686,10 @@ link_failed (TafelLink    *link,
 
 static void
 link_frame (TafelLink *link,
-            guint      type,
-            GBytes    *payload,
+            GBytes    *frame,
             LinkSide  *side)
 {
-  side->received += g_bytes_get_size (payload);
+  side->received += g_bytes_get_size (frame) - 1;
   if (side->received >= side->total && side->end == 0)
     side->end = g_get_monotonic_time ();
 }
@@ -744,7 +743,7 @@ link_pair_init (LinkPair        *pair,
                                    tafel_identity_get_public_key (pair->ids[1 - i]));
       g_signal_connect (side->link, "connected", G_CALLBACK (link_connected), side);
       g_signal_connect (side->link, "failed", G_CALLBACK (link_failed), side);
-      g_signal_connect (side->link, "frame-received", G_CALLBACK (link_frame), side);
+      g_signal_connect (side->link, "frame", G_CALLBACK (link_frame), side);
       if (relay != NULL)
         {
           pair->routes[i] = (Route) { relay, i };
@@ -846,7 +845,7 @@ bench_link (const char *what,
   start = g_get_monotonic_time ();
   while (pair.sides[1].end == 0 && !timed_out && !pair.sides[0].failed && !pair.sides[1].failed)
     {
-      while (sent < total && !tafel_link_is_congested (sender))
+      while (sent < total && tafel_frame_channel_is_writable (TAFEL_FRAME_CHANNEL (sender)))
         {
           g_autoptr(GBytes) frame = g_bytes_new_static (chunk, MIN (sizeof chunk, total - sent));
 

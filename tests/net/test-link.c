@@ -6,8 +6,12 @@
 #include "tafel-identity.h"
 #include "tafel-link-auth-private.h"
 #include "tafel-link-private.h"
+#include "tafel-log.h"
 #include "tafel-signaling-hub.h"
+#include "tafel-sync.h"
+#include "tafel-trace.h"
 #include "tafel-net-test-util.h"
+#include "tafel-test-util.h"
 
 /* Real libnice agents on 127.0.0.1 in one process, signalling through an
  * in-process hub. Every wait runs the main loop until the event or a
@@ -26,8 +30,10 @@ typedef struct
 {
   TafelLink  *link;
   gboolean    connected;
-  gboolean    closed;
-  GError     *error;
+  gboolean    closed;      /* the channel closed, in order */
+  GError     *error;       /* from ::failed */
+  GError     *closed_reason;
+  guint       n_closed;
   GPtrArray  *frames;      /* GBytes, type in the first byte */
   guint       congested_on;
   guint       congested_off;
@@ -91,32 +97,36 @@ on_failed (TafelLink    *link,
 }
 
 static void
-on_closed (TafelLink *link,
-           Watch     *watch)
+on_closed (TafelLink    *link,
+           const GError *reason,
+           Watch        *watch)
 {
-  watch->closed = TRUE;
+  /* Once, and after a failure with the failure's reason. */
+  g_assert_cmpuint (watch->n_closed++, ==, 0);
+  if (reason == NULL)
+    watch->closed = TRUE;
+  else
+    watch->closed_reason = g_error_copy (reason);
 }
 
 static void
 on_frame (TafelLink *link,
-          guint      type,
-          GBytes    *payload,
+          GBytes    *frame,
           Watch     *watch)
 {
-  GByteArray *frame = g_byte_array_new ();
-  guint8 t = type;
-
-  g_byte_array_append (frame, &t, 1);
-  g_byte_array_append (frame, g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
-  g_ptr_array_add (watch->frames, g_byte_array_free_to_bytes (frame));
+  g_assert_cmpuint (watch->n_closed, ==, 0);
+  g_ptr_array_add (watch->frames, g_bytes_ref (frame));
 }
 
 static void
-on_congested (TafelLink  *link,
-              GParamSpec *pspec,
-              Watch      *watch)
+on_writable (TafelLink  *link,
+             GParamSpec *pspec,
+             Watch      *watch)
 {
-  if (tafel_link_is_congested (link))
+  /* Only the turns while connected count: congestion and relief. */
+  if (tafel_link_get_state (link) != TAFEL_LINK_STATE_CONNECTED || !watch->connected)
+    return;
+  if (!tafel_frame_channel_is_writable (TAFEL_FRAME_CHANNEL (link)))
     watch->congested_on++;
   else
     watch->congested_off++;
@@ -132,8 +142,8 @@ watch_init (Watch     *watch,
   g_signal_connect (link, "connected", G_CALLBACK (on_connected), watch);
   g_signal_connect (link, "failed", G_CALLBACK (on_failed), watch);
   g_signal_connect (link, "closed", G_CALLBACK (on_closed), watch);
-  g_signal_connect (link, "frame-received", G_CALLBACK (on_frame), watch);
-  g_signal_connect (link, "notify::congested", G_CALLBACK (on_congested), watch);
+  g_signal_connect (link, "frame", G_CALLBACK (on_frame), watch);
+  g_signal_connect (link, "notify::writable", G_CALLBACK (on_writable), watch);
 }
 
 static void
@@ -143,6 +153,7 @@ watch_clear (Watch *watch)
     g_signal_handlers_disconnect_by_data (watch->link, watch);
   g_clear_object (&watch->link);
   g_clear_error (&watch->error);
+  g_clear_error (&watch->closed_reason);
   g_clear_pointer (&watch->frames, g_ptr_array_unref);
 }
 
@@ -313,11 +324,22 @@ test_link_exchange (Fixture       *fixture,
       g_assert_true (tafel_link_send (w[0].link, TAFEL_LINK_FIRST_USER_TYPE + i % 3, payload, &error));
       g_assert_no_error (error);
     }
+  /* The other way through the frame-channel interface, as sync uses it:
+   * the type is the frame's first byte. */
+  g_assert_cmpuint (tafel_frame_channel_get_max_frame (TAFEL_FRAME_CHANNEL (w[1].link)), ==,
+                    1 + TAFEL_LINK_MAX_PAYLOAD);
+  g_assert_true (tafel_frame_channel_is_writable (TAFEL_FRAME_CHANNEL (w[1].link)));
   for (guint i = 0; i < n_ba; i++)
     {
       g_autoptr(GBytes) payload = numbered_payload (1000 + i, frame_size (i + 3));
+      g_autoptr(GByteArray) frame = g_byte_array_new ();
+      g_autoptr(GBytes) frame_bytes = NULL;
+      guint8 type = 0xff;
 
-      g_assert_true (tafel_link_send (w[1].link, 0xff, payload, NULL));
+      g_byte_array_append (frame, &type, 1);
+      g_byte_array_append (frame, g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
+      frame_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&frame));
+      g_assert_true (tafel_frame_channel_send (TAFEL_FRAME_CHANNEL (w[1].link), frame_bytes));
     }
 
   count = (FrameCount) { &w[1], n_ab };
@@ -391,6 +413,9 @@ assert_refused_both_ways (Fixture        *fixture,
   g_assert_true (tafel_test_wait_until (both_failed, w, WAIT_MS));
   g_assert_error (w[0].error, TAFEL_LINK_ERROR, code);
   g_assert_error (w[1].error, TAFEL_LINK_ERROR, code);
+  /* The channel closes with the same reason. */
+  g_assert_error (w[0].closed_reason, TAFEL_LINK_ERROR, code);
+  g_assert_error (w[1].closed_reason, TAFEL_LINK_ERROR, code);
   g_assert_false (w[0].connected);
   g_assert_false (w[1].connected);
   g_assert_cmpuint (w[0].frames->len, ==, 0);
@@ -765,6 +790,7 @@ test_link_goodbye (Fixture       *fixture,
   Peer a, b;
   Watch w[2];
   g_autoptr(GBytes) last = numbered_payload (9, 20000);
+  g_autoptr(GBytes) last_frame = g_bytes_new_static ("\x20x", 2);
 
   peer_init (&a, fixture);
   peer_init (&b, fixture);
@@ -773,8 +799,13 @@ test_link_goodbye (Fixture       *fixture,
   /* A sends a last frame, closes and drops the link at once; the frame
    * and the goodbye still arrive. */
   g_assert_true (tafel_link_send (w[0].link, 0x20, last, NULL));
-  tafel_link_close (w[0].link);
+  tafel_frame_channel_close (TAFEL_FRAME_CHANNEL (w[0].link));
   g_assert_cmpint (tafel_link_get_state (w[0].link), ==, TAFEL_LINK_STATE_CLOSED);
+  g_assert_false (tafel_frame_channel_is_writable (TAFEL_FRAME_CHANNEL (w[0].link)));
+  g_assert_false (tafel_frame_channel_send (TAFEL_FRAME_CHANNEL (w[0].link), last_frame));
+  /* Its own channel reports the close too, but not from within close(). */
+  g_assert_false (w[0].closed);
+  g_assert_true (tafel_test_wait_until (is_closed, &w[0], WAIT_MS));
   watch_clear (&w[0]);
 
   g_assert_true (tafel_test_wait_until (is_closed, &w[1], WAIT_MS));
@@ -837,7 +868,7 @@ test_link_backpressure (Fixture       *fixture,
     }
   g_test_message ("congested after %u frames of 256 KiB (window %zu)", sent, window);
   g_assert_cmpuint (w[1].frames->len, ==, 0);
-  g_assert_true (tafel_link_is_congested (w[0].link));
+  g_assert_false (tafel_frame_channel_is_writable (TAFEL_FRAME_CHANNEL (w[0].link)));
 
   /* B resumes: everything arrives and A's queue drains below low water. */
   tafel_link_set_receive_paused (w[1].link, FALSE);
@@ -845,7 +876,7 @@ test_link_backpressure (Fixture       *fixture,
   g_assert_no_error (w[0].error);
   g_assert_no_error (w[1].error);
   g_assert_cmpuint (w[1].frames->len, ==, sent);
-  g_assert_false (tafel_link_is_congested (w[0].link));
+  g_assert_true (tafel_frame_channel_is_writable (TAFEL_FRAME_CHANNEL (w[0].link)));
   for (guint i = 0; i < sent; i++)
     {
       g_autoptr(GBytes) payload = numbered_payload (i, 256 * 1024);
@@ -1097,6 +1128,107 @@ test_link_turn (Fixture       *fixture,
   turn_stop (turn);
 }
 
+/* The sync layer on real links: a late joiner gets a board of real
+ * strokes, then a live edit flows back. */
+typedef struct
+{
+  TafelLog  *log;
+  TafelSync *sync;
+  guint64    seq;
+  TafelHash  head;
+} Replica;
+
+static void
+replica_draw (Replica       *r,
+              TafelIdentity *identity,
+              GArray        *strokes,
+              guint          first,
+              guint          n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      TafelStroke *stroke = &g_array_index (strokes, TafelStroke, (first + i) % strokes->len);
+      g_autoptr(GBytes) body = tafel_stroke_encode (stroke);
+      g_autoptr(TafelRecord) record = NULL;
+      g_autoptr(GError) error = NULL;
+
+      r->seq++;
+      record = tafel_identity_sign_record (identity, r->seq, r->seq > 1 ? &r->head : NULL,
+                                           tafel_log_get_max_lamport (r->log) + 1,
+                                           TAFEL_RECORD_KIND_STROKE, body);
+      r->head = *tafel_record_get_id (record);
+      g_assert_true (tafel_log_add (r->log, record, &error));
+      g_assert_no_error (error);
+    }
+}
+
+typedef struct
+{
+  Replica *r;
+  guint    n;
+} HasRecords;
+
+static gboolean
+has_records (gpointer data)
+{
+  HasRecords *h = data;
+
+  return tafel_log_get_n_records (h->r->log) >= h->n && !tafel_sync_is_busy (h->r->sync);
+}
+
+static void
+test_link_carries_sync (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *path = tafel_test_shared_path ("quickdraw-strokes.ndjson");
+  g_autoptr(GArray) strokes = NULL;
+  g_autoptr(GError) error = NULL;
+  Replica ra = { 0 }, rb = { 0 };
+  Peer a, b;
+  Watch w[2];
+  const guint n = 3000;
+
+  if (path == NULL)
+    {
+      g_test_skip ("the shared stroke traces are not there");
+      return;
+    }
+  strokes = tafel_trace_load_path (path, &error);
+  g_assert_no_error (error);
+
+  peer_init (&a, fixture);
+  peer_init (&b, fixture);
+  ra.log = tafel_log_new ();
+  rb.log = tafel_log_new ();
+  ra.sync = tafel_sync_new (ra.log);
+  rb.sync = tafel_sync_new (rb.log);
+  replica_draw (&ra, a.identity, strokes, 0, n);
+
+  connect_pair (fixture, &a, &b, w);
+  tafel_sync_add_peer (ra.sync, tafel_identity_get_public_key (b.identity), TAFEL_FRAME_CHANNEL (w[0].link));
+  tafel_sync_add_peer (rb.sync, tafel_identity_get_public_key (a.identity), TAFEL_FRAME_CHANNEL (w[1].link));
+
+  g_assert_true (tafel_test_wait_until (has_records, &(HasRecords) { &rb, n }, 30000));
+  g_assert_cmpuint (tafel_log_get_n_records (rb.log), ==, n);
+
+  replica_draw (&rb, b.identity, strokes, n, 5);
+  g_assert_true (tafel_test_wait_until (has_records, &(HasRecords) { &ra, n + 5 }, 30000));
+  g_assert_cmpuint (tafel_log_get_n_records (ra.log), ==, n + 5);
+  g_assert_no_error (w[0].error);
+  g_assert_no_error (w[1].error);
+
+  tafel_sync_remove_peer (ra.sync, tafel_identity_get_public_key (b.identity));
+  tafel_sync_remove_peer (rb.sync, tafel_identity_get_public_key (a.identity));
+  g_clear_object (&ra.sync);
+  g_clear_object (&rb.sync);
+  g_clear_object (&ra.log);
+  g_clear_object (&rb.log);
+  watch_clear (&w[0]);
+  watch_clear (&w[1]);
+  peer_clear (&a);
+  peer_clear (&b);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1129,6 +1261,7 @@ main (int    argc,
   ADD ("late-peer", test_link_late_peer);
   ADD ("connect-timeout", test_link_connect_timeout);
   ADD ("peer-restarted", test_link_peer_restarted);
+  ADD ("carries-sync", test_link_carries_sync);
   g_test_add ("/tafel/link/turn/udp", Fixture, "udp", fixture_set_up, test_link_turn, fixture_tear_down);
   g_test_add ("/tafel/link/turn/tcp", Fixture, "tcp", fixture_set_up, test_link_turn, fixture_tear_down);
 

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "tafel-signaling-hub.h"
-#include "tafel-test-util.h"
+#include "tafel-net-test-util.h"
 
 typedef struct
 {
