@@ -115,6 +115,8 @@ enum
   SIGNAL_CREDENTIALS = 1,
   SIGNAL_CANDIDATE   = 2,
   SIGNAL_END_OF_CANDIDATES = 3,
+  SIGNAL_RESTART = 4,          /* from the controlling side: new credentials */
+  SIGNAL_RESTART_REQUEST = 5,  /* from the controlled side: please restart */
 };
 #define SIGNAL_FORMAT "(yssss)"
 
@@ -166,6 +168,7 @@ struct _TafelLink
   GPtrArray        *pending_candidates; /* PendingCandidate, before the credentials */
   gboolean          gathering_done;
   gboolean          ice_ready;
+  gboolean          restarting;        /* our restart awaits the peer's answer */
   TafelLinkCandidateFilter candidate_filter;
   gpointer          candidate_filter_data;
 
@@ -498,7 +501,8 @@ send_signal (TafelLink  *self,
 
   body = g_variant_ref_sink (g_variant_new (SIGNAL_FORMAT, type,
                                             self->local_ufrag,
-                                            type == SIGNAL_CREDENTIALS ? self->local_pwd : "",
+                                            type == SIGNAL_CREDENTIALS || type == SIGNAL_RESTART
+                                            ? self->local_pwd : "",
                                             self->remote_ufrag != NULL ? self->remote_ufrag : "",
                                             candidate != NULL ? candidate : ""));
   body_bytes = g_variant_get_data_as_bytes (body);
@@ -578,6 +582,60 @@ valid_ice_string (const char *s,
 }
 
 static void
+keep_pending_candidate (TafelLink  *self,
+                        guint8      type,
+                        const char *ufrag,
+                        const char *candidate)
+{
+  PendingCandidate *p;
+
+  if (self->pending_candidates->len >= MAX_PENDING_CANDIDATES)
+    return;
+  p = g_new0 (PendingCandidate, 1);
+  p->ufrag = g_strdup (ufrag);
+  p->sdp = type == SIGNAL_CANDIDATE ? g_strdup (candidate) : NULL;
+  g_ptr_array_add (self->pending_candidates, p);
+}
+
+/* Restarts ICE on our side with new credentials and sends them with our
+ * candidates; the stream and its keys carry on over whatever path ICE
+ * finds next. */
+static void
+restart_local_ice (TafelLink *self)
+{
+  g_clear_pointer (&self->local_ufrag, g_free);
+  g_clear_pointer (&self->local_pwd, g_free);
+  if (!nice_agent_restart_stream (self->agent, self->stream_id))
+    {
+      fail (self, TAFEL_LINK_ERROR_ICE_FAILED, _("Could not restart the search for a network path"));
+      return;
+    }
+  nice_agent_get_local_credentials (self->agent, self->stream_id,
+                                    &self->local_ufrag, &self->local_pwd);
+  g_debug ("Link to peer %s: ICE restart", self->name);
+}
+
+static void
+start_restart (TafelLink *self)
+{
+  g_autofree char *old_local = g_strdup (self->local_ufrag);
+
+  restart_local_ice (self);
+  if (self->local_ufrag == NULL)
+    return;
+
+  /* RESTART names the session it restarts: the peer's ufrag (as "known")
+   * and our previous one (in the candidate field). */
+  send_signal (self, SIGNAL_RESTART, old_local);
+  g_clear_pointer (&self->remote_ufrag, g_free);
+  g_clear_pointer (&self->remote_pwd, g_free);
+  self->restarting = TRUE;
+  for (guint i = 0; i < self->local_candidates->len; i++)
+    send_signal (self, SIGNAL_CANDIDATE, g_ptr_array_index (self->local_candidates, i));
+  send_signal (self, SIGNAL_END_OF_CANDIDATES, NULL);
+}
+
+static void
 on_signal_received (TafelSignaling       *signaling,
                     const TafelPublicKey *from,
                     GBytes               *message,
@@ -611,35 +669,71 @@ on_signal_received (TafelSignaling       *signaling,
       !valid_ice_string (known, TRUE) || strlen (candidate) > 512)
     return;
 
+  switch (type)
+    {
+    case SIGNAL_RESTART:
+      /* The controlling peer restarts the session we share: follow. */
+      if (self->agent == NULL || self->state != TAFEL_LINK_STATE_CONNECTED ||
+          self->remote_ufrag == NULL || *pwd == '\0' ||
+          g_strcmp0 (known, self->local_ufrag) != 0 || g_strcmp0 (candidate, self->remote_ufrag) != 0)
+        return;
+      restart_local_ice (self);
+      if (self->local_ufrag == NULL)
+        return;
+      g_free (self->remote_ufrag);
+      g_free (self->remote_pwd);
+      self->remote_ufrag = g_strdup (ufrag);
+      self->remote_pwd = g_strdup (pwd);
+      apply_remote_credentials (self);
+      send_all_signals (self);
+      return;
+
+    case SIGNAL_RESTART_REQUEST:
+      if (self->controlling && !self->restarting && self->agent != NULL &&
+          self->state == TAFEL_LINK_STATE_CONNECTED && g_strcmp0 (ufrag, self->remote_ufrag) == 0 &&
+          g_strcmp0 (known, self->local_ufrag) == 0)
+        start_restart (self);
+      return;
+
+    case SIGNAL_CREDENTIALS:
+    case SIGNAL_CANDIDATE:
+    case SIGNAL_END_OF_CANDIDATES:
+      break;
+
+    default:
+      return;
+    }
+
   if (self->remote_ufrag == NULL)
     {
-      if (type == SIGNAL_CREDENTIALS && *pwd != '\0')
+      /* During our restart only the answer to it counts. */
+      if (type == SIGNAL_CREDENTIALS && *pwd != '\0' &&
+          (!self->restarting || g_strcmp0 (known, self->local_ufrag) == 0))
         {
           self->remote_ufrag = g_strdup (ufrag);
           self->remote_pwd = g_strdup (pwd);
+          self->restarting = FALSE;
           apply_remote_credentials (self);
         }
-      else if ((type == SIGNAL_CANDIDATE || type == SIGNAL_END_OF_CANDIDATES) &&
-               self->pending_candidates->len < MAX_PENDING_CANDIDATES)
+      else if (type != SIGNAL_CREDENTIALS)
         {
-          PendingCandidate *p = g_new0 (PendingCandidate, 1);
-
-          p->ufrag = g_strdup (ufrag);
-          p->sdp = type == SIGNAL_CANDIDATE ? g_strdup (candidate) : NULL;
-          g_ptr_array_add (self->pending_candidates, p);
+          keep_pending_candidate (self, type, ufrag, candidate);
         }
     }
   else if (strcmp (ufrag, self->remote_ufrag) != 0)
     {
       /* New credentials from a peer that does not know ours: it began a
-       * new session (it restarted), which this link cannot join. Stale
-       * messages of an older session are ignored. */
+       * new session (it restarted its side from scratch), which this link
+       * cannot join. Candidates may run ahead of a restart's credentials,
+       * so they wait; other messages of another session are ignored. */
       if (type == SIGNAL_CREDENTIALS && g_strcmp0 (known, self->local_ufrag) != 0)
         {
           fail (self, TAFEL_LINK_ERROR_PEER_RESTARTED,
                 _("The peer started a new session"));
           return;
         }
+      if (type != SIGNAL_CREDENTIALS)
+        keep_pending_candidate (self, type, ufrag, candidate);
     }
   else if (self->agent != NULL)
     {
@@ -1833,6 +1927,34 @@ tafel_link_start (TafelLink *self)
 
   if (self->pending_resolves == 0)
     create_agent (self);
+}
+
+/**
+ * tafel_link_restart_ice:
+ * @self: a connected link
+ *
+ * Looks for a network path again (an ICE restart), for when the path in
+ * use stopped working or the network changed: new ICE credentials, both
+ * sides' candidates checked anew. The authenticated stream carries on
+ * over the new path; nothing is lost or sent twice. The controlling side
+ * restarts; the controlled side asks it to.
+ *
+ * Returns: %FALSE if the link is not connected
+ */
+gboolean
+tafel_link_restart_ice (TafelLink *self)
+{
+  g_return_val_if_fail (TAFEL_IS_LINK (self), FALSE);
+
+  if (self->state != TAFEL_LINK_STATE_CONNECTED || self->agent == NULL ||
+      self->remote_ufrag == NULL || self->restarting)
+    return FALSE;
+
+  if (self->controlling)
+    start_restart (self);
+  else
+    send_signal (self, SIGNAL_RESTART_REQUEST, NULL);
+  return TRUE;
 }
 
 /**

@@ -108,6 +108,7 @@ gboolean              tafel_link_send                (TafelLink            *self
                                                       GBytes               *payload,
                                                       GError              **error);
 void                  tafel_link_close               (TafelLink            *self);
+gboolean              tafel_link_restart_ice         (TafelLink            *self);
 
 TafelLinkState        tafel_link_get_state           (TafelLink            *self);
 const GError         *tafel_link_get_error           (TafelLink            *self);

@@ -1229,6 +1229,87 @@ test_link_carries_sync (Fixture       *fixture,
   peer_clear (&b);
 }
 
+static char *
+local_ufrag (TafelLink *link)
+{
+  char *ufrag = NULL, *pwd = NULL;
+
+  g_assert_true (nice_agent_get_local_credentials (tafel_link_test_get_agent (link),
+                                                   tafel_link_test_get_stream_id (link),
+                                                   &ufrag, &pwd));
+  g_free (pwd);
+  return ufrag;
+}
+
+typedef struct
+{
+  TafelLink  *links[2];
+  char       *before[2];
+} Restarted;
+
+static gboolean
+both_restarted_and_ready (gpointer data)
+{
+  Restarted *r = data;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *now = local_ufrag (r->links[i]);
+      NiceComponentState state = nice_agent_get_component_state (tafel_link_test_get_agent (r->links[i]),
+                                                                 tafel_link_test_get_stream_id (r->links[i]), 1);
+
+      if (g_strcmp0 (now, r->before[i]) == 0 || state != NICE_COMPONENT_STATE_READY)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+test_link_restart_ice (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  gboolean from_controlled = GPOINTER_TO_INT (data);
+  Peer a, b;
+  Watch w[2];
+  Restarted r;
+  guint asker;
+
+  peer_init (&a, fixture);
+  peer_init (&b, fixture);
+  connect_pair (fixture, &a, &b, w);
+
+  r.links[0] = w[0].link;
+  r.links[1] = w[1].link;
+  r.before[0] = local_ufrag (w[0].link);
+  r.before[1] = local_ufrag (w[1].link);
+
+  /* Frames sent before, while and after ICE restarts all arrive. */
+  assert_pair_works (w, 10);
+  asker = tafel_link_is_controlling (w[0].link) != from_controlled ? 0 : 1;
+  g_assert_true (tafel_link_restart_ice (w[asker].link));
+  {
+    g_autoptr(GBytes) during = numbered_payload (11, 100000);
+    FrameCount count = { &w[1], w[1].frames->len + 1 };
+
+    g_assert_true (tafel_link_send (w[0].link, 0x43, during, NULL));
+    g_assert_true (tafel_test_wait_until (both_restarted_and_ready, &r, WAIT_MS));
+    g_assert_true (tafel_test_wait_until (has_frames, &count, WAIT_MS));
+    assert_frame (g_ptr_array_index (w[1].frames, w[1].frames->len - 1), 0x43, during);
+  }
+  assert_pair_works (w, 12);
+  g_assert_no_error (w[0].error);
+  g_assert_no_error (w[1].error);
+  g_assert_cmpint (tafel_link_get_state (w[0].link), ==, TAFEL_LINK_STATE_CONNECTED);
+  g_assert_cmpint (tafel_link_get_state (w[1].link), ==, TAFEL_LINK_STATE_CONNECTED);
+
+  g_free (r.before[0]);
+  g_free (r.before[1]);
+  watch_clear (&w[0]);
+  watch_clear (&w[1]);
+  peer_clear (&a);
+  peer_clear (&b);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1262,6 +1343,10 @@ main (int    argc,
   ADD ("connect-timeout", test_link_connect_timeout);
   ADD ("peer-restarted", test_link_peer_restarted);
   ADD ("carries-sync", test_link_carries_sync);
+  g_test_add ("/tafel/link/restart-ice/controlling", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_link_restart_ice, fixture_tear_down);
+  g_test_add ("/tafel/link/restart-ice/controlled", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_link_restart_ice, fixture_tear_down);
   g_test_add ("/tafel/link/turn/udp", Fixture, "udp", fixture_set_up, test_link_turn, fixture_tear_down);
   g_test_add ("/tafel/link/turn/tcp", Fixture, "tcp", fixture_set_up, test_link_turn, fixture_tear_down);
 
