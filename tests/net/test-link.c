@@ -891,9 +891,10 @@ test_link_backpressure (Fixture       *fixture,
 }
 
 static gboolean
-run_a_while (gpointer data)
+a_has_signalled (gpointer data)
 {
-  return FALSE;
+  /* Credentials, at least one candidate, end of candidates. */
+  return tafel_signaling_hub_get_delivered (data) >= 3;
 }
 
 static void
@@ -910,8 +911,7 @@ test_link_late_peer (Fixture       *fixture,
    * comes later and must still get them. */
   watch_init (&w[0], make_link (fixture, &a, &b, NULL, NULL));
   tafel_link_start (w[0].link);
-  tafel_test_wait_until (run_a_while, NULL, 300);
-  g_assert_cmpuint (tafel_signaling_hub_get_delivered (fixture->hub), >, 0);
+  g_assert_true (tafel_test_wait_until (a_has_signalled, fixture->hub, WAIT_MS));
 
   watch_init (&w[1], make_link (fixture, &b, &a, NULL, NULL));
   tafel_link_start (w[1].link);
