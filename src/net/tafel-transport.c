@@ -33,7 +33,7 @@ enum
 #define GRANULARITY_US       1000
 #define MAX_ACK_DELAY_US     5000
 #define MIN_PTO_US           (10 * 1000)
-#define MAX_PTO_BACKOFF      10
+#define MAX_PTO_BACKOFF      6     /* keeps probing a stalled path about once a second or two */
 #define ACK_EVERY            4
 #define PACKET_THRESHOLD     3
 #define INITIAL_WINDOW_PACKETS 10
