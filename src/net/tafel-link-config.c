@@ -60,6 +60,12 @@ tafel_link_config_new (void)
   return self;
 }
 
+/**
+ * tafel_link_config_ref:
+ * @self: a configuration
+ *
+ * Returns: (transfer full): @self, with one more reference
+ */
 TafelLinkConfig *
 tafel_link_config_ref (TafelLinkConfig *self)
 {
@@ -68,6 +74,12 @@ tafel_link_config_ref (TafelLinkConfig *self)
   return self;
 }
 
+/**
+ * tafel_link_config_unref:
+ * @self: (transfer full): a configuration
+ *
+ * Drops a reference; the last frees it.
+ */
 void
 tafel_link_config_unref (TafelLinkConfig *self)
 {
@@ -150,6 +162,12 @@ tafel_link_config_set_stun (TafelLinkConfig  *self,
   return TRUE;
 }
 
+/**
+ * tafel_link_config_get_stun_host:
+ * @self: a configuration
+ *
+ * Returns: (nullable): the STUN server's host, %NULL for none
+ */
 const char *
 tafel_link_config_get_stun_host (TafelLinkConfig *self)
 {
@@ -157,6 +175,12 @@ tafel_link_config_get_stun_host (TafelLinkConfig *self)
   return self->stun_host;
 }
 
+/**
+ * tafel_link_config_get_stun_port:
+ * @self: a configuration
+ *
+ * Returns: the STUN server's port, 0 for none
+ */
 guint16
 tafel_link_config_get_stun_port (TafelLinkConfig *self)
 {
@@ -249,6 +273,12 @@ tafel_link_config_add_turn (TafelLinkConfig  *self,
   return TRUE;
 }
 
+/**
+ * tafel_link_config_get_n_turn_servers:
+ * @self: a configuration
+ *
+ * Returns: how many TURN servers there are
+ */
 guint
 tafel_link_config_get_n_turn_servers (TafelLinkConfig *self)
 {
@@ -336,6 +366,12 @@ tafel_link_config_set_force_relay (TafelLinkConfig *self,
   self->force_relay = force_relay;
 }
 
+/**
+ * tafel_link_config_get_force_relay:
+ * @self: a configuration
+ *
+ * Returns: whether links use relayed candidates only
+ */
 gboolean
 tafel_link_config_get_force_relay (TafelLinkConfig *self)
 {
@@ -368,6 +404,12 @@ tafel_link_config_set_timeouts (TafelLinkConfig *self,
   self->dead_ms = dead_ms;
 }
 
+/**
+ * tafel_link_config_get_connect_timeout:
+ * @self: a configuration
+ *
+ * Returns: how long ICE and the handshake may take, ms
+ */
 guint
 tafel_link_config_get_connect_timeout (TafelLinkConfig *self)
 {
@@ -375,6 +417,12 @@ tafel_link_config_get_connect_timeout (TafelLinkConfig *self)
   return self->connect_ms;
 }
 
+/**
+ * tafel_link_config_get_heartbeat:
+ * @self: a configuration
+ *
+ * Returns: how often an idle link says it is alive, ms
+ */
 guint
 tafel_link_config_get_heartbeat (TafelLinkConfig *self)
 {
@@ -382,6 +430,12 @@ tafel_link_config_get_heartbeat (TafelLinkConfig *self)
   return self->heartbeat_ms;
 }
 
+/**
+ * tafel_link_config_get_dead_timeout:
+ * @self: a configuration
+ *
+ * Returns: the silence after which a peer counts as gone, ms
+ */
 guint
 tafel_link_config_get_dead_timeout (TafelLinkConfig *self)
 {
@@ -406,6 +460,12 @@ tafel_link_config_set_window (TafelLinkConfig *self,
   self->window = window;
 }
 
+/**
+ * tafel_link_config_get_window:
+ * @self: a configuration
+ *
+ * Returns: bytes in flight per direction
+ */
 gsize
 tafel_link_config_get_window (TafelLinkConfig *self)
 {
@@ -432,6 +492,12 @@ tafel_link_config_set_max_datagram (TafelLinkConfig *self,
   self->max_datagram = size;
 }
 
+/**
+ * tafel_link_config_get_max_datagram:
+ * @self: a configuration
+ *
+ * Returns: the datagram size, 0 when chosen by path
+ */
 gsize
 tafel_link_config_get_max_datagram (TafelLinkConfig *self)
 {

@@ -2066,6 +2066,12 @@ tafel_link_close (TafelLink *self)
   }
 }
 
+/**
+ * tafel_link_get_state:
+ * @self: a link
+ *
+ * Returns: where the link is
+ */
 TafelLinkState
 tafel_link_get_state (TafelLink *self)
 {
@@ -2086,6 +2092,13 @@ tafel_link_get_error (TafelLink *self)
   return self->error;
 }
 
+/**
+ * tafel_link_get_path:
+ * @self: a link
+ *
+ * Returns: the kind of path in use, %TAFEL_LINK_PATH_UNKNOWN before ICE
+ *   selected one
+ */
 TafelLinkPath
 tafel_link_get_path (TafelLink *self)
 {
@@ -2129,6 +2142,13 @@ tafel_link_get_remote_key (TafelLink *self)
   return &self->remote_key;
 }
 
+/**
+ * tafel_link_is_controlling:
+ * @self: a link
+ *
+ * Returns: whether this side controls ICE (its identity key is the
+ *   greater of the two)
+ */
 gboolean
 tafel_link_is_controlling (TafelLink *self)
 {
