@@ -6,36 +6,399 @@
 #include "tafel-core.h"
 
 #include "tafel-application.h"
+#include "tafel-preferences-window.h"
+#include "tafel-thumbnails.h"
 #include "tafel-window.h"
 
 struct _TafelApplication
 {
-  AdwApplication parent_instance;
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+  char           *data_dir;
+  TafelIdentity  *identity;
+  GListModel     *boards;
+  gboolean        quitting;
 };
 
 G_DEFINE_FINAL_TYPE (TafelApplication, tafel_application, ADW_TYPE_APPLICATION)
 
+/* ---- Boards and windows -------------------------------------------------------- */
+
+const char *
+tafel_application_get_data_dir (TafelApplication *self)
+{
+  g_return_val_if_fail (TAFEL_IS_APPLICATION (self), NULL);
+
+  if (self->data_dir == NULL)
+    self->data_dir = tafel_default_data_dir ();
+  return self->data_dir;
+}
+
+TafelIdentity *
+tafel_application_get_identity (TafelApplication  *self,
+                                GError           **error)
+{
+  g_return_val_if_fail (TAFEL_IS_APPLICATION (self), NULL);
+
+  if (self->identity == NULL)
+    self->identity = tafel_identity_load_or_create (tafel_application_get_data_dir (self), error);
+  return self->identity;
+}
+
+GListModel *
+tafel_application_get_boards (TafelApplication *self)
+{
+  g_return_val_if_fail (TAFEL_IS_APPLICATION (self), NULL);
+
+  if (self->boards == NULL)
+    self->boards = tafel_board_list_new (tafel_application_get_data_dir (self));
+  return self->boards;
+}
+
+void
+tafel_application_reload_boards (TafelApplication *self)
+{
+  g_return_if_fail (TAFEL_IS_APPLICATION (self));
+
+  if (self->boards != NULL)
+    tafel_board_list_reload (self->boards);
+}
+
+GtkWindow *
+tafel_application_find_board_window (TafelApplication *self,
+                                     const char       *id_hex)
+{
+  g_return_val_if_fail (TAFEL_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (id_hex != NULL, NULL);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    {
+      TafelBoard *board;
+
+      if (!TAFEL_IS_WINDOW (l->data))
+        continue;
+      board = tafel_window_get_board (l->data);
+      if (board != NULL && g_ascii_strcasecmp (tafel_board_get_id_hex (board), id_hex) == 0)
+        return l->data;
+    }
+
+  return NULL;
+}
+
+/* A window to show a board in: @reuse if it shows no board, else the
+ * active window if it shows the start page, else a new one. */
+static TafelWindow *
+window_for_board (TafelApplication *self,
+                  GtkWindow        *reuse)
+{
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (TAFEL_IS_WINDOW (reuse) && tafel_window_get_board (TAFEL_WINDOW (reuse)) == NULL)
+    return TAFEL_WINDOW (reuse);
+  if (reuse == NULL && TAFEL_IS_WINDOW (active) && tafel_window_get_board (TAFEL_WINDOW (active)) == NULL)
+    return TAFEL_WINDOW (active);
+  return tafel_window_new (self);
+}
+
+/* Where to tell the person that something failed. */
+static void
+show_error (TafelApplication *self,
+            GtkWindow        *reuse,
+            const char       *title,
+            const GError     *error)
+{
+  GtkWindow *window = reuse;
+
+  if (!TAFEL_IS_WINDOW (window))
+    window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (!TAFEL_IS_WINDOW (window))
+    window = GTK_WINDOW (tafel_window_new (self));
+
+  tafel_window_show_error (TAFEL_WINDOW (window), title, error != NULL ? error->message : NULL);
+  gtk_window_present (window);
+}
+
+static void
+show_board (TafelApplication *self,
+            TafelBoard       *board,
+            GtkWindow        *reuse)
+{
+  TafelWindow *window = window_for_board (self, reuse);
+
+  tafel_window_set_board (window, board);
+  gtk_window_present (GTK_WINDOW (window));
+  tafel_application_reload_boards (self);
+  tafel_application_save_open_boards (self);
+}
+
+void
+tafel_application_open_board (TafelApplication *self,
+                              const char       *id_hex,
+                              GtkWindow        *reuse)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TafelBoard) board = NULL;
+  TafelIdentity *identity;
+  GtkWindow *existing;
+
+  g_return_if_fail (TAFEL_IS_APPLICATION (self));
+  g_return_if_fail (id_hex != NULL);
+
+  existing = tafel_application_find_board_window (self, id_hex);
+  if (existing != NULL)
+    {
+      gtk_window_present (existing);
+      return;
+    }
+
+  identity = tafel_application_get_identity (self, &error);
+  if (identity != NULL)
+    board = tafel_board_open (tafel_application_get_data_dir (self), identity, id_hex, &error);
+  if (board == NULL)
+    {
+      show_error (self, reuse, _("The board could not be opened"), error);
+      return;
+    }
+
+  show_board (self, board, reuse);
+}
+
+void
+tafel_application_new_board (TafelApplication *self,
+                             GtkWindow        *reuse)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TafelBoard) board = NULL;
+  TafelIdentity *identity;
+
+  g_return_if_fail (TAFEL_IS_APPLICATION (self));
+
+  identity = tafel_application_get_identity (self, &error);
+  if (identity != NULL)
+    board = tafel_board_create (tafel_application_get_data_dir (self), identity,
+                                /* Translators: the title of a new board */
+                                _("Untitled Board"), &error);
+  if (board == NULL)
+    {
+      show_error (self, reuse, _("No new board could be made"), error);
+      return;
+    }
+
+  show_board (self, board, reuse);
+}
+
+void
+tafel_application_open_file (TafelApplication *self,
+                             GFile            *file,
+                             GtkWindow        *reuse)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TafelLog) file_log = NULL;
+  g_autoptr(TafelBoard) board = NULL;
+  g_autofree char *name = NULL;
+  guint8 id[TAFEL_BOARD_ID_BYTES];
+  TafelIdentity *identity;
+  GtkWindow *existing = NULL;
+
+  g_return_if_fail (TAFEL_IS_APPLICATION (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  name = g_file_get_basename (file);
+
+  /* A file of a board that is open here is merged into its window; any
+   * other is imported into the data folder (merged with the board of the
+   * same id, if any) and opened. */
+  file_log = tafel_board_file_load (file, NULL, id, &error);
+  if (file_log != NULL)
+    {
+      g_autofree char *id_hex = g_malloc (2 * TAFEL_BOARD_ID_BYTES + 1);
+
+      for (guint i = 0; i < TAFEL_BOARD_ID_BYTES; i++)
+        g_snprintf (id_hex + 2 * i, 3, "%02x", id[i]);
+      existing = tafel_application_find_board_window (self, id_hex);
+    }
+  if (file_log == NULL)
+    {
+      g_autofree char *title = g_strdup_printf (_("“%s” could not be opened"), name);
+      show_error (self, reuse, title, error);
+      return;
+    }
+
+  if (existing != NULL)
+    {
+      if (!tafel_window_merge_log (TAFEL_WINDOW (existing), file_log, &error))
+        {
+          g_autofree char *title = g_strdup_printf (_("“%s” could not be opened"), name);
+          show_error (self, existing, title, error);
+        }
+      gtk_window_present (existing);
+      return;
+    }
+
+  identity = tafel_application_get_identity (self, &error);
+  if (identity != NULL)
+    board = tafel_board_open_file (tafel_application_get_data_dir (self), identity, file, &error);
+  if (board == NULL)
+    {
+      g_autofree char *title = g_strdup_printf (_("“%s” could not be opened"), name);
+      show_error (self, reuse, title, error);
+      return;
+    }
+
+  show_board (self, board, reuse);
+}
+
+gboolean
+tafel_application_delete_board (TafelApplication  *self,
+                                const char        *id_hex,
+                                GError           **error)
+{
+  GtkWindow *existing;
+  gboolean ok;
+
+  g_return_val_if_fail (TAFEL_IS_APPLICATION (self), FALSE);
+  g_return_val_if_fail (id_hex != NULL, FALSE);
+
+  /* The board's window lets go of it first (it holds the board's lock). */
+  existing = tafel_application_find_board_window (self, id_hex);
+  if (existing != NULL)
+    tafel_window_discard_board (TAFEL_WINDOW (existing));
+
+  ok = tafel_board_delete (tafel_application_get_data_dir (self), id_hex, error);
+  if (ok)
+    tafel_thumbnail_forget (id_hex);
+  tafel_application_reload_boards (self);
+  tafel_application_save_open_boards (self);
+  return ok;
+}
+
+void
+tafel_application_save_open_boards (TafelApplication *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) ids = NULL;
+
+  g_return_if_fail (TAFEL_IS_APPLICATION (self));
+
+  /* While quitting, windows close one by one: the list taken before is
+   * the one to keep. */
+  if (self->quitting)
+    return;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (TAFEL_IS_WINDOW (l->data) && tafel_window_get_board (l->data) != NULL)
+      g_strv_builder_add (builder, tafel_board_get_id_hex (tafel_window_get_board (l->data)));
+
+  ids = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "open-boards", (const char * const *) ids);
+}
+
+/* ---- GApplication ------------------------------------------------------------------ */
+
+static void
+restore_or_start (TafelApplication *self)
+{
+  g_auto(GStrv) ids = g_settings_get_strv (self->settings, "open-boards");
+  gboolean any = FALSE;
+
+  /* Where you were: every board that was open when Tafel last quit. */
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TafelBoard) board = NULL;
+      TafelIdentity *identity;
+
+      if (tafel_application_find_board_window (self, ids[i]) != NULL)
+        continue;
+
+      identity = tafel_application_get_identity (self, &error);
+      if (identity != NULL)
+        board = tafel_board_open (tafel_application_get_data_dir (self), identity, ids[i], &error);
+      if (board == NULL)
+        {
+          /* A board deleted meanwhile is simply not reopened. */
+          if (!g_error_matches (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_NOT_FOUND))
+            {
+              show_error (self, NULL, _("A board could not be reopened"), error);
+              any = TRUE;
+            }
+          continue;
+        }
+
+      show_board (self, board, NULL);
+      any = TRUE;
+    }
+
+  if (!any)
+    gtk_window_present (GTK_WINDOW (tafel_window_new (self)));
+}
+
 static void
 tafel_application_activate (GApplication *application)
 {
+  TafelApplication *self = TAFEL_APPLICATION (application);
   GtkWindow *window;
 
   window = gtk_application_get_active_window (GTK_APPLICATION (application));
-  if (window == NULL)
-    window = GTK_WINDOW (tafel_window_new (TAFEL_APPLICATION (application)));
+  if (window != NULL)
+    {
+      gtk_window_present (window);
+      return;
+    }
 
-  gtk_window_present (window);
+  restore_or_start (self);
+}
+
+static void
+tafel_application_open (GApplication  *application,
+                        GFile        **files,
+                        int            n_files,
+                        const char    *hint)
+{
+  TafelApplication *self = TAFEL_APPLICATION (application);
+  gboolean any = FALSE;
+
+  for (int i = 0; i < n_files; i++)
+    {
+      /* Invite links (tafel:) arrive with the network; only files for now. */
+      if (!g_file_is_native (files[i]))
+        {
+          g_autofree char *uri = g_file_get_uri (files[i]);
+          g_message ("Not a file, not opened: %s", uri);
+          continue;
+        }
+
+      tafel_application_open_file (self, files[i], NULL);
+      any = TRUE;
+    }
+
+  if (!any && gtk_application_get_active_window (GTK_APPLICATION (self)) == NULL)
+    restore_or_start (self);
 }
 
 static void
 tafel_application_startup (GApplication *application)
 {
+  TafelApplication *self = TAFEL_APPLICATION (application);
   g_autoptr(GError) error = NULL;
 
   G_APPLICATION_CLASS (tafel_application_parent_class)->startup (application);
 
   if (!tafel_core_init (&error))
     g_critical ("%s", error->message);
+
+  self->settings = g_settings_new (SCHEMA_ID);
+}
+
+static void
+tafel_application_shutdown (GApplication *application)
+{
+  /* Settings are written in the background; make sure they are out before
+   * the process ends, or the next start would not know where you were. */
+  g_settings_sync ();
+
+  G_APPLICATION_CLASS (tafel_application_parent_class)->shutdown (application);
 }
 
 static void
@@ -65,12 +428,89 @@ tafel_application_about (GSimpleAction *action,
 }
 
 static void
+tafel_application_preferences (GSimpleAction *action,
+                               GVariant      *parameter,
+                               gpointer       user_data)
+{
+  TafelApplication *self = user_data;
+  GtkWidget *window;
+
+  window = tafel_preferences_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+tafel_application_new_board_action (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
+{
+  TafelApplication *self = user_data;
+
+  tafel_application_new_board (self, NULL);
+}
+
+static void
+tafel_application_new_window (GSimpleAction *action,
+                              GVariant      *parameter,
+                              gpointer       user_data)
+{
+  TafelApplication *self = user_data;
+
+  gtk_window_present (GTK_WINDOW (tafel_window_new (self)));
+}
+
+static void
+on_open_response (GtkNativeDialog  *dialog,
+                  int               response,
+                  TafelApplication *self)
+{
+  GtkWindow *parent = gtk_native_dialog_get_transient_for (dialog);
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      if (file != NULL)
+        tafel_application_open_file (self, file, parent);
+    }
+
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+}
+
+static void
+tafel_application_open_action (GSimpleAction *action,
+                               GVariant      *parameter,
+                               gpointer       user_data)
+{
+  TafelApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  GtkFileChooserNative *dialog;
+
+  /* Through the portal when there is one, so it works in the Flatpak. */
+  dialog = gtk_file_chooser_native_new (_("Open Board"), parent, GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Tafel boards"));
+  gtk_file_filter_add_mime_type (filter, "application/x-tafel");
+  gtk_file_filter_add_suffix (filter, "tafel");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_open_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
 tafel_application_quit (GSimpleAction *action,
                         GVariant      *parameter,
                         gpointer       user_data)
 {
   TafelApplication *self = user_data;
   GList *windows;
+
+  /* Remember every open board before the windows close one by one. */
+  tafel_application_save_open_boards (self);
+  self->quitting = TRUE;
 
   /* Closing each window first lets it store its state on the way out. */
   windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
@@ -83,26 +523,55 @@ tafel_application_quit (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "about", tafel_application_about },
+  { "preferences", tafel_application_preferences },
+  { "new-board", tafel_application_new_board_action },
+  { "new-window", tafel_application_new_window },
+  { "open", tafel_application_open_action },
   { "quit", tafel_application_quit },
 };
 
 static void
+tafel_application_dispose (GObject *object)
+{
+  TafelApplication *self = TAFEL_APPLICATION (object);
+
+  g_clear_object (&self->boards);
+  g_clear_object (&self->identity);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->data_dir, g_free);
+
+  G_OBJECT_CLASS (tafel_application_parent_class)->dispose (object);
+}
+
+static void
 tafel_application_class_init (TafelApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  object_class->dispose = tafel_application_dispose;
+
   app_class->activate = tafel_application_activate;
+  app_class->open = tafel_application_open;
   app_class->startup = tafel_application_startup;
+  app_class->shutdown = tafel_application_shutdown;
 }
 
 static void
 tafel_application_init (TafelApplication *self)
 {
-  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const struct { const char *action; const char *accels[3]; } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
+    { "app.new-board", { "<Control>n", NULL } },
+    { "app.new-window", { "<Control><Shift>n", NULL } },
+    { "app.open", { "<Control>o", NULL } },
+  };
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action, accels[i].accels);
 }
 
 TafelApplication *
@@ -110,7 +579,7 @@ tafel_application_new (void)
 {
   return g_object_new (TAFEL_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", RESOURCE_PREFIX,
                        NULL);
 }

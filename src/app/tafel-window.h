@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "tafel-application.h"
+#include "tafel-board.h"
 
 G_BEGIN_DECLS
 
@@ -11,6 +12,24 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TafelWindow, tafel_window, TAFEL, WINDOW, AdwApplicationWindow)
 
-TafelWindow *tafel_window_new (TafelApplication *application) G_GNUC_WARN_UNUSED_RESULT;
+/* A window shows one board, or the start page when it has none. */
+TafelWindow *tafel_window_new         (TafelApplication *application) G_GNUC_WARN_UNUSED_RESULT;
+
+TafelBoard  *tafel_window_get_board   (TafelWindow      *self);
+void         tafel_window_set_board   (TafelWindow      *self,
+                                       TafelBoard       *board);
+/* Lets go of the board without keeping its picture (it is being deleted). */
+void         tafel_window_discard_board (TafelWindow    *self);
+/* Adds the records of @log that the board lacks (a .tafel file of this
+ * board opened again). */
+gboolean     tafel_window_merge_log   (TafelWindow      *self,
+                                       TafelLog         *log,
+                                       GError          **error);
+void         tafel_window_show_toast  (TafelWindow      *self,
+                                       const char       *message);
+/* A toast for an error, with its full reason behind a Details button. */
+void         tafel_window_show_error  (TafelWindow      *self,
+                                       const char       *title,
+                                       const char       *details);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "tafel-cli-private.h"
+#include "tafel-invite.h"
 
 int
 tafel_cli_fail (const char *format,
@@ -53,9 +54,16 @@ tafel_cli_parse_options (const char    *command,
 }
 
 static gboolean
+names_a_link (const char *name)
+{
+  return g_ascii_strncasecmp (name, "tafel:", strlen ("tafel:")) == 0;
+}
+
+static gboolean
 names_a_file (const char *name)
 {
-  return g_str_has_suffix (name, ".tafel") || strchr (name, G_DIR_SEPARATOR) != NULL;
+  return !names_a_link (name) &&
+         (g_str_has_suffix (name, ".tafel") || strchr (name, G_DIR_SEPARATOR) != NULL);
 }
 
 gboolean
@@ -98,7 +106,28 @@ tafel_cli_board_open (const char     *data_dir,
     if (identity == NULL)
       return FALSE;
 
-    if (out->file != NULL)
+    if (names_a_link (name))
+      {
+        g_autoptr(TafelInvite) invite = tafel_invite_parse (name, error);
+        g_autofree char *id_hex = NULL;
+
+        if (invite == NULL)
+          return FALSE;
+        /* Writing joins a board not seen before; reading needs it here. */
+        if (writable)
+          out->board = tafel_board_join (data_dir, identity, invite->board_id, invite->secret,
+                                         invite->title, error);
+        else
+          {
+            id_hex = tafel_invite_dup_board_id_hex (invite);
+            out->board = tafel_board_open (data_dir, identity, id_hex, error);
+          }
+        if (out->board != NULL && writable && invite->brokers[0] != NULL &&
+            (tafel_board_get_hints (out->board) == NULL || tafel_board_get_hints (out->board)[0] == NULL) &&
+            !tafel_board_set_hints (out->board, (const char * const *) invite->brokers, error))
+          return FALSE;
+      }
+    else if (out->file != NULL)
       out->board = tafel_board_open_file (data_dir, identity, out->file, error);
     else
       out->board = tafel_board_open (data_dir, identity, name, error);

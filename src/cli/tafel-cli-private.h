@@ -64,5 +64,7 @@ int tafel_cli_list   (int argc, char **argv);
 int tafel_cli_import (int argc, char **argv);
 int tafel_cli_info   (int argc, char **argv);
 int tafel_cli_export (int argc, char **argv);
+int tafel_cli_seed   (int argc, char **argv);
+int tafel_cli_draw   (int argc, char **argv);
 
 G_END_DECLS

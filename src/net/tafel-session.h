@@ -39,6 +39,8 @@ typedef struct
   guint16     lan_port;         /* 0: the default port */
   const char *stun;             /* nullable: host:port */
   const char *turn;             /* nullable: turn[s]://user:password@host:port[?transport=tcp] */
+  const char * const *local_addresses; /* nullable: restrict ICE host candidates (tests) */
+  guint       connect_timeout_ms; /* 0: the link default */
   guint       max_links;        /* 0: TAFEL_SESSION_DEFAULT_MAX_LINKS */
   guint       announce_ms;      /* 0: the default announce interval */
 } TafelSessionOptions;

@@ -41,10 +41,11 @@ fi
 focus_window "$win"
 timeout 5 xdotool key ctrl+q
 wait_exit "$app" 20
-if [ "$exit_status" = 0 ]; then
+status=$wait_status
+if [ "$status" = 0 ]; then
   ok "Ctrl+Q quits with status 0"
 else
-  not_ok "Ctrl+Q quits with status 0 (got $exit_status)"
+  not_ok "Ctrl+Q quits with status 0 (got $status)"
   sed 's/^/# /' "$work/tafel.log"
 fi
 

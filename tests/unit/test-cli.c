@@ -127,8 +127,11 @@ new_board (Fixture    *f,
     ? cli_ok ((const char *[]) { "new", "--title", title, "--data-dir", f->data, NULL })
     : cli_ok ((const char *[]) { "new", "--data-dir", f->data, NULL });
 
-  g_assert_cmpuint (strlen (out), ==, 33);
+  /* The id, then the invite link. */
+  g_assert_cmpuint (strlen (out), >, 33);
   g_assert_cmpint (out[32], ==, '\n');
+  g_assert_true (g_str_has_prefix (out + 33, "tafel://board/v1/"));
+  g_assert_true (strncmp (out + 33 + strlen ("tafel://board/v1/"), out, 32) == 0);
   out[32] = '\0';
   return g_steal_pointer (&out);
 }

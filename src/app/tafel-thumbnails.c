@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+
+#include "tafel-board-snapshot.h"
+#include "tafel-color.h"
+#include "tafel-thumbnails.h"
+
+static char *
+thumbnail_path (const char *id_hex)
+{
+  g_autofree char *name = g_strconcat (id_hex, ".png", NULL);
+
+  return g_build_filename (g_get_user_cache_dir (), "tafel", "thumbnails", name, NULL);
+}
+
+static gboolean
+write_png (cairo_surface_t *surface,
+           const char      *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    return FALSE;
+  /* Written aside and renamed, so a reader never sees half a picture. */
+  if (cairo_surface_write_to_png (surface, tmp) != CAIRO_STATUS_SUCCESS)
+    {
+      g_unlink (tmp);
+      return FALSE;
+    }
+  return g_rename (tmp, path) == 0;
+}
+
+/* A thumbnail of a board that shows nothing is an empty file. */
+static gboolean
+write_empty (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    return FALSE;
+  return g_file_set_contents (path, "", 0, NULL);
+}
+
+/* ---- Saving ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  TafelBoardSnapshot *snapshot;
+  char               *path;
+} SaveData;
+
+static void
+save_data_free (SaveData *data)
+{
+  tafel_board_snapshot_free (data->snapshot);
+  g_free (data->path);
+  g_free (data);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SaveData *data = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TafelBoardModel) model = tafel_board_snapshot_build (data->snapshot, &error);
+  cairo_surface_t *surface;
+
+  if (model == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  surface = tafel_board_render_thumbnail (model, TAFEL_THUMBNAIL_WIDTH, TAFEL_THUMBNAIL_HEIGHT);
+  if (surface != NULL)
+    {
+      write_png (surface, data->path);
+      cairo_surface_destroy (surface);
+    }
+  else
+    write_empty (data->path);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+save_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_application_release (G_APPLICATION (source));
+}
+
+void
+tafel_thumbnail_save_async (GApplication *application,
+                            TafelLog     *log,
+                            const char   *id_hex)
+{
+  g_autoptr(GTask) task = NULL;
+  SaveData *data;
+
+  g_return_if_fail (G_IS_APPLICATION (application));
+  g_return_if_fail (TAFEL_IS_LOG (log));
+
+  data = g_new0 (SaveData, 1);
+  data->snapshot = tafel_board_snapshot_new (log);
+  data->path = thumbnail_path (id_hex);
+
+  g_application_hold (application);
+  task = g_task_new (application, NULL, save_done, NULL);
+  g_task_set_source_tag (task, tafel_thumbnail_save_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+  g_task_run_in_thread (task, save_thread);
+}
+
+/* ---- Loading ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  char               *data_dir;
+  TafelIdentity      *identity;
+  char               *id_hex;
+  char               *board_dir;
+  TafelBoardSnapshot *snapshot;   /* when the board is open here */
+  gboolean            dark;
+} LoadData;
+
+static void
+load_data_free (LoadData *data)
+{
+  g_free (data->data_dir);
+  g_clear_object (&data->identity);
+  g_free (data->id_hex);
+  g_free (data->board_dir);
+  tafel_board_snapshot_free (data->snapshot);
+  g_free (data);
+}
+
+/* The newest change to any file of the board. */
+static gint64
+board_mtime (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  gint64 newest = 0;
+
+  if (d == NULL)
+    return G_MAXINT64;
+
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      GStatBuf st;
+
+      if (g_stat (path, &st) == 0)
+        newest = MAX (newest, (gint64) st.st_mtime);
+    }
+  return newest;
+}
+
+static GdkTexture *
+texture_from_surface (cairo_surface_t *surface,
+                      gboolean         dark)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  int width = cairo_image_surface_get_width (surface);
+  int height = cairo_image_surface_get_height (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+
+  cairo_surface_flush (surface);
+  if (dark)
+    tafel_color_map_pixels_for_dark_paper (cairo_image_surface_get_data (surface), width, height, stride);
+  bytes = g_bytes_new (cairo_image_surface_get_data (surface), (gsize) stride * height);
+  return gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes, stride);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadData *data = task_data;
+  g_autofree char *path = thumbnail_path (data->id_hex);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TafelBoardModel) model = NULL;
+  g_autoptr(TafelBoard) board = NULL;
+  cairo_surface_t *surface = NULL;
+  GStatBuf st;
+
+  /* A stored picture at least as new as the board will do. */
+  if (data->snapshot == NULL && g_stat (path, &st) == 0 &&
+      (gint64) st.st_mtime >= board_mtime (data->board_dir))
+    {
+      if (st.st_size == 0)
+        {
+          g_task_return_pointer (task, NULL, NULL);
+          return;
+        }
+      surface = cairo_image_surface_create_from_png (path);
+      if (cairo_surface_status (surface) == CAIRO_STATUS_SUCCESS &&
+          cairo_image_surface_get_format (surface) == CAIRO_FORMAT_ARGB32)
+        {
+          g_task_return_pointer (task, texture_from_surface (surface, data->dark), g_object_unref);
+          cairo_surface_destroy (surface);
+          return;
+        }
+      cairo_surface_destroy (surface);
+      surface = NULL;
+    }
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (data->snapshot != NULL)
+    model = tafel_board_snapshot_build (data->snapshot, &error);
+  else
+    {
+      board = tafel_board_open (data->data_dir, data->identity, data->id_hex, &error);
+      if (board != NULL)
+        model = tafel_board_model_new (tafel_board_get_log (board));
+    }
+  if (model == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  surface = tafel_board_render_thumbnail (model, TAFEL_THUMBNAIL_WIDTH, TAFEL_THUMBNAIL_HEIGHT);
+  if (surface == NULL)
+    {
+      write_empty (path);
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+
+  write_png (surface, path);
+  g_task_return_pointer (task, texture_from_surface (surface, data->dark), g_object_unref);
+  cairo_surface_destroy (surface);
+}
+
+void
+tafel_thumbnail_load_async (const char          *data_dir,
+                            TafelIdentity       *identity,
+                            TafelBoardInfo      *info,
+                            TafelLog            *open_log,
+                            gboolean             dark,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadData *data;
+
+  g_return_if_fail (data_dir != NULL);
+  g_return_if_fail (TAFEL_IS_IDENTITY (identity));
+  g_return_if_fail (TAFEL_IS_BOARD_INFO (info));
+
+  data = g_new0 (LoadData, 1);
+  data->data_dir = g_strdup (data_dir);
+  data->identity = g_object_ref (identity);
+  data->id_hex = g_strdup (tafel_board_info_get_id_hex (info));
+  data->board_dir = g_strdup (tafel_board_info_get_path (info));
+  data->snapshot = open_log != NULL ? tafel_board_snapshot_new (open_log) : NULL;
+  data->dark = dark;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, tafel_thumbnail_load_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+GdkTexture *
+tafel_thumbnail_load_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+tafel_thumbnail_forget (const char *id_hex)
+{
+  g_autofree char *path = thumbnail_path (id_hex);
+
+  g_unlink (path);
+}

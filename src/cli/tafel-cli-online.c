@@ -1,0 +1,502 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <json-glib/json-glib.h>
+
+#include "tafel-board-model.h"
+#include "tafel-cli-private.h"
+#include "tafel-invite.h"
+#include "tafel-session.h"
+#include "tafel-trace.h"
+
+/* tafel-cli seed and draw: a board online, headless.
+ *
+ * With --json every event is one JSON object on its own line of stdout,
+ * with an "event" member:
+ *   started          board, peer (our key)
+ *   status           status ("offline", "connecting", "online"), broker-error
+ *   peer-joined      peer, candidate ("host", "srflx", "relay"), path
+ *   peer-left        peer, reason
+ *   records-received peer, count
+ *   synced           peer, records, digest (the board-state digest once all
+ *                    the peer offered on link-up is integrated)
+ *   drawn            records, strokes (draw: committed)
+ *   delivered        peers (draw: every linked peer has our strokes)
+ * Without --json the same events are printed as short sentences. */
+
+typedef struct
+{
+  char     *broker;
+  char     *broker_user;
+  char     *broker_password;
+  char     *broker_ca;
+  gboolean  lan;
+  int       lan_port;
+  char     *stun;
+  char     *turn;
+  char    **local_addresses;
+  gboolean  json;
+  int       max_links;
+} NetOptions;
+
+static void
+net_options_clear (NetOptions *o)
+{
+  g_free (o->broker);
+  g_free (o->broker_user);
+  g_free (o->broker_password);
+  g_free (o->broker_ca);
+  g_free (o->stun);
+  g_free (o->turn);
+  g_strfreev (o->local_addresses);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (NetOptions, net_options_clear)
+
+#define NET_OPTION_ENTRIES(o) \
+  { "broker", 0, 0, G_OPTION_ARG_STRING, &(o)->broker, N_("Rendezvous broker (mqtt:// or mqtts://)"), N_("URL") }, \
+  { "broker-user", 0, 0, G_OPTION_ARG_STRING, &(o)->broker_user, N_("User name at the broker"), N_("NAME") }, \
+  { "broker-password", 0, 0, G_OPTION_ARG_STRING, &(o)->broker_password, N_("Password at the broker"), N_("PASSWORD") }, \
+  { "broker-ca", 0, 0, G_OPTION_ARG_FILENAME, &(o)->broker_ca, N_("Trust this CA certificate for mqtts://"), N_("FILE") }, \
+  { "lan", 0, 0, G_OPTION_ARG_NONE, &(o)->lan, N_("Find peers on the local network, without a server"), NULL }, \
+  { "lan-port", 0, 0, G_OPTION_ARG_INT, &(o)->lan_port, N_("UDP port of the LAN beacon"), N_("PORT") }, \
+  { "stun", 0, 0, G_OPTION_ARG_STRING, &(o)->stun, N_("STUN server"), N_("HOST:PORT") }, \
+  { "turn", 0, 0, G_OPTION_ARG_STRING, &(o)->turn, N_("TURN relay, turn://USER:PASSWORD@HOST:PORT[?transport=tcp]"), N_("URL") }, \
+  { "local-address", 0, 0, G_OPTION_ARG_STRING_ARRAY, &(o)->local_addresses, N_("Use only this local address for links (repeatable)"), N_("ADDRESS") }, \
+  { "max-links", 0, 0, G_OPTION_ARG_INT, &(o)->max_links, N_("Direct links to keep at most"), N_("N") }, \
+  { "json", 0, 0, G_OPTION_ARG_NONE, &(o)->json, N_("Print events as JSON lines"), NULL }
+
+typedef struct
+{
+  NetOptions        *options;
+  TafelBoard        *board;
+  TafelBoardModel   *model;
+  TafelSession      *session;
+  GMainLoop         *loop;
+  int                status;
+} Online;
+
+static char *
+key_hex (const TafelPublicKey *key)
+{
+  return tafel_hash_to_hex ((const TafelHash *) key);
+}
+
+/* Prints one event: a JSON line, or a sentence. @members are name/value
+ * string pairs, NULL-terminated; numbers are given as strings starting
+ * with '#'. */
+static void
+emit (Online     *o,
+      const char *event,
+      const char *sentence,
+      ...)
+{
+  va_list args;
+  const char *name;
+
+  if (!o->options->json)
+    {
+      if (sentence != NULL)
+        printf ("%s\n", sentence);
+      fflush (stdout);
+      return;
+    }
+
+  {
+    g_autoptr(JsonBuilder) b = json_builder_new ();
+    g_autoptr(JsonNode) root = NULL;
+    g_autofree char *text = NULL;
+
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "event");
+    json_builder_add_string_value (b, event);
+    va_start (args, sentence);
+    while ((name = va_arg (args, const char *)) != NULL)
+      {
+        const char *value = va_arg (args, const char *);
+
+        json_builder_set_member_name (b, name);
+        if (value == NULL)
+          json_builder_add_null_value (b);
+        else if (value[0] == '#')
+          json_builder_add_int_value (b, g_ascii_strtoll (value + 1, NULL, 10));
+        else
+          json_builder_add_string_value (b, value);
+      }
+    va_end (args);
+    json_builder_end_object (b);
+    root = json_builder_get_root (b);
+    text = json_to_string (root, FALSE);
+    printf ("%s\n", text);
+    fflush (stdout);
+  }
+}
+
+static char *
+digest_hex (Online *o)
+{
+  TafelHash digest;
+
+  tafel_board_model_get_digest (o->model, &digest);
+  return tafel_hash_to_hex (&digest);
+}
+
+static void
+on_peer_joined (TafelSession         *session,
+                const TafelPublicKey *peer,
+                Online               *o)
+{
+  g_autofree char *hex = key_hex (peer);
+  const char *path = tafel_session_describe_path (session, peer);
+  g_autofree char *sentence = g_strdup_printf (_("Peer %.12s joined (%s)"), hex, path != NULL ? path : "?");
+
+  emit (o, "peer-joined", sentence, "peer", hex,
+        "candidate", tafel_session_get_path_kind (session, peer),
+        "path", path, NULL);
+}
+
+static void
+on_peer_left (TafelSession         *session,
+              const TafelPublicKey *peer,
+              const GError         *reason,
+              Online               *o)
+{
+  g_autofree char *hex = key_hex (peer);
+  g_autofree char *sentence = g_strdup_printf (_("Peer %.12s left"), hex);
+
+  emit (o, "peer-left", sentence, "peer", hex, "reason", reason != NULL ? reason->message : NULL, NULL);
+}
+
+static void
+on_records_received (TafelSync            *sync,
+                     const TafelPublicKey *peer,
+                     guint                 n,
+                     Online               *o)
+{
+  g_autofree char *hex = key_hex (peer);
+  g_autofree char *count = g_strdup_printf ("#%u", n);
+
+  emit (o, "records-received", NULL, "peer", hex, "count", count, NULL);
+}
+
+static void
+on_peer_synced (TafelSync            *sync,
+                const TafelPublicKey *peer,
+                Online               *o)
+{
+  g_autofree char *hex = key_hex (peer);
+  g_autofree char *digest = digest_hex (o);
+  g_autofree char *records = g_strdup_printf ("#%u", tafel_log_get_n_records (tafel_board_get_log (o->board)));
+  g_autofree char *sentence = g_strdup_printf (_("In sync with peer %.12s: %u records"), hex,
+                                               tafel_log_get_n_records (tafel_board_get_log (o->board)));
+
+  emit (o, "synced", sentence, "peer", hex, "records", records, "digest", digest, NULL);
+}
+
+static void
+on_status_changed (TafelSession *session,
+                   Online       *o)
+{
+  static const char *names[] = { "offline", "connecting", "online" };
+  TafelSessionStatus status = tafel_session_get_status (session);
+
+  emit (o, "status", NULL, "status", names[status],
+        "broker-error", tafel_session_get_broker_error (session), NULL);
+}
+
+static gboolean
+on_quit_signal (gpointer user_data)
+{
+  Online *o = user_data;
+
+  g_main_loop_quit (o->loop);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Opens BOARD (an id, a prefix, a .tafel file or an invite link) for
+ * writing, and goes online with it. */
+static gboolean
+online_start (Online      *o,
+              const char  *data_dir,
+              const char  *name,
+              GError     **error)
+{
+  g_autoptr(TafelIdentity) identity = NULL;
+  g_autofree char *link_broker = NULL;
+  g_autofree char *me = NULL;
+  TafelSessionOptions options = { 0 };
+
+  identity = tafel_identity_load_or_create (data_dir, error);
+  if (identity == NULL)
+    return FALSE;
+
+  {
+    g_auto(TafelCliBoard) board = { 0 };
+
+    if (!tafel_cli_board_open (data_dir, name, TRUE, &board, error))
+      return FALSE;
+    o->board = g_object_ref (board.board);
+  }
+
+  /* A link's broker takes precedence over the board's stored hints. */
+  if (g_ascii_strncasecmp (name, "tafel:", 6) == 0)
+    {
+      g_autoptr(TafelInvite) invite = tafel_invite_parse (name, NULL);
+
+      if (invite != NULL && invite->brokers[0] != NULL)
+        link_broker = g_strdup (invite->brokers[0]);
+    }
+
+  /* The broker: given, or the link's, or the board's hint. */
+  if (o->options->broker == NULL)
+    {
+      const char * const *hints = tafel_board_get_hints (o->board);
+
+      if (link_broker != NULL)
+        o->options->broker = g_steal_pointer (&link_broker);
+      else if (hints != NULL && hints[0] != NULL && tafel_broker_url_check (hints[0], NULL))
+        o->options->broker = g_strdup (hints[0]);
+    }
+  if (o->options->broker == NULL && !o->options->lan)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("no way to find peers: give --broker URL or --lan"));
+      return FALSE;
+    }
+
+  options.broker_url = o->options->broker;
+  options.broker_username = o->options->broker_user;
+  options.broker_password = o->options->broker_password;
+  options.broker_ca_file = o->options->broker_ca;
+  options.lan = o->options->lan;
+  options.lan_port = (guint16) CLAMP (o->options->lan_port, 0, G_MAXUINT16);
+  options.stun = o->options->stun;
+  options.turn = o->options->turn;
+  options.local_addresses = (const char * const *) o->options->local_addresses;
+  options.max_links = (guint) MAX (o->options->max_links, 0);
+
+  o->model = tafel_board_model_new (tafel_board_get_log (o->board));
+  o->session = tafel_session_new (o->board, &options, error);
+  if (o->session == NULL)
+    return FALSE;
+
+  g_signal_connect (o->session, "peer-joined", G_CALLBACK (on_peer_joined), o);
+  g_signal_connect (o->session, "peer-left", G_CALLBACK (on_peer_left), o);
+  g_signal_connect (o->session, "status-changed", G_CALLBACK (on_status_changed), o);
+  g_signal_connect (tafel_session_get_sync (o->session), "records-received", G_CALLBACK (on_records_received), o);
+  g_signal_connect (tafel_session_get_sync (o->session), "peer-synced", G_CALLBACK (on_peer_synced), o);
+
+  if (!tafel_session_start (o->session, error))
+    return FALSE;
+
+  me = key_hex (tafel_identity_get_public_key (identity));
+  {
+    g_autofree char *sentence = g_strdup_printf (_("Board %s online as %.12s"),
+                                                 tafel_board_get_id_hex (o->board), me);
+    emit (o, "started", sentence, "board", tafel_board_get_id_hex (o->board), "peer", me, NULL);
+  }
+
+  g_unix_signal_add (SIGINT, on_quit_signal, o);
+  g_unix_signal_add (SIGTERM, on_quit_signal, o);
+  return TRUE;
+}
+
+static void
+online_finish (Online *o)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (o->session != NULL)
+    tafel_session_stop (o->session);
+  if (o->board != NULL && !tafel_board_flush (o->board, &error))
+    {
+      tafel_cli_fail ("%s", error->message);
+      o->status = 1;
+    }
+  g_clear_object (&o->session);
+  g_clear_object (&o->model);
+  g_clear_object (&o->board);
+  g_clear_pointer (&o->loop, g_main_loop_unref);
+}
+
+/* tafel-cli seed BOARD [options]: stays online and keeps the board
+ * available to everyone, until interrupted. */
+int
+tafel_cli_seed (int    argc,
+                char **argv)
+{
+  g_autofree char *data_dir = NULL;
+  g_auto(NetOptions) net = { 0 };
+  g_autoptr(GError) error = NULL;
+  GOptionEntry entries[] = {
+    NET_OPTION_ENTRIES (&net),
+    TAFEL_CLI_DATA_DIR_OPTION (&data_dir),
+    { NULL }
+  };
+  Online o = { &net };
+  int status;
+
+  if (!tafel_cli_parse_options ("seed", "BOARD", N_("Joins a board and stays online, keeping it available to everyone."),
+                                entries, &argc, &argv, &data_dir, &status))
+    return status;
+  if (argc < 2)
+    return tafel_cli_fail (_("seed: no board given"));
+  if (argc > 2)
+    return tafel_cli_fail (_("seed: unexpected argument “%s”"), argv[2]);
+
+  o.loop = g_main_loop_new (NULL, FALSE);
+  if (!online_start (&o, data_dir, argv[1], &error))
+    {
+      online_finish (&o);
+      return tafel_cli_fail (_("seed: %s"), error->message);
+    }
+  g_main_loop_run (o.loop);
+  online_finish (&o);
+  return o.status;
+}
+
+typedef struct
+{
+  Online   *online;
+  guint64   head;
+  int       min_peers;
+  gboolean  done;
+} DrawWait;
+
+static void
+check_delivered (DrawWait *w)
+{
+  Online *o = w->online;
+  TafelSync *sync = tafel_session_get_sync (o->session);
+  const TafelPublicKey *me = tafel_identity_get_public_key (tafel_board_get_identity (o->board));
+
+  if (w->done || (int) tafel_session_get_n_peers (o->session) < w->min_peers ||
+      !tafel_sync_all_peers_have (sync, me, w->head))
+    return;
+
+  w->done = TRUE;
+  {
+    g_autofree char *peers = g_strdup_printf ("#%u", tafel_session_get_n_peers (o->session));
+    g_autofree char *sentence = g_strdup_printf (_("Every online peer (%u) has the strokes"),
+                                                 tafel_session_get_n_peers (o->session));
+    emit (o, "delivered", sentence, "peers", peers, NULL);
+  }
+  g_main_loop_quit (o->loop);
+}
+
+static void
+on_peer_acked (TafelSync            *sync,
+               const TafelPublicKey *peer,
+               DrawWait             *w)
+{
+  check_delivered (w);
+}
+
+static void
+on_draw_peer_joined (TafelSession         *session,
+                     const TafelPublicKey *peer,
+                     DrawWait             *w)
+{
+  check_delivered (w);
+}
+
+static gboolean
+on_draw_timeout (gpointer user_data)
+{
+  g_main_loop_quit (((DrawWait *) user_data)->online->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* tafel-cli draw BOARD --trace F.ndjson [options]: joins, adds the trace's
+ * strokes as yourself, and exits once every online peer has them. */
+int
+tafel_cli_draw (int    argc,
+                char **argv)
+{
+  g_autofree char *data_dir = NULL;
+  g_autofree char *trace_path = NULL;
+  g_auto(NetOptions) net = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) strokes = NULL;
+  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  int min_peers = 1, timeout_s = 120;
+  GOptionEntry entries[] = {
+    { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_path, N_("An NDJSON stroke trace"), N_("FILE") },
+    { "peers", 0, 0, G_OPTION_ARG_INT, &min_peers, N_("Wait for at least this many peers (default 1)"), N_("N") },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, N_("Give up after this many seconds (default 120)"), N_("SECONDS") },
+    NET_OPTION_ENTRIES (&net),
+    TAFEL_CLI_DATA_DIR_OPTION (&data_dir),
+    { NULL }
+  };
+  Online o = { &net };
+  DrawWait w = { &o };
+  guint timeout_id;
+  int status;
+
+  if (!tafel_cli_parse_options ("draw", "BOARD --trace F.ndjson",
+                                N_("Joins a board, adds a trace’s strokes as yourself, and waits until every online peer has them."),
+                                entries, &argc, &argv, &data_dir, &status))
+    return status;
+  if (argc < 2)
+    return tafel_cli_fail (_("draw: no board given"));
+  if (argc > 2)
+    return tafel_cli_fail (_("draw: unexpected argument “%s”"), argv[2]);
+  if (trace_path == NULL)
+    return tafel_cli_fail (_("draw: no trace given (--trace FILE)"));
+  if (min_peers < 0 || timeout_s <= 0)
+    return tafel_cli_fail (_("draw: --peers must not be negative and --timeout must be positive"));
+
+  strokes = tafel_trace_load_path (trace_path, &error);
+  if (strokes == NULL)
+    return tafel_cli_fail (_("draw: %s"), error->message);
+  for (guint i = 0; i < strokes->len; i++)
+    g_ptr_array_add (bodies, tafel_stroke_encode (&g_array_index (strokes, TafelStroke, i)));
+
+  o.loop = g_main_loop_new (NULL, FALSE);
+  if (!online_start (&o, data_dir, argv[1], &error))
+    {
+      online_finish (&o);
+      return tafel_cli_fail (_("draw: %s"), error->message);
+    }
+
+  if (bodies->len > 0 &&
+      !tafel_board_commit_many (o.board, TAFEL_RECORD_KIND_STROKE, (GBytes **) bodies->pdata, bodies->len, &error))
+    {
+      online_finish (&o);
+      return tafel_cli_fail (_("draw: %s"), error->message);
+    }
+  w.head = tafel_log_get_head_seq (tafel_board_get_log (o.board),
+                                   tafel_identity_get_public_key (tafel_board_get_identity (o.board)));
+  w.min_peers = min_peers;
+  {
+    g_autofree char *records = g_strdup_printf ("#%" PRIu64, w.head);
+    g_autofree char *count = g_strdup_printf ("#%u", bodies->len);
+    g_autofree char *sentence = g_strdup_printf (_("Drew %u strokes"), bodies->len);
+    emit (&o, "drawn", sentence, "records", records, "strokes", count, NULL);
+  }
+
+  g_signal_connect (tafel_session_get_sync (o.session), "peer-acked", G_CALLBACK (on_peer_acked), &w);
+  g_signal_connect (o.session, "peer-joined", G_CALLBACK (on_draw_peer_joined), &w);
+  timeout_id = g_timeout_add_seconds (timeout_s, on_draw_timeout, &w);
+  check_delivered (&w);
+  if (!w.done)
+    g_main_loop_run (o.loop);
+  if (!w.done)
+    {
+      guint n = tafel_session_get_n_peers (o.session);
+
+      online_finish (&o);
+      if ((int) n < min_peers)
+        return tafel_cli_fail (_("draw: timed out after %d s with %u of %d peers online"), timeout_s, n, min_peers);
+      return tafel_cli_fail (_("draw: timed out after %d s before every peer had the strokes"), timeout_s);
+    }
+  g_source_remove (timeout_id);
+  online_finish (&o);
+  return o.status;
+}

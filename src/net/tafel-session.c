@@ -1,0 +1,1197 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "tafel-bytes.h"
+#include "tafel-frame-channel.h"
+#include "tafel-lan-beacon.h"
+#include "tafel-link.h"
+#include "tafel-mqtt-rendezvous.h"
+#include "tafel-session.h"
+#include "tafel-signaling.h"
+
+/*
+ * A board online.
+ *
+ * Finding peers. Every peer announces itself now and then (its identity
+ * key, nothing else) on every rendezvous medium it has: the board's topic
+ * at the MQTT broker and the LAN beacon, both sealed with keys derived from
+ * the board secret. Each side of a pair that hears the other creates a
+ * TafelLink to it; ICE signalling travels as addressed messages over the
+ * same media and, once a peer has any link, over the mesh: a RELAY frame
+ * is passed on towards its addressee, so after the first contact no
+ * rendezvous is needed. A peer that links up is told who else we are
+ * linked to (PEERS), and links to them through that introduction.
+ *
+ * Rendezvous envelope (inside the medium's own sealing):
+ *   u8 kind (1 ANNOUNCE, 2 SIGNAL), 32 from, 32 to (zeros for ANNOUNCE),
+ *   8 message id, payload
+ * Session frames on links (types 0x30–0x3f):
+ *   RELAY  0x30  32 from, 32 to, u8 hops left, 8 message id, payload
+ *   PEERS  0x31  u8 n, n × 32 keys
+ *
+ * Each connected link carries sync (0x10–0x1f) and presence (0x20–0x2f)
+ * through a TafelFrameChannel adapter. A link that fails or closes is
+ * retried with exponential backoff while the peer was heard from recently.
+ */
+
+#define KIND_ANNOUNCE        1
+#define KIND_SIGNAL          2
+#define ENVELOPE_HEADER      (1 + 32 + 32 + 8)
+
+#define FRAME_RELAY          0x30
+#define FRAME_PEERS          0x31
+#define RELAY_HOPS           4
+#define MAX_INTRODUCED       64
+
+#define DEFAULT_ANNOUNCE_MS  5000
+#define PEER_FORGET_MS       60000
+#define MIN_BACKOFF_MS       1000
+#define MAX_BACKOFF_MS       30000
+#define SEEN_IDS_MAX         2048
+
+typedef struct _Peer Peer;
+
+/* ---- a TafelFrameChannel over a TafelLink ------------------------------------ */
+
+#define TAFEL_TYPE_LINK_CHANNEL (tafel_link_channel_get_type ())
+G_DECLARE_FINAL_TYPE (TafelLinkChannel, tafel_link_channel, TAFEL, LINK_CHANNEL, GObject)
+
+struct _TafelLinkChannel
+{
+  GObject    parent_instance;
+  TafelLink *link;
+  gulong     frame_handler;
+  gulong     congested_handler;
+  gboolean   closed;
+};
+
+static void link_channel_iface_init (TafelFrameChannelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TafelLinkChannel, tafel_link_channel, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (TAFEL_TYPE_FRAME_CHANNEL, link_channel_iface_init))
+
+enum { LC_PROP_0, LC_PROP_WRITABLE };
+
+static gboolean
+link_channel_send (TafelFrameChannel *channel,
+                   GBytes            *frame)
+{
+  TafelLinkChannel *self = TAFEL_LINK_CHANNEL (channel);
+  g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GError) error = NULL;
+  const guint8 *data;
+  gsize len;
+
+  if (self->closed)
+    return FALSE;
+  data = g_bytes_get_data (frame, &len);
+  g_return_val_if_fail (len >= 1 && data[0] >= TAFEL_LINK_FIRST_USER_TYPE, FALSE);
+
+  payload = g_bytes_new_from_bytes (frame, 1, len - 1);
+  if (!tafel_link_send (self->link, data[0], payload, &error))
+    {
+      g_debug ("session: a frame could not be sent: %s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+link_channel_is_writable (TafelFrameChannel *channel)
+{
+  TafelLinkChannel *self = TAFEL_LINK_CHANNEL (channel);
+
+  return !self->closed && !tafel_link_is_congested (self->link);
+}
+
+static gsize
+link_channel_get_max_frame (TafelFrameChannel *channel)
+{
+  return TAFEL_LINK_MAX_PAYLOAD;
+}
+
+static void
+link_channel_mark_closed (TafelLinkChannel *self,
+                          const GError     *reason)
+{
+  if (self->closed)
+    return;
+  self->closed = TRUE;
+  tafel_frame_channel_emit_closed (TAFEL_FRAME_CHANNEL (self), reason);
+}
+
+static void
+link_channel_close (TafelFrameChannel *channel)
+{
+  TafelLinkChannel *self = TAFEL_LINK_CHANNEL (channel);
+
+  if (!self->closed)
+    tafel_link_close (self->link);
+  link_channel_mark_closed (self, NULL);
+}
+
+static void
+link_channel_iface_init (TafelFrameChannelInterface *iface)
+{
+  iface->send = link_channel_send;
+  iface->is_writable = link_channel_is_writable;
+  iface->get_max_frame = link_channel_get_max_frame;
+  iface->close = link_channel_close;
+}
+
+static void
+on_link_frame (TafelLink        *link,
+               guint             type,
+               GBytes           *payload,
+               TafelLinkChannel *self)
+{
+  gsize len = g_bytes_get_size (payload);
+  guint8 *data = g_malloc (len + 1);
+  g_autoptr(GBytes) frame = NULL;
+
+  data[0] = (guint8) type;
+  if (len > 0)
+    memcpy (data + 1, g_bytes_get_data (payload, NULL), len);
+  frame = g_bytes_new_take (data, len + 1);
+  tafel_frame_channel_emit_frame (TAFEL_FRAME_CHANNEL (self), frame);
+}
+
+static void
+on_link_congested (TafelLink        *link,
+                   GParamSpec       *pspec,
+                   TafelLinkChannel *self)
+{
+  g_object_notify (G_OBJECT (self), "writable");
+}
+
+static TafelLinkChannel *
+tafel_link_channel_new (TafelLink *link)
+{
+  TafelLinkChannel *self = g_object_new (TAFEL_TYPE_LINK_CHANNEL, NULL);
+
+  self->link = g_object_ref (link);
+  self->frame_handler = g_signal_connect (link, "frame-received", G_CALLBACK (on_link_frame), self);
+  self->congested_handler = g_signal_connect (link, "notify::congested", G_CALLBACK (on_link_congested), self);
+  return self;
+}
+
+static void
+tafel_link_channel_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  g_assert (prop_id == LC_PROP_WRITABLE);
+  g_value_set_boolean (value, link_channel_is_writable (TAFEL_FRAME_CHANNEL (object)));
+}
+
+static void
+tafel_link_channel_dispose (GObject *object)
+{
+  TafelLinkChannel *self = TAFEL_LINK_CHANNEL (object);
+
+  if (self->link != NULL)
+    {
+      g_clear_signal_handler (&self->frame_handler, self->link);
+      g_clear_signal_handler (&self->congested_handler, self->link);
+      g_clear_object (&self->link);
+    }
+
+  G_OBJECT_CLASS (tafel_link_channel_parent_class)->dispose (object);
+}
+
+static void
+tafel_link_channel_class_init (TafelLinkChannelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tafel_link_channel_dispose;
+  object_class->get_property = tafel_link_channel_get_property;
+  g_object_class_override_property (object_class, LC_PROP_WRITABLE, "writable");
+}
+
+static void
+tafel_link_channel_init (TafelLinkChannel *self)
+{
+}
+
+/* ---- rendezvous signalling --------------------------------------------------- */
+
+#define TAFEL_TYPE_SESSION_SIGNALING (tafel_session_signaling_get_type ())
+G_DECLARE_FINAL_TYPE (TafelSessionSignaling, tafel_session_signaling, TAFEL, SESSION_SIGNALING, GObject)
+
+struct _TafelSessionSignaling
+{
+  GObject       parent_instance;
+  TafelSession *session;   /* weak: the session owns us */
+};
+
+static gboolean session_send_signal (TafelSession         *self,
+                                     const TafelPublicKey *to,
+                                     GBytes               *message,
+                                     GError              **error);
+
+static gboolean
+session_signaling_send (TafelSignaling        *signaling,
+                        const TafelPublicKey  *to,
+                        GBytes                *message,
+                        GError               **error)
+{
+  TafelSessionSignaling *self = TAFEL_SESSION_SIGNALING (signaling);
+
+  if (self->session == NULL)
+    {
+      g_set_error_literal (error, TAFEL_SIGNALING_ERROR, TAFEL_SIGNALING_ERROR_NOT_CONNECTED,
+                           "The session is gone");
+      return FALSE;
+    }
+  return session_send_signal (self->session, to, message, error);
+}
+
+static void
+session_signaling_iface_init (TafelSignalingInterface *iface)
+{
+  iface->send = session_signaling_send;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TafelSessionSignaling, tafel_session_signaling, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (TAFEL_TYPE_SIGNALING, session_signaling_iface_init))
+
+static void
+tafel_session_signaling_class_init (TafelSessionSignalingClass *klass)
+{
+}
+
+static void
+tafel_session_signaling_init (TafelSessionSignaling *self)
+{
+}
+
+/* ---- the session ------------------------------------------------------------- */
+
+struct _Peer
+{
+  TafelSession     *session;
+  TafelPublicKey    key;
+  TafelLink        *link;
+  TafelLinkChannel *channel;
+  gulong            connected_handler;
+  gulong            failed_handler;
+  gulong            closed_handler;
+  gulong            frame_handler;
+  gboolean          connected;
+  gint64            last_heard;   /* announced or introduced, monotonic µs */
+  guint             retry_id;
+  guint             backoff_ms;
+};
+
+struct _TafelSession
+{
+  GObject                parent_instance;
+
+  TafelBoard            *board;
+  TafelPublicKey         me;
+  TafelSync             *sync;
+  TafelPresence         *presence;
+  TafelLinkAuth         *auth;
+  TafelLinkConfig       *config;
+  TafelSessionSignaling *signaling;
+  TafelMqttRendezvous   *mqtt;
+  TafelLanBeacon        *lan;
+  gulong                 mqtt_message_handler;
+  gulong                 mqtt_status_handler;
+  gulong                 lan_message_handler;
+  gulong                 signaling_handler;
+
+  GHashTable            *peers;        /* TafelPublicKey * → Peer */
+  GHashTable            *seen_ids;     /* message ids (guint64) of relays and envelopes */
+  GQueue                 seen_order;
+  guint                  max_links;
+  guint                  announce_ms;
+  guint                  announce_id;
+  gboolean               running;
+  TafelSessionStatus     status;
+};
+
+enum {
+  PEER_JOINED,
+  PEER_LEFT,
+  STATUS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (TafelSession, tafel_session, G_TYPE_OBJECT)
+
+static guint
+key_hash (gconstpointer key)
+{
+  guint h;
+  memcpy (&h, ((const TafelPublicKey *) key)->bytes, sizeof h);
+  return h;
+}
+
+static gboolean
+key_equal (gconstpointer a,
+           gconstpointer b)
+{
+  return memcmp (a, b, TAFEL_PUBLIC_KEY_BYTES) == 0;
+}
+
+static gboolean
+key_is_zero (const TafelPublicKey *key)
+{
+  static const TafelPublicKey zero = { { 0 } };
+  return key_equal (key, &zero);
+}
+
+/* Remembers a message id; FALSE when it was seen before. Bounded. */
+static gboolean
+remember_id (TafelSession *self,
+             guint64       id)
+{
+  guint64 *copy;
+
+  if (g_hash_table_contains (self->seen_ids, &id))
+    return FALSE;
+  copy = g_memdup2 (&id, sizeof id);
+  g_hash_table_add (self->seen_ids, copy);
+  g_queue_push_tail (&self->seen_order, copy);
+  while (g_queue_get_length (&self->seen_order) > SEEN_IDS_MAX)
+    g_hash_table_remove (self->seen_ids, g_queue_pop_head (&self->seen_order));
+  return TRUE;
+}
+
+static guint64
+new_message_id (TafelSession *self)
+{
+  guint64 id;
+
+  tafel_random_bytes ((guint8 *) &id, sizeof id);
+  remember_id (self, id);  /* our own, so echoes are dropped */
+  return id;
+}
+
+static void
+update_status (TafelSession *self)
+{
+  TafelSessionStatus status = TAFEL_SESSION_OFFLINE;
+  GHashTableIter iter;
+  gpointer value;
+
+  if (self->running)
+    {
+      if ((self->mqtt != NULL && tafel_mqtt_rendezvous_get_status (self->mqtt) == TAFEL_MQTT_STATUS_CONNECTED) ||
+          (self->lan != NULL && tafel_lan_beacon_get_n_links (self->lan) > 0))
+        status = TAFEL_SESSION_CONNECTING;
+      g_hash_table_iter_init (&iter, self->peers);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        if (((Peer *) value)->connected)
+          status = TAFEL_SESSION_ONLINE;
+    }
+
+  if (status != self->status)
+    {
+      self->status = status;
+      g_signal_emit (self, signals[STATUS_CHANGED], 0);
+    }
+}
+
+static guint
+n_live_links (TafelSession *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint n = 0;
+
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((Peer *) value)->link != NULL)
+      n++;
+  return n;
+}
+
+/* ---- sending over the media and the mesh -------------------------------------- */
+
+static GBytes *
+build_envelope (TafelSession         *self,
+                guint8                kind,
+                const TafelPublicKey *to,
+                GBytes               *payload)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  static const TafelPublicKey zero = { { 0 } };
+  guint64 id = new_message_id (self);
+
+  tafel_put_u8 (out, kind);
+  tafel_put_bytes (out, self->me.bytes, TAFEL_PUBLIC_KEY_BYTES);
+  tafel_put_bytes (out, (to != NULL ? to : &zero)->bytes, TAFEL_PUBLIC_KEY_BYTES);
+  tafel_put_u64 (out, id);
+  if (payload != NULL)
+    tafel_put_bytes (out, g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+/* Publishes on every rendezvous medium that works; TRUE if any took it. */
+static gboolean
+publish_envelope (TafelSession *self,
+                  GBytes       *envelope)
+{
+  gboolean sent = FALSE;
+
+  if (self->mqtt != NULL && tafel_mqtt_rendezvous_get_status (self->mqtt) == TAFEL_MQTT_STATUS_CONNECTED)
+    sent |= tafel_mqtt_rendezvous_publish (self->mqtt, envelope, NULL);
+  if (self->lan != NULL)
+    sent |= tafel_lan_beacon_publish (self->lan, envelope, NULL);
+  return sent;
+}
+
+static void
+send_relay_frame (Peer                 *via,
+                  const TafelPublicKey *from,
+                  const TafelPublicKey *to,
+                  guint8                hops,
+                  guint64               id,
+                  const guint8         *payload,
+                  gsize                 len)
+{
+  g_autoptr(GByteArray) frame = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+
+  tafel_put_u8 (frame, FRAME_RELAY);
+  tafel_put_bytes (frame, from->bytes, TAFEL_PUBLIC_KEY_BYTES);
+  tafel_put_bytes (frame, to->bytes, TAFEL_PUBLIC_KEY_BYTES);
+  tafel_put_u8 (frame, hops);
+  tafel_put_u64 (frame, id);
+  tafel_put_bytes (frame, payload, len);
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&frame));
+  tafel_frame_channel_send (TAFEL_FRAME_CHANNEL (via->channel), bytes);
+}
+
+/* Passes a relay towards @to: straight to it when linked, else to every
+ * link but the one it came from. */
+static gboolean
+relay_over_mesh (TafelSession         *self,
+                 Peer                 *came_from,
+                 const TafelPublicKey *from,
+                 const TafelPublicKey *to,
+                 guint8                hops,
+                 guint64               id,
+                 const guint8         *payload,
+                 gsize                 len)
+{
+  Peer *direct = g_hash_table_lookup (self->peers, to);
+  GHashTableIter iter;
+  gpointer value;
+  gboolean sent = FALSE;
+
+  if (direct != NULL && direct->connected)
+    {
+      send_relay_frame (direct, from, to, hops, id, payload, len);
+      return TRUE;
+    }
+  if (hops == 0)
+    return FALSE;
+
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Peer *peer = value;
+
+      if (peer->connected && peer != came_from)
+        {
+          send_relay_frame (peer, from, to, hops - 1, id, payload, len);
+          sent = TRUE;
+        }
+    }
+  return sent;
+}
+
+static gboolean
+session_send_signal (TafelSession          *self,
+                     const TafelPublicKey  *to,
+                     GBytes                *message,
+                     GError               **error)
+{
+  g_autoptr(GBytes) envelope = build_envelope (self, KIND_SIGNAL, to, message);
+  guint64 id;
+  gboolean sent;
+
+  memcpy (&id, (const guint8 *) g_bytes_get_data (envelope, NULL) + 65, sizeof id);
+  sent = publish_envelope (self, envelope);
+  sent |= relay_over_mesh (self, NULL, &self->me, to, RELAY_HOPS, id,
+                           g_bytes_get_data (message, NULL), g_bytes_get_size (message));
+  if (!sent)
+    {
+      g_set_error_literal (error, TAFEL_SIGNALING_ERROR, TAFEL_SIGNALING_ERROR_NOT_CONNECTED,
+                           _("No way to reach other peers: no broker, no local network and no link"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- peers ------------------------------------------------------------------- */
+
+static void peer_connect (Peer *peer);
+
+static void
+peer_drop_link (Peer *peer)
+{
+  if (peer->link != NULL)
+    {
+      g_clear_signal_handler (&peer->connected_handler, peer->link);
+      g_clear_signal_handler (&peer->failed_handler, peer->link);
+      g_clear_signal_handler (&peer->closed_handler, peer->link);
+    }
+  if (peer->channel != NULL)
+    {
+      g_clear_signal_handler (&peer->frame_handler, peer->channel);
+      link_channel_mark_closed (peer->channel, NULL);
+    }
+  if (peer->link != NULL)
+    tafel_link_close (peer->link);
+  g_clear_object (&peer->channel);
+  g_clear_object (&peer->link);
+}
+
+static void
+peer_free (Peer *peer)
+{
+  g_clear_handle_id (&peer->retry_id, g_source_remove);
+  peer_drop_link (peer);
+  g_free (peer);
+}
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  Peer *peer = user_data;
+  TafelSession *self = peer->session;
+
+  peer->retry_id = 0;
+  if (!self->running || peer->link != NULL)
+    return G_SOURCE_REMOVE;
+
+  /* Forget peers nobody has mentioned for a while; they come back by
+   * announcing themselves. */
+  if (g_get_monotonic_time () - peer->last_heard > (gint64) PEER_FORGET_MS * 1000)
+    {
+      TafelPublicKey key = peer->key;
+      g_hash_table_remove (self->peers, &key);
+      return G_SOURCE_REMOVE;
+    }
+
+  if (n_live_links (self) < self->max_links)
+    peer_connect (peer);
+  else
+    peer->retry_id = g_timeout_add (peer->backoff_ms, retry_cb, peer);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+peer_schedule_retry (Peer *peer)
+{
+  guint delay;
+
+  if (peer->retry_id != 0 || !peer->session->running)
+    return;
+  delay = peer->backoff_ms - peer->backoff_ms / 5 + tafel_random_uniform (peer->backoff_ms * 2 / 5 + 1);
+  peer->backoff_ms = MIN (peer->backoff_ms * 2, MAX_BACKOFF_MS);
+  peer->retry_id = g_timeout_add (delay, retry_cb, peer);
+}
+
+static void
+peer_went_down (Peer         *peer,
+                const GError *reason)
+{
+  TafelSession *self = peer->session;
+  gboolean was_connected = peer->connected;
+  TafelPublicKey key = peer->key;
+
+  peer->connected = FALSE;
+  if (peer->channel != NULL)
+    link_channel_mark_closed (peer->channel, reason);
+  tafel_sync_remove_peer (self->sync, &key);
+  tafel_presence_remove_peer (self->presence, &key);
+  peer_drop_link (peer);
+
+  if (was_connected)
+    g_signal_emit (self, signals[PEER_LEFT], 0, &key, reason);
+  update_status (self);
+  peer_schedule_retry (peer);
+}
+
+static void
+send_peers_frame (TafelSession *self,
+                  Peer         *to)
+{
+  g_autoptr(GByteArray) frame = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  GHashTableIter iter;
+  gpointer value;
+  guint8 n = 0;
+
+  tafel_put_u8 (frame, FRAME_PEERS);
+  tafel_put_u8 (frame, 0);
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, &value) && n < MAX_INTRODUCED)
+    {
+      Peer *peer = value;
+
+      if (peer->connected && peer != to)
+        {
+          tafel_put_bytes (frame, peer->key.bytes, TAFEL_PUBLIC_KEY_BYTES);
+          n++;
+        }
+    }
+  if (n == 0)
+    return;
+  frame->data[1] = n;
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&frame));
+  tafel_frame_channel_send (TAFEL_FRAME_CHANNEL (to->channel), bytes);
+}
+
+static void peer_discovered (TafelSession *self, const TafelPublicKey *key);
+
+static void
+handle_relay (TafelSession *self,
+              Peer         *came_from,
+              TafelReader  *r)
+{
+  TafelPublicKey from, to;
+  guint8 hops;
+  guint64 id;
+
+  if (!tafel_read_copy (r, from.bytes, TAFEL_PUBLIC_KEY_BYTES, "from", NULL) ||
+      !tafel_read_copy (r, to.bytes, TAFEL_PUBLIC_KEY_BYTES, "to", NULL) ||
+      !tafel_read_u8 (r, "hops", &hops, NULL) || hops > RELAY_HOPS ||
+      !tafel_read_u64 (r, "id", &id, NULL) ||
+      tafel_reader_remaining (r) > TAFEL_SIGNALING_MAX_MESSAGE)
+    return;
+  if (!remember_id (self, id) || key_equal (&from, &self->me))
+    return;
+
+  if (key_equal (&to, &self->me))
+    {
+      g_autoptr(GBytes) payload = g_bytes_new (r->p, tafel_reader_remaining (r));
+
+      /* Someone we do not know yet signals us through the mesh: answer. */
+      peer_discovered (self, &from);
+      tafel_signaling_deliver (TAFEL_SIGNALING (self->signaling), &from, payload);
+      return;
+    }
+
+  relay_over_mesh (self, came_from, &from, &to, hops, id, r->p, tafel_reader_remaining (r));
+}
+
+static void
+handle_peers (TafelSession *self,
+              TafelReader  *r)
+{
+  guint8 n;
+
+  if (!tafel_read_u8 (r, "count", &n, NULL) || n > MAX_INTRODUCED ||
+      tafel_reader_remaining (r) != (gsize) n * TAFEL_PUBLIC_KEY_BYTES)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      TafelPublicKey key;
+
+      tafel_read_copy (r, key.bytes, TAFEL_PUBLIC_KEY_BYTES, "key", NULL);
+      peer_discovered (self, &key);
+    }
+}
+
+static void
+on_peer_frame (TafelFrameChannel *channel,
+               GBytes            *frame,
+               Peer              *peer)
+{
+  TafelReader r;
+  guint8 type;
+
+  tafel_reader_init (&r, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
+  if (!tafel_read_u8 (&r, "type", &type, NULL))
+    return;
+  if (type == FRAME_RELAY)
+    handle_relay (peer->session, peer, &r);
+  else if (type == FRAME_PEERS)
+    handle_peers (peer->session, &r);
+}
+
+static void
+on_link_connected (TafelLink *link,
+                   Peer      *peer)
+{
+  TafelSession *self = peer->session;
+  GHashTableIter iter;
+  gpointer value;
+
+  peer->connected = TRUE;
+  peer->backoff_ms = MIN_BACKOFF_MS;
+  peer->channel = tafel_link_channel_new (link);
+  peer->frame_handler = g_signal_connect (peer->channel, "frame", G_CALLBACK (on_peer_frame), peer);
+
+  tafel_sync_add_peer (self->sync, &peer->key, TAFEL_FRAME_CHANNEL (peer->channel));
+  tafel_presence_add_peer (self->presence, &peer->key, TAFEL_FRAME_CHANNEL (peer->channel));
+
+  /* Introductions both ways: the newcomer learns of our other peers, and
+   * they learn of it. */
+  send_peers_frame (self, peer);
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (value != peer && ((Peer *) value)->connected)
+      send_peers_frame (self, value);
+
+  g_signal_emit (self, signals[PEER_JOINED], 0, &peer->key);
+  update_status (self);
+}
+
+static void
+on_link_failed (TafelLink    *link,
+                const GError *error,
+                Peer         *peer)
+{
+  g_message ("session: the link to a peer failed: %s", error->message);
+  peer_went_down (peer, error);
+}
+
+static void
+on_link_closed (TafelLink *link,
+                Peer      *peer)
+{
+  peer_went_down (peer, NULL);
+}
+
+static void
+peer_connect (Peer *peer)
+{
+  TafelSession *self = peer->session;
+
+  g_assert (peer->link == NULL);
+
+  peer->link = tafel_link_new (TAFEL_SIGNALING (self->signaling), self->config, self->auth, &peer->key);
+  peer->connected_handler = g_signal_connect (peer->link, "connected", G_CALLBACK (on_link_connected), peer);
+  peer->failed_handler = g_signal_connect (peer->link, "failed", G_CALLBACK (on_link_failed), peer);
+  peer->closed_handler = g_signal_connect (peer->link, "closed", G_CALLBACK (on_link_closed), peer);
+  tafel_link_start (peer->link);
+}
+
+/* A peer announced itself, was introduced, or signalled us: link to it
+ * unless we are linked (or trying) already, within the link limit. */
+static void
+peer_discovered (TafelSession         *self,
+                 const TafelPublicKey *key)
+{
+  Peer *peer;
+
+  if (!self->running || key_equal (key, &self->me) || key_is_zero (key))
+    return;
+
+  peer = g_hash_table_lookup (self->peers, key);
+  if (peer == NULL)
+    {
+      peer = g_new0 (Peer, 1);
+      peer->session = self;
+      peer->key = *key;
+      peer->backoff_ms = MIN_BACKOFF_MS;
+      g_hash_table_insert (self->peers, &peer->key, peer);
+    }
+  peer->last_heard = g_get_monotonic_time ();
+
+  if (peer->link == NULL && peer->retry_id == 0 && n_live_links (self) < self->max_links)
+    peer_connect (peer);
+}
+
+/* ---- rendezvous input ----------------------------------------------------------- */
+
+static void
+handle_envelope (TafelSession *self,
+                 GBytes       *envelope)
+{
+  TafelReader r;
+  TafelPublicKey from, to;
+  guint8 kind;
+  guint64 id;
+
+  tafel_reader_init (&r, g_bytes_get_data (envelope, NULL), g_bytes_get_size (envelope));
+  if (!tafel_read_u8 (&r, "kind", &kind, NULL) ||
+      !tafel_read_copy (&r, from.bytes, TAFEL_PUBLIC_KEY_BYTES, "from", NULL) ||
+      !tafel_read_copy (&r, to.bytes, TAFEL_PUBLIC_KEY_BYTES, "to", NULL) ||
+      !tafel_read_u64 (&r, "id", &id, NULL))
+    return;
+  /* The same message may come over the broker, the LAN and the mesh. */
+  if (!remember_id (self, id) || key_equal (&from, &self->me))
+    return;
+
+  if (kind == KIND_ANNOUNCE)
+    peer_discovered (self, &from);
+  else if (kind == KIND_SIGNAL && key_equal (&to, &self->me) &&
+           tafel_reader_remaining (&r) <= TAFEL_SIGNALING_MAX_MESSAGE)
+    {
+      g_autoptr(GBytes) payload = g_bytes_new (r.p, tafel_reader_remaining (&r));
+
+      peer_discovered (self, &from);
+      tafel_signaling_deliver (TAFEL_SIGNALING (self->signaling), &from, payload);
+    }
+}
+
+static void
+on_rendezvous_message (GObject      *medium,
+                       GBytes       *body,
+                       TafelSession *self)
+{
+  handle_envelope (self, body);
+}
+
+static void
+on_mqtt_status (TafelMqttRendezvous *mqtt,
+                GParamSpec          *pspec,
+                TafelSession        *self)
+{
+  update_status (self);
+  /* Announce at once on (re)connecting, so peers need not wait. */
+  if (tafel_mqtt_rendezvous_get_status (mqtt) == TAFEL_MQTT_STATUS_CONNECTED)
+    {
+      g_autoptr(GBytes) envelope = build_envelope (self, KIND_ANNOUNCE, NULL, NULL);
+      tafel_mqtt_rendezvous_publish (mqtt, envelope, NULL);
+    }
+}
+
+static gboolean
+announce_cb (gpointer user_data)
+{
+  TafelSession *self = user_data;
+  g_autoptr(GBytes) envelope = build_envelope (self, KIND_ANNOUNCE, NULL, NULL);
+
+  publish_envelope (self, envelope);
+  update_status (self);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ---- public API -------------------------------------------------------------- */
+
+/**
+ * tafel_session_new:
+ * @board: the board to take online
+ * @options: how to find and reach peers
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): a session, not started; %NULL when an option
+ *   is malformed (the error says which)
+ */
+TafelSession *
+tafel_session_new (TafelBoard                 *board,
+                   const TafelSessionOptions  *options,
+                   GError                    **error)
+{
+  g_autoptr(TafelSession) self = NULL;
+  static const TafelSessionOptions defaults = { 0 };
+
+  g_return_val_if_fail (TAFEL_IS_BOARD (board), NULL);
+
+  if (options == NULL)
+    options = &defaults;
+
+  self = g_object_new (TAFEL_TYPE_SESSION, NULL);
+  self->board = g_object_ref (board);
+  self->me = *tafel_identity_get_public_key (tafel_board_get_identity (board));
+  self->sync = tafel_sync_new (tafel_board_get_log (board));
+  self->presence = tafel_presence_new ();
+  self->auth = tafel_link_auth_new (tafel_board_get_id (board), tafel_board_get_secret (board),
+                                    tafel_board_get_identity (board));
+  self->config = tafel_link_config_new ();
+  self->max_links = options->max_links != 0 ? options->max_links : TAFEL_SESSION_DEFAULT_MAX_LINKS;
+  self->announce_ms = options->announce_ms != 0 ? options->announce_ms : DEFAULT_ANNOUNCE_MS;
+
+  if (options->stun != NULL && *options->stun != '\0' &&
+      !tafel_link_config_set_stun (self->config, options->stun, error))
+    return NULL;
+  if (options->turn != NULL && *options->turn != '\0' &&
+      !tafel_link_config_add_turn (self->config, options->turn, NULL, NULL, error))
+    return NULL;
+
+  if (options->local_addresses != NULL &&
+      !tafel_link_config_set_local_addresses (self->config, options->local_addresses, error))
+    return NULL;
+  if (options->connect_timeout_ms != 0)
+    tafel_link_config_set_timeouts (self->config, options->connect_timeout_ms,
+                                    tafel_link_config_get_heartbeat (self->config),
+                                    tafel_link_config_get_dead_timeout (self->config));
+
+  if (options->broker_url != NULL && *options->broker_url != '\0')
+    {
+      self->mqtt = tafel_mqtt_rendezvous_new (options->broker_url, options->broker_username,
+                                              options->broker_password, tafel_board_get_id (board),
+                                              tafel_board_get_secret (board), error);
+      if (self->mqtt == NULL)
+        return NULL;
+      if (options->broker_ca_file != NULL)
+        tafel_mqtt_rendezvous_set_ca_file (self->mqtt, options->broker_ca_file);
+      self->mqtt_message_handler = g_signal_connect (self->mqtt, "message", G_CALLBACK (on_rendezvous_message), self);
+      self->mqtt_status_handler = g_signal_connect (self->mqtt, "notify::status", G_CALLBACK (on_mqtt_status), self);
+    }
+
+  if (options->lan)
+    {
+      self->lan = tafel_lan_beacon_new (tafel_board_get_id (board), tafel_board_get_secret (board),
+                                        options->lan_port);
+      self->lan_message_handler = g_signal_connect (self->lan, "message", G_CALLBACK (on_rendezvous_message), self);
+    }
+
+  self->signaling = g_object_new (TAFEL_TYPE_SESSION_SIGNALING, NULL);
+  self->signaling->session = self;
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * tafel_session_start:
+ * @self: a #TafelSession
+ * @error: return location for a #GError
+ *
+ * Goes online: connects to the broker (retrying in the background when it
+ * is unreachable), starts the LAN beacon, and announces this peer.
+ *
+ * Returns: %FALSE only when the LAN beacon was asked for and cannot listen
+ *   at all and there is no broker either
+ */
+gboolean
+tafel_session_start (TafelSession  *self,
+                     GError       **error)
+{
+  g_autoptr(GError) lan_error = NULL;
+
+  g_return_val_if_fail (TAFEL_IS_SESSION (self), FALSE);
+
+  if (self->running)
+    return TRUE;
+  self->running = TRUE;
+
+  if (self->mqtt != NULL)
+    tafel_mqtt_rendezvous_start (self->mqtt);
+  if (self->lan != NULL && !tafel_lan_beacon_start (self->lan, &lan_error))
+    {
+      if (self->mqtt == NULL)
+        {
+          self->running = FALSE;
+          g_propagate_error (error, g_steal_pointer (&lan_error));
+          return FALSE;
+        }
+      g_message ("session: %s", lan_error->message);
+      g_clear_object (&self->lan);
+    }
+
+  self->announce_id = g_timeout_add (self->announce_ms, announce_cb, self);
+  announce_cb (self);
+  return TRUE;
+}
+
+void
+tafel_session_stop (TafelSession *self)
+{
+  g_return_if_fail (TAFEL_IS_SESSION (self));
+
+  if (!self->running)
+    return;
+  self->running = FALSE;
+  g_clear_handle_id (&self->announce_id, g_source_remove);
+  g_hash_table_remove_all (self->peers);
+  if (self->mqtt != NULL)
+    tafel_mqtt_rendezvous_stop (self->mqtt);
+  if (self->lan != NULL)
+    tafel_lan_beacon_stop (self->lan);
+  update_status (self);
+}
+
+TafelBoard *
+tafel_session_get_board (TafelSession *self)
+{
+  g_return_val_if_fail (TAFEL_IS_SESSION (self), NULL);
+  return self->board;
+}
+
+TafelSync *
+tafel_session_get_sync (TafelSession *self)
+{
+  g_return_val_if_fail (TAFEL_IS_SESSION (self), NULL);
+  return self->sync;
+}
+
+TafelPresence *
+tafel_session_get_presence (TafelSession *self)
+{
+  g_return_val_if_fail (TAFEL_IS_SESSION (self), NULL);
+  return self->presence;
+}
+
+TafelSessionStatus
+tafel_session_get_status (TafelSession *self)
+{
+  g_return_val_if_fail (TAFEL_IS_SESSION (self), TAFEL_SESSION_OFFLINE);
+  return self->status;
+}
+
+const char *
+tafel_session_get_broker_error (TafelSession *self)
+{
+  g_return_val_if_fail (TAFEL_IS_SESSION (self), NULL);
+  return self->mqtt != NULL ? tafel_mqtt_rendezvous_get_last_error (self->mqtt) : NULL;
+}
+
+guint
+tafel_session_get_n_peers (TafelSession *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint n = 0;
+
+  g_return_val_if_fail (TAFEL_IS_SESSION (self), 0);
+
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((Peer *) value)->connected)
+      n++;
+  return n;
+}
+
+GPtrArray *
+tafel_session_list_peers (TafelSession *self)
+{
+  GPtrArray *list = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (TAFEL_IS_SESSION (self), list);
+
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((Peer *) value)->connected)
+      g_ptr_array_add (list, &((Peer *) value)->key);
+  return list;
+}
+
+static TafelLinkPath
+peer_path (TafelSession         *self,
+           const TafelPublicKey *key)
+{
+  Peer *peer = g_hash_table_lookup (self->peers, key);
+
+  if (peer == NULL || !peer->connected)
+    return TAFEL_LINK_PATH_UNKNOWN;
+  return tafel_link_get_path (peer->link);
+}
+
+const char *
+tafel_session_describe_path (TafelSession         *self,
+                             const TafelPublicKey *key)
+{
+  g_return_val_if_fail (TAFEL_IS_SESSION (self), NULL);
+
+  switch (peer_path (self, key))
+    {
+    case TAFEL_LINK_PATH_DIRECT:
+      return _("direct");
+    case TAFEL_LINK_PATH_NAT:
+      return _("via NAT");
+    case TAFEL_LINK_PATH_RELAYED:
+      return _("relayed");
+    case TAFEL_LINK_PATH_UNKNOWN:
+    default:
+      return NULL;
+    }
+}
+
+const char *
+tafel_session_get_path_kind (TafelSession         *self,
+                             const TafelPublicKey *key)
+{
+  g_return_val_if_fail (TAFEL_IS_SESSION (self), NULL);
+
+  switch (peer_path (self, key))
+    {
+    case TAFEL_LINK_PATH_DIRECT:
+      return "host";
+    case TAFEL_LINK_PATH_NAT:
+      return "srflx";
+    case TAFEL_LINK_PATH_RELAYED:
+      return "relay";
+    case TAFEL_LINK_PATH_UNKNOWN:
+    default:
+      return NULL;
+    }
+}
+
+/* ---- GObject ------------------------------------------------------------------ */
+
+static void
+tafel_session_dispose (GObject *object)
+{
+  TafelSession *self = TAFEL_SESSION (object);
+
+  if (self->peers != NULL)
+    tafel_session_stop (self);
+  if (self->signaling != NULL)
+    self->signaling->session = NULL;
+  if (self->mqtt != NULL)
+    {
+      g_clear_signal_handler (&self->mqtt_message_handler, self->mqtt);
+      g_clear_signal_handler (&self->mqtt_status_handler, self->mqtt);
+    }
+  if (self->lan != NULL)
+    g_clear_signal_handler (&self->lan_message_handler, self->lan);
+  g_clear_object (&self->mqtt);
+  g_clear_object (&self->lan);
+  g_clear_object (&self->signaling);
+  g_clear_object (&self->presence);
+  g_clear_object (&self->sync);
+  g_clear_object (&self->board);
+
+  G_OBJECT_CLASS (tafel_session_parent_class)->dispose (object);
+}
+
+static void
+tafel_session_finalize (GObject *object)
+{
+  TafelSession *self = TAFEL_SESSION (object);
+
+  g_hash_table_unref (self->peers);
+  g_hash_table_unref (self->seen_ids);
+  g_queue_clear (&self->seen_order);
+  g_clear_pointer (&self->auth, tafel_link_auth_unref);
+  g_clear_pointer (&self->config, tafel_link_config_unref);
+
+  G_OBJECT_CLASS (tafel_session_parent_class)->finalize (object);
+}
+
+static void
+tafel_session_class_init (TafelSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = tafel_session_dispose;
+  object_class->finalize = tafel_session_finalize;
+
+  signals[PEER_JOINED] =
+    g_signal_new ("peer-joined", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[PEER_LEFT] =
+    g_signal_new ("peer-left", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_POINTER);
+  signals[STATUS_CHANGED] =
+    g_signal_new ("status-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+tafel_session_init (TafelSession *self)
+{
+  self->peers = g_hash_table_new_full (key_hash, key_equal, NULL, (GDestroyNotify) peer_free);
+  self->seen_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_queue_init (&self->seen_order);
+}

@@ -1,0 +1,650 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <json-glib/json-glib.h>
+
+#include "tafel-canvas.h"
+#include "tafel-core.h"
+#include "tafel-test-util.h"
+#include "tafel-trace.h"
+
+/* The canvas benchmark: a board of N real strokes (default 100,000: the
+ * Quick, Draw! and Excalidraw traces of $TAFEL_SHARED_DATA, cycled), each
+ * drawing scaled into a 256-unit cell of a square grid, committed through
+ * the core (TafelBoard) and drawn by the app's canvas in a real window on
+ * the X server of $DISPLAY (Xvfb under meson).
+ *
+ * A frame is measured the way GTK makes it: from the frame clock's
+ * before-paint to the end of its paint phase: tick callbacks (the pan),
+ * layout, the canvas's snapshot (tile textures, overlays) and the GSK
+ * renderer drawing the whole window and presenting it. Tiles are rendered on
+ * worker threads meanwhile; a frame that still lacked a visible tile is
+ * counted as "incomplete" (the canvas showed another zoom level's tiles,
+ * or paper, there).
+ *
+ *   pan 100 %    the view at 100 %, panned 6 px right and 2 px down every
+ *                frame for N frames, after the first view was complete
+ *   pan fit      the same at zoom-to-fit (the whole board in the window)
+ *   fit cold     time from showing the whole board until every tile of
+ *                the view is rendered (all 100,000 strokes drawn once)
+ *   latency      a pointer sample handed to the canvas controller (as the
+ *                canvas does on a GTK motion event) until the end of the
+ *                next painted frame that shows it; "work" is that frame's
+ *                paint phase alone
+ */
+
+#define CELL        230.0
+#define DRAWING     200.0
+
+typedef struct
+{
+  GArray *samples;   /* double, milliseconds */
+} Series;
+
+static double
+now_ms (void)
+{
+  return g_get_monotonic_time () / 1000.0;
+}
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+print_series (const char *name,
+              GArray     *samples,
+              const char *extra)
+{
+  double median, p95, max;
+
+  if (samples->len == 0)
+    {
+      printf ("%-22s %8s\n", name, "-");
+      return;
+    }
+  g_array_sort (samples, compare_double);
+  median = g_array_index (samples, double, samples->len / 2);
+  p95 = g_array_index (samples, double, MIN (samples->len - 1, (guint) ceil (samples->len * 0.95) - 1));
+  max = g_array_index (samples, double, samples->len - 1);
+  printf ("%-22s %8u %9.2f %9.2f %9.2f   %s\n", name, samples->len, median, p95, max, extra ? extra : "");
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        remove_tree (path);
+      else
+        g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+/* ---- The board ---------------------------------------------------------------- */
+
+/* The "src" of every line, to keep the strokes of one drawing together. */
+static GPtrArray *
+read_sources (const char *path)
+{
+  g_autofree char *data = NULL;
+  g_auto(GStrv) lines = NULL;
+  GPtrArray *sources = g_ptr_array_new_with_free_func (g_free);
+
+  if (!g_file_get_contents (path, &data, NULL, NULL))
+    return sources;
+
+  lines = g_strsplit (data, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *src = strstr (lines[i], "\"src\":\"");
+      const char *end;
+
+      if (lines[i][0] == '\0')
+        continue;
+      if (src == NULL || (end = strchr (src + 7, '"')) == NULL)
+        g_ptr_array_add (sources, g_strdup (""));
+      else
+        g_ptr_array_add (sources, g_strndup (src + 7, end - src - 7));
+    }
+  return sources;
+}
+
+typedef struct
+{
+  GArray    *strokes;    /* TafelStroke */
+  GPtrArray *sources;
+} Trace;
+
+static gboolean
+load_trace (const char *name,
+            Trace      *trace)
+{
+  g_autofree char *path = tafel_test_shared_path (name);
+  g_autoptr(GError) error = NULL;
+
+  if (path == NULL)
+    return FALSE;
+  trace->strokes = tafel_trace_load_path (path, &error);
+  if (trace->strokes == NULL)
+    g_error ("%s: %s", path, error->message);
+  trace->sources = read_sources (path);
+  g_assert_cmpuint (trace->sources->len, ==, trace->strokes->len);
+  return TRUE;
+}
+
+/* Commits @n strokes: the drawings of the traces one after another (cycled),
+ * each scaled uniformly into DRAWING units and put in the next cell of a
+ * square grid. */
+static guint
+fill_board (TafelBoard *board,
+            Trace      *traces,
+            guint       n_traces,
+            guint       n)
+{
+  /* As wide as the window is, so that zoom-to-fit shows it all. */
+  guint columns = (guint) ceil (sqrt (n / 4.4 * 1100.0 / 720.0));
+  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  guint t = 0, i = 0, cell = 0, points = 0;
+
+  while (bodies->len < n)
+    {
+      Trace *trace = &traces[t];
+      guint start = i, end = i;
+      double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE, k;
+      double ox = (cell % columns) * CELL, oy = (cell / columns) * CELL;
+
+      /* One drawing: consecutive strokes of the same source. */
+      while (end < trace->strokes->len &&
+             g_str_equal (g_ptr_array_index (trace->sources, end), g_ptr_array_index (trace->sources, start)))
+        end++;
+
+      for (guint s = start; s < end; s++)
+        {
+          TafelStroke *stroke = &g_array_index (trace->strokes, TafelStroke, s);
+
+          for (guint p = 0; p < stroke->n_points; p++)
+            {
+              x0 = MIN (x0, stroke->points[p].x);
+              y0 = MIN (y0, stroke->points[p].y);
+              x1 = MAX (x1, stroke->points[p].x);
+              y1 = MAX (y1, stroke->points[p].y);
+            }
+        }
+      k = DRAWING / MAX (MAX (x1 - x0, y1 - y0), 1.0);
+
+      for (guint s = start; s < end && bodies->len < n; s++)
+        {
+          TafelStroke copy = g_array_index (trace->strokes, TafelStroke, s);
+
+          copy.points = g_memdup2 (copy.points, copy.n_points * sizeof (TafelPoint));
+          for (guint p = 0; p < copy.n_points; p++)
+            {
+              copy.points[p].x = (float) (ox + (copy.points[p].x - x0) * k);
+              copy.points[p].y = (float) (oy + (copy.points[p].y - y0) * k);
+            }
+          copy.width = (float) MAX (copy.width * MIN (k, 1.0), 1.0);
+          tafel_stroke_quantise (&copy);
+          g_ptr_array_add (bodies, tafel_stroke_encode (&copy));
+          points += copy.n_points;
+          g_free (copy.points);
+        }
+
+      cell++;
+      i = end;
+      if (i >= trace->strokes->len)
+        {
+          i = 0;
+          t = (t + 1) % n_traces;
+        }
+    }
+
+  for (guint start = 0; start < bodies->len; start += 5000)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!tafel_board_commit_many (board, TAFEL_RECORD_KIND_STROKE,
+                                    (GBytes **) bodies->pdata + start, MIN (5000, bodies->len - start), &error))
+        g_error ("commit: %s", error->message);
+    }
+
+  printf ("board: %u strokes, %u points, %u drawings in a %u × %u grid of %.0f-unit cells\n",
+          bodies->len, points, cell, columns, (cell + columns - 1) / columns, CELL);
+  return points;
+}
+
+/* ---- Frames ------------------------------------------------------------------- */
+
+typedef struct
+{
+  GtkWidget       *window;
+  TafelCanvas     *canvas;
+  GdkFrameClock   *clock;
+  double           frame_start;
+  double           last_paint;      /* duration of the last frame's paint phase */
+  guint64          frames;          /* frames painted */
+  gboolean         recording;
+  GArray          *paint;           /* ms per frame while recording */
+  guint            incomplete;      /* frames with a visible tile missing */
+} Bench;
+
+static void
+on_before_paint (GdkFrameClock *clock,
+                 Bench         *bench)
+{
+  bench->frame_start = now_ms ();
+}
+
+static gboolean
+view_complete (Bench *bench)
+{
+  TafelRect visible;
+
+  tafel_canvas_get_visible (bench->canvas, &visible);
+  return tafel_tile_cache_is_current (tafel_canvas_get_tile_cache (bench->canvas),
+                                      tafel_canvas_get_view (bench->canvas),
+                                      gtk_widget_get_scale_factor (GTK_WIDGET (bench->canvas)),
+                                      &visible);
+}
+
+static void
+on_paint (GdkFrameClock *clock,
+          Bench         *bench)
+{
+  double t = now_ms ();
+
+  bench->last_paint = t - bench->frame_start;
+  bench->frames++;
+  if (bench->recording)
+    {
+      g_array_append_val (bench->paint, bench->last_paint);
+      if (!view_complete (bench))
+        bench->incomplete++;
+    }
+}
+
+/* Iterates the main loop until @frames more frames were painted or
+ * @timeout_ms passed; returns whether the frames came. */
+static gboolean
+wait_frames (Bench  *bench,
+             guint   frames,
+             double  timeout_ms)
+{
+  guint64 target = bench->frames + frames;
+  double deadline = now_ms () + timeout_ms;
+
+  while (bench->frames < target && now_ms () < deadline)
+    {
+      gtk_widget_queue_draw (GTK_WIDGET (bench->canvas));
+      g_main_context_iteration (NULL, TRUE);
+    }
+  return bench->frames >= target;
+}
+
+/* Iterates until every visible tile is rendered; returns the time it took,
+ * or a negative value after @timeout_ms. */
+static double
+wait_complete (Bench  *bench,
+               double  timeout_ms)
+{
+  double start = now_ms (), deadline = start + timeout_ms;
+
+  while (now_ms () < deadline)
+    {
+      wait_frames (bench, 1, 1000);
+      if (view_complete (bench) && tafel_tile_cache_get_n_pending (tafel_canvas_get_tile_cache (bench->canvas)) == 0)
+        return now_ms () - start;
+    }
+  return -1;
+}
+
+typedef struct
+{
+  Bench *bench;
+  double dx;
+  double dy;
+  guint  left;
+} Pan;
+
+static gboolean
+pan_tick (GtkWidget     *widget,
+          GdkFrameClock *clock,
+          gpointer       data)
+{
+  Pan *pan = data;
+  TafelView view = *tafel_canvas_get_view (pan->bench->canvas);
+
+  if (pan->left == 0)
+    return G_SOURCE_REMOVE;
+  pan->left--;
+  tafel_view_pan (&view, -pan->dx, -pan->dy);
+  tafel_canvas_set_view (pan->bench->canvas, &view);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+run_pan (Bench      *bench,
+         const char *name,
+         guint       frames,
+         double      dx,
+         double      dy)
+{
+  Pan pan = { bench, dx, dy, frames };
+  g_autofree char *extra = NULL;
+  double deadline = now_ms () + 120000;
+
+  g_array_set_size (bench->paint, 0);
+  bench->incomplete = 0;
+  bench->recording = TRUE;
+  gtk_widget_add_tick_callback (GTK_WIDGET (bench->canvas), pan_tick, &pan, NULL);
+  while (pan.left > 0 && now_ms () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  wait_frames (bench, 1, 1000);
+  bench->recording = FALSE;
+
+  extra = g_strdup_printf ("%u of %u frames lacked a tile", bench->incomplete, bench->paint->len);
+  print_series (name, bench->paint, extra);
+}
+
+/* The canvas's own part of a frame: its snapshot (tile lookups, textures,
+ * overlays, the grid) into a render node, without the renderer; and the
+ * renderer drawing that node into a texture (which adds a read-back). */
+static void
+run_snapshot_only (Bench      *bench,
+                   const char *name,
+                   guint       frames,
+                   double      dx,
+                   double      dy)
+{
+  GtkWidget *widget = GTK_WIDGET (bench->canvas);
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (bench->window));
+  g_autoptr(GArray) snap = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) render = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *render_name = g_strdup_printf ("  render node → texture");
+  graphene_rect_t viewport = GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+
+  for (guint i = 0; i < frames; i++)
+    {
+      TafelView view = *tafel_canvas_get_view (bench->canvas);
+      GtkSnapshot *snapshot;
+      GskRenderNode *node;
+      GdkTexture *texture;
+      double t0, t1;
+
+      tafel_view_pan (&view, -dx, -dy);
+      tafel_canvas_set_view (bench->canvas, &view);
+
+      t0 = now_ms ();
+      snapshot = gtk_snapshot_new ();
+      GTK_WIDGET_GET_CLASS (widget)->snapshot (widget, snapshot);
+      node = gtk_snapshot_free_to_node (snapshot);
+      t1 = now_ms ();
+      g_array_append_vals (snap, &(double) { t1 - t0 }, 1);
+
+      if (node != NULL)
+        {
+          texture = gsk_renderer_render_texture (renderer, node, &viewport);
+          g_array_append_vals (render, &(double) { now_ms () - t1 }, 1);
+          g_object_unref (texture);
+          gsk_render_node_unref (node);
+        }
+
+      /* Tiles arrive meanwhile, as in real frames. */
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+
+  print_series (name, snap, "canvas snapshot alone");
+  print_series (render_name, render, "GSK renderer of the window");
+}
+
+/* ---- Latency ----------------------------------------------------------------- */
+
+typedef struct
+{
+  Bench                 *bench;
+  TafelCanvasController *controller;
+  double                 sent;
+  guint64                frame_at_send;
+  guint                  n;
+  guint                  wanted;
+  double                 x;
+  double                 y;
+  GArray                *total;
+  GArray                *work;
+  gboolean               waiting;
+  guint32                rand_state;
+} Latency;
+
+static void
+latency_paint (GdkFrameClock *clock,
+               Latency       *lat)
+{
+  double t = now_ms ();
+
+  /* The frame after the sample: GTK snapshots the canvas in it, with the
+   * new point. */
+  if (lat->waiting && lat->bench->frames > lat->frame_at_send)
+    {
+      g_array_append_vals (lat->total, &(double) { t - lat->sent }, 1);
+      g_array_append_vals (lat->work, &lat->bench->last_paint, 1);
+      lat->waiting = FALSE;
+    }
+}
+
+static gboolean
+latency_send (gpointer data)
+{
+  Latency *lat = data;
+  TafelPointerEvent event = { 0 };
+  TafelView view = *tafel_canvas_get_view (lat->bench->canvas);
+
+  if (lat->waiting)
+    return G_SOURCE_CONTINUE;
+
+  event.phase = lat->n == 0 ? TAFEL_POINTER_DOWN : TAFEL_POINTER_MOTION;
+  event.device = TAFEL_INPUT_PEN;
+  event.pressure = 0.5;
+  event.time_us = g_get_monotonic_time ();
+  lat->x += 3;
+  lat->y += (lat->n % 20 < 10) ? 2 : -2;
+  tafel_view_to_board (&view, lat->x, lat->y, &event.x, &event.y);
+
+  lat->frame_at_send = lat->bench->frames;
+  lat->sent = now_ms ();
+  lat->waiting = TRUE;
+  tafel_canvas_controller_pointer (lat->controller, &event);
+  lat->n++;
+
+  return lat->n < lat->wanted ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/* ---- Main --------------------------------------------------------------------- */
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autoptr(TafelIdentity) identity = NULL;
+  g_autoptr(TafelBoard) board = NULL;
+  g_autoptr(TafelBoardModel) model = NULL;
+  g_autoptr(TafelHistory) history = NULL;
+  g_autoptr(TafelCanvasController) controller = NULL;
+  Trace traces[2] = { { 0 } };
+  guint n_traces = 0, n_strokes = 100000, pan_frames = 600;
+  gboolean no_grid = FALSE;
+  Bench bench = { 0 };
+  GskRenderer *renderer;
+  double t0, t, cold;
+  TafelView view;
+  TafelRect bounds;
+  GOptionEntry entries[] = {
+    { "strokes", 0, 0, G_OPTION_ARG_INT, &n_strokes, "Strokes on the board", "N" },
+    { "frames", 0, 0, G_OPTION_ARG_INT, &pan_frames, "Frames per pan", "N" },
+    { "no-grid", 0, 0, G_OPTION_ARG_NONE, &no_grid, "Without the dot grid", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("— canvas frame times on a large board");
+
+  tafel_test_use_test_tmpdir ();
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "%s\n", error->message);
+      return 2;
+    }
+
+  if (!gtk_init_check ())
+    {
+      printf ("SKIP: no display\n");
+      return 77;
+    }
+  if (!tafel_core_init (&error))
+    g_error ("%s", error->message);
+
+  if (load_trace ("quickdraw-strokes.ndjson", &traces[n_traces]))
+    n_traces++;
+  if (load_trace ("excalidraw-strokes.ndjson", &traces[n_traces]))
+    n_traces++;
+  if (n_traces == 0)
+    {
+      printf ("SKIP: no traces in $TAFEL_SHARED_DATA\n");
+      return 77;
+    }
+
+  data_dir = g_dir_make_tmp ("tafel-bench-canvas-XXXXXX", &error);
+  g_assert_no_error (error);
+  identity = tafel_identity_new_ephemeral ();
+  board = tafel_board_create (data_dir, identity, "Bench", &error);
+  g_assert_no_error (error);
+
+  t0 = now_ms ();
+  fill_board (board, traces, n_traces, n_strokes);
+  printf ("commit: %.0f ms\n", now_ms () - t0);
+  t0 = now_ms ();
+  model = tafel_board_model_new (tafel_board_get_log (board));
+  printf ("model: %.0f ms, %u visible objects\n", now_ms () - t0, tafel_board_model_get_n_visible (model));
+  history = tafel_history_new (model, tafel_identity_get_public_key (identity));
+  controller = tafel_canvas_controller_new (board, model, history);
+
+  bench.paint = g_array_new (FALSE, FALSE, sizeof (double));
+  bench.window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (bench.window), 1100, 720);
+  bench.canvas = TAFEL_CANVAS (tafel_canvas_new ());
+  tafel_canvas_set_controller (bench.canvas, controller);
+  tafel_canvas_set_show_grid (bench.canvas, !no_grid);
+  gtk_window_set_child (GTK_WINDOW (bench.window), GTK_WIDGET (bench.canvas));
+  gtk_window_present (GTK_WINDOW (bench.window));
+
+  /* Until the window shows. */
+  t0 = now_ms ();
+  while (!gtk_widget_get_mapped (GTK_WIDGET (bench.canvas)) && now_ms () - t0 < 10000)
+    g_main_context_iteration (NULL, TRUE);
+  bench.clock = gtk_widget_get_frame_clock (GTK_WIDGET (bench.canvas));
+  g_signal_connect (bench.clock, "before-paint", G_CALLBACK (on_before_paint), &bench);
+  g_signal_connect (bench.clock, "paint", G_CALLBACK (on_paint), &bench);
+  if (!wait_frames (&bench, 3, 10000))
+    g_error ("the window paints no frames");
+
+  renderer = gtk_native_get_renderer (GTK_NATIVE (bench.window));
+  printf ("window: %d × %d, scale %d, renderer %s, %u tile threads max\n",
+          gtk_widget_get_width (GTK_WIDGET (bench.canvas)), gtk_widget_get_height (GTK_WIDGET (bench.canvas)),
+          gtk_widget_get_scale_factor (GTK_WIDGET (bench.canvas)), G_OBJECT_TYPE_NAME (renderer),
+          CLAMP (g_get_num_processors (), 1, 4));
+  printf ("\n%-22s %8s %9s %9s %9s\n", "frame time (ms)", "frames", "median", "p95", "max");
+
+  /* 100 %: the middle of the board. */
+  tafel_board_model_get_bounds (model, &bounds);
+  view = (TafelView) { 1.0, bounds.x + bounds.width / 2 - 550, bounds.y + bounds.height / 2 - 360 };
+  tafel_canvas_set_view (bench.canvas, &view);
+  cold = wait_complete (&bench, 60000);
+  run_pan (&bench, "pan 100 %", pan_frames, 6, 2);
+  run_snapshot_only (&bench, "  snapshot 100 %", pan_frames, 6, 2);
+
+  /* The same far off the board: what a frame costs with no ink at all. */
+  view = (TafelView) { 1.0, bounds.x - 100000, bounds.y - 100000 };
+  tafel_canvas_set_view (bench.canvas, &view);
+  wait_complete (&bench, 60000);
+  run_pan (&bench, "pan empty paper", pan_frames / 2, 6, 2);
+  view = (TafelView) { 1.0, bounds.x + bounds.width / 2 - 550, bounds.y + bounds.height / 2 - 360 };
+  tafel_canvas_set_view (bench.canvas, &view);
+
+  /* The whole board. */
+  tafel_canvas_zoom_to_fit (bench.canvas);
+  t = wait_complete (&bench, 600000);
+  run_pan (&bench, "pan fit", pan_frames / 2, 3, 1);
+  run_snapshot_only (&bench, "  snapshot fit", pan_frames / 2, 3, 1);
+  printf ("\n%-22s %.0f ms at scale %.3f (the first view at 100 %%: %.0f ms)\n",
+          "fit cold (all tiles)", t, tafel_canvas_get_scale (bench.canvas), cold);
+
+  /* Latency at 100 %, drawing on the board. */
+  {
+    Latency lat = { 0 };
+    double deadline;
+
+    view = (TafelView) { 1.0, bounds.x + 1000, bounds.y + 1000 };
+    tafel_canvas_set_view (bench.canvas, &view);
+    wait_complete (&bench, 60000);
+
+    lat.bench = &bench;
+    lat.controller = controller;
+    lat.wanted = 300;
+    lat.x = 100;
+    lat.y = 300;
+    lat.total = g_array_new (FALSE, FALSE, sizeof (double));
+    lat.work = g_array_new (FALSE, FALSE, sizeof (double));
+    g_signal_connect_after (bench.clock, "paint", G_CALLBACK (latency_paint), &lat);
+    /* Samples at 7 ms: not in step with the frames, like a pen at ~140 Hz. */
+    g_timeout_add (7, latency_send, &lat);
+    deadline = now_ms () + 60000;
+    while ((lat.n < lat.wanted || lat.waiting) && now_ms () < deadline)
+      g_main_context_iteration (NULL, TRUE);
+    g_signal_handlers_disconnect_by_func (bench.clock, latency_paint, &lat);
+
+    printf ("\n%-22s %8s %9s %9s %9s\n", "input → frame (ms)", "samples", "median", "p95", "max");
+    print_series ("event → painted", lat.total, "waits for the next frame of the clock");
+    print_series ("work of that frame", lat.work, "paint phase alone");
+    g_array_unref (lat.total);
+    g_array_unref (lat.work);
+
+    {
+      TafelPointerEvent up = { TAFEL_POINTER_UP, TAFEL_INPUT_PEN, 0, view.x + lat.x, view.y + lat.y, 0.5, 0 };
+      tafel_canvas_controller_pointer (controller, &up);
+    }
+  }
+
+  gtk_window_destroy (GTK_WINDOW (bench.window));
+  g_array_unref (bench.paint);
+  for (guint i = 0; i < n_traces; i++)
+    {
+      g_array_unref (traces[i].strokes);
+      g_ptr_array_unref (traces[i].sources);
+    }
+  g_clear_object (&controller);
+  g_clear_object (&history);
+  g_clear_object (&model);
+  g_clear_object (&board);
+  remove_tree (data_dir);
+
+  return 0;
+}

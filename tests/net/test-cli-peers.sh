@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# tafel-cli peers given nothing but an invite link (with a broker hint) find
+# each other through a real mosquitto on loopback, draw concurrently and
+# converge to one board-state digest; hostile messages on the board's topic
+# harm nothing; a peer that joins after the author left gets everything.
+set -u
+
+tap_n=0; failed=0
+ok ()     { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
+not_ok () { tap_n=$((tap_n + 1)); failed=1; echo "not ok $tap_n - $*"; }
+check ()  { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
+skip_all () {
+  echo "1..0 # SKIP $*"
+  case " $* $ARGS " in *" --tap "*) exit 0 ;; esac
+  exit 77
+}
+ARGS="$*"
+
+cli="${TAFEL_BUILD_ROOT:?}/src/cli/tafel-cli"
+mosquitto=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+[ -x "$mosquitto" ] || skip_all "mosquitto is not installed"
+command -v mosquitto_pub >/dev/null || skip_all "mosquitto_pub is not installed"
+shared=${TAFEL_SHARED_DATA:-}
+[ -f "$shared/quickdraw-strokes.ndjson" ] || skip_all "the shared stroke traces are not there"
+
+work=$(mktemp -d "${TAFEL_TEST_TMPDIR:-/tmp}/cli-peers.XXXXXX")
+pids=()
+cleanup () {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  wait 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# wait_for TIMEOUT_S COMMAND…: polls a real condition, bounded.
+wait_for () {
+  local deadline=$(( $(date +%s) + $1 )); shift
+  until "$@" >/dev/null 2>&1; do
+    [ "$(date +%s)" -ge "$deadline" ] && return 1
+    sleep 0.1
+  done
+}
+
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nuser root\n' "$port" >"$work/mosquitto.conf"
+"$mosquitto" -c "$work/mosquitto.conf" >"$work/mosquitto.log" 2>&1 &
+pids+=($!)
+wait_for 10 python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" ||
+  { echo "Bail out! mosquitto did not start"; exit 1; }
+
+# Slices of the real traces, one per peer.
+head -n 400 "$shared/quickdraw-strokes.ndjson" >"$work/a.ndjson"
+sed -n '401,700p' "$shared/quickdraw-strokes.ndjson" >"$work/b.ndjson"
+head -n 200 "$shared/excalidraw-strokes.ndjson" >"$work/c.ndjson"
+sed -n '701,900p' "$shared/quickdraw-strokes.ndjson" >"$work/d.ndjson"
+
+echo "1..9"
+
+out=$("$cli" new --data-dir "$work/a" --title "Peers" --broker "mqtt://127.0.0.1:$port")
+id=$(echo "$out" | head -n 1)
+link=$(echo "$out" | sed -n 2p)
+check "new prints an invite link with the broker" \
+  grep -q "broker=mqtt%3A%2F%2F127.0.0.1%3A$port" <<<"$link"
+"$cli" import "$id" --data-dir "$work/a" --trace "$work/a.ndjson" >/dev/null
+
+net=(--local-address 127.0.0.1 --json)
+"$cli" seed "$link" --data-dir "$work/a" "${net[@]}" >"$work/a.log" 2>&1 & pids+=($!); a_pid=$!
+"$cli" seed "$link" --data-dir "$work/b" "${net[@]}" >"$work/b.log" 2>&1 & pids+=($!); b_pid=$!
+
+# Two peers draw at once, each until every online peer has its strokes.
+"$cli" draw "$link" --data-dir "$work/c" --trace "$work/c.ndjson" --peers 2 "${net[@]}" >"$work/c.log" 2>&1 & c_pid=$!
+"$cli" draw "$link" --data-dir "$work/d" --trace "$work/d.ndjson" --peers 2 "${net[@]}" >"$work/d.log" 2>&1 & d_pid=$!
+wait $c_pid; c_status=$?
+wait $d_pid; d_status=$?
+check "a drawing peer delivers to every online peer and exits 0" test "$c_status" = 0
+check "a second, concurrent drawing peer does too" test "$d_status" = 0
+check "peers report how they are linked" grep -q '"event":"peer-joined".*"candidate":"host"' "$work/b.log"
+
+# Hostile traffic on the board's topic: garbage, and a replay of whatever
+# real message an eavesdropper caught. Nobody may fall over.
+topic=$(mosquitto_sub -h 127.0.0.1 -p "$port" -t 'tafel/#' -C 1 -v -W 10 2>/dev/null | cut -d' ' -f1)
+check "the board's traffic is on an opaque topic" test -n "$topic"
+if [ -n "$topic" ]; then
+  mosquitto_sub -h 127.0.0.1 -p "$port" -t "$topic" -C 1 -N -W 10 >"$work/caught" 2>/dev/null
+  mosquitto_pub -h 127.0.0.1 -p "$port" -t "$topic" -m 'not a tafel message'
+  mosquitto_pub -h 127.0.0.1 -p "$port" -t "$topic" -f "$work/caught"
+  head -c 4096 /dev/urandom >"$work/noise"
+  mosquitto_pub -h 127.0.0.1 -p "$port" -t "$topic" -f "$work/noise"
+fi
+
+# The author leaves; a newcomer gets everything from the remaining seed.
+kill -TERM $a_pid; wait $a_pid 2>/dev/null
+"$cli" seed "$link" --data-dir "$work/e" "${net[@]}" >"$work/e.log" 2>&1 & pids+=($!); e_pid=$!
+wait_for 60 grep -q '"event":"synced"' "$work/e.log"
+check "a late joiner syncs while the author is offline" grep -q '"event":"synced"' "$work/e.log"
+kill -TERM $b_pid $e_pid; wait $b_pid $e_pid 2>/dev/null
+
+digest () { "$cli" info "$id" --data-dir "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["digest"])'; }
+records () { "$cli" info "$id" --data-dir "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["records"])'; }
+expected=$(( $(wc -l <"$work/a.ndjson") + $(wc -l <"$work/c.ndjson") + $(wc -l <"$work/d.ndjson") ))
+check "the seed that stayed holds every stroke ($expected)" test "$(records "$work/b")" = "$expected"
+check "the late joiner holds them too" test "$(records "$work/e")" = "$expected"
+check "both show the same board (digest)" test "$(digest "$work/b")" = "$(digest "$work/e")"
+
+if [ $failed -ne 0 ]; then
+  for f in "$work"/*.log; do echo "# --- $f"; sed 's/^/# /' "$f" | tail -n 15; done
+fi
+exit $failed
