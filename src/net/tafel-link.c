@@ -31,6 +31,7 @@
  *   PseudoTcpSocket, 1 MiB buffers            236 MB/s      0.2 MB/s *
  *   TafelLink (this), encrypted              572 MB/s     19.5 MB/s
  *                                    (1200 B datagrams: 312 MB/s)
+ *   (a second run: 305, 234, 588 (302) MB/s; 1.1, 0.2, 17.4 MB/s)
  *
  * - libnice's reliable agent runs its pseudo-TCP with a 60 KiB window that
  *   the agent does not let us change: window ÷ RTT caps it at ~1.2 MB/s
@@ -47,7 +48,9 @@
  *   control after RFC 9002 (QUIC): acknowledgement ranges repair a burst
  *   of losses in about one round trip, packets are paced, the window is
  *   4 MiB by default and flow control stops a sender whose receiver is not
- *   reading. With default socket buffers it still makes 13.5 MB/s at 50 ms.
+ *   reading. With default socket buffers it still made 7.6–13.5 MB/s at
+ *   50 ms over two runs (the in-process benchmark drops datagrams when the
+ *   shared machine stalls its one thread).
  *   On a loopback path it sends 64 KiB datagrams, elsewhere 1200 bytes
  *   (safe on any path, also through TURN). Under random loss every
  *   loss-based sender is bound by the same law (Mathis: about 0.9 MB/s at
