@@ -41,8 +41,10 @@
  *   of losses is repaired one segment per round trip (NewReno), and a lost
  *   handshake segment costs its 1 s minimum RTO. With 1 MiB buffers and the
  *   kernel's default socket buffers (208 KiB) its own bursts overflow the
- *   receiver and it crawls (* 7 of 20 MB in 30 s); it reached 13 MB/s only
- *   after raising net.core.rmem_max, which an app cannot count on.
+ *   receiver and it crawls (* 5–7 of 20 MB in 30 s). A prototype with
+ *   4 MiB socket receive buffers reached 13 MB/s, but that needs
+ *   net.core.rmem_max raised (it is 4 MiB on this machine, 208 KiB by
+ *   default), which an app cannot count on.
  * - So the link runs its own transport over plain datagrams of a
  *   non-reliable agent: #TafelTransport, loss recovery and congestion
  *   control after RFC 9002 (QUIC): acknowledgement ranges repair a burst
