@@ -105,7 +105,7 @@ link_channel_is_writable (TafelFrameChannel *channel)
 {
   TafelLinkChannel *self = TAFEL_LINK_CHANNEL (channel);
 
-  return !self->closed && !tafel_link_is_congested (self->link);
+  return !self->closed && tafel_frame_channel_is_writable (TAFEL_FRAME_CHANNEL (self->link));
 }
 
 static gsize
@@ -145,18 +145,9 @@ link_channel_iface_init (TafelFrameChannelInterface *iface)
 
 static void
 on_link_frame (TafelLink        *link,
-               guint             type,
-               GBytes           *payload,
+               GBytes           *frame,
                TafelLinkChannel *self)
 {
-  gsize len = g_bytes_get_size (payload);
-  guint8 *data = g_malloc (len + 1);
-  g_autoptr(GBytes) frame = NULL;
-
-  data[0] = (guint8) type;
-  if (len > 0)
-    memcpy (data + 1, g_bytes_get_data (payload, NULL), len);
-  frame = g_bytes_new_take (data, len + 1);
   tafel_frame_channel_emit_frame (TAFEL_FRAME_CHANNEL (self), frame);
 }
 
@@ -174,8 +165,8 @@ tafel_link_channel_new (TafelLink *link)
   TafelLinkChannel *self = g_object_new (TAFEL_TYPE_LINK_CHANNEL, NULL);
 
   self->link = g_object_ref (link);
-  self->frame_handler = g_signal_connect (link, "frame-received", G_CALLBACK (on_link_frame), self);
-  self->congested_handler = g_signal_connect (link, "notify::congested", G_CALLBACK (on_link_congested), self);
+  self->frame_handler = g_signal_connect (link, "frame", G_CALLBACK (on_link_frame), self);
+  self->congested_handler = g_signal_connect (link, "notify::writable", G_CALLBACK (on_link_congested), self);
   return self;
 }
 
@@ -763,10 +754,11 @@ on_link_failed (TafelLink    *link,
 }
 
 static void
-on_link_closed (TafelLink *link,
-                Peer      *peer)
+on_link_closed (TafelLink    *link,
+                const GError *reason,
+                Peer         *peer)
 {
-  peer_went_down (peer, NULL);
+  peer_went_down (peer, reason);
 }
 
 static void
