@@ -33,8 +33,8 @@
  *   RELAY  0x30  32 from, 32 to, u8 hops left, 8 message id, payload
  *   PEERS  0x31  u8 n, n × 32 keys
  *
- * Each connected link carries sync (0x10–0x1f) and presence (0x20–0x2f)
- * through a TafelFrameChannel adapter. A link that fails or closes is
+ * Each connected link (a TafelFrameChannel) carries sync (0x10–0x1f) and
+ * presence (0x20–0x2f) besides the session's own frames. A link that fails or closes is
  * retried with exponential backoff while the peer was heard from recently.
  */
 
@@ -54,161 +54,6 @@
 #define SEEN_IDS_MAX         2048
 
 typedef struct _Peer Peer;
-
-/* ---- a TafelFrameChannel over a TafelLink ------------------------------------ */
-
-#define TAFEL_TYPE_LINK_CHANNEL (tafel_link_channel_get_type ())
-G_DECLARE_FINAL_TYPE (TafelLinkChannel, tafel_link_channel, TAFEL, LINK_CHANNEL, GObject)
-
-struct _TafelLinkChannel
-{
-  GObject    parent_instance;
-  TafelLink *link;
-  gulong     frame_handler;
-  gulong     congested_handler;
-  gboolean   closed;
-};
-
-static void link_channel_iface_init (TafelFrameChannelInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TafelLinkChannel, tafel_link_channel, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (TAFEL_TYPE_FRAME_CHANNEL, link_channel_iface_init))
-
-enum { LC_PROP_0, LC_PROP_WRITABLE };
-
-static gboolean
-link_channel_send (TafelFrameChannel *channel,
-                   GBytes            *frame)
-{
-  TafelLinkChannel *self = TAFEL_LINK_CHANNEL (channel);
-  g_autoptr(GBytes) payload = NULL;
-  g_autoptr(GError) error = NULL;
-  const guint8 *data;
-  gsize len;
-
-  if (self->closed)
-    return FALSE;
-  data = g_bytes_get_data (frame, &len);
-  g_return_val_if_fail (len >= 1 && data[0] >= TAFEL_LINK_FIRST_USER_TYPE, FALSE);
-
-  payload = g_bytes_new_from_bytes (frame, 1, len - 1);
-  if (!tafel_link_send (self->link, data[0], payload, &error))
-    {
-      g_debug ("session: a frame could not be sent: %s", error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-link_channel_is_writable (TafelFrameChannel *channel)
-{
-  TafelLinkChannel *self = TAFEL_LINK_CHANNEL (channel);
-
-  return !self->closed && tafel_frame_channel_is_writable (TAFEL_FRAME_CHANNEL (self->link));
-}
-
-static gsize
-link_channel_get_max_frame (TafelFrameChannel *channel)
-{
-  return TAFEL_LINK_MAX_PAYLOAD;
-}
-
-static void
-link_channel_mark_closed (TafelLinkChannel *self,
-                          const GError     *reason)
-{
-  if (self->closed)
-    return;
-  self->closed = TRUE;
-  tafel_frame_channel_emit_closed (TAFEL_FRAME_CHANNEL (self), reason);
-}
-
-static void
-link_channel_close (TafelFrameChannel *channel)
-{
-  TafelLinkChannel *self = TAFEL_LINK_CHANNEL (channel);
-
-  if (!self->closed)
-    tafel_link_close (self->link);
-  link_channel_mark_closed (self, NULL);
-}
-
-static void
-link_channel_iface_init (TafelFrameChannelInterface *iface)
-{
-  iface->send = link_channel_send;
-  iface->is_writable = link_channel_is_writable;
-  iface->get_max_frame = link_channel_get_max_frame;
-  iface->close = link_channel_close;
-}
-
-static void
-on_link_frame (TafelLink        *link,
-               GBytes           *frame,
-               TafelLinkChannel *self)
-{
-  tafel_frame_channel_emit_frame (TAFEL_FRAME_CHANNEL (self), frame);
-}
-
-static void
-on_link_congested (TafelLink        *link,
-                   GParamSpec       *pspec,
-                   TafelLinkChannel *self)
-{
-  g_object_notify (G_OBJECT (self), "writable");
-}
-
-static TafelLinkChannel *
-tafel_link_channel_new (TafelLink *link)
-{
-  TafelLinkChannel *self = g_object_new (TAFEL_TYPE_LINK_CHANNEL, NULL);
-
-  self->link = g_object_ref (link);
-  self->frame_handler = g_signal_connect (link, "frame", G_CALLBACK (on_link_frame), self);
-  self->congested_handler = g_signal_connect (link, "notify::writable", G_CALLBACK (on_link_congested), self);
-  return self;
-}
-
-static void
-tafel_link_channel_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
-{
-  g_assert (prop_id == LC_PROP_WRITABLE);
-  g_value_set_boolean (value, link_channel_is_writable (TAFEL_FRAME_CHANNEL (object)));
-}
-
-static void
-tafel_link_channel_dispose (GObject *object)
-{
-  TafelLinkChannel *self = TAFEL_LINK_CHANNEL (object);
-
-  if (self->link != NULL)
-    {
-      g_clear_signal_handler (&self->frame_handler, self->link);
-      g_clear_signal_handler (&self->congested_handler, self->link);
-      g_clear_object (&self->link);
-    }
-
-  G_OBJECT_CLASS (tafel_link_channel_parent_class)->dispose (object);
-}
-
-static void
-tafel_link_channel_class_init (TafelLinkChannelClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->dispose = tafel_link_channel_dispose;
-  object_class->get_property = tafel_link_channel_get_property;
-  g_object_class_override_property (object_class, LC_PROP_WRITABLE, "writable");
-}
-
-static void
-tafel_link_channel_init (TafelLinkChannel *self)
-{
-}
 
 /* ---- rendezvous signalling --------------------------------------------------- */
 
@@ -269,7 +114,6 @@ struct _Peer
   TafelSession     *session;
   TafelPublicKey    key;
   TafelLink        *link;
-  TafelLinkChannel *channel;
   gulong            connected_handler;
   gulong            failed_handler;
   gulong            closed_handler;
@@ -461,7 +305,7 @@ send_relay_frame (Peer                 *via,
   tafel_put_u64 (frame, id);
   tafel_put_bytes (frame, payload, len);
   bytes = g_byte_array_free_to_bytes (g_steal_pointer (&frame));
-  tafel_frame_channel_send (TAFEL_FRAME_CHANNEL (via->channel), bytes);
+  tafel_frame_channel_send (TAFEL_FRAME_CHANNEL (via->link), bytes);
 }
 
 /* Passes a relay towards @to: straight to it when linked, else to every
@@ -533,20 +377,13 @@ static void peer_connect (Peer *peer);
 static void
 peer_drop_link (Peer *peer)
 {
-  if (peer->link != NULL)
-    {
-      g_clear_signal_handler (&peer->connected_handler, peer->link);
-      g_clear_signal_handler (&peer->failed_handler, peer->link);
-      g_clear_signal_handler (&peer->closed_handler, peer->link);
-    }
-  if (peer->channel != NULL)
-    {
-      g_clear_signal_handler (&peer->frame_handler, peer->channel);
-      link_channel_mark_closed (peer->channel, NULL);
-    }
-  if (peer->link != NULL)
-    tafel_link_close (peer->link);
-  g_clear_object (&peer->channel);
+  if (peer->link == NULL)
+    return;
+  g_clear_signal_handler (&peer->connected_handler, peer->link);
+  g_clear_signal_handler (&peer->failed_handler, peer->link);
+  g_clear_signal_handler (&peer->closed_handler, peer->link);
+  g_clear_signal_handler (&peer->frame_handler, peer->link);
+  tafel_link_close (peer->link);
   g_clear_object (&peer->link);
 }
 
@@ -605,8 +442,6 @@ peer_went_down (Peer         *peer,
   TafelPublicKey key = peer->key;
 
   peer->connected = FALSE;
-  if (peer->channel != NULL)
-    link_channel_mark_closed (peer->channel, reason);
   tafel_sync_remove_peer (self->sync, &key);
   tafel_presence_remove_peer (self->presence, &key);
   peer_drop_link (peer);
@@ -644,7 +479,7 @@ send_peers_frame (TafelSession *self,
     return;
   frame->data[1] = n;
   bytes = g_byte_array_free_to_bytes (g_steal_pointer (&frame));
-  tafel_frame_channel_send (TAFEL_FRAME_CHANNEL (to->channel), bytes);
+  tafel_frame_channel_send (TAFEL_FRAME_CHANNEL (to->link), bytes);
 }
 
 static void peer_discovered (TafelSession *self, const TafelPublicKey *key);
@@ -726,11 +561,10 @@ on_link_connected (TafelLink *link,
 
   peer->connected = TRUE;
   peer->backoff_ms = MIN_BACKOFF_MS;
-  peer->channel = tafel_link_channel_new (link);
-  peer->frame_handler = g_signal_connect (peer->channel, "frame", G_CALLBACK (on_peer_frame), peer);
+  peer->frame_handler = g_signal_connect (link, "frame", G_CALLBACK (on_peer_frame), peer);
 
-  tafel_sync_add_peer (self->sync, &peer->key, TAFEL_FRAME_CHANNEL (peer->channel));
-  tafel_presence_add_peer (self->presence, &peer->key, TAFEL_FRAME_CHANNEL (peer->channel));
+  tafel_sync_add_peer (self->sync, &peer->key, TAFEL_FRAME_CHANNEL (link));
+  tafel_presence_add_peer (self->presence, &peer->key, TAFEL_FRAME_CHANNEL (link));
 
   /* Introductions both ways: the newcomer learns of our other peers, and
    * they learn of it. */
