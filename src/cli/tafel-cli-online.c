@@ -237,26 +237,21 @@ online_start (Online      *o,
   if (identity == NULL)
     return FALSE;
 
+  {
+    g_auto(TafelCliBoard) board = { 0 };
+
+    if (!tafel_cli_board_open (data_dir, name, TRUE, &board, error))
+      return FALSE;
+    o->board = g_object_ref (board.board);
+  }
+
+  /* A link's broker takes precedence over the board's stored hints. */
   if (g_ascii_strncasecmp (name, "tafel:", 6) == 0)
     {
-      g_autoptr(TafelInvite) invite = tafel_invite_parse (name, error);
+      g_autoptr(TafelInvite) invite = tafel_invite_parse (name, NULL);
 
-      if (invite == NULL)
-        return FALSE;
-      o->board = tafel_board_join (data_dir, identity, invite->board_id, invite->secret,
-                                   invite->title, error);
-      if (o->board == NULL)
-        return FALSE;
-      if (invite->brokers[0] != NULL)
+      if (invite != NULL && invite->brokers[0] != NULL)
         link_broker = g_strdup (invite->brokers[0]);
-    }
-  else
-    {
-      g_auto(TafelCliBoard) board = { 0 };
-
-      if (!tafel_cli_board_open (data_dir, name, TRUE, &board, error))
-        return FALSE;
-      o->board = g_object_ref (board.board);
     }
 
   /* The broker: given, or the link's, or the board's hint. */

@@ -38,10 +38,10 @@ typedef struct
   gboolean    lan;              /* use the LAN beacon */
   guint16     lan_port;         /* 0: the default port */
   const char *stun;             /* nullable: host:port */
-  const char *turn;             /* nullable: turn[s]://user:password@host:port[?transport=tcp],
-                                 * or turn[s]:host:port[?transport=tcp] with the two below */
-  const char *turn_username;    /* nullable: for a TURN URL without user info */
-  const char *turn_password;    /* nullable */
+  const char *turn;             /* nullable: turn[s]:host[:port][?transport=tcp] (RFC 7065),
+                                 * or turn[s]://user:password@host[:port][?transport=tcp] */
+  const char *turn_username;    /* nullable, unless the URL carries it */
+  const char *turn_password;    /* nullable, unless the URL carries it */
   const char * const *local_addresses; /* nullable: restrict ICE host candidates (tests) */
   guint       connect_timeout_ms; /* 0: the link default */
   guint       max_links;        /* 0: TAFEL_SESSION_DEFAULT_MAX_LINKS */

