@@ -10,7 +10,7 @@
 #include "tafel-lan-beacon.h"
 #include "tafel-link.h"
 #include "tafel-mqtt-rendezvous.h"
-#include "tafel-session.h"
+#include "tafel-session-private.h"
 #include "tafel-signaling.h"
 
 /*
@@ -315,6 +315,9 @@ struct _TafelSession
   guint                  announce_id;
   gboolean               running;
   TafelSessionStatus     status;
+
+  TafelSessionLinkHook   link_hook;     /* tests and benchmarks */
+  gpointer               link_hook_data;
 };
 
 enum {
@@ -779,6 +782,8 @@ peer_connect (Peer *peer)
   peer->connected_handler = g_signal_connect (peer->link, "connected", G_CALLBACK (on_link_connected), peer);
   peer->failed_handler = g_signal_connect (peer->link, "failed", G_CALLBACK (on_link_failed), peer);
   peer->closed_handler = g_signal_connect (peer->link, "closed", G_CALLBACK (on_link_closed), peer);
+  if (self->link_hook != NULL)
+    self->link_hook (self, peer->link, &peer->key, self->link_hook_data);
   tafel_link_start (peer->link);
 }
 
@@ -1125,6 +1130,39 @@ tafel_session_get_path_kind (TafelSession         *self,
     default:
       return NULL;
     }
+}
+
+/* ---- hooks for tests and benchmarks ------------------------------------------ */
+
+void
+tafel_session_set_link_hook (TafelSession         *self,
+                             TafelSessionLinkHook  hook,
+                             gpointer              user_data)
+{
+  g_return_if_fail (TAFEL_IS_SESSION (self));
+
+  self->link_hook = hook;
+  self->link_hook_data = user_data;
+}
+
+TafelLinkConfig *
+tafel_session_get_link_config (TafelSession *self)
+{
+  g_return_val_if_fail (TAFEL_IS_SESSION (self), NULL);
+
+  return self->config;
+}
+
+TafelLink *
+tafel_session_get_link (TafelSession         *self,
+                        const TafelPublicKey *peer)
+{
+  Peer *p;
+
+  g_return_val_if_fail (TAFEL_IS_SESSION (self), NULL);
+
+  p = g_hash_table_lookup (self->peers, peer);
+  return p != NULL ? p->link : NULL;
 }
 
 /* ---- GObject ------------------------------------------------------------------ */
