@@ -318,7 +318,16 @@ online_finish (Online *o)
   g_autoptr(GError) error = NULL;
 
   if (o->session != NULL)
-    tafel_session_stop (o->session);
+    {
+      gint64 deadline = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+
+      tafel_session_stop (o->session);
+      /* Let the peers hear our goodbye, so they see us leave at once and
+       * not only after their dead-peer timeout. (A closed link lingers
+       * for at most about 2 s; the deadline only guards that.) */
+      while (tafel_session_is_closing (o->session) && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, TRUE);
+    }
   if (o->board != NULL && !tafel_board_flush (o->board, &error))
     {
       tafel_cli_fail ("%s", error->message);
@@ -411,6 +420,17 @@ on_draw_peer_joined (TafelSession         *session,
   check_delivered (w);
 }
 
+/* A peer that leaves no longer needs our strokes: the rest may have them
+ * all by now. */
+static void
+on_draw_peer_left (TafelSession         *session,
+                   const TafelPublicKey *peer,
+                   const GError         *reason,
+                   DrawWait             *w)
+{
+  check_delivered (w);
+}
+
 static gboolean
 on_draw_timeout (gpointer user_data)
 {
@@ -488,6 +508,7 @@ tafel_cli_draw (int    argc,
 
   g_signal_connect (tafel_session_get_sync (o.session), "peer-acked", G_CALLBACK (on_peer_acked), &w);
   g_signal_connect (o.session, "peer-joined", G_CALLBACK (on_draw_peer_joined), &w);
+  g_signal_connect (o.session, "peer-left", G_CALLBACK (on_draw_peer_left), &w);
   timeout_id = g_timeout_add_seconds (timeout_s, on_draw_timeout, &w);
   check_delivered (&w);
   if (!w.done)

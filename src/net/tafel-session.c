@@ -308,6 +308,7 @@ struct _TafelSession
   gulong                 signaling_handler;
 
   GHashTable            *peers;        /* TafelPublicKey * → Peer */
+  GPtrArray             *closing;      /* TafelLink, weak: still saying goodbye */
   GHashTable            *seen_ids;     /* message ids (guint64) of relays and envelopes */
   GQueue                 seen_order;
   guint                  max_links;
@@ -543,6 +544,15 @@ session_send_signal (TafelSession          *self,
 static void peer_connect (Peer *peer);
 
 static void
+closing_link_gone (gpointer  data,
+                   GObject  *where_the_object_was)
+{
+  TafelSession *self = data;
+
+  g_ptr_array_remove_fast (self->closing, where_the_object_was);
+}
+
+static void
 peer_drop_link (Peer *peer)
 {
   if (peer->link != NULL)
@@ -557,7 +567,13 @@ peer_drop_link (Peer *peer)
       link_channel_mark_closed (peer->channel, NULL);
     }
   if (peer->link != NULL)
-    tafel_link_close (peer->link);
+    {
+      tafel_link_close (peer->link);
+      /* A closed link lives on (its own reference) until the peer has its
+       * goodbye; tafel_session_is_closing() tells. */
+      g_object_weak_ref (G_OBJECT (peer->link), closing_link_gone, peer->session);
+      g_ptr_array_add (peer->session->closing, peer->link);
+    }
   g_clear_object (&peer->channel);
   g_clear_object (&peer->link);
 }
@@ -1132,6 +1148,26 @@ tafel_session_get_path_kind (TafelSession         *self,
     }
 }
 
+/**
+ * tafel_session_is_closing:
+ * @self: a #TafelSession
+ *
+ * Whether links the session closed (by tafel_session_stop() or on dropping
+ * a peer) are still running to deliver their goodbye, so the peer learns at
+ * once that we left rather than after its dead-peer timeout. A process
+ * about to exit runs its main loop until this is %FALSE; it takes a round
+ * trip, and never longer than a link lingers (about 2 s).
+ *
+ * Returns: %TRUE while a closed link is still saying goodbye
+ */
+gboolean
+tafel_session_is_closing (TafelSession *self)
+{
+  g_return_val_if_fail (TAFEL_IS_SESSION (self), FALSE);
+
+  return self->closing->len > 0;
+}
+
 /* ---- hooks for tests and benchmarks ------------------------------------------ */
 
 void
@@ -1189,6 +1225,14 @@ tafel_session_dispose (GObject *object)
   g_clear_object (&self->presence);
   g_clear_object (&self->sync);
   g_clear_object (&self->board);
+  if (self->peers != NULL)
+    g_hash_table_remove_all (self->peers);
+  while (self->closing->len > 0)
+    {
+      GObject *link = g_ptr_array_steal_index_fast (self->closing, self->closing->len - 1);
+
+      g_object_weak_unref (link, closing_link_gone, self);
+    }
 
   G_OBJECT_CLASS (tafel_session_parent_class)->dispose (object);
 }
@@ -1199,6 +1243,7 @@ tafel_session_finalize (GObject *object)
   TafelSession *self = TAFEL_SESSION (object);
 
   g_hash_table_unref (self->peers);
+  g_ptr_array_unref (self->closing);
   g_hash_table_unref (self->seen_ids);
   g_queue_clear (&self->seen_order);
   g_clear_pointer (&self->auth, tafel_link_auth_unref);
@@ -1230,6 +1275,7 @@ static void
 tafel_session_init (TafelSession *self)
 {
   self->peers = g_hash_table_new_full (key_hash, key_equal, NULL, (GDestroyNotify) peer_free);
+  self->closing = g_ptr_array_new ();
   self->seen_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_queue_init (&self->seen_order);
 }
