@@ -52,6 +52,14 @@
 #define MIN_BACKOFF_MS       1000
 #define MAX_BACKOFF_MS       30000
 #define SEEN_IDS_MAX         2048
+/* Frames other than sync's records and acks that a peer may send: a burst
+ * of CONTROL_BURST, then CONTROL_RATE a second. Honest peers send a few
+ * dozen a second (presence is paced to 60, hellos come every 30 s, mesh
+ * frames are rare); a peer far beyond that is flooding and is dropped. */
+#define CONTROL_BURST        2000
+#define CONTROL_RATE         500
+#define SYNC_FRAME_RUN       0x11
+#define SYNC_FRAME_VECTOR    0x13
 
 typedef struct _Peer Peer;
 
@@ -287,6 +295,9 @@ struct _Peer
   gint64            last_heard;   /* announced or introduced, monotonic µs */
   guint             retry_id;
   guint             backoff_ms;
+  double            control_budget;  /* frames (token bucket, see on_peer_frame) */
+  gint64            control_time;    /* when it was last refilled, monotonic µs */
+  guint             flood_id;        /* dropping the peer for a flood */
 };
 
 struct _TafelSession
@@ -555,6 +566,7 @@ closing_link_gone (gpointer  data,
 static void
 peer_drop_link (Peer *peer)
 {
+  g_clear_handle_id (&peer->flood_id, g_source_remove);
   if (peer->link != NULL)
     {
       g_clear_signal_handler (&peer->connected_handler, peer->link);
@@ -726,6 +738,39 @@ handle_peers (TafelSession *self,
     }
 }
 
+static gboolean
+drop_flooder_cb (gpointer user_data)
+{
+  Peer *peer = user_data;
+  g_autoptr(GError) error = NULL;
+
+  peer->flood_id = 0;
+  error = g_error_new (TAFEL_LINK_ERROR, TAFEL_LINK_ERROR_PROTOCOL,
+                       _("The peer sent more than %d control frames in a burst (a flood)"),
+                       CONTROL_BURST);
+  g_message ("session: dropping a peer: %s", error->message);
+  peer_went_down (peer, error);
+  return G_SOURCE_REMOVE;
+}
+
+/* Spends one control frame of @peer's budget; FALSE when it has none left. */
+static gboolean
+spend_control_budget (Peer *peer)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (peer->control_time == 0)
+    peer->control_budget = CONTROL_BURST;
+  else
+    peer->control_budget = MIN (CONTROL_BURST, peer->control_budget +
+                                (now - peer->control_time) * (double) CONTROL_RATE / G_USEC_PER_SEC);
+  peer->control_time = now;
+  if (peer->control_budget < 1)
+    return FALSE;
+  peer->control_budget -= 1;
+  return TRUE;
+}
+
 static void
 on_peer_frame (TafelFrameChannel *channel,
                GBytes            *frame,
@@ -737,6 +782,21 @@ on_peer_frame (TafelFrameChannel *channel,
   tafel_reader_init (&r, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
   if (!tafel_read_u8 (&r, "type", &type, NULL))
     return;
+
+  /* This handler runs before sync's and presence's: a flooder's frames
+   * stop here, and it is dropped once the link is out of this dispatch. */
+  if (peer->flood_id != 0 ||
+      (type != SYNC_FRAME_RUN && type != SYNC_FRAME_VECTOR && !spend_control_budget (peer)))
+    {
+      g_signal_stop_emission_by_name (channel, "frame");
+      if (peer->flood_id == 0)
+        {
+          tafel_link_set_receive_paused (peer->link, TRUE);
+          peer->flood_id = g_idle_add (drop_flooder_cb, peer);
+        }
+      return;
+    }
+
   if (type == FRAME_RELAY)
     handle_relay (peer->session, peer, &r);
   else if (type == FRAME_PEERS)
