@@ -314,7 +314,16 @@ online_finish (Online *o)
   g_autoptr(GError) error = NULL;
 
   if (o->session != NULL)
-    tafel_session_stop (o->session);
+    {
+      gint64 deadline = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+
+      tafel_session_stop (o->session);
+      /* Let the peers hear our goodbye, so they see us leave at once and
+       * not only after their dead-peer timeout. (A closed link lingers
+       * for at most about 2 s; the deadline only guards that.) */
+      while (tafel_session_is_closing (o->session) && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, TRUE);
+    }
   if (o->board != NULL && !tafel_board_flush (o->board, &error))
     {
       tafel_cli_fail ("%s", error->message);
@@ -362,13 +371,31 @@ tafel_cli_seed (int    argc,
   return o.status;
 }
 
+/* How a paced draw moves: a point every --pace milliseconds, shown live as
+ * presence, the stroke committed as the pen lifts, then a pause. */
+#define PEN_LIFT_MS 50
+
 typedef struct
 {
-  Online   *online;
-  guint64   head;
-  int       min_peers;
-  gboolean  done;
-  gboolean  chat;      /* a message, not strokes */
+  Online      *online;
+  guint64      head;
+  int          min_peers;
+  gboolean     stay;
+  int          timeout_s;
+  guint        timeout_id;
+  gboolean     timed_out;
+  gboolean     done;
+  gboolean     chat;        /* a message, not strokes */
+  GError      *error;
+
+  /* Drawing at a pen's pace. */
+  GArray      *strokes;     /* TafelStroke */
+  GPtrArray   *bodies;      /* GBytes, encoded strokes */
+  int          pace_ms;
+  gboolean     drawing;
+  guint        stroke, point;
+  gint64       due;
+  GSource     *pen;
 } DrawWait;
 
 static void
@@ -378,11 +405,13 @@ check_delivered (DrawWait *w)
   TafelSync *sync = tafel_session_get_sync (o->session);
   const TafelPublicKey *me = tafel_identity_get_public_key (tafel_board_get_identity (o->board));
 
-  if (w->done || (int) tafel_session_get_n_peers (o->session) < w->min_peers ||
+  if (w->done || w->drawing || w->error != NULL ||
+      (int) tafel_session_get_n_peers (o->session) < w->min_peers ||
       !tafel_sync_all_peers_have (sync, me, w->head))
     return;
 
   w->done = TRUE;
+  g_clear_handle_id (&w->timeout_id, g_source_remove);
   {
     g_autofree char *peers = g_strdup_printf ("#%u", tafel_session_get_n_peers (o->session));
     g_autofree char *sentence = g_strdup_printf (w->chat ? _("Every online peer (%u) has the message")
@@ -390,7 +419,9 @@ check_delivered (DrawWait *w)
                                                  tafel_session_get_n_peers (o->session));
     emit (o, "delivered", sentence, "peers", peers, NULL);
   }
-  g_main_loop_quit (o->loop);
+  /* With --stay, keep the board available until interrupted. */
+  if (!w->stay)
+    g_main_loop_quit (o->loop);
 }
 
 static void
@@ -409,15 +440,98 @@ on_draw_peer_joined (TafelSession         *session,
   check_delivered (w);
 }
 
+/* A peer that leaves no longer needs our strokes: the rest may have them
+ * all by now. */
+static void
+on_draw_peer_left (TafelSession         *session,
+                   const TafelPublicKey *peer,
+                   const GError         *reason,
+                   DrawWait             *w)
+{
+  check_delivered (w);
+}
+
 static gboolean
 on_draw_timeout (gpointer user_data)
 {
-  g_main_loop_quit (((DrawWait *) user_data)->online->loop);
+  DrawWait *w = user_data;
+
+  w->timeout_id = 0;
+  w->timed_out = TRUE;
+  g_main_loop_quit (w->online->loop);
   return G_SOURCE_REMOVE;
 }
 
+/* Everything is committed: say so, and wait for the peers. */
+static void
+finish_drawing (DrawWait *w)
+{
+  Online *o = w->online;
+
+  w->drawing = FALSE;
+  w->head = tafel_log_get_head_seq (tafel_board_get_log (o->board),
+                                    tafel_identity_get_public_key (tafel_board_get_identity (o->board)));
+  {
+    g_autofree char *records = g_strdup_printf ("#%" PRIu64, w->head);
+    g_autofree char *count = g_strdup_printf ("#%u", w->bodies->len);
+    g_autofree char *sentence = g_strdup_printf (_("Drew %u strokes"), w->bodies->len);
+    emit (o, "drawn", sentence, "records", records, "strokes", count, NULL);
+  }
+  w->timeout_id = g_timeout_add_seconds (w->timeout_s, on_draw_timeout, w);
+  check_delivered (w);
+}
+
+static gboolean
+pen_dispatch (GSource     *source,
+              GSourceFunc  callback,
+              gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs pen_funcs = { .dispatch = pen_dispatch };
+
+/* One tick of a paced draw: the next point of the stroke in progress. */
+static gboolean
+pen_tick (gpointer user_data)
+{
+  DrawWait *w = user_data;
+  TafelPresence *presence = tafel_session_get_presence (w->online->session);
+  const TafelStroke *stroke = &g_array_index (w->strokes, TafelStroke, w->stroke);
+
+  if (w->point == 0)
+    tafel_presence_begin_stroke (presence, stroke->tool, stroke->rgba, stroke->width);
+  tafel_presence_add_points (presence, &stroke->points[w->point], 1);
+
+  if (++w->point < stroke->n_points)
+    w->due += (gint64) w->pace_ms * 1000;
+  else
+    {
+      g_autoptr(TafelRecord) record = tafel_board_commit (w->online->board, TAFEL_RECORD_KIND_STROKE,
+                                                          w->bodies->pdata[w->stroke], &w->error);
+
+      tafel_presence_end_stroke (presence);
+      if (record == NULL)
+        {
+          g_main_loop_quit (w->online->loop);
+          return G_SOURCE_REMOVE;
+        }
+      w->point = 0;
+      if (++w->stroke == w->bodies->len)
+        {
+          finish_drawing (w);
+          return G_SOURCE_REMOVE;
+        }
+      w->due += PEN_LIFT_MS * 1000;
+    }
+
+  g_source_set_ready_time (w->pen, w->due);
+  return G_SOURCE_CONTINUE;
+}
+
 /* tafel-cli draw BOARD --trace F.ndjson [options]: joins, adds the trace's
- * strokes as yourself, and exits once every online peer has them. */
+ * strokes as yourself (all at once, or at a pen's pace with --pace), and
+ * exits once every online peer has them (or, with --stay, stays online). */
 int
 tafel_cli_draw (int    argc,
                 char **argv)
@@ -428,18 +542,20 @@ tafel_cli_draw (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) strokes = NULL;
   g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  int min_peers = 1, timeout_s = 120;
+  int min_peers = 1, timeout_s = 120, pace_ms = 0;
+  gboolean stay = FALSE;
   GOptionEntry entries[] = {
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_path, N_("An NDJSON stroke trace"), N_("FILE") },
     { "peers", 0, 0, G_OPTION_ARG_INT, &min_peers, N_("Wait for at least this many peers (default 1)"), N_("N") },
-    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, N_("Give up after this many seconds (default 120)"), N_("SECONDS") },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, N_("Give up waiting for the peers after this many seconds (default 120)"), N_("SECONDS") },
+    { "pace", 0, 0, G_OPTION_ARG_INT, &pace_ms, N_("Draw at a pen’s pace: a point every MS milliseconds, shown live; each stroke is committed as the pen lifts"), N_("MS") },
+    { "stay", 0, 0, G_OPTION_ARG_NONE, &stay, N_("Stay online once every peer has the strokes, until interrupted"), NULL },
     NET_OPTION_ENTRIES (&net),
     TAFEL_CLI_DATA_DIR_OPTION (&data_dir),
     { NULL }
   };
   Online o = { &net };
   DrawWait w = { &o };
-  guint timeout_id;
   int status;
 
   if (!tafel_cli_parse_options ("draw", "BOARD --trace F.ndjson",
@@ -454,6 +570,8 @@ tafel_cli_draw (int    argc,
     return tafel_cli_fail (_("draw: no trace given (--trace FILE)"));
   if (min_peers < 0 || timeout_s <= 0)
     return tafel_cli_fail (_("draw: --peers must not be negative and --timeout must be positive"));
+  if (pace_ms < 0 || pace_ms > 10000)
+    return tafel_cli_fail (_("draw: --pace must be 0 … 10000 milliseconds"));
 
   strokes = tafel_trace_load_path (trace_path, &error);
   if (strokes == NULL)
@@ -468,38 +586,64 @@ tafel_cli_draw (int    argc,
       return tafel_cli_fail (_("draw: %s"), error->message);
     }
 
-  if (bodies->len > 0 &&
-      !tafel_board_commit_many (o.board, TAFEL_RECORD_KIND_STROKE, (GBytes **) bodies->pdata, bodies->len, &error))
-    {
-      online_finish (&o);
-      return tafel_cli_fail (_("draw: %s"), error->message);
-    }
-  w.head = tafel_log_get_head_seq (tafel_board_get_log (o.board),
-                                   tafel_identity_get_public_key (tafel_board_get_identity (o.board)));
   w.min_peers = min_peers;
-  {
-    g_autofree char *records = g_strdup_printf ("#%" PRIu64, w.head);
-    g_autofree char *count = g_strdup_printf ("#%u", bodies->len);
-    g_autofree char *sentence = g_strdup_printf (_("Drew %u strokes"), bodies->len);
-    emit (&o, "drawn", sentence, "records", records, "strokes", count, NULL);
-  }
-
+  w.stay = stay;
+  w.timeout_s = timeout_s;
+  w.strokes = strokes;
+  w.bodies = bodies;
+  w.pace_ms = pace_ms;
   g_signal_connect (tafel_session_get_sync (o.session), "peer-acked", G_CALLBACK (on_peer_acked), &w);
   g_signal_connect (o.session, "peer-joined", G_CALLBACK (on_draw_peer_joined), &w);
-  timeout_id = g_timeout_add_seconds (timeout_s, on_draw_timeout, &w);
-  check_delivered (&w);
-  if (!w.done)
+  g_signal_connect (o.session, "peer-left", G_CALLBACK (on_draw_peer_left), &w);
+
+  if (pace_ms > 0 && bodies->len > 0)
+    {
+      w.drawing = TRUE;
+      w.due = g_get_monotonic_time ();
+      w.pen = g_source_new (&pen_funcs, sizeof (GSource));
+      g_source_set_callback (w.pen, pen_tick, &w, NULL);
+      g_source_set_ready_time (w.pen, w.due);
+      g_source_attach (w.pen, NULL);
+    }
+  else
+    {
+      if (bodies->len > 0 &&
+          !tafel_board_commit_many (o.board, TAFEL_RECORD_KIND_STROKE, (GBytes **) bodies->pdata,
+                                    bodies->len, &error))
+        {
+          online_finish (&o);
+          return tafel_cli_fail (_("draw: %s"), error->message);
+        }
+      finish_drawing (&w);
+    }
+
+  if (!w.done || w.stay)
     g_main_loop_run (o.loop);
+
+  if (w.pen != NULL)
+    {
+      g_source_destroy (w.pen);
+      g_clear_pointer (&w.pen, g_source_unref);
+    }
+  g_clear_handle_id (&w.timeout_id, g_source_remove);
+  if (w.error != NULL)
+    {
+      online_finish (&o);
+      status = tafel_cli_fail (_("draw: %s"), w.error->message);
+      g_clear_error (&w.error);
+      return status;
+    }
   if (!w.done)
     {
       guint n = tafel_session_get_n_peers (o.session);
 
       online_finish (&o);
+      if (!w.timed_out)
+        return tafel_cli_fail (_("draw: interrupted before every peer had the strokes"));
       if ((int) n < min_peers)
         return tafel_cli_fail (_("draw: timed out after %d s with %u of %d peers online"), timeout_s, n, min_peers);
       return tafel_cli_fail (_("draw: timed out after %d s before every peer had the strokes"), timeout_s);
     }
-  g_source_remove (timeout_id);
   online_finish (&o);
   return o.status;
 }

@@ -856,10 +856,11 @@ tafel_chat_clear (TafelChat *chat)
 /* ---- Validation of any known kind -------------------------------------------- */
 
 gboolean
-tafel_record_validate_body (guint          kind,
-                            gconstpointer  body,
-                            gsize          len,
-                            GError       **error)
+tafel_record_validate_body (guint           kind,
+                            gconstpointer   body,
+                            gsize           len,
+                            TafelStrokeBox *box,
+                            GError        **error)
 {
   TafelReader r;
 
@@ -873,7 +874,7 @@ tafel_record_validate_body (guint          kind,
         TafelStrokeHeader h;
 
         return tafel_stroke_decode_header (&r, &h, error) &&
-               tafel_stroke_decode_points (&r, &h, NULL, error);
+               tafel_stroke_decode_points (&r, &h, NULL, box, error);
       }
     case TAFEL_RECORD_KIND_SHAPE:
       return shape_parse (&r, NULL, error);

@@ -22,6 +22,17 @@ G_BEGIN_DECLS
  * lamport, kind and body length. */
 #define TAFEL_RECORD_HEADER_MAX (1 + TAFEL_PUBLIC_KEY_BYTES + 10 + TAFEL_HASH_BYTES + 10 + 10 + 10)
 
+/* What checking a stroke's points finds out on the way, so that whoever
+ * needs the stroke's extents next need not decode it again: the box of its
+ * points and its highest pressure, exactly as tafel_stroke_decode() gives
+ * them (the same floats). */
+typedef struct
+{
+  gboolean valid;
+  float    x0, y0, x1, y1;
+  float    max_pressure;
+} TafelStrokeBox;
+
 /* Writes the envelope header (everything before the body) to @buf, which
  * holds TAFEL_RECORD_HEADER_MAX bytes; returns its length. */
 gsize        tafel_record_write_header   (guint8               *buf,
@@ -61,15 +72,19 @@ gsize        tafel_record_get_encoded_size (TafelRecord        *record);
 gboolean     tafel_record_validate_body  (guint                 kind,
                                           gconstpointer         body,
                                           gsize                 len,
+                                          TafelStrokeBox       *box,
                                           GError              **error);
 
 /* Validates the record's body once (remembered on the record; decoded
- * records are checked already). */
+ * records are checked already). A stroke's box is remembered with it. */
 gboolean     tafel_record_check_body     (TafelRecord             *record,
                                           GError                 **error);
 /* Marks a body as checked (records read back from this device's own log
  * file, whose bodies were checked before they were written). */
 void         tafel_record_mark_body_checked (TafelRecord          *record);
+/* The box of a stroke record's points, when its body was checked in this
+ * process (%NULL otherwise, and for other kinds). */
+const TafelStrokeBox *tafel_record_get_stroke_box (TafelRecord    *record);
 
 /* Stroke internals. */
 typedef struct
@@ -84,9 +99,12 @@ typedef struct
 gboolean     tafel_stroke_decode_header  (TafelReader             *r,
                                           TafelStrokeHeader       *h,
                                           GError                 **error);
+/* Decodes the points into @points, or only checks them when it is NULL;
+ * fills @box (nullable) either way. */
 gboolean     tafel_stroke_decode_points  (TafelReader             *r,
                                           const TafelStrokeHeader *h,
                                           TafelPoint              *points,
+                                          TafelStrokeBox          *box,
                                           GError                 **error);
 
 G_END_DECLS

@@ -36,6 +36,7 @@ struct _TafelRecord
   guint           kind;
   gboolean        has_signature;
   gboolean        body_checked;  /* the body passed tafel_record_validate_body() */
+  TafelStrokeBox  stroke_box;    /* what that found out about a stroke */
   guint64         seq;
   guint64         lamport;
   GBytes         *body;
@@ -121,6 +122,7 @@ tafel_record_new_with_id (const TafelPublicKey *author,
   self->id = *id;
   self->has_signature = signature != NULL;
   self->body_checked = FALSE;
+  self->stroke_box.valid = FALSE;
   if (signature != NULL)
     self->signature = *signature;
   else
@@ -281,6 +283,7 @@ tafel_record_with_signature (TafelRecord          *record,
                                    record->lamport, record->kind, record->body,
                                    signature, &record->id);
   copy->body_checked = record->body_checked;
+  copy->stroke_box = record->stroke_box;
   return copy;
 }
 
@@ -443,6 +446,7 @@ tafel_record_decode (gconstpointer   data,
   gsize body_len, header_len;
   TafelSignature sig;
   TafelHash id;
+  TafelStrokeBox box = { FALSE };
   g_autoptr(GBytes) body_bytes = NULL;
   TafelRecord *record;
 
@@ -505,7 +509,7 @@ tafel_record_decode (gconstpointer   data,
   if (!tafel_reader_expect_end (&r, "record", error))
     return NULL;
 
-  if (!tafel_record_validate_body ((guint) kind, body, body_len, error))
+  if (!tafel_record_validate_body ((guint) kind, body, body_len, &box, error))
     return NULL;
 
   tafel_record_compute_id (&id, data, header_len, body, body_len);
@@ -514,6 +518,7 @@ tafel_record_decode (gconstpointer   data,
                                      lamport, (guint) kind, body_bytes,
                                      sig_flag ? &sig : NULL, &id);
   record->body_checked = TRUE;
+  record->stroke_box = box;
   return record;
 }
 
@@ -527,10 +532,18 @@ tafel_record_check_body (TafelRecord  *record,
   if (record->body_checked)
     return TRUE;
   data = g_bytes_get_data (record->body, &len);
-  if (!tafel_record_validate_body (record->kind, data, len, error))
+  if (!tafel_record_validate_body (record->kind, data, len, &record->stroke_box, error))
     return FALSE;
   record->body_checked = TRUE;
   return TRUE;
+}
+
+const TafelStrokeBox *
+tafel_record_get_stroke_box (TafelRecord *record)
+{
+  g_return_val_if_fail (record != NULL, NULL);
+
+  return record->stroke_box.valid ? &record->stroke_box : NULL;
 }
 
 void

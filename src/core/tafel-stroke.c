@@ -565,12 +565,32 @@ tafel_stroke_decode_header (TafelReader        *r,
   return TRUE;
 }
 
+static void
+set_box (TafelStrokeBox *box,
+         gint64          x0,
+         gint64          y0,
+         gint64          x1,
+         gint64          y1,
+         guint           max_level)
+{
+  /* The conversions are monotonic, so these are exactly the extremes of
+   * the decoded floats. */
+  box->valid = TRUE;
+  box->x0 = coord_from_quanta (x0);
+  box->y0 = coord_from_quanta (y0);
+  box->x1 = coord_from_quanta (x1);
+  box->y1 = coord_from_quanta (y1);
+  box->max_pressure = pressure_from_level (max_level);
+}
+
 /* Decodes the points after the header into @points (n_points of them), or
- * only checks them when @points is NULL. */
+ * only checks them when @points is NULL; puts their box into @box
+ * (nullable) on success. */
 gboolean
 tafel_stroke_decode_points (TafelReader             *r,
                             const TafelStrokeHeader *h,
                             TafelPoint              *points,
+                            TafelStrokeBox          *box,
                             GError                 **error)
 {
   gint64 x, y;
@@ -583,6 +603,8 @@ tafel_stroke_decode_points (TafelReader             *r,
   gint64 sx = 0, sy = 0;   /* previous steps */
   gint64 p;
   float pf;
+  gint64 x0, y0, x1, y1;   /* the box, in quanta */
+  guint max_level;
 
   if (!tafel_read_zigzag (r, "first point", &x, error) ||
       !tafel_read_zigzag (r, "first point", &y, error) ||
@@ -616,8 +638,13 @@ tafel_stroke_decode_points (TafelReader             *r,
                                _("A stroke of one point cannot have varying pressure"));
           return FALSE;
         }
+      if (box != NULL)
+        set_box (box, x, y, x, y, p0);
       return TRUE;
     }
+  x0 = x1 = x;
+  y0 = y1 = y;
+  max_level = p0;
 
   br.p = r->p;
   br.end = r->end;
@@ -667,6 +694,10 @@ tafel_stroke_decode_points (TafelReader             *r,
                                _("A point of the stroke lies outside the board"));
           return FALSE;
         }
+      x0 = MIN (x0, x);
+      x1 = MAX (x1, x);
+      y0 = MIN (y0, y);
+      y1 = MAX (y1, y);
 
       if (h->pressure_varies)
         {
@@ -680,6 +711,7 @@ tafel_stroke_decode_points (TafelReader             *r,
           if (G_UNLIKELY ((guint64) p > PRESSURE_LEVELS))
             return fail_points (error);
           pf = pressure_from_level ((guint) p);
+          max_level = MAX (max_level, (guint) p);
         }
 
       if (points != NULL)
@@ -715,6 +747,8 @@ tafel_stroke_decode_points (TafelReader             *r,
     r->p = r->end;
   }
 
+  if (box != NULL)
+    set_box (box, x0, y0, x1, y1, max_level);
   return TRUE;
 }
 
@@ -750,7 +784,7 @@ tafel_stroke_decode (GBytes       *body,
   if (!tafel_stroke_decode_header (&r, &h, error))
     return FALSE;
   points = g_new (TafelPoint, h.n_points);
-  if (!tafel_stroke_decode_points (&r, &h, points, error))
+  if (!tafel_stroke_decode_points (&r, &h, points, NULL, error))
     return FALSE;
 
   stroke->tool = h.tool;

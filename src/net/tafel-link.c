@@ -2049,7 +2049,10 @@ tafel_link_close (TafelLink *self)
   if (self->state == TAFEL_LINK_STATE_FAILED || self->state == TAFEL_LINK_STATE_CLOSED)
     return;
 
-  if (self->state == TAFEL_LINK_STATE_CONNECTED && self->transport != NULL)
+  /* Also when our AUTH is out but the peer's has not arrived yet: the peer
+   * may count the link as up already, and would otherwise learn that we
+   * left only by its dead-peer timeout. */
+  if (self->transport != NULL && self->ice_ready && self->push != NULL)
     {
       queue_sealed (self, FRAME_GOODBYE, NULL, 0);
       begin_linger (self);

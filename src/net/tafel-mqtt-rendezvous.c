@@ -94,6 +94,7 @@ typedef struct
 {
   GSource              source;
   gpointer             fd_tag;
+  GIOCondition         events;  /* what fd_tag polls for now */
   TafelMqttRendezvous *self;   /* not a reference: the source dies first */
 } MqttSource;
 
@@ -106,7 +107,14 @@ mqtt_source_prepare (GSource *source,
 
   if (mosquitto_want_write (ms->self->mosq))
     events |= G_IO_OUT;
-  g_source_modify_unix_fd (source, ms->fd_tag, events);
+  /* Only on a change: g_source_modify_unix_fd() wakes the main context up,
+   * and doing that from every prepare kept the loop from ever sleeping
+   * (a whole core busy while online). */
+  if (events != ms->events)
+    {
+      g_source_modify_unix_fd (source, ms->fd_tag, events);
+      ms->events = events;
+    }
 
   *timeout = -1;
   return FALSE;
@@ -259,7 +267,8 @@ attach_connection_sources (TafelMqttRendezvous *self)
   self->io_source = g_source_new (&mqtt_source_funcs, sizeof (MqttSource));
   ms = (MqttSource *) self->io_source;
   ms->self = self;
-  ms->fd_tag = g_source_add_unix_fd (self->io_source, fd, G_IO_IN | G_IO_HUP | G_IO_ERR);
+  ms->events = G_IO_IN | G_IO_HUP | G_IO_ERR;
+  ms->fd_tag = g_source_add_unix_fd (self->io_source, fd, ms->events);
   g_source_set_static_name (self->io_source, "[tafel] mqtt socket");
   g_source_attach (self->io_source, g_main_context_get_thread_default ());
 

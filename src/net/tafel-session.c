@@ -10,7 +10,7 @@
 #include "tafel-lan-beacon.h"
 #include "tafel-link.h"
 #include "tafel-mqtt-rendezvous.h"
-#include "tafel-session.h"
+#include "tafel-session-private.h"
 #include "tafel-signaling.h"
 
 /*
@@ -52,6 +52,14 @@
 #define MIN_BACKOFF_MS       1000
 #define MAX_BACKOFF_MS       30000
 #define SEEN_IDS_MAX         2048
+/* Frames other than sync's records and acks that a peer may send: a burst
+ * of CONTROL_BURST, then CONTROL_RATE a second. Honest peers send a few
+ * dozen a second (presence is paced to 60, hellos come every 30 s, mesh
+ * frames are rare); a peer far beyond that is flooding and is dropped. */
+#define CONTROL_BURST        2000
+#define CONTROL_RATE         500
+#define SYNC_FRAME_RUN       0x11
+#define SYNC_FRAME_VECTOR    0x13
 
 typedef struct _Peer Peer;
 
@@ -122,6 +130,9 @@ struct _Peer
   gint64            last_heard;   /* announced or introduced, monotonic µs */
   guint             retry_id;
   guint             backoff_ms;
+  double            control_budget;  /* frames (token bucket, see on_peer_frame) */
+  gint64            control_time;    /* when it was last refilled, monotonic µs */
+  guint             flood_id;        /* dropping the peer for a flood */
 };
 
 struct _TafelSession
@@ -144,6 +155,7 @@ struct _TafelSession
   gulong                 signaling_handler;
 
   GHashTable            *peers;        /* TafelPublicKey * → Peer */
+  GPtrArray             *closing;      /* TafelLink, weak: still saying goodbye */
   GHashTable            *seen_ids;     /* message ids (guint64) of relays and envelopes */
   GQueue                 seen_order;
   guint                  max_links;
@@ -151,6 +163,9 @@ struct _TafelSession
   guint                  announce_id;
   gboolean               running;
   TafelSessionStatus     status;
+
+  TafelSessionLinkHook   link_hook;     /* tests and benchmarks */
+  gpointer               link_hook_data;
 };
 
 enum {
@@ -376,8 +391,18 @@ session_send_signal (TafelSession          *self,
 static void peer_connect (Peer *peer);
 
 static void
+closing_link_gone (gpointer  data,
+                   GObject  *where_the_object_was)
+{
+  TafelSession *self = data;
+
+  g_ptr_array_remove_fast (self->closing, where_the_object_was);
+}
+
+static void
 peer_drop_link (Peer *peer)
 {
+  g_clear_handle_id (&peer->flood_id, g_source_remove);
   if (peer->link == NULL)
     return;
   g_clear_signal_handler (&peer->connected_handler, peer->link);
@@ -385,6 +410,10 @@ peer_drop_link (Peer *peer)
   g_clear_signal_handler (&peer->closed_handler, peer->link);
   g_clear_signal_handler (&peer->frame_handler, peer->link);
   tafel_link_close (peer->link);
+  /* A closed link lives on (its own reference) until the peer has its
+   * goodbye; tafel_session_is_closing() tells. */
+  g_object_weak_ref (G_OBJECT (peer->link), closing_link_gone, peer->session);
+  g_ptr_array_add (peer->session->closing, peer->link);
   g_clear_object (&peer->link);
 }
 
@@ -535,6 +564,39 @@ handle_peers (TafelSession *self,
     }
 }
 
+static gboolean
+drop_flooder_cb (gpointer user_data)
+{
+  Peer *peer = user_data;
+  g_autoptr(GError) error = NULL;
+
+  peer->flood_id = 0;
+  error = g_error_new (TAFEL_LINK_ERROR, TAFEL_LINK_ERROR_PROTOCOL,
+                       _("The peer sent more than %d control frames in a burst (a flood)"),
+                       CONTROL_BURST);
+  g_message ("session: dropping a peer: %s", error->message);
+  peer_went_down (peer, error);
+  return G_SOURCE_REMOVE;
+}
+
+/* Spends one control frame of @peer's budget; FALSE when it has none left. */
+static gboolean
+spend_control_budget (Peer *peer)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (peer->control_time == 0)
+    peer->control_budget = CONTROL_BURST;
+  else
+    peer->control_budget = MIN (CONTROL_BURST, peer->control_budget +
+                                (now - peer->control_time) * (double) CONTROL_RATE / G_USEC_PER_SEC);
+  peer->control_time = now;
+  if (peer->control_budget < 1)
+    return FALSE;
+  peer->control_budget -= 1;
+  return TRUE;
+}
+
 static void
 on_peer_frame (TafelFrameChannel *channel,
                GBytes            *frame,
@@ -546,6 +608,21 @@ on_peer_frame (TafelFrameChannel *channel,
   tafel_reader_init (&r, g_bytes_get_data (frame, NULL), g_bytes_get_size (frame));
   if (!tafel_read_u8 (&r, "type", &type, NULL))
     return;
+
+  /* This handler runs before sync's and presence's: a flooder's frames
+   * stop here, and it is dropped once the link is out of this dispatch. */
+  if (peer->flood_id != 0 ||
+      (type != SYNC_FRAME_RUN && type != SYNC_FRAME_VECTOR && !spend_control_budget (peer)))
+    {
+      g_signal_stop_emission_by_name (channel, "frame");
+      if (peer->flood_id == 0)
+        {
+          tafel_link_set_receive_paused (peer->link, TRUE);
+          peer->flood_id = g_idle_add (drop_flooder_cb, peer);
+        }
+      return;
+    }
+
   if (type == FRAME_RELAY)
     handle_relay (peer->session, peer, &r);
   else if (type == FRAME_PEERS)
@@ -607,6 +684,8 @@ peer_connect (Peer *peer)
   peer->connected_handler = g_signal_connect (peer->link, "connected", G_CALLBACK (on_link_connected), peer);
   peer->failed_handler = g_signal_connect (peer->link, "failed", G_CALLBACK (on_link_failed), peer);
   peer->closed_handler = g_signal_connect (peer->link, "closed", G_CALLBACK (on_link_closed), peer);
+  if (self->link_hook != NULL)
+    self->link_hook (self, peer->link, &peer->key, self->link_hook_data);
   tafel_link_start (peer->link);
 }
 
@@ -1038,6 +1117,59 @@ tafel_session_get_path_kind (TafelSession         *self,
     }
 }
 
+/**
+ * tafel_session_is_closing:
+ * @self: a #TafelSession
+ *
+ * Whether links the session closed (by tafel_session_stop() or on dropping
+ * a peer) are still running to deliver their goodbye, so the peer learns at
+ * once that we left rather than after its dead-peer timeout. A process
+ * about to exit runs its main loop until this is %FALSE; it takes a round
+ * trip, and never longer than a link lingers (about 2 s).
+ *
+ * Returns: %TRUE while a closed link is still saying goodbye
+ */
+gboolean
+tafel_session_is_closing (TafelSession *self)
+{
+  g_return_val_if_fail (TAFEL_IS_SESSION (self), FALSE);
+
+  return self->closing->len > 0;
+}
+
+/* ---- hooks for tests and benchmarks ------------------------------------------ */
+
+void
+tafel_session_set_link_hook (TafelSession         *self,
+                             TafelSessionLinkHook  hook,
+                             gpointer              user_data)
+{
+  g_return_if_fail (TAFEL_IS_SESSION (self));
+
+  self->link_hook = hook;
+  self->link_hook_data = user_data;
+}
+
+TafelLinkConfig *
+tafel_session_get_link_config (TafelSession *self)
+{
+  g_return_val_if_fail (TAFEL_IS_SESSION (self), NULL);
+
+  return self->config;
+}
+
+TafelLink *
+tafel_session_get_link (TafelSession         *self,
+                        const TafelPublicKey *peer)
+{
+  Peer *p;
+
+  g_return_val_if_fail (TAFEL_IS_SESSION (self), NULL);
+
+  p = g_hash_table_lookup (self->peers, peer);
+  return p != NULL ? p->link : NULL;
+}
+
 /* ---- GObject ------------------------------------------------------------------ */
 
 static void
@@ -1063,6 +1195,14 @@ tafel_session_dispose (GObject *object)
   g_clear_object (&self->presence);
   g_clear_object (&self->sync);
   g_clear_object (&self->board);
+  if (self->peers != NULL)
+    g_hash_table_remove_all (self->peers);
+  while (self->closing->len > 0)
+    {
+      GObject *link = g_ptr_array_steal_index_fast (self->closing, self->closing->len - 1);
+
+      g_object_weak_unref (link, closing_link_gone, self);
+    }
 
   G_OBJECT_CLASS (tafel_session_parent_class)->dispose (object);
 }
@@ -1073,6 +1213,7 @@ tafel_session_finalize (GObject *object)
   TafelSession *self = TAFEL_SESSION (object);
 
   g_hash_table_unref (self->peers);
+  g_ptr_array_unref (self->closing);
   g_hash_table_unref (self->seen_ids);
   g_queue_clear (&self->seen_order);
   g_clear_pointer (&self->auth, tafel_link_auth_unref);
@@ -1104,6 +1245,7 @@ static void
 tafel_session_init (TafelSession *self)
 {
   self->peers = g_hash_table_new_full (key_hash, key_equal, NULL, (GDestroyNotify) peer_free);
+  self->closing = g_ptr_array_new ();
   self->seen_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_queue_init (&self->seen_order);
 }

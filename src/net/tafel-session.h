@@ -73,6 +73,9 @@ TafelSession       *tafel_session_new              (TafelBoard                *b
 gboolean            tafel_session_start            (TafelSession              *self,
                                                     GError                   **error);
 void                tafel_session_stop             (TafelSession              *self);
+/* Closed links still delivering their goodbye: run the main loop until
+ * FALSE before exiting (see the function's documentation). */
+gboolean            tafel_session_is_closing       (TafelSession              *self);
 
 TafelBoard         *tafel_session_get_board        (TafelSession              *self);
 TafelSync          *tafel_session_get_sync         (TafelSession              *self);

@@ -947,6 +947,7 @@ tafel_transport_receive (TafelTransport *self,
                          gint64          now)
 {
   const guint8 *buf = datagram;
+  gboolean taken;
 
   g_return_val_if_fail (self != NULL, FALSE);
 
@@ -956,12 +957,18 @@ tafel_transport_receive (TafelTransport *self,
   switch (buf[0])
     {
     case PACKET_DATA:
-      return receive_data (self, buf, len, now);
+      taken = receive_data (self, buf, len, now);
+      break;
     case PACKET_ACK:
-      return receive_ack (self, buf, len, now);
+      taken = receive_ack (self, buf, len, now);
+      break;
     default:
-      return FALSE;
+      taken = FALSE;
+      break;
     }
+  if (taken)
+    self->counters.bytes_received += len;
+  return taken;
 }
 
 static gsize

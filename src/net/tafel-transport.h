@@ -48,6 +48,7 @@ typedef struct
   guint64 packets_lost;       /* declared lost (and their data resent) */
   guint64 probes_sent;        /* probe timeouts */
   guint64 bytes_sent;         /* datagram bytes, including headers */
+  guint64 bytes_received;     /* datagram bytes taken, including headers */
   gint64  srtt_us;            /* smoothed round-trip time; 0 before a sample */
   gint64  min_rtt_us;
   gsize   cwnd;               /* congestion window, bytes */

@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+#include "bench-relay.h"
 #include "tafel-identity.h"
 #include "tafel-link-private.h"
 #include "tafel-signaling-hub.h"
@@ -43,240 +44,6 @@ static guint opt_mb = 50;
 static guint opt_rtt_mb = 20;
 static guint opt_connections = 30;
 static char *opt_only = NULL;
-
-/* --- A userspace delay relay --- */
-
-typedef struct
-{
-  GSocket        *in;
-  GSocket        *out;
-  GSocketAddress *to;      /* guarded by the relay's lock */
-} RelayDir;
-
-typedef struct
-{
-  gint64    due;
-  RelayDir *dir;
-  gsize     len;
-  guint8    data[];
-} RelayPacket;
-
-typedef struct
-{
-  GThread      *thread;
-  GMainContext *context;
-  GMainLoop    *loop;
-  GMutex        lock;
-  RelayDir      dirs[2];   /* [0]: arrives at port A, goes to B; [1] the reverse */
-  GQueue        queue;
-  GSource      *timer;
-  gint64        delay_us;
-  double        loss;
-  GRand        *rand;
-  guint64       forwarded;
-  guint64       dropped;
-} Relay;
-
-static gboolean
-ready_time_dispatch (GSource     *source,
-                     GSourceFunc  callback,
-                     gpointer     user_data)
-{
-  g_source_set_ready_time (source, -1);
-  return callback (user_data);
-}
-
-static GSourceFuncs ready_time_funcs = { .dispatch = ready_time_dispatch };
-
-static void
-relay_arm (Relay *relay)
-{
-  RelayPacket *p = g_queue_peek_head (&relay->queue);
-
-  g_source_set_ready_time (relay->timer, p != NULL ? p->due : -1);
-}
-
-static gboolean
-relay_flush (gpointer data)
-{
-  Relay *relay = data;
-  gint64 now = g_get_monotonic_time ();
-  RelayPacket *p;
-
-  while ((p = g_queue_peek_head (&relay->queue)) != NULL && p->due <= now)
-    {
-      GSocketAddress *to;
-
-      g_queue_pop_head (&relay->queue);
-      g_mutex_lock (&relay->lock);
-      to = p->dir->to != NULL ? g_object_ref (p->dir->to) : NULL;
-      g_mutex_unlock (&relay->lock);
-      if (to != NULL && g_socket_send_to (p->dir->out, to, (const char *) p->data, p->len, NULL, NULL) > 0)
-        relay->forwarded++;
-      else
-        relay->dropped++;
-      g_clear_object (&to);
-      g_free (p);
-    }
-  relay_arm (relay);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-relay_receive (GSocket      *socket,
-               GIOCondition  condition,
-               gpointer      data)
-{
-  RelayDir *dir = data;
-  Relay *relay = g_object_get_data (G_OBJECT (socket), "relay");
-  guint8 buf[65536];
-  gssize n;
-
-  while ((n = g_socket_receive (socket, (char *) buf, sizeof buf, NULL, NULL)) > 0)
-    {
-      RelayPacket *p;
-
-      if (relay->loss > 0 && g_rand_double (relay->rand) < relay->loss)
-        {
-          relay->dropped++;
-          continue;
-        }
-      p = g_malloc (sizeof *p + n);
-      p->due = g_get_monotonic_time () + relay->delay_us;
-      p->dir = dir;
-      p->len = n;
-      memcpy (p->data, buf, n);
-      g_queue_push_tail (&relay->queue, p);
-    }
-  relay_arm (relay);
-  return G_SOURCE_CONTINUE;
-}
-
-static GSocket *
-relay_socket (Relay *relay)
-{
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
-                                  G_SOCKET_PROTOCOL_UDP, NULL);
-
-  g_assert_nonnull (socket);
-  g_assert_true (g_socket_bind (socket, address, TRUE, NULL));
-  g_socket_set_blocking (socket, FALSE);
-  /* The relay stands for the network, not a bottleneck: room to queue. */
-  g_socket_set_option (socket, SOL_SOCKET, SO_RCVBUF, 4 << 20, NULL);
-  g_socket_set_option (socket, SOL_SOCKET, SO_SNDBUF, 4 << 20, NULL);
-  g_object_set_data (G_OBJECT (socket), "relay", relay);
-  return socket;
-}
-
-static gpointer
-relay_thread (gpointer data)
-{
-  Relay *relay = data;
-
-  g_main_context_push_thread_default (relay->context);
-  g_main_loop_run (relay->loop);
-  g_main_context_pop_thread_default (relay->context);
-  return NULL;
-}
-
-static Relay *
-relay_new (gint64 rtt_us,
-           double loss)
-{
-  Relay *relay = g_new0 (Relay, 1);
-
-  g_mutex_init (&relay->lock);
-  relay->delay_us = rtt_us / 2;
-  relay->loss = loss;
-  relay->rand = g_rand_new_with_seed (42);
-  relay->context = g_main_context_new ();
-  relay->loop = g_main_loop_new (relay->context, FALSE);
-  relay->dirs[0].in = relay_socket (relay);
-  relay->dirs[1].in = relay_socket (relay);
-  relay->dirs[0].out = relay->dirs[1].in;
-  relay->dirs[1].out = relay->dirs[0].in;
-
-  for (guint i = 0; i < 2; i++)
-    {
-      GSource *source = g_socket_create_source (relay->dirs[i].in, G_IO_IN, NULL);
-
-      g_source_set_callback (source, (GSourceFunc) relay_receive, &relay->dirs[i], NULL);
-      g_source_attach (source, relay->context);
-      g_source_unref (source);
-    }
-  relay->timer = g_source_new (&ready_time_funcs, sizeof (GSource));
-  g_source_set_callback (relay->timer, relay_flush, relay, NULL);
-  g_source_set_ready_time (relay->timer, -1);
-  g_source_attach (relay->timer, relay->context);
-
-  relay->thread = g_thread_new ("delay relay", relay_thread, relay);
-  return relay;
-}
-
-static guint16
-socket_port (GSocket *socket)
-{
-  g_autoptr(GSocketAddress) address = g_socket_get_local_address (socket, NULL);
-
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address));
-}
-
-/* Port A: where side A sends to reach B. */
-static guint16
-relay_port (Relay *relay,
-            guint  side)
-{
-  return socket_port (relay->dirs[side].in);
-}
-
-/* What arrives at side's port goes to @to. */
-static void
-relay_set_target (Relay          *relay,
-                  guint           side,
-                  GSocketAddress *to)
-{
-  g_mutex_lock (&relay->lock);
-  g_set_object (&relay->dirs[side].to, to);
-  g_mutex_unlock (&relay->lock);
-}
-
-static gboolean
-quit_loop (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-relay_free (Relay *relay)
-{
-  g_main_context_invoke (relay->context, quit_loop, relay->loop);
-  g_thread_join (relay->thread);
-  g_source_destroy (relay->timer);
-  g_source_unref (relay->timer);
-  g_queue_clear_full (&relay->queue, g_free);
-  for (guint i = 0; i < 2; i++)
-    {
-      g_clear_object (&relay->dirs[i].to);
-      g_object_unref (relay->dirs[i].in);
-    }
-  g_main_loop_unref (relay->loop);
-  g_main_context_unref (relay->context);
-  g_rand_free (relay->rand);
-  g_mutex_clear (&relay->lock);
-  g_free (relay);
-}
-
-static GSocketAddress *
-candidate_socket_address (const NiceCandidate *candidate)
-{
-  struct sockaddr_storage storage;
-
-  nice_address_copy_to_sockaddr (&candidate->addr, (struct sockaddr *) &storage);
-  return g_socket_address_new_from_native (&storage, sizeof (struct sockaddr_in));
-}
 
 /* --- Results --- */
 
@@ -332,6 +99,17 @@ struct RawSide
 };
 
 static guint8 chunk[FRAME_BYTES];
+
+static gboolean
+ready_time_dispatch (GSource     *source,
+                     GSourceFunc  callback,
+                     gpointer     user_data)
+{
+  g_source_set_ready_time (source, -1);
+  return callback (user_data);
+}
+
+static GSourceFuncs ready_time_funcs = { .dispatch = ready_time_dispatch };
 
 static void raw_pump (RawSide *side);
 
@@ -591,7 +369,7 @@ static GSocketAddress *
 raw_address (RawSide *side)
 {
   GSList *candidates = nice_agent_get_local_candidates (side->agent, side->stream, 1);
-  GSocketAddress *address = candidate_socket_address (candidates->data);
+  GSocketAddress *address = bench_candidate_address (candidates->data);
 
   g_slist_free_full (candidates, (GDestroyNotify) nice_candidate_free);
   return address;
@@ -609,7 +387,7 @@ bench_raw (RawMode     mode,
            const char *what,
            const char *path,
            guint64     total,
-           Relay      *relay,
+           BenchRelay *relay,
            guint       cap_s)
 {
   RawSide a, b;
@@ -627,10 +405,10 @@ bench_raw (RawMode     mode,
       g_autoptr(GSocketAddress) a_address = raw_address (&a);
       g_autoptr(GSocketAddress) b_address = raw_address (&b);
 
-      relay_set_target (relay, 0, b_address);
-      relay_set_target (relay, 1, a_address);
-      raw_exchange (&b, &a, relay_port (relay, 0));
-      raw_exchange (&a, &b, relay_port (relay, 1));
+      bench_relay_set_target (relay, 0, b_address);
+      bench_relay_set_target (relay, 1, a_address);
+      raw_exchange (&b, &a, bench_relay_get_port (relay, 0));
+      raw_exchange (&a, &b, bench_relay_get_port (relay, 1));
     }
   else
     {
@@ -667,11 +445,6 @@ typedef struct
   gint64     end;
 } LinkSide;
 
-typedef struct
-{
-  Relay *relay;
-  guint  side;          /* which relay port this link's peer is reached by */
-} Route;
 
 static void
 link_connected (TafelLink *link,
@@ -699,20 +472,6 @@ link_frame (TafelLink *link,
     side->end = g_get_monotonic_time ();
 }
 
-/* The remote candidate's real address becomes the relay's target; the
- * agent is told the relay's port instead. */
-static gboolean
-route_through_relay (NiceCandidate *candidate,
-                     gpointer       user_data)
-{
-  Route *route = user_data;
-  g_autoptr(GSocketAddress) real = candidate_socket_address (candidate);
-
-  relay_set_target (route->relay, route->side, real);
-  nice_address_set_port (&candidate->addr, relay_port (route->relay, route->side));
-  return TRUE;
-}
-
 typedef struct
 {
   TafelSignalingHub *hub;
@@ -720,13 +479,12 @@ typedef struct
   TafelSignaling    *signaling[2];
   TafelLinkAuth     *auth[2];
   LinkSide           sides[2];
-  Route              routes[2];
 } LinkPair;
 
 static void
 link_pair_init (LinkPair        *pair,
                 TafelLinkConfig *config,
-                Relay           *relay)
+                BenchRelay      *relay)
 {
   guint8 board[TAFEL_BOARD_ID_BYTES], secret[TAFEL_BOARD_SECRET_BYTES];
 
@@ -751,8 +509,7 @@ link_pair_init (LinkPair        *pair,
       g_signal_connect (side->link, "frame", G_CALLBACK (link_frame), side);
       if (relay != NULL)
         {
-          pair->routes[i] = (Route) { relay, i };
-          tafel_link_set_remote_candidate_filter (side->link, route_through_relay, &pair->routes[i]);
+          bench_relay_route_link (relay, i, side->link);
         }
     }
 }
@@ -811,7 +568,7 @@ bench_link (const char *what,
             const char *path,
             guint64     total,
             gsize       datagram,
-            Relay      *relay,
+            BenchRelay *relay,
             gboolean    default_buffers,
             guint       cap_s)
 {
@@ -1040,37 +797,37 @@ main (int    argc,
 
   if (want ("rtt"))
     {
-      Relay *relay;
+      BenchRelay *relay;
 
-      relay = relay_new (50 * 1000, 0);
+      relay = bench_relay_new (50 * 1000, 0);
       bench_raw (RAW_RELIABLE_AGENT, "libnice reliable agent (pseudo-TCP), raw", "50 ms RTT",
                  rtt_bytes / 2, relay, 30);
-      relay_free (relay);
+      bench_relay_free (relay);
 
-      relay = relay_new (50 * 1000, 0);
+      relay = bench_relay_new (50 * 1000, 0);
       bench_raw (RAW_PSEUDO_TCP, "PseudoTcpSocket 1 MiB buffers, raw", "50 ms RTT",
                  rtt_bytes, relay, 30);
-      relay_free (relay);
+      bench_relay_free (relay);
 
-      relay = relay_new (50 * 1000, 0);
+      relay = bench_relay_new (50 * 1000, 0);
       bench_link ("TafelLink, encrypted 64 KiB frames", "50 ms RTT (1200 B)",
                   rtt_bytes, 1200, relay, FALSE, 60);
-      relay_free (relay);
+      bench_relay_free (relay);
 
-      relay = relay_new (50 * 1000, 0);
+      relay = bench_relay_new (50 * 1000, 0);
       bench_link ("TafelLink, default socket buffers", "50 ms RTT (1200 B)",
                   rtt_bytes, 1200, relay, TRUE, 60);
-      relay_free (relay);
+      bench_relay_free (relay);
 
-      relay = relay_new (50 * 1000, 0.001);
+      relay = bench_relay_new (50 * 1000, 0.001);
       bench_raw (RAW_PSEUDO_TCP, "PseudoTcpSocket 1 MiB buffers, raw", "50 ms RTT, 0.1% loss",
                  rtt_bytes / 2, relay, 30);
-      relay_free (relay);
+      bench_relay_free (relay);
 
-      relay = relay_new (50 * 1000, 0.001);
+      relay = bench_relay_new (50 * 1000, 0.001);
       bench_link ("TafelLink, encrypted 64 KiB frames", "50 ms RTT, 0.1% loss",
                   rtt_bytes, 1200, relay, FALSE, 60);
-      relay_free (relay);
+      bench_relay_free (relay);
     }
 
   if (want ("latency"))

@@ -206,6 +206,42 @@ test_exchange (Fixture       *fixture,
   peer_clear (&other);
 }
 
+static gboolean
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* A connected rendezvous with nothing to do lets the main loop sleep: it
+ * wakes the loop only for its own timers and the broker's traffic. (It
+ * once woke the loop from every iteration, keeping a core busy.) */
+static void
+test_idle_sleeps (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  gboolean done = FALSE;
+  guint iterations = 0;
+
+  if (fixture->broker == NULL)
+    return;
+
+  peer_init (&fixture->a, fixture, NULL, NULL, NULL);
+  peer_init (&fixture->b, fixture, NULL, NULL, NULL);
+  connect_peer (&fixture->a);
+  connect_peer (&fixture->b);
+  exchange (&fixture->a, &fixture->b, "settled");
+
+  g_timeout_add (1000, set_flag, &done);
+  while (!done && iterations < 1000000)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      iterations++;
+    }
+  g_test_message ("%u main loop iterations in one idle second", iterations);
+  g_assert_cmpuint (iterations, <, 100);
+}
+
 static void
 test_not_connected (void)
 {
@@ -488,6 +524,7 @@ main (int    argc,
 
   g_test_add_func ("/tafel/mqtt/not-connected", test_not_connected);
   ADD ("/tafel/mqtt/exchange", TAFEL_TEST_BROKER_PLAIN, test_exchange);
+  ADD ("/tafel/mqtt/idle-sleeps", TAFEL_TEST_BROKER_PLAIN, test_idle_sleeps);
   ADD ("/tafel/mqtt/hostile-messages", TAFEL_TEST_BROKER_PLAIN, test_hostile_messages);
   ADD ("/tafel/mqtt/bucket-sizes", TAFEL_TEST_BROKER_PLAIN, test_bucket_sizes);
   ADD ("/tafel/mqtt/broker-restart", TAFEL_TEST_BROKER_PLAIN, test_broker_restart);

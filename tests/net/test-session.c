@@ -9,6 +9,9 @@
 #include "tafel-board.h"
 #include "tafel-link-config.h"
 #include "tafel-session.h"
+#include "tafel-link-private.h"
+#include "tafel-session-private.h"
+#include "tafel-test-peer.h"
 #include "tafel-trace.h"
 
 #include "tafel-net-test-util.h"
@@ -28,6 +31,8 @@ typedef struct
   TafelBoardModel *model;
   TafelSession    *session;
   guint            joined, left;
+  GPtrArray       *left_keys;    /* TafelPublicKey copies, in order */
+  GPtrArray       *left_errors;  /* GError copies (or NULL), in order */
 } Peer;
 
 typedef struct
@@ -46,9 +51,23 @@ on_joined (TafelSession *s, const TafelPublicKey *key, Peer *p)
 }
 
 static void
+free_error (gpointer error)
+{
+  if (error != NULL)
+    g_error_free (error);
+}
+
+static void
 on_left (TafelSession *s, const TafelPublicKey *key, const GError *reason, Peer *p)
 {
   p->left++;
+  if (p->left_keys == NULL)
+    {
+      p->left_keys = g_ptr_array_new_with_free_func (g_free);
+      p->left_errors = g_ptr_array_new_with_free_func (free_error);
+    }
+  g_ptr_array_add (p->left_keys, g_memdup2 (key, sizeof *key));
+  g_ptr_array_add (p->left_errors, reason != NULL ? g_error_copy (reason) : NULL);
 }
 
 static void
@@ -130,6 +149,8 @@ fixture_teardown (Fixture       *f,
       peer_stop (&f->peers[i]);
       g_clear_object (&f->peers[i].identity);
       g_free (f->peers[i].data_dir);
+      g_clear_pointer (&f->peers[i].left_keys, g_ptr_array_unref);
+      g_clear_pointer (&f->peers[i].left_errors, g_ptr_array_unref);
     }
   g_clear_pointer (&f->broker, tafel_test_broker_free);
 }
@@ -386,6 +407,276 @@ test_broker_error (void)
 
   tafel_session_stop (session);
   g_clear_object (&session);}
+/* ---- chat order ------------------------------------------------------------ */
+
+static void
+chat (Peer       *p,
+      const char *text)
+{
+  g_autoptr(GBytes) body = test_chat_body (text);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TafelRecord) record = tafel_board_commit (p->board, TAFEL_RECORD_KIND_CHAT, body, &error);
+
+  g_assert_no_error (error);
+}
+
+/* The chat as the peer's model lists it, one message a line, and checks
+ * that the list is in (lamport, author) order. */
+static char *
+chat_transcript (Peer *p)
+{
+  GListModel *list = tafel_board_model_get_chat (p->model);
+  GString *out = g_string_new (NULL);
+  guint64 last_lamport = 0;
+  TafelPublicKey last_author = { { 0 } };
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(TafelChatMessage) m = g_list_model_get_item (list, i);
+      const TafelPublicKey *author = tafel_chat_message_get_author (m);
+      guint64 lamport = tafel_chat_message_get_lamport (m);
+      g_autofree char *id = tafel_hash_to_hex (tafel_chat_message_get_id (m));
+
+      g_assert_true (lamport > last_lamport ||
+                     (lamport == last_lamport && memcmp (author, &last_author, sizeof *author) >= 0));
+      last_lamport = lamport;
+      last_author = *author;
+      g_string_append_printf (out, "%" G_GUINT64_FORMAT " %.8s %s\n", lamport, id,
+                              tafel_chat_message_get_text (m));
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+assert_same_chat (Fixture *f,
+                  guint    from,
+                  guint    to,
+                  guint    n_messages)
+{
+  g_autofree char *first = chat_transcript (&f->peers[from]);
+
+  g_assert_cmpuint (g_list_model_get_n_items (tafel_board_model_get_chat (f->peers[from].model)), ==, n_messages);
+  for (guint i = from + 1; i < to; i++)
+    {
+      g_autofree char *other = chat_transcript (&f->peers[i]);
+
+      g_assert_cmpstr (other, ==, first);
+    }
+}
+
+/* Messages from several peers, sent at the same moment (equal clocks) and
+ * in reply to each other, are listed in the same order everywhere, also by
+ * a peer that joins after their authors left. */
+static void
+test_chat_order (Fixture       *f,
+                 gconstpointer  data)
+{
+  AllLinked w = { f, 0, 3, 2 };
+  guint n = 0;
+
+  if (f->broker == NULL)
+    return;
+
+  for (guint i = 0; i < 3; i++)
+    peer_start (f, &f->peers[i]);
+  g_assert_true (tafel_test_wait_until (all_linked, &w, WAIT_MS));
+
+  /* Concurrent: nobody has seen the others' messages when sending. */
+  for (guint round = 0; round < 4; round++)
+    for (guint i = 0; i < 3; i++)
+      {
+        g_autofree char *text = g_strdup_printf ("round %u from peer %u", round, i);
+
+        chat (&f->peers[i], text);
+        n++;
+      }
+  wait_converged (f, 0, 3, n);
+  assert_same_chat (f, 0, 3, n);
+
+  /* Replies, each after the message before it arrived, interleaved with
+   * strokes; and one more concurrent burst. */
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("reply %u", i);
+
+      chat (&f->peers[i % 3], text);
+      draw (&f->peers[(i + 1) % 3], 1);
+      n += 2;
+      wait_converged (f, 0, 3, n);
+    }
+  for (guint i = 0; i < 3; i++)
+    chat (&f->peers[i], "at once");
+  n += 3;
+  wait_converged (f, 0, 3, n);
+  assert_same_chat (f, 0, 3, n - 6);
+
+  /* Two of the authors leave; a newcomer gets the same history from the
+   * one who stayed. */
+  peer_stop (&f->peers[0]);
+  peer_stop (&f->peers[2]);
+  peer_start (f, &f->peers[3]);
+  wait_converged (f, 1, 2, n);
+  {
+    Converge c = { f, 3, 4, n };
+
+    g_assert_true (tafel_test_wait_until (converged, &c, WAIT_MS));
+  }
+  {
+    g_autofree char *stayed = chat_transcript (&f->peers[1]);
+    g_autofree char *late = chat_transcript (&f->peers[3]);
+
+    g_assert_cmpstr (late, ==, stayed);
+  }
+}
+
+/* ---- a hostile member ------------------------------------------------------- */
+
+typedef struct
+{
+  Peer                 *victim;
+  const TafelPublicKey *hostile;
+  guint                 after;    /* peer-left events before the attack */
+} Dropped;
+
+static gboolean
+hostile_dropped (gpointer data)
+{
+  Dropped *d = data;
+
+  return d->victim->left > d->after &&
+         memcmp (d->victim->left_keys->pdata[d->victim->left_keys->len - 1], d->hostile,
+                 sizeof (TafelPublicKey)) == 0;
+}
+
+typedef struct
+{
+  Peer *a, *b;
+} LinkUp;
+
+static gboolean
+connected_to (Peer *from,
+              Peer *to)
+{
+  TafelLink *link = tafel_session_get_link (from->session, tafel_identity_get_public_key (to->identity));
+
+  return link != NULL && tafel_link_get_state (link) == TAFEL_LINK_STATE_CONNECTED;
+}
+
+/* Both ends count the link as up. */
+static gboolean
+link_up (gpointer data)
+{
+  LinkUp *l = data;
+
+  return connected_to (l->a, l->b) && connected_to (l->b, l->a);
+}
+
+typedef enum
+{
+  ATTACK_FLOOD,
+  ATTACK_OVERSIZE,
+  ATTACK_GARBAGE,
+} Attack;
+
+/* H knows the board secret and links like anyone, then turns on V: a flood
+ * of (well-formed) frames, a frame beyond the size limit, garbage after the
+ * handshake. Each time V drops its link to H with the reason, its link to
+ * the honest peer A stays up, and V and A keep drawing and converging. */
+static void
+test_hostile_member (Fixture       *f,
+                     gconstpointer  data)
+{
+  Peer *v = &f->peers[0], *a = &f->peers[1], *h = &f->peers[2];
+  AllLinked w = { f, 0, 3, 2 };
+  const TafelPublicKey *v_key, *h_key;
+  static const struct { Attack attack; TafelLinkError code; } attacks[] = {
+    { ATTACK_FLOOD, TAFEL_LINK_ERROR_PROTOCOL },
+    { ATTACK_OVERSIZE, TAFEL_LINK_ERROR_FRAME_TOO_LARGE },
+    { ATTACK_GARBAGE, TAFEL_LINK_ERROR_TAMPERED },
+  };
+  guint records = 0;
+
+  if (f->broker == NULL)
+    return;
+
+  for (guint i = 0; i < 3; i++)
+    peer_start (f, &f->peers[i]);
+  g_assert_true (tafel_test_wait_until (all_linked, &w, WAIT_MS));
+  v_key = tafel_identity_get_public_key (v->identity);
+  h_key = tafel_identity_get_public_key (h->identity);
+
+  /* H is a member in good standing at first. */
+  draw (h, 10);
+  draw (v, 10);
+  draw (a, 10);
+  records += 30;
+  wait_converged (f, 0, 3, records);
+
+  for (guint i = 0; i < G_N_ELEMENTS (attacks); i++)
+    {
+      LinkUp up = { h, v };
+      Dropped d = { v, h_key, v->left };
+      TafelLink *link;
+      const GError *reason;
+
+      g_test_message ("attack %u", i);
+      g_assert_true (tafel_test_wait_until (link_up, &up, WAIT_MS));
+      link = tafel_session_get_link (h->session, v_key);
+
+      switch (attacks[i].attack)
+        {
+        case ATTACK_FLOOD:
+          {
+            g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+
+            /* Presence keepalives: valid frames, far beyond any honest rate. */
+            for (guint j = 0; j < 20000; j++)
+              tafel_link_send (link, 0x21, empty, NULL);
+          }
+          break;
+
+        case ATTACK_OVERSIZE:
+          {
+            static const guint8 huge[8] = { 0x00, 0x20, 0x00, 0x00, 1, 2, 3, 4 };  /* 2 MiB */
+            g_autoptr(GBytes) raw = g_bytes_new_static (huge, sizeof huge);
+
+            tafel_link_test_send_raw (link, raw);
+          }
+          break;
+
+        case ATTACK_GARBAGE:
+          {
+            guint8 *bytes = g_malloc (4 + 200);
+            g_autoptr(GBytes) raw = NULL;
+
+            tafel_random_bytes (bytes + 4, 200);
+            bytes[0] = bytes[1] = bytes[2] = 0;
+            bytes[3] = 200;
+            raw = g_bytes_new_take (bytes, 4 + 200);
+            tafel_link_test_send_raw (link, raw);
+          }
+          break;
+        }
+
+      /* The honest pair keeps drawing meanwhile. */
+      draw (v, 3);
+      draw (a, 3);
+      records += 6;
+
+      g_assert_true (tafel_test_wait_until (hostile_dropped, &d, WAIT_MS));
+      reason = v->left_errors->pdata[v->left_errors->len - 1];
+      g_assert_nonnull (reason);
+      g_test_message ("V dropped H: %s", reason->message);
+      g_assert_error ((GError *) reason, TAFEL_LINK_ERROR, (int) attacks[i].code);
+
+      /* Only H was ever dropped; V and A stay linked and converge (H too,
+       * through A). */
+      for (guint j = 0; j < v->left_keys->len; j++)
+        g_assert_cmpmem (v->left_keys->pdata[j], sizeof (TafelPublicKey), h_key, sizeof (TafelPublicKey));
+      g_assert_cmpuint (a->left, ==, 0);
+      wait_converged (f, 0, 3, records);
+    }
+}
 
 int
 main (int    argc,
@@ -419,6 +710,8 @@ main (int    argc,
   ADD ("rejoin", test_rejoin);
   g_test_add_func ("/tafel/session/turn-options", test_turn_options);
   g_test_add_func ("/tafel/session/broker-error", test_broker_error);
+  ADD ("chat-order", test_chat_order);
+  ADD ("hostile-member", test_hostile_member);
 
   status = g_test_run ();
   g_array_unref (strokes);

@@ -6,7 +6,10 @@
 
 #include "tafel-board-model-private.h"
 #include "tafel-core.h"
+#include "tafel-record-private.h"
+#include "tafel-render.h"
 #include "tafel-test-peer.h"
+#include "tafel-test-util.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestPeer, test_peer_free)
 
@@ -930,6 +933,70 @@ test_digest_set_semantics (void)
   g_assert_cmpstr (d_x2, !=, d_x);
 }
 
+/* A record whose body was checked already carries the box of its points,
+ * and the model takes a stroke's extents from that instead of decoding it
+ * again. The result must be exactly what decoding gives: the same model
+ * built from the log's storage (which decodes) shows the same bounds, bit
+ * for bit, for pens with varying and constant pressure, highlighters, and
+ * a stroke of one point. */
+static void
+test_stroke_extents_from_check (void)
+{
+  g_autoptr(TestPeer) a = test_peer_new ();
+  g_autoptr(GArray) walk = tafel_test_random_walk (300, 11);
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
+  g_autoptr(TafelBoardModel) rebuilt = NULL;
+  TafelHash d1, d2;
+
+  for (guint i = 0; i < walk->len; i++)
+    {
+      TafelStroke *s = &g_array_index (walk, TafelStroke, i);
+      g_autoptr(GBytes) body = NULL;
+
+      if (i % 3 == 1)
+        s->tool = TAFEL_TOOL_HIGHLIGHTER;
+      if (i % 5 == 2)
+        for (guint j = 0; j < s->n_points; j++)
+          s->points[j].pressure = 0.5f;   /* constant pressure */
+      if (i == 7)
+        s->n_points = 1;
+      body = tafel_stroke_encode (s);
+      g_ptr_array_add (records, test_peer_commit (a, TAFEL_RECORD_KIND_STROKE, body));
+    }
+
+  rebuilt = tafel_board_model_new (a->log);
+  for (guint i = 0; i < records->len; i++)
+    {
+      TafelRecord *r = records->pdata[i];
+      const TafelStrokeBox *box = tafel_record_get_stroke_box (r);
+      TafelObject *followed = tafel_board_model_lookup (a->model, tafel_record_get_id (r));
+      TafelObject *built = tafel_board_model_lookup (rebuilt, tafel_record_get_id (r));
+      TafelStroke stroke = { 0 };
+      TafelRect b1, b2, extents;
+
+      /* The log checked the body on the way in and kept the box. */
+      g_assert_nonnull (box);
+      g_assert_true (tafel_stroke_decode (tafel_record_get_body (r), &stroke, NULL));
+      tafel_stroke_get_extents (&stroke, &extents);
+      tafel_stroke_clear (&stroke);
+
+      g_assert_nonnull (followed);
+      g_assert_nonnull (built);
+      tafel_object_get_bounds (followed, &b1);
+      tafel_object_get_bounds (built, &b2);
+      g_assert_cmpmem (&b1, sizeof b1, &b2, sizeof b2);
+      /* (The model keeps boxes as floats.) */
+      g_assert_cmpfloat_with_epsilon (b1.x, extents.x, 1e-3);
+      g_assert_cmpfloat_with_epsilon (b1.y, extents.y, 1e-3);
+      g_assert_cmpfloat_with_epsilon (b1.width, extents.width, 1e-3);
+      g_assert_cmpfloat_with_epsilon (b1.height, extents.height, 1e-3);
+    }
+
+  tafel_board_model_get_digest (a->model, &d1);
+  tafel_board_model_get_digest (rebuilt, &d2);
+  g_assert_true (tafel_hash_equal (&d1, &d2));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -938,6 +1005,7 @@ main (int   argc,
   g_assert_true (tafel_core_init (NULL));
 
   g_test_add_func ("/tafel/model/stroke", test_stroke_object);
+  g_test_add_func ("/tafel/model/stroke-extents-from-check", test_stroke_extents_from_check);
   g_test_add_func ("/tafel/model/shape-and-text", test_shape_and_text_objects);
   g_test_add_func ("/tafel/model/z-order", test_z_order);
   g_test_add_func ("/tafel/model/erase-restore-latest-wins", test_erase_restore_latest_wins);

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "tafel-link.h"
+#include "tafel-session.h"
+
+G_BEGIN_DECLS
+
+/* Hooks for tests and benchmarks, not for the app. */
+
+/* Called with every link the session creates, before it starts: a
+ * benchmark routes it through a delay relay
+ * (tafel_link_set_remote_candidate_filter()), a test plays a hostile peer
+ * with it. */
+typedef void (*TafelSessionLinkHook) (TafelSession         *session,
+                                      TafelLink            *link,
+                                      const TafelPublicKey *peer,
+                                      gpointer              user_data);
+
+void             tafel_session_set_link_hook   (TafelSession         *self,
+                                                TafelSessionLinkHook  hook,
+                                                gpointer              user_data);
+/* (transfer none): the configuration every new link gets; changes apply
+ * to links created afterwards. */
+TafelLinkConfig *tafel_session_get_link_config (TafelSession         *self);
+/* (transfer none) (nullable): the current link to @peer, connected or not. */
+TafelLink       *tafel_session_get_link        (TafelSession         *self,
+                                                const TafelPublicKey *peer);
+
+G_END_DECLS
