@@ -513,7 +513,6 @@ send_peers_frame (TafelSession *self,
 }
 
 static void peer_discovered (TafelSession *self, const TafelPublicKey *key);
-static void peer_discovered_full (TafelSession *self, const TafelPublicKey *key, gboolean signalled);
 
 static void
 handle_relay (TafelSession *self,
@@ -538,7 +537,7 @@ handle_relay (TafelSession *self,
       g_autoptr(GBytes) payload = g_bytes_new (r->p, tafel_reader_remaining (r));
 
       /* Someone signals us through the mesh: answer. */
-      peer_discovered_full (self, &from, TRUE);
+      peer_discovered (self, &from);
       tafel_signaling_deliver (TAFEL_SIGNALING (self->signaling), &from, payload);
       return;
     }
@@ -690,14 +689,13 @@ peer_connect (Peer *peer)
 }
 
 /* A peer announced itself, was introduced, or signalled us: link to it
- * unless we are linked (or trying) already, within the link limit. A peer
- * that signals us is trying to link right now: whatever backoff we were in,
- * now is the moment to try too, or the two sides' attempts might never
- * overlap. */
+ * unless we are linked (or trying) already, within the link limit. (While
+ * we back off after a failure we do not answer a peer's new attempt at
+ * once: a fresh link replaces the other side's, and two sides doing that
+ * to each other never settle.) */
 static void
-peer_discovered_full (TafelSession         *self,
-                      const TafelPublicKey *key,
-                      gboolean              signalled)
+peer_discovered (TafelSession         *self,
+                 const TafelPublicKey *key)
 {
   Peer *peer;
 
@@ -715,18 +713,10 @@ peer_discovered_full (TafelSession         *self,
     }
   peer->last_heard = g_get_monotonic_time ();
 
-  if (signalled && peer->link == NULL)
-    g_clear_handle_id (&peer->retry_id, g_source_remove);
   if (peer->link == NULL && peer->retry_id == 0 && n_live_links (self) < self->max_links)
     peer_connect (peer);
 }
 
-static void
-peer_discovered (TafelSession         *self,
-                 const TafelPublicKey *key)
-{
-  peer_discovered_full (self, key, FALSE);
-}
 
 /* ---- rendezvous input ----------------------------------------------------------- */
 
@@ -756,7 +746,7 @@ handle_envelope (TafelSession *self,
     {
       g_autoptr(GBytes) payload = g_bytes_new (r.p, tafel_reader_remaining (&r));
 
-      peer_discovered_full (self, &from, TRUE);
+      peer_discovered (self, &from);
       tafel_signaling_deliver (TAFEL_SIGNALING (self->signaling), &from, payload);
     }
 }
