@@ -18,10 +18,14 @@
 /* tafel-cli seed and draw: a board online, headless.
  *
  * With --json every event is one JSON object on its own line of stdout,
- * with an "event" member:
+ * with an "event" member and "ms", the milliseconds since the command
+ * started:
  *   started          board, peer (our key)
  *   status           status ("offline", "connecting", "online"), broker-error
- *   peer-joined      peer, candidate ("host", "srflx", "relay"), path
+ *   peer-joined      peer, candidate ("host", "srflx", "relay"), path,
+ *                    ice-ms (how long ICE took on this link, from when this
+ *                    side started it), link-ms (until the peer was
+ *                    authenticated)
  *   peer-left        peer, reason
  *   records-received peer, count
  *   synced           peer, records, digest (the board-state digest once all
@@ -81,6 +85,7 @@ typedef struct
   TafelSession      *session;
   GMainLoop         *loop;
   int                status;
+  gint64             started_us;  /* monotonic, when the command started */
 } Online;
 
 static char *
@@ -131,6 +136,8 @@ emit (Online     *o,
           json_builder_add_string_value (b, value);
       }
     va_end (args);
+    json_builder_set_member_name (b, "ms");
+    json_builder_add_int_value (b, (g_get_monotonic_time () - o->started_us) / 1000);
     json_builder_end_object (b);
     root = json_builder_get_root (b);
     text = json_to_string (root, FALSE);
@@ -156,10 +163,16 @@ on_peer_joined (TafelSession         *session,
   g_autofree char *hex = key_hex (peer);
   const char *path = tafel_session_describe_path (session, peer);
   g_autofree char *sentence = g_strdup_printf (_("Peer %.12s joined (%s)"), hex, path != NULL ? path : "?");
+  g_autofree char *ice_ms = NULL;
+  g_autofree char *link_ms = NULL;
+  gint64 ice_us = -1, connect_us = -1;
 
+  tafel_session_get_link_times (session, peer, &ice_us, &connect_us);
+  ice_ms = g_strdup_printf ("#%" G_GINT64_FORMAT, ice_us >= 0 ? ice_us / 1000 : -1);
+  link_ms = g_strdup_printf ("#%" G_GINT64_FORMAT, connect_us >= 0 ? connect_us / 1000 : -1);
   emit (o, "peer-joined", sentence, "peer", hex,
         "candidate", tafel_session_get_path_kind (session, peer),
-        "path", path, NULL);
+        "path", path, "ice-ms", ice_ms, "link-ms", link_ms, NULL);
 }
 
 static void
@@ -349,7 +362,7 @@ tafel_cli_seed (int    argc,
     TAFEL_CLI_DATA_DIR_OPTION (&data_dir),
     { NULL }
   };
-  Online o = { &net };
+  Online o = { &net, .started_us = g_get_monotonic_time () };
   int status;
 
   if (!tafel_cli_parse_options ("seed", "BOARD", N_("Joins a board and stays online, keeping it available to everyone."),
@@ -554,7 +567,7 @@ tafel_cli_draw (int    argc,
     TAFEL_CLI_DATA_DIR_OPTION (&data_dir),
     { NULL }
   };
-  Online o = { &net };
+  Online o = { &net, .started_us = g_get_monotonic_time () };
   DrawWait w = { &o };
   int status;
 

@@ -185,6 +185,9 @@ struct _TafelLink
   gboolean          gathering_done;
   gboolean          ice_ready;
   gboolean          restarting;        /* our restart awaits the peer's answer */
+  gint64            started_at;        /* monotonic µs of tafel_link_start() */
+  gint64            ice_ready_at;      /* ICE found a path; 0 before */
+  gint64            connected_at;      /* authenticated; 0 before */
   TafelLinkCandidateFilter candidate_filter;
   gpointer          candidate_filter_data;
 
@@ -847,6 +850,7 @@ on_component_state_changed (NiceAgent *agent,
       if (!self->ice_ready)
         {
           self->ice_ready = TRUE;
+          self->ice_ready_at = g_get_monotonic_time ();
           enlarge_socket_buffers (self);
           schedule_pump (self, 0);
         }
@@ -1348,7 +1352,10 @@ receive_auth (TafelLink    *self,
   g_source_set_static_name (self->heartbeat_timer, "[tafel] link heartbeat");
   g_source_attach (self->heartbeat_timer, self->context);
 
-  g_debug ("Link to peer %s connected", self->name);
+  self->connected_at = g_get_monotonic_time ();
+  g_debug ("Link to peer %s connected: ICE took %.0f ms, the handshake %.0f ms more", self->name,
+           (self->ice_ready_at - self->started_at) / 1e3,
+           (self->connected_at - self->ice_ready_at) / 1e3);
   set_state (self, TAFEL_LINK_STATE_CONNECTED);
   g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
 }
@@ -1920,6 +1927,7 @@ tafel_link_start (TafelLink *self)
   g_return_if_fail (self->state == TAFEL_LINK_STATE_NEW);
 
   set_state (self, TAFEL_LINK_STATE_CONNECTING);
+  self->started_at = g_get_monotonic_time ();
 
   self->signaling_handler = g_signal_connect (self->signaling, "message-received",
                                               G_CALLBACK (on_signal_received), self);
@@ -2162,6 +2170,39 @@ tafel_link_is_controlling (TafelLink *self)
 {
   g_return_val_if_fail (TAFEL_IS_LINK (self), FALSE);
   return self->controlling;
+}
+
+/**
+ * tafel_link_get_ice_time:
+ * @self: a link
+ *
+ * How long ICE took to find a path: from tafel_link_start() (resolving the
+ * servers, gathering candidates, exchanging them with the peer, the
+ * connectivity checks) until the first working candidate pair.
+ *
+ * Returns: microseconds, or -1 while ICE has found no path yet
+ */
+gint64
+tafel_link_get_ice_time (TafelLink *self)
+{
+  g_return_val_if_fail (TAFEL_IS_LINK (self), -1);
+  return self->ice_ready_at != 0 ? self->ice_ready_at - self->started_at : -1;
+}
+
+/**
+ * tafel_link_get_connect_time:
+ * @self: a link
+ *
+ * How long the link took to come up: from tafel_link_start() until the
+ * handshake authenticated the peer (the ICE time plus the handshake).
+ *
+ * Returns: microseconds, or -1 while the link has not been connected
+ */
+gint64
+tafel_link_get_connect_time (TafelLink *self)
+{
+  g_return_val_if_fail (TAFEL_IS_LINK (self), -1);
+  return self->connected_at != 0 ? self->connected_at - self->started_at : -1;
 }
 
 /**

@@ -116,6 +116,8 @@ TafelLinkPath         tafel_link_get_path            (TafelLink            *self
 const char           *tafel_link_path_to_string      (TafelLinkPath         path);
 const TafelPublicKey *tafel_link_get_remote_key      (TafelLink            *self);
 gboolean              tafel_link_is_controlling      (TafelLink            *self);
+gint64                tafel_link_get_ice_time        (TafelLink            *self);
+gint64                tafel_link_get_connect_time    (TafelLink            *self);
 
 gsize                 tafel_link_get_send_queue_size (TafelLink            *self);
 void                  tafel_link_set_receive_paused  (TafelLink            *self,

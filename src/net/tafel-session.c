@@ -1160,6 +1160,42 @@ tafel_session_get_link (TafelSession         *self,
   return p != NULL ? p->link : NULL;
 }
 
+/**
+ * tafel_session_get_link_times:
+ * @self: a session
+ * @peer: a linked peer
+ * @ice_us: (out) (optional): how long ICE took on the current link to
+ *   @peer, in microseconds (see tafel_link_get_ice_time())
+ * @connect_us: (out) (optional): how long the current link took to
+ *   authenticate the peer, in microseconds (see
+ *   tafel_link_get_connect_time())
+ *
+ * The timing of the link that is up to @peer, measured from when this side
+ * started it.
+ *
+ * Returns: %TRUE if @peer is linked (and the times are set)
+ */
+gboolean
+tafel_session_get_link_times (TafelSession         *self,
+                              const TafelPublicKey *key,
+                              gint64               *ice_us,
+                              gint64               *connect_us)
+{
+  Peer *peer;
+
+  g_return_val_if_fail (TAFEL_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  peer = g_hash_table_lookup (self->peers, key);
+  if (peer == NULL || !peer->connected)
+    return FALSE;
+  if (ice_us != NULL)
+    *ice_us = tafel_link_get_ice_time (peer->link);
+  if (connect_us != NULL)
+    *connect_us = tafel_link_get_connect_time (peer->link);
+  return TRUE;
+}
+
 /* ---- GObject ------------------------------------------------------------------ */
 
 static void

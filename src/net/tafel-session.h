@@ -92,5 +92,9 @@ const char         *tafel_session_describe_path    (TafelSession              *s
 /* "host", "srflx" or "relay": the candidate type the link to @peer uses. */
 const char         *tafel_session_get_path_kind    (TafelSession              *self,
                                                     const TafelPublicKey      *peer);
+gboolean            tafel_session_get_link_times   (TafelSession              *self,
+                                                    const TafelPublicKey      *peer,
+                                                    gint64                    *ice_us,
+                                                    gint64                    *connect_us);
 
 G_END_DECLS

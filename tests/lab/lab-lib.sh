@@ -93,6 +93,10 @@ LAB_RELAY_MIN_PORT=49152
 LAB_RELAY_MAX_PORT=49251
 LAB_MQTT_PORT=1883
 LAB_ECHO_PORT=3480           # turnutils_peer, the UDP echo server in pub
+# "world": the rest of the internet, behind pub's default route. It drops
+# every packet it gets, silently (see lab_setup_internet).
+LAB_WORLD_GW_IP=198.51.100.2   # TEST-NET-2, world's end of the veth
+LAB_WORLD_UP_IP=198.51.100.1   # pub's end
 
 LAB_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_PROBE="$LAB_HERE/lab-probe.py"
@@ -121,8 +125,9 @@ lab_require () {
     command -v "$prog" >/dev/null 2>&1 || skip_all "$prog is not installed"
   done
   # The lab's "internet" must not be a range this machine really uses.
-  if ip -4 addr show | grep -q ' inet 203\.0\.113\.' || ip -4 route show | grep -q '^203\.0\.113\.'; then
-    skip_all "this machine's own network uses 203.0.113.0/24, the lab's address range"
+  if ip -4 addr show | grep -Eq ' inet (203\.0\.113|198\.51\.100)\.' ||
+     ip -4 route show | grep -Eq '^(203\.0\.113|198\.51\.100)\.'; then
+    skip_all "this machine's own network uses 203.0.113.0/24 or 198.51.100.0/24, the lab's address ranges"
   fi
   local probe="$LAB_ID-probe"
   if ! ip netns add "$probe" 2>/dev/null; then
@@ -272,6 +277,31 @@ lab_setup_internet () {
   ip -n "$(lab_ns pub)" addr add "$LAB_STUN2_ALT_IP/24" dev br0
   ip -n "$(lab_ns pub)" link set br0 up
 
+  # pub's default route leads to "world", which swallows every packet
+  # without a word, as the internet does with a datagram to a private
+  # address. Without it coturn's sendto() to a peer's private host candidate
+  # (ICE pairs our relay with every remote candidate) fails at once with
+  # ENETUNREACH, and coturn closes the whole allocation on a failed send:
+  # every relayed path would die within milliseconds of its first check.
+  # world drops in prerouting, before routing, so it never answers with an
+  # ICMP error either.
+  lab_add_ns world
+  lab_sysctl world net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 \
+    net.ipv4.ip_forward=0
+  lab_veth pub world world eth0
+  ip -n "$(lab_ns pub)" addr add "$LAB_WORLD_UP_IP/30" dev world
+  ip -n "$(lab_ns pub)" link set world up
+  ip -n "$(lab_ns world)" addr add "$LAB_WORLD_GW_IP/30" dev eth0
+  ip -n "$(lab_ns world)" link set eth0 up
+  ip -n "$(lab_ns pub)" route add default via "$LAB_WORLD_GW_IP"
+  lab_run world nft -f - <<'EOF' || bail "cannot configure the world namespace"
+table inet lab_world {
+  chain prerouting {
+    type filter hook prerouting priority raw; policy drop;
+  }
+}
+EOF
+
   for side in a b; do
     local nat="nat-$side" home="home-$side" wan lan router hostip
     eval "wan=\$LAB_WAN_IP_$side router=\$LAB_ROUTER_IP_$side hostip=\$LAB_HOME_IP_$side"
@@ -387,6 +417,15 @@ EOF
 #                from STUN is useless to peers and ICE needs the relay.
 #   udp-blocked  masquerade, and UDP from the home is dropped: STUN and TURN
 #                over UDP fail, TURN over TCP works.
+# On every kind the router itself silently drops whatever comes in on its
+# WAN side that is not a reply to something the home sent, as home routers
+# do. That matters beyond politeness: a packet Linux delivers to the router
+# (to no socket) leaves a confirmed conntrack entry behind; when the home
+# then sends to that same remote address and port, its mapping clashes with
+# the entry and masquerade picks another public port, so an "eim" router
+# would map endpoint-dependently exactly when two peers punch holes towards
+# each other. Dropped in the input hook, the entry is never confirmed (and
+# no ICMP port unreachable goes out, which no home router sends either).
 # New kinds apply to new flows; flows the router already tracks keep the
 # mapping they had (as with a real router, conntrack state survives).
 lab_set_nat () {
@@ -408,6 +447,10 @@ table ip lab_nat {
   chain forward {
     type filter hook forward priority filter; policy accept;
     $fwd
+  }
+  chain input {
+    type filter hook input priority filter; policy accept;
+    iifname "wan" ct state != { established, related } drop
   }
 }
 EOF

@@ -16,11 +16,24 @@
 
   lab-probe.py turn-exchange --server IP:PORT --user U --password P
                              --me NAME --dir DIR [--tcp] [--timeout S]
+                             [--first-to IP:PORT]
       Allocates a TURN relay (long-term credentials), writes the relayed
       address to DIR/NAME.relay, waits for the other side's DIR/*.relay,
       permits it, and exchanges datagrams through both relays until each
       side has seen the other's. Prints "relayed IP:PORT", "peer IP:PORT",
-      "received TEXT". Exits 1 on timeout or a refused request.
+      "received TEXT". Exits 1 on timeout or a refused request. With
+      --first-to, it first permits IP:PORT and relays a few datagrams there
+      (as ICE does towards a peer's private host address).
+
+  lab-probe.py punch --server IP:PORT --me NAME --dir DIR [--delay S]
+                     [--timeout S]
+      UDP hole punching as ICE does it with server-reflexive candidates:
+      learns this socket's mapped address from the STUN server, writes it
+      to DIR/NAME.mapped, waits for the other side's DIR/*.mapped, then
+      (after DELAY seconds) sends datagrams to it from the same socket until
+      each side has seen the other's, from the address it announced.
+      Prints "mapped IP:PORT", "peer IP:PORT", "received TEXT". Exits 1 on
+      timeout.
 
   lab-probe.py wait-event FILE --event NAME [--match KEY=VALUE…]
                           [--after N] [--timeout S] [--pid PID]
@@ -298,6 +311,74 @@ def cmd_turn_allocate(args):
     return 0
 
 
+def permit(transport, peer, key, auth):
+    """CreatePermission for PEER's address; None on success, else why not."""
+    tid = os.urandom(12)
+    permission = build(PERMISSION_REQUEST,
+                       [(A_XOR_PEER_ADDRESS, xor_address(peer[0], peer[1], tid))] + auth,
+                       tid=tid, key=key)
+    reply = transport.transaction(permission, 5)
+    if reply is None or reply.kind != PERMISSION_SUCCESS:
+        return error_of(reply)
+    return None
+
+
+def relay_to(transport, peer, text):
+    tid = os.urandom(12)
+    transport.send(build(SEND_INDICATION,
+                         [(A_XOR_PEER_ADDRESS, xor_address(peer[0], peer[1], tid)),
+                          (A_DATA, text.encode())], tid=tid))
+
+
+def exchange(me, deadline, send, receive):
+    """Each side repeats its datagram until it has seen the other's and the
+    other has said it saw ours; the "seen" state travels in the payload.
+    SEND(text) sends one datagram, RECEIVE(until) returns the next text from
+    the peer or None. Returns the peer's name, or None on timeout (after
+    saying why on stderr)."""
+    seen_peer, peer_saw_us, received = False, False, None
+    next_send = 0.0
+    while time.monotonic() < deadline:
+        now = time.monotonic()
+        if now >= next_send:
+            send(f"{me} {'seen' if seen_peer else 'hello'}")
+            next_send = now + 0.1
+            if seen_peer and peer_saw_us:
+                break
+        data = receive(min(deadline, next_send))
+        if data is None:
+            continue
+        if received is None:
+            received = data.split()[0]
+        seen_peer = True
+        peer_saw_us = peer_saw_us or data.endswith(" seen")
+    if not (seen_peer and peer_saw_us):
+        print(f"exchange timed out (seen peer: {seen_peer}, peer saw us: {peer_saw_us})",
+              file=sys.stderr)
+        return None
+    # Send "seen" a few more times in case our last one was the one lost.
+    for _ in range(3):
+        send(f"{me} seen")
+    return received
+
+
+def wait_for_peer_file(args, suffix, deadline):
+    while time.monotonic() < deadline:
+        for name in sorted(os.listdir(args.dir)):
+            if name.endswith(suffix) and name != f"{args.me}{suffix}":
+                with open(os.path.join(args.dir, name)) as f:
+                    return host_port(f.read().strip())
+        time.sleep(0.05)
+    return None
+
+
+def write_own_file(args, suffix, address):
+    mine = os.path.join(args.dir, f"{args.me}{suffix}")
+    with open(mine + ".tmp", "w") as f:
+        f.write(f"{address[0]}:{address[1]}\n")
+    os.rename(mine + ".tmp", mine)
+
+
 def cmd_turn_exchange(args):
     server = host_port(args.server)
     transport = Transport(server, args.tcp, timeout=args.timeout)
@@ -307,71 +388,81 @@ def cmd_turn_exchange(args):
         return 1
     relayed, _, key, auth = result
     print(f"relayed {relayed[0]}:{relayed[1]}", flush=True)
-    mine = os.path.join(args.dir, f"{args.me}.relay")
-    with open(mine + ".tmp", "w") as f:
-        f.write(f"{relayed[0]}:{relayed[1]}\n")
-    os.rename(mine + ".tmp", mine)
+    if args.first_to is not None:
+        first = host_port(args.first_to)
+        why = permit(transport, first, key, auth)
+        if why is not None:
+            print(f"create-permission for {args.first_to}: refused: {why}", file=sys.stderr)
+            return 1
+        for _ in range(3):
+            relay_to(transport, first, f"{args.me} to nowhere")
+        print(f"relayed to {first[0]}:{first[1]}", flush=True)
+    write_own_file(args, ".relay", relayed)
 
-    peer = None
-    while peer is None and time.monotonic() < deadline:
-        for name in sorted(os.listdir(args.dir)):
-            if name.endswith(".relay") and name != f"{args.me}.relay":
-                with open(os.path.join(args.dir, name)) as f:
-                    peer = host_port(f.read().strip())
-        if peer is None:
-            time.sleep(0.05)
+    peer = wait_for_peer_file(args, ".relay", deadline)
     if peer is None:
         print("no peer relay address appeared", file=sys.stderr)
         return 1
     print(f"peer {peer[0]}:{peer[1]}", flush=True)
 
-    tid = os.urandom(12)
-    permission = build(PERMISSION_REQUEST,
-                       [(A_XOR_PEER_ADDRESS, xor_address(peer[0], peer[1], tid))] + auth,
-                       tid=tid, key=key)
-    reply = transport.transaction(permission, 5)
-    if reply is None or reply.kind != PERMISSION_SUCCESS:
-        print(f"create-permission: refused: {error_of(reply)}", file=sys.stderr)
+    why = permit(transport, peer, key, auth)
+    if why is not None:
+        print(f"create-permission: refused: {why}", file=sys.stderr)
         return 1
 
-    # Each side repeats its datagram until it has seen the other's and the
-    # other has said it saw ours; the "seen" state travels in the payload.
-    seen_peer, peer_saw_us, received = False, False, None
-    next_send = 0.0
-    while time.monotonic() < deadline:
-        now = time.monotonic()
-        if now >= next_send:
-            text = f"{args.me} {'seen' if seen_peer else 'hello'}"
-            tid = os.urandom(12)
-            transport.send(build(SEND_INDICATION,
-                                 [(A_XOR_PEER_ADDRESS, xor_address(peer[0], peer[1], tid)),
-                                  (A_DATA, text.encode())], tid=tid))
-            next_send = now + 0.1
-            if seen_peer and peer_saw_us:
-                break
-        message, _ = transport.recv(min(deadline, next_send))
+    def receive(until):
+        message, _ = transport.recv(until)
         if message is None or message.kind != DATA_INDICATION:
-            continue
+            return None
         source = parse_xor_address(message.get(A_XOR_PEER_ADDRESS), message.tid)
         if source != peer:
-            continue
-        data = message.get(A_DATA).decode(errors="replace")
-        if received is None:
-            received = data.split()[0]
-        seen_peer = True
-        peer_saw_us = peer_saw_us or data.endswith(" seen")
-    if not (seen_peer and peer_saw_us):
-        print(f"relayed exchange timed out (seen peer: {seen_peer}, peer saw us: {peer_saw_us})",
-              file=sys.stderr)
+            return None
+        return message.get(A_DATA).decode(errors="replace")
+
+    received = exchange(args.me, deadline, lambda text: relay_to(transport, peer, text), receive)
+    if received is None:
         return 1
-    # Send "seen" a few more times in case our last one was the one lost.
-    for _ in range(3):
-        tid = os.urandom(12)
-        transport.send(build(SEND_INDICATION,
-                             [(A_XOR_PEER_ADDRESS, xor_address(peer[0], peer[1], tid)),
-                              (A_DATA, f"{args.me} seen".encode())], tid=tid))
     print(f"received {received}", flush=True)
     deallocate(transport, key, auth)
+    return 0
+
+
+def cmd_punch(args):
+    server = host_port(args.server)
+    transport = Transport(server, False)
+    deadline = time.monotonic() + args.timeout
+    reply = transport.transaction(build(BINDING_REQUEST, []), min(args.timeout, 5))
+    if reply is None or reply.kind != BINDING_SUCCESS:
+        print("stun: no answer", file=sys.stderr)
+        return 1
+    mapped = parse_xor_address(reply.get(A_XOR_MAPPED_ADDRESS), reply.tid)
+    print(f"mapped {mapped[0]}:{mapped[1]}", flush=True)
+    write_own_file(args, ".mapped", mapped)
+
+    peer = wait_for_peer_file(args, ".mapped", deadline)
+    if peer is None:
+        print("no peer mapped address appeared", file=sys.stderr)
+        return 1
+    print(f"peer {peer[0]}:{peer[1]}", flush=True)
+    time.sleep(max(0.0, min(args.delay, deadline - time.monotonic())))
+
+    def receive(until):
+        left = until - time.monotonic()
+        if left <= 0:
+            return None
+        ready, _, _ = select.select([transport.sock], [], [], left)
+        if not ready:
+            return None
+        data, source = transport.sock.recvfrom(65536)
+        if source[:2] != peer:
+            return None
+        return data.decode(errors="replace")
+
+    received = exchange(args.me, deadline, lambda text: transport.sock.sendto(text.encode(), peer),
+                        receive)
+    if received is None:
+        return 1
+    print(f"received {received}", flush=True)
     return 0
 
 
@@ -523,7 +614,16 @@ def main():
     p.add_argument("--dir", required=True)
     p.add_argument("--tcp", action="store_true")
     p.add_argument("--timeout", type=float, default=15.0)
+    p.add_argument("--first-to")
     p.set_defaults(func=cmd_turn_exchange)
+
+    p = sub.add_parser("punch")
+    p.add_argument("--server", required=True)
+    p.add_argument("--me", required=True)
+    p.add_argument("--dir", required=True)
+    p.add_argument("--delay", type=float, default=0.0)
+    p.add_argument("--timeout", type=float, default=10.0)
+    p.set_defaults(func=cmd_punch)
 
     p = sub.add_parser("wait-event")
     p.add_argument("file")

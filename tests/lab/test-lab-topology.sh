@@ -9,7 +9,7 @@ set -u
 . "$(dirname "$0")/lab-lib.sh"
 
 lab_require
-echo "1..36"
+echo "1..39"
 
 # The host's own network, to compare after the teardown: the lab must not
 # change anything outside its namespaces.
@@ -133,19 +133,22 @@ for side in a b; do
   done
 done
 
-# relay_exchange PROTO_A PROTO_B: home-a and home-b each allocate a relay
-# (over PROTO) and exchange datagrams relay to relay, as ICE does when both
-# sides can only use relayed candidates.
+# relay_exchange PROTO_A PROTO_B [FIRST_TO_A FIRST_TO_B]: home-a and home-b
+# each allocate a relay (over PROTO) and exchange datagrams relay to relay,
+# as ICE does when both sides can only use relayed candidates. With
+# FIRST_TO_*, each side first relays a few datagrams to that address.
 relay_exchange () {
-  local dir="$LAB_DIR/relay-$1-$2-$RANDOM" pa pb sa sb tcp_a=() tcp_b=()
+  local dir="$LAB_DIR/relay-$1-$2-$RANDOM" pa pb sa sb tcp_a=() tcp_b=() first_a=() first_b=()
   mkdir -p "$dir"
   [ "$1" = tcp ] && tcp_a=(--tcp)
   [ "$2" = tcp ] && tcp_b=(--tcp)
-  lab_bg --name "relay-a-$1" home-a python3 "$LAB_PROBE" turn-exchange "${tcp_a[@]}" \
+  [ -n "${3:-}" ] && first_a=(--first-to "$3")
+  [ -n "${4:-}" ] && first_b=(--first-to "$4")
+  lab_bg --name "relay-a-$1" home-a python3 "$LAB_PROBE" turn-exchange "${tcp_a[@]}" "${first_a[@]}" \
     --server "$LAB_PUB_IP:$LAB_STUN_PORT" --user "$LAB_TURN_USER" --password "$LAB_TURN_PASSWORD" \
     --me a --dir "$dir" --timeout 15
   pa=$LAB_BG_PID; local out_a=$LAB_BG_OUT err_a=$LAB_BG_ERR
-  lab_bg --name "relay-b-$2" home-b python3 "$LAB_PROBE" turn-exchange "${tcp_b[@]}" \
+  lab_bg --name "relay-b-$2" home-b python3 "$LAB_PROBE" turn-exchange "${tcp_b[@]}" "${first_b[@]}" \
     --server "$LAB_PUB_IP:$LAB_STUN_PORT" --user "$LAB_TURN_USER" --password "$LAB_TURN_PASSWORD" \
     --me b --dir "$dir" --timeout 15
   pb=$LAB_BG_PID; local out_b=$LAB_BG_OUT err_b=$LAB_BG_ERR
@@ -163,6 +166,40 @@ else
   not_ok "home-a and home-b exchange datagrams relay to relay (TURN over UDP)"
 fi
 diag "$relay_result"
+
+# ICE pairs a relay with every candidate of the peer, its private host
+# address too. On the internet such a datagram vanishes; the lab's "world"
+# must swallow it as quietly, or coturn drops the whole allocation.
+if relay_exchange udp udp "$LAB_HOME_IP_b:9" "$LAB_HOME_IP_a:9"; then
+  ok "a relay that sent to the other home's private address still relays relay to relay"
+else
+  not_ok "a relay that sent to the other home's private address still relays relay to relay"
+fi
+diag "$relay_result"
+
+# punch DELAY_B: home-a and home-b learn their mapped addresses from coturn
+# and send to each other's, b only DELAY_B seconds after a started (so a's
+# first datagrams reach b's router before b has any mapping towards a).
+punch () {
+  local dir="$LAB_DIR/punch-$RANDOM" pa pb sa sb
+  mkdir -p "$dir"
+  lab_bg --name punch-a home-a python3 "$LAB_PROBE" punch --server "$LAB_PUB_IP:$LAB_STUN_PORT" \
+    --me a --dir "$dir" --timeout "$2"
+  pa=$LAB_BG_PID; local out_a=$LAB_BG_OUT err_a=$LAB_BG_ERR
+  lab_bg --name punch-b home-b python3 "$LAB_PROBE" punch --server "$LAB_PUB_IP:$LAB_STUN_PORT" \
+    --me b --dir "$dir" --delay "$1" --timeout "$2"
+  pb=$LAB_BG_PID; local out_b=$LAB_BG_OUT err_b=$LAB_BG_ERR
+  lab_wait_exit "$pa" $(( $2 + 5 )); sa=$?
+  lab_wait_exit "$pb" $(( $2 + 5 )); sb=$?
+  punch_result="a: $(tr '\n' ' ' <"$out_a")$(tr '\n' ' ' <"$err_a")/ b: $(tr '\n' ' ' <"$out_b")$(tr '\n' ' ' <"$err_b")"
+  [ "$sa" -eq 0 ] && [ "$sb" -eq 0 ] && grep -qx "received b" "$out_a" && grep -qx "received a" "$out_b"
+}
+if punch 1 10; then
+  ok "eim: home-a and home-b punch through to each other's mapped address, a's datagrams first"
+else
+  not_ok "eim: home-a and home-b punch through to each other's mapped address, a's datagrams first"
+fi
+diag "$punch_result"
 
 # --- mosquitto ----------------------------------------------------------------
 
@@ -228,6 +265,12 @@ check "symmetric: from home-b, each destination gets its own public port" symmet
 diag "$(cat "$LAB_DIR/mapped-home-a.txt" "$LAB_DIR/mapped-home-b.txt")"
 check "symmetric: turnutils_natdiscovery calls nat-b address-and-port dependent" \
   natdiscovery home-b "Address and Port Dependent"
+if punch 0 3; then
+  not_ok "symmetric: no hole punching between the homes"
+else
+  ok "symmetric: no hole punching between the homes"
+fi
+diag "$punch_result"
 if relay_exchange udp udp; then
   ok "symmetric on both sides: home-a and home-b still talk relay to relay"
 else

@@ -926,6 +926,67 @@ test_link_late_peer (Fixture       *fixture,
   peer_clear (&b);
 }
 
+/* A starts 2 s before B (the two sides of a pair hear each other's
+ * announcements seconds apart): they still link, and each link reports how
+ * long ICE and the whole connection took from its own start. */
+/* Runs the main loop for a set time: the gap between the two peers'
+ * starts is part of this scenario, not a wait for something to happen. */
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+static void
+test_link_timing (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  Peer a, b;
+  Watch w[2];
+  gint64 a_started, b_started, done;
+
+  peer_init (&a, fixture);
+  peer_init (&b, fixture);
+
+  watch_init (&w[0], make_link (fixture, &a, &b, NULL, NULL));
+  g_assert_cmpint (tafel_link_get_ice_time (w[0].link), ==, -1);
+  g_assert_cmpint (tafel_link_get_connect_time (w[0].link), ==, -1);
+  a_started = g_get_monotonic_time ();
+  tafel_link_start (w[0].link);
+  tafel_test_wait_until (never, NULL, 2000);
+  g_assert_cmpint (tafel_link_get_ice_time (w[0].link), ==, -1);
+  g_assert_null (w[0].error);
+
+  watch_init (&w[1], make_link (fixture, &b, &a, NULL, NULL));
+  b_started = g_get_monotonic_time ();
+  tafel_link_start (w[1].link);
+  g_assert_true (tafel_test_wait_until (both_connected, w, WAIT_MS));
+  done = g_get_monotonic_time ();
+  g_assert_no_error (w[0].error);
+  g_assert_no_error (w[1].error);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      gint64 started = i == 0 ? a_started : b_started;
+      gint64 ice = tafel_link_get_ice_time (w[i].link);
+      gint64 connect = tafel_link_get_connect_time (w[i].link);
+
+      g_test_message ("link %u: ICE %.1f ms, connected after %.1f ms", i, ice / 1e3, connect / 1e3);
+      g_assert_cmpint (ice, >, 0);
+      g_assert_cmpint (connect, >=, ice);
+      g_assert_cmpint (connect, <=, done - started);
+    }
+  /* A could not find a path before B existed. */
+  g_assert_cmpint (tafel_link_get_ice_time (w[0].link), >=, b_started - a_started);
+  g_assert_cmpint (tafel_link_get_ice_time (w[1].link), <=, done - b_started);
+  assert_pair_works (w, 3);
+
+  watch_clear (&w[0]);
+  watch_clear (&w[1]);
+  peer_clear (&a);
+  peer_clear (&b);
+}
+
 static void
 test_link_connect_timeout (Fixture       *fixture,
                            gconstpointer  data)
@@ -1340,6 +1401,7 @@ main (int    argc,
   ADD ("goodbye", test_link_goodbye);
   ADD ("backpressure", test_link_backpressure);
   ADD ("late-peer", test_link_late_peer);
+  ADD ("timing", test_link_timing);
   ADD ("connect-timeout", test_link_connect_timeout);
   ADD ("peer-restarted", test_link_peer_restarted);
   ADD ("carries-sync", test_link_carries_sync);

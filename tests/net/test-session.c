@@ -248,6 +248,19 @@ test_three_peers (Fixture       *f,
     g_autoptr(GPtrArray) list = tafel_session_list_peers (f->peers[0].session);
     g_assert_cmpuint (list->len, ==, 2);
     g_assert_cmpstr (tafel_session_get_path_kind (f->peers[0].session, list->pdata[0]), ==, "host");
+    for (guint i = 0; i < list->len; i++)
+      {
+        gint64 ice_us = -1, connect_us = -1;
+
+        g_assert_true (tafel_session_get_link_times (f->peers[0].session, list->pdata[i],
+                                                     &ice_us, &connect_us));
+        g_assert_cmpint (ice_us, >, 0);
+        g_assert_cmpint (connect_us, >=, ice_us);
+      }
+    /* Nobody is linked to itself. */
+    g_assert_false (tafel_session_get_link_times (f->peers[0].session,
+                                                  tafel_identity_get_public_key (f->peers[0].identity),
+                                                  NULL, NULL));
   }
 }
 
