@@ -6,6 +6,8 @@
 #include "tafel-core.h"
 
 #include "tafel-application.h"
+#include "tafel-join-dialog.h"
+#include "tafel-join.h"
 #include "tafel-preferences-window.h"
 #include "tafel-thumbnails.h"
 #include "tafel-window.h"
@@ -249,6 +251,73 @@ tafel_application_open_file (TafelApplication *self,
   show_board (self, board, reuse);
 }
 
+/* Keeps @brokers (a link's) with @board, before the hints it had. */
+static void
+add_hints (TafelApplication   *self,
+           TafelBoard         *board,
+           const char * const *brokers,
+           GtkWindow          *reuse)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) hints = tafel_join_merge_brokers (brokers, tafel_board_get_hints (board));
+  const char * const *old = tafel_board_get_hints (board);
+
+  if (old != NULL && g_strv_equal ((const char * const *) hints, old))
+    return;
+  if (old == NULL && hints[0] == NULL)
+    return;
+  if (!tafel_board_set_hints (board, (const char * const *) hints, &error))
+    show_error (self, reuse, _("The board’s broker could not be stored"), error);
+}
+
+void
+tafel_application_join_link (TafelApplication *self,
+                             const char       *link,
+                             GtkWindow        *reuse)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TafelInvite) invite = NULL;
+  g_autoptr(TafelBoard) board = NULL;
+  g_autofree char *id_hex = NULL;
+  TafelIdentity *identity;
+  GtkWindow *existing;
+
+  g_return_if_fail (TAFEL_IS_APPLICATION (self));
+  g_return_if_fail (link != NULL);
+
+  invite = tafel_join_parse_link (link, &error);
+  if (invite == NULL)
+    {
+      show_error (self, reuse, _("This invite link cannot be used"), error);
+      return;
+    }
+
+  /* A board open here already: just show it. */
+  id_hex = tafel_invite_dup_board_id_hex (invite);
+  existing = tafel_application_find_board_window (self, id_hex);
+  if (existing != NULL)
+    {
+      add_hints (self, tafel_window_get_board (TAFEL_WINDOW (existing)),
+                 (const char * const *) invite->brokers, existing);
+      tafel_window_update_rendezvous (TAFEL_WINDOW (existing));
+      gtk_window_present (existing);
+      return;
+    }
+
+  identity = tafel_application_get_identity (self, &error);
+  if (identity != NULL)
+    board = tafel_board_join (tafel_application_get_data_dir (self), identity, invite->board_id,
+                              invite->secret, invite->title, &error);
+  if (board == NULL)
+    {
+      show_error (self, reuse, _("The board could not be joined"), error);
+      return;
+    }
+
+  add_hints (self, board, (const char * const *) invite->brokers, reuse);
+  show_board (self, board, reuse);
+}
+
 gboolean
 tafel_application_delete_board (TafelApplication  *self,
                                 const char        *id_hex,
@@ -361,11 +430,20 @@ tafel_application_open (GApplication  *application,
 
   for (int i = 0; i < n_files; i++)
     {
-      /* Invite links (tafel:) arrive with the network; only files for now. */
+      g_autofree char *uri = g_file_get_uri (files[i]);
+
+      /* Invite links, from `tafel LINK`, a browser or a chat app (the
+       * desktop file handles x-scheme-handler/tafel). */
+      if (uri != NULL && g_ascii_strncasecmp (uri, "tafel:", 6) == 0)
+        {
+          tafel_application_join_link (self, uri, NULL);
+          any = TRUE;
+          continue;
+        }
+
       if (!g_file_is_native (files[i]))
         {
-          g_autofree char *uri = g_file_get_uri (files[i]);
-          g_message ("Not a file, not opened: %s", uri);
+          g_message ("Not a file or an invite link, not opened: %s", uri);
           continue;
         }
 
@@ -501,6 +579,27 @@ tafel_application_open_action (GSimpleAction *action,
 }
 
 static void
+tafel_application_join_action (GSimpleAction *action,
+                               GVariant      *parameter,
+                               gpointer       user_data)
+{
+  TafelApplication *self = user_data;
+
+  tafel_join_dialog_present (self, gtk_application_get_active_window (GTK_APPLICATION (self)));
+}
+
+/* A chat notification was clicked: the board's window comes forward. */
+static void
+tafel_application_show_board (GSimpleAction *action,
+                              GVariant      *parameter,
+                              gpointer       user_data)
+{
+  TafelApplication *self = user_data;
+
+  tafel_application_open_board (self, g_variant_get_string (parameter, NULL), NULL);
+}
+
+static void
 tafel_application_quit (GSimpleAction *action,
                         GVariant      *parameter,
                         gpointer       user_data)
@@ -527,6 +626,8 @@ static const GActionEntry app_actions[] = {
   { "new-board", tafel_application_new_board_action },
   { "new-window", tafel_application_new_window },
   { "open", tafel_application_open_action },
+  { "join", tafel_application_join_action },
+  { "show-board", tafel_application_show_board, "s" },
   { "quit", tafel_application_quit },
 };
 
@@ -566,6 +667,7 @@ tafel_application_init (TafelApplication *self)
     { "app.new-board", { "<Control>n", NULL } },
     { "app.new-window", { "<Control><Shift>n", NULL } },
     { "app.open", { "<Control>o", NULL } },
+    { "app.join", { "<Control>j", NULL } },
   };
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,

@@ -35,6 +35,14 @@ void              tafel_application_new_board      (TafelApplication *self,
 void              tafel_application_open_file      (TafelApplication *self,
                                                     GFile            *file,
                                                     GtkWindow        *reuse);
+/* Joins the board an invite link names: presents its window when it is
+ * open, opens it when it is known here, makes an empty local copy
+ * otherwise (it fills up from the others once online). The link's brokers
+ * are kept with the board as rendezvous hints. A bad link is shown as a
+ * toast that says what is wrong with it. */
+void              tafel_application_join_link      (TafelApplication *self,
+                                                    const char       *link,
+                                                    GtkWindow        *reuse);
 /* Deletes a board (closing its window first). */
 gboolean          tafel_application_delete_board   (TafelApplication *self,
                                                     const char       *id_hex,

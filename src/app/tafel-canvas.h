@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "tafel-canvas-controller.h"
+#include "tafel-people.h"
 #include "tafel-tile-cache.h"
 #include "tafel-view.h"
 
@@ -21,14 +22,26 @@ G_DECLARE_FINAL_TYPE (TafelCanvas, tafel_canvas, TAFEL, CANVAS, GtkWidget)
  * beneath, through a pannable, zoomable #TafelView. The widget converts
  * GTK input into controller calls and does nothing else with it.
  *
- * Signals: ::text-error (const GError *): text typed in place could not
- * be stored.
+ * It also shows the others on the board (from a #TafelPeople): their
+ * cursors with their names, and their strokes in progress, each until its
+ * record is drawn.
+ *
+ * Signals:
+ *  ::text-error (const GError *): text typed in place could not be stored.
+ *  ::view-changed: the part of the board shown changed (scroll, zoom, size).
+ *  ::navigated: the person moved the view (pan, zoom, fit), as opposed to
+ *    tafel_canvas_set_view() from the program.
+ *  ::pointer-moved (double x, double y, gboolean inside): the pointer in
+ *    board units; @inside is FALSE when it left the canvas.
  */
 GtkWidget             *tafel_canvas_new            (void) G_GNUC_WARN_UNUSED_RESULT;
 
 void                   tafel_canvas_set_controller (TafelCanvas           *self,
                                                     TafelCanvasController *controller);
 TafelCanvasController *tafel_canvas_get_controller (TafelCanvas           *self);
+/* Who else is on the board, to show their cursors and strokes; nullable. */
+void                   tafel_canvas_set_people     (TafelCanvas           *self,
+                                                    TafelPeople           *people);
 TafelTileCache        *tafel_canvas_get_tile_cache (TafelCanvas           *self);
 
 const TafelView       *tafel_canvas_get_view       (TafelCanvas           *self);

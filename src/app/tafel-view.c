@@ -129,3 +129,27 @@ tafel_view_fit (TafelView       *view,
   view->x = bounds->x + bounds->width / 2 - width / 2 / scale;
   view->y = bounds->y + bounds->height / 2 - height / 2 / scale;
 }
+
+void
+tafel_view_show_rect (TafelView       *view,
+                      const TafelRect *rect,
+                      double           width,
+                      double           height)
+{
+  double scale = view->scale;
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  if (rect->width > 0 && rect->height > 0)
+    scale = MIN (width / rect->width, height / rect->height);
+  else if (rect->width > 0)
+    scale = width / rect->width;
+  else if (rect->height > 0)
+    scale = height / rect->height;
+  scale = CLAMP (scale, TAFEL_VIEW_MIN_SCALE, TAFEL_VIEW_MAX_SCALE);
+
+  view->scale = scale;
+  view->x = rect->x + rect->width / 2 - width / 2 / scale;
+  view->y = rect->y + rect->height / 2 - height / 2 / scale;
+}

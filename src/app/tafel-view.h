@@ -58,5 +58,12 @@ void     tafel_view_fit           (TafelView       *view,
                                    double           width,
                                    double           height,
                                    double           margin);
+/* Shows all of @rect (another window's view of the board) as large as it
+ * fits in a widget of @width × @height, centred, at any zoom in the range:
+ * what follow mode shows of the person followed. */
+void     tafel_view_show_rect     (TafelView       *view,
+                                   const TafelRect *rect,
+                                   double           width,
+                                   double           height);
 
 G_END_DECLS

@@ -11,32 +11,8 @@
 #include "tafel-start-page.h"
 #include "tafel-thumbnails.h"
 #include "tafel-toolbar.h"
-#include "tafel-window.h"
+#include "tafel-window-private.h"
 
-struct _TafelWindow
-{
-  AdwApplicationWindow   parent_instance;
-
-  GSettings             *settings;
-
-  /* The board shown, and what drawing on it takes. */
-  TafelBoard            *board;
-  TafelBoardModel       *model;
-  TafelHistory          *history;
-  TafelCanvasController *controller;
-
-  AdwToastOverlay       *toast_overlay;
-  GtkStack              *stack;
-  TafelStartPage        *start_page;
-  GtkLabel              *title_label;
-  GtkMenuButton         *title_button;
-  GtkPopover            *rename_popover;
-  GtkEntry              *rename_entry;
-  GtkButton             *rename_button;
-  TafelCanvas           *canvas;
-  GtkRevealer           *selection_revealer;
-  GtkButton             *zoom_level_button;
-};
 
 G_DEFINE_FINAL_TYPE (TafelWindow, tafel_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -151,6 +127,7 @@ update_actions (TafelWindow *self)
     gtk_widget_action_set_enabled (widget, *name, has_board);
 
   gtk_revealer_set_reveal_child (self->selection_revealer, has_selection);
+  tafel_window_net_update_actions (self);
 }
 
 /* ---- The board ---------------------------------------------------------------------- */
@@ -194,6 +171,8 @@ drop_board (TafelWindow *self,
 
   if (self->board == NULL)
     return;
+
+  tafel_window_net_detach (self);
 
   /* The picture on the start page shows the board as it was left. */
   if (keep_thumbnail && app != NULL)
@@ -275,6 +254,8 @@ tafel_window_set_board (TafelWindow *self,
 
       gtk_stack_set_visible_child_name (self->stack, "board");
       gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+
+      tafel_window_net_attach (self);
     }
   else
     {
@@ -901,6 +882,7 @@ tafel_window_class_init (TafelWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TafelWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, TafelWindow, selection_revealer);
   gtk_widget_class_bind_template_child (widget_class, TafelWindow, zoom_level_button);
+  tafel_window_net_class_init (widget_class);
 
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_activated);
   gtk_widget_class_install_action (widget_class, "win.redo", NULL, redo_activated);
@@ -962,6 +944,7 @@ tafel_window_init (TafelWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->settings = g_settings_new (SCHEMA_ID);
+  tafel_window_net_init (self);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),

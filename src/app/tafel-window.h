@@ -25,6 +25,9 @@ void         tafel_window_discard_board (TafelWindow    *self);
 gboolean     tafel_window_merge_log   (TafelWindow      *self,
                                        TafelLog         *log,
                                        GError          **error);
+/* The board's rendezvous hints changed (a link with another broker was
+ * opened): go online again if that changes how. */
+void         tafel_window_update_rendezvous (TafelWindow *self);
 void         tafel_window_show_toast  (TafelWindow      *self,
                                        const char       *message);
 /* A toast for an error, with its full reason behind a Details button. */

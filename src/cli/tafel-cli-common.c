@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "tafel-cli-private.h"
+#include "tafel-invite.h"
 
 int
 tafel_cli_fail (const char *format,
@@ -53,9 +54,16 @@ tafel_cli_parse_options (const char    *command,
 }
 
 static gboolean
+names_a_link (const char *name)
+{
+  return g_ascii_strncasecmp (name, "tafel:", strlen ("tafel:")) == 0;
+}
+
+static gboolean
 names_a_file (const char *name)
 {
-  return g_str_has_suffix (name, ".tafel") || strchr (name, G_DIR_SEPARATOR) != NULL;
+  return !names_a_link (name) &&
+         (g_str_has_suffix (name, ".tafel") || strchr (name, G_DIR_SEPARATOR) != NULL);
 }
 
 gboolean
@@ -98,7 +106,28 @@ tafel_cli_board_open (const char     *data_dir,
     if (identity == NULL)
       return FALSE;
 
-    if (out->file != NULL)
+    if (names_a_link (name))
+      {
+        g_autoptr(TafelInvite) invite = tafel_invite_parse (name, error);
+        g_autofree char *id_hex = NULL;
+
+        if (invite == NULL)
+          return FALSE;
+        /* Writing joins a board not seen before; reading needs it here. */
+        if (writable)
+          out->board = tafel_board_join (data_dir, identity, invite->board_id, invite->secret,
+                                         invite->title, error);
+        else
+          {
+            id_hex = tafel_invite_dup_board_id_hex (invite);
+            out->board = tafel_board_open (data_dir, identity, id_hex, error);
+          }
+        if (out->board != NULL && writable && invite->brokers[0] != NULL &&
+            (tafel_board_get_hints (out->board) == NULL || tafel_board_get_hints (out->board)[0] == NULL) &&
+            !tafel_board_set_hints (out->board, (const char * const *) invite->brokers, error))
+          return FALSE;
+      }
+    else if (out->file != NULL)
       out->board = tafel_board_open_file (data_dir, identity, out->file, error);
     else
       out->board = tafel_board_open (data_dir, identity, name, error);
@@ -108,6 +137,39 @@ tafel_cli_board_open (const char     *data_dir,
   out->log = g_object_ref (tafel_board_get_log (out->board));
   out->title = g_strdup (tafel_board_get_title (out->board));
   out->id_hex = g_strdup (tafel_board_get_id_hex (out->board));
+  return TRUE;
+}
+
+/* Like tafel_cli_board_open() for reading only the records: a board in the
+ * data folder is read without a lock, so info and image export work while
+ * the app or a seed has it open. */
+gboolean
+tafel_cli_board_read (const char     *data_dir,
+                      const char     *name,
+                      TafelCliBoard  *out,
+                      GError        **error)
+{
+  g_autofree char *id_hex = NULL;
+  guint8 id[TAFEL_BOARD_ID_BYTES];
+
+  if (names_a_file (name))
+    return tafel_cli_board_open (data_dir, name, FALSE, out, error);
+
+  memset (out, 0, sizeof *out);
+  if (names_a_link (name))
+    {
+      g_autoptr(TafelInvite) invite = tafel_invite_parse (name, error);
+
+      if (invite == NULL)
+        return FALSE;
+      id_hex = tafel_invite_dup_board_id_hex (invite);
+    }
+  out->log = tafel_board_read (data_dir, id_hex != NULL ? id_hex : name, &out->title, id, error);
+  if (out->log == NULL)
+    return FALSE;
+  out->id_hex = g_malloc (TAFEL_BOARD_ID_BYTES * 2 + 1);
+  for (guint i = 0; i < TAFEL_BOARD_ID_BYTES; i++)
+    g_snprintf (out->id_hex + 2 * i, 3, "%02x", id[i]);
   return TRUE;
 }
 

@@ -75,7 +75,7 @@ tafel_cli_export (int    argc,
         return tafel_cli_fail (_("export: %s"), error->message);
       if (area_text != NULL && !parse_area (area_text, &area))
         return tafel_cli_fail (_("export: “%s” is not an area; give X,Y,WIDTH,HEIGHT in board units"), area_text);
-      if (!tafel_cli_board_open (data_dir, argv[1], FALSE, &board, &error))
+      if (!tafel_cli_board_read (data_dir, argv[1], &board, &error))
         return tafel_cli_fail ("%s", error->message);
 
       model = tafel_board_model_new (board.log);

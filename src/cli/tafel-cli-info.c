@@ -106,7 +106,7 @@ tafel_cli_info (int    argc,
   if (argc > 2)
     return tafel_cli_fail (_("info: unexpected argument “%s”"), argv[2]);
 
-  if (!tafel_cli_board_open (data_dir, argv[1], FALSE, &board, &error))
+  if (!tafel_cli_board_read (data_dir, argv[1], &board, &error))
     return tafel_cli_fail ("%s", error->message);
 
   tafel_log_foreach (board.log, count_record, &counts);

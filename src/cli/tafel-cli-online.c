@@ -27,7 +27,8 @@
  *   synced           peer, records, digest (the board-state digest once all
  *                    the peer offered on link-up is integrated)
  *   drawn            records, strokes (draw: committed)
- *   delivered        peers (draw: every linked peer has our strokes)
+ *   said             seq (chat: the message committed)
+ *   delivered        peers (draw, chat: every linked peer has our records)
  * Without --json the same events are printed as short sentences. */
 
 typedef struct
@@ -236,26 +237,21 @@ online_start (Online      *o,
   if (identity == NULL)
     return FALSE;
 
+  {
+    g_auto(TafelCliBoard) board = { 0 };
+
+    if (!tafel_cli_board_open (data_dir, name, TRUE, &board, error))
+      return FALSE;
+    o->board = g_object_ref (board.board);
+  }
+
+  /* A link's broker takes precedence over the board's stored hints. */
   if (g_ascii_strncasecmp (name, "tafel:", 6) == 0)
     {
-      g_autoptr(TafelInvite) invite = tafel_invite_parse (name, error);
+      g_autoptr(TafelInvite) invite = tafel_invite_parse (name, NULL);
 
-      if (invite == NULL)
-        return FALSE;
-      o->board = tafel_board_join (data_dir, identity, invite->board_id, invite->secret,
-                                   invite->title, error);
-      if (o->board == NULL)
-        return FALSE;
-      if (invite->brokers[0] != NULL)
+      if (invite != NULL && invite->brokers[0] != NULL)
         link_broker = g_strdup (invite->brokers[0]);
-    }
-  else
-    {
-      g_auto(TafelCliBoard) board = { 0 };
-
-      if (!tafel_cli_board_open (data_dir, name, TRUE, &board, error))
-        return FALSE;
-      o->board = g_object_ref (board.board);
     }
 
   /* The broker: given, or the link's, or the board's hint. */
@@ -389,6 +385,7 @@ typedef struct
   guint        timeout_id;
   gboolean     timed_out;
   gboolean     done;
+  gboolean     chat;        /* a message, not strokes */
   GError      *error;
 
   /* Drawing at a pen's pace. */
@@ -417,7 +414,8 @@ check_delivered (DrawWait *w)
   g_clear_handle_id (&w->timeout_id, g_source_remove);
   {
     g_autofree char *peers = g_strdup_printf ("#%u", tafel_session_get_n_peers (o->session));
-    g_autofree char *sentence = g_strdup_printf (_("Every online peer (%u) has the strokes"),
+    g_autofree char *sentence = g_strdup_printf (w->chat ? _("Every online peer (%u) has the message")
+                                                         : _("Every online peer (%u) has the strokes"),
                                                  tafel_session_get_n_peers (o->session));
     emit (o, "delivered", sentence, "peers", peers, NULL);
   }
@@ -646,6 +644,90 @@ tafel_cli_draw (int    argc,
         return tafel_cli_fail (_("draw: timed out after %d s with %u of %d peers online"), timeout_s, n, min_peers);
       return tafel_cli_fail (_("draw: timed out after %d s before every peer had the strokes"), timeout_s);
     }
+  online_finish (&o);
+  return o.status;
+}
+
+/* tafel-cli chat BOARD --message TEXT [options]: joins, says TEXT in the
+ * board's chat as yourself, and exits once every online peer has it. */
+int
+tafel_cli_chat (int    argc,
+                char **argv)
+{
+  g_autofree char *data_dir = NULL;
+  g_autofree char *message = NULL;
+  g_auto(NetOptions) net = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(TafelRecord) record = NULL;
+  int min_peers = 1, timeout_s = 120;
+  GOptionEntry entries[] = {
+    { "message", 'm', 0, G_OPTION_ARG_STRING, &message, N_("What to say"), N_("TEXT") },
+    { "peers", 0, 0, G_OPTION_ARG_INT, &min_peers, N_("Wait for at least this many peers (default 1)"), N_("N") },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, N_("Give up after this many seconds (default 120)"), N_("SECONDS") },
+    NET_OPTION_ENTRIES (&net),
+    TAFEL_CLI_DATA_DIR_OPTION (&data_dir),
+    { NULL }
+  };
+  Online o = { &net };
+  DrawWait w = { &o };
+  guint timeout_id;
+  int status;
+
+  if (!tafel_cli_parse_options ("chat", "BOARD --message TEXT",
+                                N_("Joins a board, says something in its chat as yourself, and waits until every online peer has it."),
+                                entries, &argc, &argv, &data_dir, &status))
+    return status;
+  if (argc < 2)
+    return tafel_cli_fail (_("chat: no board given"));
+  if (argc > 2)
+    return tafel_cli_fail (_("chat: unexpected argument “%s”"), argv[2]);
+  if (message == NULL || *g_strstrip (message) == '\0')
+    return tafel_cli_fail (_("chat: no message given (--message TEXT)"));
+  if (strlen (message) > TAFEL_TEXT_MAX_BYTES)
+    return tafel_cli_fail (_("chat: the message is longer than %d bytes"), TAFEL_TEXT_MAX_BYTES);
+  if (min_peers < 0 || timeout_s <= 0)
+    return tafel_cli_fail (_("chat: --peers must not be negative and --timeout must be positive"));
+
+  o.loop = g_main_loop_new (NULL, FALSE);
+  if (!online_start (&o, data_dir, argv[1], &error))
+    {
+      online_finish (&o);
+      return tafel_cli_fail (_("chat: %s"), error->message);
+    }
+
+  body = tafel_chat_encode (&(TafelChat) { message });
+  record = tafel_board_commit (o.board, TAFEL_RECORD_KIND_CHAT, body, &error);
+  if (record == NULL)
+    {
+      online_finish (&o);
+      return tafel_cli_fail (_("chat: %s"), error->message);
+    }
+  w.head = tafel_record_get_seq (record);
+  w.min_peers = min_peers;
+  w.chat = TRUE;
+  {
+    g_autofree char *seq = g_strdup_printf ("#%" PRIu64, w.head);
+    emit (&o, "said", _("Said it"), "seq", seq, NULL);
+  }
+
+  g_signal_connect (tafel_session_get_sync (o.session), "peer-acked", G_CALLBACK (on_peer_acked), &w);
+  g_signal_connect (o.session, "peer-joined", G_CALLBACK (on_draw_peer_joined), &w);
+  g_signal_connect (o.session, "peer-left", G_CALLBACK (on_draw_peer_left), &w);
+  timeout_id = g_timeout_add_seconds (timeout_s, on_draw_timeout, &w);
+  check_delivered (&w);
+  if (!w.done)
+    g_main_loop_run (o.loop);
+  if (!w.done)
+    {
+      guint n = tafel_session_get_n_peers (o.session);
+
+      online_finish (&o);
+      if ((int) n < min_peers)
+        return tafel_cli_fail (_("chat: timed out after %d s with %u of %d peers online"), timeout_s, n, min_peers);
+      return tafel_cli_fail (_("chat: timed out after %d s before every peer had the message"), timeout_s);
+    }
+  g_source_remove (timeout_id);
   online_finish (&o);
   return o.status;
 }

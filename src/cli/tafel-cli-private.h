@@ -55,6 +55,10 @@ gboolean tafel_cli_board_open   (const char     *data_dir,
                                  gboolean        writable,
                                  TafelCliBoard  *out,
                                  GError        **error);
+gboolean tafel_cli_board_read   (const char     *data_dir,
+                                 const char     *name,
+                                 TafelCliBoard  *out,
+                                 GError        **error);
 void     tafel_cli_board_clear  (TafelCliBoard  *board);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TafelCliBoard, tafel_cli_board_clear)
@@ -66,5 +70,6 @@ int tafel_cli_info   (int argc, char **argv);
 int tafel_cli_export (int argc, char **argv);
 int tafel_cli_seed   (int argc, char **argv);
 int tafel_cli_draw   (int argc, char **argv);
+int tafel_cli_chat   (int argc, char **argv);
 
 G_END_DECLS

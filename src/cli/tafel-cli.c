@@ -19,6 +19,7 @@ static const TafelCliCommand commands[] = {
   { "export", "BOARD -o OUT", N_("Write a board to a .tafel file or a PNG, SVG or PDF image"), tafel_cli_export },
   { "seed", "BOARD", N_("Join a board and stay online (an always-on peer)"), tafel_cli_seed },
   { "draw", "BOARD --trace F.ndjson", N_("Join, add a trace’s strokes, wait until every online peer has them"), tafel_cli_draw },
+  { "chat", "BOARD --message TEXT", N_("Join, say something in the chat, wait until every online peer has it"), tafel_cli_chat },
   { NULL, NULL, NULL, NULL },
 };
 

@@ -853,6 +853,63 @@ tafel_board_open (const char     *data_dir,
 }
 
 /**
+ * tafel_board_read:
+ * @data_dir: the Tafel data folder
+ * @id_or_prefix: a board id or a unique prefix of one
+ * @title: (out) (optional) (transfer full): the board's title
+ * @id: (out caller-allocates) (optional): the board id, %TAFEL_BOARD_ID_BYTES
+ * @error: return location for a #GError
+ *
+ * Reads a board's records and title without opening it for writing: no
+ * lock is taken and nothing on disk changes, so this works while the app
+ * or a `tafel-cli seed` has the board open (a record being written at that
+ * moment is simply not part of what is read).
+ *
+ * Returns: (transfer full): a log with the board's records, or %NULL
+ */
+TafelLog *
+tafel_board_read (const char  *data_dir,
+                  const char  *id_or_prefix,
+                  char       **title,
+                  guint8      *id,
+                  GError     **error)
+{
+  g_autofree char *id_hex = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *meta_path = NULL;
+  g_autofree char *log_path = NULL;
+  g_auto(TafelBoardMeta) meta = { 0 };
+  g_autoptr(TafelLog) log = tafel_log_new ();
+  g_autofree char *meta_id = NULL;
+
+  g_return_val_if_fail (data_dir != NULL, NULL);
+
+  id_hex = resolve (data_dir, id_or_prefix, error);
+  if (id_hex == NULL)
+    return NULL;
+  dir = tafel_board_dir (data_dir, id_hex);
+  meta_path = g_build_filename (dir, "meta", NULL);
+  log_path = g_build_filename (dir, "log", NULL);
+  if (!tafel_board_meta_read (meta_path, &meta, error))
+    return NULL;
+  meta_id = tafel_board_id_to_hex (meta.id);
+  if (!g_str_equal (meta_id, id_hex))
+    {
+      g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_CORRUPT,
+                   _("The metadata of board %s names another board"), id_hex);
+      return NULL;
+    }
+  if (!tafel_log_file_read (log_path, meta.id, log, error))
+    return NULL;
+
+  if (title != NULL)
+    *title = g_strdup (meta.title);
+  if (id != NULL)
+    memcpy (id, meta.id, TAFEL_BOARD_ID_BYTES);
+  return g_steal_pointer (&log);
+}
+
+/**
  * tafel_board_join:
  * @data_dir: the Tafel data folder
  * @identity: this device's identity

@@ -58,6 +58,13 @@ TafelBoard    *tafel_board_open            (const char         *data_dir,
                                             TafelIdentity      *identity,
                                             const char         *id_or_prefix,
                                             GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Reads a board's records and title without locking or changing anything,
+ * also while another process has the board open. */
+TafelLog      *tafel_board_read            (const char         *data_dir,
+                                            const char         *id_or_prefix,
+                                            char              **title,
+                                            guint8             *id,
+                                            GError            **error) G_GNUC_WARN_UNUSED_RESULT;
 /* A board known by id and secret (from an invite link): opens it when it is
  * already here, creates an empty local copy otherwise. */
 TafelBoard    *tafel_board_join            (const char         *data_dir,

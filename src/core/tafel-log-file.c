@@ -797,11 +797,12 @@ load_frames (const char         *path,
   return cut;
 }
 
-TafelLogFile *
-tafel_log_file_open (const char    *path,
-                     const guint8  *board_id,
-                     TafelLog      *log,
-                     GError       **error)
+static TafelLogFile *
+open_log (const char    *path,
+          const guint8  *board_id,
+          TafelLog      *log,
+          gboolean       writable,
+          GError       **error)
 {
   g_autoptr(TafelLogFile) file = NULL;
   g_autoptr(GMappedFile) mapped = NULL;
@@ -814,7 +815,7 @@ tafel_log_file_open (const char    *path,
   g_return_val_if_fail (tafel_log_get_n_records (log) == 0, NULL);
 
   file = g_new0 (TafelLogFile, 1);
-  file->fd = open (path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+  file->fd = open (path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC | O_NOFOLLOW);
   file->path = g_strdup (path);
   file->writer = tafel_payload_writer_new ();
   if (file->fd < 0)
@@ -823,7 +824,7 @@ tafel_log_file_open (const char    *path,
                   path, errno, _("Could not open the board’s log"));
       return NULL;
     }
-  if (!lock_fd (file->fd, path, error))
+  if (writable && !lock_fd (file->fd, path, error))
     return NULL;
   if (fstat (file->fd, &st) != 0)
     {
@@ -869,7 +870,9 @@ tafel_log_file_open (const char    *path,
     return NULL;
   g_clear_pointer (&mapped, g_mapped_file_unref);
 
-  if (cut < size)
+  /* A reader beside the writing process may see an append in progress:
+   * it loads what is complete and leaves the file alone. */
+  if (cut < size && writable)
     {
       g_warning ("The end of the board’s log “%s” was damaged, most likely by an interrupted "
                  "write; %zu bytes after byte %zu were cut off",
@@ -882,6 +885,26 @@ tafel_log_file_open (const char    *path,
     }
   file->size = cut;
   return g_steal_pointer (&file);
+}
+
+TafelLogFile *
+tafel_log_file_open (const char    *path,
+                     const guint8  *board_id,
+                     TafelLog      *log,
+                     GError       **error)
+{
+  return open_log (path, board_id, log, TRUE, error);
+}
+
+gboolean
+tafel_log_file_read (const char    *path,
+                     const guint8  *board_id,
+                     TafelLog      *log,
+                     GError       **error)
+{
+  g_autoptr(TafelLogFile) file = open_log (path, board_id, log, FALSE, error);
+
+  return file != NULL;
 }
 
 gboolean

@@ -91,6 +91,12 @@ TafelLogFile *tafel_log_file_open     (const char    *path,
                                        const guint8  *board_id,
                                        TafelLog      *log,
                                        GError       **error);
+/* Reads @path into @log without locking or changing it, beside a process
+ * that may be writing: a tail being appended is not loaded. */
+gboolean      tafel_log_file_read     (const char    *path,
+                                       const guint8  *board_id,
+                                       TafelLog      *log,
+                                       GError       **error);
 void          tafel_log_file_close    (TafelLogFile  *file);
 /* Appends @records (per author in seq order, each its author's next) with
  * one write. Each author's last record in @records must carry a signature;

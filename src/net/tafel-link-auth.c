@@ -49,6 +49,12 @@ tafel_link_auth_new (const guint8   board_id[TAFEL_BOARD_ID_BYTES],
   return self;
 }
 
+/**
+ * tafel_link_auth_ref:
+ * @self: credentials
+ *
+ * Returns: (transfer full): @self, with one more reference
+ */
 TafelLinkAuth *
 tafel_link_auth_ref (TafelLinkAuth *self)
 {
@@ -57,6 +63,12 @@ tafel_link_auth_ref (TafelLinkAuth *self)
   return self;
 }
 
+/**
+ * tafel_link_auth_unref:
+ * @self: (transfer full): credentials
+ *
+ * Drops a reference; the last wipes the keys and frees them.
+ */
 void
 tafel_link_auth_unref (TafelLinkAuth *self)
 {

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "tafel-link-config.h"
 #include "tafel-transport.h"
@@ -60,6 +61,12 @@ tafel_link_config_new (void)
   return self;
 }
 
+/**
+ * tafel_link_config_ref:
+ * @self: a configuration
+ *
+ * Returns: (transfer full): @self, with one more reference
+ */
 TafelLinkConfig *
 tafel_link_config_ref (TafelLinkConfig *self)
 {
@@ -68,6 +75,12 @@ tafel_link_config_ref (TafelLinkConfig *self)
   return self;
 }
 
+/**
+ * tafel_link_config_unref:
+ * @self: (transfer full): a configuration
+ *
+ * Drops a reference; the last frees it.
+ */
 void
 tafel_link_config_unref (TafelLinkConfig *self)
 {
@@ -150,6 +163,12 @@ tafel_link_config_set_stun (TafelLinkConfig  *self,
   return TRUE;
 }
 
+/**
+ * tafel_link_config_get_stun_host:
+ * @self: a configuration
+ *
+ * Returns: (nullable): the STUN server's host, %NULL for none
+ */
 const char *
 tafel_link_config_get_stun_host (TafelLinkConfig *self)
 {
@@ -157,6 +176,12 @@ tafel_link_config_get_stun_host (TafelLinkConfig *self)
   return self->stun_host;
 }
 
+/**
+ * tafel_link_config_get_stun_port:
+ * @self: a configuration
+ *
+ * Returns: the STUN server's port, 0 for none
+ */
 guint16
 tafel_link_config_get_stun_port (TafelLinkConfig *self)
 {
@@ -164,18 +189,81 @@ tafel_link_config_get_stun_port (TafelLinkConfig *self)
   return self->stun_port;
 }
 
+static gboolean
+bad_turn_url (GError     **error,
+              const char  *url,
+              const char  *why)
+{
+  g_set_error (error, TAFEL_LINK_CONFIG_ERROR, TAFEL_LINK_CONFIG_ERROR_BAD_URL,
+               _("“%s” is not a TURN URL: %s"), url, why);
+  return FALSE;
+}
+
+/* turn[s]://user:password@host[:port][?transport=udp|tcp] */
+static gboolean
+parse_turn_uri (const char          *url,
+                char               **host,
+                guint16             *port,
+                char               **username,
+                char               **password,
+                TafelTurnTransport  *transport,
+                GError             **error)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_HAS_PASSWORD, NULL);
+  const char *scheme, *query, *path;
+  gint uri_port;
+
+  if (uri == NULL)
+    return bad_turn_url (error, url, _("it does not parse as a URL"));
+
+  scheme = g_uri_get_scheme (uri);
+  if (g_strcmp0 (scheme, "turn") == 0)
+    *transport = TAFEL_TURN_UDP;
+  else if (g_strcmp0 (scheme, "turns") == 0)
+    *transport = TAFEL_TURN_TLS;
+  else
+    return bad_turn_url (error, url, _("it must start with turn: or turns:"));
+
+  if (g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    return bad_turn_url (error, url, _("it names no host"));
+  path = g_uri_get_path (uri);
+  if (path != NULL && *path != '\0' && strcmp (path, "/") != 0)
+    return bad_turn_url (error, url, _("a TURN URL has no path"));
+  if (g_uri_get_fragment (uri) != NULL)
+    return bad_turn_url (error, url, _("a TURN URL has no fragment"));
+
+  query = g_uri_get_query (uri);
+  if (g_strcmp0 (query, "transport=tcp") == 0)
+    *transport = *transport == TAFEL_TURN_TLS ? TAFEL_TURN_TLS : TAFEL_TURN_TCP;
+  else if (query != NULL && !(g_strcmp0 (query, "transport=udp") == 0 && *transport == TAFEL_TURN_UDP))
+    return bad_turn_url (error, url, _("only ?transport=udp or ?transport=tcp may follow the address"));
+
+  uri_port = g_uri_get_port (uri);
+  if (uri_port == 0 || uri_port > 65535)
+    return bad_turn_url (error, url, _("the port is not between 1 and 65535"));
+
+  *host = g_strdup (g_uri_get_host (uri));
+  *port = uri_port > 0 ? uri_port : *transport == TAFEL_TURN_TLS ? 5349 : 3478;
+  *username = g_strdup (g_uri_get_user (uri));
+  *password = g_strdup (g_uri_get_password (uri));
+  return TRUE;
+}
+
 /**
  * tafel_link_config_add_turn:
  * @self: a configuration
  * @url: `turn:host[:port][?transport=udp|tcp]` or `turns:host[:port]`
- *   (RFC 7065); the port defaults to 3478 (turn) or 5349 (turns)
- * @username: the TURN user name
- * @password: the TURN password
+ *   (RFC 7065), or the same with credentials in URL form,
+ *   `turn://user:password@host[:port][?transport=tcp]`; the port
+ *   defaults to 3478 (turn) or 5349 (turns)
+ * @username: (nullable): the TURN user name; %NULL to take it from @url
+ * @password: (nullable): the TURN password; %NULL to take it from @url
  * @error: return location for a #GError
  *
  * Adds a TURN server to relay through when no direct path works.
  *
- * Returns: %FALSE with %TAFEL_LINK_CONFIG_ERROR_BAD_URL if @url does not parse
+ * Returns: %FALSE with %TAFEL_LINK_CONFIG_ERROR_BAD_URL if @url does not
+ *   parse or no user name and password are given
  */
 gboolean
 tafel_link_config_add_turn (TafelLinkConfig  *self,
@@ -184,59 +272,60 @@ tafel_link_config_add_turn (TafelLinkConfig  *self,
                             const char       *password,
                             GError          **error)
 {
-  g_autofree char *host_part = NULL;
   g_autofree char *host = NULL;
-  const char *rest;
-  const char *query;
+  g_autofree char *url_username = NULL;
+  g_autofree char *url_password = NULL;
   TafelTurnTransport transport;
   guint16 port = 0;
   TafelTurnServer *server;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (url != NULL, FALSE);
-  g_return_val_if_fail (username != NULL, FALSE);
-  g_return_val_if_fail (password != NULL, FALSE);
 
-  if (g_str_has_prefix (url, "turn:"))
+  if (strstr (url, "://") != NULL)
     {
-      rest = url + strlen ("turn:");
-      transport = TAFEL_TURN_UDP;
-    }
-  else if (g_str_has_prefix (url, "turns:"))
-    {
-      rest = url + strlen ("turns:");
-      transport = TAFEL_TURN_TLS;
+      if (!parse_turn_uri (url, &host, &port, &url_username, &url_password, &transport, error))
+        return FALSE;
     }
   else
     {
-      g_set_error (error, TAFEL_LINK_CONFIG_ERROR, TAFEL_LINK_CONFIG_ERROR_BAD_URL,
-                   _("“%s” is not a TURN URL: it must start with turn: or turns:"), url);
-      return FALSE;
-    }
+      g_autofree char *host_part = NULL;
+      const char *rest, *query;
 
-  query = strchr (rest, '?');
-  host_part = query != NULL ? g_strndup (rest, query - rest) : g_strdup (rest);
-  if (!parse_host_port (host_part, transport == TAFEL_TURN_TLS ? 5349 : 3478, &host, &port))
-    {
-      g_set_error (error, TAFEL_LINK_CONFIG_ERROR, TAFEL_LINK_CONFIG_ERROR_BAD_URL,
-                   _("“%s” is not a TURN URL: “%s” is not a host or host:port"), url, host_part);
-      return FALSE;
-    }
-
-  if (query != NULL)
-    {
-      if (g_strcmp0 (query, "?transport=udp") == 0 && transport == TAFEL_TURN_UDP)
-        transport = TAFEL_TURN_UDP;
-      else if (g_strcmp0 (query, "?transport=tcp") == 0)
-        transport = transport == TAFEL_TURN_TLS ? TAFEL_TURN_TLS : TAFEL_TURN_TCP;
-      else
+      if (g_str_has_prefix (url, "turn:"))
         {
-          g_set_error (error, TAFEL_LINK_CONFIG_ERROR, TAFEL_LINK_CONFIG_ERROR_BAD_URL,
-                       _("“%s” is not a TURN URL: only ?transport=udp or ?transport=tcp may follow the address"),
-                       url);
-          return FALSE;
+          rest = url + strlen ("turn:");
+          transport = TAFEL_TURN_UDP;
+        }
+      else if (g_str_has_prefix (url, "turns:"))
+        {
+          rest = url + strlen ("turns:");
+          transport = TAFEL_TURN_TLS;
+        }
+      else
+        return bad_turn_url (error, url, _("it must start with turn: or turns:"));
+
+      query = strchr (rest, '?');
+      host_part = query != NULL ? g_strndup (rest, query - rest) : g_strdup (rest);
+      if (!parse_host_port (host_part, transport == TAFEL_TURN_TLS ? 5349 : 3478, &host, &port))
+        return bad_turn_url (error, url, _("the address is not a host or host:port"));
+
+      if (query != NULL)
+        {
+          if (g_strcmp0 (query, "?transport=tcp") == 0)
+            transport = transport == TAFEL_TURN_TLS ? TAFEL_TURN_TLS : TAFEL_TURN_TCP;
+          else if (!(g_strcmp0 (query, "?transport=udp") == 0 && transport == TAFEL_TURN_UDP))
+            return bad_turn_url (error, url,
+                                 _("only ?transport=udp or ?transport=tcp may follow the address"));
         }
     }
+
+  if (username == NULL)
+    username = url_username;
+  if (password == NULL)
+    password = url_password;
+  if (username == NULL || password == NULL)
+    return bad_turn_url (error, url, _("a TURN server needs a user name and a password"));
 
   server = g_new0 (TafelTurnServer, 1);
   server->host = g_steal_pointer (&host);
@@ -249,6 +338,12 @@ tafel_link_config_add_turn (TafelLinkConfig  *self,
   return TRUE;
 }
 
+/**
+ * tafel_link_config_get_n_turn_servers:
+ * @self: a configuration
+ *
+ * Returns: how many TURN servers there are
+ */
 guint
 tafel_link_config_get_n_turn_servers (TafelLinkConfig *self)
 {
@@ -336,6 +431,12 @@ tafel_link_config_set_force_relay (TafelLinkConfig *self,
   self->force_relay = force_relay;
 }
 
+/**
+ * tafel_link_config_get_force_relay:
+ * @self: a configuration
+ *
+ * Returns: whether links use relayed candidates only
+ */
 gboolean
 tafel_link_config_get_force_relay (TafelLinkConfig *self)
 {
@@ -368,6 +469,12 @@ tafel_link_config_set_timeouts (TafelLinkConfig *self,
   self->dead_ms = dead_ms;
 }
 
+/**
+ * tafel_link_config_get_connect_timeout:
+ * @self: a configuration
+ *
+ * Returns: how long ICE and the handshake may take, ms
+ */
 guint
 tafel_link_config_get_connect_timeout (TafelLinkConfig *self)
 {
@@ -375,6 +482,12 @@ tafel_link_config_get_connect_timeout (TafelLinkConfig *self)
   return self->connect_ms;
 }
 
+/**
+ * tafel_link_config_get_heartbeat:
+ * @self: a configuration
+ *
+ * Returns: how often an idle link says it is alive, ms
+ */
 guint
 tafel_link_config_get_heartbeat (TafelLinkConfig *self)
 {
@@ -382,6 +495,12 @@ tafel_link_config_get_heartbeat (TafelLinkConfig *self)
   return self->heartbeat_ms;
 }
 
+/**
+ * tafel_link_config_get_dead_timeout:
+ * @self: a configuration
+ *
+ * Returns: the silence after which a peer counts as gone, ms
+ */
 guint
 tafel_link_config_get_dead_timeout (TafelLinkConfig *self)
 {
@@ -406,6 +525,12 @@ tafel_link_config_set_window (TafelLinkConfig *self,
   self->window = window;
 }
 
+/**
+ * tafel_link_config_get_window:
+ * @self: a configuration
+ *
+ * Returns: bytes in flight per direction
+ */
 gsize
 tafel_link_config_get_window (TafelLinkConfig *self)
 {
@@ -432,6 +557,12 @@ tafel_link_config_set_max_datagram (TafelLinkConfig *self,
   self->max_datagram = size;
 }
 
+/**
+ * tafel_link_config_get_max_datagram:
+ * @self: a configuration
+ *
+ * Returns: the datagram size, 0 when chosen by path
+ */
 gsize
 tafel_link_config_get_max_datagram (TafelLinkConfig *self)
 {

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "tafel-frame-channel.h"
 #include "tafel-link-auth-private.h"
 #include "tafel-link-private.h"
 #include "tafel-transport.h"
@@ -21,27 +22,42 @@
  *
  * ## Transport choice
  *
- * Measured on this machine's loopback (tests/bench/bench-link; the figures
- * and commands are in its output and the branch's report):
+ * Measured in one process on 127.0.0.1 with tests/bench/bench-link (50 ms
+ * RTT through a delay relay of the benchmark's own; the machine's two
+ * cores are shared, so rates vary by ±30 % between runs):
  *
- * - libnice's reliable agent (its internal pseudo-TCP, 60 KiB window, 1400
- *   byte segments) moves about 450 MB/s on loopback but only 1.0 MB/s at
- *   50 ms RTT: throughput is window ÷ RTT, and the window cannot be set
- *   through the agent.
+ *   transport                                 loopback     50 ms RTT
+ *   libnice reliable agent (pseudo-TCP)       408 MB/s      1.1 MB/s
+ *   PseudoTcpSocket, 1 MiB buffers            236 MB/s      0.2 MB/s *
+ *   TafelLink (this), encrypted              572 MB/s     19.5 MB/s
+ *                                    (1200 B datagrams: 312 MB/s)
+ *   (a second run: 305, 234, 588 (302) MB/s; 1.1, 0.2, 17.4 MB/s)
+ *
+ * - libnice's reliable agent runs its pseudo-TCP with a 60 KiB window that
+ *   the agent does not let us change: window ÷ RTT caps it at ~1.2 MB/s
+ *   on a 50 ms path.
  * - A PseudoTcpSocket of our own over a non-reliable agent takes larger
- *   buffers (1 MiB window: 13 MB/s at 50 ms RTT), but only while the
- *   kernel's socket buffers absorb its bursts: it has no pacing and no
- *   selective acknowledgement, so a burst of losses is repaired one segment
- *   per round trip (NewReno) after a 1 s minimum RTO. With the default
- *   socket buffers (net.core.rmem_max = 208 KiB) a 20 MB transfer at 50 ms
- *   RTT did not finish in 60 s, and at 1 % loss it managed 0.4 MB/s.
+ *   buffers, but it has no pacing and no selective acknowledgement: a burst
+ *   of losses is repaired one segment per round trip (NewReno), and a lost
+ *   handshake segment costs its 1 s minimum RTO. With 1 MiB buffers and the
+ *   kernel's default socket buffers (208 KiB) its own bursts overflow the
+ *   receiver and it crawls (* 5–7 of 20 MB in 30 s). A prototype with
+ *   4 MiB socket receive buffers reached 13 MB/s, but that needs
+ *   net.core.rmem_max raised (it is 4 MiB on this machine, 208 KiB by
+ *   default), which an app cannot count on.
  * - So the link runs its own transport over plain datagrams of a
  *   non-reliable agent: #TafelTransport, loss recovery and congestion
- *   control after RFC 9002 (QUIC): acknowledgement ranges repair a burst of
- *   losses in about one round trip, packets are paced, the window is 4 MiB
- *   by default and flow control stops a sender whose receiver is not
- *   reading. On a loopback path it sends 64 KiB datagrams, elsewhere 1200
- *   bytes (safe on any path, also through TURN).
+ *   control after RFC 9002 (QUIC): acknowledgement ranges repair a burst
+ *   of losses in about one round trip, packets are paced, the window is
+ *   4 MiB by default and flow control stops a sender whose receiver is not
+ *   reading. With default socket buffers it still made 7.6–13.5 MB/s at
+ *   50 ms over two runs (the in-process benchmark drops datagrams when the
+ *   shared machine stalls its one thread).
+ *   On a loopback path it sends 64 KiB datagrams, elsewhere 1200 bytes
+ *   (safe on any path, also through TURN). Under random loss every
+ *   loss-based sender is bound by the same law (Mathis: about 0.9 MB/s at
+ *   0.1 % loss and 50 ms with 1200-byte packets); TafelLink and the
+ *   PseudoTcpSocket both measure 0.8–0.9 MB/s there.
  *
  * ## Handshake
  *
@@ -57,11 +73,20 @@
  * identity's Ed25519 signature over the transcript, role and MAC. Roles
  * ('C'/'S') keep a peer from reflecting our own AUTH back at us.
  *
+ * ## Frames
+ *
+ * A link is a #TafelFrameChannel: a frame is a type byte and a payload;
+ * types below %TAFEL_LINK_FIRST_USER_TYPE are the link's own. Frames
+ * arrive with #TafelFrameChannel::frame, in order; #TafelFrameChannel:writable
+ * turns %FALSE while more than 1 MiB waits to go out, so a bulk sender can
+ * pause, and #TafelFrameChannel::closed ends the channel.
+ *
  * ## Failure
  *
  * Anything wrong closes this link only: its state becomes
- * %TAFEL_LINK_STATE_FAILED, #TafelLink::failed carries the reason (also
- * logged with g_message()), and no frame after the fault is delivered.
+ * %TAFEL_LINK_STATE_FAILED, #TafelLink::failed and then
+ * #TafelFrameChannel::closed carry the reason (also logged with
+ * g_message()), and no frame after the fault is delivered.
  */
 
 #define LINK_PROTOCOL_VERSION   1
@@ -98,15 +123,18 @@ enum
 };
 
 /* Signalling messages: "TL", version, then a GVariant (yssss): type, the
- * sender's ICE ufrag, its password (credentials only), the recipient's
- * ufrag as the sender knows it ("" if it does not), a candidate line. */
+ * sender's ICE ufrag, its password (credentials and restart only), the
+ * recipient's ufrag as the sender knows it ("" if it does not), and a
+ * candidate line (for a restart: the sender's previous ufrag). */
 enum
 {
-  SIGNAL_CREDENTIALS = 1,
-  SIGNAL_CANDIDATE   = 2,
-  SIGNAL_END_OF_CANDIDATES = 3,
+  MSG_CREDENTIALS = 1,
+  MSG_CANDIDATE   = 2,
+  MSG_END_OF_CANDIDATES = 3,
+  MSG_RESTART = 4,          /* from the controlling side: new credentials */
+  MSG_RESTART_REQUEST = 5,  /* from the controlled side: please restart */
 };
-#define SIGNAL_FORMAT "(yssss)"
+#define MSG_FORMAT "(yssss)"
 
 typedef enum
 {
@@ -156,6 +184,7 @@ struct _TafelLink
   GPtrArray        *pending_candidates; /* PendingCandidate, before the credentials */
   gboolean          gathering_done;
   gboolean          ice_ready;
+  gboolean          restarting;        /* our restart awaits the peer's answer */
   TafelLinkCandidateFilter candidate_filter;
   gpointer          candidate_filter_data;
 
@@ -179,6 +208,7 @@ struct _TafelLink
   gsize             out_offset;        /* into the head */
   gsize             out_queued;        /* bytes not yet taken by the transport */
   gboolean          congested;
+  gboolean          writable;
   gint64            last_frame_sent;
 
   guint8            len_buf[4];
@@ -194,7 +224,11 @@ struct _TafelLink
   gboolean          lingering;
 };
 
-G_DEFINE_FINAL_TYPE (TafelLink, tafel_link, G_TYPE_OBJECT)
+static void tafel_link_channel_iface_init (TafelFrameChannelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TafelLink, tafel_link, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (TAFEL_TYPE_FRAME_CHANNEL,
+                                                      tafel_link_channel_iface_init))
 
 G_DEFINE_QUARK (tafel-link-error-quark, tafel_link_error)
 
@@ -203,8 +237,8 @@ enum
   PROP_0,
   PROP_STATE,
   PROP_PATH,
-  PROP_CONGESTED,
-  N_PROPS
+  N_PROPS,
+  PROP_WRITABLE = N_PROPS,
 };
 
 static GParamSpec *properties[N_PROPS];
@@ -213,8 +247,6 @@ enum
 {
   SIGNAL_CONNECTED,
   SIGNAL_FAILED,
-  SIGNAL_CLOSED,
-  SIGNAL_FRAME_RECEIVED,
   N_SIGNALS
 };
 
@@ -293,6 +325,26 @@ destroy_source (GSource **source)
 
 /* --- State --- */
 
+/* Writable: connected, and the queue not above high water (with
+ * hysteresis down to low water). */
+static void
+update_writable (TafelLink *self)
+{
+  gboolean writable;
+
+  if (self->out_queued >= QUEUE_HIGH_WATER)
+    self->congested = TRUE;
+  else if (self->out_queued <= QUEUE_LOW_WATER)
+    self->congested = FALSE;
+
+  writable = self->state == TAFEL_LINK_STATE_CONNECTED && !self->congested;
+  if (writable != self->writable)
+    {
+      self->writable = writable;
+      g_object_notify (G_OBJECT (self), "writable");
+    }
+}
+
 static void
 set_state (TafelLink      *self,
            TafelLinkState  state)
@@ -301,23 +353,7 @@ set_state (TafelLink      *self,
     return;
   self->state = state;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
-}
-
-static void
-update_congestion (TafelLink *self)
-{
-  gboolean congested = self->congested;
-
-  if (self->out_queued >= QUEUE_HIGH_WATER)
-    congested = TRUE;
-  else if (self->out_queued <= QUEUE_LOW_WATER)
-    congested = FALSE;
-
-  if (congested != self->congested)
-    {
-      self->congested = congested;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONGESTED]);
-    }
+  update_writable (self);
 }
 
 /* Drops everything that talks to the network. Emits nothing. */
@@ -450,6 +486,7 @@ fail (TafelLink      *self,
     }
   set_state (self, TAFEL_LINK_STATE_FAILED);
   g_signal_emit (self, signals[SIGNAL_FAILED], 0, self->error);
+  tafel_frame_channel_emit_closed (TAFEL_FRAME_CHANNEL (self), self->error);
   g_object_unref (self);
 }
 
@@ -460,7 +497,7 @@ closed_by_peer (TafelLink *self)
   g_object_ref (self);
   teardown (self);
   set_state (self, TAFEL_LINK_STATE_CLOSED);
-  g_signal_emit (self, signals[SIGNAL_CLOSED], 0);
+  tafel_frame_channel_emit_closed (TAFEL_FRAME_CHANNEL (self), NULL);
   g_object_unref (self);
 }
 
@@ -478,9 +515,10 @@ send_signal (TafelLink  *self,
   g_autoptr(GError) error = NULL;
   const guint8 header[3] = { 'T', 'L', LINK_PROTOCOL_VERSION };
 
-  body = g_variant_ref_sink (g_variant_new (SIGNAL_FORMAT, type,
+  body = g_variant_ref_sink (g_variant_new (MSG_FORMAT, type,
                                             self->local_ufrag,
-                                            type == SIGNAL_CREDENTIALS ? self->local_pwd : "",
+                                            type == MSG_CREDENTIALS || type == MSG_RESTART
+                                            ? self->local_pwd : "",
                                             self->remote_ufrag != NULL ? self->remote_ufrag : "",
                                             candidate != NULL ? candidate : ""));
   body_bytes = g_variant_get_data_as_bytes (body);
@@ -498,11 +536,11 @@ send_signal (TafelLink  *self,
 static void
 send_all_signals (TafelLink *self)
 {
-  send_signal (self, SIGNAL_CREDENTIALS, NULL);
+  send_signal (self, MSG_CREDENTIALS, NULL);
   for (guint i = 0; i < self->local_candidates->len; i++)
-    send_signal (self, SIGNAL_CANDIDATE, g_ptr_array_index (self->local_candidates, i));
+    send_signal (self, MSG_CANDIDATE, g_ptr_array_index (self->local_candidates, i));
   if (self->gathering_done)
-    send_signal (self, SIGNAL_END_OF_CANDIDATES, NULL);
+    send_signal (self, MSG_END_OF_CANDIDATES, NULL);
 }
 
 static void
@@ -560,6 +598,60 @@ valid_ice_string (const char *s,
 }
 
 static void
+keep_pending_candidate (TafelLink  *self,
+                        guint8      type,
+                        const char *ufrag,
+                        const char *candidate)
+{
+  PendingCandidate *p;
+
+  if (self->pending_candidates->len >= MAX_PENDING_CANDIDATES)
+    return;
+  p = g_new0 (PendingCandidate, 1);
+  p->ufrag = g_strdup (ufrag);
+  p->sdp = type == MSG_CANDIDATE ? g_strdup (candidate) : NULL;
+  g_ptr_array_add (self->pending_candidates, p);
+}
+
+/* Restarts ICE on our side with new credentials and sends them with our
+ * candidates; the stream and its keys carry on over whatever path ICE
+ * finds next. */
+static void
+restart_local_ice (TafelLink *self)
+{
+  g_clear_pointer (&self->local_ufrag, g_free);
+  g_clear_pointer (&self->local_pwd, g_free);
+  if (!nice_agent_restart_stream (self->agent, self->stream_id))
+    {
+      fail (self, TAFEL_LINK_ERROR_ICE_FAILED, _("Could not restart the search for a network path"));
+      return;
+    }
+  nice_agent_get_local_credentials (self->agent, self->stream_id,
+                                    &self->local_ufrag, &self->local_pwd);
+  g_debug ("Link to peer %s: ICE restart", self->name);
+}
+
+static void
+start_restart (TafelLink *self)
+{
+  g_autofree char *old_local = g_strdup (self->local_ufrag);
+
+  restart_local_ice (self);
+  if (self->local_ufrag == NULL)
+    return;
+
+  /* RESTART names the session it restarts: the peer's ufrag (as "known")
+   * and our previous one (in the candidate field). */
+  send_signal (self, MSG_RESTART, old_local);
+  g_clear_pointer (&self->remote_ufrag, g_free);
+  g_clear_pointer (&self->remote_pwd, g_free);
+  self->restarting = TRUE;
+  for (guint i = 0; i < self->local_candidates->len; i++)
+    send_signal (self, MSG_CANDIDATE, g_ptr_array_index (self->local_candidates, i));
+  send_signal (self, MSG_END_OF_CANDIDATES, NULL);
+}
+
+static void
 on_signal_received (TafelSignaling       *signaling,
                     const TafelPublicKey *from,
                     GBytes               *message,
@@ -582,7 +674,7 @@ on_signal_received (TafelSignaling       *signaling,
     return;
 
   body_bytes = g_bytes_new_from_bytes (message, 3, len - 3);
-  body = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (SIGNAL_FORMAT), body_bytes, FALSE));
+  body = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (MSG_FORMAT), body_bytes, FALSE));
   if (!g_variant_is_normal_form (body))
     {
       g_debug ("Link to peer %s: ignoring a malformed signalling message", self->name);
@@ -593,45 +685,81 @@ on_signal_received (TafelSignaling       *signaling,
       !valid_ice_string (known, TRUE) || strlen (candidate) > 512)
     return;
 
+  switch (type)
+    {
+    case MSG_RESTART:
+      /* The controlling peer restarts the session we share: follow. */
+      if (self->agent == NULL || self->state != TAFEL_LINK_STATE_CONNECTED ||
+          self->remote_ufrag == NULL || *pwd == '\0' ||
+          g_strcmp0 (known, self->local_ufrag) != 0 || g_strcmp0 (candidate, self->remote_ufrag) != 0)
+        return;
+      restart_local_ice (self);
+      if (self->local_ufrag == NULL)
+        return;
+      g_free (self->remote_ufrag);
+      g_free (self->remote_pwd);
+      self->remote_ufrag = g_strdup (ufrag);
+      self->remote_pwd = g_strdup (pwd);
+      apply_remote_credentials (self);
+      send_all_signals (self);
+      return;
+
+    case MSG_RESTART_REQUEST:
+      if (self->controlling && !self->restarting && self->agent != NULL &&
+          self->state == TAFEL_LINK_STATE_CONNECTED && g_strcmp0 (ufrag, self->remote_ufrag) == 0 &&
+          g_strcmp0 (known, self->local_ufrag) == 0)
+        start_restart (self);
+      return;
+
+    case MSG_CREDENTIALS:
+    case MSG_CANDIDATE:
+    case MSG_END_OF_CANDIDATES:
+      break;
+
+    default:
+      return;
+    }
+
   if (self->remote_ufrag == NULL)
     {
-      if (type == SIGNAL_CREDENTIALS && *pwd != '\0')
+      /* During our restart only the answer to it counts. */
+      if (type == MSG_CREDENTIALS && *pwd != '\0' &&
+          (!self->restarting || g_strcmp0 (known, self->local_ufrag) == 0))
         {
           self->remote_ufrag = g_strdup (ufrag);
           self->remote_pwd = g_strdup (pwd);
+          self->restarting = FALSE;
           apply_remote_credentials (self);
         }
-      else if ((type == SIGNAL_CANDIDATE || type == SIGNAL_END_OF_CANDIDATES) &&
-               self->pending_candidates->len < MAX_PENDING_CANDIDATES)
+      else if (type != MSG_CREDENTIALS)
         {
-          PendingCandidate *p = g_new0 (PendingCandidate, 1);
-
-          p->ufrag = g_strdup (ufrag);
-          p->sdp = type == SIGNAL_CANDIDATE ? g_strdup (candidate) : NULL;
-          g_ptr_array_add (self->pending_candidates, p);
+          keep_pending_candidate (self, type, ufrag, candidate);
         }
     }
   else if (strcmp (ufrag, self->remote_ufrag) != 0)
     {
       /* New credentials from a peer that does not know ours: it began a
-       * new session (it restarted), which this link cannot join. Stale
-       * messages of an older session are ignored. */
-      if (type == SIGNAL_CREDENTIALS && g_strcmp0 (known, self->local_ufrag) != 0)
+       * new session (it restarted its side from scratch), which this link
+       * cannot join. Candidates may run ahead of a restart's credentials,
+       * so they wait; other messages of another session are ignored. */
+      if (type == MSG_CREDENTIALS && g_strcmp0 (known, self->local_ufrag) != 0)
         {
           fail (self, TAFEL_LINK_ERROR_PEER_RESTARTED,
                 _("The peer started a new session"));
           return;
         }
+      if (type != MSG_CREDENTIALS)
+        keep_pending_candidate (self, type, ufrag, candidate);
     }
   else if (self->agent != NULL)
     {
-      if (type == SIGNAL_CANDIDATE)
+      if (type == MSG_CANDIDATE)
         add_remote_candidate (self, candidate);
-      else if (type == SIGNAL_END_OF_CANDIDATES)
+      else if (type == MSG_END_OF_CANDIDATES)
         nice_agent_peer_candidate_gathering_done (self->agent, self->stream_id);
     }
 
-  if (type == SIGNAL_CREDENTIALS && self->local_ufrag != NULL &&
+  if (type == MSG_CREDENTIALS && self->local_ufrag != NULL &&
       g_strcmp0 (known, self->local_ufrag) != 0 &&
       self->state == TAFEL_LINK_STATE_CONNECTING)
     send_all_signals (self);
@@ -745,7 +873,7 @@ on_new_candidate (NiceAgent     *agent,
 
   sdp = nice_agent_generate_local_candidate_sdp (agent, candidate);
   g_ptr_array_add (self->local_candidates, sdp);
-  send_signal (self, SIGNAL_CANDIDATE, sdp);
+  send_signal (self, MSG_CANDIDATE, sdp);
 }
 
 static void
@@ -754,7 +882,7 @@ on_gathering_done (NiceAgent *agent,
                    TafelLink *self)
 {
   self->gathering_done = TRUE;
-  send_signal (self, SIGNAL_END_OF_CANDIDATES, NULL);
+  send_signal (self, MSG_END_OF_CANDIDATES, NULL);
 }
 
 static void
@@ -830,7 +958,7 @@ create_agent (TafelLink *self)
 
   nice_agent_get_local_credentials (self->agent, self->stream_id,
                                     &self->local_ufrag, &self->local_pwd);
-  send_signal (self, SIGNAL_CREDENTIALS, NULL);
+  send_signal (self, MSG_CREDENTIALS, NULL);
   apply_remote_credentials (self);
 
   if (!nice_agent_gather_candidates (self->agent, self->stream_id))
@@ -910,7 +1038,7 @@ queue_bytes (TafelLink *self,
 {
   self->out_queued += g_bytes_get_size (bytes);
   g_queue_push_tail (&self->out_queue, bytes);
-  update_congestion (self);
+  update_writable (self);
   schedule_pump (self, 0);
 }
 
@@ -926,23 +1054,32 @@ queue_plain (TafelLink    *self,
   queue_bytes (self, g_bytes_new_take (buf, 4 + len));
 }
 
+/* Seals a whole frame (type byte and payload) for the wire. */
+static GBytes *
+seal_frame (TafelLink    *self,
+            const guint8 *frame,
+            gsize         len)
+{
+  gsize sealed_len = len + TAFEL_STREAM_ABYTES;
+  guint8 *buf = g_malloc (4 + sealed_len);
+
+  put_u32 (buf, sealed_len);
+  tafel_stream_push (self->push, buf + 4, frame, len);
+  return g_bytes_new_take (buf, 4 + sealed_len);
+}
+
 static GBytes *
 seal (TafelLink    *self,
       guint8        type,
       const guint8 *payload,
       gsize         len)
 {
-  gsize sealed_len = 1 + len + TAFEL_STREAM_ABYTES;
-  guint8 *buf = g_malloc (4 + sealed_len);
-  g_autofree guint8 *plain = g_malloc (1 + len);
+  g_autofree guint8 *frame = g_malloc (1 + len);
 
-  plain[0] = type;
+  frame[0] = type;
   if (len > 0)
-    memcpy (plain + 1, payload, len);
-  put_u32 (buf, sealed_len);
-  tafel_stream_push (self->push, buf + 4, plain, 1 + len);
-
-  return g_bytes_new_take (buf, 4 + sealed_len);
+    memcpy (frame + 1, payload, len);
+  return seal_frame (self, frame, 1 + len);
 }
 
 static void
@@ -975,7 +1112,7 @@ flush_out_queue (TafelLink *self)
       g_bytes_unref (g_queue_pop_head (&self->out_queue));
       self->out_offset = 0;
     }
-  update_congestion (self);
+  update_writable (self);
 }
 
 /* --- Handshake --- */
@@ -1296,10 +1433,9 @@ handle_frame (TafelLink    *self,
         }
       else
         {
-          g_autoptr(GBytes) whole = g_bytes_new_take (plain, len - TAFEL_STREAM_ABYTES);
-          g_autoptr(GBytes) payload = g_bytes_new_from_bytes (whole, 1, len - TAFEL_STREAM_ABYTES - 1);
+          g_autoptr(GBytes) frame = g_bytes_new_take (plain, len - TAFEL_STREAM_ABYTES);
 
-          g_signal_emit (self, signals[SIGNAL_FRAME_RECEIVED], 0, (guint) type, payload);
+          tafel_frame_channel_emit_frame (TAFEL_FRAME_CHANNEL (self), frame);
         }
       break;
     }
@@ -1653,8 +1789,8 @@ tafel_link_get_property (GObject    *object,
     case PROP_PATH:
       g_value_set_enum (value, self->path);
       break;
-    case PROP_CONGESTED:
-      g_value_set_boolean (value, self->congested);
+    case PROP_WRITABLE:
+      g_value_set_boolean (value, self->writable);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1688,18 +1824,8 @@ tafel_link_class_init (TafelLinkClass *klass)
     g_param_spec_enum ("path", NULL, NULL, TAFEL_TYPE_LINK_PATH, TAFEL_LINK_PATH_UNKNOWN,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
-  /**
-   * TafelLink:congested:
-   *
-   * Whether the send queue is above its high-water mark. A sender of bulk
-   * data (sync) pauses while it is %TRUE and resumes when it turns %FALSE,
-   * below the low-water mark.
-   */
-  properties[PROP_CONGESTED] =
-    g_param_spec_boolean ("congested", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  g_object_class_override_property (object_class, PROP_WRITABLE, "writable");
 
   /**
    * TafelLink::connected:
@@ -1716,33 +1842,12 @@ tafel_link_class_init (TafelLinkClass *klass)
    * @self: the link
    * @error: why, in %TAFEL_LINK_ERROR
    *
-   * The link gave up or refused the peer. Nothing more is delivered.
+   * The link gave up or refused the peer. Nothing more is delivered;
+   * #TafelFrameChannel::closed follows with the same error.
    */
   signals[SIGNAL_FAILED] =
     g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
-
-  /**
-   * TafelLink::closed:
-   * @self: the link
-   *
-   * The peer said goodbye. (Closing it ourselves emits nothing.)
-   */
-  signals[SIGNAL_CLOSED] =
-    g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-
-  /**
-   * TafelLink::frame-received:
-   * @self: the link
-   * @type: the frame type, at least %TAFEL_LINK_FIRST_USER_TYPE
-   * @payload: the payload
-   *
-   * An authentic frame arrived, in order.
-   */
-  signals[SIGNAL_FRAME_RECEIVED] =
-    g_signal_new ("frame-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_BYTES);
 }
 
 static void
@@ -1841,6 +1946,34 @@ tafel_link_start (TafelLink *self)
 }
 
 /**
+ * tafel_link_restart_ice:
+ * @self: a connected link
+ *
+ * Looks for a network path again (an ICE restart), for when the path in
+ * use stopped working or the network changed: new ICE credentials, both
+ * sides' candidates checked anew. The authenticated stream carries on
+ * over the new path; nothing is lost or sent twice. The controlling side
+ * restarts; the controlled side asks it to.
+ *
+ * Returns: %FALSE if the link is not connected
+ */
+gboolean
+tafel_link_restart_ice (TafelLink *self)
+{
+  g_return_val_if_fail (TAFEL_IS_LINK (self), FALSE);
+
+  if (self->state != TAFEL_LINK_STATE_CONNECTED || self->agent == NULL ||
+      self->remote_ufrag == NULL || self->restarting)
+    return FALSE;
+
+  if (self->controlling)
+    start_restart (self);
+  else
+    send_signal (self, MSG_RESTART_REQUEST, NULL);
+  return TRUE;
+}
+
+/**
  * tafel_link_send:
  * @self: a connected link
  * @type: the frame type, at least %TAFEL_LINK_FIRST_USER_TYPE
@@ -1849,7 +1982,7 @@ tafel_link_start (TafelLink *self)
  *
  * Queues a frame. Frames arrive in the order sent. The queue has no
  * limit short of a hard one (64 MiB); bulk senders watch
- * #TafelLink:congested to keep it short.
+ * #TafelFrameChannel:writable to keep it short.
  *
  * Returns: %FALSE with %TAFEL_LINK_ERROR_NOT_CONNECTED,
  *   %TAFEL_LINK_ERROR_FRAME_TOO_LARGE or %TAFEL_LINK_ERROR_QUEUE_FULL
@@ -1893,6 +2026,13 @@ tafel_link_send (TafelLink  *self,
   return TRUE;
 }
 
+static gboolean
+emit_closed_later (gpointer data)
+{
+  tafel_frame_channel_emit_closed (TAFEL_FRAME_CHANNEL (data), NULL);
+  return G_SOURCE_REMOVE;
+}
+
 /**
  * tafel_link_close:
  * @self: a link
@@ -1923,8 +2063,23 @@ tafel_link_close (TafelLink *self)
     }
 
   set_state (self, TAFEL_LINK_STATE_CLOSED);
+  /* Like a channel closed by the peer, but never from within this call. */
+  {
+    GSource *idle = g_idle_source_new ();
+
+    g_source_set_callback (idle, emit_closed_later, g_object_ref (self), g_object_unref);
+    g_source_set_static_name (idle, "[tafel] link closed");
+    g_source_attach (idle, self->context);
+    g_source_unref (idle);
+  }
 }
 
+/**
+ * tafel_link_get_state:
+ * @self: a link
+ *
+ * Returns: where the link is
+ */
 TafelLinkState
 tafel_link_get_state (TafelLink *self)
 {
@@ -1945,6 +2100,13 @@ tafel_link_get_error (TafelLink *self)
   return self->error;
 }
 
+/**
+ * tafel_link_get_path:
+ * @self: a link
+ *
+ * Returns: the kind of path in use, %TAFEL_LINK_PATH_UNKNOWN before ICE
+ *   selected one
+ */
 TafelLinkPath
 tafel_link_get_path (TafelLink *self)
 {
@@ -1988,6 +2150,13 @@ tafel_link_get_remote_key (TafelLink *self)
   return &self->remote_key;
 }
 
+/**
+ * tafel_link_is_controlling:
+ * @self: a link
+ *
+ * Returns: whether this side controls ICE (its identity key is the
+ *   greater of the two)
+ */
 gboolean
 tafel_link_is_controlling (TafelLink *self)
 {
@@ -2008,12 +2177,6 @@ tafel_link_get_send_queue_size (TafelLink *self)
   return self->out_queued + (self->transport != NULL ? tafel_transport_get_unacked (self->transport) : 0);
 }
 
-gboolean
-tafel_link_is_congested (TafelLink *self)
-{
-  g_return_val_if_fail (TAFEL_IS_LINK (self), FALSE);
-  return self->congested;
-}
 
 /**
  * tafel_link_set_receive_paused:
@@ -2051,6 +2214,54 @@ tafel_link_get_rtt (TafelLink *self)
     return 0;
   tafel_transport_get_stats (self->transport, &stats);
   return stats.srtt_us;
+}
+
+/* --- TafelFrameChannel --- */
+
+static gboolean
+channel_send (TafelFrameChannel *channel,
+              GBytes            *frame)
+{
+  TafelLink *self = TAFEL_LINK (channel);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (frame, &len);
+
+  g_return_val_if_fail (len >= 1 && data[0] >= TAFEL_LINK_FIRST_USER_TYPE, FALSE);
+
+  if (self->state != TAFEL_LINK_STATE_CONNECTED || len > 1 + TAFEL_LINK_MAX_PAYLOAD ||
+      self->out_queued >= QUEUE_HARD_LIMIT)
+    return FALSE;
+
+  queue_bytes (self, seal_frame (self, data, len));
+  self->last_frame_sent = g_get_monotonic_time ();
+  return TRUE;
+}
+
+static gboolean
+channel_is_writable (TafelFrameChannel *channel)
+{
+  return TAFEL_LINK (channel)->writable;
+}
+
+static gsize
+channel_get_max_frame (TafelFrameChannel *channel)
+{
+  return 1 + TAFEL_LINK_MAX_PAYLOAD;
+}
+
+static void
+channel_close (TafelFrameChannel *channel)
+{
+  tafel_link_close (TAFEL_LINK (channel));
+}
+
+static void
+tafel_link_channel_iface_init (TafelFrameChannelInterface *iface)
+{
+  iface->send = channel_send;
+  iface->is_writable = channel_is_writable;
+  iface->get_max_frame = channel_get_max_frame;
+  iface->close = channel_close;
 }
 
 /* --- Test hooks --- */

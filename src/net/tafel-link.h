@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "tafel-crypto.h"
+#include "tafel-frame-channel.h"
 #include "tafel-link-auth.h"
 #include "tafel-link-config.h"
 #include "tafel-signaling.h"
@@ -107,6 +108,7 @@ gboolean              tafel_link_send                (TafelLink            *self
                                                       GBytes               *payload,
                                                       GError              **error);
 void                  tafel_link_close               (TafelLink            *self);
+gboolean              tafel_link_restart_ice         (TafelLink            *self);
 
 TafelLinkState        tafel_link_get_state           (TafelLink            *self);
 const GError         *tafel_link_get_error           (TafelLink            *self);
@@ -116,7 +118,6 @@ const TafelPublicKey *tafel_link_get_remote_key      (TafelLink            *self
 gboolean              tafel_link_is_controlling      (TafelLink            *self);
 
 gsize                 tafel_link_get_send_queue_size (TafelLink            *self);
-gboolean              tafel_link_is_congested        (TafelLink            *self);
 void                  tafel_link_set_receive_paused  (TafelLink            *self,
                                                       gboolean              paused);
 gint64                tafel_link_get_rtt             (TafelLink            *self);

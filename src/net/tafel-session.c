@@ -33,8 +33,8 @@
  *   RELAY  0x30  32 from, 32 to, u8 hops left, 8 message id, payload
  *   PEERS  0x31  u8 n, n × 32 keys
  *
- * Each connected link carries sync (0x10–0x1f) and presence (0x20–0x2f)
- * through a TafelFrameChannel adapter. A link that fails or closes is
+ * Each connected link (a TafelFrameChannel) carries sync (0x10–0x1f) and
+ * presence (0x20–0x2f) besides the session's own frames. A link that fails or closes is
  * retried with exponential backoff while the peer was heard from recently.
  */
 
@@ -62,170 +62,6 @@
 #define SYNC_FRAME_VECTOR    0x13
 
 typedef struct _Peer Peer;
-
-/* ---- a TafelFrameChannel over a TafelLink ------------------------------------ */
-
-#define TAFEL_TYPE_LINK_CHANNEL (tafel_link_channel_get_type ())
-G_DECLARE_FINAL_TYPE (TafelLinkChannel, tafel_link_channel, TAFEL, LINK_CHANNEL, GObject)
-
-struct _TafelLinkChannel
-{
-  GObject    parent_instance;
-  TafelLink *link;
-  gulong     frame_handler;
-  gulong     congested_handler;
-  gboolean   closed;
-};
-
-static void link_channel_iface_init (TafelFrameChannelInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TafelLinkChannel, tafel_link_channel, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (TAFEL_TYPE_FRAME_CHANNEL, link_channel_iface_init))
-
-enum { LC_PROP_0, LC_PROP_WRITABLE };
-
-static gboolean
-link_channel_send (TafelFrameChannel *channel,
-                   GBytes            *frame)
-{
-  TafelLinkChannel *self = TAFEL_LINK_CHANNEL (channel);
-  g_autoptr(GBytes) payload = NULL;
-  g_autoptr(GError) error = NULL;
-  const guint8 *data;
-  gsize len;
-
-  if (self->closed)
-    return FALSE;
-  data = g_bytes_get_data (frame, &len);
-  g_return_val_if_fail (len >= 1 && data[0] >= TAFEL_LINK_FIRST_USER_TYPE, FALSE);
-
-  payload = g_bytes_new_from_bytes (frame, 1, len - 1);
-  if (!tafel_link_send (self->link, data[0], payload, &error))
-    {
-      g_debug ("session: a frame could not be sent: %s", error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-link_channel_is_writable (TafelFrameChannel *channel)
-{
-  TafelLinkChannel *self = TAFEL_LINK_CHANNEL (channel);
-
-  return !self->closed && !tafel_link_is_congested (self->link);
-}
-
-static gsize
-link_channel_get_max_frame (TafelFrameChannel *channel)
-{
-  return TAFEL_LINK_MAX_PAYLOAD;
-}
-
-static void
-link_channel_mark_closed (TafelLinkChannel *self,
-                          const GError     *reason)
-{
-  if (self->closed)
-    return;
-  self->closed = TRUE;
-  tafel_frame_channel_emit_closed (TAFEL_FRAME_CHANNEL (self), reason);
-}
-
-static void
-link_channel_close (TafelFrameChannel *channel)
-{
-  TafelLinkChannel *self = TAFEL_LINK_CHANNEL (channel);
-
-  if (!self->closed)
-    tafel_link_close (self->link);
-  link_channel_mark_closed (self, NULL);
-}
-
-static void
-link_channel_iface_init (TafelFrameChannelInterface *iface)
-{
-  iface->send = link_channel_send;
-  iface->is_writable = link_channel_is_writable;
-  iface->get_max_frame = link_channel_get_max_frame;
-  iface->close = link_channel_close;
-}
-
-static void
-on_link_frame (TafelLink        *link,
-               guint             type,
-               GBytes           *payload,
-               TafelLinkChannel *self)
-{
-  gsize len = g_bytes_get_size (payload);
-  guint8 *data = g_malloc (len + 1);
-  g_autoptr(GBytes) frame = NULL;
-
-  data[0] = (guint8) type;
-  if (len > 0)
-    memcpy (data + 1, g_bytes_get_data (payload, NULL), len);
-  frame = g_bytes_new_take (data, len + 1);
-  tafel_frame_channel_emit_frame (TAFEL_FRAME_CHANNEL (self), frame);
-}
-
-static void
-on_link_congested (TafelLink        *link,
-                   GParamSpec       *pspec,
-                   TafelLinkChannel *self)
-{
-  g_object_notify (G_OBJECT (self), "writable");
-}
-
-static TafelLinkChannel *
-tafel_link_channel_new (TafelLink *link)
-{
-  TafelLinkChannel *self = g_object_new (TAFEL_TYPE_LINK_CHANNEL, NULL);
-
-  self->link = g_object_ref (link);
-  self->frame_handler = g_signal_connect (link, "frame-received", G_CALLBACK (on_link_frame), self);
-  self->congested_handler = g_signal_connect (link, "notify::congested", G_CALLBACK (on_link_congested), self);
-  return self;
-}
-
-static void
-tafel_link_channel_get_property (GObject    *object,
-                                 guint       prop_id,
-                                 GValue     *value,
-                                 GParamSpec *pspec)
-{
-  g_assert (prop_id == LC_PROP_WRITABLE);
-  g_value_set_boolean (value, link_channel_is_writable (TAFEL_FRAME_CHANNEL (object)));
-}
-
-static void
-tafel_link_channel_dispose (GObject *object)
-{
-  TafelLinkChannel *self = TAFEL_LINK_CHANNEL (object);
-
-  if (self->link != NULL)
-    {
-      g_clear_signal_handler (&self->frame_handler, self->link);
-      g_clear_signal_handler (&self->congested_handler, self->link);
-      g_clear_object (&self->link);
-    }
-
-  G_OBJECT_CLASS (tafel_link_channel_parent_class)->dispose (object);
-}
-
-static void
-tafel_link_channel_class_init (TafelLinkChannelClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->dispose = tafel_link_channel_dispose;
-  object_class->get_property = tafel_link_channel_get_property;
-  g_object_class_override_property (object_class, LC_PROP_WRITABLE, "writable");
-}
-
-static void
-tafel_link_channel_init (TafelLinkChannel *self)
-{
-}
 
 /* ---- rendezvous signalling --------------------------------------------------- */
 
@@ -286,7 +122,6 @@ struct _Peer
   TafelSession     *session;
   TafelPublicKey    key;
   TafelLink        *link;
-  TafelLinkChannel *channel;
   gulong            connected_handler;
   gulong            failed_handler;
   gulong            closed_handler;
@@ -315,6 +150,7 @@ struct _TafelSession
   TafelLanBeacon        *lan;
   gulong                 mqtt_message_handler;
   gulong                 mqtt_status_handler;
+  gulong                 mqtt_error_handler;
   gulong                 lan_message_handler;
   gulong                 signaling_handler;
 
@@ -485,7 +321,7 @@ send_relay_frame (Peer                 *via,
   tafel_put_u64 (frame, id);
   tafel_put_bytes (frame, payload, len);
   bytes = g_byte_array_free_to_bytes (g_steal_pointer (&frame));
-  tafel_frame_channel_send (TAFEL_FRAME_CHANNEL (via->channel), bytes);
+  tafel_frame_channel_send (TAFEL_FRAME_CHANNEL (via->link), bytes);
 }
 
 /* Passes a relay towards @to: straight to it when linked, else to every
@@ -567,26 +403,17 @@ static void
 peer_drop_link (Peer *peer)
 {
   g_clear_handle_id (&peer->flood_id, g_source_remove);
-  if (peer->link != NULL)
-    {
-      g_clear_signal_handler (&peer->connected_handler, peer->link);
-      g_clear_signal_handler (&peer->failed_handler, peer->link);
-      g_clear_signal_handler (&peer->closed_handler, peer->link);
-    }
-  if (peer->channel != NULL)
-    {
-      g_clear_signal_handler (&peer->frame_handler, peer->channel);
-      link_channel_mark_closed (peer->channel, NULL);
-    }
-  if (peer->link != NULL)
-    {
-      tafel_link_close (peer->link);
-      /* A closed link lives on (its own reference) until the peer has its
-       * goodbye; tafel_session_is_closing() tells. */
-      g_object_weak_ref (G_OBJECT (peer->link), closing_link_gone, peer->session);
-      g_ptr_array_add (peer->session->closing, peer->link);
-    }
-  g_clear_object (&peer->channel);
+  if (peer->link == NULL)
+    return;
+  g_clear_signal_handler (&peer->connected_handler, peer->link);
+  g_clear_signal_handler (&peer->failed_handler, peer->link);
+  g_clear_signal_handler (&peer->closed_handler, peer->link);
+  g_clear_signal_handler (&peer->frame_handler, peer->link);
+  tafel_link_close (peer->link);
+  /* A closed link lives on (its own reference) until the peer has its
+   * goodbye; tafel_session_is_closing() tells. */
+  g_object_weak_ref (G_OBJECT (peer->link), closing_link_gone, peer->session);
+  g_ptr_array_add (peer->session->closing, peer->link);
   g_clear_object (&peer->link);
 }
 
@@ -645,8 +472,6 @@ peer_went_down (Peer         *peer,
   TafelPublicKey key = peer->key;
 
   peer->connected = FALSE;
-  if (peer->channel != NULL)
-    link_channel_mark_closed (peer->channel, reason);
   tafel_sync_remove_peer (self->sync, &key);
   tafel_presence_remove_peer (self->presence, &key);
   peer_drop_link (peer);
@@ -684,10 +509,11 @@ send_peers_frame (TafelSession *self,
     return;
   frame->data[1] = n;
   bytes = g_byte_array_free_to_bytes (g_steal_pointer (&frame));
-  tafel_frame_channel_send (TAFEL_FRAME_CHANNEL (to->channel), bytes);
+  tafel_frame_channel_send (TAFEL_FRAME_CHANNEL (to->link), bytes);
 }
 
 static void peer_discovered (TafelSession *self, const TafelPublicKey *key);
+static void peer_discovered_full (TafelSession *self, const TafelPublicKey *key, gboolean signalled);
 
 static void
 handle_relay (TafelSession *self,
@@ -711,8 +537,8 @@ handle_relay (TafelSession *self,
     {
       g_autoptr(GBytes) payload = g_bytes_new (r->p, tafel_reader_remaining (r));
 
-      /* Someone we do not know yet signals us through the mesh: answer. */
-      peer_discovered (self, &from);
+      /* Someone signals us through the mesh: answer. */
+      peer_discovered_full (self, &from, TRUE);
       tafel_signaling_deliver (TAFEL_SIGNALING (self->signaling), &from, payload);
       return;
     }
@@ -813,11 +639,10 @@ on_link_connected (TafelLink *link,
 
   peer->connected = TRUE;
   peer->backoff_ms = MIN_BACKOFF_MS;
-  peer->channel = tafel_link_channel_new (link);
-  peer->frame_handler = g_signal_connect (peer->channel, "frame", G_CALLBACK (on_peer_frame), peer);
+  peer->frame_handler = g_signal_connect (link, "frame", G_CALLBACK (on_peer_frame), peer);
 
-  tafel_sync_add_peer (self->sync, &peer->key, TAFEL_FRAME_CHANNEL (peer->channel));
-  tafel_presence_add_peer (self->presence, &peer->key, TAFEL_FRAME_CHANNEL (peer->channel));
+  tafel_sync_add_peer (self->sync, &peer->key, TAFEL_FRAME_CHANNEL (link));
+  tafel_presence_add_peer (self->presence, &peer->key, TAFEL_FRAME_CHANNEL (link));
 
   /* Introductions both ways: the newcomer learns of our other peers, and
    * they learn of it. */
@@ -841,10 +666,11 @@ on_link_failed (TafelLink    *link,
 }
 
 static void
-on_link_closed (TafelLink *link,
-                Peer      *peer)
+on_link_closed (TafelLink    *link,
+                const GError *reason,
+                Peer         *peer)
 {
-  peer_went_down (peer, NULL);
+  peer_went_down (peer, reason);
 }
 
 static void
@@ -864,10 +690,14 @@ peer_connect (Peer *peer)
 }
 
 /* A peer announced itself, was introduced, or signalled us: link to it
- * unless we are linked (or trying) already, within the link limit. */
+ * unless we are linked (or trying) already, within the link limit. A peer
+ * that signals us is trying to link right now: whatever backoff we were in,
+ * now is the moment to try too, or the two sides' attempts might never
+ * overlap. */
 static void
-peer_discovered (TafelSession         *self,
-                 const TafelPublicKey *key)
+peer_discovered_full (TafelSession         *self,
+                      const TafelPublicKey *key,
+                      gboolean              signalled)
 {
   Peer *peer;
 
@@ -885,8 +715,17 @@ peer_discovered (TafelSession         *self,
     }
   peer->last_heard = g_get_monotonic_time ();
 
+  if (signalled && peer->link == NULL)
+    g_clear_handle_id (&peer->retry_id, g_source_remove);
   if (peer->link == NULL && peer->retry_id == 0 && n_live_links (self) < self->max_links)
     peer_connect (peer);
+}
+
+static void
+peer_discovered (TafelSession         *self,
+                 const TafelPublicKey *key)
+{
+  peer_discovered_full (self, key, FALSE);
 }
 
 /* ---- rendezvous input ----------------------------------------------------------- */
@@ -917,7 +756,7 @@ handle_envelope (TafelSession *self,
     {
       g_autoptr(GBytes) payload = g_bytes_new (r.p, tafel_reader_remaining (&r));
 
-      peer_discovered (self, &from);
+      peer_discovered_full (self, &from, TRUE);
       tafel_signaling_deliver (TAFEL_SIGNALING (self->signaling), &from, payload);
     }
 }
@@ -944,6 +783,16 @@ on_mqtt_status (TafelMqttRendezvous *mqtt,
     }
 }
 
+/* A new reason why the broker cannot be reached matters to a person even
+ * when the status stays what it was. */
+static void
+on_mqtt_error (TafelMqttRendezvous *mqtt,
+               GParamSpec          *pspec,
+               TafelSession        *self)
+{
+  g_signal_emit (self, signals[STATUS_CHANGED], 0);
+}
+
 static gboolean
 announce_cb (gpointer user_data)
 {
@@ -956,6 +805,65 @@ announce_cb (gpointer user_data)
 }
 
 /* ---- public API -------------------------------------------------------------- */
+
+/* Takes a TURN server as RFC 7065 URL plus credentials, or as one URL with
+ * the credentials in it (turn://user:password@host:port?transport=tcp), the
+ * form people paste from a coturn set-up. */
+static gboolean
+add_turn (TafelLinkConfig  *config,
+          const char       *url,
+          const char       *username,
+          const char       *password,
+          GError          **error)
+{
+  g_autofree char *user = g_strdup (username);
+  g_autofree char *pass = g_strdup (password);
+  g_autofree char *plain = NULL;
+
+  if (strstr (url, "://") != NULL)
+    {
+      g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_HAS_PASSWORD, NULL);
+
+      if (uri == NULL || g_uri_get_host (uri) == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("“%s” is not a TURN server address"), url);
+          return FALSE;
+        }
+      if (g_uri_get_user (uri) != NULL)
+        {
+          g_free (user);
+          user = g_strdup (g_uri_get_user (uri));
+        }
+      if (g_uri_get_password (uri) != NULL)
+        {
+          g_free (pass);
+          pass = g_strdup (g_uri_get_password (uri));
+        }
+      plain = g_strdup_printf ("%s:%s%s%d%s%s", g_uri_get_scheme (uri), g_uri_get_host (uri),
+                               g_uri_get_port (uri) > 0 ? ":" : "",
+                               g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 0,
+                               g_uri_get_query (uri) != NULL ? "?" : "",
+                               g_uri_get_query (uri) != NULL ? g_uri_get_query (uri) : "");
+      if (g_uri_get_port (uri) <= 0)
+        {
+          g_free (plain);
+          plain = g_strdup_printf ("%s:%s%s%s", g_uri_get_scheme (uri), g_uri_get_host (uri),
+                                   g_uri_get_query (uri) != NULL ? "?" : "",
+                                   g_uri_get_query (uri) != NULL ? g_uri_get_query (uri) : "");
+        }
+      url = plain;
+    }
+
+  if (user == NULL || pass == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("The TURN server needs a user name and a password"));
+      return FALSE;
+    }
+
+  return tafel_link_config_add_turn (config, url, user, pass, error);
+}
 
 /**
  * tafel_session_new:
@@ -994,7 +902,7 @@ tafel_session_new (TafelBoard                 *board,
       !tafel_link_config_set_stun (self->config, options->stun, error))
     return NULL;
   if (options->turn != NULL && *options->turn != '\0' &&
-      !tafel_link_config_add_turn (self->config, options->turn, NULL, NULL, error))
+      !add_turn (self->config, options->turn, options->turn_username, options->turn_password, error))
     return NULL;
 
   if (options->local_addresses != NULL &&
@@ -1016,6 +924,7 @@ tafel_session_new (TafelBoard                 *board,
         tafel_mqtt_rendezvous_set_ca_file (self->mqtt, options->broker_ca_file);
       self->mqtt_message_handler = g_signal_connect (self->mqtt, "message", G_CALLBACK (on_rendezvous_message), self);
       self->mqtt_status_handler = g_signal_connect (self->mqtt, "notify::status", G_CALLBACK (on_mqtt_status), self);
+      self->mqtt_error_handler = g_signal_connect (self->mqtt, "notify::last-error", G_CALLBACK (on_mqtt_error), self);
     }
 
   if (options->lan)
@@ -1276,6 +1185,7 @@ tafel_session_dispose (GObject *object)
     {
       g_clear_signal_handler (&self->mqtt_message_handler, self->mqtt);
       g_clear_signal_handler (&self->mqtt_status_handler, self->mqtt);
+      g_clear_signal_handler (&self->mqtt_error_handler, self->mqtt);
     }
   if (self->lan != NULL)
     g_clear_signal_handler (&self->lan_message_handler, self->lan);

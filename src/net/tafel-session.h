@@ -38,7 +38,10 @@ typedef struct
   gboolean    lan;              /* use the LAN beacon */
   guint16     lan_port;         /* 0: the default port */
   const char *stun;             /* nullable: host:port */
-  const char *turn;             /* nullable: turn[s]://user:password@host:port[?transport=tcp] */
+  const char *turn;             /* nullable: turn[s]:host[:port][?transport=tcp] (RFC 7065),
+                                 * or turn[s]://user:password@host[:port][?transport=tcp] */
+  const char *turn_username;    /* nullable, unless the URL carries it */
+  const char *turn_password;    /* nullable, unless the URL carries it */
   const char * const *local_addresses; /* nullable: restrict ICE host candidates (tests) */
   guint       connect_timeout_ms; /* 0: the link default */
   guint       max_links;        /* 0: TAFEL_SESSION_DEFAULT_MAX_LINKS */
@@ -61,7 +64,8 @@ G_DECLARE_FINAL_TYPE (TafelSession, tafel_session, TAFEL, SESSION, GObject)
  * Signals:
  *  ::peer-joined (const TafelPublicKey *peer): a link came up.
  *  ::peer-left (const TafelPublicKey *peer, const GError *reason)
- *  ::status-changed: see tafel_session_get_status().
+ *  ::status-changed: the status or the broker error changed; see
+ *    tafel_session_get_status() and tafel_session_get_broker_error().
  */
 TafelSession       *tafel_session_new              (TafelBoard                *board,
                                                     const TafelSessionOptions *options,

@@ -33,7 +33,7 @@ enum
 #define GRANULARITY_US       1000
 #define MAX_ACK_DELAY_US     5000
 #define MIN_PTO_US           (10 * 1000)
-#define MAX_PTO_BACKOFF      10
+#define MAX_PTO_BACKOFF      6     /* keeps probing a stalled path about once a second or two */
 #define ACK_EVERY            4
 #define PACKET_THRESHOLD     3
 #define INITIAL_WINDOW_PACKETS 10
@@ -429,6 +429,12 @@ tafel_transport_new (gsize window)
   return self;
 }
 
+/**
+ * tafel_transport_free:
+ * @self: (nullable) (transfer full): a transport
+ *
+ * Frees the transport and everything it buffers.
+ */
 void
 tafel_transport_free (TafelTransport *self)
 {
@@ -465,6 +471,12 @@ tafel_transport_set_max_datagram (TafelTransport *self,
     self->cwnd = MIN (INITIAL_WINDOW_PACKETS * size, self->window);
 }
 
+/**
+ * tafel_transport_get_max_datagram:
+ * @self: a transport
+ *
+ * Returns: the largest datagram it sends
+ */
 gsize
 tafel_transport_get_max_datagram (TafelTransport *self)
 {
@@ -505,6 +517,12 @@ tafel_transport_write (TafelTransport *self,
   return n;
 }
 
+/**
+ * tafel_transport_get_write_space:
+ * @self: a transport
+ *
+ * Returns: how many bytes tafel_transport_write() would take now
+ */
 gsize
 tafel_transport_get_write_space (TafelTransport *self)
 {
@@ -1212,6 +1230,13 @@ tafel_transport_handle_timeout (TafelTransport *self,
     on_pto (self);
 }
 
+/**
+ * tafel_transport_get_stats:
+ * @self: a transport
+ * @stats: (out caller-allocates): where to put the figures
+ *
+ * Reports counters and the current RTT and congestion window.
+ */
 void
 tafel_transport_get_stats (TafelTransport      *self,
                            TafelTransportStats *stats)

@@ -5,6 +5,7 @@
 #include <nice/pseudotcp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include "bench-relay.h"
@@ -14,7 +15,7 @@
 
 /* Link benchmarks, on 127.0.0.1 in one process:
  *
- *   bench-link [--mb N] [--rtt-mb N] [--connections N] [--only loopback|rtt|connect]
+ *   bench-link [--mb N] [--rtt-mb N] [--connections N] [--only loopback|rtt|latency|connect]
  *
  * 1. Throughput on loopback: libnice's reliable agent (raw bytes, its own
  *    pseudo-TCP), a PseudoTcpSocket with 1 MiB buffers over a
@@ -26,7 +27,12 @@
  *    delay queue (25 ms each way); each agent is given the relay's port
  *    in place of the other's candidate, so all traffic, connectivity
  *    checks included, goes through it. Optionally with random loss.
- * 3. Connection time (ICE + handshake) of TafelLink on loopback, p50/p95.
+ * 3. Frame latency of TafelLink on loopback: small frames echoed back,
+ *    round trip p50/p99 (what presence and live strokes see).
+ * 4. Connection time (ICE + handshake) of TafelLink on loopback, p50/p95.
+ *
+ * "cpu" is the process's CPU time (both ends, and the relay thread) over
+ * the transfer; the machine is shared, so wall time alone misleads.
  *
  * A transfer that does not finish within its time cap reports the rate
  * of what arrived, marked with '*'. */
@@ -41,16 +47,17 @@ static char *opt_only = NULL;
 
 /* --- Results --- */
 
-typedef struct
-{
-  const char *what;
-  const char *path;
-  guint64     bytes;
-  double      seconds;
-  gboolean    finished;
-} Result;
+static double cpu_mark;
 
-static GArray *results;
+static double
+cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
+         usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+}
 
 static void
 report (const char *what,
@@ -59,11 +66,8 @@ report (const char *what,
         double      seconds,
         gboolean    finished)
 {
-  Result r = { what, path, bytes, seconds, finished };
-
-  g_array_append_val (results, r);
-  printf ("  %-52s %-22s %7.1f MB %8.2f s %9.1f MB/s%s\n", what, path, bytes / MB, seconds,
-          bytes / MB / seconds, finished ? "" : " *");
+  printf ("  %-48s %-26s %7.1f MB %8.2f s %7.2f s %9.1f MB/s%s\n", what, path, bytes / MB, seconds,
+          cpu_seconds () - cpu_mark, bytes / MB / seconds, finished ? "" : " *");
   fflush (stdout);
 }
 
@@ -413,6 +417,7 @@ bench_raw (RawMode     mode,
     }
 
   cap = g_timeout_add_seconds (cap_s, set_flag, &timed_out);
+  cpu_mark = cpu_seconds ();
   while (b.end == 0 && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   if (!timed_out)
@@ -420,7 +425,7 @@ bench_raw (RawMode     mode,
 
   end = b.end != 0 ? b.end : g_get_monotonic_time ();
   if (a.start == 0)
-    printf ("  %-52s %-22s never connected\n", what, path);
+    printf ("  %-48s %-26s never connected\n", what, path);
   else
     report (what, path, b.moved, (end - a.start) / 1e6, b.end != 0);
 
@@ -459,11 +464,10 @@ link_failed (TafelLink    *link,
 
 static void
 link_frame (TafelLink *link,
-            guint      type,
-            GBytes    *payload,
+            GBytes    *frame,
             LinkSide  *side)
 {
-  side->received += g_bytes_get_size (payload);
+  side->received += g_bytes_get_size (frame) - 1;
   if (side->received >= side->total && side->end == 0)
     side->end = g_get_monotonic_time ();
 }
@@ -502,7 +506,7 @@ link_pair_init (LinkPair        *pair,
                                    tafel_identity_get_public_key (pair->ids[1 - i]));
       g_signal_connect (side->link, "connected", G_CALLBACK (link_connected), side);
       g_signal_connect (side->link, "failed", G_CALLBACK (link_failed), side);
-      g_signal_connect (side->link, "frame-received", G_CALLBACK (link_frame), side);
+      g_signal_connect (side->link, "frame", G_CALLBACK (link_frame), side);
       if (relay != NULL)
         {
           bench_relay_route_link (relay, i, side->link);
@@ -588,7 +592,7 @@ bench_link (const char *what,
   tafel_link_start (pair.sides[1].link);
   if (!link_pair_wait_connected (&pair, 20000))
     {
-      printf ("  %-52s %-22s never connected\n", what, path);
+      printf ("  %-48s %-26s never connected\n", what, path);
       link_pair_clear (&pair);
       return;
     }
@@ -601,9 +605,10 @@ bench_link (const char *what,
   /* Send while the link is not congested, as a sync layer would. */
   cap = g_timeout_add_seconds (cap_s, set_flag, &timed_out);
   start = g_get_monotonic_time ();
+  cpu_mark = cpu_seconds ();
   while (pair.sides[1].end == 0 && !timed_out && !pair.sides[0].failed && !pair.sides[1].failed)
     {
-      while (sent < total && !tafel_link_is_congested (sender))
+      while (sent < total && tafel_frame_channel_is_writable (TAFEL_FRAME_CHANNEL (sender)))
         {
           g_autoptr(GBytes) frame = g_bytes_new_static (chunk, MIN (sizeof chunk, total - sent));
 
@@ -619,7 +624,7 @@ bench_link (const char *what,
 
   tafel_link_get_transport_stats (sender, &stats);
   report (what, path, pair.sides[1].received, (end - start) / 1e6, pair.sides[1].end != 0);
-  printf ("  %-52s   srtt %.2f ms, %" G_GUINT64_FORMAT " packets, %" G_GUINT64_FORMAT " lost, "
+  printf ("  %-48s   srtt %.2f ms, %" G_GUINT64_FORMAT " packets, %" G_GUINT64_FORMAT " lost, "
           "%" G_GUINT64_FORMAT " probes\n", "", stats.srtt_us / 1e3, stats.packets_sent,
           stats.packets_lost, stats.probes_sent);
 
@@ -676,6 +681,72 @@ bench_connect (guint n)
           g_array_index (times, double, times->len - 1));
 }
 
+/* Echoes every frame straight back. */
+static void
+echo_frame (TafelLink *link,
+            GBytes    *frame,
+            gpointer   data)
+{
+  tafel_frame_channel_send (TAFEL_FRAME_CHANNEL (link), frame);
+}
+
+static void
+count_frame (TafelLink *link,
+             GBytes    *frame,
+             guint     *n)
+{
+  (*n)++;
+}
+
+static void
+bench_latency (guint rounds)
+{
+  g_autoptr(TafelLinkConfig) config = tafel_link_config_new ();
+  static const char *loopback[] = { "127.0.0.1", NULL };
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GBytes) frame = NULL;
+  guint8 bytes[100] = { 0x40 };
+  LinkPair pair;
+  guint answered = 0;
+  double p50, p99;
+
+  tafel_link_config_set_local_addresses (config, loopback, NULL);
+  link_pair_init (&pair, config, NULL);
+  tafel_link_start (pair.sides[0].link);
+  tafel_link_start (pair.sides[1].link);
+  if (!link_pair_wait_connected (&pair, 20000))
+    {
+      printf ("  latency: never connected\n");
+      link_pair_clear (&pair);
+      return;
+    }
+  g_signal_connect (pair.sides[1].link, "frame", G_CALLBACK (echo_frame), NULL);
+  g_signal_connect (pair.sides[0].link, "frame", G_CALLBACK (count_frame), &answered);
+  frame = g_bytes_new (bytes, sizeof bytes);
+
+  for (guint i = 0; i < rounds; i++)
+    {
+      guint before = answered;
+      gint64 start = g_get_monotonic_time ();
+      double ms;
+
+      tafel_frame_channel_send (TAFEL_FRAME_CHANNEL (pair.sides[0].link), frame);
+      while (answered == before && g_get_monotonic_time () - start < G_USEC_PER_SEC)
+        g_main_context_iteration (NULL, TRUE);
+      ms = (g_get_monotonic_time () - start) / 1e3;
+      g_array_append_val (times, ms);
+    }
+
+  g_array_sort (times, compare_double);
+  p50 = g_array_index (times, double, times->len / 2);
+  p99 = g_array_index (times, double, (times->len * 99) / 100);
+  printf ("  TafelLink 100-byte frame round trip, loopback, %u rounds: p50 %.3f ms, p99 %.3f ms, "
+          "max %.3f ms\n", rounds, p50, p99, g_array_index (times, double, times->len - 1));
+  g_signal_handlers_disconnect_by_func (pair.sides[1].link, echo_frame, NULL);
+  g_signal_handlers_disconnect_by_func (pair.sides[0].link, count_frame, &answered);
+  link_pair_clear (&pair);
+}
+
 static gboolean
 want (const char *section)
 {
@@ -690,7 +761,7 @@ main (int    argc,
     { "mb", 0, 0, G_OPTION_ARG_INT, &opt_mb, "MB per loopback transfer (default 50)", "N" },
     { "rtt-mb", 0, 0, G_OPTION_ARG_INT, &opt_rtt_mb, "MB per 50 ms RTT transfer (default 20)", "N" },
     { "connections", 0, 0, G_OPTION_ARG_INT, &opt_connections, "connections to time (default 30)", "N" },
-    { "only", 0, 0, G_OPTION_ARG_STRING, &opt_only, "loopback, rtt or connect", "SECTION" },
+    { "only", 0, 0, G_OPTION_ARG_STRING, &opt_only, "loopback, rtt, latency or connect", "SECTION" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- link benchmarks");
@@ -706,12 +777,11 @@ main (int    argc,
 
   for (gsize i = 0; i < sizeof chunk; i++)
     chunk[i] = (guint8) (i * 7);
-  results = g_array_new (FALSE, FALSE, sizeof (Result));
   loopback_bytes = (guint64) opt_mb * 1000 * 1000;
   rtt_bytes = (guint64) opt_rtt_mb * 1000 * 1000;
 
   printf ("Link throughput, one process, 127.0.0.1 (* = did not finish within its time cap)\n");
-  printf ("  %-52s %-22s %10s %10s %14s\n", "transport", "path", "moved", "time", "rate");
+  printf ("  %-48s %-26s %10s %10s %9s %14s\n", "transport", "path", "moved", "time", "cpu", "rate");
 
   if (want ("loopback"))
     {
@@ -760,10 +830,12 @@ main (int    argc,
       bench_relay_free (relay);
     }
 
+  if (want ("latency"))
+    bench_latency (2000);
+
   if (want ("connect"))
     bench_connect (opt_connections);
 
-  g_array_unref (results);
   g_free (opt_only);
   return 0;
 }

@@ -45,7 +45,8 @@ G_END_DECLS
 G_BEGIN_DECLS
 
 /* Reports that the whole test program cannot run here and why: a TAP
- * "skip all" plan. Returns the exit status to use: 0 under meson's TAP
+ * "skip all" plan. Call it before g_test_init(), which removes --tap from
+ * argv. Returns the exit status to use: 0 under meson's TAP
  * protocol (--tap), which then counts the test as skipped, and 77, the
  * automake/meson "skipped" status, when run by hand. */
 int      tafel_test_skip_all (int          argc,

@@ -6,8 +6,12 @@
 #include "tafel-identity.h"
 #include "tafel-link-auth-private.h"
 #include "tafel-link-private.h"
+#include "tafel-log.h"
 #include "tafel-signaling-hub.h"
+#include "tafel-sync.h"
+#include "tafel-trace.h"
 #include "tafel-net-test-util.h"
+#include "tafel-test-util.h"
 
 /* Real libnice agents on 127.0.0.1 in one process, signalling through an
  * in-process hub. Every wait runs the main loop until the event or a
@@ -26,8 +30,10 @@ typedef struct
 {
   TafelLink  *link;
   gboolean    connected;
-  gboolean    closed;
-  GError     *error;
+  gboolean    closed;      /* the channel closed, in order */
+  GError     *error;       /* from ::failed */
+  GError     *closed_reason;
+  guint       n_closed;
   GPtrArray  *frames;      /* GBytes, type in the first byte */
   guint       congested_on;
   guint       congested_off;
@@ -91,32 +97,36 @@ on_failed (TafelLink    *link,
 }
 
 static void
-on_closed (TafelLink *link,
-           Watch     *watch)
+on_closed (TafelLink    *link,
+           const GError *reason,
+           Watch        *watch)
 {
-  watch->closed = TRUE;
+  /* Once, and after a failure with the failure's reason. */
+  g_assert_cmpuint (watch->n_closed++, ==, 0);
+  if (reason == NULL)
+    watch->closed = TRUE;
+  else
+    watch->closed_reason = g_error_copy (reason);
 }
 
 static void
 on_frame (TafelLink *link,
-          guint      type,
-          GBytes    *payload,
+          GBytes    *frame,
           Watch     *watch)
 {
-  GByteArray *frame = g_byte_array_new ();
-  guint8 t = type;
-
-  g_byte_array_append (frame, &t, 1);
-  g_byte_array_append (frame, g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
-  g_ptr_array_add (watch->frames, g_byte_array_free_to_bytes (frame));
+  g_assert_cmpuint (watch->n_closed, ==, 0);
+  g_ptr_array_add (watch->frames, g_bytes_ref (frame));
 }
 
 static void
-on_congested (TafelLink  *link,
-              GParamSpec *pspec,
-              Watch      *watch)
+on_writable (TafelLink  *link,
+             GParamSpec *pspec,
+             Watch      *watch)
 {
-  if (tafel_link_is_congested (link))
+  /* Only the turns while connected count: congestion and relief. */
+  if (tafel_link_get_state (link) != TAFEL_LINK_STATE_CONNECTED || !watch->connected)
+    return;
+  if (!tafel_frame_channel_is_writable (TAFEL_FRAME_CHANNEL (link)))
     watch->congested_on++;
   else
     watch->congested_off++;
@@ -132,8 +142,8 @@ watch_init (Watch     *watch,
   g_signal_connect (link, "connected", G_CALLBACK (on_connected), watch);
   g_signal_connect (link, "failed", G_CALLBACK (on_failed), watch);
   g_signal_connect (link, "closed", G_CALLBACK (on_closed), watch);
-  g_signal_connect (link, "frame-received", G_CALLBACK (on_frame), watch);
-  g_signal_connect (link, "notify::congested", G_CALLBACK (on_congested), watch);
+  g_signal_connect (link, "frame", G_CALLBACK (on_frame), watch);
+  g_signal_connect (link, "notify::writable", G_CALLBACK (on_writable), watch);
 }
 
 static void
@@ -143,6 +153,7 @@ watch_clear (Watch *watch)
     g_signal_handlers_disconnect_by_data (watch->link, watch);
   g_clear_object (&watch->link);
   g_clear_error (&watch->error);
+  g_clear_error (&watch->closed_reason);
   g_clear_pointer (&watch->frames, g_ptr_array_unref);
 }
 
@@ -313,11 +324,22 @@ test_link_exchange (Fixture       *fixture,
       g_assert_true (tafel_link_send (w[0].link, TAFEL_LINK_FIRST_USER_TYPE + i % 3, payload, &error));
       g_assert_no_error (error);
     }
+  /* The other way through the frame-channel interface, as sync uses it:
+   * the type is the frame's first byte. */
+  g_assert_cmpuint (tafel_frame_channel_get_max_frame (TAFEL_FRAME_CHANNEL (w[1].link)), ==,
+                    1 + TAFEL_LINK_MAX_PAYLOAD);
+  g_assert_true (tafel_frame_channel_is_writable (TAFEL_FRAME_CHANNEL (w[1].link)));
   for (guint i = 0; i < n_ba; i++)
     {
       g_autoptr(GBytes) payload = numbered_payload (1000 + i, frame_size (i + 3));
+      g_autoptr(GByteArray) frame = g_byte_array_new ();
+      g_autoptr(GBytes) frame_bytes = NULL;
+      guint8 type = 0xff;
 
-      g_assert_true (tafel_link_send (w[1].link, 0xff, payload, NULL));
+      g_byte_array_append (frame, &type, 1);
+      g_byte_array_append (frame, g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
+      frame_bytes = g_byte_array_free_to_bytes (g_steal_pointer (&frame));
+      g_assert_true (tafel_frame_channel_send (TAFEL_FRAME_CHANNEL (w[1].link), frame_bytes));
     }
 
   count = (FrameCount) { &w[1], n_ab };
@@ -391,6 +413,9 @@ assert_refused_both_ways (Fixture        *fixture,
   g_assert_true (tafel_test_wait_until (both_failed, w, WAIT_MS));
   g_assert_error (w[0].error, TAFEL_LINK_ERROR, code);
   g_assert_error (w[1].error, TAFEL_LINK_ERROR, code);
+  /* The channel closes with the same reason. */
+  g_assert_error (w[0].closed_reason, TAFEL_LINK_ERROR, code);
+  g_assert_error (w[1].closed_reason, TAFEL_LINK_ERROR, code);
   g_assert_false (w[0].connected);
   g_assert_false (w[1].connected);
   g_assert_cmpuint (w[0].frames->len, ==, 0);
@@ -765,6 +790,7 @@ test_link_goodbye (Fixture       *fixture,
   Peer a, b;
   Watch w[2];
   g_autoptr(GBytes) last = numbered_payload (9, 20000);
+  g_autoptr(GBytes) last_frame = g_bytes_new_static ("\x20x", 2);
 
   peer_init (&a, fixture);
   peer_init (&b, fixture);
@@ -773,8 +799,13 @@ test_link_goodbye (Fixture       *fixture,
   /* A sends a last frame, closes and drops the link at once; the frame
    * and the goodbye still arrive. */
   g_assert_true (tafel_link_send (w[0].link, 0x20, last, NULL));
-  tafel_link_close (w[0].link);
+  tafel_frame_channel_close (TAFEL_FRAME_CHANNEL (w[0].link));
   g_assert_cmpint (tafel_link_get_state (w[0].link), ==, TAFEL_LINK_STATE_CLOSED);
+  g_assert_false (tafel_frame_channel_is_writable (TAFEL_FRAME_CHANNEL (w[0].link)));
+  g_assert_false (tafel_frame_channel_send (TAFEL_FRAME_CHANNEL (w[0].link), last_frame));
+  /* Its own channel reports the close too, but not from within close(). */
+  g_assert_false (w[0].closed);
+  g_assert_true (tafel_test_wait_until (is_closed, &w[0], WAIT_MS));
   watch_clear (&w[0]);
 
   g_assert_true (tafel_test_wait_until (is_closed, &w[1], WAIT_MS));
@@ -837,7 +868,7 @@ test_link_backpressure (Fixture       *fixture,
     }
   g_test_message ("congested after %u frames of 256 KiB (window %zu)", sent, window);
   g_assert_cmpuint (w[1].frames->len, ==, 0);
-  g_assert_true (tafel_link_is_congested (w[0].link));
+  g_assert_false (tafel_frame_channel_is_writable (TAFEL_FRAME_CHANNEL (w[0].link)));
 
   /* B resumes: everything arrives and A's queue drains below low water. */
   tafel_link_set_receive_paused (w[1].link, FALSE);
@@ -845,7 +876,7 @@ test_link_backpressure (Fixture       *fixture,
   g_assert_no_error (w[0].error);
   g_assert_no_error (w[1].error);
   g_assert_cmpuint (w[1].frames->len, ==, sent);
-  g_assert_false (tafel_link_is_congested (w[0].link));
+  g_assert_true (tafel_frame_channel_is_writable (TAFEL_FRAME_CHANNEL (w[0].link)));
   for (guint i = 0; i < sent; i++)
     {
       g_autoptr(GBytes) payload = numbered_payload (i, 256 * 1024);
@@ -860,9 +891,10 @@ test_link_backpressure (Fixture       *fixture,
 }
 
 static gboolean
-run_a_while (gpointer data)
+a_has_signalled (gpointer data)
 {
-  return FALSE;
+  /* Credentials, at least one candidate, end of candidates. */
+  return tafel_signaling_hub_get_delivered (data) >= 3;
 }
 
 static void
@@ -879,8 +911,7 @@ test_link_late_peer (Fixture       *fixture,
    * comes later and must still get them. */
   watch_init (&w[0], make_link (fixture, &a, &b, NULL, NULL));
   tafel_link_start (w[0].link);
-  tafel_test_wait_until (run_a_while, NULL, 300);
-  g_assert_cmpuint (tafel_signaling_hub_get_delivered (fixture->hub), >, 0);
+  g_assert_true (tafel_test_wait_until (a_has_signalled, fixture->hub, WAIT_MS));
 
   watch_init (&w[1], make_link (fixture, &b, &a, NULL, NULL));
   tafel_link_start (w[1].link);
@@ -956,11 +987,334 @@ test_link_peer_restarted (Fixture       *fixture,
   peer_clear (&b);
 }
 
+/* A coturn of the test's own on 127.0.0.1, or NULL (and a skip) without one. */
+typedef struct
+{
+  GSubprocess *process;
+  char        *dir;
+  guint16      port;
+} Turn;
+
+/* Whether a STUN binding request to the server is answered: it is up. */
+static gboolean
+stun_answers (guint16 port)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+                                            G_SOCKET_PROTOCOL_UDP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) server = g_inet_socket_address_new (loopback, port);
+  guint8 request[20] = { 0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42 };
+  guint8 reply[512];
+
+  tafel_random_bytes (request + 8, 12);
+  if (g_socket_send_to (socket, server, (const char *) request, sizeof request, NULL, NULL) < 0)
+    return FALSE;
+  if (!g_socket_condition_timed_wait (socket, G_IO_IN, 100 * 1000, NULL, NULL))
+    return FALSE;
+  return g_socket_receive (socket, (char *) reply, sizeof reply, NULL, NULL) >= 20 &&
+         reply[0] == 0x01 && reply[1] == 0x01;
+}
+
+static Turn *
+turn_start (void)
+{
+  g_autofree char *program = g_find_program_in_path ("turnserver");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *port = NULL, *min_port = NULL, *max_port = NULL, *userdb = NULL, *pidfile = NULL;
+  g_autofree char *log = NULL;
+  gint64 deadline;
+  Turn *turn;
+
+  if (program == NULL)
+    return NULL;
+
+  turn = g_new0 (Turn, 1);
+  /* Under the test's own temporary folder when run by meson, so nothing
+   * stays behind even if the test aborts. */
+  turn->dir = g_build_filename (g_getenv ("TAFEL_TEST_TMPDIR") != NULL ? g_getenv ("TAFEL_TEST_TMPDIR")
+                                                                       : g_get_tmp_dir (),
+                                "tafel-turn-XXXXXX", NULL);
+  g_assert_nonnull (g_mkdtemp (turn->dir));
+  turn->port = tafel_test_free_port ();
+  port = g_strdup_printf ("--listening-port=%u", turn->port);
+  /* Relay ports of our own, apart from the listening port. */
+  min_port = g_strdup_printf ("--min-port=%u", 49152 + turn->port % 8000);
+  max_port = g_strdup_printf ("--max-port=%u", 49152 + turn->port % 8000 + 200);
+  userdb = g_strdup_printf ("--userdb=%s/turndb", turn->dir);
+  pidfile = g_strdup_printf ("--pidfile=%s/turn.pid", turn->dir);
+  log = g_strdup_printf ("--log-file=%s/turn.log", turn->dir);
+
+  turn->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                                    program, "-n", "--listening-ip=127.0.0.1", port,
+                                    "--relay-ip=127.0.0.1", min_port, max_port,
+                                    "--lt-cred-mech", "--user=tafel:chalk", "--realm=tafel.test",
+                                    "--no-tls", "--no-dtls", "--no-cli", "--allow-loopback-peers",
+                                    log, userdb, pidfile, NULL);
+  g_assert_no_error (error);
+
+  deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+  while (!stun_answers (turn->port))
+    g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+  return turn;
+}
+
+static void
+turn_stop (Turn *turn)
+{
+  g_subprocess_force_exit (turn->process);
+  g_subprocess_wait (turn->process, NULL, NULL);
+  g_object_unref (turn->process);
+  {
+    g_autoptr(GFile) dir = g_file_new_for_path (turn->dir);
+    g_autoptr(GFileEnumerator) children = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                                                     G_FILE_QUERY_INFO_NONE, NULL, NULL);
+    GFileInfo *info;
+
+    while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+      {
+        g_autoptr(GFile) child = g_file_get_child (dir, g_file_info_get_name (info));
+
+        g_file_delete (child, NULL, NULL);
+        g_object_unref (info);
+      }
+    g_file_delete (dir, NULL, NULL);
+  }
+  g_free (turn->dir);
+  g_free (turn);
+}
+
+static void
+test_link_turn (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const char *transport = data;
+  Turn *turn = turn_start ();
+  g_autofree char *url = NULL;
+  g_autoptr(GError) error = NULL;
+  Peer a, b;
+  Watch w[2];
+  g_autoptr(GBytes) back = numbered_payload (77, 300000);
+  FrameCount count;
+
+  if (turn == NULL)
+    {
+      g_test_skip ("coturn (turnserver) is not installed");
+      return;
+    }
+
+  url = g_strdup_printf ("turn:127.0.0.1:%u?transport=%s", turn->port, transport);
+  g_assert_true (tafel_link_config_add_turn (fixture->config, url, "tafel", "chalk", &error));
+  g_assert_no_error (error);
+  tafel_link_config_set_force_relay (fixture->config, TRUE);
+
+  peer_init (&a, fixture);
+  peer_init (&b, fixture);
+  connect_pair (fixture, &a, &b, w);
+  g_assert_cmpint (tafel_link_get_path (w[0].link), ==, TAFEL_LINK_PATH_RELAYED);
+  g_assert_cmpint (tafel_link_get_path (w[1].link), ==, TAFEL_LINK_PATH_RELAYED);
+
+  assert_pair_works (w, 8);
+  g_assert_true (tafel_link_send (w[1].link, 0x55, back, NULL));
+  count = (FrameCount) { &w[0], 1 };
+  g_assert_true (tafel_test_wait_until (has_frames, &count, WAIT_MS));
+  assert_frame (g_ptr_array_index (w[0].frames, 0), 0x55, back);
+
+  watch_clear (&w[0]);
+  watch_clear (&w[1]);
+  peer_clear (&a);
+  peer_clear (&b);
+  /* The agents release their allocations before the server goes. */
+  g_assert_true (tafel_test_wait_until (no_links_and_no_events, NULL, 5000));
+  turn_stop (turn);
+}
+
+/* The sync layer on real links: a late joiner gets a board of real
+ * strokes, then a live edit flows back. */
+typedef struct
+{
+  TafelLog  *log;
+  TafelSync *sync;
+  guint64    seq;
+  TafelHash  head;
+} Replica;
+
+static void
+replica_draw (Replica       *r,
+              TafelIdentity *identity,
+              GArray        *strokes,
+              guint          first,
+              guint          n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      TafelStroke *stroke = &g_array_index (strokes, TafelStroke, (first + i) % strokes->len);
+      g_autoptr(GBytes) body = tafel_stroke_encode (stroke);
+      g_autoptr(TafelRecord) record = NULL;
+      g_autoptr(GError) error = NULL;
+
+      r->seq++;
+      record = tafel_identity_sign_record (identity, r->seq, r->seq > 1 ? &r->head : NULL,
+                                           tafel_log_get_max_lamport (r->log) + 1,
+                                           TAFEL_RECORD_KIND_STROKE, body);
+      r->head = *tafel_record_get_id (record);
+      g_assert_true (tafel_log_add (r->log, record, &error));
+      g_assert_no_error (error);
+    }
+}
+
+typedef struct
+{
+  Replica *r;
+  guint    n;
+} HasRecords;
+
+static gboolean
+has_records (gpointer data)
+{
+  HasRecords *h = data;
+
+  return tafel_log_get_n_records (h->r->log) >= h->n && !tafel_sync_is_busy (h->r->sync);
+}
+
+static void
+test_link_carries_sync (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *path = tafel_test_shared_path ("quickdraw-strokes.ndjson");
+  g_autoptr(GArray) strokes = NULL;
+  g_autoptr(GError) error = NULL;
+  Replica ra = { 0 }, rb = { 0 };
+  Peer a, b;
+  Watch w[2];
+  const guint n = 3000;
+
+  if (path == NULL)
+    {
+      g_test_skip ("the shared stroke traces are not there");
+      return;
+    }
+  strokes = tafel_trace_load_path (path, &error);
+  g_assert_no_error (error);
+
+  peer_init (&a, fixture);
+  peer_init (&b, fixture);
+  ra.log = tafel_log_new ();
+  rb.log = tafel_log_new ();
+  ra.sync = tafel_sync_new (ra.log);
+  rb.sync = tafel_sync_new (rb.log);
+  replica_draw (&ra, a.identity, strokes, 0, n);
+
+  connect_pair (fixture, &a, &b, w);
+  tafel_sync_add_peer (ra.sync, tafel_identity_get_public_key (b.identity), TAFEL_FRAME_CHANNEL (w[0].link));
+  tafel_sync_add_peer (rb.sync, tafel_identity_get_public_key (a.identity), TAFEL_FRAME_CHANNEL (w[1].link));
+
+  g_assert_true (tafel_test_wait_until (has_records, &(HasRecords) { &rb, n }, 30000));
+  g_assert_cmpuint (tafel_log_get_n_records (rb.log), ==, n);
+
+  replica_draw (&rb, b.identity, strokes, n, 5);
+  g_assert_true (tafel_test_wait_until (has_records, &(HasRecords) { &ra, n + 5 }, 30000));
+  g_assert_cmpuint (tafel_log_get_n_records (ra.log), ==, n + 5);
+  g_assert_no_error (w[0].error);
+  g_assert_no_error (w[1].error);
+
+  tafel_sync_remove_peer (ra.sync, tafel_identity_get_public_key (b.identity));
+  tafel_sync_remove_peer (rb.sync, tafel_identity_get_public_key (a.identity));
+  g_clear_object (&ra.sync);
+  g_clear_object (&rb.sync);
+  g_clear_object (&ra.log);
+  g_clear_object (&rb.log);
+  watch_clear (&w[0]);
+  watch_clear (&w[1]);
+  peer_clear (&a);
+  peer_clear (&b);
+}
+
+static char *
+local_ufrag (TafelLink *link)
+{
+  char *ufrag = NULL, *pwd = NULL;
+
+  g_assert_true (nice_agent_get_local_credentials (tafel_link_test_get_agent (link),
+                                                   tafel_link_test_get_stream_id (link),
+                                                   &ufrag, &pwd));
+  g_free (pwd);
+  return ufrag;
+}
+
+typedef struct
+{
+  TafelLink  *links[2];
+  char       *before[2];
+} Restarted;
+
+static gboolean
+both_restarted_and_ready (gpointer data)
+{
+  Restarted *r = data;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *now = local_ufrag (r->links[i]);
+      NiceComponentState state = nice_agent_get_component_state (tafel_link_test_get_agent (r->links[i]),
+                                                                 tafel_link_test_get_stream_id (r->links[i]), 1);
+
+      if (g_strcmp0 (now, r->before[i]) == 0 || state != NICE_COMPONENT_STATE_READY)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+test_link_restart_ice (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  gboolean from_controlled = GPOINTER_TO_INT (data);
+  Peer a, b;
+  Watch w[2];
+  Restarted r;
+  guint asker;
+
+  peer_init (&a, fixture);
+  peer_init (&b, fixture);
+  connect_pair (fixture, &a, &b, w);
+
+  r.links[0] = w[0].link;
+  r.links[1] = w[1].link;
+  r.before[0] = local_ufrag (w[0].link);
+  r.before[1] = local_ufrag (w[1].link);
+
+  /* Frames sent before, while and after ICE restarts all arrive. */
+  assert_pair_works (w, 10);
+  asker = tafel_link_is_controlling (w[0].link) != from_controlled ? 0 : 1;
+  g_assert_true (tafel_link_restart_ice (w[asker].link));
+  {
+    g_autoptr(GBytes) during = numbered_payload (11, 100000);
+    FrameCount count = { &w[1], w[1].frames->len + 1 };
+
+    g_assert_true (tafel_link_send (w[0].link, 0x43, during, NULL));
+    g_assert_true (tafel_test_wait_until (both_restarted_and_ready, &r, WAIT_MS));
+    g_assert_true (tafel_test_wait_until (has_frames, &count, WAIT_MS));
+    assert_frame (g_ptr_array_index (w[1].frames, w[1].frames->len - 1), 0x43, during);
+  }
+  assert_pair_works (w, 12);
+  g_assert_no_error (w[0].error);
+  g_assert_no_error (w[1].error);
+  g_assert_cmpint (tafel_link_get_state (w[0].link), ==, TAFEL_LINK_STATE_CONNECTED);
+  g_assert_cmpint (tafel_link_get_state (w[1].link), ==, TAFEL_LINK_STATE_CONNECTED);
+
+  g_free (r.before[0]);
+  g_free (r.before[1]);
+  watch_clear (&w[0]);
+  watch_clear (&w[1]);
+  peer_clear (&a);
+  peer_clear (&b);
+}
+
 int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
   g_test_add ("/tafel/link/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
@@ -988,6 +1342,13 @@ main (int    argc,
   ADD ("late-peer", test_link_late_peer);
   ADD ("connect-timeout", test_link_connect_timeout);
   ADD ("peer-restarted", test_link_peer_restarted);
+  ADD ("carries-sync", test_link_carries_sync);
+  g_test_add ("/tafel/link/restart-ice/controlling", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_set_up, test_link_restart_ice, fixture_tear_down);
+  g_test_add ("/tafel/link/restart-ice/controlled", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_set_up, test_link_restart_ice, fixture_tear_down);
+  g_test_add ("/tafel/link/turn/udp", Fixture, "udp", fixture_set_up, test_link_turn, fixture_tear_down);
+  g_test_add ("/tafel/link/turn/tcp", Fixture, "tcp", fixture_set_up, test_link_turn, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -7,8 +7,10 @@
 
 #include "tafel-board-model.h"
 #include "tafel-board.h"
+#include "tafel-link-config.h"
 #include "tafel-link-private.h"
 #include "tafel-session-private.h"
+#include "tafel-session.h"
 #include "tafel-test-peer.h"
 #include "tafel-trace.h"
 
@@ -575,6 +577,108 @@ test_hostile_member (Fixture       *f,
     }
 }
 
+/* A board of its own, for tests of one session that needs no peer. */
+static TafelBoard *
+lone_board (char **data_dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TafelIdentity) identity = NULL;
+  TafelBoard *board;
+
+  *data_dir = g_dir_make_tmp ("tafel-session-XXXXXX", NULL);
+  identity = tafel_identity_load_or_create (*data_dir, &error);
+  g_assert_no_error (error);
+  board = tafel_board_create (*data_dir, identity, "Alone", &error);
+  g_assert_no_error (error);
+  return board;
+}
+
+/* TURN servers come as one URL with the credentials in it (tafel-cli
+ * --turn) or as an RFC 7065 URL with the credentials apart (settings). */
+static void
+test_turn_options (void)
+{
+  static const struct { const char *turn, *user, *password; gboolean ok; } cases[] = {
+    { "turn://user:secret@127.0.0.1:3478", NULL, NULL, TRUE },
+    { "turns://us%40er:p%3Ass@127.0.0.1", NULL, NULL, TRUE },
+    { "turn://user:secret@127.0.0.1:3478?transport=tcp", NULL, NULL, TRUE },
+    { "turn:127.0.0.1:3478", "user", "secret", TRUE },
+    { "turn:127.0.0.1?transport=tcp", NULL, NULL, FALSE },   /* no credentials */
+    { "turn://user:secret@", NULL, NULL, FALSE },
+    { "turn://user:secret@127.0.0.1:99999", NULL, NULL, FALSE },
+    { "stun:127.0.0.1", NULL, NULL, FALSE },
+    { "turn:127.0.0.1?transport=sctp", "u", "p", FALSE },
+  };
+  g_autofree char *data_dir = NULL;
+  g_autoptr(TafelBoard) board = lone_board (&data_dir);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TafelSession) session = NULL;
+      TafelSessionOptions options = {
+        .turn = cases[i].turn,
+        .turn_username = cases[i].user,
+        .turn_password = cases[i].password,
+        .local_addresses = loopback,
+      };
+
+      g_test_message ("TURN %s", cases[i].turn);
+      session = tafel_session_new (board, &options, &error);
+      if (cases[i].ok)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (session);
+        }
+      else
+        {
+          g_assert_nonnull (error);
+          g_test_message ("  %s", error->message);
+          g_assert_null (session);
+        }
+    }
+}
+
+static void
+on_status_changed (TafelSession *session,
+                   guint        *count)
+{
+  (*count)++;
+}
+
+static gboolean
+has_broker_error (gpointer data)
+{
+  return tafel_session_get_broker_error (data) != NULL;
+}
+
+/* A broker that cannot be reached is reported, with ::status-changed,
+ * although the status stays "offline". */
+static void
+test_broker_error (void)
+{
+  g_autofree char *data_dir = NULL;
+  g_autoptr(TafelBoard) board = lone_board (&data_dir);
+  g_autoptr(TafelSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strdup_printf ("mqtt://127.0.0.1:%u", tafel_test_free_port ());
+  TafelSessionOptions options = { .broker_url = url, .local_addresses = loopback };
+  guint changes = 0;
+
+  session = tafel_session_new (board, &options, &error);
+  g_assert_no_error (error);
+  g_signal_connect (session, "status-changed", G_CALLBACK (on_status_changed), &changes);
+  g_assert_true (tafel_session_start (session, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (tafel_test_wait_until (has_broker_error, session, WAIT_MS));
+  g_assert_cmpuint (changes, >=, 1);
+  g_assert_cmpint (tafel_session_get_status (session), ==, TAFEL_SESSION_OFFLINE);
+  g_assert_nonnull (strstr (tafel_session_get_broker_error (session), url));
+
+  tafel_session_stop (session);
+  g_clear_object (&session);}
+
 int
 main (int    argc,
       char **argv)
@@ -583,13 +687,23 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   int status;
 
+  /* Boards go under the test's own folder, removed when it ends. */
+  tafel_test_use_test_tmpdir ();
   g_test_init (&argc, &argv, NULL);
 
+  /* Real hand-drawn strokes when the shared traces are there, a synthetic
+   * random walk otherwise. */
   path = tafel_test_shared_path ("quickdraw-strokes.ndjson");
   if (path == NULL)
-    return tafel_test_skip_all (argc, argv, "the shared stroke traces are not there");
-  strokes = tafel_trace_load_path (path, &error);
-  g_assert_no_error (error);
+    {
+      g_test_message ("the shared stroke traces are not there: using synthetic strokes");
+      strokes = tafel_test_random_walk (2000, 7);
+    }
+  else
+    {
+      strokes = tafel_trace_load_path (path, &error);
+      g_assert_no_error (error);
+    }
 
 #define ADD(name, func) g_test_add ("/tafel/session/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("three-peers", test_three_peers);
@@ -597,6 +711,8 @@ main (int    argc,
   ADD ("rejoin", test_rejoin);
   ADD ("chat-order", test_chat_order);
   ADD ("hostile-member", test_hostile_member);
+  g_test_add_func ("/tafel/session/turn-options", test_turn_options);
+  g_test_add_func ("/tafel/session/broker-error", test_broker_error);
 
   status = g_test_run ();
   g_array_unref (strokes);

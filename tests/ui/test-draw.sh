@@ -10,8 +10,12 @@ echo "1..9"
 start_display
 
 # Settings must outlive the process for Tafel to reopen the board; the
-# keyfile lives in this test's own XDG_CONFIG_HOME.
+# keyfile lives in this test's own XDG_CONFIG_HOME. A board window goes
+# online: without a broker set, only the LAN beacon would look for peers,
+# and its multicast would leave loopback, so it is off.
 export GSETTINGS_BACKEND=keyfile
+mkdir -p "$XDG_CONFIG_HOME/glib-2.0/settings"
+printf '[io/github/tafel/Tafel]\nlan-discovery=false\n' >"$XDG_CONFIG_HOME/glib-2.0/settings/keyfile"
 
 # The default ink (GSettings pen-color).
 ink="#1c71d8"

@@ -100,6 +100,40 @@ test_view_fit (void)
   g_assert_cmpfloat (view.scale, ==, 1.0);
 }
 
+/* Follow mode: another window's view shown whole, at whatever zoom that
+ * takes, also beyond 100 %. */
+static void
+test_view_show_rect (void)
+{
+  TafelView view = TAFEL_VIEW_INIT;
+  TafelRect theirs = { 200, 100, 400, 300 };   /* a small window, zoomed in */
+  TafelRect visible;
+  double wx, wy;
+
+  tafel_view_show_rect (&view, &theirs, 1200, 600);
+  /* 300 high into 600 pixels: 200 %; their width fits within ours. */
+  g_assert_cmpfloat_with_epsilon (view.scale, 2.0, 1e-12);
+  tafel_view_get_visible (&view, 1200, 600, &visible);
+  g_assert_cmpfloat_with_epsilon (visible.y, theirs.y, 1e-9);
+  g_assert_cmpfloat_with_epsilon (visible.height, theirs.height, 1e-9);
+  g_assert_cmpfloat (visible.x, <=, theirs.x);
+  g_assert_cmpfloat (visible.x + visible.width, >=, theirs.x + theirs.width);
+  tafel_view_to_widget (&view, theirs.x + theirs.width / 2, theirs.y + theirs.height / 2, &wx, &wy);
+  g_assert_cmpfloat_with_epsilon (wx, 600, 1e-9);
+  g_assert_cmpfloat_with_epsilon (wy, 300, 1e-9);
+
+  /* A huge view is shown down to the smallest zoom, no further. */
+  theirs = (TafelRect) { 0, 0, 1e7, 1e7 };
+  tafel_view_show_rect (&view, &theirs, 1000, 1000);
+  g_assert_cmpfloat (view.scale, ==, TAFEL_VIEW_MIN_SCALE);
+
+  /* A widget with no size yet changes nothing. */
+  view = TAFEL_VIEW_INIT;
+  tafel_view_show_rect (&view, &theirs, 0, 0);
+  g_assert_cmpfloat (view.scale, ==, 1.0);
+  g_assert_cmpfloat (view.x, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -111,6 +145,7 @@ main (int   argc,
   g_test_add_func ("/tafel/view/clamped", test_view_clamped);
   g_test_add_func ("/tafel/view/steps", test_view_steps);
   g_test_add_func ("/tafel/view/fit", test_view_fit);
+  g_test_add_func ("/tafel/view/show-rect", test_view_show_rect);
 
   return g_test_run ();
 }
