@@ -726,6 +726,7 @@ tafel_cli_chat (int    argc,
 
   g_signal_connect (tafel_session_get_sync (o.session), "peer-acked", G_CALLBACK (on_peer_acked), &w);
   g_signal_connect (o.session, "peer-joined", G_CALLBACK (on_draw_peer_joined), &w);
+  g_signal_connect (o.session, "peer-left", G_CALLBACK (on_draw_peer_left), &w);
   timeout_id = g_timeout_add_seconds (timeout_s, on_draw_timeout, &w);
   check_delivered (&w);
   if (!w.done)

@@ -18,7 +18,6 @@ shared=${TAFEL_SHARED_DATA:-}
 mosquitto=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 [ -x "$mosquitto" ] || skip_all "mosquitto is not installed"
 command -v python3 >/dev/null || skip_all "python3 is not installed"
-[ -f "$shared/quickdraw-strokes.ndjson" ] || skip_all "the shared stroke traces are not there"
 
 work=$(mktemp -d "${TAFEL_TEST_TMPDIR:-/tmp}/cli-test.XXXXXX")
 pids=()
@@ -48,6 +47,27 @@ start_broker () {
   wait_for 10 python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" ||
     { echo "Bail out! mosquitto did not start"; exit 1; }
   broker="mqtt://127.0.0.1:$port"
+}
+
+# trace_slice SOURCE FIRST COUNT OUT: strokes FIRST … FIRST+COUNT-1 of the
+# shared real traces (SOURCE: quickdraw or excalidraw) into OUT; synthetic
+# random walks (seeded by OUT's name) when the shared traces are not there.
+trace_slice () {
+  local file="$shared/$1-strokes.ndjson"
+  if [ -f "$file" ]; then
+    sed -n "$2,$(( $2 + $3 - 1 ))p" "$file" >"$4"
+  else
+    python3 - "$(basename "$4")" "$3" >"$4" <<'EOF_PY'
+import json, random, sys
+rng = random.Random(sys.argv[1])
+for _ in range(int(sys.argv[2])):
+    x, y, points = rng.uniform(0, 2000), rng.uniform(0, 2000), []
+    for _ in range(rng.randint(10, 80)):
+        x += rng.uniform(-6, 6); y += rng.uniform(-6, 6)
+        points.append([round(x, 3), round(y, 3), round(rng.uniform(0.2, 1), 3)])
+    print(json.dumps({"color": "#1c71d8", "width": 2.0, "points": points}))
+EOF_PY
+  fi
 }
 
 # info_field DIR BOARD FIELD: one member of `tafel-cli info --json`.

@@ -13,12 +13,11 @@ set -u
 start_broker
 
 # Slices of the real traces, one per peer.
-q="$shared/quickdraw-strokes.ndjson"
-head -n 300 "$q" >"$work/a.ndjson"
-sed -n '301,700p' "$q" >"$work/c.ndjson"
-sed -n '701,1100p' "$q" >"$work/d.ndjson"
-head -n 40 "$shared/excalidraw-strokes.ndjson" >"$work/e.ndjson"
-sed -n '1101,1150p' "$q" >"$work/b.ndjson"
+trace_slice quickdraw 1 300 "$work/a.ndjson"
+trace_slice quickdraw 301 400 "$work/c.ndjson"
+trace_slice quickdraw 701 400 "$work/d.ndjson"
+trace_slice excalidraw 1 40 "$work/e.ndjson"
+trace_slice quickdraw 1101 50 "$work/b.ndjson"
 expected=$(cat "$work/a.ndjson" "$work/b.ndjson" "$work/c.ndjson" "$work/d.ndjson" "$work/e.ndjson" | wc -l)
 
 out=$("$cli" new --data-dir "$work/a" --title "Five" --broker "$broker")

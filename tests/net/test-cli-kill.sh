@@ -14,7 +14,8 @@ start_broker
 # A board of four authors, each with every Quick, Draw! stroke of the
 # shared traces (about 73,000 strokes, 3 M points): a sync of several
 # runs that takes long enough to be interrupted.
-q="$shared/quickdraw-strokes.ndjson"
+q="$work/strokes.ndjson"
+trace_slice quickdraw 1 18352 "$q"
 out=$("$cli" new --data-dir "$work/s1" --title "Big" --broker "$broker")
 id=$(echo "$out" | head -n 1)
 link=$(echo "$out" | sed -n 2p)
