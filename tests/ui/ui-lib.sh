@@ -7,7 +7,14 @@ tap_failed=0
 ok ()     { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
 not_ok () { tap_n=$((tap_n + 1)); tap_failed=1; echo "not ok $tap_n - $*"; }
 diag ()   { echo "# $*"; }
-skip_all () { echo "1..0 # SKIP $*"; exit 77; }
+# Under meson (TAP, --tap) a skipped program exits 0 after a "skip all"
+# plan, which meson counts as skipped; run by hand it exits 77.
+TEST_ARGS="$*"
+skip_all () {
+  echo "1..0 # SKIP $*"
+  case " $TEST_ARGS " in *" --tap "*) exit 0 ;; esac
+  exit 77
+}
 bail ()   { echo "Bail out! $*"; exit 1; }
 
 for prog in Xvfb xdotool import dbus-daemon; do
