@@ -292,6 +292,57 @@ peer_left_once (gpointer data)
   return ((Peer *) data)->left >= 1;
 }
 
+static gboolean
+broker_reached (gpointer data)
+{
+  Peer *p = data;
+  return tafel_session_get_broker_error (p->session) == NULL &&
+         tafel_session_get_status (p->session) != TAFEL_SESSION_OFFLINE;
+}
+
+static gboolean
+broker_lost (gpointer data)
+{
+  return tafel_session_get_broker_error (((Peer *) data)->session) != NULL;
+}
+
+/* The broker is only for finding each other: when it dies, linked peers
+ * keep their link and keep syncing; when it comes back, they reconnect to
+ * it on their own. */
+static void
+test_broker_restart (Fixture       *f,
+                     gconstpointer  data)
+{
+  AllLinked ab = { f, 0, 2, 1 };
+
+  if (f->broker == NULL)
+    return;
+
+  peer_start (f, &f->peers[0]);
+  peer_start (f, &f->peers[1]);
+  g_assert_true (tafel_test_wait_until (all_linked, &ab, WAIT_MS));
+  draw (&f->peers[0], 10);
+  wait_converged (f, 0, 2, 10);
+
+  tafel_test_broker_stop (f->broker);
+  g_assert_true (tafel_test_wait_until (broker_lost, &f->peers[0], WAIT_MS));
+  g_assert_true (tafel_test_wait_until (broker_lost, &f->peers[1], WAIT_MS));
+
+  /* Still linked, still syncing, without the broker. */
+  g_assert_cmpuint (tafel_session_get_n_peers (f->peers[0].session), ==, 1);
+  g_assert_cmpint (tafel_session_get_status (f->peers[0].session), ==, TAFEL_SESSION_ONLINE);
+  draw (&f->peers[1], 15);
+  wait_converged (f, 0, 2, 25);
+  g_assert_cmpuint (f->peers[0].left, ==, 0);
+
+  g_assert_true (tafel_test_broker_restart (f->broker));
+  g_assert_true (tafel_test_wait_until (broker_reached, &f->peers[0], WAIT_MS));
+  g_assert_true (tafel_test_wait_until (broker_reached, &f->peers[1], WAIT_MS));
+  g_assert_cmpuint (f->peers[0].left, ==, 0);
+  draw (&f->peers[0], 5);
+  wait_converged (f, 0, 2, 30);
+}
+
 /* A peer that disappears is noticed; when it comes back (restarted with
  * its data), edits made meanwhile on both sides merge. */
 static void
@@ -721,6 +772,7 @@ main (int    argc,
   ADD ("three-peers", test_three_peers);
   ADD ("late-join", test_late_join);
   ADD ("rejoin", test_rejoin);
+  ADD ("broker-restart", test_broker_restart);
   g_test_add_func ("/tafel/session/turn-options", test_turn_options);
   g_test_add_func ("/tafel/session/broker-error", test_broker_error);
   ADD ("chat-order", test_chat_order);
