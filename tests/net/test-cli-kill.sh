@@ -83,15 +83,21 @@ for round in transfer integration; do
   check "[$round] the killed peer's log file opens (tafel-cli info works)" test "$held" != failed
   check "[$round] the kill landed before the sync was complete" \
     test "$held" != failed -a "${held:-0}" -lt "$expected"
-  if [ "$round" = integration ]; then
-    check "[$round] … while the records were being written" test "$held" != failed -a "${held:-0}" -gt 0
-  fi
 
-  # Back online: it converges with the seed.
-  "$cli" seed "$link" --data-dir "$dir" "${net[@]}" >"$dir-again.log" 2>&1 & pids+=($!); pid=$!
+  # Back online: it converges with the seed. A kill in the middle of an
+  # append leaves a torn tail, which the restart cuts off with the warning
+  # the core must give; that warning is expected here, so this process runs
+  # without the test suite's fatal-warnings.
+  G_DEBUG=gc-friendly "$cli" seed "$link" --data-dir "$dir" "${net[@]}" >"$dir-again.log" 2>&1 & pids+=($!); pid=$!
   check "[$round] restarted, it reports being in sync with all $expected records" \
     wait_for 45 synced_to "$dir-again.log" "$expected"
   kill -TERM "$pid"; wait "$pid" 2>/dev/null
+  if [ "$round" = integration ]; then
+    # Either whole records were on disk already, or the append was cut
+    # short and the restart cut its torn tail off (and said so).
+    check "[$round] the kill landed while the records were being written" \
+      sh -c "[ '${held:-0}' != failed ] && { [ '${held:-0}' -gt 0 ] || grep -q 'was damaged' '$dir-again.log'; }"
+  fi
   check "[$round] its log file holds every record" test "$(info_records "$dir")" = "$expected"
 done
 
