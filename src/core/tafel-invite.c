@@ -193,6 +193,7 @@ parse_parameters (TafelInvite  *invite,
   g_auto(GStrv) params = g_strsplit (copy, "&", -1);
   g_autoptr(GPtrArray) brokers = g_ptr_array_new_null_terminated (TAFEL_INVITE_MAX_BROKERS,
                                                                    g_free, TRUE);
+  gboolean seen_title = FALSE;
 
   for (guint i = 0; params[i] != NULL; i++)
     {
@@ -230,7 +231,7 @@ parse_parameters (TafelInvite  *invite,
         }
       else if (g_str_equal (name, "title"))
         {
-          if (invite->title != NULL)
+          if (seen_title)
             {
               g_set_error_literal (error, TAFEL_INVITE_ERROR, TAFEL_INVITE_ERROR_PARAMETER,
                                    _("The link has more than one title"));
@@ -243,7 +244,10 @@ parse_parameters (TafelInvite  *invite,
                            TAFEL_INVITE_TITLE_MAX);
               return FALSE;
             }
-          invite->title = g_steal_pointer (&value);
+          /* An empty title is no title: links formatted here leave it out. */
+          seen_title = TRUE;
+          if (value[0] != '\0')
+            invite->title = g_steal_pointer (&value);
         }
       else if (!g_str_has_prefix (name, "x-"))
         {
