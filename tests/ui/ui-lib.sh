@@ -37,14 +37,28 @@ trap ui_cleanup EXIT
 # Starts Xvfb on a display it picks itself (-displayfd), so parallel tests
 # never collide, and a session bus for GApplication uniqueness.
 start_display () {
-  local fifo="$work/displayfd"
-  mkfifo "$fifo"
-  Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$fifo" 2>"$work/xvfb.log" &
-  xvfb_pid=$!
-  local num
-  if ! read -r -t 20 num <"$fifo"; then
-    bail "Xvfb did not start: $(cat "$work/xvfb.log")"
-  fi
+  local fifo="$work/displayfd" num attempt
+  # Two tests starting Xvfb at once can pick the same display number; the
+  # loser exits. So check that the server we started answers, and start
+  # another if it does not (bounded).
+  for attempt in 1 2 3; do
+    rm -f "$fifo"
+    mkfifo "$fifo"
+    Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$fifo" 2>"$work/xvfb.log" &
+    xvfb_pid=$!
+    num=
+    read -r -t 20 num <"$fifo" || num=
+    if [ -n "$num" ] && kill -0 "$xvfb_pid" 2>/dev/null &&
+       DISPLAY=":$num" timeout 5 xdotool getdisplaygeometry >/dev/null 2>&1 &&
+       kill -0 "$xvfb_pid" 2>/dev/null; then
+      break
+    fi
+    kill "$xvfb_pid" 2>/dev/null
+    wait "$xvfb_pid" 2>/dev/null
+    xvfb_pid=
+    num=
+  done
+  [ -n "$num" ] || bail "Xvfb did not start: $(cat "$work/xvfb.log")"
   export DISPLAY=":$num"
   unset WAYLAND_DISPLAY
   export GDK_BACKEND=x11
