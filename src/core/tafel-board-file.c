@@ -9,6 +9,7 @@
 #include "tafel-board-private.h"
 #include "tafel-board.h"
 #include "tafel-bytes.h"
+#include "tafel-json-private.h"
 #include "tafel-log-file.h"
 #include "tafel-log-private.h"
 #include "tafel-record-private.h"
@@ -303,7 +304,7 @@ tafel_board_file_parse (const guint8    *data,
       bad_file (error, name, local_error->message);
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, (const char *) json, (gssize) json_len, &local_error))
+  if (!tafel_json_load (parser, (const char *) json, json_len, &local_error))
     {
       bad_file (error, name, local_error->message);
       return NULL;

@@ -15,6 +15,7 @@
 
 #include "tafel-board-private.h"
 #include "tafel-board.h"
+#include "tafel-json-private.h"
 #include "tafel-log-file.h"
 #include "tafel-log-private.h"
 #include "tafel-record-private.h"
@@ -328,7 +329,7 @@ tafel_board_meta_read (const char      *path,
                    _("Could not read the board’s metadata: %s"), local_error->message);
       return FALSE;
     }
-  if (!json_parser_load_from_data (parser, contents, (gssize) len, &local_error))
+  if (!tafel_json_load (parser, contents, len, &local_error))
     {
       tafel_memzero (contents, len);
       g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_CORRUPT,

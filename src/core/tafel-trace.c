@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "tafel-json-private.h"
 #include "tafel-trace.h"
 
 G_DEFINE_QUARK (tafel-trace-error-quark, tafel_trace_error)
@@ -67,7 +68,7 @@ parse_line (JsonParser   *parser,
   JsonArray *points;
   guint n;
 
-  if (!json_parser_load_from_data (parser, text, (gssize) len, &local_error))
+  if (!tafel_json_load (parser, text, len, &local_error))
     return fail (error, TAFEL_TRACE_ERROR_PARSE, line, local_error->message);
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
