@@ -644,22 +644,6 @@ remote_stroke_free (RemoteStroke *remote)
   g_free (remote);
 }
 
-static guint
-key_hash (gconstpointer key)
-{
-  guint h;
-
-  memcpy (&h, ((const TafelPublicKey *) key)->bytes, sizeof h);
-  return h;
-}
-
-static gboolean
-key_equal (gconstpointer a,
-           gconstpointer b)
-{
-  return memcmp (a, b, sizeof (TafelPublicKey)) == 0;
-}
-
 static gboolean
 remote_tick (gpointer data)
 {
@@ -790,7 +774,7 @@ on_objects_changed (TafelBoardModel *model,
         {
           RemoteStroke *remote = g_ptr_array_index (self->remote_settling, j);
 
-          if (key_equal (&remote->key, author))
+          if (tafel_key_equal (&remote->key, author))
             remote->record_seen = TRUE;
         }
     }
@@ -2315,9 +2299,9 @@ tafel_canvas_init (TafelCanvas *self)
   g_array_set_clear_func (self->chunks, (GDestroyNotify) patch_clear);
   self->settling = g_array_new (FALSE, TRUE, sizeof (Settling));
   g_array_set_clear_func (self->settling, (GDestroyNotify) settling_clear);
-  self->remote_live = g_hash_table_new_full (key_hash, key_equal, NULL, (GDestroyNotify) remote_stroke_free);
+  self->remote_live = g_hash_table_new_full (tafel_key_hash, tafel_key_equal, NULL, (GDestroyNotify) remote_stroke_free);
   self->remote_settling = g_ptr_array_new_with_free_func ((GDestroyNotify) remote_stroke_free);
-  self->last_object_us = g_hash_table_new_full (key_hash, key_equal, g_free, g_free);
+  self->last_object_us = g_hash_table_new_full (tafel_key_hash, tafel_key_equal, g_free, g_free);
   self->editor_css = gtk_css_provider_new ();
   g_signal_connect (style_manager, "notify::dark", G_CALLBACK (on_dark_changed), self);
 

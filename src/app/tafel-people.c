@@ -38,27 +38,11 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static guint
-key_hash (gconstpointer key)
-{
-  guint h;
-
-  memcpy (&h, ((const TafelPublicKey *) key)->bytes, sizeof h);
-  return h;
-}
-
-static gboolean
-key_equal (gconstpointer a,
-           gconstpointer b)
-{
-  return memcmp (a, b, sizeof (TafelPublicKey)) == 0;
-}
-
 static gboolean
 is_me (TafelPeople          *self,
        const TafelPublicKey *key)
 {
-  return key_equal (key, &self->me_key);
+  return tafel_key_equal (key, &self->me_key);
 }
 
 /* ---- Names and colours ------------------------------------------------------------ */
@@ -156,7 +140,7 @@ find_person (TafelPeople          *self,
   if (person != NULL)
     return g_object_ref (person);
   for (guint i = 0; i < self->items->len; i++)
-    if (key_equal (tafel_person_get_key (g_ptr_array_index (self->items, i)), key))
+    if (tafel_key_equal (tafel_person_get_key (g_ptr_array_index (self->items, i)), key))
       return g_object_ref (g_ptr_array_index (self->items, i));
   return tafel_person_new (key, FALSE);
 }
@@ -183,7 +167,7 @@ rebuild (TafelPeople *self)
   g_autoptr(GPtrArray) online = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) offline = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(GHashTable) now_online = g_hash_table_new_full (key_hash, key_equal, NULL, g_object_unref);
+  g_autoptr(GHashTable) now_online = g_hash_table_new_full (tafel_key_hash, tafel_key_equal, NULL, g_object_unref);
   g_autoptr(GPtrArray) joined = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) left = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(TafelVersionVector) authors = NULL;
@@ -413,7 +397,7 @@ tafel_people_lookup (TafelPeople          *self,
   g_return_val_if_fail (key != NULL, NULL);
 
   for (guint i = 0; i < self->items->len; i++)
-    if (key_equal (tafel_person_get_key (g_ptr_array_index (self->items, i)), key))
+    if (tafel_key_equal (tafel_person_get_key (g_ptr_array_index (self->items, i)), key))
       return g_ptr_array_index (self->items, i);
   return NULL;
 }
@@ -548,5 +532,5 @@ static void
 tafel_people_init (TafelPeople *self)
 {
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
-  self->online = g_hash_table_new_full (key_hash, key_equal, NULL, g_object_unref);
+  self->online = g_hash_table_new_full (tafel_key_hash, tafel_key_equal, NULL, g_object_unref);
 }

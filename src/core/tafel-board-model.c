@@ -365,23 +365,6 @@ slots_grow (TafelBoardModel *self)
 
 /* ---- Authors ---------------------------------------------------------------- */
 
-static guint
-key_hash (gconstpointer key)
-{
-  guint32 h;
-
-  /* Keys and ids are uniformly random bytes already. */
-  memcpy (&h, key, sizeof h);
-  return h;
-}
-
-static gboolean
-key_equal (gconstpointer a,
-           gconstpointer b)
-{
-  return memcmp (a, b, TAFEL_PUBLIC_KEY_BYTES) == 0;
-}
-
 static void
 author_info_free (gpointer data)
 {
@@ -1366,8 +1349,8 @@ tafel_board_model_init (TafelBoardModel *self)
   self->chunks = g_ptr_array_new_with_free_func (g_free);
   self->zorder = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->authors = g_ptr_array_new_with_free_func (author_info_free);
-  self->author_index = g_hash_table_new (key_hash, key_equal);
-  self->pending = g_hash_table_new_full (key_hash, key_equal, g_free, (GDestroyNotify) obj_ops_free);
+  self->author_index = g_hash_table_new (tafel_key_hash, tafel_key_equal);
+  self->pending = g_hash_table_new_full (tafel_key_hash, tafel_key_equal, g_free, (GDestroyNotify) obj_ops_free);
   self->index = tafel_spatial_index_new (object_box, self);
   self->chat = tafel_chat_list_new ();
 }

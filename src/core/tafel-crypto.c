@@ -115,6 +115,42 @@ tafel_hash_equal (const TafelHash *a,
   return memcmp (a->bytes, b->bytes, TAFEL_HASH_BYTES) == 0;
 }
 
+G_STATIC_ASSERT (sizeof (TafelHash) == sizeof (TafelPublicKey));
+
+/**
+ * tafel_key_hash:
+ * @key: a #TafelPublicKey or a #TafelHash
+ *
+ * A #GHashFunc for tables keyed by public keys or record ids. Both are
+ * uniformly random bytes, so their first four bytes are a good hash.
+ *
+ * Returns: the hash of @key
+ */
+guint
+tafel_key_hash (gconstpointer key)
+{
+  guint32 h;
+
+  memcpy (&h, key, sizeof h);
+  return h;
+}
+
+/**
+ * tafel_key_equal:
+ * @a: a #TafelPublicKey or a #TafelHash
+ * @b: another of the same type
+ *
+ * A #GEqualFunc to go with tafel_key_hash().
+ *
+ * Returns: whether @a and @b are the same key
+ */
+gboolean
+tafel_key_equal (gconstpointer a,
+                 gconstpointer b)
+{
+  return memcmp (a, b, sizeof (TafelPublicKey)) == 0;
+}
+
 int
 tafel_hash_compare (const TafelHash *a,
                     const TafelHash *b)

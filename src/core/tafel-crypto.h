@@ -76,6 +76,11 @@ int      tafel_hash_compare            (const TafelHash *a,
                                         const TafelHash *b);
 char    *tafel_hash_to_hex             (const TafelHash *hash) G_GNUC_WARN_UNUSED_RESULT;
 
+/* GHashTable functions for keys that are a TafelPublicKey or a TafelHash. */
+guint    tafel_key_hash                (gconstpointer    key);
+gboolean tafel_key_equal               (gconstpointer    a,
+                                        gconstpointer    b);
+
 /* Keyed MAC (BLAKE2b-256 with a 32-byte key). */
 void     tafel_mac                     (guint8         out[TAFEL_MAC_BYTES],
                                         const guint8    key[TAFEL_KEY_BYTES],

@@ -145,28 +145,12 @@ struct _TafelPayloadWriter
   guint       saved_n_authors;
 };
 
-static guint
-key_hash (gconstpointer key)
-{
-  guint32 h;
-
-  memcpy (&h, key, sizeof h);
-  return h;
-}
-
-static gboolean
-key_equal (gconstpointer a,
-           gconstpointer b)
-{
-  return memcmp (a, b, TAFEL_PUBLIC_KEY_BYTES) == 0;
-}
-
 TafelPayloadWriter *
 tafel_payload_writer_new (void)
 {
   TafelPayloadWriter *writer = g_new0 (TafelPayloadWriter, 1);
 
-  writer->authors = g_hash_table_new_full (key_hash, key_equal, NULL, g_free);
+  writer->authors = g_hash_table_new_full (tafel_key_hash, tafel_key_equal, NULL, g_free);
   return writer;
 }
 
@@ -194,7 +178,7 @@ void
 tafel_payload_writer_begin (TafelPayloadWriter *writer)
 {
   g_assert (writer->saved == NULL);
-  writer->saved = g_hash_table_new_full (key_hash, key_equal, NULL, g_free);
+  writer->saved = g_hash_table_new_full (tafel_key_hash, tafel_key_equal, NULL, g_free);
   writer->created = g_ptr_array_new ();
   writer->saved_n_authors = writer->n_authors;
 }
@@ -324,7 +308,7 @@ tafel_payload_reader_new (void)
   TafelPayloadReader *reader = g_new0 (TafelPayloadReader, 1);
 
   reader->authors = g_array_new (FALSE, FALSE, sizeof (RAuthor));
-  reader->keys = g_hash_table_new_full (key_hash, key_equal, g_free, NULL);
+  reader->keys = g_hash_table_new_full (tafel_key_hash, tafel_key_equal, g_free, NULL);
   return reader;
 }
 
@@ -923,7 +907,7 @@ tafel_log_file_append (TafelLogFile  *file,
 
   /* Which record is each author's last in this append. */
   last = g_new0 (gboolean, n_records);
-  seen = g_hash_table_new (key_hash, key_equal);
+  seen = g_hash_table_new (tafel_key_hash, tafel_key_equal);
   for (guint i = n_records; i-- > 0; )
     {
       const TafelPublicKey *key = tafel_record_get_author (records[i]);

@@ -157,22 +157,6 @@ author_free (gpointer data)
   g_free (a);
 }
 
-static guint
-key_hash (gconstpointer key)
-{
-  guint32 h;
-
-  memcpy (&h, key, sizeof h);
-  return h;
-}
-
-static gboolean
-key_equal (gconstpointer a,
-           gconstpointer b)
-{
-  return memcmp (a, b, TAFEL_PUBLIC_KEY_BYTES) == 0;
-}
-
 struct _TafelLog
 {
   GObject     parent_instance;
@@ -254,7 +238,7 @@ tafel_log_class_init (TafelLogClass *klass)
 static void
 tafel_log_init (TafelLog *self)
 {
-  self->authors_by_key = g_hash_table_new (key_hash, key_equal);
+  self->authors_by_key = g_hash_table_new (tafel_key_hash, tafel_key_equal);
   self->authors = g_ptr_array_new_with_free_func (author_free);
   self->sorted = g_ptr_array_new ();
   self->arena = arena_new ();
@@ -644,7 +628,7 @@ add_run_internal (TafelLog     *self,
     {
       TafelRecord *r = records[i];
 
-      if (!key_equal (tafel_record_get_author (r), key))
+      if (!tafel_key_equal (tafel_record_get_author (r), key))
         return fail_log (error, TAFEL_LOG_ERROR_BAD_RUN, _("A run mixes records of several authors"));
       if (tafel_record_get_seq (r) != first_seq + i)
         return fail_log (error, TAFEL_LOG_ERROR_BAD_RUN,

@@ -98,21 +98,6 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TafelPresence, tafel_presence, G_TYPE_OBJECT)
 
-static guint
-key_hash (gconstpointer key)
-{
-  guint h;
-  memcpy (&h, ((const TafelPublicKey *) key)->bytes, sizeof h);
-  return h;
-}
-
-static gboolean
-key_equal (gconstpointer a,
-           gconstpointer b)
-{
-  return memcmp (a, b, TAFEL_PUBLIC_KEY_BYTES) == 0;
-}
-
 /* ---- sending ------------------------------------------------------------------ */
 
 static gboolean
@@ -730,7 +715,7 @@ tafel_presence_class_init (TafelPresenceClass *klass)
 static void
 tafel_presence_init (TafelPresence *self)
 {
-  self->peers = g_hash_table_new_full (key_hash, key_equal, NULL, (GDestroyNotify) peer_free);
+  self->peers = g_hash_table_new_full (tafel_key_hash, tafel_key_equal, NULL, (GDestroyNotify) peer_free);
   self->stroke_points = g_array_new (FALSE, FALSE, sizeof (TafelPoint));
   self->timeout_ms = TAFEL_PRESENCE_TIMEOUT_MS;
   self->check_id = g_timeout_add (CHECK_MS, check_cb, self);

@@ -179,26 +179,11 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TafelSession, tafel_session, G_TYPE_OBJECT)
 
-static guint
-key_hash (gconstpointer key)
-{
-  guint h;
-  memcpy (&h, ((const TafelPublicKey *) key)->bytes, sizeof h);
-  return h;
-}
-
-static gboolean
-key_equal (gconstpointer a,
-           gconstpointer b)
-{
-  return memcmp (a, b, TAFEL_PUBLIC_KEY_BYTES) == 0;
-}
-
 static gboolean
 key_is_zero (const TafelPublicKey *key)
 {
   static const TafelPublicKey zero = { { 0 } };
-  return key_equal (key, &zero);
+  return tafel_key_equal (key, &zero);
 }
 
 /* Remembers a message id; FALSE when it was seen before. Bounded. */
@@ -529,10 +514,10 @@ handle_relay (TafelSession *self,
       !tafel_read_u64 (r, "id", &id, NULL) ||
       tafel_reader_remaining (r) > TAFEL_SIGNALING_MAX_MESSAGE)
     return;
-  if (!remember_id (self, id) || key_equal (&from, &self->me))
+  if (!remember_id (self, id) || tafel_key_equal (&from, &self->me))
     return;
 
-  if (key_equal (&to, &self->me))
+  if (tafel_key_equal (&to, &self->me))
     {
       g_autoptr(GBytes) payload = g_bytes_new (r->p, tafel_reader_remaining (r));
 
@@ -699,7 +684,7 @@ peer_discovered (TafelSession         *self,
 {
   Peer *peer;
 
-  if (!self->running || key_equal (key, &self->me) || key_is_zero (key))
+  if (!self->running || tafel_key_equal (key, &self->me) || key_is_zero (key))
     return;
 
   peer = g_hash_table_lookup (self->peers, key);
@@ -736,12 +721,12 @@ handle_envelope (TafelSession *self,
       !tafel_read_u64 (&r, "id", &id, NULL))
     return;
   /* The same message may come over the broker, the LAN and the mesh. */
-  if (!remember_id (self, id) || key_equal (&from, &self->me))
+  if (!remember_id (self, id) || tafel_key_equal (&from, &self->me))
     return;
 
   if (kind == KIND_ANNOUNCE)
     peer_discovered (self, &from);
-  else if (kind == KIND_SIGNAL && key_equal (&to, &self->me) &&
+  else if (kind == KIND_SIGNAL && tafel_key_equal (&to, &self->me) &&
            tafel_reader_remaining (&r) <= TAFEL_SIGNALING_MAX_MESSAGE)
     {
       g_autoptr(GBytes) payload = g_bytes_new (r.p, tafel_reader_remaining (&r));
@@ -1270,7 +1255,7 @@ tafel_session_class_init (TafelSessionClass *klass)
 static void
 tafel_session_init (TafelSession *self)
 {
-  self->peers = g_hash_table_new_full (key_hash, key_equal, NULL, (GDestroyNotify) peer_free);
+  self->peers = g_hash_table_new_full (tafel_key_hash, tafel_key_equal, NULL, (GDestroyNotify) peer_free);
   self->closing = g_ptr_array_new ();
   self->seen_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_queue_init (&self->seen_order);

@@ -60,22 +60,6 @@ pending_free (Pending *p)
   g_free (p);
 }
 
-static guint
-key_hash (gconstpointer key)
-{
-  guint h;
-
-  memcpy (&h, key, sizeof h);
-  return h;
-}
-
-static gboolean
-key_equal (gconstpointer a,
-           gconstpointer b)
-{
-  return memcmp (a, b, TAFEL_PUBLIC_KEY_BYTES) == 0;
-}
-
 static gboolean
 deliver_pending (gpointer data)
 {
@@ -204,7 +188,7 @@ static void
 tafel_signaling_hub_init (TafelSignalingHub *self)
 {
   self->context = g_main_context_ref_thread_default ();
-  self->ports = g_hash_table_new_full (key_hash, key_equal, g_free, NULL);
+  self->ports = g_hash_table_new_full (tafel_key_hash, tafel_key_equal, g_free, NULL);
 }
 
 /**

@@ -129,21 +129,6 @@ static void schedule_work (TafelSync *self);
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-static guint
-key_hash (gconstpointer key)
-{
-  guint h;
-  memcpy (&h, ((const TafelPublicKey *) key)->bytes, sizeof h);
-  return h;
-}
-
-static gboolean
-key_equal (gconstpointer a,
-           gconstpointer b)
-{
-  return memcmp (a, b, TAFEL_PUBLIC_KEY_BYTES) == 0;
-}
-
 static void
 pending_run_free (PendingRun *run)
 {
@@ -307,7 +292,7 @@ peer_push (Peer *peer)
       guint end = start + 1;
       TafelRecord *last;
 
-      while (end < missing->len && key_equal (tafel_record_get_author (missing->pdata[end]), author))
+      while (end < missing->len && tafel_key_equal (tafel_record_get_author (missing->pdata[end]), author))
         end++;
       last = missing->pdata[end - 1];
 
@@ -723,7 +708,7 @@ work_cb (gpointer user_data)
 
           /* Coalesce: one ack for a row of runs from the same peer. */
           Work *next = g_queue_peek_head (&self->work);
-          if (peer != NULL && (next == NULL || next->kind != WORK_SLICE || !key_equal (&next->peer, &work->peer)))
+          if (peer != NULL && (next == NULL || next->kind != WORK_SLICE || !tafel_key_equal (&next->peer, &work->peer)))
             {
               peer_queue_vector_frame (peer, FRAME_VECTOR);
               peer_drain (peer);
@@ -803,7 +788,7 @@ tafel_sync_add_peer (TafelSync            *self,
   peer->channel = g_object_ref (channel);
   peer->estimate = tafel_version_vector_new ();
   peer->acked = tafel_version_vector_new ();
-  peer->pending = g_hash_table_new_full (key_hash, key_equal, NULL, (GDestroyNotify) pending_run_free);
+  peer->pending = g_hash_table_new_full (tafel_key_hash, tafel_key_equal, NULL, (GDestroyNotify) pending_run_free);
   g_hash_table_insert (self->peers, &peer->key, peer);
 
   peer->frame_handler = g_signal_connect (channel, "frame", G_CALLBACK (on_frame), peer);
@@ -946,7 +931,7 @@ tafel_sync_class_init (TafelSyncClass *klass)
 static void
 tafel_sync_init (TafelSync *self)
 {
-  self->peers = g_hash_table_new_full (key_hash, key_equal, NULL, (GDestroyNotify) peer_free);
+  self->peers = g_hash_table_new_full (tafel_key_hash, tafel_key_equal, NULL, (GDestroyNotify) peer_free);
   self->slice = SLICE_START;
   g_queue_init (&self->work);
 }
