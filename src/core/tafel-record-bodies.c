@@ -43,6 +43,18 @@ fail_invalid (GError     **error,
   return FALSE;
 }
 
+/* Sets @r up to read @body, which must outlive it. */
+static TafelReader *
+body_reader (TafelReader *r,
+             GBytes      *body)
+{
+  gsize len;
+  gconstpointer data = g_bytes_get_data (body, &len);
+
+  tafel_reader_init (r, data, len);
+  return r;
+}
+
 static gboolean
 read_text (TafelReader  *r,
            const char   *what,
@@ -173,15 +185,11 @@ tafel_profile_decode (GBytes        *body,
                       GError       **error)
 {
   TafelReader r;
-  gsize len;
-  gconstpointer data;
 
   g_return_val_if_fail (body != NULL && profile != NULL, FALSE);
 
   memset (profile, 0, sizeof *profile);
-  data = g_bytes_get_data (body, &len);
-  tafel_reader_init (&r, data, len);
-  return profile_parse (&r, profile, error);
+  return profile_parse (body_reader (&r, body), profile, error);
 }
 
 void
@@ -276,15 +284,11 @@ tafel_shape_decode (GBytes      *body,
                     GError     **error)
 {
   TafelReader r;
-  gsize len;
-  gconstpointer data;
 
   g_return_val_if_fail (body != NULL && shape != NULL, FALSE);
 
   memset (shape, 0, sizeof *shape);
-  data = g_bytes_get_data (body, &len);
-  tafel_reader_init (&r, data, len);
-  return shape_parse (&r, shape, error);
+  return shape_parse (body_reader (&r, body), shape, error);
 }
 
 /* ---- Text ------------------------------------------------------------------- */
@@ -362,15 +366,11 @@ tafel_text_decode (GBytes     *body,
                    GError    **error)
 {
   TafelReader r;
-  gsize len;
-  gconstpointer data;
 
   g_return_val_if_fail (body != NULL && text != NULL, FALSE);
 
   memset (text, 0, sizeof *text);
-  data = g_bytes_get_data (body, &len);
-  tafel_reader_init (&r, data, len);
-  return text_parse (&r, text, error);
+  return text_parse (body_reader (&r, body), text, error);
 }
 
 void
@@ -489,15 +489,11 @@ tafel_object_set_decode (GBytes          *body,
                          GError         **error)
 {
   TafelReader r;
-  gsize len;
-  gconstpointer data;
 
   g_return_val_if_fail (body != NULL && set != NULL, FALSE);
 
   memset (set, 0, sizeof *set);
-  data = g_bytes_get_data (body, &len);
-  tafel_reader_init (&r, data, len);
-  return object_set_parse (&r, set, error);
+  return object_set_parse (body_reader (&r, body), set, error);
 }
 
 void
@@ -633,15 +629,11 @@ tafel_transform_set_decode (GBytes             *body,
                             GError            **error)
 {
   TafelReader r;
-  gsize len;
-  gconstpointer data;
 
   g_return_val_if_fail (body != NULL && set != NULL, FALSE);
 
   memset (set, 0, sizeof *set);
-  data = g_bytes_get_data (body, &len);
-  tafel_reader_init (&r, data, len);
-  return transform_set_parse (&r, set, error);
+  return transform_set_parse (body_reader (&r, body), set, error);
 }
 
 void
@@ -763,15 +755,11 @@ tafel_clear_decode (GBytes      *body,
                     GError     **error)
 {
   TafelReader r;
-  gsize len;
-  gconstpointer data;
 
   g_return_val_if_fail (body != NULL && clear != NULL, FALSE);
 
   memset (clear, 0, sizeof *clear);
-  data = g_bytes_get_data (body, &len);
-  tafel_reader_init (&r, data, len);
-  return clear_parse (&r, clear, error);
+  return clear_parse (body_reader (&r, body), clear, error);
 }
 
 void
@@ -835,15 +823,11 @@ tafel_chat_decode (GBytes     *body,
                    GError    **error)
 {
   TafelReader r;
-  gsize len;
-  gconstpointer data;
 
   g_return_val_if_fail (body != NULL && chat != NULL, FALSE);
 
   memset (chat, 0, sizeof *chat);
-  data = g_bytes_get_data (body, &len);
-  tafel_reader_init (&r, data, len);
-  return chat_parse (&r, chat, error);
+  return chat_parse (body_reader (&r, body), chat, error);
 }
 
 void
