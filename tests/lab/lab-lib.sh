@@ -258,6 +258,9 @@ lab_prepare () {
     trap 'exit 130' INT
     trap 'exit 143' TERM
     lab_sweep_stale
+    # `ip netns add` mounts /run/netns on itself the first time; remember
+    # whether that mount was there before, to leave the machine as it was.
+    mountpoint -q /run/netns 2>/dev/null || LAB_NETNS_MOUNTED_BY_US=1
   fi
 }
 
@@ -535,6 +538,9 @@ lab_teardown () {
   for ns in "${LAB_NAMESPACES[@]}"; do
     ip netns del "$ns" 2>/dev/null
   done
+  if [ -n "${LAB_NETNS_MOUNTED_BY_US:-}" ] && [ -z "$(ip netns list 2>/dev/null)" ]; then
+    umount /run/netns 2>/dev/null
+  fi
   [ -n "$LAB_OWN_DIR" ] && [ -z "${LAB_KEEP:-}" ] && rm -rf "$LAB_OWN_DIR"
   return 0
 }
