@@ -130,14 +130,33 @@ lab_require () {
     skip_all "this machine's own network uses 203.0.113.0/24 or 198.51.100.0/24, the lab's address ranges"
   fi
   local probe="$LAB_ID-probe"
+  lab_note_netns_mount
   if ! ip netns add "$probe" 2>/dev/null; then
+    lab_release_netns_mount
     skip_all "cannot create network namespaces here"
   fi
   if ! ip netns exec "$probe" nft list tables >/dev/null 2>&1; then
     ip netns del "$probe" 2>/dev/null
+    lab_release_netns_mount
     skip_all "nftables does not work in a network namespace here"
   fi
   ip netns del "$probe"
+}
+
+# `ip netns add` mounts /run/netns on itself the first time. The lab notes
+# whether that mount was there before it started, and takes it away again
+# when it made it and no namespace is left, to leave the machine as it was.
+lab_note_netns_mount () {
+  [ -n "${LAB_NETNS_MOUNT_NOTED:-}" ] && return 0
+  LAB_NETNS_MOUNT_NOTED=1
+  mountpoint -q /run/netns 2>/dev/null || LAB_NETNS_MOUNTED_BY_US=1
+}
+
+lab_release_netns_mount () {
+  if [ -n "${LAB_NETNS_MOUNTED_BY_US:-}" ] && [ -z "$(ip netns list 2>/dev/null)" ]; then
+    umount /run/netns 2>/dev/null
+  fi
+  return 0
 }
 
 lab_ns () { echo "$LAB_ID-$1"; }
@@ -258,9 +277,7 @@ lab_prepare () {
     trap 'exit 130' INT
     trap 'exit 143' TERM
     lab_sweep_stale
-    # `ip netns add` mounts /run/netns on itself the first time; remember
-    # whether that mount was there before, to leave the machine as it was.
-    mountpoint -q /run/netns 2>/dev/null || LAB_NETNS_MOUNTED_BY_US=1
+    lab_note_netns_mount
   fi
 }
 
@@ -538,9 +555,7 @@ lab_teardown () {
   for ns in "${LAB_NAMESPACES[@]}"; do
     ip netns del "$ns" 2>/dev/null
   done
-  if [ -n "${LAB_NETNS_MOUNTED_BY_US:-}" ] && [ -z "$(ip netns list 2>/dev/null)" ]; then
-    umount /run/netns 2>/dev/null
-  fi
+  lab_release_netns_mount
   [ -n "$LAB_OWN_DIR" ] && [ -z "${LAB_KEEP:-}" ] && rm -rf "$LAB_OWN_DIR"
   return 0
 }
