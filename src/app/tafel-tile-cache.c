@@ -18,7 +18,9 @@
 #define MAX_LEVELS          4
 /* While the zoom keeps changing (a pinch, a run of wheel notches), the
  * canvas scales the tiles it has instead of asking for new ones at every
- * intermediate zoom; it asks once the zoom rested this long. */
+ * intermediate zoom; it asks once the zoom rested this long. A jump from a
+ * rested zoom to one that no level can stand in for (zoom to fit on a large
+ * board) asks at once: waiting would only show empty paper longer. */
 #define SETTLE_US           (120 * G_TIME_SPAN_MILLISECOND)
 /* Tiles asked for at once; more wait, so that tiles which scrolled away
  * meanwhile are never rendered at all. */
@@ -106,6 +108,7 @@ struct _TafelTileCache
 
   double           wanted_ds;
   gint64           wanted_since;
+  gboolean         jumped;      /* wanted_ds came in one step from a rested zoom */
   guint            settle_source;
 
   /* The tiles the last frame wanted, asked for from request_source. */
@@ -173,6 +176,7 @@ render_job (gpointer data,
   cairo_surface_t *surface;
   cairo_t *cr;
   TafelView view;
+  GSource *source;
 #ifdef __linux__
   static GPrivate lowered;
 
@@ -205,7 +209,15 @@ render_job (gpointer data,
     tafel_color_map_pixels_for_dark_paper (job->pixels, TAFEL_TILE_SIZE, TAFEL_TILE_SIZE, job->stride);
 
 done:
-  g_main_context_invoke_full (job->shared->context, G_PRIORITY_DEFAULT, job_done, job, NULL);
+  /* Always through a source: g_main_context_invoke() would run job_done()
+   * right here, on this thread, whenever it can acquire the context, as
+   * it can between two g_main_context_iteration() calls. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, job_done, job, NULL);
+  g_source_set_static_name (source, "[tafel] tile done");
+  g_source_attach (source, job->shared->context);
+  g_source_unref (source);
 }
 
 static void
@@ -553,6 +565,19 @@ draw_fallback (TafelTileCache *self,
     }
 }
 
+/* Whether some level could fill in for level @ds (see draw_fallback()):
+ * a coarser one always can, blurred; a finer one if at most about 8 times
+ * finer. */
+static gboolean
+any_stand_in (TafelTileCache *self,
+              double          ds)
+{
+  for (guint i = 0; i < self->levels->len; i++)
+    if (((Level *) g_ptr_array_index (self->levels, i))->ds <= 8 * ds)
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 on_settled (gpointer data)
 {
@@ -563,9 +588,9 @@ on_settled (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Asks for the tiles of @range (nearest the centre first), then a ring
- * around it, up to MAX_IN_FLIGHT at once. Returns %FALSE if it stopped at
- * @deadline (monotonic time) with tiles left to ask for. */
+/* Asks for the tiles of @range (nearest the centre first), then for those
+ * of a ring around it, up to MAX_IN_FLIGHT at once. Returns %FALSE if it
+ * stopped at @deadline (monotonic time) with tiles left to ask for. */
 static gboolean
 request_range (TafelTileCache  *self,
                Level           *level,
@@ -573,31 +598,34 @@ request_range (TafelTileCache  *self,
                gint64           deadline)
 {
   int cx = (range->tx0 + range->tx1) / 2, cy = (range->ty0 + range->ty1) / 2;
-  int max_ring = MAX (MAX (cx - range->tx0, range->tx1 - cx), MAX (cy - range->ty0, range->ty1 - cy)) + PREFETCH_RING;
+  int max_ring = MAX (MAX (cx - range->tx0, range->tx1 - cx), MAX (cy - range->ty0, range->ty1 - cy)) + PREFETCH_RING + 1;
 
-  for (int ring = 0; ring <= max_ring && self->n_in_flight < MAX_IN_FLIGHT; ring++)
-    for (int ty = cy - ring; ty <= cy + ring; ty++)
-      for (int tx = cx - ring; tx <= cx + ring; tx++)
-        {
-          Tile *tile;
+  /* Pass 0: the visible tiles; pass 1: the ring beyond them. */
+  for (int pass = 0; pass < 2; pass++)
+    for (int ring = 0; ring <= max_ring; ring++)
+      for (int ty = cy - ring; ty <= cy + ring; ty++)
+        for (int tx = cx - ring; tx <= cx + ring; tx++)
+          {
+            gboolean visible = tx >= range->tx0 && tx <= range->tx1 && ty >= range->ty0 && ty <= range->ty1;
+            Tile *tile;
 
-          if (MAX (abs (tx - cx), abs (ty - cy)) != ring)
-            continue;
-          if (tx < range->tx0 - PREFETCH_RING || tx > range->tx1 + PREFETCH_RING ||
-              ty < range->ty0 - PREFETCH_RING || ty > range->ty1 + PREFETCH_RING)
-            continue;
+            if (MAX (abs (tx - cx), abs (ty - cy)) != ring || visible != (pass == 0))
+              continue;
+            if (tx < range->tx0 - PREFETCH_RING || tx > range->tx1 + PREFETCH_RING ||
+                ty < range->ty0 - PREFETCH_RING || ty > range->ty1 + PREFETCH_RING)
+              continue;
 
-          tile = ensure_tile (self, level, tx, ty);
-          tile->last_used = MAX (tile->last_used, self->frame);
-          if (tile_needs_job (tile))
-            {
-              if (g_get_monotonic_time () >= deadline)
-                return FALSE;
-              request_tile (self, level, tile);
-              if (self->n_in_flight >= MAX_IN_FLIGHT)
-                return TRUE;
-            }
-        }
+            tile = ensure_tile (self, level, tx, ty);
+            tile->last_used = MAX (tile->last_used, self->frame);
+            if (tile_needs_job (tile))
+              {
+                if (self->n_in_flight >= MAX_IN_FLIGHT)
+                  return TRUE;
+                if (g_get_monotonic_time () >= deadline)
+                  return FALSE;
+                request_tile (self, level, tile);
+              }
+          }
 
   return TRUE;
 }
@@ -690,11 +718,13 @@ tafel_tile_cache_snapshot (TafelTileCache  *self,
 
   if (ds != self->wanted_ds)
     {
+      self->jumped = now - self->wanted_since >= SETTLE_US;
       self->wanted_ds = ds;
       self->wanted_since = now;
     }
   level = find_level (self, ds);
-  settled = level != NULL || self->levels->len == 0 || now - self->wanted_since >= SETTLE_US;
+  settled = level != NULL || self->levels->len == 0 || now - self->wanted_since >= SETTLE_US ||
+            (self->jumped && !any_stand_in (self, ds));
   if (settled)
     level = use_level (self, ds);
   else if (self->settle_source == 0)
