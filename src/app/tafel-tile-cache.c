@@ -598,7 +598,7 @@ request_range (TafelTileCache  *self,
                gint64           deadline)
 {
   int cx = (range->tx0 + range->tx1) / 2, cy = (range->ty0 + range->ty1) / 2;
-  int max_ring = MAX (MAX (cx - range->tx0, range->tx1 - cx), MAX (cy - range->ty0, range->ty1 - cy)) + PREFETCH_RING + 1;
+  int max_ring = MAX (MAX (cx - range->tx0, range->tx1 - cx), MAX (cy - range->ty0, range->ty1 - cy)) + PREFETCH_RING;
 
   /* Pass 0: the visible tiles; pass 1: the ring beyond them. */
   for (int pass = 0; pass < 2; pass++)

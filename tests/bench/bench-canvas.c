@@ -286,6 +286,7 @@ typedef struct
   gboolean         recording;
   GArray          *frame_log;       /* Frame, while recording */
   guint            incomplete;      /* frames with a visible tile missing */
+  guint            presented;       /* frames whose presentation time GDK knew */
 } Bench;
 
 static Bench *the_bench;
@@ -408,6 +409,14 @@ on_paint (GdkFrameClock *clock,
   frame->layout = bench->layout_end - bench->frame_start;
   frame->render = t - bench->layout_end - frame->canvas;
   frame->interval = bench->prev_start > 0 ? bench->frame_start - bench->prev_start : 0;
+  /* A display with a compositor tells GDK when a frame was shown; Xvfb
+   * without one does not, and the frame interval is all there is. */
+  {
+    GdkFrameTimings *timings = gdk_frame_clock_get_timings (clock, gdk_frame_clock_get_frame_counter (clock) - 2);
+
+    if (timings != NULL && gdk_frame_timings_get_presentation_time (timings) != 0)
+      bench->presented++;
+  }
   frame->workers |= tafel_tile_cache_get_n_pending (tafel_canvas_get_tile_cache (bench->canvas)) > 0 ||
                     frame->uploads > 0;
   if (bench->recording)
@@ -788,6 +797,9 @@ main (int   argc,
   run_pan (&bench, "pan fit", pan_frames / 2, 3, 1, TRUE);
   printf ("\n%-22s %.0f ms at scale %.3f (the first view at 100 %%: %.0f ms)\n",
           "fit cold (all tiles)", t, tafel_canvas_get_scale (bench.canvas), cold);
+
+  printf ("presentation times: %s\n", bench.presented > 0 ? "reported by the display"
+          : "not reported by this display (no compositor): the frame interval is what is seen");
 
   /* Latency at 100 %, drawing on the board. */
   {
