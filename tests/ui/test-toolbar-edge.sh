@@ -47,7 +47,9 @@ ink_pixels () {
 # with ink-coloured pixels in the middle third: on an empty board the only
 # ink there is the tool bar's (the selected pen and the colour button).
 toolbar_ink () {
-  convert "$1" -crop 370x200+365+0 +repage -fuzz 20% \
+  local w
+  w=$(convert "$1" -format '%w' info: 2>/dev/null) || return 1
+  convert "$1" -crop "$((w / 3))x200+$((w / 3))+0" +repage -fuzz 20% \
     -fill black +opaque "$ink" -fill white -opaque "$ink" \
     -scale '1x200!' txt:- 2>/dev/null |
     awk -F'[,:() ]+' '/^[0-9]/ && $3 > 0 { bottom = $2 } END { if (bottom == "") exit 1; print bottom }'
@@ -58,8 +60,12 @@ board_ready () {
   toolbar_ink "$1" >/dev/null
 }
 
+window_name_is () {
+  [ "$(timeout 5 xdotool getwindowname "$1" 2>/dev/null)" = "$2" ]
+}
+
 timeout 5 xdotool key ctrl+n
-if wait_for 20 board_ready "$work/empty.png"; then
+if wait_for 20 window_name_is "$win" "Untitled Board" && wait_for 20 board_ready "$work/empty.png"; then
   ok "a new board shows its tool bar"
 else
   not_ok "a new board shows its tool bar"
@@ -70,8 +76,10 @@ keep "$work/empty.png" toolbar-edge-empty.png
 # Where the tool bar ends, measured, not assumed: below its buttons' ink,
 # down the window's middle column, its frame is a grey line and a fading
 # shadow on white; the end is the last of those grey rows.
+# The tool bar is centred in the window.
+centre=$(( $(convert "$work/empty.png" -format '%w' info: 2>/dev/null || echo 1100) / 2 + 1 ))
 ink_bottom=$(toolbar_ink "$work/empty.png" || echo 0)
-toolbar_end=$(convert "$work/empty.png" -crop "1x40+551+$ink_bottom" +repage txt:- 2>/dev/null |
+toolbar_end=$(convert "$work/empty.png" -crop "1x40+$centre+$ink_bottom" +repage txt:- 2>/dev/null |
   awk -F'[,:() ]+' -v top="$ink_bottom" '
     /^[0-9]/ { grey = $3 < 250 }
     /^[0-9]/ && grey { seen = 1; last = top + $2 }
@@ -88,7 +96,7 @@ fi
 # hidden selection bar is centred, below the 8 pixels between the two
 # bars), and goes down and across, pressed and moved in small steps.
 start_y=$((toolbar_end + 8))
-x=551
+x=$centre
 timeout 5 xdotool mousemove --window "$win" $x $start_y mousedown 1
 for i in $(seq 1 40); do
   timeout 5 xdotool mousemove --window "$win" $((x + (i % 8) * 5 - 20)) $((start_y + i * 4))
