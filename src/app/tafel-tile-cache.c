@@ -2,6 +2,12 @@
 #include "config.h"
 
 #include <math.h>
+#ifdef __linux__
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 #include "tafel-color.h"
 #include "tafel-tile-cache.h"
@@ -12,13 +18,25 @@
 #define MAX_LEVELS          4
 /* While the zoom keeps changing (a pinch, a run of wheel notches), the
  * canvas scales the tiles it has instead of asking for new ones at every
- * intermediate zoom; it asks once the zoom rested this long. */
+ * intermediate zoom; it asks once the zoom rested this long. A jump from a
+ * rested zoom to one that no level can stand in for (zoom to fit on a large
+ * board) asks at once: waiting would only show empty paper longer. */
 #define SETTLE_US           (120 * G_TIME_SPAN_MILLISECOND)
 /* Tiles asked for at once; more wait, so that tiles which scrolled away
  * meanwhile are never rendered at all. */
 #define MAX_IN_FLIGHT       8
 /* Tiles beyond the visible ones rendered ahead of a pan. */
 #define PREFETCH_RING       1
+/* Asking for a tile reads the model on the main thread (the objects over
+ * it, a snapshot of each): on a zoomed-out view of a large board that is
+ * thousands of objects a tile. It happens after the frame, in an idle,
+ * at most this long at a time, so that it never lengthens a frame nor
+ * holds up input. */
+#define REQUEST_BUDGET_US   (3 * G_TIME_SPAN_MILLISECOND)
+/* Tile threads yield the processor to the main thread (and to the GL
+ * driver's threads, which with a software renderer draw the frames):
+ * rendering ahead must not make the frames it renders ahead for late. */
+#define WORKER_NICENESS     10
 
 typedef struct _Tile  Tile;
 typedef struct _Level Level;
@@ -90,7 +108,13 @@ struct _TafelTileCache
 
   double           wanted_ds;
   gint64           wanted_since;
+  gboolean         jumped;      /* wanted_ds came in one step from a rested zoom */
   guint            settle_source;
+
+  /* The tiles the last frame wanted, asked for from request_source. */
+  double           request_ds;
+  int              request_range[4];
+  GSource         *request_source;
 };
 
 G_DEFINE_FINAL_TYPE (TafelTileCache, tafel_tile_cache, G_TYPE_OBJECT)
@@ -152,6 +176,19 @@ render_job (gpointer data,
   cairo_surface_t *surface;
   cairo_t *cr;
   TafelView view;
+  GSource *source;
+#ifdef __linux__
+  static GPrivate lowered;
+
+  /* On Linux a thread's nice value is its own (setpriority() on its
+   * thread id); failing to lower it only costs smoothness. */
+  if (g_private_get (&lowered) == NULL)
+    {
+      g_private_set (&lowered, GINT_TO_POINTER (1));
+      if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), WORKER_NICENESS) != 0)
+        g_debug ("Could not lower the priority of a tile thread: %s", g_strerror (errno));
+    }
+#endif
 
   job->empty = tafel_render_list_get_size (job->list) == 0;
   if (g_atomic_int_get (&job->cancelled) || job->empty)
@@ -172,7 +209,15 @@ render_job (gpointer data,
     tafel_color_map_pixels_for_dark_paper (job->pixels, TAFEL_TILE_SIZE, TAFEL_TILE_SIZE, job->stride);
 
 done:
-  g_main_context_invoke_full (job->shared->context, G_PRIORITY_DEFAULT, job_done, job, NULL);
+  /* Always through a source: g_main_context_invoke() would run job_done()
+   * right here, on this thread, whenever it can acquire the context, as
+   * it can between two g_main_context_iteration() calls. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, job_done, job, NULL);
+  g_source_set_static_name (source, "[tafel] tile done");
+  g_source_attach (source, job->shared->context);
+  g_source_unref (source);
 }
 
 static void
@@ -520,6 +565,19 @@ draw_fallback (TafelTileCache *self,
     }
 }
 
+/* Whether some level could fill in for level @ds (see draw_fallback()):
+ * a coarser one always can, blurred; a finer one if at most about 8 times
+ * finer. */
+static gboolean
+any_stand_in (TafelTileCache *self,
+              double          ds)
+{
+  for (guint i = 0; i < self->levels->len; i++)
+    if (((Level *) g_ptr_array_index (self->levels, i))->ds <= 8 * ds)
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 on_settled (gpointer data)
 {
@@ -530,37 +588,85 @@ on_settled (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Asks for the tiles of @range (nearest the centre first), then a ring
- * around it, up to MAX_IN_FLIGHT at once. */
-static void
+/* Asks for the tiles of @range (nearest the centre first), then for those
+ * of a ring around it, up to MAX_IN_FLIGHT at once. Returns %FALSE if it
+ * stopped at @deadline (monotonic time) with tiles left to ask for. */
+static gboolean
 request_range (TafelTileCache  *self,
                Level           *level,
-               const TileRange *range)
+               const TileRange *range,
+               gint64           deadline)
 {
   int cx = (range->tx0 + range->tx1) / 2, cy = (range->ty0 + range->ty1) / 2;
   int max_ring = MAX (MAX (cx - range->tx0, range->tx1 - cx), MAX (cy - range->ty0, range->ty1 - cy)) + PREFETCH_RING;
 
-  for (int ring = 0; ring <= max_ring && self->n_in_flight < MAX_IN_FLIGHT; ring++)
-    for (int ty = cy - ring; ty <= cy + ring; ty++)
-      for (int tx = cx - ring; tx <= cx + ring; tx++)
-        {
-          Tile *tile;
+  /* Pass 0: the visible tiles; pass 1: the ring beyond them. */
+  for (int pass = 0; pass < 2; pass++)
+    for (int ring = 0; ring <= max_ring; ring++)
+      for (int ty = cy - ring; ty <= cy + ring; ty++)
+        for (int tx = cx - ring; tx <= cx + ring; tx++)
+          {
+            gboolean visible = tx >= range->tx0 && tx <= range->tx1 && ty >= range->ty0 && ty <= range->ty1;
+            Tile *tile;
 
-          if (MAX (abs (tx - cx), abs (ty - cy)) != ring)
-            continue;
-          if (tx < range->tx0 - PREFETCH_RING || tx > range->tx1 + PREFETCH_RING ||
-              ty < range->ty0 - PREFETCH_RING || ty > range->ty1 + PREFETCH_RING)
-            continue;
+            if (MAX (abs (tx - cx), abs (ty - cy)) != ring || visible != (pass == 0))
+              continue;
+            if (tx < range->tx0 - PREFETCH_RING || tx > range->tx1 + PREFETCH_RING ||
+                ty < range->ty0 - PREFETCH_RING || ty > range->ty1 + PREFETCH_RING)
+              continue;
 
-          tile = ensure_tile (self, level, tx, ty);
-          tile->last_used = MAX (tile->last_used, self->frame);
-          if (tile_needs_job (tile))
-            {
-              request_tile (self, level, tile);
-              if (self->n_in_flight >= MAX_IN_FLIGHT)
-                return;
-            }
-        }
+            tile = ensure_tile (self, level, tx, ty);
+            tile->last_used = MAX (tile->last_used, self->frame);
+            if (tile_needs_job (tile))
+              {
+                if (self->n_in_flight >= MAX_IN_FLIGHT)
+                  return TRUE;
+                if (g_get_monotonic_time () >= deadline)
+                  return FALSE;
+                request_tile (self, level, tile);
+              }
+          }
+
+  return TRUE;
+}
+
+static gboolean
+on_request (gpointer data)
+{
+  TafelTileCache *self = data;
+  Level *level = find_level (self, self->request_ds);
+  TileRange range = {
+    self->request_range[0], self->request_range[1], self->request_range[2], self->request_range[3]
+  };
+
+  if (level == NULL ||
+      request_range (self, level, &range, g_get_monotonic_time () + REQUEST_BUDGET_US))
+    {
+      g_clear_pointer (&self->request_source, g_source_unref);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* Asks for the tiles of @range after this frame (see REQUEST_BUDGET_US). */
+static void
+schedule_requests (TafelTileCache  *self,
+                   Level           *level,
+                   const TileRange *range)
+{
+  self->request_ds = level->ds;
+  self->request_range[0] = range->tx0;
+  self->request_range[1] = range->ty0;
+  self->request_range[2] = range->tx1;
+  self->request_range[3] = range->ty1;
+  if (self->request_source == NULL && self->n_in_flight < MAX_IN_FLIGHT)
+    {
+      self->request_source = g_idle_source_new ();
+      g_source_set_priority (self->request_source, G_PRIORITY_DEFAULT_IDLE);
+      g_source_set_callback (self->request_source, on_request, self, NULL);
+      g_source_set_static_name (self->request_source, "[tafel] tile requests");
+      g_source_attach (self->request_source, self->shared->context);
+    }
 }
 
 /* Cancels work for tiles of other levels, or far from the view: they would
@@ -612,11 +718,13 @@ tafel_tile_cache_snapshot (TafelTileCache  *self,
 
   if (ds != self->wanted_ds)
     {
+      self->jumped = now - self->wanted_since >= SETTLE_US;
       self->wanted_ds = ds;
       self->wanted_since = now;
     }
   level = find_level (self, ds);
-  settled = level != NULL || self->levels->len == 0 || now - self->wanted_since >= SETTLE_US;
+  settled = level != NULL || self->levels->len == 0 || now - self->wanted_since >= SETTLE_US ||
+            (self->jumped && !any_stand_in (self, ds));
   if (settled)
     level = use_level (self, ds);
   else if (self->settle_source == 0)
@@ -657,7 +765,7 @@ tafel_tile_cache_snapshot (TafelTileCache  *self,
   if (level != NULL)
     {
       cancel_unwanted (self, level, &range);
-      request_range (self, level, &range);
+      schedule_requests (self, level, &range);
     }
 
   evict (self);
@@ -812,6 +920,11 @@ tafel_tile_cache_dispose (GObject *object)
     while (self->levels->len > 0)
       level_drop (self, g_ptr_array_index (self->levels, 0));
   g_clear_handle_id (&self->settle_source, g_source_remove);
+  if (self->request_source != NULL)
+    {
+      g_source_destroy (self->request_source);
+      g_clear_pointer (&self->request_source, g_source_unref);
+    }
 
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);

@@ -23,10 +23,12 @@ G_DECLARE_FINAL_TYPE (TafelTileCache, tafel_tile_cache, TAFEL, TILE_CACHE, GObje
  *
  * The committed board, rendered by the core renderer into square tiles per
  * zoom level and kept as textures. Tiles are rendered on worker threads
- * from the immutable records (the model is only read on the main thread,
- * when a tile is asked for), so the main loop never waits for a large
- * board; until a tile is ready the canvas shows the same area from another
- * zoom level, or the tile's previous contents.
+ * (at a lower priority than the main thread) from the immutable records;
+ * the model is only read on the main thread, when a tile is asked for,
+ * which happens after the frame that wanted it, in an idle that takes at
+ * most a few milliseconds at a time. So the main loop never waits for a
+ * large board; until a tile is ready the canvas shows the same area from
+ * another zoom level, or the tile's previous contents.
  *
  * Changes (the model's ::objects-changed, and tafel_tile_cache_invalidate())
  * mark the tiles they touch as stale; they are rendered again in the
@@ -51,7 +53,7 @@ void            tafel_tile_cache_invalidate  (TafelTileCache   *self,
 
 /* Draws the board as the cache has it for @view over @width × @height
  * widget pixels at @scale_factor device pixels per widget pixel, and asks
- * for the tiles it lacks. */
+ * for the tiles it lacks (once the main loop is idle). */
 void            tafel_tile_cache_snapshot    (TafelTileCache   *self,
                                               GtkSnapshot      *snapshot,
                                               const TafelView  *view,

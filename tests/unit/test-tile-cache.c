@@ -267,6 +267,71 @@ test_tiles_empty (Fixture       *f,
   g_assert_cmpuint (textures->len, ==, 0);
 }
 
+/* Runs what is ready on the main context, without waiting for timeouts. */
+static void
+dispatch_ready (void)
+{
+  for (guint i = 0; i < 1000 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+}
+
+static void
+test_tiles_requested_after_frame (Fixture       *f,
+                                  gconstpointer  data)
+{
+  TafelView view = { 1.0, 0, 0 };
+  TafelRect visible = { 0, 0, 400, 300 };
+  g_autoptr(TafelRecord) a = add_line (f, 20, 380, 100, 0x000000ff);
+  g_autoptr(GskRenderNode) node = NULL;
+  guint updated = f->n_updated;
+
+  /* Asking for tiles reads the model: that waits until after the frame,
+   * so a snapshot itself asks for nothing ... */
+  node = snapshot (f, &view);
+  g_assert_cmpuint (tafel_tile_cache_get_n_pending (f->cache), ==, 0);
+  g_assert_false (tafel_tile_cache_is_current (f->cache, &view, 1, &visible));
+
+  /* ... and the main loop, once idle, does (tiles are on their way, or
+   * came already). */
+  dispatch_ready ();
+  g_assert_true (tafel_tile_cache_get_n_pending (f->cache) > 0 || f->n_updated > updated);
+  g_assert_true (wait_current (f, &view));
+}
+
+static void
+set_true (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static void
+test_tiles_jump (Fixture       *f,
+                 gconstpointer  data)
+{
+  TafelView view = { 1.0, 0, 0 };
+  TafelView far = { 1.0 / 40, -4000, -4000 };
+  g_autoptr(TafelRecord) a = add_line (f, 20, 380, 100, 0x000000ff);
+  gboolean rested = FALSE;
+  guint updated;
+
+  g_assert_true (wait_current (f, &view));
+  /* The zoom rests (the cache takes a zoom as rested after 120 ms). */
+  g_timeout_add_once (200, set_true, &rested);
+  while (!rested)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Then in one step 40 times smaller, where no tile of 100 % could
+   * stand in: the tiles are asked for at once, not after the zoom rested
+   * again (which would only show empty paper longer). */
+  updated = f->n_updated;
+  {
+    g_autoptr(GskRenderNode) node = snapshot (f, &far);
+  }
+  dispatch_ready ();
+  g_assert_true (tafel_tile_cache_get_n_pending (f->cache) > 0 || f->n_updated > updated);
+  g_assert_true (wait_current (f, &far));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -284,6 +349,9 @@ main (int   argc,
   g_test_add ("/tafel/tile-cache/filter", Fixture, NULL, fixture_set_up, test_tiles_filter, fixture_tear_down);
   g_test_add ("/tafel/tile-cache/dark", Fixture, NULL, fixture_set_up, test_tiles_dark, fixture_tear_down);
   g_test_add ("/tafel/tile-cache/empty", Fixture, NULL, fixture_set_up, test_tiles_empty, fixture_tear_down);
+  g_test_add ("/tafel/tile-cache/requested-after-frame", Fixture, NULL, fixture_set_up,
+              test_tiles_requested_after_frame, fixture_tear_down);
+  g_test_add ("/tafel/tile-cache/jump", Fixture, NULL, fixture_set_up, test_tiles_jump, fixture_tear_down);
 
   return g_test_run ();
 }
