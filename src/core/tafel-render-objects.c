@@ -5,6 +5,7 @@
 
 #include "tafel-board-model-private.h"
 #include "tafel-render.h"
+#include "tafel-render-private.h"
 
 /* The objects half of tafel-render.h: content drawn with its transform, as
  * the model holds it, directly or from a snapshot. */
@@ -108,6 +109,14 @@ begin_view (cairo_t         *cr,
   cairo_save (cr);
   cairo_scale (cr, view->scale, view->scale);
   cairo_translate (cr, -view->x, -view->y);
+  _tafel_render_thin_begin (cr);
+}
+
+static void
+end_view (cairo_t *cr)
+{
+  _tafel_render_thin_end (cr);
+  cairo_restore (cr);
 }
 
 /**
@@ -143,7 +152,7 @@ tafel_render_objects (cairo_t             *cr,
     if (!_tafel_object_is_highlighter (objects[i]))
       tafel_render_object (cr, objects[i]);
 
-  cairo_restore (cr);
+  end_view (cr);
 }
 
 /* ---- Snapshots ------------------------------------------------------------------ */
@@ -281,5 +290,5 @@ tafel_render_list_draw (TafelRenderList *list,
           draw_content (cr, item->type, item->body, &item->transform);
       }
 
-  cairo_restore (cr);
+  end_view (cr);
 }
