@@ -12,13 +12,12 @@
  * is thinner than a pixel, and cairo, which scan-converts each stroke's
  * outline at 15 rows a pixel, spends seconds on a screenful of them and
  * still drops the thinnest between its rows. Here a line is its ink: the
- * line is walked in steps of at most STEP_PX pixels and each step's ink
- * (its length × its width) goes to the four pixels around it, weighted
- * bilinearly, which is a tent filter along the line and across it. */
+ * line is walked a pixel column (or row) at a time and the ink of the
+ * part of the line above each column (its length × its width) goes to
+ * the two pixels of the column the line runs between, weighted linearly
+ * (a tent filter across the line, as Wu's lines); the round ends and
+ * lone dots go to the four pixels around them, weighted bilinearly. */
 
-/* Steps along a line; the bilinear split stays smooth (no beads on a
- * diagonal) for steps up to a pixel. */
-#define STEP_PX       0.5
 /* A stroke spread over more pixels than this goes to cairo instead. */
 #define MAX_AREA      (1u << 24)
 
@@ -398,21 +397,63 @@ device_points (Scratch              *s,
     }
 }
 
-/* Ink along the straight piece from @a to @b. */
+/* Ink along the straight piece from @a to @b, walked one pixel column
+ * (or row, whichever way it runs more) at a time, as Wu draws lines:
+ * each column gets the ink of the part of the piece above it, split
+ * between the two pixels whose centres the line passes between. The
+ * columns' parts add up to the piece exactly, so pieces meeting in a
+ * column do not count it twice. */
 static inline void
 walk (Box                   *box,
       const TafelRenderDisc *a,
       const TafelRenderDisc *b)
 {
   double dx = b->x - a->x, dy = b->y - a->y;
-  double len = sqrt (dx * dx + dy * dy);
-  guint steps = (guint) ceil (len / STEP_PX);
+  gboolean x_major = fabs (dx) >= fabs (dy);
+  double u0 = x_major ? a->x : a->y, u1 = x_major ? b->x : b->y;
+  double v0 = x_major ? a->y : a->x;
+  double du = u1 - u0, dv = x_major ? dy : dx;
+  double per_u, lo, hi;
+  int first, last;
 
-  for (guint k = 0; k < steps; k++)
+  if (du == 0)
+    return;   /* no length */
+
+  /* Ink per unit along the major axis, for width 1. */
+  per_u = sqrt (dx * dx + dy * dy) / fabs (du);
+  lo = MIN (u0, u1);
+  hi = MAX (u0, u1);
+  first = (int) floor (lo);
+  last = (int) floor (hi);
+  if (last >= first + (int) (1u << 20))
+    return;   /* longer than any surface: the box check refused it */
+
+  for (int i = first; i <= last; i++)
     {
-      double t = (k + 0.5) / steps;
+      double s0 = MAX (lo, (double) i), s1 = MIN (hi, (double) i + 1);
+      double part = s1 - s0;
+      double t, v, fv, iv, w, ink;
+      int vi;
 
-      splat (box, a->x + dx * t, a->y + dy * t, 2 * (a->r + (b->r - a->r) * t) * len / steps);
+      if (!(part > 0))
+        continue;
+      t = ((s0 + s1) / 2 - u0) / du;
+      v = v0 + dv * t;
+      ink = 2 * (a->r + (b->r - a->r) * t) * part * per_u;
+      fv = v - 0.5;
+      iv = floor (fv);
+      w = fv - iv;
+      vi = (int) iv;
+      if (x_major)
+        {
+          add_ink (box, i, vi, (float) (ink * (1 - w)));
+          add_ink (box, i, vi + 1, (float) (ink * w));
+        }
+      else
+        {
+          add_ink (box, vi, i, (float) (ink * (1 - w)));
+          add_ink (box, vi + 1, i, (float) (ink * w));
+        }
     }
 }
 
