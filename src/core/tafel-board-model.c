@@ -1972,6 +1972,21 @@ _tafel_object_peek_body (const TafelObject *object)
   return g_bytes_new_static (entry.body, entry.body_len);
 }
 
+gboolean
+_tafel_object_peek_body_data (const TafelObject  *object,
+                              const guint8      **data,
+                              gsize              *len)
+{
+  TafelLogEntryView entry;
+
+  if (!tafel_log_peek (object->author->model->log, &object->author->key, object->seq, &entry))
+    return FALSE;
+
+  *data = entry.body;
+  *len = entry.body_len;
+  return TRUE;
+}
+
 /* The body as the log hands it out with a record: it keeps the storage
  * alive by itself, for use on other threads. */
 GBytes *
