@@ -26,7 +26,7 @@ G_BEGIN_DECLS
 #define TAFEL_RENDER_MAX_SUBDIVISIONS    16
 /* Strokes at most this wide on the device (pixels) are drawn by
  * _tafel_render_thin_stroke() where the target allows, not by cairo. */
-#define TAFEL_RENDER_THIN_PX             1.0
+#define TAFEL_RENDER_THIN_PX             1.5
 
 /* A point of a stroke as drawn: centre and half width. */
 typedef struct

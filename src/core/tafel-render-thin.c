@@ -18,7 +18,8 @@
  * (a tent filter across the line, as Wu's lines); the round ends and
  * lone dots go to the four pixels around them, weighted bilinearly. */
 
-/* A stroke spread over more pixels than this goes to cairo instead. */
+/* A stroke whose box covers more pixels than this goes to cairo instead
+ * (its scratch buffers would be too large). */
 #define MAX_AREA      (1u << 24)
 
 typedef struct
@@ -175,8 +176,8 @@ composite (Box             *box,
     }
 }
 
-/* What _tafel_render_thin_polyline() needs to know of its target, found
- * out once for many strokes between _tafel_render_thin_begin() and _end(). */
+/* What _tafel_render_thin_stroke() needs to know of its target, found out
+ * once for many strokes between _tafel_render_thin_begin() and _end(). */
 typedef struct
 {
   cairo_t         *cr;
@@ -397,6 +398,20 @@ device_points (Scratch              *s,
     }
 }
 
+/* The share of a unit of ink spread by the tent filter (a triangle of
+ * half-width one pixel) that lies below @x. */
+static inline double
+tent_cdf (double x)
+{
+  if (x <= -1)
+    return 0;
+  if (x <= 0)
+    return (1 + x) * (1 + x) / 2;
+  if (x < 1)
+    return 1 - (1 - x) * (1 - x) / 2;
+  return 1;
+}
+
 /* Ink along the straight piece from @a to @b, walked one pixel column
  * (or row, whichever way it runs more) at a time, as Wu draws lines:
  * each column gets the ink of the part of the piece above it, split
@@ -419,7 +434,7 @@ walk (Box                   *box,
   if (du == 0)
     return;   /* no length */
 
-  /* Ink per unit along the major axis, for width 1. */
+  /* Length of the piece per unit along the major axis. */
   per_u = sqrt (dx * dx + dy * dy) / fabs (du);
   lo = MIN (u0, u1);
   hi = MAX (u0, u1);
@@ -432,27 +447,49 @@ walk (Box                   *box,
     {
       double s0 = MAX (lo, (double) i), s1 = MIN (hi, (double) i + 1);
       double part = s1 - s0;
-      double t, v, fv, iv, w, ink;
-      int vi;
+      double t, v, rv;
 
       if (!(part > 0))
         continue;
       t = ((s0 + s1) / 2 - u0) / du;
       v = v0 + dv * t;
-      ink = 2 * (a->r + (b->r - a->r) * t) * part * per_u;
-      fv = v - 0.5;
-      iv = floor (fv);
-      w = fv - iv;
-      vi = (int) iv;
-      if (x_major)
+      /* Half the line's extent across the column. */
+      rv = (a->r + (b->r - a->r) * t) * per_u;
+      if (rv <= 0.5)
         {
-          add_ink (box, i, vi, (float) (ink * (1 - w)));
-          add_ink (box, i, vi + 1, (float) (ink * w));
+          /* Narrower than the tent: the ink goes to the two pixels the
+           * centre passes between. */
+          double ink = 2 * rv * part;
+          double fv = v - 0.5, iv = floor (fv), w = fv - iv;
+          int vi = (int) iv;
+
+          if (x_major)
+            {
+              add_ink (box, i, vi, (float) (ink * (1 - w)));
+              add_ink (box, i, vi + 1, (float) (ink * w));
+            }
+          else
+            {
+              add_ink (box, vi, i, (float) (ink * (1 - w)));
+              add_ink (box, vi + 1, i, (float) (ink * w));
+            }
         }
       else
         {
-          add_ink (box, vi, i, (float) (ink * (1 - w)));
-          add_ink (box, vi + 1, i, (float) (ink * w));
+          /* Wider: the line's extent across the column (a box) seen
+           * through the tent, pixel by pixel. */
+          int j0 = (int) ceil (v - rv - 1.5), j1 = (int) floor (v + rv + 0.5);
+
+          for (int j = j0; j <= j1; j++)
+            {
+              double c = j + 0.5;
+              float ink = (float) (part * (tent_cdf (v + rv - c) - tent_cdf (v - rv - c)));
+
+              if (x_major)
+                add_ink (box, i, j, ink);
+              else
+                add_ink (box, j, i, ink);
+            }
         }
     }
 }
@@ -464,7 +501,7 @@ draw_stroke (Target            *target,
 {
   cairo_surface_t *surface = target->surface;
   cairo_matrix_t m;
-  double scale;
+  double scale, reach, rmax = 0;
   const int *clip = target->clip;
   TafelRenderBox bounds;
   const TafelRenderDisc *p;
@@ -498,16 +535,20 @@ draw_stroke (Target            *target,
   n = box.scratch->n_points;
   if (!isfinite (bounds.x0) || !isfinite (bounds.y0) || !isfinite (bounds.x1) || !isfinite (bounds.y1))
     return FALSE;
+  for (guint i = 0; i < n; i++)
+    rmax = MAX (rmax, p[i].r);
 
-  /* The pixels the ink can reach: a splat reaches the pixels whose
-   * centres are less than one pixel away. */
-  if (bounds.x1 + 0.5 < clip[0] || bounds.y1 + 0.5 < clip[1] ||
-      bounds.x0 - 0.5 >= clip[2] || bounds.y0 - 0.5 >= clip[3])
+  /* The pixels the ink can reach: the tent reaches the pixels whose
+   * centres are less than a pixel beyond the line's edge, and the edge
+   * is at most r·√2 from the centre across a column. */
+  reach = 1 + 1.5 * rmax;
+  if (bounds.x1 + reach < clip[0] || bounds.y1 + reach < clip[1] ||
+      bounds.x0 - reach >= clip[2] || bounds.y0 - reach >= clip[3])
     return TRUE;   /* nothing of it is visible */
-  box.x0 = (int) MAX (floor (bounds.x0 - 0.5), clip[0]);
-  box.y0 = (int) MAX (floor (bounds.y0 - 0.5), clip[1]);
-  box.w = (int) MIN (floor (bounds.x1 + 0.5) + 1, clip[2]) - box.x0;
-  box.h = (int) MIN (floor (bounds.y1 + 0.5) + 1, clip[3]) - box.y0;
+  box.x0 = (int) MAX (floor (bounds.x0 - reach), clip[0]);
+  box.y0 = (int) MAX (floor (bounds.y0 - reach), clip[1]);
+  box.w = (int) MIN (floor (bounds.x1 + reach) + 1, clip[2]) - box.x0;
+  box.h = (int) MIN (floor (bounds.y1 + reach) + 1, clip[3]) - box.y0;
   if (box.w <= 0 || box.h <= 0)
     return TRUE;
   if ((guint64) box.w * (guint64) box.h > MAX_AREA || box.w > 0xffff || box.h > 0xffff)
