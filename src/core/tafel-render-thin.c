@@ -145,34 +145,35 @@ splat (Box    *box,
   add_ink (box, px + 1, py + 1, v * ax * ay);
 }
 
+/* OVER, one pixel at a time, in 8.8 fixed point on two channels at once:
+ * d = s·k + d·(1 − k) with the coverage k in 0…256. */
 static void
 composite (Box             *box,
            guint8          *data,
            int              stride,
-           gboolean         has_alpha,
            const double     rgb[3],
            double           alpha)
 {
   Scratch *s = box->scratch;
-  float sr = (float) (rgb[0] * 255.0), sg = (float) (rgb[1] * 255.0), sb = (float) (rgb[2] * 255.0);
-  float a = (float) alpha;
+  guint32 sr = (guint32) (rgb[0] * 255.0 + 0.5), sg = (guint32) (rgb[1] * 255.0 + 0.5);
+  guint32 sb = (guint32) (rgb[2] * 255.0 + 0.5);
+  /* The colour opaque, alpha in the top byte: alpha below one is in k. */
+  guint32 src_rb = sr << 16 | sb, src_ag = 0xffu << 16 | sg;
+  float a = (float) (alpha * 256.0);
 
   for (gsize t = 0; t < s->n_touched; t++)
     {
-      int x = (int) (s->touched[t] & 0xffff), y = (int) (s->touched[t] >> 16);
-      guint32 i = (guint32) y * (guint32) box->w + (guint32) x;
-      guint32 *pixel = (guint32 *) (data + (gsize) (box->y0 + y) * stride) + box->x0 + x;
-      guint32 d = *pixel;
-      float k = MIN (s->ink[i], 1.0f) * a;
-      float keep = 1.0f - k;
-      guint32 da = d >> 24, dr = (d >> 16) & 0xff, dg = (d >> 8) & 0xff, db = d & 0xff;
+      guint32 x = s->touched[t] & 0xffff, y = s->touched[t] >> 16;
+      guint32 *pixel = (guint32 *) (data + (gsize) (box->y0 + (int) y) * stride) + box->x0 + (int) x;
+      guint32 k = (guint32) (MIN (s->ink[y * (guint32) box->w + x], 1.0f) * a + 0.5f);
+      guint32 d, rb, ag;
 
-      dr = (guint32) (sr * k + dr * keep + 0.5f);
-      dg = (guint32) (sg * k + dg * keep + 0.5f);
-      db = (guint32) (sb * k + db * keep + 0.5f);
-      if (has_alpha)
-        da = (guint32) (255.0f * k + da * keep + 0.5f);
-      *pixel = (da << 24) | (MIN (dr, 255u) << 16) | (MIN (dg, 255u) << 8) | MIN (db, 255u);
+      if (k == 0)
+        continue;
+      d = *pixel;
+      rb = ((src_rb * k + (d & 0xff00ff) * (256 - k) + 0x800080) >> 8) & 0xff00ff;
+      ag = ((src_ag * k + ((d >> 8) & 0xff00ff) * (256 - k) + 0x800080) >> 8) & 0xff00ff;
+      *pixel = ag << 8 | rb;
     }
 }
 
@@ -183,7 +184,6 @@ typedef struct
   cairo_t         *cr;
   gboolean         usable;
   cairo_surface_t *surface;
-  gboolean         has_alpha;
   double           ox, oy;
   int              clip[4];
   gboolean         batch;     /* between begin and end: flushed once, marked dirty once */
@@ -288,7 +288,6 @@ target_init (Target  *t,
     return FALSE;
 
   t->surface = surface;
-  t->has_alpha = format == CAIRO_FORMAT_ARGB32;
   t->usable = TRUE;
   return TRUE;
 }
@@ -609,7 +608,7 @@ draw_stroke (Target            *target,
       cairo_surface_flush (surface);
     }
   data = cairo_image_surface_get_data (surface);
-  composite (&box, data, cairo_image_surface_get_stride (surface), target->has_alpha, rgb, alpha);
+  composite (&box, data, cairo_image_surface_get_stride (surface), rgb, alpha);
   if (!target->batch)
     cairo_surface_mark_dirty_rectangle (surface, box.x0 - (int) target->ox, box.y0 - (int) target->oy,
                                         box.w, box.h);
