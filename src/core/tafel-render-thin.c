@@ -539,8 +539,9 @@ draw_stroke (Target            *target,
 
   /* The pixels the ink can reach: the tent reaches the pixels whose
    * centres are less than a pixel beyond the line's edge, and the edge
-   * is at most r·√2 from the centre across a column. */
-  reach = 1 + 1.5 * rmax;
+   * is at most r·√2 from the centre across a column; a pixel whose centre
+   * is within that reach may lie half a pixel further. */
+  reach = 1.5 + 1.5 * rmax;
   if (bounds.x1 + reach < clip[0] || bounds.y1 + reach < clip[1] ||
       bounds.x0 - reach >= clip[2] || bounds.y0 - reach >= clip[3])
     return TRUE;   /* nothing of it is visible */
