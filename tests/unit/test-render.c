@@ -540,13 +540,13 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_data_func ("/render/thin-agrees-with-full-detail/0.8px", &widths[0], check_thin_agrees);
-  g_test_add_data_func ("/render/thin-agrees-with-full-detail/1.4px", &widths[1], check_thin_agrees);
-  g_test_add_func ("/render/far-out-keeps-ink", test_far_out_keeps_ink);
-  g_test_add_func ("/render/tiny-strokes-visible", test_tiny_strokes_visible);
-  g_test_add_func ("/render/decimation-keeps-ends", test_decimation_keeps_ends);
-  g_test_add_func ("/render/thin-highlighter-no-darkening", test_thin_highlighter_no_darkening);
-  g_test_add_func ("/render/thin-offset-and-clip", test_thin_offset_and_clip);
+  g_test_add_data_func ("/tafel/render/thin-agrees-with-full-detail/0.8px", &widths[0], check_thin_agrees);
+  g_test_add_data_func ("/tafel/render/thin-agrees-with-full-detail/1.4px", &widths[1], check_thin_agrees);
+  g_test_add_func ("/tafel/render/far-out-keeps-ink", test_far_out_keeps_ink);
+  g_test_add_func ("/tafel/render/tiny-strokes-visible", test_tiny_strokes_visible);
+  g_test_add_func ("/tafel/render/decimation-keeps-ends", test_decimation_keeps_ends);
+  g_test_add_func ("/tafel/render/thin-highlighter-no-darkening", test_thin_highlighter_no_darkening);
+  g_test_add_func ("/tafel/render/thin-offset-and-clip", test_thin_offset_and_clip);
 
   return g_test_run ();
 }
