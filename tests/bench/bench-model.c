@@ -293,6 +293,28 @@ bench_render_fit (TafelBoardModel *model,
           "CPU p50 %.0f ms (%u objects) |\n", label, scale,
           percentile (times, 0.5) * 1e3, percentile (times, 1.0) * 1e3,
           percentile (cpus, 0.5) * 1e3, count);
+
+  /* For scale: how much of that decoding the strokes' points alone takes. */
+  {
+    g_autoptr(GPtrArray) objects = g_ptr_array_new ();
+    guint64 points = 0;
+    double c0;
+
+    tafel_board_model_query (model, NULL, objects);
+    c0 = cpu_now ();
+    for (guint i = 0; i < objects->len; i++)
+      {
+        TafelStroke stroke;
+
+        if (tafel_object_dup_stroke (objects->pdata[i], &stroke))
+          {
+            points += stroke.n_points;
+            tafel_stroke_clear (&stroke);
+          }
+      }
+    printf ("| of which decoding the points (%" G_GUINT64_FORMAT " points) | CPU %.0f ms |\n",
+            points, (cpu_now () - c0) * 1e3);
+  }
   fflush (stdout);
   if (png != NULL)
     save_png (surface, png);
