@@ -24,6 +24,10 @@ gboolean          _tafel_object_is_highlighter     (const TafelObject *object);
  * thread (dup). */
 GBytes           *_tafel_object_peek_body          (const TafelObject *object) G_GNUC_WARN_UNUSED_RESULT;
 GBytes           *_tafel_object_dup_body           (const TafelObject *object) G_GNUC_WARN_UNUSED_RESULT;
+/* As peek, without making a GBytes: FALSE when the log has no body. */
+gboolean          _tafel_object_peek_body_data     (const TafelObject *object,
+                                                    const guint8     **data,
+                                                    gsize             *len);
 
 /* Whether @object was visible considering only the erase, restore and clear
  * records that order before @op. */

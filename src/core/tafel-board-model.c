@@ -1123,8 +1123,33 @@ finish_batch (TafelBoardModel *self,
   if (added->len > 0 || removed->len > 0 || changed->len > 0 ||
       batch->chat->len > 0 || batch->profiles->len > 0)
     self->digest_valid = FALSE;
-  if (added->len > 0 || removed->len > 0 || changed->len > 0)
-    self->bounds_valid = FALSE;
+  if (removed->len > 0 || changed->len > 0)
+    {
+      self->bounds_valid = FALSE;
+    }
+  else if (added->len > 0 && self->bounds_valid)
+    {
+      /* Objects only came: the bounds grow to hold them. */
+      TafelRect *b = &self->bounds;
+      double x0 = b->x, y0 = b->y, x1 = b->x + b->width, y1 = b->y + b->height;
+
+      if (!self->has_bounds)
+        {
+          x0 = y0 = G_MAXFLOAT;
+          x1 = y1 = -G_MAXFLOAT;
+        }
+      for (guint i = 0; i < added->len; i++)
+        {
+          const TafelObject *o = g_ptr_array_index (added, i);
+
+          x0 = MIN (x0, o->box[0]);
+          y0 = MIN (y0, o->box[1]);
+          x1 = MAX (x1, o->box[2]);
+          y1 = MAX (y1, o->box[3]);
+        }
+      *b = (TafelRect) { x0, y0, x1 - x0, y1 - y0 };
+      self->has_bounds = TRUE;
+    }
 
   for (guint i = 0; i < batch->profiles->len; i++)
     ((AuthorInfo *) g_ptr_array_index (batch->profiles, i))->profile_changed = FALSE;
@@ -1449,6 +1474,19 @@ tafel_board_model_query (TafelBoardModel *self,
 
   g_return_if_fail (TAFEL_IS_BOARD_MODEL (self));
   g_return_if_fail (out != NULL);
+
+  /* Asked for all of the board (zoomed to fit, say): every visible object
+   * intersects, in z-order without the index or a sort. */
+  if (rect != NULL && self->bounds_valid)
+    {
+      const TafelRect *b = &self->bounds;
+
+      if (!self->has_bounds)
+        return;
+      if (rect->x <= b->x && rect->y <= b->y &&
+          rect->x + rect->width >= b->x + b->width && rect->y + rect->height >= b->y + b->height)
+        rect = NULL;
+    }
 
   if (rect == NULL)
     {
@@ -1915,6 +1953,21 @@ _tafel_object_peek_body (const TafelObject *object)
     return NULL;
 
   return g_bytes_new_static (entry.body, entry.body_len);
+}
+
+gboolean
+_tafel_object_peek_body_data (const TafelObject  *object,
+                              const guint8      **data,
+                              gsize              *len)
+{
+  TafelLogEntryView entry;
+
+  if (!tafel_log_peek (object->author->model->log, &object->author->key, object->seq, &entry))
+    return FALSE;
+
+  *data = entry.body;
+  *len = entry.body_len;
+  return TRUE;
 }
 
 /* The body as the log hands it out with a record: it keeps the storage

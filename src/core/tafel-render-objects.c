@@ -4,7 +4,10 @@
 #include <math.h>
 
 #include "tafel-board-model-private.h"
+#include "tafel-bytes.h"
+#include "tafel-record-private.h"
 #include "tafel-render.h"
+#include "tafel-render-private.h"
 
 /* The objects half of tafel-render.h: content drawn with its transform, as
  * the model holds it, directly or from a snapshot. */
@@ -26,11 +29,60 @@ apply_transform (cairo_t              *cr,
   return TRUE;
 }
 
-/* Decodes @body as @type and draws it with @transform. */
+typedef struct
+{
+  TafelPoint *points;
+  guint       capacity;
+} PointBuffer;
+
+static void
+point_buffer_free (gpointer data)
+{
+  PointBuffer *b = data;
+
+  g_free (b->points);
+  g_free (b);
+}
+
+/* Decodes a stroke body into @stroke, its points in a buffer of this
+ * thread's that the next call reuses: no allocation per stroke. */
+static gboolean
+decode_stroke (const guint8 *data,
+               gsize         len,
+               TafelStroke  *stroke)
+{
+  static GPrivate key = G_PRIVATE_INIT (point_buffer_free);
+  PointBuffer *b = g_private_get (&key);
+  TafelReader r;
+  TafelStrokeHeader h;
+
+  tafel_reader_init (&r, data, len);
+  if (!tafel_stroke_decode_header (&r, &h, NULL))
+    return FALSE;
+  if (b == NULL)
+    {
+      b = g_new0 (PointBuffer, 1);
+      g_private_set (&key, b);
+    }
+  if (h.n_points > b->capacity)
+    {
+      b->capacity = MAX (h.n_points, 2 * b->capacity);
+      g_free (b->points);
+      b->points = g_new (TafelPoint, b->capacity);
+    }
+  if (!tafel_stroke_decode_points (&r, &h, b->points, NULL, NULL))
+    return FALSE;
+
+  *stroke = (TafelStroke) { h.tool, h.rgba, h.width, h.n_points, b->points };
+  return TRUE;
+}
+
+/* Decodes @data (@len bytes) as @type and draws it with @transform. */
 static void
 draw_content (cairo_t              *cr,
               TafelObjectType       type,
-              GBytes               *body,
+              const guint8         *data,
+              gsize                 len,
               const TafelTransform *transform)
 {
   cairo_save (cr);
@@ -44,18 +96,16 @@ draw_content (cairo_t              *cr,
     {
     case TAFEL_OBJECT_STROKE:
       {
-        TafelStroke stroke = { 0 };
+        TafelStroke stroke;
 
-        if (tafel_stroke_decode (body, &stroke, NULL))
-          {
-            tafel_render_stroke (cr, &stroke);
-            tafel_stroke_clear (&stroke);
-          }
+        if (decode_stroke (data, len, &stroke))
+          tafel_render_stroke (cr, &stroke);
       }
       break;
 
     case TAFEL_OBJECT_SHAPE:
       {
+        g_autoptr(GBytes) body = g_bytes_new_static (data, len);
         TafelShape shape;
 
         if (tafel_shape_decode (body, &shape, NULL))
@@ -66,6 +116,7 @@ draw_content (cairo_t              *cr,
     case TAFEL_OBJECT_TEXT:
     default:
       {
+        g_autoptr(GBytes) body = g_bytes_new_static (data, len);
         TafelText text = { 0 };
 
         if (tafel_text_decode (body, &text, NULL))
@@ -91,14 +142,14 @@ void
 tafel_render_object (cairo_t           *cr,
                      const TafelObject *object)
 {
-  g_autoptr(GBytes) body = NULL;
+  const guint8 *data;
+  gsize len;
 
   g_return_if_fail (cr != NULL);
   g_return_if_fail (object != NULL);
 
-  body = _tafel_object_peek_body (object);
-  if (body != NULL)
-    draw_content (cr, tafel_object_get_type (object), body, tafel_object_get_transform (object));
+  if (_tafel_object_peek_body_data (object, &data, &len))
+    draw_content (cr, tafel_object_get_type (object), data, len, tafel_object_get_transform (object));
 }
 
 static void
@@ -108,6 +159,14 @@ begin_view (cairo_t         *cr,
   cairo_save (cr);
   cairo_scale (cr, view->scale, view->scale);
   cairo_translate (cr, -view->x, -view->y);
+  _tafel_render_thin_begin (cr);
+}
+
+static void
+end_view (cairo_t *cr)
+{
+  _tafel_render_thin_end (cr);
+  cairo_restore (cr);
 }
 
 /**
@@ -143,7 +202,7 @@ tafel_render_objects (cairo_t             *cr,
     if (!_tafel_object_is_highlighter (objects[i]))
       tafel_render_object (cr, objects[i]);
 
-  cairo_restore (cr);
+  end_view (cr);
 }
 
 /* ---- Snapshots ------------------------------------------------------------------ */
@@ -278,8 +337,13 @@ tafel_render_list_draw (TafelRenderList *list,
         const Item *item = &list->items[i];
 
         if (item->highlighter == (pass == 0))
-          draw_content (cr, item->type, item->body, &item->transform);
+          {
+            gsize len;
+            const guint8 *data = g_bytes_get_data (item->body, &len);
+
+            draw_content (cr, item->type, data, len, &item->transform);
+          }
       }
 
-  cairo_restore (cr);
+  end_view (cr);
 }

@@ -5,27 +5,23 @@
 #include <pango/pangocairo.h>
 
 #include "tafel-render.h"
+#include "tafel-render-private.h"
 
-/* Pressure 0 draws a quarter of the nominal width, 1 draws 1.75 times it;
- * 0.5 (devices without pressure) draws exactly the nominal width. */
-#define PRESSURE_MIN_FACTOR 0.25
-#define PRESSURE_SPAN       1.5
+#define PRESSURE_MIN_FACTOR TAFEL_RENDER_PRESSURE_MIN_FACTOR
+#define PRESSURE_SPAN       TAFEL_RENDER_PRESSURE_SPAN
 
 /* Below this many device pixels of width variation a pen stroke is drawn
  * as one constant-width line: nobody can see the difference, and cairo
  * strokes a line much faster than it fills a union of discs. */
 #define WIDTH_VARIATION_PX  0.25
-/* Points closer than this (device pixels) to the last kept one add nothing
- * visible and are skipped. */
-#define DECIMATE_PX         0.35
-/* Segments longer than this (device pixels) are drawn as curves. */
-#define SMOOTH_PX           4.0
+#define DECIMATE_PX         TAFEL_RENDER_DECIMATE_PX
+#define SMOOTH_PX           TAFEL_RENDER_SMOOTH_PX
 /* How far (device pixels) cairo may flatten curves, arcs and round joins
  * from the true shape: a quarter pixel cannot be seen, and compared with
  * cairo's default of a tenth it makes a zoomed-out board (many tiny round
  * joins) draw five times faster (tests/bench). */
 #define TOLERANCE_PX        0.25
-#define MAX_SUBDIVISIONS    16
+#define MAX_SUBDIVISIONS    TAFEL_RENDER_MAX_SUBDIVISIONS
 
 #define ARROW_HEAD_ANGLE    (25.0 * G_PI / 180.0)
 
@@ -51,14 +47,7 @@ device_scale (cairo_t *cr)
   return sqrt (fabs (m.xx * m.yy - m.xy * m.yx));
 }
 
-static inline float
-clamp_pressure (float p)
-{
-  /* NaN becomes 0.5: a decoder lets none through, a live preview might. */
-  if (!(p >= 0.0f))
-    return p < 0.0f ? 0.0f : 0.5f;
-  return MIN (p, 1.0f);
-}
+#define clamp_pressure _tafel_render_clamp_pressure
 
 /**
  * tafel_stroke_width_at:
@@ -136,10 +125,7 @@ tafel_stroke_get_extents (const TafelStroke *stroke,
 
 /* ---- Stroke geometry ------------------------------------------------------ */
 
-typedef struct
-{
-  double x, y, r;
-} Disc;
+typedef TafelRenderDisc Disc;
 
 /* The points worth drawing at @min_step user units apart, with their radii.
  * The first and last points always stay. */
@@ -178,10 +164,7 @@ stroke_discs (const TafelStroke *stroke,
   return discs;
 }
 
-typedef struct
-{
-  double x0, y0, x1, y1;
-} Box;
+typedef TafelRenderBox Box;
 
 static Box
 discs_box (GArray *discs)
@@ -201,38 +184,8 @@ discs_box (GArray *discs)
   return box;
 }
 
-/* The Bézier control points of the uniform Catmull-Rom spline between b and
- * c (neighbours a and d), pulled into the points' box: the curve then stays
- * inside the box, so smoothing never reaches beyond the stroke's extents. */
-static inline void
-segment_controls (const Disc *a,
-                  const Disc *b,
-                  const Disc *c,
-                  const Disc *d,
-                  const Box  *box,
-                  double      ctl[4])
-{
-  ctl[0] = CLAMP (b->x + (c->x - a->x) / 6.0, box->x0, box->x1);
-  ctl[1] = CLAMP (b->y + (c->y - a->y) / 6.0, box->y0, box->y1);
-  ctl[2] = CLAMP (c->x - (d->x - b->x) / 6.0, box->x0, box->x1);
-  ctl[3] = CLAMP (c->y - (d->y - b->y) / 6.0, box->y0, box->y1);
-}
-
-static inline Disc
-bezier_at (const Disc   *b,
-           const double  ctl[4],
-           const Disc   *c,
-           double        t)
-{
-  double u = 1.0 - t;
-  double w0 = u * u * u, w1 = 3 * u * u * t, w2 = 3 * u * t * t, w3 = t * t * t;
-
-  return (Disc) {
-    w0 * b->x + w1 * ctl[0] + w2 * ctl[2] + w3 * c->x,
-    w0 * b->y + w1 * ctl[1] + w2 * ctl[3] + w3 * c->y,
-    b->r + (c->r - b->r) * t,
-  };
-}
+#define segment_controls _tafel_render_segment_controls
+#define bezier_at        _tafel_render_bezier_at
 
 /* A smooth constant-width path through the discs' centres: short segments
  * as lines, long ones as curves. */
@@ -408,6 +361,11 @@ tafel_render_stroke (cairo_t           *cr,
 
   scale = device_scale (cr);
   if (!(scale > 0))
+    return;
+
+  /* Thin on the device: drawn straight into the pixels where it can be. */
+  if (2 * stroke_max_radius (stroke) * scale <= TAFEL_RENDER_THIN_PX &&
+      _tafel_render_thin_stroke (cr, stroke))
     return;
 
   discs = stroke_discs (stroke, DECIMATE_PX / scale);

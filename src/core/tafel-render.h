@@ -35,7 +35,17 @@ typedef struct
  *  - text is laid out by Pango in TAFEL_TEXT_FONT_FAMILY at the text's size,
  *    with hinting off so that it looks the same at every zoom and in every
  *    export format.
- * Colours are 0xRRGGBBAA, drawn with OVER. */
+ * Colours are 0xRRGGBBAA, drawn with OVER.
+ *
+ * Level of detail: points closer than about a third of a device pixel to
+ * the last one drawn are skipped (the first and last always stay); a pen
+ * stroke whose width varies by less than a quarter pixel is one
+ * constant-width line. A stroke at most 1.5 pixels wide on the device, drawn
+ * into an image surface, goes straight into its pixels as the ink it
+ * covers (tafel-render-thin.c): the same to the eye as cairo's drawing,
+ * many times faster, and a stroke far thinner than a pixel stays visible
+ * as the faint line it is. Other targets (SVG, PDF, recordings) get
+ * cairo's outlines at full detail. */
 #define TAFEL_HIGHLIGHTER_MAX_ALPHA 0.5
 #define TAFEL_TEXT_FONT_FAMILY      "Sans"
 

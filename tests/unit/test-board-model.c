@@ -879,6 +879,59 @@ test_query_brute_force (void)
           for (guint i = 0; i < got->len; i++)
             g_assert_true (got->pdata[i] == want->pdata[i]);
           g_assert_cmpuint (all->len, ==, tafel_board_model_get_n_visible (a->model));
+
+          /* The whole board, as zoom to fit asks for it: the bounds (kept
+           * and grown as strokes come in between these checks) are the
+           * union of the visible objects' bounds, and a query for them or
+           * more answers every visible object, in z-order. */
+          {
+            double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+            TafelRect bounds;
+
+            for (guint i = 0; i < all->len; i++)
+              {
+                TafelRect b;
+
+                tafel_object_get_bounds (g_ptr_array_index (all, i), &b);
+                x0 = MIN (x0, b.x);
+                y0 = MIN (y0, b.y);
+                x1 = MAX (x1, b.x + b.width);
+                y1 = MAX (y1, b.y + b.height);
+              }
+            g_assert_cmpint (tafel_board_model_get_bounds (a->model, &bounds), ==, all->len > 0);
+            if (all->len > 0)
+              {
+                TafelRect around = { bounds.x - 7, bounds.y - 3, bounds.width + 20, bounds.height + 9 };
+                TafelRect inside = { bounds.x + 1, bounds.y, bounds.width - 1, bounds.height };
+
+                g_assert_cmpfloat (bounds.x, ==, x0);
+                g_assert_cmpfloat (bounds.y, ==, y0);
+                g_assert_cmpfloat (bounds.x + bounds.width, ==, x1);
+                g_assert_cmpfloat (bounds.y + bounds.height, ==, y1);
+
+                for (guint k = 0; k < 3; k++)
+                  {
+                    const TafelRect *r = k == 0 ? &bounds : k == 1 ? &around : &inside;
+
+                    g_ptr_array_set_size (got, 0);
+                    g_ptr_array_set_size (want, 0);
+                    tafel_board_model_query (a->model, r, got);
+                    for (guint i = 0; i < all->len; i++)
+                      {
+                        TafelRect b;
+
+                        tafel_object_get_bounds (g_ptr_array_index (all, i), &b);
+                        if (rects_intersect (&b, r))
+                          g_ptr_array_add (want, g_ptr_array_index (all, i));
+                      }
+                    g_assert_cmpuint (got->len, ==, want->len);
+                    for (guint i = 0; i < got->len; i++)
+                      g_assert_true (got->pdata[i] == want->pdata[i]);
+                    if (k < 2)
+                      g_assert_cmpuint (got->len, ==, all->len);
+                  }
+              }
+          }
         }
     }
 
