@@ -21,7 +21,11 @@
 # (exit 1) after printing the table.
 #
 #   bench-lab.sh --joiner PATH [--cli PATH] [--joins N] [--strokes "1000 10000"]
-#                [--cases "loopback a b c d"]
+#                [--cases "loopback a b c d"] [--seed-max-links N]
+#
+# The joins come one after another to one seed per case and board, as
+# newcomers to a board that is in use; --seed-max-links gives the seed's
+# tafel-cli seed --max-links (default: the product's).
 #
 # Exits 77 (skipped) with the reason when not root or a program is missing.
 set -u
@@ -31,6 +35,7 @@ cli=${TAFEL_BUILD_ROOT:+$TAFEL_BUILD_ROOT/src/cli/tafel-cli}
 joins=10
 sizes="1000 10000"
 cases="loopback a b c d"
+seed_max_links=
 join_timeout=60
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -39,11 +44,14 @@ while [ $# -gt 0 ]; do
     --joins) joins=$2; shift 2 ;;
     --strokes) sizes=$2; shift 2 ;;
     --cases) cases=$2; shift 2 ;;
+    --seed-max-links) seed_max_links=$2; shift 2 ;;
     -h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench-lab.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
 [[ $joins =~ ^[1-9][0-9]*$ ]] || { echo "bench-lab.sh: --joins must be a positive number" >&2; exit 2; }
+[[ -z $seed_max_links || $seed_max_links =~ ^[1-9][0-9]*$ ]] ||
+  { echo "bench-lab.sh: --seed-max-links must be a positive number" >&2; exit 2; }
 for s in $sizes; do
   [[ $s =~ ^[1-9][0-9]*$ ]] || { echo "bench-lab.sh: --strokes takes positive numbers" >&2; exit 2; }
 done
@@ -156,6 +164,7 @@ run_case () {
   esac
   peer="seed-$net-$size"
   expected_seed=${expected_seed:-$expected}
+  [ -z "$seed_max_links" ] || seed_net+=(--max-links "$seed_max_links")
 
   lab_tafel_seed "$peer" "$seed_ns" "${link[$net-$size]}" "${seed_net[@]}"
   # Ready once it looks for peers (its broker connected, or its beacon up).
@@ -206,6 +215,7 @@ echo "# (as in bench-sync \"paint\"): parse the link, join, go online, every rec
 echo "# the zoomed-to-fit 1280 × 800 view drawn by the core renderer into an image surface."
 echo "# ICE and link up are the joiner's link's own times, from when it started ICE; the join → …"
 echo "# times count from parsing the link (so they include the rendezvous)."
+[ -z "$seed_max_links" ] || echo "# The seeds ran with --max-links $seed_max_links."
 echo
 python3 - "$results" <<'EOF'
 import json, sys
@@ -249,20 +259,24 @@ def problem(j):
     return None
 
 failed = False
-print("| %-24s | %7s | %-22s | %5s | %-15s | %-15s | %-15s | %-15s | %-15s | %-13s |" % (
+print("| %-24s | %7s | %-26s | %5s | %-15s | %-15s | %-15s | %-15s | %-15s | %-13s |" % (
     "case", "strokes", "candidate (J / S)", "joins", "ICE", "link up", "join → link",
     "join → synced", "join → painted", "paint alone"))
-print("|" + "|".join("-" * w for w in (26, 9, 24, 7, 17, 17, 17, 17, 17, 15)) + "|")
+print("|" + "|".join("-" * w for w in (26, 9, 28, 7, 17, 17, 17, 17, 17, 15)) + "|")
 notes = []
 for (case, size), joins in rows.items():
     ok = [j for j in joins if problem(j) is None]
     col = lambda key: [j["out"][key] for j in ok]
     cand = "%s / %s" % (kinds([j["out"].get("candidate") or "-" for j in joins], len(joins)),
                         kinds([j["seed"] for j in joins], len(joins)))
-    print("| %-24s | %7s | %-22s | %2d/%-2d | %s | %s | %s | %s | %s | %s |" % (
+    print("| %-24s | %7s | %-26s | %2d/%-2d | %s | %s | %s | %s | %s | %s |" % (
         labels[case], "{:,}".format(int(size)), cand, len(ok), len(joins),
         cell(col("ice-ms")), cell(col("connect-ms")), cell(col("link-ms")),
         cell(col("synced-ms")), cell(col("painted-ms")), cell(col("paint-ms"), 5)))
+    slow = ["%.1f s" % (j["out"]["link-ms"] / 1000) for j in ok if j["out"]["link-ms"] > 5000]
+    if slow:
+        notes.append("# %s, %s strokes: %d of %d joins waited more than 5 s for the link (%s)" % (
+            labels[case], size, len(slow), len(joins), ", ".join(slow)))
     for i, j in enumerate(joins):
         why = problem(j)
         if why is not None:
