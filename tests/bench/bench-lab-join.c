@@ -18,17 +18,19 @@
  *
  * DIR must not hold a board yet; a new identity is made in it first (not
  * timed). Prints one JSON object on stdout:
- *   {"candidate","path","ice-ms","connect-ms","link-ms","synced-ms",
+ *   {"peer" (the joiner's key),"candidate","path","ice-ms","connect-ms","link-ms","synced-ms",
  *    "paint-ms","painted-ms","records","digest"}
  * and exits 0; 1 when the join did not complete (the reason on stderr,
  * the JSON still printed with what was measured); 2 on bad arguments. */
 
 static void
-print_json (const BenchJoin *join)
+print_json (TafelIdentity   *identity,
+            const BenchJoin *join)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *digest = tafel_hash_to_hex (&join->digest);
+  g_autofree char *me = tafel_hash_to_hex ((const TafelHash *) tafel_identity_get_public_key (identity));
   g_autofree char *text = NULL;
   const struct { const char *name; double value; } times[] = {
     { "ice-ms", join->ice_ms },
@@ -40,6 +42,8 @@ print_json (const BenchJoin *join)
   };
 
   json_builder_begin_object (b);
+  json_builder_set_member_name (b, "peer");
+  json_builder_add_string_value (b, me);
   json_builder_set_member_name (b, "candidate");
   if (join->candidate != NULL)
     json_builder_add_string_value (b, join->candidate);
@@ -121,7 +125,7 @@ main (int    argc,
   options.local_addresses = (const char * const *) local_addresses;
   complete = bench_join_run (data_dir, identity, argv[1], &options, (guint) n_records,
                              (guint) timeout_s * 1000, &join, &error);
-  print_json (&join);
+  print_json (identity, &join);
   if (!complete)
     {
       g_printerr ("bench-lab-join: %s\n", error->message);

@@ -138,7 +138,7 @@ stun="$LAB_PUB_IP:$LAB_STUN_PORT"
 # joins; one line per join into $results.
 run_case () {
   local name=$1 size=$2 net=inet seed_ns=home-a join_ns=home-b expected expected_seed=
-  local seed_net=() join_net=() peer j dir out rc seed_candidate failures=0
+  local seed_net=() join_net=() peer j dir out rc me seed_candidate failures=0
   case "$name" in
     loopback)
       # The seed's own view is not checked here: on loopback it calls the
@@ -181,10 +181,12 @@ run_case () {
             "${join_net[@]}" 2>>"$LAB_DIR/joiner-$name-$size.err")
     rc=$?
     seed_candidate=-
-    if lab_tafel_wait_event "$peer" 15 peer-joined 2>/dev/null; then
+    me=
+    [ -z "$out" ] || me=$(lab_tafel_field "$out" peer 2>/dev/null)
+    if [ -n "$me" ] && lab_tafel_wait_event "$peer" 15 peer-joined "peer=$me" 2>/dev/null; then
       seed_candidate=$(lab_tafel_field "$LAB_TAFEL_EVENT" candidate)
       # The joiner said goodbye as it left; the next join starts afresh.
-      lab_tafel_wait_event "$peer" 15 peer-left 2>/dev/null ||
+      lab_tafel_wait_event "$peer" 15 peer-left "peer=$me" 2>/dev/null ||
         echo "case $name, join $j: the seed did not see the joiner leave" >&2
     fi
     [ -n "$out" ] || out=null
@@ -241,9 +243,13 @@ def kinds(names, n):
 rows = OrderedDict()
 for line in open(sys.argv[1]):
     f = line.rstrip("\n").split("\t", 8)
+    try:
+        out = json.loads(f[8]) or {}
+    except ValueError:
+        out = {}
     rows.setdefault((f[0], f[1]), []).append({
         "expected": f[2], "expected-seed": f[3], "seed": f[4], "records": int(f[5]),
-        "digest": f[6], "rc": int(f[7]), "out": json.loads(f[8]) or {}})
+        "digest": f[6], "rc": int(f[7]), "out": out})
 
 def problem(j):
     out = j["out"]
