@@ -115,13 +115,16 @@ board_info () {
   echo "$(lab_tafel_field "$out" records) $(lab_tafel_field "$out" digest)"
 }
 
-# Two boards per size, made offline: one whose link names the lab's broker
-# (loopback, a, b, c) and one whose link names none (d, the LAN).
+# Up to two boards per size, made offline: one whose link names the lab's
+# broker (loopback, a, b, c) and one whose link names none (d, the LAN).
 declare -A link=() records=() digest=()
 broker="mqtt://$LAB_PUB_IP:$LAB_MQTT_PORT"
+nets=
+[[ " $cases " =~ \ (loopback|a|b|c)\  ]] && nets+=" inet"
+[[ " $cases " == *" d "* ]] && nets+=" lan"
 for size in $sizes; do
   make_trace "$size" "$LAB_DIR/strokes-$size.ndjson"
-  for net in inet lan; do
+  for net in $nets; do
     peer="seed-$net-$size"
     if [ "$net" = inet ]; then
       l=$(lab_tafel_new "$peer" home-a --broker "$broker") || bail "tafel-cli new failed"
