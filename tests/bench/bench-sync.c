@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <cairo.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,11 +10,11 @@
 
 #include <glib/gstdio.h>
 
+#include "bench-join.h"
 #include "bench-relay.h"
 #include "tafel-board-model.h"
 #include "tafel-board.h"
 #include "tafel-invite.h"
-#include "tafel-render.h"
 #include "tafel-session-private.h"
 #include "tafel-trace.h"
 
@@ -55,8 +54,6 @@
 #define N_AUTHORS   4
 #define PEN_TICK_US 8000
 #define PEN_PAUSE_US 50000
-#define SCREEN_W    1280
-#define SCREEN_H    800
 #define MB          (1000.0 * 1000.0)
 
 static guint opt_strokes = 100000;
@@ -833,50 +830,8 @@ bench_join (const char *label,
 
 /* ---- 6. join to first full paint ------------------------------------------------- */
 
-typedef struct
-{
-  double link_ms;
-  double synced_ms;
-  double paint_ms;
-  double total_ms;
-} Join;
-
-static double
-first_paint (TafelBoardModel *model)
-{
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, SCREEN_W, SCREEN_H);
-  cairo_t *cr = cairo_create (surface);
-  g_autoptr(GPtrArray) objects = g_ptr_array_new ();
-  TafelRect bounds, area;
-  TafelView view;
-  double avail_w = SCREEN_W - 2 * 48, avail_h = SCREEN_H - 2 * 48, scale = 1.0;
-  double t0 = now_s ();
-
-  /* The app opens a board zoomed to fit (tafel_view_fit()). */
-  if (tafel_board_model_get_bounds (model, &bounds))
-    {
-      if (bounds.width > 0)
-        scale = MIN (scale, avail_w / bounds.width);
-      if (bounds.height > 0)
-        scale = MIN (scale, avail_h / bounds.height);
-      scale = CLAMP (scale, 0.02, 32.0);
-      view = (TafelView) { scale, bounds.x + bounds.width / 2 - SCREEN_W / 2 / scale,
-                           bounds.y + bounds.height / 2 - SCREEN_H / 2 / scale };
-    }
-  else
-    view = (TafelView) { 1.0, 0, 0 };
-
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-  area = (TafelRect) { view.x, view.y, SCREEN_W / view.scale, SCREEN_H / view.scale };
-  tafel_board_model_query (model, &area, objects);
-  tafel_render_objects (cr, &view, (TafelObject * const *) objects->pdata, objects->len);
-  cairo_surface_flush (surface);
-  cairo_destroy (cr);
-  cairo_surface_destroy (surface);
-  return (now_s () - t0) * 1e3;
-}
-
+/* The joiner side is bench-join.c, shared with the NAT lab's benchmark
+ * (tests/bench/bench-lab.sh) so that the figures compare. */
 static void
 bench_paint (const char *label,
              Content    *content,
@@ -884,6 +839,7 @@ bench_paint (const char *label,
 {
   guint8 id[TAFEL_BOARD_ID_BYTES], secret[TAFEL_BOARD_SECRET_BYTES];
   const char *brokers[] = { tafel_test_broker_get_url (broker), NULL };
+  const TafelSessionOptions options = { .local_addresses = loopback };
   g_autoptr(TafelInvite) invite = NULL;
   g_autofree char *link_text = NULL;
   g_autoptr(GArray) link_ms = g_array_new (FALSE, FALSE, sizeof (double));
@@ -903,34 +859,23 @@ bench_paint (const char *label,
   for (guint j = 0; j < joins; j++)
     {
       Node *joiner = node_new (NULL, NULL);   /* an identity, no board yet */
-      g_autoptr(TafelInvite) parsed = NULL;
+      g_auto(BenchJoin) join = { 0 };
       g_autoptr(GError) error = NULL;
-      gint64 start, synced;
-      HasAll w = { joiner, content->n_records };
-      double ms;
 
-      start = g_get_monotonic_time ();
-      parsed = tafel_invite_parse (link_text, &error);
-      g_assert_no_error (error);
-      joiner->board = tafel_board_join (joiner->dir, joiner->identity, parsed->board_id, parsed->secret,
-                                        parsed->title, &error);
-      g_assert_no_error (error);
-      joiner->model = tafel_board_model_new (tafel_board_get_log (joiner->board));
-      node_online (joiner, parsed->brokers[0], NULL, 0);
-
-      if (tafel_test_wait_until (has_all, &w, 120000))
+      if (bench_join_run (joiner->dir, joiner->identity, link_text, &options, content->n_records,
+                          120000, &join, &error))
         {
-          synced = g_get_monotonic_time ();
-          ms = (joiner->joined_at - start) / 1e3;
-          g_array_append_val (link_ms, ms);
-          ms = (synced - joiner->joined_at) / 1e3;
+          double ms;
+
+          g_array_append_val (link_ms, join.link_ms);
+          ms = join.synced_ms - join.link_ms;
           g_array_append_val (synced_ms, ms);
-          ms = first_paint (joiner->model);
-          g_array_append_val (paint_ms, ms);
-          ms = (g_get_monotonic_time () - start) / 1e3;
-          g_array_append_val (total_ms, ms);
+          g_array_append_val (paint_ms, join.paint_ms);
+          g_array_append_val (total_ms, join.painted_ms);
           ok++;
         }
+      else
+        g_printerr ("%s, join %u: %s\n", label, j + 1, error->message);
       node_free (joiner);
       settle (200);
     }

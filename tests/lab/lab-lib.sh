@@ -90,7 +90,9 @@ LAB_TURN_USER=tafel
 LAB_TURN_PASSWORD=chalk
 LAB_TURN_REALM=tafel.test
 LAB_RELAY_MIN_PORT=49152
-LAB_RELAY_MAX_PORT=49251
+# 100 relay ports unless the script sets more before sourcing this (the
+# benchmark does: allocations of links that closed linger until they expire).
+LAB_RELAY_MAX_PORT=${LAB_RELAY_MAX_PORT:-49251}
 LAB_MQTT_PORT=1883
 LAB_ECHO_PORT=3480           # turnutils_peer, the UDP echo server in pub
 # "world": the rest of the internet, behind pub's default route. It drops
