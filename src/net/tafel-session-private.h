@@ -26,5 +26,7 @@ TafelLinkConfig *tafel_session_get_link_config (TafelSession         *self);
 /* (transfer none) (nullable): the current link to @peer, connected or not. */
 TafelLink       *tafel_session_get_link        (TafelSession         *self,
                                                 const TafelPublicKey *peer);
+/* The peers the session knows of: linked, linking, or to be retried. */
+guint            tafel_session_get_n_known_peers (TafelSession       *self);
 
 G_END_DECLS

@@ -464,7 +464,15 @@ peer_went_down (Peer         *peer,
   if (was_connected)
     g_signal_emit (self, signals[PEER_LEFT], 0, &key, reason);
   update_status (self);
-  peer_schedule_retry (peer);
+
+  /* A peer that said goodbye left on purpose: dialling it again would only
+   * hold one of the link slots until ICE gives up, and with enough
+   * newcomers coming and going those attempts starve the next one. It
+   * announces itself when it is back. A link that failed is retried. */
+  if (reason == NULL)
+    g_hash_table_remove (self->peers, &key);
+  else
+    peer_schedule_retry (peer);
 }
 
 static void
@@ -1113,6 +1121,14 @@ tafel_session_is_closing (TafelSession *self)
 }
 
 /* ---- hooks for tests and benchmarks ------------------------------------------ */
+
+guint
+tafel_session_get_n_known_peers (TafelSession *self)
+{
+  g_return_val_if_fail (TAFEL_IS_SESSION (self), 0);
+
+  return g_hash_table_size (self->peers);
+}
 
 void
 tafel_session_set_link_hook (TafelSession         *self,

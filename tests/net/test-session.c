@@ -362,6 +362,8 @@ test_rejoin (Fixture       *f,
 
   peer_stop (&f->peers[1]);
   g_assert_true (tafel_test_wait_until (peer_left_once, &f->peers[0], WAIT_MS));
+  /* It said goodbye: nobody dials it again until it announces itself. */
+  g_assert_cmpuint (tafel_session_get_n_known_peers (f->peers[0].session), ==, 0);
   draw (&f->peers[0], 20);
 
   peer_start (f, &f->peers[1]);
