@@ -546,6 +546,8 @@ send_all_signals (TafelLink *self)
     send_signal (self, MSG_END_OF_CANDIDATES, NULL);
 }
 
+static void set_path (TafelLink *self, NiceCandidate *local, NiceCandidate *remote);
+
 static void
 add_remote_candidate (TafelLink  *self,
                       const char *sdp)
@@ -562,8 +564,15 @@ add_remote_candidate (TafelLink  *self,
 
   if (self->candidate_filter == NULL || self->candidate_filter (candidate, self->candidate_filter_data))
     {
+      NiceCandidate *local = NULL, *remote = NULL;
+
       list.data = candidate;
       nice_agent_set_remote_candidates (self->agent, self->stream_id, 1, &list);
+      /* The peer's host address may arrive after a check from it chose it
+       * as a peer-reflexive one. */
+      if (self->path == TAFEL_LINK_PATH_NAT && candidate->type == NICE_CANDIDATE_TYPE_HOST &&
+          nice_agent_get_selected_pair (self->agent, self->stream_id, 1, &local, &remote))
+        set_path (self, local, remote);
     }
   nice_candidate_free (candidate);
 }
@@ -781,6 +790,54 @@ candidate_is_loopback (NiceCandidate *candidate)
   return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
+/* Whether @remote is one of the peer's own addresses. A peer-reflexive
+ * candidate is an address learnt from a check that came in before the
+ * peer's candidates did; it is no sign of NAT when the peer names it as a
+ * host candidate too. */
+static gboolean
+remote_is_host (TafelLink     *self,
+                NiceCandidate *remote)
+{
+  GSList *candidates;
+  gboolean found = FALSE;
+
+  if (remote->type == NICE_CANDIDATE_TYPE_HOST)
+    return TRUE;
+  if (remote->type != NICE_CANDIDATE_TYPE_PEER_REFLEXIVE)
+    return FALSE;
+
+  candidates = nice_agent_get_remote_candidates (self->agent, self->stream_id, 1);
+  for (GSList *l = candidates; l != NULL && !found; l = l->next)
+    {
+      NiceCandidate *c = l->data;
+
+      found = c->type == NICE_CANDIDATE_TYPE_HOST && nice_address_equal (&c->addr, &remote->addr);
+    }
+  g_slist_free_full (candidates, (GDestroyNotify) nice_candidate_free);
+  return found;
+}
+
+static void
+set_path (TafelLink     *self,
+          NiceCandidate *local,
+          NiceCandidate *remote)
+{
+  TafelLinkPath path;
+
+  if (local->type == NICE_CANDIDATE_TYPE_RELAYED || remote->type == NICE_CANDIDATE_TYPE_RELAYED)
+    path = TAFEL_LINK_PATH_RELAYED;
+  else if (local->type == NICE_CANDIDATE_TYPE_HOST && remote_is_host (self, remote))
+    path = TAFEL_LINK_PATH_DIRECT;
+  else
+    path = TAFEL_LINK_PATH_NAT;
+
+  if (path != self->path)
+    {
+      self->path = path;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);
+    }
+}
+
 static void
 on_selected_pair (NiceAgent     *agent,
                   guint          stream_id,
@@ -789,32 +846,19 @@ on_selected_pair (NiceAgent     *agent,
                   NiceCandidate *remote,
                   TafelLink     *self)
 {
-  TafelLinkPath path;
   gsize datagram;
 
-  if (local->type == NICE_CANDIDATE_TYPE_RELAYED || remote->type == NICE_CANDIDATE_TYPE_RELAYED)
-    path = TAFEL_LINK_PATH_RELAYED;
-  else if (local->type == NICE_CANDIDATE_TYPE_HOST && remote->type == NICE_CANDIDATE_TYPE_HOST)
-    path = TAFEL_LINK_PATH_DIRECT;
-  else
-    path = TAFEL_LINK_PATH_NAT;
-
+  set_path (self, local, remote);
   datagram = tafel_link_config_get_max_datagram (self->config);
   if (datagram == 0)
-    datagram = path != TAFEL_LINK_PATH_RELAYED && candidate_is_loopback (local) &&
+    datagram = self->path != TAFEL_LINK_PATH_RELAYED && candidate_is_loopback (local) &&
                candidate_is_loopback (remote)
                ? TAFEL_TRANSPORT_DATAGRAM_LOOPBACK : TAFEL_TRANSPORT_DATAGRAM_INTERNET;
   if (self->transport != NULL)
     tafel_transport_set_max_datagram (self->transport, datagram);
 
   g_debug ("Link to peer %s: path %s, %zu-byte datagrams", self->name,
-           tafel_link_path_to_string (path), datagram);
-
-  if (path != self->path)
-    {
-      self->path = path;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATH]);
-    }
+           tafel_link_path_to_string (self->path), datagram);
 }
 
 static void
