@@ -359,6 +359,34 @@ set_state (TafelLink      *self,
   update_writable (self);
 }
 
+/* Agents still telling TURN servers to release their relays. */
+static gint n_agents_closing;
+
+static void
+agent_closed_cb (GObject      *agent,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_atomic_int_dec_and_test (&n_agents_closing);
+}
+
+/**
+ * tafel_link_releasing_relays:
+ *
+ * Whether closed links of this process are still asking their TURN
+ * servers to release the relays they allocated. A process about to exit
+ * runs its main loop until this is %FALSE (bounded): an allocation that
+ * is not released holds a relay port on the server for its whole
+ * lifetime (10 minutes).
+ *
+ * Returns: %TRUE while a relay release is under way
+ */
+gboolean
+tafel_link_releasing_relays (void)
+{
+  return g_atomic_int_get (&n_agents_closing) > 0;
+}
+
 /* Drops everything that talks to the network. Emits nothing. */
 static void
 teardown (TafelLink *self)
@@ -388,7 +416,8 @@ teardown (TafelLink *self)
       /* The close task keeps the agent alive until TURN allocations are
        * released, so dropping our reference is safe even from one of the
        * agent's own callbacks. */
-      nice_agent_close_async (self->agent, NULL, NULL);
+      g_atomic_int_inc (&n_agents_closing);
+      nice_agent_close_async (self->agent, agent_closed_cb, NULL);
       g_clear_object (&self->agent);
     }
 

@@ -120,6 +120,8 @@ gint64                tafel_link_get_ice_time        (TafelLink            *self
 gint64                tafel_link_get_connect_time    (TafelLink            *self);
 
 gsize                 tafel_link_get_send_queue_size (TafelLink            *self);
+
+gboolean              tafel_link_releasing_relays    (void);
 void                  tafel_link_set_receive_paused  (TafelLink            *self,
                                                       gboolean              paused);
 gint64                tafel_link_get_rtt             (TafelLink            *self);

@@ -1108,16 +1108,19 @@ tafel_session_get_path_kind (TafelSession         *self,
  * a peer) are still running to deliver their goodbye, so the peer learns at
  * once that we left rather than after its dead-peer timeout. A process
  * about to exit runs its main loop until this is %FALSE; it takes a round
- * trip, and never longer than a link lingers (about 2 s).
+ * trip, and never longer than a link lingers (about 2 s). It also waits
+ * for closed links to release their TURN relays (see
+ * tafel_link_releasing_relays()).
  *
- * Returns: %TRUE while a closed link is still saying goodbye
+ * Returns: %TRUE while a closed link is still saying goodbye or releasing
+ *   its relays
  */
 gboolean
 tafel_session_is_closing (TafelSession *self)
 {
   g_return_val_if_fail (TAFEL_IS_SESSION (self), FALSE);
 
-  return self->closing->len > 0;
+  return self->closing->len > 0 || tafel_link_releasing_relays ();
 }
 
 /* ---- hooks for tests and benchmarks ------------------------------------------ */

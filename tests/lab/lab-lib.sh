@@ -376,7 +376,7 @@ lab_start_coturn () {
     --lt-cred-mech --user "$LAB_TURN_USER:$LAB_TURN_PASSWORD" --realm "$LAB_TURN_REALM" \
     --fingerprint --no-tls --no-dtls --no-cli --no-rfc5780 \
     --pidfile "$LAB_DIR/coturn.pid" \
-    --log-file "$LAB_COTURN_LOG" --simple-log --no-stdout-log
+    --log-file "$LAB_COTURN_LOG" --simple-log --no-stdout-log --verbose
   LAB_COTURN_PID=$LAB_BG_PID
   local coturn_err=$LAB_BG_ERR
 
@@ -405,6 +405,23 @@ lab_coturn_ready () {
   lab_listening pub udp "$LAB_STUN2_IP" "$LAB_STUN_ALT_PORT" &&
   lab_listening pub udp "$LAB_STUN2_ALT_IP" "$LAB_STUN_PORT" &&
   lab_listening pub udp "$LAB_STUN2_ALT_IP" "$LAB_STUN_ALT_PORT"
+}
+
+# lab_turn_unreleased: how many TURN allocations coturn made that were not
+# released with a refresh of lifetime 0 (their owner quit or closed its
+# link without giving the relay back). Reads coturn's verbose log.
+lab_turn_unreleased () {
+  local made released
+  made=$(grep -o 'session [0-9]*: new' "$LAB_COTURN_LOG" | sort -u | wc -l)
+  released=$(grep -o 'session [0-9]*: refreshed, .*lifetime=0' "$LAB_COTURN_LOG" |
+             cut -d: -f1 | sort -u | wc -l)
+  echo $(( made - released ))
+}
+
+# lab_turn_all_released: every TURN allocation so far was released (and
+# at least one was made).
+lab_turn_all_released () {
+  grep -q 'session [0-9]*: new' "$LAB_COTURN_LOG" && [ "$(lab_turn_unreleased)" -eq 0 ]
 }
 
 lab_start_mosquitto () {

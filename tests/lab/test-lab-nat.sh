@@ -19,7 +19,7 @@ lab_tafel_have seed || skip_all "tafel-cli is not built"
 shared=${TAFEL_SHARED_DATA:-}
 [ -f "$shared/quickdraw-strokes.ndjson" ] || skip_all "the shared stroke traces are not there"
 
-echo "1..24"
+echo "1..27"
 lab_setup_internet eim eim
 
 head -n 150 "$shared/quickdraw-strokes.ndjson" >"$LAB_DIR/t1.ndjson"
@@ -98,6 +98,14 @@ run_case () {
     lab_tafel_draw "$b-draw" home-b "$link" "$LAB_DIR/t2.ndjson" "${LAB_TAFEL_INTERNET[@]}" --peers 2
 
   lab_tafel_stop "$a"; lab_tafel_stop "$b"
+  # Peers that quit give their TURN relays back rather than leave them
+  # allocated on the server for their whole lifetime.
+  if wait_for 10 lab_turn_all_released; then
+    ok "$name: every TURN relay was released when the peers quit"
+  else
+    not_ok "$name: every TURN relay was released when the peers quit"
+    diag "$(lab_turn_unreleased) of them were not"
+  fi
   ia=$(stopped_info "$a" "$link" home-a)
   ib=$(stopped_info "$b" "$link" home-b)
   same_board "$name" $(( n1 + n2 )) "$ia" "$ib"
