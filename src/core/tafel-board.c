@@ -504,15 +504,43 @@ store_unstored (TafelBoard   *self,
   return TRUE;
 }
 
+/* Adds to @batch what the file lacks of @key's records, taking @records
+ * [start, end) (all by @key, rising seq, just integrated) as they are when
+ * they are exactly that, so a big sync does not look each one up again. */
+static void
+collect_unstored_from (TafelBoard           *self,
+                       const TafelPublicKey *key,
+                       TafelRecord         **records,
+                       guint                 start,
+                       guint                 end,
+                       GPtrArray            *batch)
+{
+  guint64 head = tafel_log_get_head_seq (self->log, key);
+  guint64 stored = tafel_log_file_get_seq (self->file, key);
+  TafelRecord *first = records[start];
+  TafelRecord *last = records[end - 1];
+
+  if (tafel_record_get_seq (first) == stored + 1 && tafel_record_get_seq (last) == head &&
+      tafel_record_get_seq (last) - tafel_record_get_seq (first) == end - 1 - start &&
+      tafel_record_get_signature (last) != NULL)
+    {
+      for (guint i = start; i < end; i++)
+        g_ptr_array_add (batch, tafel_record_ref (records[i]));
+    }
+  else
+    collect_unstored (self, key, batch);
+}
+
 static void
 on_records_added (TafelLog   *log,
                   GPtrArray  *records,
                   TafelBoard *self)
 {
   g_autoptr(GPtrArray) batch = NULL;
-  g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GPtrArray) seen = NULL;
   g_autoptr(GError) error = NULL;
   gboolean any = FALSE;
+  guint start;
 
   /* Our own commits are stored already: the common case costs a lookup. */
   for (guint i = 0; i < records->len && !any; i++)
@@ -521,16 +549,26 @@ on_records_added (TafelLog   *log,
   if (!any)
     return;
 
+  /* The records come in runs of one author each (usually a single run). */
   batch = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
-  seen = g_hash_table_new_full ((GHashFunc) g_bytes_hash, (GEqualFunc) g_bytes_equal,
-                                (GDestroyNotify) g_bytes_unref, NULL);
-  for (guint i = 0; i < records->len; i++)
+  seen = g_ptr_array_new ();
+  for (start = 0; start < records->len;)
     {
-      const TafelPublicKey *key = tafel_record_get_author (records->pdata[i]);
-      GBytes *kb = g_bytes_new (key->bytes, TAFEL_PUBLIC_KEY_BYTES);
+      const TafelPublicKey *key = tafel_record_get_author (records->pdata[start]);
+      guint end = start + 1;
+      gboolean done = FALSE;
 
-      if (g_hash_table_add (seen, kb))
-        collect_unstored (self, key, batch);
+      while (end < records->len &&
+             memcmp (tafel_record_get_author (records->pdata[end])->bytes, key->bytes, TAFEL_PUBLIC_KEY_BYTES) == 0)
+        end++;
+      for (guint k = 0; k < seen->len && !done; k++)
+        done = memcmp (((const TafelPublicKey *) seen->pdata[k])->bytes, key->bytes, TAFEL_PUBLIC_KEY_BYTES) == 0;
+      if (!done)
+        {
+          g_ptr_array_add (seen, (gpointer) key);
+          collect_unstored_from (self, key, (TafelRecord **) records->pdata, start, end, batch);
+        }
+      start = end;
     }
 
   if (batch->len == 0)

@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "tafel-bytes.h"
+#include "tafel-net-trace.h"
 #include "tafel-record-private.h"
 #include "tafel-sync.h"
 
@@ -93,6 +94,7 @@ struct _Peer
   GHashTable         *pending;    /* author (TafelPublicKey *) → PendingRun */
   gsize               pending_bytes;
   gboolean            hello_received;
+  gboolean            run_seen;     /* for the trace: a chunk since the hello */
   guint               hello_id;
 };
 
@@ -142,6 +144,15 @@ key_equal (gconstpointer a,
            gconstpointer b)
 {
   return memcmp (a, b, TAFEL_PUBLIC_KEY_BYTES) == 0;
+}
+
+/* The first bytes of a key in hex, to tell peers apart in the trace. */
+static const char *
+trace_name (const TafelPublicKey *key,
+            char                  buf[9])
+{
+  g_snprintf (buf, 9, "%02x%02x%02x%02x", key->bytes[0], key->bytes[1], key->bytes[2], key->bytes[3]);
+  return buf;
 }
 
 static void
@@ -395,9 +406,19 @@ handle_hello (Peer          *peer,
   vector_merge (peer->estimate, theirs);
   vector_merge (peer->acked, theirs);
   peer->hello_received = TRUE;
+  peer->run_seen = FALSE;
 
-  peer_push (peer);
-  peer_queue (peer, g_byte_array_append (g_byte_array_new (), (const guint8[]) { FRAME_DONE }, 1));
+  {
+    gint64 start = g_get_monotonic_time ();
+    guint queued = g_queue_get_length (&peer->out);
+    char name[9];
+
+    peer_push (peer);
+    peer_queue (peer, g_byte_array_append (g_byte_array_new (), (const guint8[]) { FRAME_DONE }, 1));
+    TAFEL_NET_TRACE ("sync: hello from %s, answered with %u frames in %.3f ms",
+                     trace_name (&peer->key, name), g_queue_get_length (&peer->out) - queued,
+                     (g_get_monotonic_time () - start) / 1e3);
+  }
   peer_drain (peer);
   g_signal_emit (peer->sync, signals[PEER_ACKED], 0, &peer->key);
   return TRUE;
@@ -445,6 +466,7 @@ protocol_error (GError     **error,
 
 static gboolean
 handle_run (Peer         *peer,
+            GBytes       *frame,
             TafelReader  *r,
             GError      **error)
 {
@@ -471,6 +493,14 @@ handle_run (Peer         *peer,
     return FALSE;
   if (n < 1 || n > RUN_MAX_RECORDS || flags > 1)
     return protocol_error (error, _("A run chunk has an impossible length or flags"));
+
+  if (!peer->run_seen)
+    {
+      char name[9];
+
+      peer->run_seen = TRUE;
+      TAFEL_NET_TRACE ("sync: first run chunk from %s", trace_name (&peer->key, name));
+    }
 
   run = g_hash_table_lookup (peer->pending, &author);
   if (run != NULL)
@@ -520,7 +550,11 @@ handle_run (Peer         *peer,
       if (has_sig && !tafel_read_copy (r, sig.bytes, TAFEL_SIGNATURE_BYTES, "signature", error))
         return FALSE;
 
-      body = g_bytes_new (body_data, body_len);
+      /* A view into the frame, not a copy: the log copies what it keeps
+       * into its own storage, so the frame goes once its records have been
+       * integrated. */
+      body = g_bytes_new_from_bytes (frame, body_data - (const guint8 *) g_bytes_get_data (frame, NULL),
+                                     body_len);
       record = tafel_record_new (&author, seq, seq > 1 ? &run->prev : NULL, lamport, (guint) kind,
                                  body, has_sig ? &sig : NULL);
       /* Bodies are checked as chunks arrive, so the final verification and
@@ -554,6 +588,8 @@ handle_run (Peer         *peer,
       TafelRecord *last = run->records->pdata[run->records->len - 1];
       g_autoptr(GPtrArray) records = g_ptr_array_ref (run->records);
       g_autoptr(GError) local_error = NULL;
+      gint64 start = g_get_monotonic_time ();
+      char name[9];
 
       /* Each record's prev is the id of the one before it by construction,
        * so the last record's signature covers the whole run. */
@@ -570,6 +606,8 @@ handle_run (Peer         *peer,
           return FALSE;
         }
 
+      TAFEL_NET_TRACE ("sync: run of %u records from %s verified in %.3f ms", records->len,
+                       trace_name (&peer->key, name), (g_get_monotonic_time () - start) / 1e3);
       peer->pending_bytes -= run->bytes;
       g_hash_table_remove (peer->pending, &author);
 
@@ -605,10 +643,11 @@ on_frame (TafelFrameChannel *channel,
         ok = handle_hello (peer, &r, &error);
         break;
       case FRAME_RUN:
-        ok = handle_run (peer, &r, &error);
+        ok = handle_run (peer, frame, &r, &error);
         break;
       case FRAME_DONE:
         ok = tafel_reader_at_end (&r) || protocol_error (&error, _("A malformed DONE frame"));
+        TAFEL_NET_TRACE ("sync: done from %s", trace_name (&peer->key, (char[9]) { 0 }));
         if (ok)
           queue_work (peer->sync, WORK_SYNCED, peer, NULL);
         break;
@@ -678,7 +717,9 @@ static gboolean
 work_cb (gpointer user_data)
 {
   TafelSync *self = user_data;
-  gint64 deadline = g_get_monotonic_time () + INTEGRATE_BUDGET_US;
+  gint64 begin = g_get_monotonic_time ();
+  gint64 deadline = begin + INTEGRATE_BUDGET_US;
+  guint integrated = 0;
   Work *work;
 
   while ((work = g_queue_peek_head (&self->work)) != NULL && g_get_monotonic_time () < deadline)
@@ -701,6 +742,7 @@ work_cb (gpointer user_data)
             }
           self->integrating_from = NULL;
           work->offset += n;
+          integrated += n;
 
           /* Aim each slice at a fraction of the budget. */
           took = g_get_monotonic_time () - start;
@@ -725,14 +767,21 @@ work_cb (gpointer user_data)
           Work *next = g_queue_peek_head (&self->work);
           if (peer != NULL && (next == NULL || next->kind != WORK_SLICE || !key_equal (&next->peer, &work->peer)))
             {
+              TAFEL_NET_TRACE ("sync: ack to %s", trace_name (&peer->key, (char[9]) { 0 }));
               peer_queue_vector_frame (peer, FRAME_VECTOR);
               peer_drain (peer);
             }
         }
       else if (work->kind == WORK_SYNCED)
-        emit_for_peer (self, PEER_SYNCED, &work->peer);
+        {
+          TAFEL_NET_TRACE ("sync: synced with %s", trace_name (&work->peer, (char[9]) { 0 }));
+          emit_for_peer (self, PEER_SYNCED, &work->peer);
+        }
       work_free (work);
     }
+
+  TAFEL_NET_TRACE ("sync: integrated %u records in %.3f ms (slice %u, %u works left)", integrated,
+                   (g_get_monotonic_time () - begin) / 1e3, self->slice, g_queue_get_length (&self->work));
 
   if (g_queue_is_empty (&self->work))
     {
@@ -811,6 +860,7 @@ tafel_sync_add_peer (TafelSync            *self,
   peer->writable_handler = g_signal_connect (channel, "notify::writable", G_CALLBACK (on_writable), peer);
   peer->hello_id = g_timeout_add_seconds (HELLO_INTERVAL_S, hello_timer, peer);
 
+  TAFEL_NET_TRACE ("sync: hello to %s", trace_name (key, (char[9]) { 0 }));
   peer_queue_vector_frame (peer, FRAME_HELLO);
   peer_drain (peer);
 }

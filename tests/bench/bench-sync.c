@@ -15,6 +15,7 @@
 #include "tafel-board-model.h"
 #include "tafel-board.h"
 #include "tafel-invite.h"
+#include "tafel-net-trace.h"
 #include "tafel-render.h"
 #include "tafel-session-private.h"
 #include "tafel-trace.h"
@@ -808,6 +809,7 @@ bench_join (const char *label,
   tafel_board_model_get_digest (nodes[1]->model, &joiner_digest);
   /* For `perf record -k mono` + `perf report --time START,END`. */
   g_debug ("%s: CLOCK_MONOTONIC %.6f,%.6f", label, t0 / 1e6, t1 / 1e6);
+  TAFEL_NET_TRACE ("bench: %s: from %.3f to %.3f ms", label, t0 / 1e3, t1 / 1e3);
 
   if (own_process)
     cpu_text = g_strdup_printf ("%.3f + %.3f", cpu, seed_cpu);
