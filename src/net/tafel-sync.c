@@ -35,6 +35,14 @@
  * late join never blocks the main loop for long. A peer that sends
  * anything malformed or forged is dropped, and nothing unverified from it
  * is kept.
+ *
+ * Decoding RUN chunks (hashing each record for its id, checking each body)
+ * is most of a late join's work, so it runs on a verifier thread: the main
+ * loop hands it each RUN and DONE frame in order and gets back, in order,
+ * verified runs, errors and the DONE. The verifier owns the collected runs
+ * (an Inbox per peer); the main loop owns everything else. While too many
+ * bytes wait for the verifier, the channel holds back further frames, so
+ * the link stops the peer.
  */
 
 #define PROTOCOL_VERSION       1
@@ -51,10 +59,67 @@
 #define SLICE_START            256
 #define SLICE_MAX              8192
 #define HELLO_INTERVAL_S       30
+#define INBOX_HIGH_WATER       (16 * 1024 * 1024)  /* per peer, waiting for the verifier */
+#define INBOX_LOW_WATER        (4 * 1024 * 1024)
 
 G_DEFINE_QUARK (tafel-sync-error-quark, tafel_sync_error)
 
 typedef struct _Peer Peer;
+typedef struct _Pipe Pipe;
+
+/* One peer's runs being collected. Only the verifier thread touches it
+ * after creation (the reference count aside). */
+typedef struct
+{
+  gatomicrefcount ref_count;
+  TafelPublicKey  key;
+  GHashTable     *pending;      /* author (TafelPublicKey *) → PendingRun */
+  gsize           pending_bytes;
+  gboolean        failed;       /* it sent something wrong: ignore the rest */
+  gboolean        run_seen;     /* for the trace */
+} Inbox;
+
+typedef enum
+{
+  TASK_RUN,
+  TASK_DONE,
+} TaskKind;
+
+typedef struct
+{
+  TaskKind  kind;
+  Inbox    *inbox;
+  GBytes   *frame;            /* TASK_RUN */
+} Task;
+
+typedef enum
+{
+  RESULT_TAKEN,   /* a chunk collected, its run not complete yet */
+  RESULT_RUN,     /* a run complete and verified */
+  RESULT_DONE,
+  RESULT_ERROR,
+} ResultKind;
+
+typedef struct
+{
+  ResultKind  kind;
+  Inbox      *inbox;
+  gsize       frame_bytes;
+  GPtrArray  *records;        /* RESULT_RUN */
+  GError     *error;          /* RESULT_ERROR */
+} Result;
+
+/* Carries results from the verifier thread to the main loop. */
+struct _Pipe
+{
+  gatomicrefcount ref_count;
+  GMutex          lock;
+  GQueue          results;    /* Result, under lock */
+  GSource        *source;     /* under lock: attached while results wait */
+  GMainContext   *context;
+  gint            cancelled;  /* atomic: the sync is going away */
+  TafelSync      *sync;       /* main thread only; NULL once disposed */
+};
 
 typedef struct
 {
@@ -90,11 +155,11 @@ struct _Peer
   gulong              writable_handler;
   TafelVersionVector *estimate;   /* what we believe the peer holds */
   TafelVersionVector *acked;      /* what the peer said it holds */
-  GQueue              out;        /* GBytes frames waiting for the channel */
-  GHashTable         *pending;    /* author (TafelPublicKey *) → PendingRun */
-  gsize               pending_bytes;
+  GQueue              out;        /* OutItem, waiting for the channel */
+  Inbox              *inbox;      /* what the verifier collects for us */
+  gsize               inbox_bytes;  /* frames handed to the verifier, not yet back */
+  gboolean            held;       /* the channel holds back frames */
   gboolean            hello_received;
-  gboolean            run_seen;     /* for the trace: a chunk since the hello */
   guint               hello_id;
 };
 
@@ -109,6 +174,9 @@ struct _TafelSync
   guint       work_id;
   guint       push_id;
   guint       slice;           /* adaptive slice size */
+  Pipe       *pipe;
+  GThreadPool *verifier;       /* one thread: frames are verified in order */
+  guint       tasks;           /* handed to the verifier, result not handled yet */
   /* The peer whose records are being integrated, so they are not pushed
    * straight back to it. */
   Peer       *integrating_from;
@@ -196,39 +264,26 @@ vector_merge (TafelVersionVector       *into,
 
 /* ---- sending ------------------------------------------------------------------ */
 
-static void
-peer_drain (Peer *peer)
+/* What waits to go to a peer, in order: a ready frame, or a run of one
+ * author's records still in the log, encoded chunk by chunk only as the
+ * channel takes them. So answering a hello costs nothing up front, the
+ * first chunk leaves at once, and encoding a big answer overlaps with the
+ * peer taking in what it has. */
+typedef struct
 {
-  GBytes *frame;
-
-  while (tafel_frame_channel_is_writable (peer->channel) &&
-         (frame = g_queue_pop_head (&peer->out)) != NULL)
-    {
-      tafel_frame_channel_send (peer->channel, frame);
-      g_bytes_unref (frame);
-    }
-}
-
-static void
-peer_queue (Peer       *peer,
-            GByteArray *frame)
-{
-  g_queue_push_tail (&peer->out, g_byte_array_free_to_bytes (frame));
-}
+  GBytes         *frame;      /* a ready frame, or NULL for a run */
+  TafelPublicKey  author;
+  guint64         next_seq;   /* the next record to encode */
+  guint64         last_seq;
+  TafelRecord    *last;       /* the run's signed end, as it was when queued */
+} OutItem;
 
 static void
-peer_queue_vector_frame (Peer  *peer,
-                         guint8 type)
+out_item_free (OutItem *item)
 {
-  g_autoptr(TafelVersionVector) vv = tafel_log_dup_version_vector (peer->sync->log);
-  g_autoptr(GBytes) encoded = tafel_version_vector_encode (vv);
-  GByteArray *frame = g_byte_array_sized_new (g_bytes_get_size (encoded) + 2);
-
-  tafel_put_u8 (frame, type);
-  if (type == FRAME_HELLO)
-    tafel_put_u8 (frame, PROTOCOL_VERSION);
-  tafel_put_bytes (frame, g_bytes_get_data (encoded, NULL), g_bytes_get_size (encoded));
-  peer_queue (peer, frame);
+  g_clear_pointer (&item->frame, g_bytes_unref);
+  g_clear_pointer (&item->last, tafel_record_unref);
+  g_free (item);
 }
 
 static void
@@ -269,66 +324,147 @@ put_run_record (GByteArray  *frame,
     tafel_put_u8 (frame, 0);
 }
 
-/* Queues @records[0..n) (one author's run, ending in a signed record) as
- * RUN chunks of about CHUNK_TARGET_BYTES. */
-static void
-peer_queue_run (Peer         *peer,
-                TafelRecord **records,
-                guint         n)
+/* Encodes the next RUN chunk of @item, of about CHUNK_TARGET_BYTES, and
+ * advances it. */
+static GBytes *
+out_item_next_chunk (Peer    *peer,
+                     OutItem *item)
 {
-  guint start = 0;
+  TafelLog *log = peer->sync->log;
   gsize limit = MIN (CHUNK_TARGET_BYTES, tafel_frame_channel_get_max_frame (peer->channel) / 2);
+  g_autoptr(GByteArray) body = g_byte_array_sized_new (MIN (limit + 1024, 64 * 1024));
+  g_autoptr(TafelRecord) first = NULL;
+  GByteArray *frame;
+  guint n = 0;
 
-  while (start < n)
+  /* At least one record per chunk; the channel takes any record. */
+  do
     {
-      g_autoptr(GByteArray) body = g_byte_array_new ();
-      GByteArray *frame;
-      guint end = start;
+      g_autoptr(TafelRecord) record = item->next_seq == item->last_seq
+                                      ? tafel_record_ref (item->last)
+                                      : tafel_log_lookup_seq (log, &item->author, item->next_seq);
 
-      /* At least one record per chunk; the channel takes any record. */
-      do
-        {
-          /* Only the run's last record needs its signature on the wire. */
-          put_run_record (body, records[end], end == n - 1);
-          end++;
-        }
-      while (end < n && end - start < RUN_MAX_RECORDS &&
-             body->len + g_bytes_get_size (tafel_record_get_body (records[end])) + 96 < limit);
-
-      frame = g_byte_array_sized_new (body->len + 96);
-      put_run_header (frame, records[start], end - start, end == n);
-      g_byte_array_append (frame, body->data, body->len);
-      peer_queue (peer, frame);
-      start = end;
+      /* Only the run's last record needs its signature on the wire. */
+      put_run_record (body, record, item->next_seq == item->last_seq);
+      if (first == NULL)
+        first = g_steal_pointer (&record);
+      item->next_seq++;
+      n++;
     }
+  while (item->next_seq <= item->last_seq && n < RUN_MAX_RECORDS && body->len + 96 < limit);
+
+  frame = g_byte_array_sized_new (body->len + 96);
+  put_run_header (frame, first, n, item->next_seq > item->last_seq);
+  g_byte_array_append (frame, body->data, body->len);
+  return g_byte_array_free_to_bytes (frame);
+}
+
+static void
+peer_drain (Peer *peer)
+{
+  OutItem *item;
+
+  while (tafel_frame_channel_is_writable (peer->channel) &&
+         (item = g_queue_peek_head (&peer->out)) != NULL)
+    {
+      g_autoptr(GBytes) frame = NULL;
+
+      if (item->frame != NULL)
+        frame = g_steal_pointer (&item->frame);
+      else
+        frame = out_item_next_chunk (peer, item);
+      if (item->last == NULL || item->next_seq > item->last_seq)
+        out_item_free (g_queue_pop_head (&peer->out));
+      tafel_frame_channel_send (peer->channel, frame);
+    }
+}
+
+static void
+peer_queue (Peer       *peer,
+            GByteArray *frame)
+{
+  OutItem *item = g_new0 (OutItem, 1);
+
+  item->frame = g_byte_array_free_to_bytes (frame);
+  g_queue_push_tail (&peer->out, item);
+}
+
+static void
+peer_queue_vector_frame (Peer  *peer,
+                         guint8 type)
+{
+  g_autoptr(TafelVersionVector) vv = tafel_log_dup_version_vector (peer->sync->log);
+  g_autoptr(GBytes) encoded = tafel_version_vector_encode (vv);
+  GByteArray *frame = g_byte_array_sized_new (g_bytes_get_size (encoded) + 2);
+
+  tafel_put_u8 (frame, type);
+  if (type == FRAME_HELLO)
+    tafel_put_u8 (frame, PROTOCOL_VERSION);
+  tafel_put_bytes (frame, g_bytes_get_data (encoded, NULL), g_bytes_get_size (encoded));
+  peer_queue (peer, frame);
 }
 
 /* Queues every run the peer lacks according to our estimate, and raises
  * the estimate accordingly. Runs whose end is not signed yet (an incoming
- * run being integrated right now) wait for the next push. */
-static void
+ * run being integrated right now) wait for the next push. Returns how
+ * many runs it queued. */
+static guint
 peer_push (Peer *peer)
 {
-  g_autoptr(GPtrArray) missing = tafel_log_dup_missing (peer->sync->log, peer->estimate);
-  guint start = 0;
+  TafelLog *log = peer->sync->log;
+  g_autoptr(TafelVersionVector) ours = tafel_log_dup_version_vector (log);
+  /* A copy: raising the estimate below may move its entries. */
+  g_autoptr(TafelVersionVector) estimate = tafel_version_vector_copy (peer->estimate);
+  g_autoptr(GHashTable) their_heads = g_hash_table_new (key_hash, key_equal);
+  guint queued = 0;
 
-  while (start < missing->len)
+  for (guint i = 0; i < tafel_version_vector_get_size (estimate); i++)
     {
-      const TafelPublicKey *author = tafel_record_get_author (missing->pdata[start]);
-      guint end = start + 1;
-      TafelRecord *last;
+      const TafelPublicKey *author;
+      const TafelHash *head;
+      guint64 seq;
 
-      while (end < missing->len && key_equal (tafel_record_get_author (missing->pdata[end]), author))
-        end++;
-      last = missing->pdata[end - 1];
-
-      if (tafel_record_get_signature (last) != NULL)
-        {
-          peer_queue_run (peer, (TafelRecord **) missing->pdata + start, end - start);
-          vector_raise (peer->estimate, author, tafel_record_get_seq (last), tafel_record_get_id (last));
-        }
-      start = end;
+      tafel_version_vector_get (estimate, i, &author, &seq, &head);
+      g_hash_table_insert (their_heads, (gpointer) author, (gpointer) head);
     }
+
+  for (guint i = 0; i < tafel_version_vector_get_size (ours); i++)
+    {
+      const TafelPublicKey *author;
+      const TafelHash *head;
+      guint64 our_seq, their_seq;
+      g_autoptr(TafelRecord) last = NULL;
+      OutItem *item;
+
+      tafel_version_vector_get (ours, i, &author, &our_seq, &head);
+      their_seq = tafel_version_vector_lookup (estimate, author);
+      if (their_seq >= our_seq)
+        continue;
+      if (their_seq > 0)
+        {
+          /* Their head must be ours at that seq, or the author forked and
+           * we have nothing to offer them that fits. */
+          g_autoptr(TafelRecord) theirs = tafel_log_lookup_seq (log, author, their_seq);
+          const TafelHash *their_head = g_hash_table_lookup (their_heads, author);
+
+          if (theirs == NULL || their_head == NULL ||
+              !tafel_hash_equal (tafel_record_get_id (theirs), their_head))
+            continue;
+        }
+      last = tafel_log_lookup_seq (log, author, our_seq);
+      if (last == NULL || tafel_record_get_signature (last) == NULL)
+        continue;
+
+      item = g_new0 (OutItem, 1);
+      item->author = *author;
+      item->next_seq = their_seq + 1;
+      item->last_seq = our_seq;
+      item->last = g_steal_pointer (&last);
+      g_queue_push_tail (&peer->out, item);
+      vector_raise (peer->estimate, author, our_seq, head);
+      queued++;
+    }
+  return queued;
 }
 
 static gboolean
@@ -406,18 +542,15 @@ handle_hello (Peer          *peer,
   vector_merge (peer->estimate, theirs);
   vector_merge (peer->acked, theirs);
   peer->hello_received = TRUE;
-  peer->run_seen = FALSE;
 
   {
     gint64 start = g_get_monotonic_time ();
-    guint queued = g_queue_get_length (&peer->out);
+    guint runs = peer_push (peer);
     char name[9];
 
-    peer_push (peer);
     peer_queue (peer, g_byte_array_append (g_byte_array_new (), (const guint8[]) { FRAME_DONE }, 1));
-    TAFEL_NET_TRACE ("sync: hello from %s, answered with %u frames in %.3f ms",
-                     trace_name (&peer->key, name), g_queue_get_length (&peer->out) - queued,
-                     (g_get_monotonic_time () - start) / 1e3);
+    TAFEL_NET_TRACE ("sync: hello from %s, answering with %u runs (%.3f ms to plan)",
+                     trace_name (&peer->key, name), runs, (g_get_monotonic_time () - start) / 1e3);
   }
   peer_drain (peer);
   g_signal_emit (peer->sync, signals[PEER_ACKED], 0, &peer->key);
@@ -442,15 +575,15 @@ handle_vector (Peer          *peer,
 }
 
 static void
-queue_work (TafelSync      *self,
-            WorkKind        kind,
-            const Peer     *peer,
-            GPtrArray      *records)
+queue_work (TafelSync            *self,
+            WorkKind              kind,
+            const TafelPublicKey *key,
+            GPtrArray            *records)
 {
   Work *work = g_new0 (Work, 1);
 
   work->kind = kind;
-  work->peer = peer->key;
+  work->peer = *key;
   work->records = records;
   g_queue_push_tail (&self->work, work);
   schedule_work (self);
@@ -464,11 +597,15 @@ protocol_error (GError     **error,
   return FALSE;
 }
 
+/* On the verifier thread: collects one RUN chunk from @frame (read by @r
+ * after the type byte) into @inbox; sets @complete to the verified run
+ * when the chunk ends one. */
 static gboolean
-handle_run (Peer         *peer,
-            GBytes       *frame,
-            TafelReader  *r,
-            GError      **error)
+collect_run (Inbox        *inbox,
+             GBytes       *frame,
+             TafelReader  *r,
+             GPtrArray   **complete,
+             GError      **error)
 {
   TafelPublicKey author;
   TafelHash prev;
@@ -494,15 +631,15 @@ handle_run (Peer         *peer,
   if (n < 1 || n > RUN_MAX_RECORDS || flags > 1)
     return protocol_error (error, _("A run chunk has an impossible length or flags"));
 
-  if (!peer->run_seen)
+  if (!inbox->run_seen)
     {
       char name[9];
 
-      peer->run_seen = TRUE;
-      TAFEL_NET_TRACE ("sync: first run chunk from %s", trace_name (&peer->key, name));
+      inbox->run_seen = TRUE;
+      TAFEL_NET_TRACE ("sync: first run chunk from %s", trace_name (&inbox->key, name));
     }
 
-  run = g_hash_table_lookup (peer->pending, &author);
+  run = g_hash_table_lookup (inbox->pending, &author);
   if (run != NULL)
     {
       if (run->next_seq != first_seq || !tafel_hash_equal (&run->prev, &prev))
@@ -510,7 +647,7 @@ handle_run (Peer         *peer,
     }
   else
     {
-      if (g_hash_table_size (peer->pending) >= PENDING_MAX_AUTHORS)
+      if (g_hash_table_size (inbox->pending) >= PENDING_MAX_AUTHORS)
         {
           g_set_error_literal (error, TAFEL_SYNC_ERROR, TAFEL_SYNC_ERROR_TOO_MUCH,
                                _("The peer opened too many runs at once"));
@@ -521,7 +658,7 @@ handle_run (Peer         *peer,
       run->next_seq = first_seq;
       run->prev = prev;
       run->records = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
-      g_hash_table_insert (peer->pending, &run->author, run);
+      g_hash_table_insert (inbox->pending, &run->author, run);
     }
 
   for (guint64 i = 0; i < n; i++)
@@ -569,14 +706,14 @@ handle_run (Peer         *peer,
       run->prev = *tafel_record_get_id (record);
       run->next_seq = seq + 1;
       run->bytes += body_len + 64;
-      peer->pending_bytes += body_len + 64;
+      inbox->pending_bytes += body_len + 64;
       g_ptr_array_add (run->records, g_steal_pointer (&record));
     }
 
   if (!tafel_reader_at_end (r))
     return protocol_error (error, _("A run chunk has bytes after its records"));
 
-  if (peer->pending_bytes > PENDING_MAX_BYTES)
+  if (inbox->pending_bytes > PENDING_MAX_BYTES)
     {
       g_set_error_literal (error, TAFEL_SYNC_ERROR, TAFEL_SYNC_ERROR_TOO_MUCH,
                            _("The peer sent more unverified data than Tafel holds for a run"));
@@ -607,16 +744,252 @@ handle_run (Peer         *peer,
         }
 
       TAFEL_NET_TRACE ("sync: run of %u records from %s verified in %.3f ms", records->len,
-                       trace_name (&peer->key, name), (g_get_monotonic_time () - start) / 1e3);
-      peer->pending_bytes -= run->bytes;
-      g_hash_table_remove (peer->pending, &author);
+                       trace_name (&inbox->key, name), (g_get_monotonic_time () - start) / 1e3);
+      inbox->pending_bytes -= run->bytes;
+      g_hash_table_remove (inbox->pending, &author);
 
-      vector_raise (peer->estimate, &author, tafel_record_get_seq (last), tafel_record_get_id (last));
-      g_signal_emit (peer->sync, signals[RECORDS_RECEIVED], 0, &peer->key, records->len);
-      queue_work (peer->sync, WORK_SLICE, peer, g_steal_pointer (&records));
+      *complete = g_steal_pointer (&records);
     }
 
   return TRUE;
+}
+
+/* ---- the verifier ------------------------------------------------------------- */
+
+static Inbox *
+inbox_new (const TafelPublicKey *key)
+{
+  Inbox *inbox = g_new0 (Inbox, 1);
+
+  g_atomic_ref_count_init (&inbox->ref_count);
+  inbox->key = *key;
+  inbox->pending = g_hash_table_new_full (key_hash, key_equal, NULL, (GDestroyNotify) pending_run_free);
+  return inbox;
+}
+
+static Inbox *
+inbox_ref (Inbox *inbox)
+{
+  g_atomic_ref_count_inc (&inbox->ref_count);
+  return inbox;
+}
+
+static void
+inbox_unref (Inbox *inbox)
+{
+  if (!g_atomic_ref_count_dec (&inbox->ref_count))
+    return;
+  g_hash_table_unref (inbox->pending);
+  g_free (inbox);
+}
+
+static void
+result_free (Result *result)
+{
+  g_clear_pointer (&result->inbox, inbox_unref);
+  g_clear_pointer (&result->records, g_ptr_array_unref);
+  g_clear_error (&result->error);
+  g_free (result);
+}
+
+static Pipe *
+pipe_ref (Pipe *pipe)
+{
+  g_atomic_ref_count_inc (&pipe->ref_count);
+  return pipe;
+}
+
+static void
+pipe_unref (Pipe *pipe)
+{
+  if (!g_atomic_ref_count_dec (&pipe->ref_count))
+    return;
+  g_queue_clear_full (&pipe->results, (GDestroyNotify) result_free);
+  g_mutex_clear (&pipe->lock);
+  g_main_context_unref (pipe->context);
+  g_free (pipe);
+}
+
+static void handle_result (TafelSync *self,
+                           Result    *result);
+
+/* On the main loop: handles what the verifier has finished, in order. */
+static gboolean
+pipe_dispatch (gpointer user_data)
+{
+  Pipe *pipe = user_data;
+  GQueue results = G_QUEUE_INIT;
+  Result *result;
+
+  g_mutex_lock (&pipe->lock);
+  results = pipe->results;
+  g_queue_init (&pipe->results);
+  g_clear_pointer (&pipe->source, g_source_unref);
+  g_mutex_unlock (&pipe->lock);
+
+  while ((result = g_queue_pop_head (&results)) != NULL)
+    {
+      if (pipe->sync != NULL)
+        handle_result (pipe->sync, result);
+      result_free (result);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* On the verifier thread. */
+static void
+pipe_post (Pipe   *pipe,
+           Result *result)
+{
+  g_mutex_lock (&pipe->lock);
+  g_queue_push_tail (&pipe->results, result);
+  if (pipe->source == NULL)
+    {
+      pipe->source = g_idle_source_new ();
+      g_source_set_priority (pipe->source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (pipe->source, pipe_dispatch, pipe_ref (pipe), (GDestroyNotify) pipe_unref);
+      g_source_set_static_name (pipe->source, "[tafel] sync verified");
+      g_source_attach (pipe->source, pipe->context);
+    }
+  g_mutex_unlock (&pipe->lock);
+}
+
+/* The verifier thread's work: one task at a time, in order. */
+static void
+verify_task (gpointer data,
+             gpointer user_data)
+{
+  Task *task = data;
+  Pipe *pipe = user_data;
+  Inbox *inbox = task->inbox;
+  Result *result = g_new0 (Result, 1);
+
+  result->inbox = g_steal_pointer (&task->inbox);
+  result->kind = RESULT_TAKEN;
+  if (task->frame != NULL)
+    result->frame_bytes = g_bytes_get_size (task->frame);
+
+  if (g_atomic_int_get (&pipe->cancelled) || inbox->failed)
+    ;  /* nothing more from this peer matters */
+  else if (task->kind == TASK_DONE)
+    result->kind = RESULT_DONE;
+  else
+    {
+      g_autoptr(GError) error = NULL;
+      TafelReader r;
+      guint8 type;
+
+      tafel_reader_init (&r, g_bytes_get_data (task->frame, NULL), g_bytes_get_size (task->frame));
+      tafel_read_u8 (&r, "frame type", &type, NULL);
+      if (collect_run (inbox, task->frame, &r, &result->records, &error))
+        {
+          if (result->records != NULL)
+            result->kind = RESULT_RUN;
+        }
+      else
+        {
+          result->kind = RESULT_ERROR;
+          if (error->domain != TAFEL_SYNC_ERROR)
+            result->error = g_error_new (TAFEL_SYNC_ERROR, TAFEL_SYNC_ERROR_PROTOCOL,
+                                         _("A malformed frame: %s"), error->message);
+          else
+            result->error = g_steal_pointer (&error);
+          /* Nothing unverified from a peer that misbehaves is kept. */
+          inbox->failed = TRUE;
+          g_hash_table_remove_all (inbox->pending);
+          inbox->pending_bytes = 0;
+        }
+    }
+
+  g_clear_pointer (&task->frame, g_bytes_unref);
+  g_free (task);
+  pipe_post (pipe, result);
+}
+
+static void
+peer_set_held (Peer     *peer,
+               gboolean  held)
+{
+  if (peer->held == held)
+    return;
+  peer->held = held;
+  tafel_frame_channel_set_receive_held (peer->channel, held);
+}
+
+/* Hands a RUN (@frame) or DONE (@frame NULL) to the verifier. */
+static void
+peer_verify (Peer     *peer,
+             TaskKind  kind,
+             GBytes   *frame)
+{
+  TafelSync *self = peer->sync;
+  Task *task = g_new0 (Task, 1);
+
+  task->kind = kind;
+  task->inbox = inbox_ref (peer->inbox);
+  if (frame != NULL)
+    {
+      task->frame = g_bytes_ref (frame);
+      peer->inbox_bytes += g_bytes_get_size (frame);
+    }
+  self->tasks++;
+  g_thread_pool_push (self->verifier, task, NULL);
+
+  if (peer->inbox_bytes > INBOX_HIGH_WATER)
+    peer_set_held (peer, TRUE);
+}
+
+static void
+handle_result (TafelSync *self,
+               Result    *result)
+{
+  Peer *peer = g_hash_table_lookup (self->peers, &result->inbox->key);
+
+  self->tasks--;
+  /* Results for a link that has gone or been replaced: its verified runs
+   * are as good as any, the rest no longer matters. */
+  if (peer != NULL && peer->inbox != result->inbox)
+    peer = NULL;
+
+  if (peer != NULL)
+    {
+      peer->inbox_bytes -= result->frame_bytes;
+      if (peer->held && peer->inbox_bytes < INBOX_LOW_WATER)
+        peer_set_held (peer, FALSE);
+    }
+
+  switch (result->kind)
+    {
+    case RESULT_TAKEN:
+      break;
+
+    case RESULT_RUN:
+      {
+        TafelRecord *last = result->records->pdata[result->records->len - 1];
+
+        if (peer != NULL)
+          {
+            vector_raise (peer->estimate, tafel_record_get_author (last), tafel_record_get_seq (last),
+                          tafel_record_get_id (last));
+            g_signal_emit (self, signals[RECORDS_RECEIVED], 0, &peer->key, result->records->len);
+          }
+        queue_work (self, WORK_SLICE, &result->inbox->key, g_steal_pointer (&result->records));
+      }
+      break;
+
+    case RESULT_DONE:
+      if (peer != NULL)
+        queue_work (self, WORK_SYNCED, &peer->key, NULL);
+      break;
+
+    case RESULT_ERROR:
+      if (peer != NULL)
+        fail_peer (peer, result->error);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
 }
 
 static void
@@ -643,13 +1016,13 @@ on_frame (TafelFrameChannel *channel,
         ok = handle_hello (peer, &r, &error);
         break;
       case FRAME_RUN:
-        ok = handle_run (peer, frame, &r, &error);
+        peer_verify (peer, TASK_RUN, frame);
         break;
       case FRAME_DONE:
         ok = tafel_reader_at_end (&r) || protocol_error (&error, _("A malformed DONE frame"));
         TAFEL_NET_TRACE ("sync: done from %s", trace_name (&peer->key, (char[9]) { 0 }));
         if (ok)
-          queue_work (peer->sync, WORK_SYNCED, peer, NULL);
+          peer_verify (peer, TASK_DONE, NULL);
         break;
       case FRAME_VECTOR:
         ok = handle_vector (peer, &r, &error);
@@ -818,8 +1191,8 @@ peer_free (Peer *peer)
   g_clear_object (&peer->channel);
   g_clear_pointer (&peer->estimate, tafel_version_vector_free);
   g_clear_pointer (&peer->acked, tafel_version_vector_free);
-  g_queue_clear_full (&peer->out, (GDestroyNotify) g_bytes_unref);
-  g_clear_pointer (&peer->pending, g_hash_table_unref);
+  g_queue_clear_full (&peer->out, (GDestroyNotify) out_item_free);
+  g_clear_pointer (&peer->inbox, inbox_unref);
   g_free (peer);
 }
 
@@ -852,7 +1225,7 @@ tafel_sync_add_peer (TafelSync            *self,
   peer->channel = g_object_ref (channel);
   peer->estimate = tafel_version_vector_new ();
   peer->acked = tafel_version_vector_new ();
-  peer->pending = g_hash_table_new_full (key_hash, key_equal, NULL, (GDestroyNotify) pending_run_free);
+  peer->inbox = inbox_new (key);
   g_hash_table_insert (self->peers, &peer->key, peer);
 
   peer->frame_handler = g_signal_connect (channel, "frame", G_CALLBACK (on_frame), peer);
@@ -918,7 +1291,7 @@ tafel_sync_is_busy (TafelSync *self)
 {
   g_return_val_if_fail (TAFEL_IS_SYNC (self), FALSE);
 
-  return !g_queue_is_empty (&self->work);
+  return !g_queue_is_empty (&self->work) || self->tasks > 0;
 }
 
 TafelLog *
@@ -949,6 +1322,28 @@ tafel_sync_dispose (GObject *object)
 {
   TafelSync *self = TAFEL_SYNC (object);
 
+  if (self->verifier != NULL)
+    {
+      /* What is queued finishes at once, unread; then nothing posts any
+       * more, and what was posted goes unhandled. */
+      g_atomic_int_set (&self->pipe->cancelled, 1);
+      g_thread_pool_free (g_steal_pointer (&self->verifier), FALSE, TRUE);
+    }
+  if (self->pipe != NULL)
+    {
+      GSource *source;
+
+      self->pipe->sync = NULL;
+      g_mutex_lock (&self->pipe->lock);
+      source = g_steal_pointer (&self->pipe->source);
+      g_mutex_unlock (&self->pipe->lock);
+      if (source != NULL)
+        {
+          g_source_destroy (source);
+          g_source_unref (source);
+        }
+      g_clear_pointer (&self->pipe, pipe_unref);
+    }
   g_clear_handle_id (&self->work_id, g_source_remove);
   g_clear_handle_id (&self->push_id, g_source_remove);
   g_queue_clear_full (&self->work, (GDestroyNotify) work_free);
@@ -999,4 +1394,10 @@ tafel_sync_init (TafelSync *self)
   self->peers = g_hash_table_new_full (key_hash, key_equal, NULL, (GDestroyNotify) peer_free);
   self->slice = SLICE_START;
   g_queue_init (&self->work);
+  self->pipe = g_new0 (Pipe, 1);
+  g_atomic_ref_count_init (&self->pipe->ref_count);
+  g_mutex_init (&self->pipe->lock);
+  self->pipe->context = g_main_context_ref_thread_default ();
+  self->pipe->sync = self;
+  self->verifier = g_thread_pool_new (verify_task, self->pipe, 1, FALSE, NULL);
 }

@@ -14,6 +14,7 @@ struct _TafelTestChannel
   gsize             high_water;
   guint             deliver_id;
   gboolean          closed;
+  gboolean          held;
   gboolean          was_writable;
   guint64           bytes_sent;
   guint             frames_sent;
@@ -55,7 +56,7 @@ deliver_cb (gpointer user_data)
 
   g_object_ref (self);
   /* A bounded batch per iteration, like a socket read. */
-  while (n++ < 16 && !self->closed && (frame = g_queue_pop_head (&self->inbox)) != NULL)
+  while (n++ < 16 && !self->closed && !self->held && (frame = g_queue_pop_head (&self->inbox)) != NULL)
     {
       self->inbox_bytes -= g_bytes_get_size (frame);
       tafel_frame_channel_emit_frame (TAFEL_FRAME_CHANNEL (self), frame);
@@ -64,7 +65,7 @@ deliver_cb (gpointer user_data)
   if (self->other != NULL)
     update_writable (self->other);
 
-  if (self->closed || g_queue_is_empty (&self->inbox))
+  if (self->closed || self->held || g_queue_is_empty (&self->inbox))
     {
       self->deliver_id = 0;
       g_object_unref (self);
@@ -89,7 +90,7 @@ channel_send (TafelFrameChannel *channel,
   other->inbox_bytes += g_bytes_get_size (frame);
   self->bytes_sent += g_bytes_get_size (frame);
   self->frames_sent++;
-  if (other->deliver_id == 0)
+  if (other->deliver_id == 0 && !other->held)
     other->deliver_id = g_idle_add (deliver_cb, other);
   update_writable (self);
   return TRUE;
@@ -133,8 +134,20 @@ channel_close (TafelFrameChannel *channel)
 }
 
 static void
+channel_set_receive_held (TafelFrameChannel *channel,
+                          gboolean           held)
+{
+  TafelTestChannel *self = TAFEL_TEST_CHANNEL (channel);
+
+  self->held = held;
+  if (!held && !self->closed && self->deliver_id == 0 && !g_queue_is_empty (&self->inbox))
+    self->deliver_id = g_idle_add (deliver_cb, self);
+}
+
+static void
 channel_iface_init (TafelFrameChannelInterface *iface)
 {
+  iface->set_receive_held = channel_set_receive_held;
   iface->send = channel_send;
   iface->is_writable = is_writable;
   iface->get_max_frame = channel_get_max_frame;
