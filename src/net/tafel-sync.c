@@ -9,7 +9,7 @@
 #include "tafel-bytes.h"
 #include "tafel-net-trace.h"
 #include "tafel-record-private.h"
-#include "tafel-sync.h"
+#include "tafel-sync-private.h"
 
 /*
  * The sync protocol, on any TafelFrameChannel (frames are ordered and
@@ -177,6 +177,8 @@ struct _TafelSync
   Pipe       *pipe;
   GThreadPool *verifier;       /* one thread: frames are verified in order */
   guint       tasks;           /* handed to the verifier, result not handled yet */
+  gsize       inbox_high;      /* per peer: hold the channel above this */
+  gsize       inbox_low;       /* and let it go below this */
   /* The peer whose records are being integrated, so they are not pushed
    * straight back to it. */
   Peer       *integrating_from;
@@ -935,7 +937,7 @@ peer_verify (Peer     *peer,
   self->tasks++;
   g_thread_pool_push (self->verifier, task, NULL);
 
-  if (peer->inbox_bytes > INBOX_HIGH_WATER)
+  if (peer->inbox_bytes > self->inbox_high)
     peer_set_held (peer, TRUE);
 }
 
@@ -954,7 +956,7 @@ handle_result (TafelSync *self,
   if (peer != NULL)
     {
       peer->inbox_bytes -= result->frame_bytes;
-      if (peer->held && peer->inbox_bytes < INBOX_LOW_WATER)
+      if (peer->held && peer->inbox_bytes < self->inbox_low)
         peer_set_held (peer, FALSE);
     }
 
@@ -1294,6 +1296,18 @@ tafel_sync_is_busy (TafelSync *self)
   return !g_queue_is_empty (&self->work) || self->tasks > 0;
 }
 
+void
+tafel_sync_set_inbox_water (TafelSync *self,
+                            gsize      high,
+                            gsize      low)
+{
+  g_return_if_fail (TAFEL_IS_SYNC (self));
+  g_return_if_fail (low <= high);
+
+  self->inbox_high = high;
+  self->inbox_low = low;
+}
+
 TafelLog *
 tafel_sync_get_log (TafelSync *self)
 {
@@ -1393,6 +1407,8 @@ tafel_sync_init (TafelSync *self)
 {
   self->peers = g_hash_table_new_full (key_hash, key_equal, NULL, (GDestroyNotify) peer_free);
   self->slice = SLICE_START;
+  self->inbox_high = INBOX_HIGH_WATER;
+  self->inbox_low = INBOX_LOW_WATER;
   g_queue_init (&self->work);
   self->pipe = g_new0 (Pipe, 1);
   g_atomic_ref_count_init (&self->pipe->ref_count);

@@ -15,6 +15,7 @@ struct _TafelTestChannel
   guint             deliver_id;
   gboolean          closed;
   gboolean          held;
+  guint             holds;
   gboolean          was_writable;
   guint64           bytes_sent;
   guint             frames_sent;
@@ -139,6 +140,8 @@ channel_set_receive_held (TafelFrameChannel *channel,
 {
   TafelTestChannel *self = TAFEL_TEST_CHANNEL (channel);
 
+  if (held && !self->held)
+    self->holds++;
   self->held = held;
   if (!held && !self->closed && self->deliver_id == 0 && !g_queue_is_empty (&self->inbox))
     self->deliver_id = g_idle_add (deliver_cb, self);
@@ -227,4 +230,12 @@ gboolean
 tafel_test_channel_is_closed (TafelTestChannel *self)
 {
   return self->closed;
+}
+
+/* How often the consumer of this end held back incoming frames. */
+guint
+tafel_test_channel_get_holds (TafelTestChannel *self)
+{
+  g_return_val_if_fail (TAFEL_IS_TEST_CHANNEL (self), 0);
+  return self->holds;
 }
