@@ -161,6 +161,7 @@ struct _Peer
   gboolean            held;       /* the channel holds back frames */
   gboolean            hello_received;
   guint               hello_id;
+  guint               drain_id;
 };
 
 struct _TafelSync
@@ -361,6 +362,11 @@ out_item_next_chunk (Peer    *peer,
   return g_byte_array_free_to_bytes (frame);
 }
 
+static gboolean drain_cb (gpointer user_data);
+
+/* Sends what waits while the channel takes it. Encodes at most one run
+ * chunk per call and goes on from the main loop, so the link sends each
+ * chunk while the next is encoded instead of after a megabyte of them. */
 static void
 peer_drain (Peer *peer)
 {
@@ -370,6 +376,7 @@ peer_drain (Peer *peer)
          (item = g_queue_peek_head (&peer->out)) != NULL)
     {
       g_autoptr(GBytes) frame = NULL;
+      gboolean encoded = item->frame == NULL;
 
       if (item->frame != NULL)
         frame = g_steal_pointer (&item->frame);
@@ -378,7 +385,24 @@ peer_drain (Peer *peer)
       if (item->last == NULL || item->next_seq > item->last_seq)
         out_item_free (g_queue_pop_head (&peer->out));
       tafel_frame_channel_send (peer->channel, frame);
+
+      if (encoded && !g_queue_is_empty (&peer->out))
+        {
+          if (peer->drain_id == 0)
+            peer->drain_id = g_idle_add_full (G_PRIORITY_DEFAULT, drain_cb, peer, NULL);
+          break;
+        }
     }
+}
+
+static gboolean
+drain_cb (gpointer user_data)
+{
+  Peer *peer = user_data;
+
+  peer->drain_id = 0;
+  peer_drain (peer);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -1187,6 +1211,7 @@ static void
 peer_free (Peer *peer)
 {
   g_clear_handle_id (&peer->hello_id, g_source_remove);
+  g_clear_handle_id (&peer->drain_id, g_source_remove);
   g_clear_signal_handler (&peer->frame_handler, peer->channel);
   g_clear_signal_handler (&peer->closed_handler, peer->channel);
   g_clear_signal_handler (&peer->writable_handler, peer->channel);
