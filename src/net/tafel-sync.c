@@ -341,12 +341,14 @@ out_item_next_chunk (Peer    *peer,
   guint n = 0;
 
   /* At least one record per chunk; the channel takes any record. */
-  do
+  while (item->next_seq <= item->last_seq && n < RUN_MAX_RECORDS)
     {
       g_autoptr(TafelRecord) record = item->next_seq == item->last_seq
                                       ? tafel_record_ref (item->last)
                                       : tafel_log_lookup_seq (log, &item->author, item->next_seq);
 
+      if (n > 0 && body->len + g_bytes_get_size (tafel_record_get_body (record)) + 96 >= limit)
+        break;
       /* Only the run's last record needs its signature on the wire. */
       put_run_record (body, record, item->next_seq == item->last_seq);
       if (first == NULL)
@@ -354,7 +356,6 @@ out_item_next_chunk (Peer    *peer,
       item->next_seq++;
       n++;
     }
-  while (item->next_seq <= item->last_seq && n < RUN_MAX_RECORDS && body->len + 96 < limit);
 
   frame = g_byte_array_sized_new (body->len + 96);
   put_run_header (frame, first, n, item->next_seq > item->last_seq);
