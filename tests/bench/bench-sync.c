@@ -50,8 +50,12 @@
  *              1280 × 800 image surface), repeated; also the time from
  *              going online to the link being up.
  *
- * Both peers run in this one thread, so every time includes the sending
- * peer's work too (reading its log, encoding, encrypting). */
+ * Both peers run in this one thread (each sync also has a verifier thread
+ * that decodes and checks incoming runs), so every time includes the
+ * sending peer's work too (reading its log, encoding, encrypting). The
+ * "seed process" rows run the seed as `tafel-cli seed` in its own process.
+ * TAFEL_NET_TRACE=1 prints timed trace points of link-up, hello, runs,
+ * integration slices and acks to stderr, and each row's time span. */
 
 #define N_AUTHORS   4
 #define PEN_TICK_US 8000
