@@ -37,12 +37,16 @@
  * is kept.
  *
  * Decoding RUN chunks (hashing each record for its id, checking each body)
- * is most of a late join's work, so it runs on a verifier thread: the main
- * loop hands it each RUN and DONE frame in order and gets back, in order,
- * verified runs, errors and the DONE. The verifier owns the collected runs
- * (an Inbox per peer); the main loop owns everything else. While too many
- * bytes wait for the verifier, the channel holds back further frames, so
- * the link stops the peer.
+ * is most of a late join's work, so it runs on verifier threads, one lane
+ * per core (up to MAX_LANES): each author's chunks go to one lane, so
+ * different authors' runs are verified at once and one author's in order.
+ * The main loop numbers every RUN and DONE frame it hands on and handles
+ * the outcomes (verified runs, errors, the DONE) strictly in that order,
+ * so nothing changes from taking the frames in one by one: after an error
+ * nothing later from that link counts. A lane owns its part of the
+ * collected runs (an Inbox per peer); the main loop owns everything else.
+ * While too many bytes wait for the verifiers, the channel holds back
+ * further frames, so the link stops the peer.
  */
 
 #define PROTOCOL_VERSION       1
@@ -59,6 +63,7 @@
 #define SLICE_START            256
 #define SLICE_MAX              8192
 #define HELLO_INTERVAL_S       30
+#define MAX_LANES              4
 #define INBOX_HIGH_WATER       (16 * 1024 * 1024)  /* per peer, waiting for the verifier */
 #define INBOX_LOW_WATER        (4 * 1024 * 1024)
 
@@ -67,16 +72,24 @@ G_DEFINE_QUARK (tafel-sync-error-quark, tafel_sync_error)
 typedef struct _Peer Peer;
 typedef struct _Pipe Pipe;
 
-/* One peer's runs being collected. Only the verifier thread touches it
- * after creation (the reference count aside). */
+/* The part of a peer's collected runs that one lane verifies. */
+typedef struct
+{
+  GHashTable     *pending;      /* author (TafelPublicKey *) → PendingRun */
+  gsize           bytes;        /* of pending */
+  gboolean        failed;       /* it sent something wrong: ignore the rest */
+} Lane;
+
+/* One peer's runs being collected. Lane i is touched only by verifier
+ * thread i; @dead only by the main loop. */
 typedef struct
 {
   gatomicrefcount ref_count;
   TafelPublicKey  key;
-  GHashTable     *pending;      /* author (TafelPublicKey *) → PendingRun */
-  gsize           pending_bytes;
-  gboolean        failed;       /* it sent something wrong: ignore the rest */
-  gboolean        run_seen;     /* for the trace */
+  Lane            lanes[MAX_LANES];
+  gssize          pending_bytes;  /* atomic: all lanes together */
+  gint            run_seen;       /* atomic, for the trace */
+  gboolean        dead;           /* an error was handled: nothing later counts */
 } Inbox;
 
 typedef enum
@@ -89,6 +102,8 @@ typedef struct
 {
   TaskKind  kind;
   Inbox    *inbox;
+  guint     lane;
+  guint     seq;              /* the order the main loop handles outcomes in */
   GBytes   *frame;            /* TASK_RUN */
 } Task;
 
@@ -104,6 +119,7 @@ typedef struct
 {
   ResultKind  kind;
   Inbox      *inbox;
+  guint       seq;
   gsize       frame_bytes;
   GPtrArray  *records;        /* RESULT_RUN */
   GError     *error;          /* RESULT_ERROR */
@@ -118,6 +134,7 @@ struct _Pipe
   GSource        *source;     /* under lock: attached while results wait */
   GMainContext   *context;
   gint            cancelled;  /* atomic: the sync is going away */
+  guint           n_lanes;
   TafelSync      *sync;       /* main thread only; NULL once disposed */
 };
 
@@ -176,8 +193,13 @@ struct _TafelSync
   guint       push_id;
   guint       slice;           /* adaptive slice size */
   Pipe       *pipe;
-  GThreadPool *verifier;       /* one thread: frames are verified in order */
-  guint       tasks;           /* handed to the verifier, result not handled yet */
+  GThreadPool *lanes[MAX_LANES];  /* one thread each: a lane verifies in order */
+  guint       n_lanes;
+  guint       tasks;           /* handed on, outcome not handled yet */
+  guint       next_task_seq;
+  guint       next_result_seq;
+  GHashTable *reorder;         /* seq → Result that came back early */
+  gboolean    handling;
   gsize       inbox_high;      /* per peer: hold the channel above this */
   gsize       inbox_low;       /* and let it go below this */
   /* The peer whose records are being integrated, so they are not pushed
@@ -629,6 +651,8 @@ protocol_error (GError     **error,
  * when the chunk ends one. */
 static gboolean
 collect_run (Inbox        *inbox,
+             Lane         *lane,
+             guint         max_authors,
              GBytes       *frame,
              TafelReader  *r,
              GPtrArray   **complete,
@@ -639,6 +663,7 @@ collect_run (Inbox        *inbox,
   guint64 first_seq, n;
   guint8 flags;
   PendingRun *run;
+  gssize chunk_bytes = 0;
 
   if (!tafel_read_copy (r, author.bytes, TAFEL_PUBLIC_KEY_BYTES, "run author", error) ||
       !tafel_read_varint (r, "run start", &first_seq, error))
@@ -658,15 +683,14 @@ collect_run (Inbox        *inbox,
   if (n < 1 || n > RUN_MAX_RECORDS || flags > 1)
     return protocol_error (error, _("A run chunk has an impossible length or flags"));
 
-  if (!inbox->run_seen)
+  if (g_atomic_int_compare_and_exchange (&inbox->run_seen, FALSE, TRUE))
     {
       char name[9];
 
-      inbox->run_seen = TRUE;
       TAFEL_NET_TRACE ("sync: first run chunk from %s", trace_name (&inbox->key, name));
     }
 
-  run = g_hash_table_lookup (inbox->pending, &author);
+  run = g_hash_table_lookup (lane->pending, &author);
   if (run != NULL)
     {
       if (run->next_seq != first_seq || !tafel_hash_equal (&run->prev, &prev))
@@ -674,7 +698,7 @@ collect_run (Inbox        *inbox,
     }
   else
     {
-      if (g_hash_table_size (inbox->pending) >= PENDING_MAX_AUTHORS)
+      if (g_hash_table_size (lane->pending) >= max_authors)
         {
           g_set_error_literal (error, TAFEL_SYNC_ERROR, TAFEL_SYNC_ERROR_TOO_MUCH,
                                _("The peer opened too many runs at once"));
@@ -685,7 +709,7 @@ collect_run (Inbox        *inbox,
       run->next_seq = first_seq;
       run->prev = prev;
       run->records = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
-      g_hash_table_insert (inbox->pending, &run->author, run);
+      g_hash_table_insert (lane->pending, &run->author, run);
     }
 
   for (guint64 i = 0; i < n; i++)
@@ -733,14 +757,15 @@ collect_run (Inbox        *inbox,
       run->prev = *tafel_record_get_id (record);
       run->next_seq = seq + 1;
       run->bytes += body_len + 64;
-      inbox->pending_bytes += body_len + 64;
+      lane->bytes += body_len + 64;
+      chunk_bytes += body_len + 64;
       g_ptr_array_add (run->records, g_steal_pointer (&record));
     }
 
   if (!tafel_reader_at_end (r))
     return protocol_error (error, _("A run chunk has bytes after its records"));
 
-  if (inbox->pending_bytes > PENDING_MAX_BYTES)
+  if (g_atomic_pointer_add (&inbox->pending_bytes, chunk_bytes) + chunk_bytes > PENDING_MAX_BYTES)
     {
       g_set_error_literal (error, TAFEL_SYNC_ERROR, TAFEL_SYNC_ERROR_TOO_MUCH,
                            _("The peer sent more unverified data than Tafel holds for a run"));
@@ -772,8 +797,9 @@ collect_run (Inbox        *inbox,
 
       TAFEL_NET_TRACE ("sync: run of %u records from %s verified in %.3f ms", records->len,
                        trace_name (&inbox->key, name), (g_get_monotonic_time () - start) / 1e3);
-      inbox->pending_bytes -= run->bytes;
-      g_hash_table_remove (inbox->pending, &author);
+      g_atomic_pointer_add (&inbox->pending_bytes, - (gssize) run->bytes);
+      lane->bytes -= run->bytes;
+      g_hash_table_remove (lane->pending, &author);
 
       *complete = g_steal_pointer (&records);
     }
@@ -790,7 +816,8 @@ inbox_new (const TafelPublicKey *key)
 
   g_atomic_ref_count_init (&inbox->ref_count);
   inbox->key = *key;
-  inbox->pending = g_hash_table_new_full (key_hash, key_equal, NULL, (GDestroyNotify) pending_run_free);
+  for (guint i = 0; i < MAX_LANES; i++)
+    inbox->lanes[i].pending = g_hash_table_new_full (key_hash, key_equal, NULL, (GDestroyNotify) pending_run_free);
   return inbox;
 }
 
@@ -806,7 +833,8 @@ inbox_unref (Inbox *inbox)
 {
   if (!g_atomic_ref_count_dec (&inbox->ref_count))
     return;
-  g_hash_table_unref (inbox->pending);
+  for (guint i = 0; i < MAX_LANES; i++)
+    g_hash_table_unref (inbox->lanes[i].pending);
   g_free (inbox);
 }
 
@@ -837,8 +865,8 @@ pipe_unref (Pipe *pipe)
   g_free (pipe);
 }
 
-static void handle_result (TafelSync *self,
-                           Result    *result);
+static void handle_ready (TafelSync *self,
+                          Result    *result);
 
 /* On the main loop: handles what the verifier has finished, in order. */
 static gboolean
@@ -857,8 +885,9 @@ pipe_dispatch (gpointer user_data)
   while ((result = g_queue_pop_head (&results)) != NULL)
     {
       if (pipe->sync != NULL)
-        handle_result (pipe->sync, result);
-      result_free (result);
+        handle_ready (pipe->sync, result);
+      else
+        result_free (result);
     }
   return G_SOURCE_REMOVE;
 }
@@ -889,17 +918,17 @@ verify_task (gpointer data,
   Task *task = data;
   Pipe *pipe = user_data;
   Inbox *inbox = task->inbox;
+  Lane *lane = &inbox->lanes[task->lane];
   Result *result = g_new0 (Result, 1);
 
   result->inbox = g_steal_pointer (&task->inbox);
+  result->seq = task->seq;
   result->kind = RESULT_TAKEN;
   if (task->frame != NULL)
     result->frame_bytes = g_bytes_get_size (task->frame);
 
-  if (g_atomic_int_get (&pipe->cancelled) || inbox->failed)
+  if (g_atomic_int_get (&pipe->cancelled) || lane->failed)
     ;  /* nothing more from this peer matters */
-  else if (task->kind == TASK_DONE)
-    result->kind = RESULT_DONE;
   else
     {
       g_autoptr(GError) error = NULL;
@@ -908,7 +937,8 @@ verify_task (gpointer data,
 
       tafel_reader_init (&r, g_bytes_get_data (task->frame, NULL), g_bytes_get_size (task->frame));
       tafel_read_u8 (&r, "frame type", &type, NULL);
-      if (collect_run (inbox, task->frame, &r, &result->records, &error))
+      if (collect_run (inbox, lane, MAX (PENDING_MAX_AUTHORS / pipe->n_lanes, 1), task->frame, &r,
+                       &result->records, &error))
         {
           if (result->records != NULL)
             result->kind = RESULT_RUN;
@@ -922,9 +952,10 @@ verify_task (gpointer data,
           else
             result->error = g_steal_pointer (&error);
           /* Nothing unverified from a peer that misbehaves is kept. */
-          inbox->failed = TRUE;
-          g_hash_table_remove_all (inbox->pending);
-          inbox->pending_bytes = 0;
+          lane->failed = TRUE;
+          g_hash_table_remove_all (lane->pending);
+          g_atomic_pointer_add (&inbox->pending_bytes, - (gssize) lane->bytes);
+          lane->bytes = 0;
         }
     }
 
@@ -943,24 +974,41 @@ peer_set_held (Peer     *peer,
   tafel_frame_channel_set_receive_held (peer->channel, held);
 }
 
-/* Hands a RUN (@frame) or DONE (@frame NULL) to the verifier. */
+/* Hands a RUN (@frame) to its author's lane, or puts a DONE (@frame NULL)
+ * in line after everything handed on before it. */
 static void
 peer_verify (Peer     *peer,
              TaskKind  kind,
              GBytes   *frame)
 {
   TafelSync *self = peer->sync;
-  Task *task = g_new0 (Task, 1);
+  guint seq = self->next_task_seq++;
 
-  task->kind = kind;
-  task->inbox = inbox_ref (peer->inbox);
-  if (frame != NULL)
-    {
-      task->frame = g_bytes_ref (frame);
-      peer->inbox_bytes += g_bytes_get_size (frame);
-    }
   self->tasks++;
-  g_thread_pool_push (self->verifier, task, NULL);
+  if (kind == TASK_DONE)
+    {
+      Result *result = g_new0 (Result, 1);
+
+      result->kind = RESULT_DONE;
+      result->inbox = inbox_ref (peer->inbox);
+      result->seq = seq;
+      handle_ready (self, result);
+    }
+  else
+    {
+      Task *task = g_new0 (Task, 1);
+      gsize len;
+      const guint8 *data = g_bytes_get_data (frame, &len);
+
+      task->kind = kind;
+      task->inbox = inbox_ref (peer->inbox);
+      task->seq = seq;
+      /* By the author's key, right after the type byte. */
+      task->lane = len > TAFEL_PUBLIC_KEY_BYTES ? data[1] % self->n_lanes : 0;
+      task->frame = g_bytes_ref (frame);
+      peer->inbox_bytes += len;
+      g_thread_pool_push (self->lanes[task->lane], task, NULL);
+    }
 
   if (peer->inbox_bytes > self->inbox_high)
     peer_set_held (peer, TRUE);
@@ -971,6 +1019,7 @@ handle_result (TafelSync *self,
                Result    *result)
 {
   Peer *peer = g_hash_table_lookup (self->peers, &result->inbox->key);
+  gboolean dead = result->inbox->dead;
 
   self->tasks--;
   /* Results for a link that has gone or been replaced: its verified runs
@@ -984,6 +1033,9 @@ handle_result (TafelSync *self,
       if (peer->held && peer->inbox_bytes < self->inbox_low)
         peer_set_held (peer, FALSE);
     }
+
+  if (dead)
+    return;  /* after an error from this link, in frame order */
 
   switch (result->kind)
     {
@@ -1010,6 +1062,7 @@ handle_result (TafelSync *self,
       break;
 
     case RESULT_ERROR:
+      result->inbox->dead = TRUE;
       if (peer != NULL)
         fail_peer (peer, result->error);
       break;
@@ -1017,6 +1070,27 @@ handle_result (TafelSync *self,
     default:
       g_assert_not_reached ();
     }
+}
+
+/* Takes @result (transfer full) and handles every outcome that is next
+ * in line, in the order the frames came. */
+static void
+handle_ready (TafelSync *self,
+              Result    *result)
+{
+  g_hash_table_insert (self->reorder, GUINT_TO_POINTER (result->seq), result);
+  if (self->handling)
+    return;  /* the loop below, further up the stack, takes it */
+
+  self->handling = TRUE;
+  while (g_hash_table_steal_extended (self->reorder, GUINT_TO_POINTER (self->next_result_seq),
+                                      NULL, (gpointer *) &result))
+    {
+      self->next_result_seq++;
+      handle_result (self, result);
+      result_free (result);
+    }
+  self->handling = FALSE;
 }
 
 static void
@@ -1362,13 +1436,17 @@ tafel_sync_dispose (GObject *object)
 {
   TafelSync *self = TAFEL_SYNC (object);
 
-  if (self->verifier != NULL)
+  if (self->pipe != NULL)
     {
       /* What is queued finishes at once, unread; then nothing posts any
        * more, and what was posted goes unhandled. */
       g_atomic_int_set (&self->pipe->cancelled, 1);
-      g_thread_pool_free (g_steal_pointer (&self->verifier), FALSE, TRUE);
+      for (guint i = 0; i < self->n_lanes; i++)
+        if (self->lanes[i] != NULL)
+          g_thread_pool_free (g_steal_pointer (&self->lanes[i]), FALSE, TRUE);
     }
+  if (self->reorder != NULL)
+    g_hash_table_remove_all (self->reorder);
   if (self->pipe != NULL)
     {
       GSource *source;
@@ -1402,6 +1480,7 @@ tafel_sync_finalize (GObject *object)
   TafelSync *self = TAFEL_SYNC (object);
 
   g_hash_table_unref (self->peers);
+  g_hash_table_unref (self->reorder);
 
   G_OBJECT_CLASS (tafel_sync_parent_class)->finalize (object);
 }
@@ -1441,5 +1520,9 @@ tafel_sync_init (TafelSync *self)
   g_mutex_init (&self->pipe->lock);
   self->pipe->context = g_main_context_ref_thread_default ();
   self->pipe->sync = self;
-  self->verifier = g_thread_pool_new (verify_task, self->pipe, 1, FALSE, NULL);
+  self->n_lanes = CLAMP (g_get_num_processors (), 1, MAX_LANES);
+  self->pipe->n_lanes = self->n_lanes;
+  for (guint i = 0; i < self->n_lanes; i++)
+    self->lanes[i] = g_thread_pool_new (verify_task, self->pipe, 1, FALSE, NULL);
+  self->reorder = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) result_free);
 }

@@ -569,6 +569,70 @@ expect_failure (Replica     *victim,
   g_assert_error (error, TAFEL_SYNC_ERROR, (int) code);
 }
 
+static gboolean
+not_busy (gpointer data)
+{
+  return !tafel_sync_is_busy (data);
+}
+
+/* A new identity whose key's first byte has the parity @parity (runs are
+ * verified in lanes chosen by the author's key). */
+static TafelIdentity *
+identity_with_parity (guint parity)
+{
+  for (guint i = 0; i < 1000; i++)
+    {
+      TafelIdentity *id = tafel_identity_new_ephemeral ();
+
+      if (tafel_identity_get_public_key (id)->bytes[0] % 2 == parity)
+        return id;
+      g_object_unref (id);
+    }
+  g_assert_not_reached ();
+}
+
+/* Runs of different authors are verified at once, but what a link sent
+ * counts in the order it was sent: a good run before a forged one is
+ * kept, a good run after it is not (even when another lane verified it
+ * first), and the DONE after it never says "synced". */
+static void
+test_order_after_error (void)
+{
+  Replica *victim = replica_new ();
+  g_autoptr(TafelIdentity) p = identity_with_parity (0);
+  g_autoptr(TafelIdentity) q = identity_with_parity (0);
+  g_autoptr(TafelIdentity) r = identity_with_parity (1);
+  g_autoptr(GPtrArray) p_chain = tafel_test_chain (p, 5, 11);
+  g_autoptr(GPtrArray) q_chain = tafel_test_chain (q, 400, 12);
+  g_autoptr(GPtrArray) q_other = tafel_test_chain (q, 400, 13);
+  g_autoptr(GPtrArray) r_chain = tafel_test_chain (r, 5, 14);
+  g_autoptr(GPtrArray) tampered = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
+  Hostile h = hostile_connect (victim);
+
+  /* q's run is long, so r's short one, in the other lane, is verified
+   * while q's is still being checked. */
+  for (guint i = 0; i < q_chain->len; i++)
+    g_ptr_array_add (tampered, tafel_record_ref (i == 1 ? q_other->pdata[1] : q_chain->pdata[i]));
+
+  hostile_hello (&h);
+  hostile_send (&h, run_frame ((TafelRecord **) p_chain->pdata, p_chain->len));
+  hostile_send (&h, run_frame ((TafelRecord **) tampered->pdata, tampered->len));
+  hostile_send (&h, run_frame ((TafelRecord **) r_chain->pdata, r_chain->len));
+  hostile_send (&h, g_byte_array_append (g_byte_array_new (), (const guint8[]) { 0x12 /* DONE */ }, 1));
+
+  expect_failure (victim, 1, TAFEL_SYNC_ERROR_FORGED);
+  g_assert_true (tafel_test_wait_until (not_busy, victim->sync, WAIT_MS));
+  g_assert_cmpuint (tafel_log_get_head_seq (victim->log, tafel_identity_get_public_key (p)), ==, 5);
+  g_assert_cmpuint (tafel_log_get_head_seq (victim->log, tafel_identity_get_public_key (q)), ==, 0);
+  g_assert_cmpuint (tafel_log_get_head_seq (victim->log, tafel_identity_get_public_key (r)), ==, 0);
+  g_assert_cmpuint (victim->synced, ==, 0);
+  g_assert_cmpuint (victim->failures->len, ==, 1);
+
+  g_clear_object (&h.mine);
+  g_clear_object (&h.theirs);
+  replica_free (victim);
+}
+
 static void
 test_hostile (void)
 {
@@ -695,6 +759,7 @@ main (int    argc,
   g_test_add_func ("/tafel/sync/late-join-held", test_late_join_held);
   g_test_add_func ("/tafel/sync/main-loop-responsive", test_main_loop_responsive);
   g_test_add_func ("/tafel/sync/hostile", test_hostile);
+  g_test_add_func ("/tafel/sync/order-after-error", test_order_after_error);
 
   {
     int status = g_test_run ();
