@@ -64,6 +64,7 @@
 #define SLICE_MAX              8192
 #define HELLO_INTERVAL_S       30
 #define MAX_LANES              4
+#define INLINE_MAX_BYTES       (16 * 1024)
 #define INBOX_HIGH_WATER       (16 * 1024 * 1024)  /* per peer, waiting for the verifier */
 #define INBOX_LOW_WATER        (4 * 1024 * 1024)
 
@@ -910,13 +911,12 @@ pipe_post (Pipe   *pipe,
   g_mutex_unlock (&pipe->lock);
 }
 
-/* The verifier thread's work: one task at a time, in order. */
-static void
-verify_task (gpointer data,
-             gpointer user_data)
+/* Verifies @task (transfer full) on its lane: on the lane's thread, or on
+ * the main loop when nothing else is under way. */
+static Result *
+verify (Pipe *pipe,
+        Task *task)
 {
-  Task *task = data;
-  Pipe *pipe = user_data;
   Inbox *inbox = task->inbox;
   Lane *lane = &inbox->lanes[task->lane];
   Result *result = g_new0 (Result, 1);
@@ -961,7 +961,17 @@ verify_task (gpointer data,
 
   g_clear_pointer (&task->frame, g_bytes_unref);
   g_free (task);
-  pipe_post (pipe, result);
+  return result;
+}
+
+/* A lane thread's work: one task at a time, in order. */
+static void
+verify_task (gpointer data,
+             gpointer user_data)
+{
+  Pipe *pipe = user_data;
+
+  pipe_post (pipe, verify (pipe, data));
 }
 
 static void
@@ -1007,6 +1017,14 @@ peer_verify (Peer     *peer,
       task->lane = len > TAFEL_PUBLIC_KEY_BYTES ? data[1] % self->n_lanes : 0;
       task->frame = g_bytes_ref (frame);
       peer->inbox_bytes += len;
+      if (self->tasks == 1 && len <= INLINE_MAX_BYTES)
+        {
+          /* Nothing else is under way (no lane is busy), so a small chunk,
+           * such as a live stroke, is quicker taken here than across a
+           * thread. */
+          handle_ready (self, verify (self->pipe, task));
+          return;
+        }
       g_thread_pool_push (self->lanes[task->lane], task, NULL);
     }
 
