@@ -453,6 +453,58 @@ test_main_loop_responsive (void)
   replica_free (b);
 }
 
+/* A replica that goes away in the middle of a late join, while its
+ * verifier lanes hold work and results wait for the main loop: nothing of
+ * it is touched after it is gone (ASan checks that). */
+static gboolean
+part_integrated (gpointer data)
+{
+  Replica *r = data;
+  guint n = tafel_log_get_n_records (r->log);
+
+  /* Integration goes in slices, so this is seen on the way. */
+  return n > 0 && n < 40000;
+}
+
+static gboolean
+set_true (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_dispose_mid_sync (void)
+{
+  Replica *a = replica_new (), *b = replica_new (), *c = replica_new ();
+  g_autoptr(TafelVersionVector) empty = tafel_version_vector_new ();
+  g_autoptr(GPtrArray) theirs = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean settled = FALSE;
+  Link link;
+
+  /* Two authors, so one run is integrated while the other is verified. */
+  draw_run (a, 20000);
+  draw_run (c, 20000);
+  theirs = tafel_log_dup_missing (c->log, empty);
+  g_assert_true (tafel_log_add_run (a->log, (TafelRecord **) theirs->pdata, theirs->len, &error));
+  g_assert_no_error (error);
+
+  link = link_replicas (a, b);
+  g_assert_true (tafel_test_wait_until (part_integrated, b, WAIT_MS));
+  g_test_message ("gone with %u of 40000 records integrated", tafel_log_get_n_records (b->log));
+  g_assert_true (tafel_sync_is_busy (b->sync));
+
+  replica_free (b);
+  unlink_replicas (&link);
+  g_timeout_add (50, set_true, &settled);
+  for (guint i = 0; i < 100000 && !settled; i++)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (settled);
+  replica_free (a);
+  replica_free (c);
+}
+
 /* ---- hostile peers ---------------------------------------------------------- */
 
 typedef struct
@@ -758,6 +810,7 @@ main (int    argc,
   g_test_add_func ("/tafel/sync/large-run", test_large_run);
   g_test_add_func ("/tafel/sync/late-join-held", test_late_join_held);
   g_test_add_func ("/tafel/sync/main-loop-responsive", test_main_loop_responsive);
+  g_test_add_func ("/tafel/sync/dispose-mid-sync", test_dispose_mid_sync);
   g_test_add_func ("/tafel/sync/hostile", test_hostile);
   g_test_add_func ("/tafel/sync/order-after-error", test_order_after_error);
 
