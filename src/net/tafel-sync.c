@@ -1100,6 +1100,8 @@ handle_ready (TafelSync *self,
   if (self->handling)
     return;  /* the loop below, further up the stack, takes it */
 
+  /* A handler of what is emitted below may drop the last reference. */
+  g_object_ref (self);
   self->handling = TRUE;
   while (g_hash_table_steal_extended (self->reorder, GUINT_TO_POINTER (self->next_result_seq),
                                       NULL, (gpointer *) &result))
@@ -1109,6 +1111,7 @@ handle_ready (TafelSync *self,
       result_free (result);
     }
   self->handling = FALSE;
+  g_object_unref (self);
 }
 
 static void
@@ -1305,6 +1308,8 @@ peer_free (Peer *peer)
 {
   g_clear_handle_id (&peer->hello_id, g_source_remove);
   g_clear_handle_id (&peer->drain_id, g_source_remove);
+  if (peer->held)
+    tafel_frame_channel_set_receive_held (peer->channel, FALSE);
   g_clear_signal_handler (&peer->frame_handler, peer->channel);
   g_clear_signal_handler (&peer->closed_handler, peer->channel);
   g_clear_signal_handler (&peer->writable_handler, peer->channel);
