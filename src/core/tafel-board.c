@@ -52,6 +52,11 @@ struct _TafelBoard
   TafelLogFile  *file;
   gulong         added_handler;
   GError        *store_error;  /* the last failure to store integrated records */
+  /* Per author (TafelPublicKey * → GPtrArray of TafelRecord): integrated
+   * records the file lacks, kept from ::records-added while their run's
+   * signed end has not come, so storing the run does not have to look
+   * each one up again. Only a shortcut: collect_unstored() is the truth. */
+  GHashTable    *unstored;
 };
 
 G_DEFINE_FINAL_TYPE (TafelBoard, tafel_board, G_TYPE_OBJECT)
@@ -387,6 +392,7 @@ tafel_board_dispose (GObject *object)
     }
   if (self->log != NULL && self->added_handler != 0)
     g_clear_signal_handler (&self->added_handler, self->log);
+  g_clear_pointer (&self->unstored, g_hash_table_unref);
   g_clear_object (&self->log);
   g_clear_object (&self->identity);
 
@@ -504,15 +510,92 @@ store_unstored (TafelBoard   *self,
   return TRUE;
 }
 
+static guint
+key_hash (gconstpointer key)
+{
+  guint h;
+
+  memcpy (&h, ((const TafelPublicKey *) key)->bytes, sizeof h);
+  return h;
+}
+
+static gboolean
+key_equal (gconstpointer a,
+           gconstpointer b)
+{
+  return memcmp (a, b, TAFEL_PUBLIC_KEY_BYTES) == 0;
+}
+
+/* Adds to @batch what the file lacks of @key's records, given @records
+ * [start, end) (all by @key, rising seq, just integrated). A run comes in
+ * slices, and the file takes an author's records only up to a signed one:
+ * the slices before the signed end are kept aside, and when it comes they
+ * are stored as they are, so a big sync does not look each record up in
+ * the log again. Anything else falls back to collect_unstored(). */
+static void
+collect_unstored_from (TafelBoard           *self,
+                       const TafelPublicKey *key,
+                       TafelRecord         **records,
+                       guint                 start,
+                       guint                 end,
+                       GPtrArray            *batch)
+{
+  guint64 head = tafel_log_get_head_seq (self->log, key);
+  guint64 stored = tafel_log_file_get_seq (self->file, key);
+  GPtrArray *kept = g_hash_table_lookup (self->unstored, key);
+  TafelRecord *first = records[start];
+  TafelRecord *last = records[end - 1];
+  guint64 expected;
+
+  /* What was kept must still follow what the file holds. */
+  if (kept != NULL && kept->len > 0 && tafel_record_get_seq (kept->pdata[0]) != stored + 1)
+    g_ptr_array_set_size (kept, 0);
+  expected = stored + 1 + (kept != NULL ? kept->len : 0);
+
+  if (tafel_record_get_seq (first) != expected || tafel_record_get_seq (last) != head ||
+      tafel_record_get_seq (last) - tafel_record_get_seq (first) != end - 1 - start)
+    {
+      if (kept != NULL)
+        g_ptr_array_set_size (kept, 0);
+      collect_unstored (self, key, batch);
+      return;
+    }
+
+  if (tafel_record_get_signature (last) == NULL)
+    {
+      /* Not storable yet: keep it for when the signed end comes. */
+      if (kept == NULL)
+        {
+          TafelPublicKey *k = g_memdup2 (key, sizeof *key);
+
+          kept = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
+          g_hash_table_insert (self->unstored, k, kept);
+        }
+      for (guint i = start; i < end; i++)
+        g_ptr_array_add (kept, tafel_record_ref (records[i]));
+      return;
+    }
+
+  if (kept != NULL)
+    {
+      for (guint i = 0; i < kept->len; i++)
+        g_ptr_array_add (batch, tafel_record_ref (kept->pdata[i]));
+      g_hash_table_remove (self->unstored, key);
+    }
+  for (guint i = start; i < end; i++)
+    g_ptr_array_add (batch, tafel_record_ref (records[i]));
+}
+
 static void
 on_records_added (TafelLog   *log,
                   GPtrArray  *records,
                   TafelBoard *self)
 {
   g_autoptr(GPtrArray) batch = NULL;
-  g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GPtrArray) seen = NULL;
   g_autoptr(GError) error = NULL;
   gboolean any = FALSE;
+  guint start;
 
   /* Our own commits are stored already: the common case costs a lookup. */
   for (guint i = 0; i < records->len && !any; i++)
@@ -521,16 +604,26 @@ on_records_added (TafelLog   *log,
   if (!any)
     return;
 
+  /* The records come in runs of one author each (usually a single run). */
   batch = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
-  seen = g_hash_table_new_full ((GHashFunc) g_bytes_hash, (GEqualFunc) g_bytes_equal,
-                                (GDestroyNotify) g_bytes_unref, NULL);
-  for (guint i = 0; i < records->len; i++)
+  seen = g_ptr_array_new ();
+  for (start = 0; start < records->len;)
     {
-      const TafelPublicKey *key = tafel_record_get_author (records->pdata[i]);
-      GBytes *kb = g_bytes_new (key->bytes, TAFEL_PUBLIC_KEY_BYTES);
+      const TafelPublicKey *key = tafel_record_get_author (records->pdata[start]);
+      guint end = start + 1;
+      gboolean done = FALSE;
 
-      if (g_hash_table_add (seen, kb))
-        collect_unstored (self, key, batch);
+      while (end < records->len &&
+             memcmp (tafel_record_get_author (records->pdata[end])->bytes, key->bytes, TAFEL_PUBLIC_KEY_BYTES) == 0)
+        end++;
+      for (guint k = 0; k < seen->len && !done; k++)
+        done = memcmp (((const TafelPublicKey *) seen->pdata[k])->bytes, key->bytes, TAFEL_PUBLIC_KEY_BYTES) == 0;
+      if (!done)
+        {
+          g_ptr_array_add (seen, (gpointer) key);
+          collect_unstored_from (self, key, (TafelRecord **) records->pdata, start, end, batch);
+        }
+      start = end;
     }
 
   if (batch->len == 0)
@@ -566,6 +659,7 @@ board_new (const char           *data_dir,
   self->identity = g_object_ref (identity);
   self->log = g_object_ref (log);
   self->file = file;
+  self->unstored = g_hash_table_new_full (key_hash, key_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   self->added_handler = g_signal_connect (self->log, "records-added", G_CALLBACK (on_records_added), self);
   return self;
 }

@@ -62,6 +62,29 @@ tafel_frame_channel_close (TafelFrameChannel *self)
   TAFEL_FRAME_CHANNEL_GET_IFACE (self)->close (self);
 }
 
+/**
+ * tafel_frame_channel_set_receive_held:
+ * @self: a #TafelFrameChannel
+ * @held: whether to hold back incoming frames
+ *
+ * Stops delivering #TafelFrameChannel::frame while @held, and resumes
+ * after; what arrives meanwhile waits (a link stops its peer once its
+ * window is full). For a consumer that hands frames to slower work, to
+ * bound what waits there. Channels that cannot hold ignore it.
+ */
+void
+tafel_frame_channel_set_receive_held (TafelFrameChannel *self,
+                                      gboolean           held)
+{
+  TafelFrameChannelInterface *iface;
+
+  g_return_if_fail (TAFEL_IS_FRAME_CHANNEL (self));
+
+  iface = TAFEL_FRAME_CHANNEL_GET_IFACE (self);
+  if (iface->set_receive_held != NULL)
+    iface->set_receive_held (self, held);
+}
+
 void
 tafel_frame_channel_emit_frame (TafelFrameChannel *self,
                                 GBytes            *frame)

@@ -35,6 +35,10 @@ struct _TafelFrameChannelInterface
   gboolean (*is_writable) (TafelFrameChannel *self);
   gsize    (*get_max_frame) (TafelFrameChannel *self);
   void     (*close)       (TafelFrameChannel *self);
+  /* Optional: stops (TRUE) or resumes delivering ::frame, so a consumer
+   * that hands frames on to slower work can push back on the sender. */
+  void     (*set_receive_held) (TafelFrameChannel *self,
+                                gboolean           held);
 };
 
 gboolean tafel_frame_channel_send          (TafelFrameChannel *self,
@@ -43,6 +47,8 @@ gboolean tafel_frame_channel_is_writable   (TafelFrameChannel *self);
 /* The largest frame the channel carries. */
 gsize    tafel_frame_channel_get_max_frame (TafelFrameChannel *self);
 void     tafel_frame_channel_close         (TafelFrameChannel *self);
+void     tafel_frame_channel_set_receive_held (TafelFrameChannel *self,
+                                               gboolean           held);
 
 /* For implementations. */
 void     tafel_frame_channel_emit_frame    (TafelFrameChannel *self,

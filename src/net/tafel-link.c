@@ -220,6 +220,7 @@ struct _TafelLink
   gsize             frame_len;
   gsize             frame_have;
   gboolean          receive_paused;
+  gboolean          receive_held;     /* by the channel's consumer */
 
   GSource          *connect_timer;
   GSource          *heartbeat_timer;
@@ -1564,7 +1565,7 @@ read_frames (TafelLink *self)
   guint frames = 0;
   gsize bytes = 0;
 
-  while (link_is_live (self) && !self->receive_paused && !self->lingering)
+  while (link_is_live (self) && !self->receive_paused && !self->receive_held && !self->lingering)
     {
       gsize avail;
       const guint8 *data = tafel_transport_peek (self->transport, &avail);
@@ -2370,8 +2371,20 @@ channel_close (TafelFrameChannel *channel)
 }
 
 static void
+channel_set_receive_held (TafelFrameChannel *channel,
+                          gboolean           held)
+{
+  TafelLink *self = TAFEL_LINK (channel);
+
+  self->receive_held = held;
+  if (!held)
+    schedule_pump (self, 0);
+}
+
+static void
 tafel_link_channel_iface_init (TafelFrameChannelInterface *iface)
 {
+  iface->set_receive_held = channel_set_receive_held;
   iface->send = channel_send;
   iface->is_writable = channel_is_writable;
   iface->get_max_frame = channel_get_max_frame;

@@ -3,8 +3,10 @@
 
 #include <mosquitto.h>
 #include <sodium.h>
+#include <unistd.h>
 
 #include "tafel-net.h"
+#include "tafel-net-trace.h"
 
 /**
  * tafel_net_describe_versions:
@@ -23,4 +25,46 @@ tafel_net_describe_versions (void)
 
   return g_strdup_printf ("libsodium %s, libmosquitto %d.%d.%d, libnice " NICE_VERSION,
                           sodium_version_string (), major, minor, revision);
+}
+
+/**
+ * tafel_net_trace_enabled:
+ *
+ * Returns: whether TAFEL_NET_TRACE was set (to anything but "0") when
+ *   this was first asked
+ */
+gboolean
+tafel_net_trace_enabled (void)
+{
+  static gsize state = 0;   /* 0 unknown, 1 off, 2 on */
+
+  if (g_once_init_enter (&state))
+    {
+      const char *value = g_getenv ("TAFEL_NET_TRACE");
+
+      g_once_init_leave (&state, value != NULL && *value != '\0' && g_strcmp0 (value, "0") != 0 ? 2 : 1);
+    }
+  return state == 2;
+}
+
+/**
+ * tafel_net_trace_print:
+ * @format: a printf() format for what happened
+ * @...: its arguments
+ *
+ * Prints one trace line with the process id and the monotonic time in
+ * milliseconds; use TAFEL_NET_TRACE(), which tests for
+ * tafel_net_trace_enabled() first.
+ */
+void
+tafel_net_trace_print (const char *format,
+                       ...)
+{
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("tafel-trace %d %.3f %s\n", (int) getpid (), g_get_monotonic_time () / 1e3, what);
 }

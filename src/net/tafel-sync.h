@@ -67,7 +67,7 @@ gboolean   tafel_sync_peer_has             (TafelSync            *self,
 gboolean   tafel_sync_all_peers_have       (TafelSync            *self,
                                             const TafelPublicKey *author,
                                             guint64               seq);
-/* Whether incoming records are waiting to be integrated. */
+/* Whether incoming records are waiting to be verified or integrated. */
 gboolean   tafel_sync_is_busy              (TafelSync            *self);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include "tafel-board-model.h"
 #include "tafel-board.h"
 #include "tafel-invite.h"
+#include "tafel-net-trace.h"
 #include "tafel-session-private.h"
 #include "tafel-trace.h"
 
@@ -48,8 +49,12 @@
  *              1280 × 800 image surface), repeated; also the time from
  *              going online to the link being up.
  *
- * Both peers run in this one thread, so every time includes the sending
- * peer's work too (reading its log, encoding, encrypting). */
+ * Both peers run in this one thread (each sync also has a verifier thread
+ * that decodes and checks incoming runs), so every time includes the
+ * sending peer's work too (reading its log, encoding, encrypting). The
+ * "seed process" rows run the seed as `tafel-cli seed` in its own process.
+ * TAFEL_NET_TRACE=1 prints timed trace points of link-up, hello, runs,
+ * integration slices and acks to stderr, and each row's time span. */
 
 #define N_AUTHORS   4
 #define PEN_TICK_US 8000
@@ -805,6 +810,7 @@ bench_join (const char *label,
   tafel_board_model_get_digest (nodes[1]->model, &joiner_digest);
   /* For `perf record -k mono` + `perf report --time START,END`. */
   g_debug ("%s: CLOCK_MONOTONIC %.6f,%.6f", label, t0 / 1e6, t1 / 1e6);
+  TAFEL_NET_TRACE ("bench: %s: from %.3f to %.3f ms", label, t0 / 1e3, t1 / 1e3);
 
   if (own_process)
     cpu_text = g_strdup_printf ("%.3f + %.3f", cpu, seed_cpu);

@@ -14,6 +14,8 @@ struct _TafelTestChannel
   gsize             high_water;
   guint             deliver_id;
   gboolean          closed;
+  gboolean          held;
+  guint             holds;
   gboolean          was_writable;
   guint64           bytes_sent;
   guint             frames_sent;
@@ -55,7 +57,7 @@ deliver_cb (gpointer user_data)
 
   g_object_ref (self);
   /* A bounded batch per iteration, like a socket read. */
-  while (n++ < 16 && !self->closed && (frame = g_queue_pop_head (&self->inbox)) != NULL)
+  while (n++ < 16 && !self->closed && !self->held && (frame = g_queue_pop_head (&self->inbox)) != NULL)
     {
       self->inbox_bytes -= g_bytes_get_size (frame);
       tafel_frame_channel_emit_frame (TAFEL_FRAME_CHANNEL (self), frame);
@@ -64,7 +66,7 @@ deliver_cb (gpointer user_data)
   if (self->other != NULL)
     update_writable (self->other);
 
-  if (self->closed || g_queue_is_empty (&self->inbox))
+  if (self->closed || self->held || g_queue_is_empty (&self->inbox))
     {
       self->deliver_id = 0;
       g_object_unref (self);
@@ -89,7 +91,7 @@ channel_send (TafelFrameChannel *channel,
   other->inbox_bytes += g_bytes_get_size (frame);
   self->bytes_sent += g_bytes_get_size (frame);
   self->frames_sent++;
-  if (other->deliver_id == 0)
+  if (other->deliver_id == 0 && !other->held)
     other->deliver_id = g_idle_add (deliver_cb, other);
   update_writable (self);
   return TRUE;
@@ -133,8 +135,22 @@ channel_close (TafelFrameChannel *channel)
 }
 
 static void
+channel_set_receive_held (TafelFrameChannel *channel,
+                          gboolean           held)
+{
+  TafelTestChannel *self = TAFEL_TEST_CHANNEL (channel);
+
+  if (held && !self->held)
+    self->holds++;
+  self->held = held;
+  if (!held && !self->closed && self->deliver_id == 0 && !g_queue_is_empty (&self->inbox))
+    self->deliver_id = g_idle_add (deliver_cb, self);
+}
+
+static void
 channel_iface_init (TafelFrameChannelInterface *iface)
 {
+  iface->set_receive_held = channel_set_receive_held;
   iface->send = channel_send;
   iface->is_writable = is_writable;
   iface->get_max_frame = channel_get_max_frame;
@@ -214,4 +230,12 @@ gboolean
 tafel_test_channel_is_closed (TafelTestChannel *self)
 {
   return self->closed;
+}
+
+/* How often the consumer of this end held back incoming frames. */
+guint
+tafel_test_channel_get_holds (TafelTestChannel *self)
+{
+  g_return_val_if_fail (TAFEL_IS_TEST_CHANNEL (self), 0);
+  return self->holds;
 }

@@ -19,5 +19,6 @@ void tafel_test_channel_new_pair (gsize              high_water,
 guint64 tafel_test_channel_get_bytes_sent  (TafelTestChannel *self);
 guint   tafel_test_channel_get_frames_sent (TafelTestChannel *self);
 gboolean tafel_test_channel_is_closed      (TafelTestChannel *self);
+guint   tafel_test_channel_get_holds       (TafelTestChannel *self);
 
 G_END_DECLS

@@ -516,6 +516,9 @@ test_board_sliced_run (void)
    * everything is stored. */
   g_assert_true (tafel_log_add_trusted_run (tafel_board_get_log (board), (TafelRecord **) run->pdata, 10, &error));
   g_assert_true (tafel_log_add_trusted_run (tafel_board_get_log (board), (TafelRecord **) run->pdata + 10, 10, &error));
+  /* A flush between slices stores nothing of the unsigned part. */
+  g_assert_true (tafel_board_flush (board, &error));
+  g_assert_no_error (error);
   commit_strokes (board, 1, 7);
   g_assert_true (tafel_log_add_trusted_run (tafel_board_get_log (board), (TafelRecord **) run->pdata + 20, 10, &error));
   g_assert_no_error (error);
@@ -523,6 +526,28 @@ test_board_sliced_run (void)
   board = tafel_board_open (data, me, id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (tafel_log_get_n_records (tafel_board_get_log (board)), ==, 36);
+  g_assert_cmpuint (tafel_log_get_head_seq (tafel_board_get_log (board), tafel_identity_get_public_key (peer)), ==, 30);
+  for (guint i = 0; i < run->len; i++)
+    {
+      g_autoptr(TafelRecord) stored = tafel_log_lookup_seq (tafel_board_get_log (board),
+                                                            tafel_identity_get_public_key (peer), i + 1);
+
+      g_assert_true (tafel_hash_equal (tafel_record_get_id (stored), tafel_record_get_id (run->pdata[i])));
+    }
+
+  /* A run whose first slice came before a reopen, and the rest after it
+   * from another sync: stored whole again. */
+  g_clear_object (&board);
+  remove_tree (data);
+  g_mkdir (data, 0700);
+  board = tafel_board_join (data, me, tafel_board_get_id (other), tafel_board_get_secret (other), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (tafel_log_add_trusted_run (tafel_board_get_log (board), (TafelRecord **) run->pdata, 25, &error));
+  g_assert_true (tafel_board_receive_run (board, (TafelRecord **) run->pdata, 30, &error));
+  g_assert_no_error (error);
+  g_clear_object (&board);
+  board = tafel_board_open (data, me, id, &error);
+  g_assert_no_error (error);
   g_assert_cmpuint (tafel_log_get_head_seq (tafel_board_get_log (board), tafel_identity_get_public_key (peer)), ==, 30);
 
   g_clear_object (&board);
