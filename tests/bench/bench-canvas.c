@@ -101,24 +101,6 @@ print_series (const char *name,
   printf ("%-22s %8u %9.2f %9.2f %9.2f   %s\n", name, samples->len, median, p95, max, extra ? extra : "");
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 /* ---- The board ---------------------------------------------------------------- */
 
 /* The "src" of every line, to keep the strokes of one drawing together. */
@@ -849,7 +831,7 @@ main (int   argc,
   g_clear_object (&history);
   g_clear_object (&model);
   g_clear_object (&board);
-  remove_tree (data_dir);
+  tafel_test_remove_tree (data_dir);
 
   return 0;
 }

@@ -78,24 +78,6 @@ file_size (const char *path)
   return g_stat (path, &st) == 0 ? (guint64) st.st_size : 0;
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 /* The child process: open a board, report time and memory. */
 static int
 run_load (const char *data_dir,
@@ -336,7 +318,7 @@ run_dataset (const char *self_exe,
   if (!spawn_load (self_exe, dirs->pdata[0], board_id, row))
     return FALSE;
 
-  remove_tree (tmp);
+  tafel_test_remove_tree (tmp);
   return TRUE;
 }
 

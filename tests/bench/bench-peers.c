@@ -46,25 +46,6 @@ typedef struct
   guint          records;
 } Proc;
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
-
 static char *
 run_cli (const char * const *args)
 {
@@ -239,7 +220,7 @@ run (const char *label,
       g_free (procs[i].log);
     }
   g_free (procs);
-  remove_tree (base);
+  tafel_test_remove_tree (base);
 }
 
 int

@@ -139,25 +139,6 @@ settle (guint ms)
     g_main_context_iteration (NULL, TRUE);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
-
 /* ---- board content ------------------------------------------------------------ */
 
 /* N strokes by N_AUTHORS authors, signed, one chain per author. */
@@ -334,7 +315,7 @@ node_free (Node *node)
   g_clear_object (&node->model);
   g_clear_object (&node->board);
   g_clear_object (&node->identity);
-  remove_tree (node->dir);
+  tafel_test_remove_tree (node->dir);
   g_free (node->dir);
   g_free (node);
 }

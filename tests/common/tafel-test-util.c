@@ -3,6 +3,8 @@
 
 #include <math.h>
 
+#include <glib/gstdio.h>
+
 #include "tafel-test-util.h"
 
 static double
@@ -26,6 +28,24 @@ tafel_test_use_test_tmpdir (void)
 
   if (dir != NULL)
     g_setenv ("TMPDIR", dir, TRUE);
+}
+
+void
+tafel_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        tafel_test_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
 }
 
 GArray *

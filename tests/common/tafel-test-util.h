@@ -15,6 +15,10 @@ G_BEGIN_DECLS
  * Call first thing in main(). */
 void         tafel_test_use_test_tmpdir (void);
 
+/* Removes @path and everything under it (symbolic links are removed, not
+ * followed). Quietly does what it can. */
+void         tafel_test_remove_tree     (const char *path);
+
 /* A synthetic trace of long strokes: a correlated random walk (heading and
  * speed drift like a hand's; steps of 0.5 … 8 units, points as unrounded
  * floats), 40 … 100 points a stroke (about 70 on average), with pressure

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "tafel-net-test-util.h"
+#include "tafel-test-util.h"
 
 struct _TafelTestBroker
 {
@@ -235,24 +236,6 @@ tafel_test_broker_stop (TafelTestBroker *broker)
   broker->pid = 0;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-        if (g_file_test (child, G_FILE_TEST_IS_DIR))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
-
 void
 tafel_test_broker_free (TafelTestBroker *broker)
 {
@@ -260,7 +243,7 @@ tafel_test_broker_free (TafelTestBroker *broker)
     return;
   tafel_test_broker_stop (broker);
   if (broker->dir != NULL)
-    remove_tree (broker->dir);
+    tafel_test_remove_tree (broker->dir);
   g_free (broker->dir);
   g_free (broker->config);
   g_free (broker->url);

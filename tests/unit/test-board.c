@@ -70,24 +70,6 @@ new_data_dir (void)
   return dir;
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 /* Every file under @dir, path → contents, for before/after comparisons. */
 static void
 snapshot_into (GHashTable *snap,
@@ -272,7 +254,7 @@ test_board_create_open (void)
   g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID);
   g_clear_error (&error);
 
-  remove_tree (data);
+  tafel_test_remove_tree (data);
 }
 
 static void
@@ -301,7 +283,7 @@ test_board_ambiguous (void)
     g_assert_null (b);
     g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_AMBIGUOUS);
   }
-  remove_tree (data);
+  tafel_test_remove_tree (data);
 }
 
 static void
@@ -360,7 +342,7 @@ test_board_title_hints (void)
     g_assert_null (b);
     g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID);
   }
-  remove_tree (data);
+  tafel_test_remove_tree (data);
 }
 
 static void
@@ -393,7 +375,7 @@ test_board_busy_delete (void)
   g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
   g_assert_false (tafel_board_delete (data, id, &error));
   g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_NOT_FOUND);
-  remove_tree (data);
+  tafel_test_remove_tree (data);
 }
 
 static void
@@ -461,7 +443,7 @@ test_board_list (void)
   }
   for (guint i = 0; i < 3; i++)
     g_free (ids[i]);
-  remove_tree (data);
+  tafel_test_remove_tree (data);
 }
 
 /* A large sync integrates a verified run in slices, so the log holds an
@@ -538,7 +520,7 @@ test_board_sliced_run (void)
   /* A run whose first slice came before a reopen, and the rest after it
    * from another sync: stored whole again. */
   g_clear_object (&board);
-  remove_tree (data);
+  tafel_test_remove_tree (data);
   g_mkdir (data, 0700);
   board = tafel_board_join (data, me, tafel_board_get_id (other), tafel_board_get_secret (other), NULL, &error);
   g_assert_no_error (error);
@@ -552,8 +534,8 @@ test_board_sliced_run (void)
 
   g_clear_object (&board);
   g_clear_object (&other);
-  remove_tree (data);
-  remove_tree (data2);
+  tafel_test_remove_tree (data);
+  tafel_test_remove_tree (data2);
 }
 
 static void
@@ -645,8 +627,8 @@ test_board_receive (void)
     g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID);
   }
   g_clear_object (&other);
-  remove_tree (data);
-  remove_tree (data2);
+  tafel_test_remove_tree (data);
+  tafel_test_remove_tree (data2);
 }
 
 static void
@@ -678,7 +660,7 @@ test_board_commit_many (void)
 
     g_assert_true (g_bytes_equal (expected, got));
   }
-  remove_tree (data);
+  tafel_test_remove_tree (data);
 }
 
 /* Frame offsets of a log file: reads the lengths the way the format says. */
@@ -782,7 +764,7 @@ test_board_torn_tail (void)
     g_assert_cmpuint (tafel_log_get_n_records (tafel_board_get_log (board)), ==, 10);
     g_clear_object (&board);
   }
-  remove_tree (data);
+  tafel_test_remove_tree (data);
 }
 
 static void
@@ -835,7 +817,7 @@ test_board_torn_batch (void)
       g_assert_cmpint (st.st_size, ==, g_array_index (offsets, gsize, 2));
       g_clear_object (&board);
     }
-  remove_tree (data);
+  tafel_test_remove_tree (data);
 }
 
 static void
@@ -900,7 +882,7 @@ test_board_corrupt_middle (void)
     g_assert_null (board);
     g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_CORRUPT);
   }
-  remove_tree (data);
+  tafel_test_remove_tree (data);
 }
 
 static void
@@ -942,7 +924,7 @@ test_board_forged_log (void)
   board = tafel_board_open (data, me, id, &error);
   g_assert_null (board);
   g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_CORRUPT);
-  remove_tree (data);
+  tafel_test_remove_tree (data);
 }
 
 static void
@@ -1030,7 +1012,7 @@ test_board_full_disk (void)
     g_assert_true (g_bytes_equal (expected, got));
     g_assert_cmpuint (tafel_log_get_n_records (tafel_board_get_log (board)), ==, 8);
   }
-  remove_tree (data);
+  tafel_test_remove_tree (data);
 }
 
 static void
@@ -1126,9 +1108,9 @@ test_board_tafel_file (void)
     g_assert_true (g_bytes_equal (expected, got));
   }
 
-  remove_tree (data);
-  remove_tree (data2);
-  remove_tree (files);
+  tafel_test_remove_tree (data);
+  tafel_test_remove_tree (data2);
+  tafel_test_remove_tree (files);
 }
 
 static void
@@ -1201,8 +1183,8 @@ test_board_tafel_file_bad (void)
     g_assert_null (b);
     g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_NOT_FOUND);
   }
-  remove_tree (data);
-  remove_tree (files);
+  tafel_test_remove_tree (data);
+  tafel_test_remove_tree (files);
 }
 
 int

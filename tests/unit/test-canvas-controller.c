@@ -69,25 +69,6 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR))
-          remove_tree (child);
-        else
-          g_remove (child);
-      }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
@@ -99,7 +80,7 @@ fixture_tear_down (Fixture       *f,
   g_assert_finalize_object (f->model);
   g_assert_finalize_object (f->board);
   g_clear_object (&f->identity);
-  remove_tree (f->data_dir);
+  tafel_test_remove_tree (f->data_dir);
   g_free (f->data_dir);
 }
 

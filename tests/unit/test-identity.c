@@ -23,24 +23,6 @@ new_data_dir (void)
 }
 
 static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (path);
-      else
-        g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
-static void
 test_identity_create_and_load (void)
 {
   g_autofree char *base = new_data_dir ();
@@ -72,7 +54,7 @@ test_identity_create_and_load (void)
     g_assert_cmpmem (&sa, sizeof sa, &sb, sizeof sb);
     g_assert_true (tafel_verify (&sa, tafel_identity_get_public_key (b), "m", 1));
   }
-  remove_tree (base);
+  tafel_test_remove_tree (base);
 }
 
 static void
@@ -123,7 +105,7 @@ test_identity_permissions (void)
   b = tafel_identity_load_or_create (dir, &error);
   g_assert_no_error (error);
   g_assert_cmpmem (tafel_identity_get_public_key (a), 32, tafel_identity_get_public_key (b), 32);
-  remove_tree (dir);
+  tafel_test_remove_tree (dir);
 }
 
 static void
@@ -187,7 +169,7 @@ test_identity_corrupt (void)
     newer[8] = 2;
     check_corrupt (dir, newer, len);
   }
-  remove_tree (dir);
+  tafel_test_remove_tree (dir);
 }
 
 static void
@@ -202,7 +184,7 @@ test_identity_symlink (void)
   id = tafel_identity_load_or_create (dir, &error);
   g_assert_null (id);
   g_assert_error (error, TAFEL_IDENTITY_ERROR, TAFEL_IDENTITY_ERROR_CORRUPT);
-  remove_tree (dir);
+  tafel_test_remove_tree (dir);
 }
 
 static void
@@ -218,7 +200,7 @@ test_identity_io_error (void)
   id = tafel_identity_load_or_create (inside, &error);
   g_assert_null (id);
   g_assert_error (error, TAFEL_IDENTITY_ERROR, TAFEL_IDENTITY_ERROR_IO);
-  remove_tree (dir);
+  tafel_test_remove_tree (dir);
 }
 
 int
