@@ -40,23 +40,11 @@ area="700x380+150+160"
 # The tool bar, whose colour button shows the ink: seen only on a board.
 toolbar="420x50+340+60"
 
-# ink_pixels PNG [AREA]: how many pixels of AREA (the canvas area unless
-# given) have the ink colour.
-ink_pixels () {
-  convert "$1" -crop "${2:-$area}" +repage -fuzz 20% \
-    -fill black +opaque "$ink" -fill white -opaque "$ink" \
-    -format '%[fx:round(mean*w*h)]' info: 2>/dev/null
-}
-
 # board_shown PNG: a fresh screenshot shows the board page, fully faded in
 # (the colour button is there), not the start page.
 board_shown () {
   shot "$1" || return 1
   [ "$(ink_pixels "$1" "$toolbar")" -ge 150 ]
-}
-
-shot () {
-  timeout 10 import -window "$win" "$1" 2>/dev/null
 }
 
 # has_ink PNG MIN: a fresh screenshot in PNG shows at least MIN ink pixels.
@@ -69,11 +57,6 @@ has_ink () {
 no_ink () {
   shot "$1" || return 1
   [ "$(ink_pixels "$1")" -le 5 ]
-}
-
-keep () {
-  [ -n "${TAFEL_KEEP_SCREENSHOTS:-}" ] && cp "$1" "$TAFEL_KEEP_SCREENSHOTS/$2"
-  return 0
 }
 
 # A wavy stroke across the canvas, pressed, moved in small steps, released,
@@ -136,15 +119,7 @@ wait_for 15 no_ink "$work/undone2.png"
 draw_stroke
 wait_for 15 has_ink "$work/before-quit.png" 300
 before=$(ink_pixels "$work/before-quit.png")
-timeout 5 xdotool key ctrl+q
-wait_exit "$app" 20
-status=$wait_status
-if [ "$status" = 0 ]; then
-  ok "Ctrl+Q quits with status 0"
-else
-  not_ok "Ctrl+Q quits with status 0 (got $status)"
-  sed 's/^/# /' "$work/tafel.log"
-fi
+quit_cleanly "$app"
 
 # Started again, Tafel shows the board where it was, with the stroke.
 start_tafel

@@ -87,13 +87,6 @@ one_window () {
 }
 wait_for 10 one_window
 focus_window "$win"
-timeout 5 xdotool key ctrl+q
-wait_exit "$app" 40
-if [ "$wait_status" = 0 ]; then
-  ok "Ctrl+Q quits with status 0"
-else
-  not_ok "Ctrl+Q quits with status 0 (got $wait_status)"
-  sed 's/^/# /' "$work/tafel.log"
-fi
+quit_cleanly "$app" 40
 
 exit $tap_failed

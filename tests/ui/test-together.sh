@@ -30,11 +30,6 @@ together_cleanup () {
 }
 trap together_cleanup EXIT
 
-keep () {
-  [ -n "${TAFEL_KEEP_SCREENSHOTS:-}" ] && cp "$1" "$TAFEL_KEEP_SCREENSHOTS/$2"
-  return 0
-}
-
 # The settings live in this test's XDG_CONFIG_HOME: a name and a green of
 # our own (no other colour of the test is near it). No LAN beacon: its
 # multicast would leave loopback. Links use loopback only.
@@ -62,10 +57,6 @@ wait_for 10 python3 -c "import socket; socket.create_connection(('127.0.0.1', $p
 out=$("$cli" new --data-dir "$work/author" --title "Together" --broker "mqtt://127.0.0.1:$port") ||
   bail "tafel-cli new failed"
 link=$(echo "$out" | sed -n 2p)
-
-shot () {
-  timeout 10 import -window "$win" "$1" 2>/dev/null
-}
 
 # dark_pixels PNG AREA: pixels of AREA darker than a quarter grey: ink and
 # text, not the grid, not dimmed labels.
@@ -405,14 +396,7 @@ fi
 # Quitting keeps what arrived: Tafel's copy of the board holds the
 # drawer's records.
 focus_window "$win"
-timeout 5 xdotool key ctrl+q
-wait_exit "$app" 20
-if [ "$wait_status" = 0 ]; then
-  ok "Ctrl+Q quits with status 0"
-else
-  not_ok "Ctrl+Q quits with status 0 (got $wait_status)"
-  sed 's/^/# /' "$work/tafel.log"
-fi
+quit_cleanly "$app"
 records () { "$cli" info "$1" --data-dir "$2" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["records"])'; }
 id=$(echo "$out" | head -n 1)
 app_records=$(records "$id" "$XDG_DATA_HOME/tafel")

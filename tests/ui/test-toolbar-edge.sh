@@ -27,22 +27,6 @@ wait_for 30 window_of "$app" || { sed 's/^/# /' "$work/tafel.log"; bail "no wind
 win=$(window_of "$app")
 focus_window "$win"
 
-shot () {
-  timeout 10 import -window "$win" "$1" 2>/dev/null
-}
-
-keep () {
-  [ -n "${TAFEL_KEEP_SCREENSHOTS:-}" ] && cp "$1" "$TAFEL_KEEP_SCREENSHOTS/$2"
-  return 0
-}
-
-# ink_pixels PNG AREA: how many pixels of AREA have the ink colour.
-ink_pixels () {
-  convert "$1" -crop "$2" +repage -fuzz 20% \
-    -fill black +opaque "$ink" -fill white -opaque "$ink" \
-    -format '%[fx:round(mean*w*h)]' info: 2>/dev/null
-}
-
 # toolbar_ink PNG: the lowest row, in the top 200 pixels of the window,
 # with ink-coloured pixels in the middle third: on an empty board the only
 # ink there is the tool bar's (the selected pen and the colour button).
@@ -127,14 +111,6 @@ else
   not_ok "its ink begins where it was pressed, under the tool bar (${start_ink:-0} ink pixels in the first 16 rows)"
 fi
 
-timeout 5 xdotool key ctrl+q
-wait_exit "$app" 20
-status=$wait_status
-if [ "$status" = 0 ]; then
-  ok "Ctrl+Q quits with status 0"
-else
-  not_ok "Ctrl+Q quits with status 0 (got $status)"
-  sed 's/^/# /' "$work/tafel.log"
-fi
+quit_cleanly "$app"
 
 exit $tap_failed

@@ -39,14 +39,6 @@ fi
 # There is no window manager: give the window the focus ourselves, then type
 # through XTEST like a real keyboard.
 focus_window "$win"
-timeout 5 xdotool key ctrl+q
-wait_exit "$app" 20
-status=$wait_status
-if [ "$status" = 0 ]; then
-  ok "Ctrl+Q quits with status 0"
-else
-  not_ok "Ctrl+Q quits with status 0 (got $status)"
-  sed 's/^/# /' "$work/tafel.log"
-fi
+quit_cleanly "$app"
 
 exit $tap_failed

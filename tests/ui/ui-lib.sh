@@ -99,6 +99,39 @@ screenshot_has_content () {
   image_stats "$2" | awk '{ exit !($1 > 0.02 && $2 > 16) }'
 }
 
+# shot PNG: a screenshot of the window $win into PNG.
+shot () {
+  timeout 10 import -window "$win" "$1" 2>/dev/null
+}
+
+# keep PNG NAME: keeps a screenshot as NAME in $TAFEL_KEEP_SCREENSHOTS, if
+# that is set, to look at after the run.
+keep () {
+  [ -n "${TAFEL_KEEP_SCREENSHOTS:-}" ] && cp "$1" "$TAFEL_KEEP_SCREENSHOTS/$2"
+  return 0
+}
+
+# ink_pixels PNG [AREA]: how many pixels of AREA (WxH+X+Y; $area unless
+# given) have the colour $ink.
+ink_pixels () {
+  convert "$1" -crop "${2:-$area}" +repage -fuzz 20% \
+    -fill black +opaque "$ink" -fill white -opaque "$ink" \
+    -format '%[fx:round(mean*w*h)]' info: 2>/dev/null
+}
+
+# quit_cleanly APP [TIMEOUT_S]: presses Ctrl+Q and reports, as one TAP
+# line, whether APP then exits with status 0 (its log otherwise).
+quit_cleanly () {
+  timeout 5 xdotool key ctrl+q
+  wait_exit "$1" "${2:-20}"
+  if [ "$wait_status" = 0 ]; then
+    ok "Ctrl+Q quits with status 0"
+  else
+    not_ok "Ctrl+Q quits with status 0 (got $wait_status)"
+    sed 's/^/# /' "$work/tafel.log"
+  fi
+}
+
 # Gives WIN the keyboard focus (no window manager runs under Xvfb).
 focus_window () {
   timeout 5 xdotool windowfocus "$1" 2>/dev/null
