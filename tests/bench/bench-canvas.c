@@ -73,15 +73,6 @@ now_ms (void)
   return g_get_monotonic_time () / 1000.0;
 }
 
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 static void
 print_series (const char *name,
               GArray     *samples,
@@ -94,10 +85,9 @@ print_series (const char *name,
       printf ("%-22s %8s\n", name, "-");
       return;
     }
-  g_array_sort (samples, compare_double);
-  median = g_array_index (samples, double, samples->len / 2);
-  p95 = g_array_index (samples, double, MIN (samples->len - 1, (guint) ceil (samples->len * 0.95) - 1));
-  max = g_array_index (samples, double, samples->len - 1);
+  median = tafel_test_percentile (samples, 0.5);
+  p95 = tafel_test_percentile (samples, 0.95);
+  max = tafel_test_percentile (samples, 1.0);
   printf ("%-22s %8u %9.2f %9.2f %9.2f   %s\n", name, samples->len, median, p95, max, extra ? extra : "");
 }
 
@@ -543,12 +533,9 @@ print_frames (Bench      *bench,
 
     if (nodes->len > 0)
       {
-        g_array_sort (nodes, compare_double);
-        g_array_sort (textures, compare_double);
-        g_array_sort (mpx, compare_double);
         printf ("  per frame (median): %.0f canvas nodes, %.0f textures of %.2f Mpx; %u textures uploaded in %u frames\n",
-                g_array_index (nodes, double, nodes->len / 2), g_array_index (textures, double, textures->len / 2),
-                g_array_index (mpx, double, mpx->len / 2), uploads, log->len);
+                tafel_test_percentile (nodes, 0.5), tafel_test_percentile (textures, 0.5),
+                tafel_test_percentile (mpx, 0.5), uploads, log->len);
       }
   }
 }

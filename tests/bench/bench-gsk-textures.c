@@ -7,6 +7,8 @@
 
 #include <gtk/gtk.h>
 
+#include "tafel-test-util.h"
+
 /* What GTK itself costs for a frame like the canvas's, without any of our
  * code: a window of 1100 × 720 covered by square textures (as the canvas
  * covers it with tiles), the textures moved 6 px right and 2 px down every
@@ -180,15 +182,6 @@ tick (GtkWidget     *widget,
   return G_SOURCE_CONTINUE;
 }
 
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 static void
 run_variant (Variant *variant,
              gboolean first,
@@ -229,11 +222,10 @@ run_variant (Variant *variant,
 
   if (run.times->len > 0)
     {
-      g_array_sort (run.times, compare_double);
-      median = g_array_index (run.times, double, run.times->len / 2);
-      p95 = g_array_index (run.times, double, MIN (run.times->len - 1, (guint) ceil (run.times->len * 0.95) - 1));
+      median = tafel_test_percentile (run.times, 0.5);
+      p95 = tafel_test_percentile (run.times, 0.95);
       printf ("%-34s %6u %8.2f %8.2f %8.2f\n", variant->name, run.times->len, median, p95,
-              g_array_index (run.times, double, run.times->len - 1));
+              tafel_test_percentile (run.times, 1.0));
     }
   else
     printf ("%-34s %6s\n", variant->name, "-");

@@ -13,6 +13,8 @@
 #include "tafel-link-private.h"
 #include "tafel-signaling-hub.h"
 
+#include "tafel-test-util.h"
+
 /* Link benchmarks, on 127.0.0.1 in one process:
  *
  *   bench-link [--mb N] [--rtt-mb N] [--connections N] [--only loopback|rtt|latency|connect]
@@ -631,15 +633,6 @@ bench_link (const char *what,
   link_pair_clear (&pair);
 }
 
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 static void
 bench_connect (guint n)
 {
@@ -668,17 +661,16 @@ bench_connect (guint n)
       link_pair_clear (&pair);
     }
 
-  g_array_sort (times, compare_double);
   if (times->len == 0)
     {
       printf ("  no connection came up\n");
       return;
     }
-  p50 = g_array_index (times, double, times->len / 2);
-  p95 = g_array_index (times, double, MIN (times->len - 1, (times->len * 95 + 99) / 100 - 1));
+  p50 = tafel_test_percentile (times, 0.5);
+  p95 = tafel_test_percentile (times, 0.95);
   printf ("  TafelLink connection (ICE + handshake), loopback: %u/%u connected, p50 %.1f ms, "
           "p95 %.1f ms, max %.1f ms\n", times->len, n, p50, p95,
-          g_array_index (times, double, times->len - 1));
+          tafel_test_percentile (times, 1.0));
 }
 
 /* Echoes every frame straight back. */
@@ -737,11 +729,10 @@ bench_latency (guint rounds)
       g_array_append_val (times, ms);
     }
 
-  g_array_sort (times, compare_double);
-  p50 = g_array_index (times, double, times->len / 2);
-  p99 = g_array_index (times, double, (times->len * 99) / 100);
+  p50 = tafel_test_percentile (times, 0.5);
+  p99 = tafel_test_percentile (times, 0.99);
   printf ("  TafelLink 100-byte frame round trip, loopback, %u rounds: p50 %.3f ms, p99 %.3f ms, "
-          "max %.3f ms\n", rounds, p50, p99, g_array_index (times, double, times->len - 1));
+          "max %.3f ms\n", rounds, p50, p99, tafel_test_percentile (times, 1.0));
   g_signal_handlers_disconnect_by_func (pair.sides[1].link, echo_frame, NULL);
   g_signal_handlers_disconnect_by_func (pair.sides[0].link, count_frame, &answered);
   link_pair_clear (&pair);

@@ -55,23 +55,6 @@ cpu_now (void)
   return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-percentile (GArray *times,
-            double  p)
-{
-  g_array_sort (times, compare_double);
-  return g_array_index (times, double, MIN (times->len - 1, (guint) (p * times->len)));
-}
-
 static gsize
 resident_bytes (void)
 {
@@ -291,8 +274,8 @@ bench_render_fit (TafelBoardModel *model,
     }
   printf ("| render 1280 × 800 zoomed to fit, %s (scale %.3f) | p50 %.0f ms, max %.0f ms; "
           "CPU p50 %.0f ms (%u objects) |\n", label, scale,
-          percentile (times, 0.5) * 1e3, percentile (times, 1.0) * 1e3,
-          percentile (cpus, 0.5) * 1e3, count);
+          tafel_test_percentile (times, 0.5) * 1e3, tafel_test_percentile (times, 1.0) * 1e3,
+          tafel_test_percentile (cpus, 0.5) * 1e3, count);
 
   /* For scale: how much of that decoding the strokes' points alone takes. */
   {
@@ -346,8 +329,8 @@ bench_render_100 (TafelBoardModel *model,
       total += count;
     }
   printf ("| render 1280 × 800 at 100 %% (query + draw) | p50 %.2f ms, p95 %.2f ms "
-           "(%.0f objects on average) |\n", percentile (times, 0.5) * 1e3,
-           percentile (times, 0.95) * 1e3, (double) total / n);
+           "(%.0f objects on average) |\n", tafel_test_percentile (times, 0.5) * 1e3,
+           tafel_test_percentile (times, 0.95) * 1e3, (double) total / n);
   cairo_surface_destroy (surface);
 }
 
@@ -467,8 +450,8 @@ main (int   argc,
           total += out->len;
         }
       printf ("| query 1280 × 800 at 100 %%, %u random places | p50 %.1f µs, p95 %.1f µs "
-               "(%.0f objects on average) |\n", n, percentile (times, 0.5) * 1e6,
-               percentile (times, 0.95) * 1e6, (double) total / n);
+               "(%.0f objects on average) |\n", n, tafel_test_percentile (times, 0.5) * 1e6,
+               tafel_test_percentile (times, 0.95) * 1e6, (double) total / n);
 
       g_array_set_size (times, 0);
       for (guint i = 0; i < 20; i++)
@@ -482,7 +465,7 @@ main (int   argc,
           g_array_append_val (times, t);
         }
       printf ("| query zoom to fit (the whole board) | p50 %.2f ms, p95 %.2f ms (%u objects) |\n",
-               percentile (times, 0.5) * 1e3, percentile (times, 0.95) * 1e3, out->len);
+               tafel_test_percentile (times, 0.5) * 1e3, tafel_test_percentile (times, 0.95) * 1e3, out->len);
     }
 
   /* Hit tests at random points. */
@@ -503,7 +486,7 @@ main (int   argc,
           g_array_append_val (times, t);
         }
       printf ("| hit test, tolerance 4 | p50 %.1f µs, p95 %.1f µs (%u of %u hit) |\n",
-               percentile (times, 0.5) * 1e6, percentile (times, 0.95) * 1e6, hits, n);
+               tafel_test_percentile (times, 0.5) * 1e6, tafel_test_percentile (times, 0.95) * 1e6, hits, n);
     }
 
   /* Rendering a screen into an image surface. */
@@ -562,9 +545,9 @@ main (int   argc,
           prev = r;
         }
       printf ("| one live stroke: verify, integrate, update the model | p50 %.3f ms, p95 %.3f ms |\n",
-              percentile (add_times, 0.5) * 1e3, percentile (add_times, 0.95) * 1e3);
+              tafel_test_percentile (add_times, 0.5) * 1e3, tafel_test_percentile (add_times, 0.95) * 1e3);
       printf ("| digest after that change | p50 %.2f ms, p95 %.2f ms |\n",
-              percentile (digest_times, 0.5) * 1e3, percentile (digest_times, 0.95) * 1e3);
+              tafel_test_percentile (digest_times, 0.5) * 1e3, tafel_test_percentile (digest_times, 0.95) * 1e3);
     }
 
   printf ("\n");

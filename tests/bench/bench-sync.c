@@ -76,25 +76,6 @@ now_s (void)
   return g_get_monotonic_time () / 1e6;
 }
 
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-percentile (GArray *values,
-            double  p)
-{
-  if (values->len == 0)
-    return 0;
-  g_array_sort (values, compare_double);
-  return g_array_index (values, double, MIN (values->len - 1, (guint) (p * values->len)));
-}
-
 /* CPU time (user + system) of this process, or of another one by pid:
  * the machine is shared, so wall time says as much about the neighbours as
  * about us. */
@@ -575,10 +556,8 @@ print_latency_row (const char *what,
                    GArray     *ms,
                    guint       expected)
 {
-  g_array_sort (ms, compare_double);
   printf ("| %-44s | %6u / %-6u | %7.2f | %7.2f | %7.2f | %7.2f |\n", what, ms->len, expected,
-          percentile (ms, 0.5), percentile (ms, 0.9), percentile (ms, 0.99),
-          ms->len > 0 ? g_array_index (ms, double, ms->len - 1) : 0.0);
+          tafel_test_percentile (ms, 0.5), tafel_test_percentile (ms, 0.9), tafel_test_percentile (ms, 0.99), tafel_test_percentile (ms, 1.0));
 }
 
 static void
@@ -868,10 +847,10 @@ bench_paint (const char *label,
     }
 
   printf ("| %-30s | %5u/%-3u | %7.0f / %-7.0f | %7.0f / %-7.0f | %6.0f / %-6.0f | %7.0f / %-7.0f |\n",
-          label, ok, joins, percentile (link_ms, 0.5), percentile (link_ms, 0.95),
-          percentile (synced_ms, 0.5), percentile (synced_ms, 0.95),
-          percentile (paint_ms, 0.5), percentile (paint_ms, 0.95),
-          percentile (total_ms, 0.5), percentile (total_ms, 0.95));
+          label, ok, joins, tafel_test_percentile (link_ms, 0.5), tafel_test_percentile (link_ms, 0.95),
+          tafel_test_percentile (synced_ms, 0.5), tafel_test_percentile (synced_ms, 0.95),
+          tafel_test_percentile (paint_ms, 0.5), tafel_test_percentile (paint_ms, 0.95),
+          tafel_test_percentile (total_ms, 0.5), tafel_test_percentile (total_ms, 0.95));
   fflush (stdout);
 
   node_free (seed);

@@ -30,6 +30,28 @@ tafel_test_use_test_tmpdir (void)
     g_setenv ("TMPDIR", dir, TRUE);
 }
 
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+double
+tafel_test_percentile (GArray *values,
+                       double  p)
+{
+  guint rank;
+
+  if (values->len == 0)
+    return 0;
+  g_array_sort (values, compare_double);
+  rank = (guint) ceil (p * values->len);
+  return g_array_index (values, double, CLAMP (rank, 1, values->len) - 1);
+}
+
 void
 tafel_test_remove_tree (const char *path)
 {

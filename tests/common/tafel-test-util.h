@@ -19,6 +19,11 @@ void         tafel_test_use_test_tmpdir (void);
  * followed). Quietly does what it can. */
 void         tafel_test_remove_tree     (const char *path);
 
+/* The nearest-rank percentile @p (0 < p ≤ 1) of @values (element-type
+ * double), which it sorts; 0 when there are none. p = 1 is the maximum. */
+double       tafel_test_percentile      (GArray     *values,
+                                         double      p);
+
 /* A synthetic trace of long strokes: a correlated random walk (heading and
  * speed drift like a hand's; steps of 0.5 … 8 units, points as unrounded
  * floats), 40 … 100 points a stroke (about 70 on average), with pressure
