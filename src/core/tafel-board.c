@@ -874,6 +874,30 @@ resolve (const char  *data_dir,
   return g_steal_pointer (&found);
 }
 
+/* Reads the metadata in the board folder @dir and checks that it names the
+ * board @id_hex, the folder's name. */
+static gboolean
+read_dir_meta (const char      *dir,
+               const char      *id_hex,
+               TafelBoardMeta  *meta,
+               GError         **error)
+{
+  g_autofree char *meta_path = g_build_filename (dir, "meta", NULL);
+  g_autofree char *meta_id = NULL;
+
+  if (!tafel_board_meta_read (meta_path, meta, error))
+    return FALSE;
+  meta_id = tafel_board_id_to_hex (meta->id);
+  if (!g_str_equal (meta_id, id_hex))
+    {
+      tafel_board_meta_clear (meta);
+      g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_CORRUPT,
+                   _("The metadata of board %s names another board"), id_hex);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static TafelBoard *
 open_dir (const char     *data_dir,
           TafelIdentity  *identity,
@@ -886,18 +910,10 @@ open_dir (const char     *data_dir,
   g_auto(TafelBoardMeta) meta = { 0 };
   g_autoptr(TafelLog) log = tafel_log_new ();
   g_autoptr(TafelLogFile) file = NULL;
-  g_autofree char *meta_id = NULL;
   TafelBoard *self;
 
-  if (!tafel_board_meta_read (meta_path, &meta, error))
+  if (!read_dir_meta (dir, id_hex, &meta, error))
     return NULL;
-  meta_id = tafel_board_id_to_hex (meta.id);
-  if (!g_str_equal (meta_id, id_hex))
-    {
-      g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_CORRUPT,
-                   _("The metadata of board %s names another board"), id_hex);
-      return NULL;
-    }
   file = tafel_log_file_open (log_path, meta.id, log, error);
   if (file == NULL)
     return NULL;
@@ -971,11 +987,9 @@ tafel_board_read (const char  *data_dir,
 {
   g_autofree char *id_hex = NULL;
   g_autofree char *dir = NULL;
-  g_autofree char *meta_path = NULL;
   g_autofree char *log_path = NULL;
   g_auto(TafelBoardMeta) meta = { 0 };
   g_autoptr(TafelLog) log = tafel_log_new ();
-  g_autofree char *meta_id = NULL;
 
   g_return_val_if_fail (data_dir != NULL, NULL);
 
@@ -983,17 +997,9 @@ tafel_board_read (const char  *data_dir,
   if (id_hex == NULL)
     return NULL;
   dir = tafel_board_dir (data_dir, id_hex);
-  meta_path = g_build_filename (dir, "meta", NULL);
   log_path = g_build_filename (dir, "log", NULL);
-  if (!tafel_board_meta_read (meta_path, &meta, error))
+  if (!read_dir_meta (dir, id_hex, &meta, error))
     return NULL;
-  meta_id = tafel_board_id_to_hex (meta.id);
-  if (!g_str_equal (meta_id, id_hex))
-    {
-      g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_CORRUPT,
-                   _("The metadata of board %s names another board"), id_hex);
-      return NULL;
-    }
   if (!tafel_log_file_read (log_path, meta.id, log, error))
     return NULL;
 

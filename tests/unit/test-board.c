@@ -881,6 +881,33 @@ test_board_corrupt_middle (void)
     board = tafel_board_open (data, me, id, &error);
     g_assert_null (board);
     g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_CORRUPT);
+    g_clear_error (&error);
+  }
+
+  /* Another board's metadata in this board's folder: opening and the
+   * lock-free read both refuse it. */
+  {
+    g_autofree char *meta = g_build_filename (data, "boards", id, "meta", NULL);
+    g_autoptr(TafelBoard) other = tafel_board_create (data, me, "Other", &error);
+    g_autofree char *other_meta = NULL;
+    g_autofree char *contents = NULL;
+    g_autoptr(TafelLog) read = NULL;
+
+    g_assert_no_error (error);
+    other_meta = g_build_filename (tafel_board_get_path (other), "meta", NULL);
+    g_assert_true (g_file_get_contents (other_meta, &contents, NULL, NULL));
+    g_assert_true (g_file_set_contents (meta, contents, -1, NULL));
+
+    board = tafel_board_open (data, me, id, &error);
+    g_assert_null (board);
+    g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_CORRUPT);
+    g_assert_nonnull (strstr (error->message, "names another board"));
+    g_clear_error (&error);
+
+    read = tafel_board_read (data, id, NULL, NULL, &error);
+    g_assert_null (read);
+    g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_CORRUPT);
+    g_assert_nonnull (strstr (error->message, "names another board"));
   }
   tafel_test_remove_tree (data);
 }
