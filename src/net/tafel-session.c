@@ -985,13 +985,6 @@ tafel_session_stop (TafelSession *self)
   update_status (self);
 }
 
-TafelBoard *
-tafel_session_get_board (TafelSession *self)
-{
-  g_return_val_if_fail (TAFEL_IS_SESSION (self), NULL);
-  return self->board;
-}
-
 TafelSync *
 tafel_session_get_sync (TafelSession *self)
 {

@@ -785,14 +785,6 @@ tafel_sync_remove_peer (TafelSync            *self,
   g_hash_table_remove (self->peers, key);
 }
 
-guint
-tafel_sync_get_n_peers (TafelSync *self)
-{
-  g_return_val_if_fail (TAFEL_IS_SYNC (self), 0);
-
-  return g_hash_table_size (self->peers);
-}
-
 gboolean
 tafel_sync_peer_has (TafelSync            *self,
                      const TafelPublicKey *key,
@@ -842,14 +834,6 @@ tafel_sync_set_inbox_water (TafelSync *self,
 
   self->inbox_high = high;
   self->inbox_low = low;
-}
-
-TafelLog *
-tafel_sync_get_log (TafelSync *self)
-{
-  g_return_val_if_fail (TAFEL_IS_SYNC (self), NULL);
-
-  return self->log;
 }
 
 /* ---- GObject ------------------------------------------------------------------------ */
