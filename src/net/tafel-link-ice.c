@@ -648,7 +648,7 @@ tafel_link_ice_restart (TafelLink *self)
     send_signal (self, MSG_RESTART_REQUEST, NULL);
 }
 
-/* ---- closing -------------------------------------------------------------- */
+/* ---- closing ------------------------------------------------------------- */
 
 /* Agents still telling TURN servers to release their relays. */
 static gint n_agents_closing;

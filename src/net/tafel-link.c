@@ -160,7 +160,7 @@ destroy_source (GSource **source)
     }
 }
 
-/* --- State --- */
+/* ---- state --------------------------------------------------------------- */
 
 /* Writable: connected, and the queue not above high water (with
  * hysteresis down to low water). */
@@ -338,7 +338,7 @@ closed_by_peer (TafelLink *self)
 }
 
 
-/* --- Frames out --- */
+/* ---- frames out ---------------------------------------------------------- */
 
 static void
 queue_bytes (TafelLink *self,
@@ -424,7 +424,7 @@ flush_out_queue (TafelLink *self)
 }
 
 
-/* --- Frames in --- */
+/* ---- frames in ----------------------------------------------------------- */
 
 /* Handles one whole frame. @data may point into the transport's buffer. */
 static void
@@ -619,7 +619,7 @@ read_frames (TafelLink *self)
   return FALSE;
 }
 
-/* --- The pump: moves bytes between frames, transport and agent --- */
+/* ---- the pump: moves bytes between frames, transport and agent ----------- */
 
 static gboolean
 send_datagrams (TafelLink *self,
@@ -731,7 +731,7 @@ tafel_link_schedule_pump (TafelLink *self,
     g_source_set_ready_time (self->pump_source, ready_time);
 }
 
-/* --- Timers --- */
+/* ---- timers -------------------------------------------------------------- */
 
 static gboolean
 connect_timeout (gpointer data)
@@ -831,7 +831,7 @@ begin_linger (TafelLink *self)
   tafel_link_schedule_pump (self, 0);
 }
 
-/* --- GObject --- */
+/* ---- GObject ------------------------------------------------------------- */
 
 static void
 tafel_link_dispose (GObject *object)
@@ -954,7 +954,7 @@ tafel_link_init (TafelLink *self)
   g_queue_init (&self->out_queue);
 }
 
-/* --- Public API --- */
+/* ---- public API ---------------------------------------------------------- */
 
 /**
  * tafel_link_new:
@@ -1330,7 +1330,7 @@ tafel_link_get_rtt (TafelLink *self)
   return stats.srtt_us;
 }
 
-/* --- TafelFrameChannel --- */
+/* ---- TafelFrameChannel --------------------------------------------------- */
 
 static gboolean
 channel_send (TafelFrameChannel *channel,
@@ -1390,7 +1390,7 @@ tafel_link_channel_iface_init (TafelFrameChannelInterface *iface)
   iface->close = channel_close;
 }
 
-/* --- Test hooks --- */
+/* ---- hooks for tests and benchmarks -------------------------------------- */
 
 GBytes *
 tafel_link_test_seal_frame (TafelLink *self,

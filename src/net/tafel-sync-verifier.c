@@ -73,7 +73,7 @@ pending_run_free (PendingRun *run)
   g_free (run);
 }
 
-/* ---- collecting runs ------------------------------------------------------ */
+/* ---- collecting runs ----------------------------------------------------- */
 
 /* On the verifier thread: collects one RUN chunk from @frame (read by @r
  * after the type byte) into @inbox; sets @complete to the verified run
@@ -236,7 +236,7 @@ collect_run (Inbox        *inbox,
   return TRUE;
 }
 
-/* ---- the verifier threads ----------------------------------------------- */
+/* ---- the verifier threads ------------------------------------------------ */
 
 Inbox *
 tafel_sync_inbox_new (const TafelPublicKey *key)
@@ -507,7 +507,7 @@ handle_ready (TafelSync *self,
   g_object_unref (self);
 }
 
-/* ---- setting up and shutting down ----------------------------------------- */
+/* ---- setting up and shutting down ---------------------------------------- */
 
 void
 tafel_sync_verifier_init (TafelSync *self)

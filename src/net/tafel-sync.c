@@ -82,7 +82,7 @@ G_DEFINE_FINAL_TYPE (TafelSync, tafel_sync, G_TYPE_OBJECT)
 static void schedule_push (TafelSync *self);
 static void schedule_work (TafelSync *self);
 
-/* ---- helpers ------------------------------------------------------------------ */
+/* ---- helpers ------------------------------------------------------------- */
 
 /* The first bytes of a key in hex, to tell peers apart in the trace. */
 const char *
@@ -125,7 +125,7 @@ vector_merge (TafelVersionVector       *into,
     }
 }
 
-/* ---- sending ------------------------------------------------------------------ */
+/* ---- sending ------------------------------------------------------------- */
 
 /* What waits to go to a peer, in order: a ready frame, or a run of one
  * author's records still in the log, encoded chunk by chunk only as the
@@ -383,7 +383,7 @@ schedule_push (TafelSync *self)
     self->push_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, push_cb, self, NULL);
 }
 
-/* ---- failing a peer ----------------------------------------------------------- */
+/* ---- failing a peer ------------------------------------------------------ */
 
 static void peer_free (Peer *peer);
 
@@ -400,7 +400,7 @@ fail_peer (Peer         *peer,
   g_signal_emit (self, signals[PEER_FAILED], 0, &key, error);
 }
 
-/* ---- receiving ------------------------------------------------------------------ */
+/* ---- receiving ----------------------------------------------------------- */
 
 static gboolean
 handle_hello (Peer          *peer,
@@ -610,7 +610,7 @@ hello_timer (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* ---- integration ----------------------------------------------------------------- */
+/* ---- integration --------------------------------------------------------- */
 
 static void
 emit_for_peer (TafelSync            *self,
@@ -714,7 +714,7 @@ on_records_added (TafelLog  *log,
   schedule_push (self);
 }
 
-/* ---- peers ------------------------------------------------------------------------ */
+/* ---- peers --------------------------------------------------------------- */
 
 static void
 peer_free (Peer *peer)
@@ -836,7 +836,7 @@ tafel_sync_set_inbox_water (TafelSync *self,
   self->inbox_low = low;
 }
 
-/* ---- GObject ------------------------------------------------------------------------ */
+/* ---- GObject ------------------------------------------------------------- */
 
 TafelSync *
 tafel_sync_new (TafelLog *log)
