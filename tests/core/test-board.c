@@ -1200,10 +1200,8 @@ int
 main (int    argc,
       char **argv)
 {
-  tafel_test_use_test_tmpdir ();
-  g_test_init (&argc, &argv, NULL);
+  tafel_test_init (&argc, &argv);
   g_log_set_writer_func (writer, NULL, NULL);
-  g_assert_true (tafel_core_init (NULL));
 
 #define ADD(path, func) \
   g_test_add ("/tafel/board/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
