@@ -337,7 +337,6 @@ closed_by_peer (TafelLink *self)
   g_object_unref (self);
 }
 
-
 /* ---- frames out ---------------------------------------------------------- */
 
 static void
@@ -422,7 +421,6 @@ flush_out_queue (TafelLink *self)
     }
   update_writable (self);
 }
-
 
 /* ---- frames in ----------------------------------------------------------- */
 
@@ -1290,7 +1288,6 @@ tafel_link_get_send_queue_size (TafelLink *self)
   g_return_val_if_fail (TAFEL_IS_LINK (self), 0);
   return self->out_queued + (self->transport != NULL ? tafel_transport_get_unacked (self->transport) : 0);
 }
-
 
 /**
  * tafel_link_set_receive_paused:

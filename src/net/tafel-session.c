@@ -713,7 +713,6 @@ peer_discovered (TafelSession         *self,
     peer_connect (peer);
 }
 
-
 /* ---- rendezvous input ---------------------------------------------------- */
 
 static void
