@@ -5,6 +5,7 @@
 
 #include "tafel-invite.h"
 #include "tafel-qr.h"
+#include "tafel-test-util.h"
 
 /* QR codes of invite links, checked without a decoder: the symbol's size
  * fits its version, the quiet zone is light, the three finder patterns and
@@ -153,7 +154,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  tafel_test_init (&argc, &argv);
 
   g_test_add_func ("/tafel/qr/invite-link", test_invite_link);
   g_test_add_func ("/tafel/qr/deterministic", test_deterministic);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tafel-settings-check.h"
+#include "tafel-test-util.h"
 
 typedef gboolean (*CheckFunc) (const char *value, GError **error);
 
@@ -118,7 +119,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  tafel_test_init (&argc, &argv);
 
   g_test_add_func ("/tafel/settings-check/broker", test_check_broker);
   g_test_add_func ("/tafel/settings-check/stun", test_check_stun);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "tafel-color.h"
+#include "tafel-test-util.h"
 
 static void
 test_color_parse (void)
@@ -82,7 +83,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  tafel_test_init (&argc, &argv);
 
   g_test_add_func ("/tafel/color/parse", test_color_parse);
   g_test_add_func ("/tafel/color/dark-paper", test_color_dark_paper);

@@ -762,8 +762,7 @@ main (int   argc,
     argv[argc] = NULL;
   }
 
-  g_test_init (&argc, &argv, NULL);
-  g_assert_true (tafel_core_init (NULL));
+  tafel_test_init (&argc, &argv);
 
   traces = test_load_trace ("quickdraw-strokes.ndjson");
   if (traces == NULL)

@@ -207,9 +207,7 @@ int
 main (int    argc,
       char **argv)
 {
-  tafel_test_use_test_tmpdir ();
-  g_test_init (&argc, &argv, NULL);
-  g_assert_true (tafel_core_init (NULL));
+  tafel_test_init (&argc, &argv);
 
   g_test_add_func ("/tafel/identity/create-and-load", test_identity_create_and_load);
   g_test_add_func ("/tafel/identity/ephemeral", test_identity_ephemeral);

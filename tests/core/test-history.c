@@ -3,6 +3,7 @@
 
 #include "tafel-core.h"
 #include "tafel-test-peer.h"
+#include "tafel-test-util.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestPeer, test_peer_free)
 
@@ -362,8 +363,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  g_assert_true (tafel_core_init (NULL));
+  tafel_test_init (&argc, &argv);
 
   g_test_add_func ("/tafel/history/stroke", test_undo_redo_stroke);
   g_test_add_func ("/tafel/history/erase-and-restore", test_undo_erase_and_restore);

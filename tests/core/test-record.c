@@ -832,9 +832,7 @@ int
 main (int    argc,
       char **argv)
 {
-  tafel_test_use_test_tmpdir ();
-  g_test_init (&argc, &argv, NULL);
-  g_assert_true (tafel_core_init (NULL));
+  tafel_test_init (&argc, &argv);
 
   g_test_add_func ("/tafel/record/envelope/round-trip", test_envelope_round_trip);
   g_test_add_func ("/tafel/record/envelope/id", test_envelope_id_is_hash_of_signed_bytes);

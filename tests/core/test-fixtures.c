@@ -150,9 +150,7 @@ int
 main (int    argc,
       char **argv)
 {
-  tafel_test_use_test_tmpdir ();
-  g_test_init (&argc, &argv, NULL);
-  g_assert_true (tafel_core_init (NULL));
+  tafel_test_init (&argc, &argv);
 
   g_test_add_func ("/tafel/fixtures/records", test_fixtures_records);
   g_test_add_func ("/tafel/fixtures/tafel", test_fixtures_tafel);

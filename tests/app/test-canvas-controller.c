@@ -670,12 +670,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-
-  tafel_test_use_test_tmpdir ();
-  g_test_init (&argc, &argv, NULL);
-  if (!tafel_core_init (&error))
-    g_error ("%s", error->message);
+  tafel_test_init (&argc, &argv);
 
 #define ADD(path, func) \
   g_test_add ("/tafel/canvas-controller/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

@@ -719,9 +719,7 @@ int
 main (int    argc,
       char **argv)
 {
-  tafel_test_use_test_tmpdir ();
-  g_test_init (&argc, &argv, NULL);
-  g_assert_true (tafel_core_init (NULL));
+  tafel_test_init (&argc, &argv);
 
   g_test_add_func ("/tafel/log/in-order", test_log_in_order);
   g_test_add_func ("/tafel/log/out-of-order", test_log_out_of_order);

@@ -8,6 +8,7 @@
 #include "tafel-core.h"
 #include "tafel-identity.h"
 #include "tafel-render.h"
+#include "tafel-test-util.h"
 #include "tafel-tile-cache.h"
 
 /* The canvas's tile cache on its own (no display needed): tiles come from
@@ -336,14 +337,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-
-  g_test_init (&argc, &argv, NULL);
+  tafel_test_init (&argc, &argv);
   /* No display is needed, but GSK registers its node types in gtk_init();
    * asking for one type registers them all. */
   g_type_ensure (GSK_TYPE_TEXTURE_NODE);
-  if (!tafel_core_init (&error))
-    g_error ("%s", error->message);
 
   g_test_add ("/tafel/tile-cache/show-ink", Fixture, NULL, fixture_set_up, test_tiles_show_ink, fixture_tear_down);
   g_test_add ("/tafel/tile-cache/filter", Fixture, NULL, fixture_set_up, test_tiles_filter, fixture_tear_down);

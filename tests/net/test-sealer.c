@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "tafel-sealer.h"
+#include "tafel-test-util.h"
 
 static const gsize buckets[] = { 128, 512, 0 };
 
@@ -159,7 +160,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  tafel_test_init (&argc, &argv);
 
   g_test_add_func ("/tafel/sealer/round-trip-and-buckets", test_round_trip_and_buckets);
   g_test_add_func ("/tafel/sealer/drops", test_drops);

@@ -643,12 +643,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-
-  tafel_test_use_test_tmpdir ();
-  g_test_init (&argc, &argv, NULL);
-  if (!tafel_core_init (&error))
-    g_error ("%s", error->message);
+  tafel_test_init (&argc, &argv);
 
 #define ADD(name, func) g_test_add ("/tafel/people/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("alone", test_alone);

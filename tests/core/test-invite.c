@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "tafel-invite.h"
+#include "tafel-test-util.h"
 
 #define FIXTURE_SECRET "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"
 
@@ -165,7 +166,7 @@ main (int    argc,
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
 
-  g_test_init (&argc, &argv, NULL);
+  tafel_test_init (&argc, &argv);
 
   dir = fixtures_dir ();
   gdir = g_dir_open (dir, 0, NULL);

@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "tafel-spatial-index.h"
+#include "tafel-test-util.h"
 
 typedef struct
 {
@@ -213,7 +214,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  tafel_test_init (&argc, &argv);
 
   g_test_add_func ("/tafel/spatial-index/brute-force", test_spatial_brute_force);
   g_test_add_func ("/tafel/spatial-index/edges", test_spatial_edges);

@@ -159,8 +159,7 @@ int
 main (int    argc,
       char **argv)
 {
-  tafel_test_use_test_tmpdir ();
-  g_test_init (&argc, &argv, NULL);
+  tafel_test_init (&argc, &argv);
 
   g_test_add_func ("/tafel/join/parse-link", test_parse_link);
   g_test_add_func ("/tafel/join/merge-brokers", test_merge_brokers);

@@ -3,6 +3,7 @@
 
 #include <math.h>
 
+#include "tafel-test-util.h"
 #include "tafel-view.h"
 
 static void
@@ -138,7 +139,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  tafel_test_init (&argc, &argv);
 
   g_test_add_func ("/tafel/view/round-trip", test_view_round_trip);
   g_test_add_func ("/tafel/view/zoom-keeps-point", test_view_zoom_keeps_point);

@@ -1054,8 +1054,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  g_assert_true (tafel_core_init (NULL));
+  tafel_test_init (&argc, &argv);
 
   g_test_add_func ("/tafel/model/stroke", test_stroke_object);
   g_test_add_func ("/tafel/model/stroke-extents-from-check", test_stroke_extents_from_check);

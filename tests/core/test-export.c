@@ -10,6 +10,7 @@
 #include "tafel-export.h"
 #include "tafel-render.h"
 #include "tafel-test-peer.h"
+#include "tafel-test-util.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestPeer, test_peer_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (cairo_surface_t, cairo_surface_destroy)
@@ -605,8 +606,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
-  g_assert_true (tafel_core_init (NULL));
+  tafel_test_init (&argc, &argv);
 
   g_test_add_func ("/tafel/export/png-deterministic", test_png_deterministic);
   g_test_add_func ("/tafel/export/errors", test_export_errors);

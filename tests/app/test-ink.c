@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "tafel-ink.h"
+#include "tafel-test-util.h"
 
 static void
 test_one_euro_smooths_jitter (void)
@@ -122,7 +123,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  tafel_test_init (&argc, &argv);
 
   g_test_add_func ("/tafel/ink/one-euro/smooths-jitter", test_one_euro_smooths_jitter);
   g_test_add_func ("/tafel/ink/one-euro/follows-fast", test_one_euro_follows_fast);

@@ -538,7 +538,7 @@ main (int   argc,
 {
   static const double widths[] = { 0.8, 1.4 };
 
-  g_test_init (&argc, &argv, NULL);
+  tafel_test_init (&argc, &argv);
 
   g_test_add_data_func ("/tafel/render/thin-agrees-with-full-detail/0.8px", &widths[0], check_thin_agrees);
   g_test_add_data_func ("/tafel/render/thin-agrees-with-full-detail/1.4px", &widths[1], check_thin_agrees);
