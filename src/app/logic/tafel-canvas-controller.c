@@ -8,7 +8,7 @@
 
 #include "tafel-canvas-controller.h"
 #include "tafel-color.h"
-#include "tafel-ink.h"
+#include "tafel-gesture-math.h"
 #include "tafel-render.h"
 
 /* Tolerances on screen, in widget pixels, divided by the scale at use. */
