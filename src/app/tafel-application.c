@@ -584,8 +584,10 @@ tafel_application_join_action (GSimpleAction *action,
                                gpointer       user_data)
 {
   TafelApplication *self = user_data;
+  GtkWidget *dialog;
 
-  tafel_join_dialog_present (self, gtk_application_get_active_window (GTK_APPLICATION (self)));
+  dialog = tafel_join_dialog_new (self, gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* A chat notification was clicked: the board's window comes forward. */
