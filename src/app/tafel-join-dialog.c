@@ -8,7 +8,6 @@ struct _TafelJoinDialog
 {
   AdwMessageDialog  parent_instance;
 
-  TafelApplication *application;
   GCancellable     *cancellable;
 
   GtkEntry         *entry;
@@ -60,9 +59,12 @@ on_response (TafelJoinDialog *self,
   if (!g_str_equal (response, "join") || !check_link (self))
     return;
 
+  /* The dialog is none of the application's windows, so it reaches the
+   * application's actions through the application itself; the window it
+   * was opened over is still the active one. */
   link = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->entry))));
-  tafel_application_join_link (self->application, link,
-                               gtk_window_get_transient_for (GTK_WINDOW (self)));
+  g_action_group_activate_action (G_ACTION_GROUP (g_application_get_default ()), "join-link",
+                                  g_variant_new_string (link));
 }
 
 static void
@@ -105,7 +107,6 @@ tafel_join_dialog_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->application);
 
   G_OBJECT_CLASS (tafel_join_dialog_parent_class)->dispose (object);
 }
@@ -142,16 +143,9 @@ tafel_join_dialog_init (TafelJoinDialog *self)
 }
 
 GtkWidget *
-tafel_join_dialog_new (TafelApplication *application,
-                       GtkWindow        *parent)
+tafel_join_dialog_new (GtkWindow *parent)
 {
-  TafelJoinDialog *self;
-
-  g_return_val_if_fail (TAFEL_IS_APPLICATION (application), NULL);
-
-  self = g_object_new (TAFEL_TYPE_JOIN_DIALOG,
+  return g_object_new (TAFEL_TYPE_JOIN_DIALOG,
                        "transient-for", parent,
                        NULL);
-  self->application = g_object_ref (application);
-  return GTK_WIDGET (self);
 }

@@ -251,10 +251,19 @@ on_session_setting_changed (TafelWindow *self)
 }
 
 void
-tafel_window_update_rendezvous (TafelWindow *self)
+tafel_window_add_brokers (TafelWindow        *self,
+                          const char * const *brokers)
 {
+  g_autoptr(GError) error = NULL;
+
   g_return_if_fail (TAFEL_IS_WINDOW (self));
 
+  if (self->board == NULL)
+    return;
+
+  if (!tafel_join_keep_brokers (self->board, brokers, &error))
+    tafel_window_show_error (self, _("The board’s broker could not be stored"), error->message);
+  /* The session restarts only if the hints change how it goes online. */
   on_session_setting_changed (self);
 }
 
