@@ -956,14 +956,6 @@ tafel_canvas_set_controller (TafelCanvas           *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-TafelCanvasController *
-tafel_canvas_get_controller (TafelCanvas *self)
-{
-  g_return_val_if_fail (TAFEL_IS_CANVAS (self), NULL);
-
-  return self->controller;
-}
-
 TafelTileCache *
 tafel_canvas_get_tile_cache (TafelCanvas *self)
 {

@@ -877,14 +877,6 @@ tafel_tile_cache_clear (TafelTileCache *self)
   g_signal_emit (self, signals[UPDATED], 0);
 }
 
-TafelBoardModel *
-tafel_tile_cache_get_model (TafelTileCache *self)
-{
-  g_return_val_if_fail (TAFEL_IS_TILE_CACHE (self), NULL);
-
-  return self->model;
-}
-
 void
 tafel_tile_cache_set_filter (TafelTileCache  *self,
                              TafelTileFilter  filter,

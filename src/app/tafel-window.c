@@ -61,15 +61,6 @@ tafel_window_show_error (TafelWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-void
-tafel_window_show_toast (TafelWindow *self,
-                         const char  *message)
-{
-  g_return_if_fail (TAFEL_IS_WINDOW (self));
-
-  tafel_window_show_error (self, message, NULL);
-}
-
 static void
 show_note (TafelWindow *self,
            const char  *message)

@@ -32,8 +32,6 @@ gboolean        tafel_window_merge_log      (TafelWindow      *self,
  * rendezvous hints and goes online again if that changes how. */
 void            tafel_window_add_brokers    (TafelWindow        *self,
                                              const char * const *brokers);
-void            tafel_window_show_toast     (TafelWindow      *self,
-                                             const char       *message);
 /* A toast for an error, with its full reason behind a Details button. */
 void            tafel_window_show_error     (TafelWindow      *self,
                                              const char       *title,

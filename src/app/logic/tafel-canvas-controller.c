@@ -985,14 +985,6 @@ tafel_canvas_controller_get_model (TafelCanvasController *self)
   return self->model;
 }
 
-TafelHistory *
-tafel_canvas_controller_get_history (TafelCanvasController *self)
-{
-  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), NULL);
-
-  return self->history;
-}
-
 TafelCanvasTool
 tafel_canvas_controller_get_tool (TafelCanvasController *self)
 {

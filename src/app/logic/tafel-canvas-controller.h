@@ -90,7 +90,6 @@ TafelCanvasController *tafel_canvas_controller_new          (TafelBoard         
                                                              TafelHistory          *history) G_GNUC_WARN_UNUSED_RESULT;
 
 TafelBoardModel  *tafel_canvas_controller_get_model         (TafelCanvasController *self);
-TafelHistory     *tafel_canvas_controller_get_history       (TafelCanvasController *self);
 TafelCanvasTool   tafel_canvas_controller_get_tool          (TafelCanvasController *self);
 void              tafel_canvas_controller_set_tool          (TafelCanvasController *self,
                                                              TafelCanvasTool        tool);
