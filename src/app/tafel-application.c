@@ -26,7 +26,7 @@ struct _TafelApplication
 
 G_DEFINE_FINAL_TYPE (TafelApplication, tafel_application, ADW_TYPE_APPLICATION)
 
-/* ---- Boards and windows -------------------------------------------------------- */
+/* ---- Boards and windows -------------------------------------------------- */
 
 static const char *
 tafel_application_get_data_dir (TafelApplication *self)
@@ -455,7 +455,7 @@ tafel_application_window_removed (GtkApplication *application,
       }
 }
 
-/* ---- GApplication ------------------------------------------------------------------ */
+/* ---- GApplication -------------------------------------------------------- */
 
 static void
 restore_or_start (TafelApplication *self)

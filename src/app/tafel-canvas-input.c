@@ -12,7 +12,7 @@
 #define WHEEL_STEP       64.0
 #define WHEEL_ZOOM        1.15
 
-/* ---- Navigation --------------------------------------------------------- */
+/* ---- Navigation ---------------------------------------------------------- */
 
 void
 tafel_canvas_update_cursor (TafelCanvas *self)
@@ -102,7 +102,7 @@ on_middle_drag_end (GtkGestureDrag *gesture,
   pan_end (self);
 }
 
-/* ---- Pointer, pen, touch and keys --------------------------------------- */
+/* ---- Pointer, pen, touch and keys ---------------------------------------- */
 
 static TafelInputModifiers
 modifiers_from_state (GdkModifierType state)
@@ -574,7 +574,7 @@ on_focus_leave (GtkEventControllerFocus *controller,
     }
 }
 
-/* ---- Setup -------------------------------------------------------------- */
+/* ---- Setup --------------------------------------------------------------- */
 
 void
 tafel_canvas_input_init (TafelCanvas *self)

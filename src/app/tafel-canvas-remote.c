@@ -25,7 +25,7 @@ typedef struct
   gboolean       record_seen; /* a record of theirs came after it began */
 } RemoteStroke;
 
-/* ---- Strokes in progress ------------------------------------------------ */
+/* ---- Strokes in progress ------------------------------------------------- */
 
 static void
 remote_stroke_free (RemoteStroke *remote)
@@ -170,7 +170,7 @@ on_objects_changed (TafelBoardModel *model,
     }
 }
 
-/* ---- Drawing them ------------------------------------------------------- */
+/* ---- Drawing them -------------------------------------------------------- */
 
 static void
 snapshot_remote_stroke (TafelCanvas       *self,
@@ -314,7 +314,7 @@ tafel_canvas_snapshot_remote_cursors (TafelCanvas *self,
     }
 }
 
-/* ---- Following the people and the records ------------------------------- */
+/* ---- Following the people and the records -------------------------------- */
 
 void
 tafel_canvas_remote_clear (TafelCanvas *self)

@@ -117,7 +117,7 @@ tafel_canvas_ink (TafelCanvas *self,
   return self->dark ? tafel_color_for_dark_paper (rgba) : rgba;
 }
 
-/* ---- Patches: pieces of ink rendered into textures ---------------------- */
+/* ---- Patches: pieces of ink rendered into textures ----------------------- */
 
 typedef void (*PatchDraw) (cairo_t *cr, gpointer data);
 
@@ -234,7 +234,7 @@ draw_objects_cb (cairo_t  *cr,
   tafel_render_objects (cr, &identity, (TafelObject * const *) objects->pdata, objects->len);
 }
 
-/* ---- The live stroke ---------------------------------------------------- */
+/* ---- The live stroke ----------------------------------------------------- */
 
 /* The part of the live stroke from @from to @to, as a pen stroke of the
  * mapped, opaque colour: highlighter translucency is applied to the whole
@@ -334,7 +334,7 @@ snapshot_live_stroke (TafelCanvas       *self,
   gtk_snapshot_pop (snapshot);
 }
 
-/* ---- Settling objects --------------------------------------------------- */
+/* ---- Settling objects ---------------------------------------------------- */
 
 static void
 on_committed (TafelCanvasController *controller,
@@ -417,7 +417,7 @@ snapshot_settling (TafelCanvas *self,
     patch_append (snapshot, &g_array_index (self->settling, Settling, i).patch, origin_x, origin_y);
 }
 
-/* ---- The selection ------------------------------------------------------ */
+/* ---- The selection ------------------------------------------------------- */
 
 static gboolean
 selection_is_moving (TafelCanvas *self)
@@ -548,7 +548,7 @@ snapshot_selection_frame (TafelCanvas *self,
   }
 }
 
-/* ---- Snapshot ----------------------------------------------------------- */
+/* ---- Snapshot ------------------------------------------------------------ */
 
 static void
 snapshot_grid (TafelCanvas *self,
@@ -711,7 +711,7 @@ tafel_canvas_snapshot (GtkWidget   *widget,
     gtk_widget_snapshot_child (widget, self->editor, snapshot);
 }
 
-/* ---- Style -------------------------------------------------------------- */
+/* ---- Style --------------------------------------------------------------- */
 
 static void
 on_dark_changed (AdwStyleManager *manager,
@@ -728,7 +728,7 @@ on_dark_changed (AdwStyleManager *manager,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-/* ---- Text typed in place ------------------------------------------------ */
+/* ---- Text typed in place ------------------------------------------------- */
 
 static void
 update_editor_style (TafelCanvas *self)
@@ -860,7 +860,7 @@ on_text_edit_requested (TafelCanvasController *controller,
   gtk_widget_grab_focus (editor);
 }
 
-/* ---- Controller --------------------------------------------------------- */
+/* ---- Controller ---------------------------------------------------------- */
 
 static void
 on_controller_changed (TafelCanvasController *controller,
@@ -972,7 +972,7 @@ tafel_canvas_finish_text (TafelCanvas *self)
   finish_text (self, TRUE);
 }
 
-/* ---- The view ----------------------------------------------------------- */
+/* ---- The view ------------------------------------------------------------ */
 
 void
 tafel_canvas_pan_by (TafelCanvas *self,
@@ -999,7 +999,7 @@ tafel_canvas_zoom_at (TafelCanvas *self,
     }
 }
 
-/* ---- Public API --------------------------------------------------------- */
+/* ---- Public API ---------------------------------------------------------- */
 
 GtkWidget *
 tafel_canvas_new (void)
@@ -1163,7 +1163,7 @@ tafel_canvas_get_dark (TafelCanvas *self)
   return self->dark;
 }
 
-/* ---- GObject ------------------------------------------------------------ */
+/* ---- GObject ------------------------------------------------------------- */
 
 static void
 tafel_canvas_size_allocate (GtkWidget *widget,

@@ -23,7 +23,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* ---- Small helpers --------------------------------------------------------------- */
+/* ---- Small helpers ------------------------------------------------------- */
 
 static void
 on_details_clicked (AdwToast    *toast,
@@ -128,7 +128,7 @@ update_actions (TafelWindow *self)
   tafel_window_net_update_actions (self);
 }
 
-/* ---- The board ---------------------------------------------------------------------- */
+/* ---- The board ----------------------------------------------------------- */
 
 static void
 on_controller_error (TafelCanvasController *controller,
@@ -333,7 +333,7 @@ tafel_window_merge_log (TafelWindow  *self,
   return TRUE;
 }
 
-/* ---- Actions -------------------------------------------------------------------------- */
+/* ---- Actions ------------------------------------------------------------- */
 
 static void
 undo_activated (GtkWidget  *widget,
@@ -449,7 +449,7 @@ close_board_activated (GtkWidget  *widget,
   tafel_window_set_board (TAFEL_WINDOW (widget), NULL);
 }
 
-/* Rename ------------------------------------------------------------------------------- */
+/* ---- Rename -------------------------------------------------------------- */
 
 static void
 rename_activated (GtkWidget  *widget,
@@ -513,7 +513,7 @@ do_rename (TafelWindow *self)
   gtk_popover_popdown (self->rename_popover);
 }
 
-/* Clear -------------------------------------------------------------------------------- */
+/* ---- Clear --------------------------------------------------------------- */
 
 static void
 on_clear_response (AdwMessageDialog *dialog,
@@ -551,7 +551,7 @@ clear_board_activated (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Save As ------------------------------------------------------------------------------ */
+/* ---- Save As ------------------------------------------------------------- */
 
 /* @file with @suffix added when it does not end in it already. */
 static GFile *
@@ -632,7 +632,7 @@ save_as_activated (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
-/* Export ------------------------------------------------------------------------------- */
+/* ---- Export -------------------------------------------------------------- */
 
 typedef struct
 {
@@ -801,7 +801,7 @@ export_activated (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
-/* ---- Window -------------------------------------------------------------------------- */
+/* ---- Window -------------------------------------------------------------- */
 
 static gboolean
 tafel_window_close_request (GtkWindow *window)

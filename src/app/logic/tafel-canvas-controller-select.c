@@ -14,7 +14,7 @@
 /* Duplicates land this far (board units) below and right of the original. */
 #define DUPLICATE_OFFSET   16.0
 
-/* ---- Moving and resizing as records ------------------------------------- */
+/* ---- Moving and resizing as records -------------------------------------- */
 
 /* Composes @live (board → board) after @object_transform (content → board). */
 static TafelTransform
@@ -74,7 +74,7 @@ transform_objects (TafelCanvasController *self,
   return ok;
 }
 
-/* ---- The selection ------------------------------------------------------ */
+/* ---- The selection ------------------------------------------------------- */
 
 void
 tafel_canvas_controller_set_selection (TafelCanvasController *self,
@@ -143,7 +143,7 @@ tafel_canvas_controller_hide_selection (TafelCanvasController *self,
     tafel_canvas_controller_emit_hidden_changed (self, &bounds);
 }
 
-/* ---- The selection tool ------------------------------------------------- */
+/* ---- The selection tool -------------------------------------------------- */
 
 static gboolean
 rect_contains_rect (const TafelRect *outer,
@@ -393,7 +393,7 @@ tafel_canvas_controller_select_end (TafelCanvasController *self)
   tafel_canvas_controller_emit_changed (self);
 }
 
-/* ---- What the selection shows ------------------------------------------- */
+/* ---- What the selection shows -------------------------------------------- */
 
 static TafelRect
 transform_rect (const TafelTransform *t,
@@ -451,7 +451,7 @@ tafel_canvas_controller_get_live_transform (TafelCanvasController *self,
   *transform = self->live_transform;
 }
 
-/* ---- Commands on the selection ------------------------------------------ */
+/* ---- Commands on the selection ------------------------------------------- */
 
 void
 tafel_canvas_controller_select_all (TafelCanvasController *self)

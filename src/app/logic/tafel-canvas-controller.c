@@ -75,7 +75,7 @@ tafel_canvas_controller_notify_selection (TafelCanvasController *self)
   tafel_canvas_controller_emit_changed (self);
 }
 
-/* ---- Committing --------------------------------------------------------- */
+/* ---- Committing ---------------------------------------------------------- */
 
 static TafelRecord *
 commit (TafelCanvasController *self,
@@ -169,7 +169,7 @@ tafel_canvas_controller_erase_objects (TafelCanvasController *self,
   return ok;
 }
 
-/* ---- Strokes ------------------------------------------------------------ */
+/* ---- Strokes ------------------------------------------------------------- */
 
 static void
 live_stroke_reset (TafelCanvasController *self)
@@ -314,7 +314,7 @@ stroke_end (TafelCanvasController   *self,
   tafel_canvas_controller_emit_changed (self);
 }
 
-/* ---- Shapes ------------------------------------------------------------- */
+/* ---- Shapes -------------------------------------------------------------- */
 
 static TafelShapeKind
 shape_kind_for_tool (TafelCanvasTool tool)
@@ -376,7 +376,7 @@ shape_end (TafelCanvasController *self)
   tafel_canvas_controller_emit_changed (self);
 }
 
-/* ---- Eraser ------------------------------------------------------------- */
+/* ---- Eraser -------------------------------------------------------------- */
 
 /* Whether the eraser swept along (x1, y1)–(x2, y2) with @radius touches the
  * ink of @object. */
@@ -516,7 +516,7 @@ erase_end (TafelCanvasController *self)
   tafel_canvas_controller_emit_changed (self);
 }
 
-/* ---- Pointer dispatch --------------------------------------------------- */
+/* ---- Pointer dispatch ---------------------------------------------------- */
 
 void
 tafel_canvas_controller_cancel_gesture (TafelCanvasController *self)
@@ -728,7 +728,7 @@ tafel_canvas_controller_is_busy (TafelCanvasController *self)
   return self->gesture != GESTURE_NONE;
 }
 
-/* ---- Drawing state ------------------------------------------------------ */
+/* ---- Drawing state ------------------------------------------------------- */
 
 const TafelStroke *
 tafel_canvas_controller_get_live_stroke (TafelCanvasController *self)
@@ -795,7 +795,7 @@ tafel_canvas_controller_is_hidden (TafelCanvasController *self,
   return self->selection_hidden && g_hash_table_contains (self->selected, object);
 }
 
-/* ---- Commands ----------------------------------------------------------- */
+/* ---- Commands ------------------------------------------------------------ */
 
 gboolean
 tafel_canvas_controller_commit_text (TafelCanvasController *self,
@@ -937,7 +937,7 @@ tafel_canvas_controller_redo (TafelCanvasController *self,
   return undo_or_redo (self, TRUE, error);
 }
 
-/* ---- The model changes under us ----------------------------------------- */
+/* ---- The model changes under us ------------------------------------------ */
 
 static void
 on_objects_changed (TafelBoardModel       *model,
@@ -975,7 +975,7 @@ on_objects_changed (TafelBoardModel       *model,
     tafel_canvas_controller_emit_changed (self);
 }
 
-/* ---- Properties --------------------------------------------------------- */
+/* ---- Properties ---------------------------------------------------------- */
 
 TafelBoardModel *
 tafel_canvas_controller_get_model (TafelCanvasController *self)
