@@ -3,7 +3,7 @@
 
 #include <math.h>
 
-#include "tafel-ink.h"
+#include "tafel-gesture-math.h"
 #include "tafel-test-util.h"
 
 static void

@@ -90,14 +90,13 @@ TafelCanvasController *tafel_canvas_controller_new          (TafelBoard         
                                                              TafelHistory          *history) G_GNUC_WARN_UNUSED_RESULT;
 
 TafelBoardModel  *tafel_canvas_controller_get_model         (TafelCanvasController *self);
-TafelHistory     *tafel_canvas_controller_get_history       (TafelCanvasController *self);
 TafelCanvasTool   tafel_canvas_controller_get_tool          (TafelCanvasController *self);
 void              tafel_canvas_controller_set_tool          (TafelCanvasController *self,
                                                              TafelCanvasTool        tool);
 void              tafel_canvas_controller_set_scale         (TafelCanvasController *self,
                                                              double                 scale);
 
-/* ---- Input ---------------------------------------------------------------- */
+/* ---- Input --------------------------------------------------------------- */
 
 void              tafel_canvas_controller_pointer           (TafelCanvasController *self,
                                                              const TafelPointerEvent *event);
@@ -110,7 +109,7 @@ gboolean          tafel_canvas_controller_cancel            (TafelCanvasControll
 /* Whether a gesture is in progress. */
 gboolean          tafel_canvas_controller_is_busy           (TafelCanvasController *self);
 
-/* ---- What is in progress, for drawing ------------------------------------- */
+/* ---- What is in progress, for drawing ------------------------------------ */
 
 /* The stroke being drawn (points in board units), or %NULL. */
 const TafelStroke *tafel_canvas_controller_get_live_stroke  (TafelCanvasController *self);
@@ -128,7 +127,7 @@ gboolean          tafel_canvas_controller_get_eraser        (TafelCanvasControll
 gboolean          tafel_canvas_controller_is_hidden         (TafelCanvasController *self,
                                                              const TafelObject     *object);
 
-/* ---- Selection ------------------------------------------------------------- */
+/* ---- Selection ----------------------------------------------------------- */
 
 /* (element-type TafelObject) (transfer none) the selected objects, bottom first. */
 GPtrArray        *tafel_canvas_controller_get_selection     (TafelCanvasController *self);
@@ -146,8 +145,9 @@ void              tafel_canvas_controller_get_live_transform (TafelCanvasControl
 void              tafel_canvas_controller_select_all        (TafelCanvasController *self);
 void              tafel_canvas_controller_clear_selection   (TafelCanvasController *self);
 
-/* ---- Commands --------------------------------------------------------------
- * Each stores its records (and makes them undoable) or fails with the
+/* ---- Commands ------------------------------------------------------------ */
+
+/* Each stores its records (and makes them undoable) or fails with the
  * board's error, changing nothing. */
 
 gboolean          tafel_canvas_controller_nudge_selection     (TafelCanvasController *self,

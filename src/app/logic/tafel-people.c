@@ -45,7 +45,7 @@ is_me (TafelPeople          *self,
   return tafel_key_equal (key, &self->me_key);
 }
 
-/* ---- Names and colours ------------------------------------------------------------ */
+/* ---- Names and colours --------------------------------------------------- */
 
 static void
 resolve (TafelPeople          *self,
@@ -112,7 +112,7 @@ tafel_people_get_rgba (TafelPeople          *self,
   return rgba;
 }
 
-/* ---- The list ---------------------------------------------------------------------- */
+/* ---- The list ------------------------------------------------------------ */
 
 static int
 compare_people (gconstpointer a,
@@ -253,7 +253,7 @@ rebuild (TafelPeople *self)
     g_signal_emit (self, signals[PERSON_JOINED], 0, g_ptr_array_index (joined, i));
 }
 
-/* ---- Presence ---------------------------------------------------------------------- */
+/* ---- Presence ------------------------------------------------------------ */
 
 static void
 on_peer_changed (TafelPresence        *presence,
@@ -329,7 +329,7 @@ tafel_people_refresh (TafelPeople *self)
   rebuild (self);
 }
 
-/* ---- You ---------------------------------------------------------------------------- */
+/* ---- You ----------------------------------------------------------------- */
 
 gboolean
 tafel_people_set_my_profile (TafelPeople  *self,
@@ -410,7 +410,7 @@ tafel_people_get_n_online (TafelPeople *self)
   return g_hash_table_size (self->online);
 }
 
-/* ---- GListModel --------------------------------------------------------------------- */
+/* ---- GListModel ---------------------------------------------------------- */
 
 static GType
 tafel_people_get_item_type (GListModel *model)
@@ -443,7 +443,7 @@ tafel_people_list_model_init (GListModelInterface *iface)
   iface->get_item = tafel_people_get_item;
 }
 
-/* ---- GObject ------------------------------------------------------------------------ */
+/* ---- GObject ------------------------------------------------------------- */
 
 static void
 on_profile_changed (TafelBoardModel      *model,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "tafel-board.h"
 #include "tafel-invite.h"
 
 G_BEGIN_DECLS
@@ -17,5 +18,12 @@ TafelInvite *tafel_join_parse_link    (const char          *text,
  * may be %NULL. (transfer full) */
 char       **tafel_join_merge_brokers (const char * const  *first,
                                        const char * const  *then) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Keeps @brokers (an invite link's) with @board as its rendezvous hints,
+ * ahead of those it had; stores nothing when that changes nothing. FALSE
+ * with @error when the board's metadata could not be written. */
+gboolean     tafel_join_keep_brokers  (TafelBoard          *board,
+                                       const char * const  *brokers,
+                                       GError             **error);
 
 G_END_DECLS

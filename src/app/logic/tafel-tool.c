@@ -26,32 +26,7 @@ tafel_canvas_tool_to_nick (TafelCanvasTool tool)
 }
 
 gboolean
-tafel_canvas_tool_from_nick (const char      *nick,
-                             TafelCanvasTool *tool)
-{
-  g_autoptr(GEnumClass) klass = g_type_class_ref (TAFEL_TYPE_CANVAS_TOOL);
-  GEnumValue *value;
-
-  if (nick == NULL)
-    return FALSE;
-
-  value = g_enum_get_value_by_nick (klass, nick);
-  if (value == NULL)
-    return FALSE;
-
-  *tool = value->value;
-  return TRUE;
-}
-
-gboolean
 tafel_canvas_tool_has_ink (TafelCanvasTool tool)
 {
   return tool != TAFEL_CANVAS_TOOL_ERASER && tool != TAFEL_CANVAS_TOOL_SELECT;
-}
-
-gboolean
-tafel_canvas_tool_is_shape (TafelCanvasTool tool)
-{
-  return tool == TAFEL_CANVAS_TOOL_LINE || tool == TAFEL_CANVAS_TOOL_RECTANGLE ||
-         tool == TAFEL_CANVAS_TOOL_ELLIPSE || tool == TAFEL_CANVAS_TOOL_ARROW;
 }

@@ -20,7 +20,6 @@ typedef struct _TafelBoardSnapshot TafelBoardSnapshot;
 /* On the main thread: the records of @log, per author in runs. */
 TafelBoardSnapshot *tafel_board_snapshot_new     (TafelLog           *log) G_GNUC_WARN_UNUSED_RESULT;
 void                tafel_board_snapshot_free    (TafelBoardSnapshot *snapshot);
-guint               tafel_board_snapshot_get_n_records (TafelBoardSnapshot *snapshot);
 /* In any thread: a model of the snapshot's records, owned by the caller
  * and only to be used in that thread. */
 TafelBoardModel    *tafel_board_snapshot_build   (TafelBoardSnapshot *snapshot,

@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+/* The maths the canvas controller applies to pointer gestures: smoothing
+ * the pointer's path, the Shift constraints on shapes, and the distance
+ * the eraser measures. */
+
 #include <glib.h>
 
 #include "tafel-record.h"

@@ -6,92 +6,19 @@
 
 #include <glib/gi18n.h>
 
-#include "tafel-canvas-controller.h"
+#include "tafel-canvas-controller-private.h"
 #include "tafel-color.h"
-#include "tafel-ink.h"
 #include "tafel-render.h"
 
 /* Tolerances on screen, in widget pixels, divided by the scale at use. */
-#define HIT_TOLERANCE_PX    6.0   /* clicking an object */
-#define HANDLE_RADIUS_PX   10.0   /* grabbing a selection corner */
 #define ERASER_RADIUS_PX    8.0
-#define DRAG_THRESHOLD_PX   3.0   /* a press that moves less is a click */
 #define MIN_POINT_GAP_PX    0.4   /* closer samples add nothing to a stroke */
-#define NUDGE_PX            1.0
-/* Duplicates land this far (board units) below and right of the original. */
-#define DUPLICATE_OFFSET   16.0
 /* 1€ filter for mouse and touch, tuned on screen pixels: at rest it cuts
  * at 4 Hz, which removes hand tremor and sensor noise; fast strokes open
  * it up so they do not lag. */
 #define SMOOTH_MIN_CUTOFF   4.0
 #define SMOOTH_BETA         0.02
 #define SMOOTH_D_CUTOFF     1.0
-
-typedef enum
-{
-  GESTURE_NONE,
-  GESTURE_STROKE,
-  GESTURE_SHAPE,
-  GESTURE_ERASE,
-  GESTURE_PRESS_SELECTION,  /* pressed on the selection; a move once it drags */
-  GESTURE_MOVE,
-  GESTURE_RESIZE,
-  GESTURE_RUBBER_BAND,
-} Gesture;
-
-struct _TafelCanvasController
-{
-  GObject          parent_instance;
-
-  TafelBoard      *board;
-  TafelBoardModel *model;
-  TafelHistory    *history;
-
-  TafelCanvasTool  tool;
-  guint32          pen_rgba;
-  guint32          highlighter_rgba;
-  char            *pen_color;
-  char            *highlighter_color;
-  double           pen_width;
-  double           highlighter_width;
-  double           text_size;
-  double           scale;
-
-  Gesture          gesture;
-  TafelInputModifiers modifiers;
-  double           press_x;
-  double           press_y;
-  double           last_x;
-  double           last_y;
-
-  /* GESTURE_STROKE */
-  TafelStroke      live;
-  GArray          *live_points;
-  gboolean         smoothing;
-  TafelOneEuro     filter_x;
-  TafelOneEuro     filter_y;
-  double           raw_x;
-  double           raw_y;
-  float            raw_pressure;
-
-  /* GESTURE_SHAPE */
-  TafelShapeKind   shape_kind;
-
-  /* GESTURE_ERASE: object → itself, hidden until the erase is stored. */
-  GHashTable      *pending_erase;
-  gboolean         eraser_shown;
-
-  /* Selection: objects bottom first, and the same as a set. */
-  GPtrArray       *selection;
-  GHashTable      *selected;
-  gboolean         selection_hidden;
-  TafelRect        resize_from;      /* selection bounds when a resize began */
-  double           anchor_x;         /* the corner that stays put */
-  double           anchor_y;
-  double           corner_x;         /* the corner grabbed */
-  double           corner_y;
-  TafelTransform   live_transform;   /* board → board while moving */
-};
 
 G_DEFINE_FINAL_TYPE (TafelCanvasController, tafel_canvas_controller, G_TYPE_OBJECT)
 
@@ -120,85 +47,35 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void
-emit_changed (TafelCanvasController *self)
+void
+tafel_canvas_controller_emit_changed (TafelCanvasController *self)
 {
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
-static void
-emit_hidden_changed (TafelCanvasController *self,
-                     const TafelRect       *dirty)
+void
+tafel_canvas_controller_emit_hidden_changed (TafelCanvasController *self,
+                                             const TafelRect       *dirty)
 {
   if (dirty->width > 0 || dirty->height > 0)
     g_signal_emit (self, signals[HIDDEN_CHANGED], 0, dirty);
 }
 
-static void
-report_error (TafelCanvasController *self,
-              const GError          *error)
+void
+tafel_canvas_controller_report_error (TafelCanvasController *self,
+                                      const GError          *error)
 {
   g_signal_emit (self, signals[ERROR], 0, error);
 }
 
-static void
-rect_union (TafelRect       *acc,
-            const TafelRect *r)
+void
+tafel_canvas_controller_notify_selection (TafelCanvasController *self)
 {
-  double x1, y1, x2, y2;
-
-  if (acc->width <= 0 && acc->height <= 0)
-    {
-      *acc = *r;
-      return;
-    }
-
-  x1 = MIN (acc->x, r->x);
-  y1 = MIN (acc->y, r->y);
-  x2 = MAX (acc->x + acc->width, r->x + r->width);
-  y2 = MAX (acc->y + acc->height, r->y + r->height);
-  *acc = (TafelRect) { x1, y1, x2 - x1, y2 - y1 };
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_SELECTION]);
+  tafel_canvas_controller_emit_changed (self);
 }
 
-static gboolean
-rect_contains_rect (const TafelRect *outer,
-                    const TafelRect *inner)
-{
-  return inner->x >= outer->x && inner->y >= outer->y &&
-         inner->x + inner->width <= outer->x + outer->width &&
-         inner->y + inner->height <= outer->y + outer->height;
-}
-
-static double
-clamp_coord (double v)
-{
-  return CLAMP (v, -TAFEL_COORD_MAX, TAFEL_COORD_MAX);
-}
-
-/* Composes @live (board → board) after @object_transform (content → board). */
-static TafelTransform
-compose (const TafelTransform *live,
-         const TafelTransform *object_transform)
-{
-  return (TafelTransform) {
-    live->sx * object_transform->sx,
-    live->sy * object_transform->sy,
-    live->sx * object_transform->tx + live->tx,
-    live->sy * object_transform->ty + live->ty,
-  };
-}
-
-static TafelRect
-transform_rect (const TafelTransform *t,
-                const TafelRect      *r)
-{
-  double x1 = r->x * t->sx + t->tx, x2 = (r->x + r->width) * t->sx + t->tx;
-  double y1 = r->y * t->sy + t->ty, y2 = (r->y + r->height) * t->sy + t->ty;
-
-  return (TafelRect) { MIN (x1, x2), MIN (y1, y2), fabs (x2 - x1), fabs (y2 - y1) };
-}
-
-/* ---- Committing ------------------------------------------------------------ */
+/* ---- Committing ---------------------------------------------------------- */
 
 static TafelRecord *
 commit (TafelCanvasController *self,
@@ -218,13 +95,14 @@ commit (TafelCanvasController *self,
 
 /* One user action that takes several records (a duplicate of many objects,
  * an erase beyond one record's limit) is one undo step: records are
- * collected in @done and handed to the history together by end_group(). */
-static gboolean
-commit_in_group (TafelCanvasController *self,
-                 guint                  kind,
-                 GBytes                *body,
-                 GPtrArray             *done,
-                 GError               **error)
+ * collected in @done and handed to the history together by
+ * tafel_canvas_controller_end_group(). */
+gboolean
+tafel_canvas_controller_commit_in_group (TafelCanvasController *self,
+                                         guint                  kind,
+                                         GBytes                *body,
+                                         GPtrArray             *done,
+                                         GError               **error)
 {
   TafelRecord *record = tafel_board_commit (self->board, kind, body, error);
 
@@ -235,9 +113,9 @@ commit_in_group (TafelCanvasController *self,
   return TRUE;
 }
 
-static void
-end_group (TafelCanvasController *self,
-           GPtrArray             *done)
+void
+tafel_canvas_controller_end_group (TafelCanvasController *self,
+                                   GPtrArray             *done)
 {
   /* Even a group cut short by an error is undoable as far as it got. */
   if (done->len == 1)
@@ -246,18 +124,18 @@ end_group (TafelCanvasController *self,
     tafel_history_push_group (self->history, (TafelRecord **) done->pdata, done->len);
 }
 
-static GPtrArray *
-new_group (void)
+GPtrArray *
+tafel_canvas_controller_new_group (void)
 {
   return g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
 }
 
-static gboolean
-commit_object_set (TafelCanvasController *self,
-                   guint                  kind,
-                   GPtrArray             *objects,
-                   GPtrArray             *done,
-                   GError               **error)
+gboolean
+tafel_canvas_controller_commit_object_set (TafelCanvasController *self,
+                                           guint                  kind,
+                                           GPtrArray             *objects,
+                                           GPtrArray             *done,
+                                           GError               **error)
 {
   /* One record holds at most TAFEL_SET_MAX_OBJECTS ids. */
   for (guint start = 0; start < objects->len; start += TAFEL_SET_MAX_OBJECTS)
@@ -271,157 +149,27 @@ commit_object_set (TafelCanvasController *self,
         ids[i] = *tafel_object_get_id (g_ptr_array_index (objects, start + i));
 
       body = tafel_object_set_encode (&set);
-      if (!commit_in_group (self, kind, body, done, error))
+      if (!tafel_canvas_controller_commit_in_group (self, kind, body, done, error))
         return FALSE;
     }
 
   return TRUE;
 }
 
-static gboolean
-commit_transforms (TafelCanvasController *self,
-                   GPtrArray             *objects,
-                   const TafelTransform  *live,
-                   GPtrArray             *done,
-                   GError               **error)
+/* The whole of an erase as one undo step. */
+gboolean
+tafel_canvas_controller_erase_objects (TafelCanvasController *self,
+                                       GPtrArray             *objects,
+                                       GError               **error)
 {
-  for (guint start = 0; start < objects->len; start += TAFEL_SET_MAX_OBJECTS)
-    {
-      guint n = MIN (objects->len - start, TAFEL_SET_MAX_OBJECTS);
-      g_autofree TafelHash *ids = g_new (TafelHash, n);
-      g_autofree TafelTransform *transforms = g_new (TafelTransform, n);
-      TafelTransformSet set = { n, ids, transforms };
-      g_autoptr(GBytes) body = NULL;
+  g_autoptr(GPtrArray) done = tafel_canvas_controller_new_group ();
+  gboolean ok = tafel_canvas_controller_commit_object_set (self, TAFEL_RECORD_KIND_ERASE, objects, done, error);
 
-      for (guint i = 0; i < n; i++)
-        {
-          const TafelObject *object = g_ptr_array_index (objects, start + i);
-
-          ids[i] = *tafel_object_get_id (object);
-          transforms[i] = compose (live, tafel_object_get_transform (object));
-        }
-
-      body = tafel_transform_set_encode (&set);
-      if (!commit_in_group (self, TAFEL_RECORD_KIND_TRANSFORM, body, done, error))
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* The whole of an erase or a move as one undo step. */
-static gboolean
-erase_objects (TafelCanvasController *self,
-               GPtrArray             *objects,
-               GError               **error)
-{
-  g_autoptr(GPtrArray) done = new_group ();
-  gboolean ok = commit_object_set (self, TAFEL_RECORD_KIND_ERASE, objects, done, error);
-
-  end_group (self, done);
+  tafel_canvas_controller_end_group (self, done);
   return ok;
 }
 
-static gboolean
-transform_objects (TafelCanvasController *self,
-                   GPtrArray             *objects,
-                   const TafelTransform  *live,
-                   GError               **error)
-{
-  g_autoptr(GPtrArray) done = new_group ();
-  gboolean ok = commit_transforms (self, objects, live, done, error);
-
-  end_group (self, done);
-  return ok;
-}
-
-/* ---- Selection ------------------------------------------------------------- */
-
-static void
-notify_selection (TafelCanvasController *self)
-{
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_SELECTION]);
-  emit_changed (self);
-}
-
-static int
-compare_z (gconstpointer a,
-           gconstpointer b)
-{
-  const TafelObject *oa = *(const TafelObject **) a;
-  const TafelObject *ob = *(const TafelObject **) b;
-
-  return tafel_object_compare_order (oa, ob);
-}
-
-static void
-set_selection (TafelCanvasController *self,
-               GPtrArray             *objects)
-{
-  g_ptr_array_set_size (self->selection, 0);
-  g_hash_table_remove_all (self->selected);
-
-  if (objects != NULL)
-    for (guint i = 0; i < objects->len; i++)
-      {
-        gpointer object = g_ptr_array_index (objects, i);
-
-        if (tafel_object_is_visible (object) && g_hash_table_add (self->selected, object))
-          g_ptr_array_add (self->selection, object);
-      }
-
-  g_ptr_array_sort (self->selection, compare_z);
-  notify_selection (self);
-}
-
-static void
-toggle_selected (TafelCanvasController *self,
-                 TafelObject           *object)
-{
-  if (g_hash_table_remove (self->selected, object))
-    g_ptr_array_remove (self->selection, object);
-  else
-    {
-      g_hash_table_add (self->selected, object);
-      g_ptr_array_add (self->selection, object);
-      g_ptr_array_sort (self->selection, compare_z);
-    }
-  notify_selection (self);
-}
-
-/* Bounds of the selection as stored, without a move in progress. */
-static gboolean
-stored_selection_bounds (TafelCanvasController *self,
-                         TafelRect             *bounds)
-{
-  *bounds = (TafelRect) { 0, 0, 0, 0 };
-
-  for (guint i = 0; i < self->selection->len; i++)
-    {
-      TafelRect r;
-
-      tafel_object_get_bounds (g_ptr_array_index (self->selection, i), &r);
-      rect_union (bounds, &r);
-    }
-
-  return self->selection->len > 0;
-}
-
-static void
-hide_selection (TafelCanvasController *self,
-                gboolean               hide)
-{
-  TafelRect bounds;
-
-  if (self->selection_hidden == hide)
-    return;
-
-  self->selection_hidden = hide;
-  if (stored_selection_bounds (self, &bounds))
-    emit_hidden_changed (self, &bounds);
-}
-
-/* ---- Strokes ---------------------------------------------------------------- */
+/* ---- Strokes ------------------------------------------------------------- */
 
 static void
 live_stroke_reset (TafelCanvasController *self)
@@ -535,13 +283,13 @@ stroke_motion (TafelCanvasController   *self,
       TafelPoint join = *last;
 
       if (!commit_live_stroke (self, &error))
-        report_error (self, error);
+        tafel_canvas_controller_report_error (self, error);
       live_stroke_reset (self);
       live_stroke_append (self, join.x, join.y, join.pressure);
     }
 
   live_stroke_append (self, x, y, pressure);
-  emit_changed (self);
+  tafel_canvas_controller_emit_changed (self);
 }
 
 static void
@@ -561,12 +309,12 @@ stroke_end (TafelCanvasController   *self,
 
   self->gesture = GESTURE_NONE;
   if (!commit_live_stroke (self, &error))
-    report_error (self, error);
+    tafel_canvas_controller_report_error (self, error);
   live_stroke_reset (self);
-  emit_changed (self);
+  tafel_canvas_controller_emit_changed (self);
 }
 
-/* ---- Shapes ----------------------------------------------------------------- */
+/* ---- Shapes -------------------------------------------------------------- */
 
 static TafelShapeKind
 shape_kind_for_tool (TafelCanvasTool tool)
@@ -622,13 +370,13 @@ shape_end (TafelCanvasController *self)
       g_autoptr(TafelRecord) record = commit (self, TAFEL_RECORD_KIND_SHAPE, body, &error);
 
       if (record == NULL)
-        report_error (self, error);
+        tafel_canvas_controller_report_error (self, error);
     }
 
-  emit_changed (self);
+  tafel_canvas_controller_emit_changed (self);
 }
 
-/* ---- Eraser ----------------------------------------------------------------- */
+/* ---- Eraser -------------------------------------------------------------- */
 
 /* Whether the eraser swept along (x1, y1)–(x2, y2) with @radius touches the
  * ink of @object. */
@@ -730,7 +478,7 @@ erase_along (TafelCanvasController *self,
       rect_union (&dirty, &bounds);
     }
 
-  emit_hidden_changed (self, &dirty);
+  tafel_canvas_controller_emit_hidden_changed (self, &dirty);
 }
 
 static void
@@ -752,8 +500,8 @@ erase_end (TafelCanvasController *self)
   if (objects->len > 0)
     {
       g_ptr_array_sort (objects, compare_z);
-      if (!erase_objects (self, objects, &error))
-        report_error (self, error);
+      if (!tafel_canvas_controller_erase_objects (self, objects, &error))
+        tafel_canvas_controller_report_error (self, error);
     }
 
   for (guint i = 0; i < objects->len; i++)
@@ -764,255 +512,14 @@ erase_end (TafelCanvasController *self)
       rect_union (&dirty, &bounds);
     }
   g_hash_table_remove_all (self->pending_erase);
-  emit_hidden_changed (self, &dirty);
-  emit_changed (self);
+  tafel_canvas_controller_emit_hidden_changed (self, &dirty);
+  tafel_canvas_controller_emit_changed (self);
 }
 
-/* ---- Selection tool ------------------------------------------------------- */
+/* ---- Pointer dispatch ---------------------------------------------------- */
 
-/* Which corner of the selection bounds is at (x, y): 0 top-left, 1 top-right,
- * 2 bottom-right, 3 bottom-left; -1 none. */
-static int
-handle_at (TafelCanvasController *self,
-           double                 x,
-           double                 y)
-{
-  double r = HANDLE_RADIUS_PX / self->scale;
-  TafelRect b;
-
-  if (!stored_selection_bounds (self, &b))
-    return -1;
-
-  {
-    double cx[4] = { b.x, b.x + b.width, b.x + b.width, b.x };
-    double cy[4] = { b.y, b.y, b.y + b.height, b.y + b.height };
-
-    for (int i = 0; i < 4; i++)
-      if (hypot (x - cx[i], y - cy[i]) <= r)
-        return i;
-  }
-
-  return -1;
-}
-
-static void
-select_begin (TafelCanvasController   *self,
-              const TafelPointerEvent *event)
-{
-  gboolean extend = (event->modifiers & TAFEL_INPUT_SHIFT) != 0;
-  double tolerance = HIT_TOLERANCE_PX / self->scale;
-  int handle = extend ? -1 : handle_at (self, event->x, event->y);
-  TafelRect bounds;
-  TafelObject *hit;
-
-  self->live_transform = TAFEL_TRANSFORM_IDENTITY;
-
-  if (handle >= 0)
-    {
-      stored_selection_bounds (self, &bounds);
-      self->resize_from = bounds;
-      self->corner_x = (handle == 1 || handle == 2) ? bounds.x + bounds.width : bounds.x;
-      self->corner_y = (handle >= 2) ? bounds.y + bounds.height : bounds.y;
-      self->anchor_x = (handle == 1 || handle == 2) ? bounds.x : bounds.x + bounds.width;
-      self->anchor_y = (handle >= 2) ? bounds.y : bounds.y + bounds.height;
-      self->gesture = GESTURE_RESIZE;
-      hide_selection (self, TRUE);
-      return;
-    }
-
-  hit = tafel_board_model_hit_test (self->model, event->x, event->y, tolerance);
-
-  if (extend)
-    {
-      if (hit != NULL)
-        {
-          toggle_selected (self, hit);
-          self->gesture = GESTURE_NONE;
-        }
-      else
-        self->gesture = GESTURE_RUBBER_BAND;
-      return;
-    }
-
-  if (hit != NULL && !g_hash_table_contains (self->selected, hit))
-    {
-      g_autoptr(GPtrArray) one = g_ptr_array_new ();
-
-      g_ptr_array_add (one, hit);
-      set_selection (self, one);
-    }
-
-  if (hit != NULL ||
-      (stored_selection_bounds (self, &bounds) &&
-       event->x >= bounds.x - tolerance && event->x <= bounds.x + bounds.width + tolerance &&
-       event->y >= bounds.y - tolerance && event->y <= bounds.y + bounds.height + tolerance))
-    {
-      self->gesture = GESTURE_PRESS_SELECTION;
-      return;
-    }
-
-  if (self->selection->len > 0)
-    set_selection (self, NULL);
-  self->gesture = GESTURE_RUBBER_BAND;
-}
-
-static void
-update_live_transform (TafelCanvasController *self)
-{
-  double dx = self->last_x - self->press_x;
-  double dy = self->last_y - self->press_y;
-
-  if (self->gesture == GESTURE_MOVE)
-    {
-      /* Shift keeps a move horizontal or vertical. */
-      if (self->modifiers & TAFEL_INPUT_SHIFT)
-        {
-          if (fabs (dx) >= fabs (dy))
-            dy = 0;
-          else
-            dx = 0;
-        }
-      self->live_transform = (TafelTransform) { 1, 1, dx, dy };
-    }
-  else if (self->gesture == GESTURE_RESIZE)
-    {
-      double w = self->corner_x - self->anchor_x;
-      double h = self->corner_y - self->anchor_y;
-      /* A zero-width selection (a vertical line) only scales the other way. */
-      double kx = fabs (w) > 1e-9 ? (self->last_x - self->anchor_x) / w : 1;
-      double ky = fabs (h) > 1e-9 ? (self->last_y - self->anchor_y) / h : 1;
-
-      /* Resizing does not mirror: the dragged corner stops at the anchor. */
-      kx = MAX (kx, 0.02);
-      ky = MAX (ky, 0.02);
-      /* Shift keeps the proportions. */
-      if (self->modifiers & TAFEL_INPUT_SHIFT)
-        kx = ky = MAX (kx, ky);
-      if (fabs (w) <= 1e-9)
-        kx = 1;
-      if (fabs (h) <= 1e-9)
-        ky = 1;
-
-      self->live_transform = (TafelTransform) {
-        kx, ky, self->anchor_x - self->anchor_x * kx, self->anchor_y - self->anchor_y * ky,
-      };
-    }
-}
-
-static void
-select_motion (TafelCanvasController *self)
-{
-  switch (self->gesture)
-    {
-    case GESTURE_PRESS_SELECTION:
-      if (hypot (self->last_x - self->press_x, self->last_y - self->press_y) * self->scale < DRAG_THRESHOLD_PX)
-        return;
-      self->gesture = GESTURE_MOVE;
-      hide_selection (self, TRUE);
-      G_GNUC_FALLTHROUGH;
-
-    case GESTURE_MOVE:
-    case GESTURE_RESIZE:
-      update_live_transform (self);
-      break;
-
-    case GESTURE_RUBBER_BAND:
-    default:
-      break;
-    }
-
-  emit_changed (self);
-}
-
-static void
-select_end (TafelCanvasController *self)
-{
-  g_autoptr(GError) error = NULL;
-  Gesture gesture = self->gesture;
-
-  self->gesture = GESTURE_NONE;
-
-  switch (gesture)
-    {
-    case GESTURE_PRESS_SELECTION:
-      {
-        /* A click on an object of a larger selection selects only it. */
-        TafelObject *hit = tafel_board_model_hit_test (self->model, self->press_x, self->press_y,
-                                                       HIT_TOLERANCE_PX / self->scale);
-
-        if (hit != NULL && self->selection->len > 1)
-          {
-            g_autoptr(GPtrArray) one = g_ptr_array_new ();
-
-            g_ptr_array_add (one, hit);
-            set_selection (self, one);
-          }
-      }
-      break;
-
-    case GESTURE_MOVE:
-    case GESTURE_RESIZE:
-      {
-        TafelTransform live = self->live_transform;
-        gboolean identity = live.sx == 1 && live.sy == 1 && live.tx == 0 && live.ty == 0;
-
-        /* The live transform stays until the records are stored, so that
-         * the canvas can keep showing the objects where they were dropped
-         * until its tiles have them there. */
-        if (!identity)
-          {
-            g_autoptr(GPtrArray) objects = g_ptr_array_copy (self->selection, NULL, NULL);
-
-            if (!transform_objects (self, objects, &live, &error))
-              report_error (self, error);
-          }
-        self->live_transform = TAFEL_TRANSFORM_IDENTITY;
-        hide_selection (self, FALSE);
-      }
-      break;
-
-    case GESTURE_RUBBER_BAND:
-      {
-        TafelRect band;
-        g_autoptr(GPtrArray) found = g_ptr_array_new ();
-        g_autoptr(GPtrArray) inside = g_ptr_array_new ();
-
-        band.x = MIN (self->press_x, self->last_x);
-        band.y = MIN (self->press_y, self->last_y);
-        band.width = fabs (self->last_x - self->press_x);
-        band.height = fabs (self->last_y - self->press_y);
-        if (band.width * self->scale >= DRAG_THRESHOLD_PX || band.height * self->scale >= DRAG_THRESHOLD_PX)
-          {
-            /* Objects wholly inside the band are selected, as in Inkscape
-             * and Excalidraw. */
-            tafel_board_model_query (self->model, &band, found);
-            if (self->modifiers & TAFEL_INPUT_SHIFT)
-              g_ptr_array_extend (inside, self->selection, NULL, NULL);
-            for (guint i = 0; i < found->len; i++)
-              {
-                TafelObject *object = g_ptr_array_index (found, i);
-                TafelRect b;
-
-                tafel_object_get_bounds (object, &b);
-                if (rect_contains_rect (&band, &b))
-                  g_ptr_array_add (inside, object);
-              }
-            set_selection (self, inside);
-          }
-      }
-      break;
-
-    default:
-      break;
-    }
-
-  emit_changed (self);
-}
-
-/* ---- Pointer dispatch ------------------------------------------------------- */
-
-static void
-cancel_gesture (TafelCanvasController *self)
+void
+tafel_canvas_controller_cancel_gesture (TafelCanvasController *self)
 {
   TafelRect dirty = { 0, 0, 0, 0 };
   GHashTableIter iter;
@@ -1035,13 +542,13 @@ cancel_gesture (TafelCanvasController *self)
         }
       g_hash_table_remove_all (self->pending_erase);
       self->eraser_shown = FALSE;
-      emit_hidden_changed (self, &dirty);
+      tafel_canvas_controller_emit_hidden_changed (self, &dirty);
       break;
 
     case GESTURE_MOVE:
     case GESTURE_RESIZE:
       self->live_transform = TAFEL_TRANSFORM_IDENTITY;
-      hide_selection (self, FALSE);
+      tafel_canvas_controller_hide_selection (self, FALSE);
       break;
 
     default:
@@ -1049,7 +556,7 @@ cancel_gesture (TafelCanvasController *self)
     }
 
   self->gesture = GESTURE_NONE;
-  emit_changed (self);
+  tafel_canvas_controller_emit_changed (self);
 }
 
 void
@@ -1068,7 +575,7 @@ tafel_canvas_controller_pointer (TafelCanvasController   *self,
 
   if (event->phase == TAFEL_POINTER_CANCEL)
     {
-      cancel_gesture (self);
+      tafel_canvas_controller_cancel_gesture (self);
       return;
     }
 
@@ -1076,7 +583,7 @@ tafel_canvas_controller_pointer (TafelCanvasController   *self,
     {
       /* A press while a gesture is open means we missed its release. */
       if (self->gesture != GESTURE_NONE)
-        cancel_gesture (self);
+        tafel_canvas_controller_cancel_gesture (self);
 
       self->press_x = self->last_x = clamp_coord (event->x);
       self->press_y = self->last_y = clamp_coord (event->y);
@@ -1109,11 +616,11 @@ tafel_canvas_controller_pointer (TafelCanvasController   *self,
 
         case TAFEL_CANVAS_TOOL_SELECT:
         default:
-          select_begin (self, event);
+          tafel_canvas_controller_select_begin (self, event);
           break;
         }
 
-      emit_changed (self);
+      tafel_canvas_controller_emit_changed (self);
       return;
     }
 
@@ -1145,7 +652,7 @@ tafel_canvas_controller_pointer (TafelCanvasController   *self,
         if (event->phase == TAFEL_POINTER_UP)
           shape_end (self);
         else
-          emit_changed (self);
+          tafel_canvas_controller_emit_changed (self);
         break;
 
       case GESTURE_ERASE:
@@ -1153,7 +660,7 @@ tafel_canvas_controller_pointer (TafelCanvasController   *self,
         if (event->phase == TAFEL_POINTER_UP)
           erase_end (self);
         else
-          emit_changed (self);
+          tafel_canvas_controller_emit_changed (self);
         break;
 
       case GESTURE_PRESS_SELECTION:
@@ -1162,11 +669,11 @@ tafel_canvas_controller_pointer (TafelCanvasController   *self,
       case GESTURE_RUBBER_BAND:
         if (event->phase == TAFEL_POINTER_UP)
           {
-            select_motion (self);
-            select_end (self);
+            tafel_canvas_controller_select_motion (self);
+            tafel_canvas_controller_select_end (self);
           }
         else
-          select_motion (self);
+          tafel_canvas_controller_select_motion (self);
         break;
 
       case GESTURE_NONE:
@@ -1188,9 +695,9 @@ tafel_canvas_controller_set_modifiers (TafelCanvasController *self,
 
   self->modifiers = modifiers;
   if (self->gesture == GESTURE_MOVE || self->gesture == GESTURE_RESIZE)
-    update_live_transform (self);
+    tafel_canvas_controller_update_live_transform (self);
   if (self->gesture != GESTURE_NONE)
-    emit_changed (self);
+    tafel_canvas_controller_emit_changed (self);
 }
 
 gboolean
@@ -1200,13 +707,13 @@ tafel_canvas_controller_cancel (TafelCanvasController *self)
 
   if (self->gesture != GESTURE_NONE)
     {
-      cancel_gesture (self);
+      tafel_canvas_controller_cancel_gesture (self);
       return TRUE;
     }
 
   if (self->selection->len > 0)
     {
-      set_selection (self, NULL);
+      tafel_canvas_controller_set_selection (self, NULL);
       return TRUE;
     }
 
@@ -1221,7 +728,7 @@ tafel_canvas_controller_is_busy (TafelCanvasController *self)
   return self->gesture != GESTURE_NONE;
 }
 
-/* ---- Drawing state ------------------------------------------------------------ */
+/* ---- Drawing state ------------------------------------------------------- */
 
 const TafelStroke *
 tafel_canvas_controller_get_live_stroke (TafelCanvasController *self)
@@ -1288,276 +795,7 @@ tafel_canvas_controller_is_hidden (TafelCanvasController *self,
   return self->selection_hidden && g_hash_table_contains (self->selected, object);
 }
 
-GPtrArray *
-tafel_canvas_controller_get_selection (TafelCanvasController *self)
-{
-  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), NULL);
-
-  return self->selection;
-}
-
-gboolean
-tafel_canvas_controller_has_selection (TafelCanvasController *self)
-{
-  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
-
-  return self->selection->len > 0;
-}
-
-gboolean
-tafel_canvas_controller_is_selected (TafelCanvasController *self,
-                                     const TafelObject     *object)
-{
-  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
-
-  return g_hash_table_contains (self->selected, object);
-}
-
-gboolean
-tafel_canvas_controller_get_selection_bounds (TafelCanvasController *self,
-                                              TafelRect             *bounds)
-{
-  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
-
-  if (!stored_selection_bounds (self, bounds))
-    return FALSE;
-  *bounds = transform_rect (&self->live_transform, bounds);
-  return TRUE;
-}
-
-void
-tafel_canvas_controller_get_live_transform (TafelCanvasController *self,
-                                            TafelTransform        *transform)
-{
-  g_return_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self));
-
-  *transform = self->live_transform;
-}
-
-void
-tafel_canvas_controller_select_all (TafelCanvasController *self)
-{
-  g_autoptr(GPtrArray) all = g_ptr_array_new ();
-
-  g_return_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self));
-
-  if (self->gesture != GESTURE_NONE)
-    cancel_gesture (self);
-  tafel_board_model_query (self->model, NULL, all);
-  set_selection (self, all);
-}
-
-void
-tafel_canvas_controller_clear_selection (TafelCanvasController *self)
-{
-  g_return_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self));
-
-  if (self->selection->len > 0)
-    set_selection (self, NULL);
-}
-
-/* ---- Commands ------------------------------------------------------------------ */
-
-gboolean
-tafel_canvas_controller_nudge_selection (TafelCanvasController *self,
-                                         double                 dx,
-                                         double                 dy,
-                                         GError               **error)
-{
-  g_autoptr(GPtrArray) objects = NULL;
-  TafelTransform live;
-
-  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
-
-  if (self->selection->len == 0 || self->gesture != GESTURE_NONE)
-    return TRUE;
-
-  /* Steps are screen pixels, so a nudge looks the same at every zoom. */
-  live = (TafelTransform) { 1, 1, dx * NUDGE_PX / self->scale, dy * NUDGE_PX / self->scale };
-  objects = g_ptr_array_copy (self->selection, NULL, NULL);
-  if (!transform_objects (self, objects, &live, error))
-    return FALSE;
-
-  emit_changed (self);
-  return TRUE;
-}
-
-gboolean
-tafel_canvas_controller_delete_selection (TafelCanvasController *self,
-                                          GError               **error)
-{
-  g_autoptr(GPtrArray) objects = NULL;
-
-  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
-
-  if (self->selection->len == 0 || self->gesture != GESTURE_NONE)
-    return TRUE;
-
-  objects = g_ptr_array_copy (self->selection, NULL, NULL);
-  if (!erase_objects (self, objects, error))
-    return FALSE;
-
-  set_selection (self, NULL);
-  return TRUE;
-}
-
-static void
-transform_point (const TafelTransform *t,
-                 double                dx,
-                 double                dy,
-                 double               *x,
-                 double               *y)
-{
-  *x = clamp_coord (*x * t->sx + t->tx + dx);
-  *y = clamp_coord (*y * t->sy + t->ty + dy);
-}
-
-/* The body of a new record that draws @object as it shows now, moved by
- * (dx, dy): its transform is baked into the content. */
-static GBytes *
-dup_baked_body (const TafelObject *object,
-                double             dx,
-                double             dy,
-                guint             *kind)
-{
-  const TafelTransform *t = tafel_object_get_transform (object);
-  double k = sqrt (fabs (t->sx * t->sy));
-
-  switch (tafel_object_get_type (object))
-    {
-    case TAFEL_OBJECT_STROKE:
-      {
-        TafelStroke stroke = { 0 };
-        GBytes *body;
-
-        if (!tafel_object_dup_stroke (object, &stroke))
-          return NULL;
-        for (guint i = 0; i < stroke.n_points; i++)
-          {
-            double x = stroke.points[i].x, y = stroke.points[i].y;
-
-            transform_point (t, dx, dy, &x, &y);
-            stroke.points[i].x = (float) x;
-            stroke.points[i].y = (float) y;
-          }
-        stroke.width = (float) CLAMP (stroke.width * k, 0.01, TAFEL_WIDTH_MAX);
-        tafel_stroke_quantise (&stroke);
-        body = tafel_stroke_encode (&stroke);
-        tafel_stroke_clear (&stroke);
-        *kind = TAFEL_RECORD_KIND_STROKE;
-        return body;
-      }
-
-    case TAFEL_OBJECT_SHAPE:
-      {
-        TafelShape shape;
-
-        if (!tafel_object_get_shape (object, &shape))
-          return NULL;
-        transform_point (t, dx, dy, &shape.x1, &shape.y1);
-        transform_point (t, dx, dy, &shape.x2, &shape.y2);
-        shape.width = (float) CLAMP (shape.width * k, 0.01, TAFEL_WIDTH_MAX);
-        *kind = TAFEL_RECORD_KIND_SHAPE;
-        return tafel_shape_encode (&shape);
-      }
-
-    case TAFEL_OBJECT_TEXT:
-      {
-        TafelText text = { 0 };
-        GBytes *body;
-
-        if (!tafel_object_dup_text (object, &text))
-          return NULL;
-        transform_point (t, dx, dy, &text.x, &text.y);
-        text.size = (float) CLAMP (text.size * fabs (t->sy), 0.5, TAFEL_WIDTH_MAX);
-        body = tafel_text_encode (&text);
-        tafel_text_clear (&text);
-        *kind = TAFEL_RECORD_KIND_TEXT;
-        return body;
-      }
-
-    default:
-      return NULL;
-    }
-}
-
-/* Stores a copy of every selected object, moved by (dx, dy), into @done,
- * and selects the copies. */
-static gboolean
-copy_selection (TafelCanvasController *self,
-                double                 dx,
-                double                 dy,
-                GPtrArray             *done,
-                GError               **error)
-{
-  g_autoptr(GPtrArray) copies = g_ptr_array_new ();
-  g_autoptr(GPtrArray) objects = g_ptr_array_copy (self->selection, NULL, NULL);
-  gboolean ok = TRUE;
-
-  for (guint i = 0; i < objects->len && ok; i++)
-    {
-      g_autoptr(GBytes) body = NULL;
-      TafelObject *copy;
-      guint kind = 0;
-
-      body = dup_baked_body (g_ptr_array_index (objects, i), dx, dy, &kind);
-      if (body == NULL)
-        continue;
-
-      ok = commit_in_group (self, kind, body, done, error);
-      if (!ok)
-        break;
-
-      copy = tafel_board_model_lookup (self->model, tafel_record_get_id (g_ptr_array_index (done, done->len - 1)));
-      if (copy != NULL)
-        g_ptr_array_add (copies, copy);
-    }
-
-  set_selection (self, copies);
-  return ok;
-}
-
-gboolean
-tafel_canvas_controller_duplicate_selection (TafelCanvasController *self,
-                                             GError               **error)
-{
-  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
-
-  g_autoptr(GPtrArray) done = NULL;
-  gboolean ok;
-
-  if (self->selection->len == 0 || self->gesture != GESTURE_NONE)
-    return TRUE;
-
-  done = new_group ();
-  ok = copy_selection (self, DUPLICATE_OFFSET, DUPLICATE_OFFSET, done, error);
-  end_group (self, done);
-  return ok;
-}
-
-gboolean
-tafel_canvas_controller_raise_selection (TafelCanvasController *self,
-                                         GError               **error)
-{
-  g_autoptr(GPtrArray) originals = NULL;
-  g_autoptr(GPtrArray) done = NULL;
-  gboolean ok;
-
-  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
-
-  if (self->selection->len == 0 || self->gesture != GESTURE_NONE)
-    return TRUE;
-
-  /* A record's place in the z-order is fixed by its clock; to come to the
-   * front, the objects are stored again as new records and the old ones
-   * erased, all one undo step. */
-  originals = g_ptr_array_copy (self->selection, NULL, NULL);
-  done = new_group ();
-  ok = copy_selection (self, 0, 0, done, error) &&
-       commit_object_set (self, TAFEL_RECORD_KIND_ERASE, originals, done, error);
-  end_group (self, done);
-  return ok;
-}
+/* ---- Commands ------------------------------------------------------------ */
 
 gboolean
 tafel_canvas_controller_commit_text (TafelCanvasController *self,
@@ -1615,7 +853,7 @@ tafel_canvas_controller_clear_board (TafelCanvasController *self,
   g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
 
   if (self->gesture != GESTURE_NONE)
-    cancel_gesture (self);
+    tafel_canvas_controller_cancel_gesture (self);
   if (tafel_board_model_get_n_visible (self->model) == 0)
     return TRUE;
 
@@ -1639,7 +877,7 @@ tafel_canvas_controller_clear_board (TafelCanvasController *self,
   if (record == NULL)
     return FALSE;
 
-  set_selection (self, NULL);
+  tafel_canvas_controller_set_selection (self, NULL);
   return TRUE;
 }
 
@@ -1649,7 +887,7 @@ undo_or_redo (TafelCanvasController *self,
               GError               **error)
 {
   if (self->gesture != GESTURE_NONE)
-    cancel_gesture (self);
+    tafel_canvas_controller_cancel_gesture (self);
 
   /* Most steps take one record; a step over more objects than one record
    * holds takes several rounds. */
@@ -1677,7 +915,7 @@ undo_or_redo (TafelCanvasController *self,
   while (redo ? tafel_history_redo_needs_more (self->history)
               : tafel_history_undo_needs_more (self->history));
 
-  emit_changed (self);
+  tafel_canvas_controller_emit_changed (self);
   return TRUE;
 }
 
@@ -1699,7 +937,7 @@ tafel_canvas_controller_redo (TafelCanvasController *self,
   return undo_or_redo (self, TRUE, error);
 }
 
-/* ---- The model changes under us ------------------------------------------------ */
+/* ---- The model changes under us ------------------------------------------ */
 
 static void
 on_objects_changed (TafelBoardModel       *model,
@@ -1730,14 +968,14 @@ on_objects_changed (TafelBoardModel       *model,
       if (self->selection->len == 0 && (self->gesture == GESTURE_MOVE ||
                                         self->gesture == GESTURE_RESIZE ||
                                         self->gesture == GESTURE_PRESS_SELECTION))
-        cancel_gesture (self);
-      notify_selection (self);
+        tafel_canvas_controller_cancel_gesture (self);
+      tafel_canvas_controller_notify_selection (self);
     }
   else if (self->selection->len > 0 && changed != NULL && changed->len > 0)
-    emit_changed (self);
+    tafel_canvas_controller_emit_changed (self);
 }
 
-/* ---- Properties ---------------------------------------------------------------- */
+/* ---- Properties ---------------------------------------------------------- */
 
 TafelBoardModel *
 tafel_canvas_controller_get_model (TafelCanvasController *self)
@@ -1745,14 +983,6 @@ tafel_canvas_controller_get_model (TafelCanvasController *self)
   g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), NULL);
 
   return self->model;
-}
-
-TafelHistory *
-tafel_canvas_controller_get_history (TafelCanvasController *self)
-{
-  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), NULL);
-
-  return self->history;
 }
 
 TafelCanvasTool
@@ -1774,7 +1004,7 @@ tafel_canvas_controller_set_tool (TafelCanvasController *self,
     return;
 
   if (self->gesture != GESTURE_NONE)
-    cancel_gesture (self);
+    tafel_canvas_controller_cancel_gesture (self);
   /* The selection belongs to the selection tool. */
   if (tool != TAFEL_CANVAS_TOOL_SELECT)
     tafel_canvas_controller_clear_selection (self);

@@ -3,7 +3,7 @@
 
 #include <math.h>
 
-#include "tafel-ink.h"
+#include "tafel-gesture-math.h"
 
 void
 tafel_one_euro_init (TafelOneEuro *filter,

@@ -135,7 +135,7 @@ tafel_person_update (TafelPerson *self,
   return changed;
 }
 
-/* ---- Names and colours --------------------------------------------------------- */
+/* ---- Names and colours --------------------------------------------------- */
 
 char *
 tafel_person_default_name (void)
@@ -200,7 +200,7 @@ tafel_person_fallback_name (const TafelPublicKey *key)
   return g_strdup_printf (_("Anonymous %.6s"), hex);
 }
 
-/* ---- GObject ------------------------------------------------------------------- */
+/* ---- GObject ------------------------------------------------------------- */
 
 static void
 tafel_person_finalize (GObject *object)

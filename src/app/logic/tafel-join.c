@@ -52,3 +52,22 @@ tafel_join_merge_brokers (const char * const *first,
   g_ptr_array_add (out, NULL);
   return (char **) g_ptr_array_free (out, FALSE);
 }
+
+gboolean
+tafel_join_keep_brokers (TafelBoard          *board,
+                         const char * const  *brokers,
+                         GError             **error)
+{
+  g_auto(GStrv) hints = NULL;
+  const char * const *old;
+
+  g_return_val_if_fail (TAFEL_IS_BOARD (board), FALSE);
+
+  old = tafel_board_get_hints (board);
+  hints = tafel_join_merge_brokers (brokers, old);
+  if (old != NULL && g_strv_equal ((const char * const *) hints, old))
+    return TRUE;
+  if (old == NULL && hints[0] == NULL)
+    return TRUE;
+  return tafel_board_set_hints (board, (const char * const *) hints, error);
+}

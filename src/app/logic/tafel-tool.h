@@ -26,11 +26,8 @@ GType tafel_canvas_tool_get_type (void) G_GNUC_CONST;
 #define TAFEL_TYPE_CANVAS_TOOL (tafel_canvas_tool_get_type ())
 
 const char *tafel_canvas_tool_to_nick   (TafelCanvasTool  tool);
-gboolean    tafel_canvas_tool_from_nick (const char      *nick,
-                                         TafelCanvasTool *tool);
 /* Whether the tool draws with an ink colour and a width (pen, highlighter,
  * shapes, text); the eraser and the selection have neither. */
 gboolean    tafel_canvas_tool_has_ink   (TafelCanvasTool  tool);
-gboolean    tafel_canvas_tool_is_shape  (TafelCanvasTool  tool);
 
 G_END_DECLS

@@ -37,12 +37,6 @@ tafel_board_snapshot_free (TafelBoardSnapshot *snapshot)
   g_free (snapshot);
 }
 
-guint
-tafel_board_snapshot_get_n_records (TafelBoardSnapshot *snapshot)
-{
-  return snapshot->records->len;
-}
-
 TafelBoardModel *
 tafel_board_snapshot_build (TafelBoardSnapshot *snapshot,
                             GError            **error)
