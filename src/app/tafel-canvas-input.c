@@ -158,6 +158,13 @@ device_is_pen (GtkGesture *gesture)
   return device != NULL && gdk_device_get_source (device) == GDK_SOURCE_PEN;
 }
 
+static gboolean
+text_tool_active (TafelCanvas *self)
+{
+  return self->controller != NULL &&
+         tafel_canvas_controller_get_tool (self->controller) == TAFEL_CANVAS_TOOL_TEXT;
+}
+
 static void
 on_primary_drag_begin (GtkGestureDrag *gesture,
                        double          x,
@@ -166,15 +173,20 @@ on_primary_drag_begin (GtkGestureDrag *gesture,
 {
   GtkEventController *controller = GTK_EVENT_CONTROLLER (gesture);
 
-  gtk_widget_grab_focus (GTK_WIDGET (self));
-
-  /* A click outside the text being typed finishes it, and does no more. */
+  /* A click outside the text being typed stores it first (which hands the
+   * focus back to the canvas). With the text tool, the click goes on to
+   * open the next text where it landed; otherwise it does no more. */
   if (self->editor != NULL)
     {
-      tafel_canvas_finish_text (self);
-      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
-      return;
+      tafel_canvas_text_finish (self, TRUE);
+      if (!text_tool_active (self) || self->space_held)
+        {
+          gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+          return;
+        }
     }
+
+  gtk_widget_grab_focus (GTK_WIDGET (self));
 
   if (self->space_held)
     {
@@ -314,11 +326,13 @@ on_stylus_down (GtkGestureStylus *gesture,
   if (self->controller == NULL || self->space_held)
     return;
 
-  /* A tap outside the text being typed finishes it, and does no more. */
+  /* A tap outside the text being typed stores it; with the text tool it
+   * goes on to open the next text there. */
   if (self->editor != NULL)
     {
-      tafel_canvas_finish_text (self);
-      return;
+      tafel_canvas_text_finish (self, TRUE);
+      if (!text_tool_active (self))
+        return;
     }
 
   gtk_widget_grab_focus (GTK_WIDGET (self));

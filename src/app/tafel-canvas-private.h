@@ -15,11 +15,11 @@ typedef struct
   double      height;
 } Patch;
 
-/* The canvas is split over tafel-canvas.c (drawing the board, text typed
- * in place, the view, the controller), tafel-canvas-input.c (pointer, pen,
- * touch and keys turned into navigation and controller calls) and
- * tafel-canvas-remote.c (the others' cursors and strokes in progress),
- * which share this structure. */
+/* The canvas is split over tafel-canvas.c (drawing the board, the view,
+ * the controller), tafel-canvas-input.c (pointer, pen, touch and keys
+ * turned into navigation and controller calls), tafel-canvas-text.c (text
+ * typed in place) and tafel-canvas-remote.c (the others' cursors and
+ * strokes in progress), which share this structure. */
 struct _TafelCanvas
 {
   GtkWidget              parent_instance;
@@ -72,9 +72,14 @@ struct _TafelCanvas
   /* Text typed in place. */
   GtkWidget             *editor;
   GtkCssProvider        *editor_css;
-  gboolean               fit_pending;
   double                 editor_x;    /* board units */
   double                 editor_y;
+  double                 editor_size; /* board units */
+  guint32                editor_rgba;
+  TafelObject           *editor_object; /* the text being changed, or NULL */
+  guint                  editor_leave_id;
+
+  gboolean               fit_pending;
 
   GtkGesture            *drag_primary;
   GtkGesture            *drag_middle;
@@ -105,6 +110,20 @@ void    tafel_canvas_emit_error              (TafelCanvas     *self,
 /* Adds the gestures and event controllers. */
 void    tafel_canvas_input_init              (TafelCanvas     *self);
 void    tafel_canvas_update_cursor           (TafelCanvas     *self);
+
+/* tafel-canvas-text.c */
+void    tafel_canvas_text_init               (TafelCanvas     *self);
+void    tafel_canvas_text_dispose            (TafelCanvas     *self);
+void    tafel_canvas_text_finalize           (TafelCanvas     *self);
+/* Opens editors for @controller's ::text-edit-requested. */
+void    tafel_canvas_text_connect            (TafelCanvas     *self,
+                                              TafelCanvasController *controller);
+/* Stores the text being typed (or drops it, @commit FALSE), if any. */
+void    tafel_canvas_text_finish             (TafelCanvas     *self,
+                                              gboolean         commit);
+/* The editor follows the text size, colour and zoom. */
+void    tafel_canvas_text_update_style       (TafelCanvas     *self);
+void    tafel_canvas_text_allocate           (TafelCanvas     *self);
 
 /* tafel-canvas-remote.c */
 void    tafel_canvas_remote_init             (TafelCanvas     *self);

@@ -56,8 +56,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void update_editor_style (TafelCanvas *self);
-
 double
 tafel_canvas_device_scale (TafelCanvas *self)
 {
@@ -100,11 +98,7 @@ view_changed (TafelCanvas *self,
   if (self->controller != NULL)
     tafel_canvas_controller_set_scale (self->controller, self->view.scale);
   gtk_widget_queue_draw (GTK_WIDGET (self));
-  if (self->editor != NULL)
-    {
-      update_editor_style (self);
-      gtk_widget_queue_allocate (GTK_WIDGET (self));
-    }
+  tafel_canvas_text_update_style (self);
   if (scale_changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCALE]);
   g_signal_emit (self, signals[VIEW_CHANGED], 0);
@@ -728,138 +722,6 @@ on_dark_changed (AdwStyleManager *manager,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-/* ---- Text typed in place ------------------------------------------------- */
-
-static void
-update_editor_style (TafelCanvas *self)
-{
-  g_autofree char *css = NULL;
-  g_autofree char *color = NULL;
-  char size[G_ASCII_DTOSTR_BUF_SIZE];
-  double text_size = 24;
-  g_autofree char *pen = NULL;
-  guint32 rgba = 0x000000ff;
-
-  g_object_get (self->controller, "text-size", &text_size, "pen-color", &pen, NULL);
-  tafel_color_parse (pen, &rgba);
-  color = tafel_color_to_string (tafel_canvas_ink (self, rgba));
-  g_ascii_formatd (size, sizeof size, "%.2f", text_size * self->view.scale);
-
-  css = g_strdup_printf ("textview.tafel-text-editor, textview.tafel-text-editor text {"
-                         " font-family: \"" TAFEL_TEXT_FONT_FAMILY "\"; font-size: %spx;"
-                         " color: %s; background: transparent; }",
-                         size, color);
-  gtk_css_provider_load_from_data (self->editor_css, css, -1);
-}
-
-static void
-finish_text (TafelCanvas *self,
-             gboolean     commit)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  GtkWidget *editor = self->editor;
-  GtkTextBuffer *buffer;
-  GtkTextIter start, end;
-
-  if (editor == NULL)
-    return;
-
-  /* Unset first: removing the widget moves the focus, which calls back. */
-  self->editor = NULL;
-
-  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (editor));
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-
-  gtk_widget_unparent (editor);
-  gtk_widget_grab_focus (GTK_WIDGET (self));
-
-  if (commit && !tafel_canvas_controller_commit_text (self->controller, self->editor_x, self->editor_y,
-                                                      text, &error))
-    tafel_canvas_emit_error (self, error);
-
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static gboolean
-on_editor_key_pressed (GtkEventControllerKey *key,
-                       guint                  keyval,
-                       guint                  keycode,
-                       GdkModifierType        state,
-                       TafelCanvas           *self)
-{
-  GdkModifierType mods = state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK | GDK_ALT_MASK);
-
-  /* Enter stores the text, Shift+Enter starts a new line, Escape drops it. */
-  if ((keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter) && mods == 0)
-    {
-      finish_text (self, TRUE);
-      return GDK_EVENT_STOP;
-    }
-  if (keyval == GDK_KEY_Escape)
-    {
-      finish_text (self, FALSE);
-      return GDK_EVENT_STOP;
-    }
-
-  return GDK_EVENT_PROPAGATE;
-}
-
-static void
-on_editor_focus_leave (GtkEventControllerFocus *focus,
-                       TafelCanvas             *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  /* Clicking elsewhere keeps what was typed, as in Excalidraw; switching
-   * to another window and back goes on typing. */
-  if (GTK_IS_WINDOW (root) && !gtk_window_is_active (GTK_WINDOW (root)))
-    return;
-  finish_text (self, TRUE);
-}
-
-static void
-on_text_edit_requested (TafelCanvasController *controller,
-                        double                 x,
-                        double                 y,
-                        TafelCanvas           *self)
-{
-  GtkEventController *key, *focus;
-  GtkWidget *editor;
-
-  finish_text (self, TRUE);
-
-  editor = gtk_text_view_new ();
-  gtk_widget_add_css_class (editor, "tafel-text-editor");
-  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (editor), GTK_WRAP_NONE);
-  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (editor), FALSE);
-  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (editor), 0);
-  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (editor), 0);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (editor),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Text on the board"),
-                                  -1);
-  gtk_style_context_add_provider (gtk_widget_get_style_context (editor),
-                                  GTK_STYLE_PROVIDER (self->editor_css),
-                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-
-  key = gtk_event_controller_key_new ();
-  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
-  g_signal_connect (key, "key-pressed", G_CALLBACK (on_editor_key_pressed), self);
-  gtk_widget_add_controller (editor, key);
-
-  focus = gtk_event_controller_focus_new ();
-  g_signal_connect (focus, "leave", G_CALLBACK (on_editor_focus_leave), self);
-  gtk_widget_add_controller (editor, focus);
-
-  self->editor = editor;
-  self->editor_x = x;
-  self->editor_y = y;
-  update_editor_style (self);
-  gtk_widget_set_parent (editor, GTK_WIDGET (self));
-  gtk_widget_grab_focus (editor);
-}
-
 /* ---- Controller ---------------------------------------------------------- */
 
 static void
@@ -881,7 +743,7 @@ on_hidden_changed (TafelCanvasController *controller,
 static void
 on_tool_changed (TafelCanvas *self)
 {
-  finish_text (self, TRUE);
+  tafel_canvas_text_finish (self, TRUE);
   tafel_canvas_update_cursor (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -903,7 +765,7 @@ filter_hidden (const TafelObject *object,
 static void
 disconnect_controller (TafelCanvas *self)
 {
-  finish_text (self, FALSE);
+  tafel_canvas_text_finish (self, FALSE);
 
   if (self->controller != NULL)
     {
@@ -945,10 +807,8 @@ tafel_canvas_set_controller (TafelCanvas           *self,
       g_signal_connect (controller, "changed", G_CALLBACK (on_controller_changed), self);
       g_signal_connect (controller, "committed", G_CALLBACK (on_committed), self);
       g_signal_connect (controller, "hidden-changed", G_CALLBACK (on_hidden_changed), self);
-      g_signal_connect (controller, "text-edit-requested", G_CALLBACK (on_text_edit_requested), self);
       g_signal_connect_swapped (controller, "notify::tool", G_CALLBACK (on_tool_changed), self);
-      g_signal_connect_swapped (controller, "notify::text-size", G_CALLBACK (update_editor_style), self);
-      g_signal_connect_swapped (controller, "notify::pen-color", G_CALLBACK (update_editor_style), self);
+      tafel_canvas_text_connect (self, controller);
       tafel_canvas_remote_watch_model (self, tafel_canvas_controller_get_model (controller));
     }
 
@@ -969,7 +829,7 @@ tafel_canvas_finish_text (TafelCanvas *self)
 {
   g_return_if_fail (TAFEL_IS_CANVAS (self));
 
-  finish_text (self, TRUE);
+  tafel_canvas_text_finish (self, TRUE);
 }
 
 /* ---- The view ------------------------------------------------------------ */
@@ -1172,8 +1032,6 @@ tafel_canvas_size_allocate (GtkWidget *widget,
                             int        baseline)
 {
   TafelCanvas *self = TAFEL_CANVAS (widget);
-  int min_w, nat_w, min_h, nat_h;
-  double wx, wy;
 
   if (self->fit_pending && width > 0 && height > 0)
     {
@@ -1189,16 +1047,7 @@ tafel_canvas_size_allocate (GtkWidget *widget,
       g_signal_emit (self, signals[VIEW_CHANGED], 0);
     }
 
-  if (self->editor == NULL)
-    return;
-
-  gtk_widget_measure (self->editor, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, &nat_w, NULL, NULL);
-  gtk_widget_measure (self->editor, GTK_ORIENTATION_VERTICAL, -1, &min_h, &nat_h, NULL, NULL);
-  tafel_view_to_widget (&self->view, self->editor_x, self->editor_y, &wx, &wy);
-  gtk_widget_size_allocate (self->editor,
-                            &(GtkAllocation) { (int) round (wx), (int) round (wy),
-                                               MAX (nat_w + 24, 48), MAX (nat_h, min_h) },
-                            -1);
+  tafel_canvas_text_allocate (self);
 }
 
 static void
@@ -1209,6 +1058,7 @@ tafel_canvas_dispose (GObject *object)
   g_signal_handlers_disconnect_by_data (adw_style_manager_get_default (), self);
   tafel_canvas_set_people (self, NULL);
   disconnect_controller (self);
+  tafel_canvas_text_dispose (self);
 
   G_OBJECT_CLASS (tafel_canvas_parent_class)->dispose (object);
 }
@@ -1221,7 +1071,7 @@ tafel_canvas_finalize (GObject *object)
   g_clear_pointer (&self->chunks, g_array_unref);
   g_clear_pointer (&self->settling, g_array_unref);
   tafel_canvas_remote_finalize (self);
-  g_clear_object (&self->editor_css);
+  tafel_canvas_text_finalize (self);
 
   G_OBJECT_CLASS (tafel_canvas_parent_class)->finalize (object);
 }
@@ -1327,7 +1177,7 @@ tafel_canvas_init (TafelCanvas *self)
   self->settling = g_array_new (FALSE, TRUE, sizeof (Settling));
   g_array_set_clear_func (self->settling, (GDestroyNotify) settling_clear);
   tafel_canvas_remote_init (self);
-  self->editor_css = gtk_css_provider_new ();
+  tafel_canvas_text_init (self);
   g_signal_connect (style_manager, "notify::dark", G_CALLBACK (on_dark_changed), self);
 
   gtk_widget_add_css_class (GTK_WIDGET (self), "tafel-canvas");
