@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Text typed in place: a text view on the canvas, stored through the
- * canvas controller when the person leaves it. */
+/* Text typed in place: a text view on the canvas, as large as the text it
+ * holds will be on the board, stored through the canvas controller when
+ * the person leaves it. */
 #include "config.h"
 
 #include <math.h>
@@ -11,12 +12,20 @@
 #include "tafel-color.h"
 #include "tafel-render.h"
 
+/* Widget pixels of margin around the text's lines in the editor. */
+static int
+editor_pad (TafelCanvas *self)
+{
+  return (int) ceil (MAX (2.0, self->editor_size * self->view.scale / 4));
+}
+
 void
 tafel_canvas_text_update_style (TafelCanvas *self)
 {
   g_autofree char *css = NULL;
   g_autofree char *color = NULL;
   char size[G_ASCII_DTOSTR_BUF_SIZE];
+  int pad;
 
   if (self->editor == NULL)
     return;
@@ -40,6 +49,14 @@ tafel_canvas_text_update_style (TafelCanvas *self)
                          " padding: 0; margin: 0; }",
                          size, color, color);
   gtk_css_provider_load_from_data (self->editor_css, css, -1);
+
+  /* Glyphs reach beyond the text's lines (the hook of a J, accents above
+   * capitals); a margin around the lines keeps them in sight. */
+  pad = editor_pad (self);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (self->editor), pad);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (self->editor), pad);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (self->editor), pad);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (self->editor), pad);
   gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
@@ -53,21 +70,52 @@ dup_editor_text (GtkWidget *editor)
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 }
 
+/* The size the editor needs for its text, in widget pixels. */
+static void
+editor_size (TafelCanvas *self,
+             int         *width,
+             int         *height)
+{
+  g_autofree char *text = NULL;
+  TafelText laid_out;
+  TafelRect extents;
+  double em, x1, y1;
+  int min_w, nat_w, min_h, nat_h, pad;
+
+  g_assert (self->editor != NULL);
+
+  /* The box grows with the text as the board will draw it, at its size
+   * and the zoom (the text view alone measures what it has laid out so
+   * far, which lags behind the typing), plus room for the caret. */
+  text = dup_editor_text (self->editor);
+  laid_out = (TafelText) { .x = 0, .y = 0, .text = text, .size = (float) self->editor_size };
+  tafel_text_get_extents (&laid_out, &extents);
+  em = self->editor_size * self->view.scale;
+  x1 = (extents.x + extents.width) * self->view.scale;
+  y1 = (extents.y + extents.height) * self->view.scale;
+
+  gtk_widget_measure (self->editor, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, &nat_w, NULL, NULL);
+  gtk_widget_measure (self->editor, GTK_ORIENTATION_VERTICAL, -1, &min_h, &nat_h, NULL, NULL);
+
+  pad = editor_pad (self);
+  *width = MAX ((int) ceil (x1 + MAX (em / 2, 4.0)) + 2 * pad, MAX (min_w, nat_w));
+  *height = MAX ((int) ceil (y1 + 1) + 2 * pad, MAX (min_h, nat_h));
+}
+
 void
 tafel_canvas_text_allocate (TafelCanvas *self)
 {
-  int min_w, nat_w, min_h, nat_h;
   double wx, wy;
+  int width, height, pad;
 
   if (self->editor == NULL)
     return;
 
-  gtk_widget_measure (self->editor, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, &nat_w, NULL, NULL);
-  gtk_widget_measure (self->editor, GTK_ORIENTATION_VERTICAL, -1, &min_h, &nat_h, NULL, NULL);
+  editor_size (self, &width, &height);
   tafel_view_to_widget (&self->view, self->editor_x, self->editor_y, &wx, &wy);
+  pad = editor_pad (self);
   gtk_widget_size_allocate (self->editor,
-                            &(GtkAllocation) { (int) round (wx), (int) round (wy),
-                                               MAX (nat_w + 24, 48), MAX (nat_h, min_h) },
+                            &(GtkAllocation) { (int) round (wx) - pad, (int) round (wy) - pad, width, height },
                             -1);
 }
 
@@ -159,6 +207,12 @@ on_editor_focus_leave (GtkEventControllerFocus *focus,
 }
 
 static void
+on_editor_changed (TafelCanvas *self)
+{
+  gtk_widget_queue_allocate (GTK_WIDGET (self));
+}
+
+static void
 on_text_edit_requested (TafelCanvasController *controller,
                         double                 x,
                         double                 y,
@@ -176,11 +230,22 @@ on_text_edit_requested (TafelCanvasController *controller,
   gtk_accessible_update_property (GTK_ACCESSIBLE (editor),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Text on the board"),
                                   -1);
-  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (editor), 0);
-  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (editor), 0);
+  /* Glyphs placed as the board places them (no hinting, unrounded
+   * metrics), so the text does not shift or change width when stored. */
+  {
+    cairo_font_options_t *options = cairo_font_options_create ();
+
+    cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_antialias (options, CAIRO_ANTIALIAS_GRAY);
+    gtk_widget_set_font_options (editor, options);
+    cairo_font_options_destroy (options);
+  }
   gtk_style_context_add_provider (gtk_widget_get_style_context (editor),
                                   GTK_STYLE_PROVIDER (self->editor_css),
                                   GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_signal_connect_swapped (gtk_text_view_get_buffer (GTK_TEXT_VIEW (editor)), "changed",
+                            G_CALLBACK (on_editor_changed), self);
 
   key = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
