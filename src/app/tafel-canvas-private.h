@@ -80,6 +80,7 @@ struct _TafelCanvas
   guint                  editor_leave_id;
 
   gboolean               fit_pending;
+  guint                  fit_id;
 
   GtkGesture            *drag_primary;
   GtkGesture            *drag_middle;

@@ -950,18 +950,46 @@ tafel_canvas_set_scale (TafelCanvas *self,
            gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
 }
 
+/* The part of the canvas that the widgets floating over it (its siblings
+ * in a GtkOverlay: the tool bar, the zoom buttons) leave in sight. */
+static void
+get_clear_area (TafelCanvas *self,
+                TafelRect   *area)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+  g_autoptr(GArray) obstacles = g_array_new (FALSE, FALSE, sizeof (TafelRect));
+
+  if (GTK_IS_OVERLAY (parent))
+    for (GtkWidget *child = gtk_widget_get_first_child (parent); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      {
+        graphene_rect_t b;
+
+        /* A hidden revealer may keep its size (a crossfading one does). */
+        if (child == widget || !gtk_widget_get_mapped (child) ||
+            (GTK_IS_REVEALER (child) && !gtk_revealer_get_child_revealed (GTK_REVEALER (child))) ||
+            !gtk_widget_compute_bounds (child, widget, &b))
+          continue;
+        g_array_append_val (obstacles, ((TafelRect) { b.origin.x, b.origin.y, b.size.width, b.size.height }));
+      }
+
+  tafel_view_clear_area (gtk_widget_get_width (widget), gtk_widget_get_height (widget),
+                         (const TafelRect *) (gpointer) obstacles->data, obstacles->len, area);
+}
+
 void
 tafel_canvas_zoom_to_rect (TafelCanvas     *self,
                            const TafelRect *bounds)
 {
   TafelView view = self->view;
+  TafelRect area;
 
   g_return_if_fail (TAFEL_IS_CANVAS (self));
 
-  tafel_view_fit (&view, bounds,
-                  gtk_widget_get_width (GTK_WIDGET (self)),
-                  gtk_widget_get_height (GTK_WIDGET (self)),
-                  48);
+  /* Nothing of the board hides under the tool bar or the zoom buttons. */
+  get_clear_area (self, &area);
+  tafel_view_fit_into (&view, bounds, &area, 24);
   g_signal_emit (self, signals[NAVIGATED], 0);
   tafel_canvas_set_view (self, &view);
 }
@@ -1025,6 +1053,17 @@ tafel_canvas_get_dark (TafelCanvas *self)
 
 /* ---- GObject ------------------------------------------------------------- */
 
+static gboolean
+fit_when_placed (gpointer data)
+{
+  TafelCanvas *self = data;
+
+  self->fit_id = 0;
+  self->fit_pending = FALSE;
+  tafel_canvas_zoom_to_fit (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 tafel_canvas_size_allocate (GtkWidget *widget,
                             int        width,
@@ -1033,11 +1072,10 @@ tafel_canvas_size_allocate (GtkWidget *widget,
 {
   TafelCanvas *self = TAFEL_CANVAS (widget);
 
-  if (self->fit_pending && width > 0 && height > 0)
-    {
-      self->fit_pending = FALSE;
-      tafel_canvas_zoom_to_fit (self);
-    }
+  /* What floats over the canvas is placed after it: fit once all of it
+   * has its place. */
+  if (self->fit_pending && width > 0 && height > 0 && self->fit_id == 0)
+    self->fit_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, fit_when_placed, self, NULL);
 
   /* A new size shows another part of the board. */
   if (width != self->last_width || height != self->last_height)
@@ -1059,6 +1097,7 @@ tafel_canvas_dispose (GObject *object)
   tafel_canvas_set_people (self, NULL);
   disconnect_controller (self);
   tafel_canvas_text_dispose (self);
+  g_clear_handle_id (&self->fit_id, g_source_remove);
 
   G_OBJECT_CLASS (tafel_canvas_parent_class)->dispose (object);
 }

@@ -54,7 +54,8 @@ void                   tafel_canvas_zoom_step      (TafelCanvas           *self,
 /* Sets the zoom around the centre of the canvas. */
 void                   tafel_canvas_set_scale      (TafelCanvas           *self,
                                                     double                 scale);
-/* Shows all of @bounds (in board units). */
+/* Shows all of @bounds (in board units), in the part of the canvas that
+ * nothing floating over it (its siblings in a GtkOverlay) hides. */
 void                   tafel_canvas_zoom_to_rect   (TafelCanvas           *self,
                                                     const TafelRect       *bounds);
 /* Shows the whole board once the canvas has its size (at once when it has
