@@ -3,7 +3,7 @@
 
 #include <math.h>
 
-#include "tafel-board-model-private.h"
+#include "tafel-object-private.h"
 #include "tafel-bytes.h"
 #include "tafel-record-private.h"
 #include "tafel-render.h"

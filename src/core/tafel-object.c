@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "tafel-board-model-private.h"
+#include "tafel-log-private.h"
+
+/* A TafelObject is a slot in its model's chunks (see
+ * tafel-board-model-private.h); its content stays in the log and is decoded
+ * on demand. */
+
+static inline TafelRect
+object_rect (const TafelObject *object)
+{
+  return (TafelRect) {
+    object->box[0], object->box[1],
+    (double) object->box[2] - object->box[0], (double) object->box[3] - object->box[1],
+  };
+}
+
+/**
+ * tafel_object_get_id:
+ * @object: an object
+ *
+ * Returns: (transfer none): the object's id, the id of its record
+ */
+const TafelHash *
+tafel_object_get_id (const TafelObject *object)
+{
+  g_return_val_if_fail (object != NULL, NULL);
+
+  return &object->id;
+}
+
+/**
+ * tafel_object_get_type:
+ * @object: an object
+ *
+ * Returns: whether it is a stroke, a shape or a text
+ */
+TafelObjectType
+tafel_object_get_type (const TafelObject *object)
+{
+  g_return_val_if_fail (object != NULL, TAFEL_OBJECT_STROKE);
+
+  return object->type;
+}
+
+/**
+ * tafel_object_dup_record:
+ * @object: an object
+ *
+ * The stroke, shape or text record behind @object, made from the log's
+ * storage (the model keeps no record objects).
+ *
+ * Returns: (transfer full): the record
+ */
+TafelRecord *
+tafel_object_dup_record (const TafelObject *object)
+{
+  g_return_val_if_fail (object != NULL, NULL);
+
+  return tafel_log_lookup_seq (object->author->model->log, &object->author->key, object->seq);
+}
+
+/**
+ * tafel_object_get_author:
+ * @object: an object
+ *
+ * Returns: (transfer none): who made it; valid as long as the model
+ */
+const TafelPublicKey *
+tafel_object_get_author (const TafelObject *object)
+{
+  g_return_val_if_fail (object != NULL, NULL);
+
+  return &object->author->key;
+}
+
+/**
+ * tafel_object_get_seq:
+ * @object: an object
+ *
+ * Returns: the seq of its record among its author's
+ */
+guint64
+tafel_object_get_seq (const TafelObject *object)
+{
+  g_return_val_if_fail (object != NULL, 0);
+
+  return object->seq;
+}
+
+/**
+ * tafel_object_get_lamport:
+ * @object: an object
+ *
+ * Returns: the Lamport time of its record
+ */
+guint64
+tafel_object_get_lamport (const TafelObject *object)
+{
+  g_return_val_if_fail (object != NULL, 0);
+
+  return object->lamport;
+}
+
+/**
+ * tafel_object_compare_order:
+ * @a: an object
+ * @b: another object of the same model
+ *
+ * Z-order: (lamport, author, seq) of their records.
+ *
+ * Returns: negative when @a lies beneath @b, positive above, 0 for the same
+ */
+int
+tafel_object_compare_order (const TafelObject *a,
+                            const TafelObject *b)
+{
+  g_return_val_if_fail (a != NULL && b != NULL, 0);
+
+  return compare_objects (a, b);
+}
+
+/**
+ * tafel_object_is_visible:
+ * @object: an object
+ *
+ * Returns: whether it is shown (not erased or cleared, or restored since)
+ */
+gboolean
+tafel_object_is_visible (const TafelObject *object)
+{
+  g_return_val_if_fail (object != NULL, FALSE);
+
+  return (object->flags & OBJECT_VISIBLE) != 0;
+}
+
+/**
+ * tafel_object_get_transform:
+ * @object: an object
+ *
+ * Returns: (transfer none): its current transform; the identity when none
+ *   was ever set
+ */
+const TafelTransform *
+tafel_object_get_transform (const TafelObject *object)
+{
+  g_return_val_if_fail (object != NULL, NULL);
+
+  return object_transform (object);
+}
+
+/**
+ * tafel_object_get_bounds:
+ * @object: an object
+ * @bounds: (out): where it lies on the board
+ *
+ * The box its ink covers on the board, transform applied and line width
+ * included (rounded outwards to float precision).
+ */
+void
+tafel_object_get_bounds (const TafelObject *object,
+                         TafelRect         *bounds)
+{
+  g_return_if_fail (object != NULL);
+  g_return_if_fail (bounds != NULL);
+
+  *bounds = object_rect (object);
+}
+
+/**
+ * tafel_object_dup_stroke:
+ * @object: an object
+ * @stroke: (out caller-allocates): the decoded stroke, free with tafel_stroke_clear()
+ *
+ * Decodes the stroke's points from its record, in its own coordinates.
+ *
+ * Returns: %FALSE when @object is not a stroke
+ */
+gboolean
+tafel_object_dup_stroke (const TafelObject *object,
+                         TafelStroke       *stroke)
+{
+  g_autoptr(GBytes) body = NULL;
+
+  g_return_val_if_fail (object != NULL, FALSE);
+  g_return_val_if_fail (stroke != NULL, FALSE);
+
+  if (object->type != TAFEL_OBJECT_STROKE)
+    return FALSE;
+
+  body = _tafel_object_peek_body (object);
+  return body != NULL && tafel_stroke_decode (body, stroke, NULL);
+}
+
+/**
+ * tafel_object_get_shape:
+ * @object: an object
+ * @shape: (out caller-allocates): the shape
+ *
+ * Returns: %FALSE when @object is not a shape
+ */
+gboolean
+tafel_object_get_shape (const TafelObject *object,
+                        TafelShape        *shape)
+{
+  g_autoptr(GBytes) body = NULL;
+
+  g_return_val_if_fail (object != NULL, FALSE);
+  g_return_val_if_fail (shape != NULL, FALSE);
+
+  if (object->type != TAFEL_OBJECT_SHAPE)
+    return FALSE;
+
+  body = _tafel_object_peek_body (object);
+  return body != NULL && tafel_shape_decode (body, shape, NULL);
+}
+
+/**
+ * tafel_object_dup_text:
+ * @object: an object
+ * @text: (out caller-allocates): the text, free with tafel_text_clear()
+ *
+ * Returns: %FALSE when @object is not a text
+ */
+gboolean
+tafel_object_dup_text (const TafelObject *object,
+                       TafelText         *text)
+{
+  g_autoptr(GBytes) body = NULL;
+
+  g_return_val_if_fail (object != NULL, FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  if (object->type != TAFEL_OBJECT_TEXT)
+    return FALSE;
+
+  body = _tafel_object_peek_body (object);
+  return body != NULL && tafel_text_decode (body, text, NULL);
+}
+
+gboolean
+_tafel_object_is_highlighter (const TafelObject *object)
+{
+  return (object->flags & OBJECT_HIGHLIGHTER) != 0;
+}
+
+/* The stored body of @object's record, borrowed from the log's storage
+ * (which keeps bodies where they are for the log's lifetime). */
+GBytes *
+_tafel_object_peek_body (const TafelObject *object)
+{
+  TafelLogEntryView entry;
+
+  if (!tafel_log_peek (object->author->model->log, &object->author->key, object->seq, &entry))
+    return NULL;
+
+  return g_bytes_new_static (entry.body, entry.body_len);
+}
+
+gboolean
+_tafel_object_peek_body_data (const TafelObject  *object,
+                              const guint8      **data,
+                              gsize              *len)
+{
+  TafelLogEntryView entry;
+
+  if (!tafel_log_peek (object->author->model->log, &object->author->key, object->seq, &entry))
+    return FALSE;
+
+  *data = entry.body;
+  *len = entry.body_len;
+  return TRUE;
+}
+
+/* The body as the log hands it out with a record: it keeps the storage
+ * alive by itself, for use on other threads. */
+GBytes *
+_tafel_object_dup_body (const TafelObject *object)
+{
+  g_autoptr(TafelRecord) record = tafel_object_dup_record (object);
+
+  return record != NULL ? g_bytes_ref (tafel_record_get_body (record)) : NULL;
+}
