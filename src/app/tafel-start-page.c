@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "tafel-application.h"
+#include "tafel-board-list.h"
 #include "tafel-start-page.h"
 #include "tafel-thumbnail-view.h"
 #include "tafel-thumbnails.h"

@@ -5,23 +5,13 @@
 
 #include "tafel-board-model.h"
 #include "tafel-chat-list.h"
+#include "tafel-chat-message-private.h"
 #include "tafel-object-private.h"
 #include "tafel-spatial-index.h"
 
 G_BEGIN_DECLS
 
-/* Between the model, its chat list, the renderer and the history; not for
- * the app. */
-
-/* Takes @text. */
-TafelChatMessage *_tafel_chat_message_new          (const TafelHash      *id,
-                                                    const TafelPublicKey *author,
-                                                    guint64               lamport,
-                                                    guint64               seq,
-                                                    char                 *text) G_GNUC_WARN_UNUSED_RESULT;
-/* (lamport, author, seq) */
-int               _tafel_chat_message_compare      (TafelChatMessage  *a,
-                                                    TafelChatMessage  *b);
+/* Between the model and the history; not for the app. */
 
 /* Whether @object was visible considering only the erase, restore and clear
  * records that order before @op. */

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "tafel-board-model-private.h"
+#include "tafel-chat-message-private.h"
 
 /**
  * TafelChatMessage:

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tafel-board-model-private.h"
+#include "tafel-chat-message.h"
 #include "tafel-core.h"
 #include "tafel-record-private.h"
 #include "tafel-render.h"
