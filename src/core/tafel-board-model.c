@@ -1354,51 +1354,6 @@ tafel_board_model_query (TafelBoardModel *self,
     }
 }
 
-static gboolean
-object_hit (const TafelObject *object,
-            double             x,
-            double             y,
-            double             tolerance)
-{
-  const TafelTransform *t = object_transform (object);
-  double lx, ly, ltol;
-
-  if (fabs (t->sx) < 1e-12 || fabs (t->sy) < 1e-12)
-    return FALSE;
-
-  lx = (x - t->tx) / t->sx;
-  ly = (y - t->ty) / t->sy;
-  ltol = tolerance / sqrt (fabs (t->sx * t->sy));
-
-  switch (object->type)
-    {
-    case TAFEL_OBJECT_STROKE:
-      {
-        TafelStroke stroke = { 0 };
-        gboolean hit;
-
-        if (!tafel_object_dup_stroke (object, &stroke))
-          return FALSE;
-        hit = tafel_stroke_hit_test (&stroke, lx, ly, ltol);
-        tafel_stroke_clear (&stroke);
-        return hit;
-      }
-
-    case TAFEL_OBJECT_SHAPE:
-      {
-        TafelShape shape;
-
-        return tafel_object_get_shape (object, &shape) &&
-               tafel_shape_hit_test (&shape, lx, ly, ltol);
-      }
-
-    case TAFEL_OBJECT_TEXT:
-    default:
-      /* Text is picked anywhere in its box, which the query already checked. */
-      return TRUE;
-    }
-}
-
 /**
  * tafel_board_model_hit_test:
  * @self: a model
@@ -1431,7 +1386,7 @@ tafel_board_model_hit_test (TafelBoardModel *self,
     {
       TafelObject *object = g_ptr_array_index (candidates, i);
 
-      if (object_hit (object, x, y, tolerance))
+      if (tafel_object_hit_test (object, x, y, x, y, tolerance))
         return object;
     }
 

@@ -19,4 +19,26 @@ typedef struct
   double x, y, width, height;
 } TafelRect;
 
+double   tafel_point_segment_distance (double           px,
+                                       double           py,
+                                       double           ax,
+                                       double           ay,
+                                       double           bx,
+                                       double           by,
+                                       double          *t);
+double   tafel_segment_distance       (double           ax,
+                                       double           ay,
+                                       double           bx,
+                                       double           by,
+                                       double           cx,
+                                       double           cy,
+                                       double           dx,
+                                       double           dy,
+                                       double          *s);
+gboolean tafel_segment_meets_rect     (double           ax,
+                                       double           ay,
+                                       double           bx,
+                                       double           by,
+                                       const TafelRect *rect);
+
 G_END_DECLS

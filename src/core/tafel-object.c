@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
+
 #include "tafel-board-model-private.h"
 #include "tafel-log-private.h"
+#include "tafel-render-private.h"
+#include "tafel-render.h"
 
 /* A TafelObject is a slot in its model's chunks (see
  * tafel-board-model-private.h); its content stays in the log and is decoded
@@ -238,6 +242,91 @@ tafel_object_dup_text (const TafelObject *object,
 
   body = _tafel_object_peek_body (object);
   return body != NULL && tafel_text_decode (body, text, NULL);
+}
+
+/**
+ * tafel_object_hit_test:
+ * @object: an object
+ * @x1: board x where the pointer starts
+ * @y1: board y where the pointer starts
+ * @x2: board x where the pointer ends (@x1 for a click)
+ * @y2: board y where the pointer ends (@y1 for a click)
+ * @tolerance: how far from the ink still counts, in board units
+ *
+ * Whether a pointer moving along the segment from (@x1, @y1) to (@x2, @y2)
+ * passes within @tolerance of the object's ink: strokes by their polyline
+ * and width, shapes by their outline or fill, text anywhere in its box
+ * (grown by @tolerance). A click is a segment of length 0; an eraser's
+ * sweep between two motion events is measured whole, so that no ink slips
+ * between them. Whether the object is visible does not matter here.
+ *
+ * Under a transform that stretches one axis more than the other, the
+ * tolerance is measured along the less stretched one: nothing within
+ * @tolerance of the ink is ever missed.
+ *
+ * Returns: %TRUE on a hit
+ */
+gboolean
+tafel_object_hit_test (const TafelObject *object,
+                       double             x1,
+                       double             y1,
+                       double             x2,
+                       double             y2,
+                       double             tolerance)
+{
+  const TafelTransform *t;
+  double lx1, ly1, lx2, ly2, ltol;
+
+  g_return_val_if_fail (object != NULL, FALSE);
+
+  t = object_transform (object);
+  tolerance = MAX (tolerance, 0.0);
+
+  /* A flat transform leaves nothing drawn (see the renderer). */
+  if (fabs (t->sx) < 1e-12 || fabs (t->sy) < 1e-12)
+    return FALSE;
+
+  if (object->type == TAFEL_OBJECT_TEXT)
+    {
+      TafelRect box = object_rect (object);
+
+      box.x -= tolerance;
+      box.y -= tolerance;
+      box.width += 2 * tolerance;
+      box.height += 2 * tolerance;
+      return tafel_segment_meets_rect (x1, y1, x2, y2, &box);
+    }
+
+  /* Strokes and shapes are measured in their own coordinates. */
+  lx1 = (x1 - t->tx) / t->sx;
+  ly1 = (y1 - t->ty) / t->sy;
+  lx2 = (x2 - t->tx) / t->sx;
+  ly2 = (y2 - t->ty) / t->sy;
+  ltol = tolerance / MIN (fabs (t->sx), fabs (t->sy));
+
+  switch (object->type)
+    {
+    case TAFEL_OBJECT_STROKE:
+      {
+        TafelStroke stroke = { 0 };
+        gboolean hit;
+
+        if (!tafel_object_dup_stroke (object, &stroke))
+          return FALSE;
+        hit = _tafel_stroke_sweep_hits (&stroke, lx1, ly1, lx2, ly2, ltol);
+        tafel_stroke_clear (&stroke);
+        return hit;
+      }
+
+    case TAFEL_OBJECT_SHAPE:
+    default:
+      {
+        TafelShape shape;
+
+        return tafel_object_get_shape (object, &shape) &&
+               _tafel_shape_sweep_hits (&shape, lx1, ly1, lx2, ly2, ltol);
+      }
+    }
 }
 
 gboolean

@@ -51,4 +51,13 @@ gboolean              tafel_object_get_shape     (const TafelObject *object,
 gboolean              tafel_object_dup_text      (const TafelObject *object,
                                                   TafelText         *text);
 
+/* Whether a pointer moving from (x1, y1) to (x2, y2) on the board (the
+ * same point twice for a click) passes within @tolerance of the ink. */
+gboolean              tafel_object_hit_test      (const TafelObject *object,
+                                                  double             x1,
+                                                  double             y1,
+                                                  double             x2,
+                                                  double             y2,
+                                                  double             tolerance);
+
 G_END_DECLS
