@@ -245,6 +245,79 @@ tafel_object_dup_text (const TafelObject *object,
 }
 
 /**
+ * tafel_object_dup_baked_body:
+ * @object: an object
+ * @dx: how far to move it, board x
+ * @dy: how far to move it, board y
+ * @kind: (out): the record kind of the body
+ *
+ * The body of a new record that draws @object as it shows now, moved by
+ * (@dx, @dy): its transform is baked into the content (a copy needs no
+ * transform record of its own).
+ *
+ * Returns: (transfer full) (nullable): the body, or %NULL when the
+ *   object's own body does not decode
+ */
+GBytes *
+tafel_object_dup_baked_body (const TafelObject *object,
+                             double             dx,
+                             double             dy,
+                             guint             *kind)
+{
+  const TafelTransform *t;
+  TafelTransform moved;
+
+  g_return_val_if_fail (object != NULL, NULL);
+  g_return_val_if_fail (kind != NULL, NULL);
+
+  t = object_transform (object);
+  moved = (TafelTransform) { t->sx, t->sy, t->tx + dx, t->ty + dy };
+
+  switch (object->type)
+    {
+    case TAFEL_OBJECT_STROKE:
+      {
+        TafelStroke stroke = { 0 };
+        GBytes *body;
+
+        if (!tafel_object_dup_stroke (object, &stroke))
+          return NULL;
+        tafel_stroke_bake_transform (&stroke, &moved);
+        body = tafel_stroke_encode (&stroke);
+        tafel_stroke_clear (&stroke);
+        *kind = TAFEL_RECORD_KIND_STROKE;
+        return body;
+      }
+
+    case TAFEL_OBJECT_SHAPE:
+      {
+        TafelShape shape;
+
+        if (!tafel_object_get_shape (object, &shape))
+          return NULL;
+        tafel_shape_bake_transform (&shape, &moved);
+        *kind = TAFEL_RECORD_KIND_SHAPE;
+        return tafel_shape_encode (&shape);
+      }
+
+    case TAFEL_OBJECT_TEXT:
+    default:
+      {
+        TafelText text = { 0 };
+        GBytes *body;
+
+        if (!tafel_object_dup_text (object, &text))
+          return NULL;
+        tafel_text_bake_transform (&text, &moved);
+        body = tafel_text_encode (&text);
+        tafel_text_clear (&text);
+        *kind = TAFEL_RECORD_KIND_TEXT;
+        return body;
+      }
+    }
+}
+
+/**
  * tafel_object_hit_test:
  * @object: an object
  * @x1: board x where the pointer starts

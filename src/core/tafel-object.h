@@ -51,6 +51,14 @@ gboolean              tafel_object_get_shape     (const TafelObject *object,
 gboolean              tafel_object_dup_text      (const TafelObject *object,
                                                   TafelText         *text);
 
+/* The body of a new record that draws @object as it shows now, moved by
+ * (dx, dy): its transform baked into the content (see
+ * tafel_stroke_bake_transform()). %NULL when the body does not decode. */
+GBytes               *tafel_object_dup_baked_body (const TafelObject *object,
+                                                   double             dx,
+                                                   double             dy,
+                                                   guint             *kind) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Whether a pointer moving from (x1, y1) to (x2, y2) on the board (the
  * same point twice for a click) passes within @tolerance of the ink. */
 gboolean              tafel_object_hit_test      (const TafelObject *object,

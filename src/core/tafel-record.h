@@ -223,6 +223,17 @@ typedef struct
   TafelTransform *transforms;
 } TafelTransformSet;
 
+/* Baking a transform into content: the content then draws with the
+ * identity where it drew with @transform before (a copy of a moved object
+ * is plain content). Coordinates are clamped to ±TAFEL_COORD_MAX, widths
+ * scale by √|sx·sy| and text by |sy|, within the record limits. */
+void     tafel_stroke_bake_transform (TafelStroke          *stroke,
+                                      const TafelTransform *transform);
+void     tafel_shape_bake_transform  (TafelShape           *shape,
+                                      const TafelTransform *transform);
+void     tafel_text_bake_transform   (TafelText            *text,
+                                      const TafelTransform *transform);
+
 GBytes  *tafel_transform_set_encode (const TafelTransformSet *set) G_GNUC_WARN_UNUSED_RESULT;
 gboolean tafel_transform_set_decode (GBytes                  *body,
                                      TafelTransformSet       *set,

@@ -822,6 +822,63 @@ test_object_hit_test (void)
   }
 }
 
+/* A copy of a moved object draws where the object shows, moved on. */
+static void
+test_object_baked_body (void)
+{
+  g_autoptr(TestPeer) a = test_peer_new ();
+  g_autoptr(GBytes) lb = test_line_stroke_body (0, 0, 100, 0, 5, 4);
+  g_autoptr(GBytes) sb = test_shape_body (TAFEL_SHAPE_ELLIPSE, 200, 0, 300, 100, 2, 0xff, 0);
+  g_autoptr(GBytes) tb = test_text_body (600, 0, "Wort", 30, 0xff);
+  TafelRecord *originals[3] = {
+    test_peer_commit (a, TAFEL_RECORD_KIND_STROKE, lb),
+    test_peer_commit (a, TAFEL_RECORD_KIND_SHAPE, sb),
+    test_peer_commit (a, TAFEL_RECORD_KIND_TEXT, tb),
+  };
+  guint kinds[3] = { TAFEL_RECORD_KIND_STROKE, TAFEL_RECORD_KIND_SHAPE, TAFEL_RECORD_KIND_TEXT };
+  TafelTransform moves[3] = { { 2, 2, 10, 20 }, { 3, 3, -40, 7 }, { 2, 2, 0, 100 } };
+  TafelHash ids[3];
+
+  for (guint i = 0; i < 3; i++)
+    ids[i] = *tafel_record_get_id (originals[i]);
+  {
+    g_autoptr(GBytes) mb = test_transform_body (ids, moves, 3);
+
+    tafel_record_unref (test_peer_commit (a, TAFEL_RECORD_KIND_TRANSFORM, mb));
+  }
+
+  for (guint i = 0; i < 3; i++)
+    {
+      TafelObject *object = object_of (a, originals[i]);
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(TafelRecord) copy = NULL;
+      TafelObject *copied;
+      TafelRect before, after;
+      guint kind = 0;
+
+      body = tafel_object_dup_baked_body (object, 5, -5, &kind);
+      g_assert_nonnull (body);
+      g_assert_cmpuint (kind, ==, kinds[i]);
+      copy = test_peer_commit (a, kind, body);
+      copied = object_of (a, copy);
+
+      /* No transform of its own, where the original shows, moved by (5, -5). */
+      g_assert_true (tafel_object_get_transform (copied)->sx == 1 &&
+                     tafel_object_get_transform (copied)->tx == 0);
+      tafel_object_get_bounds (object, &before);
+      tafel_object_get_bounds (copied, &after);
+      if (kinds[i] != TAFEL_RECORD_KIND_TEXT)
+        {
+          /* Text keeps its proportions, so only its origin is exact. */
+          g_assert_cmpfloat_with_epsilon (after.x, before.x + 5, 0.05);
+          g_assert_cmpfloat_with_epsilon (after.width, before.width, 0.1);
+          g_assert_cmpfloat_with_epsilon (after.height, before.height, 0.1);
+        }
+      g_assert_cmpfloat_with_epsilon (after.y, before.y - 5, 0.05);
+      tafel_record_unref (originals[i]);
+    }
+}
+
 /* ---- Queries -------------------------------------------------------------------- */
 
 static void
@@ -1142,6 +1199,7 @@ main (int   argc,
   g_test_add_func ("/tafel/model/batch-signal", test_batch_signal);
   g_test_add_func ("/tafel/model/hit-test", test_hit_test);
   g_test_add_func ("/tafel/object/hit-test", test_object_hit_test);
+  g_test_add_func ("/tafel/object/baked-body", test_object_baked_body);
   g_test_add_func ("/tafel/model/query-brute-force", test_query_brute_force);
   g_test_add_func ("/tafel/model/digest-set-semantics", test_digest_set_semantics);
 

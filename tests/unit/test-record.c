@@ -828,6 +828,53 @@ test_points_limits (void)
   g_assert_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_INVALID);
 }
 
+/* Baking a transform into content, the rule behind copies of moved
+ * objects. */
+static void
+test_bake_transform (void)
+{
+  TafelTransform t = { 2, 0.5, 10, -20 };
+  TafelPoint points[2] = { { 1, 4, 0.5f }, { 3, 8, 1.0f } };
+  TafelStroke stroke = { TAFEL_TOOL_PEN, 0xff, 3, 2, points };
+  TafelShape shape = { TAFEL_SHAPE_RECTANGLE, 0xff, 0, 3, 1, 4, 3, 8 };
+  TafelText text = { 1, 4, (char *) "Wort", 20, 0xff };
+  TafelTransform far = { 65536, 65536, 0, 0 };
+  TafelShape huge = { TAFEL_SHAPE_LINE, 0xff, 0, 3000, -100, 0, 100, 0 };
+
+  /* Points move where the transform shows them; widths keep their weight
+   * (√|sx·sy| = 1 here), text scales with sy. */
+  tafel_stroke_bake_transform (&stroke, &t);
+  g_assert_cmpfloat_with_epsilon (points[0].x, 12, 1e-3);
+  g_assert_cmpfloat_with_epsilon (points[0].y, -18, 1e-3);
+  g_assert_cmpfloat_with_epsilon (points[1].x, 16, 1e-3);
+  g_assert_cmpfloat_with_epsilon (points[1].y, -16, 1e-3);
+  g_assert_cmpfloat (points[1].pressure, ==, 1.0f);
+  g_assert_cmpfloat_with_epsilon (stroke.width, 3, 1e-6);
+
+  tafel_shape_bake_transform (&shape, &t);
+  g_assert_cmpfloat (shape.x1, ==, 12);
+  g_assert_cmpfloat (shape.y1, ==, -18);
+  g_assert_cmpfloat (shape.x2, ==, 16);
+  g_assert_cmpfloat (shape.y2, ==, -16);
+  g_assert_cmpfloat_with_epsilon (shape.width, 3, 1e-6);
+
+  tafel_text_bake_transform (&text, &t);
+  g_assert_cmpfloat (text.x, ==, 12);
+  g_assert_cmpfloat (text.y, ==, -18);
+  g_assert_cmpfloat_with_epsilon (text.size, 10, 1e-6);
+
+  /* The result stays within the record limits, so that it encodes. */
+  tafel_shape_bake_transform (&huge, &far);
+  g_assert_cmpfloat (huge.x1, ==, -TAFEL_COORD_MAX);
+  g_assert_cmpfloat (huge.x2, ==, TAFEL_COORD_MAX);
+  g_assert_cmpfloat (huge.width, ==, TAFEL_WIDTH_MAX);
+  {
+    g_autoptr(GBytes) body = tafel_shape_encode (&huge);
+
+    g_assert_nonnull (body);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -850,6 +897,7 @@ main (int    argc,
   g_test_add_func ("/tafel/record/body/transform-set", test_body_transform_set);
   g_test_add_func ("/tafel/record/body/clear", test_body_clear);
   g_test_add_func ("/tafel/record/body/chat", test_body_chat);
+  g_test_add_func ("/tafel/record/body/bake-transform", test_bake_transform);
   g_test_add_func ("/tafel/record/points/traces", test_points_traces);
   g_test_add_func ("/tafel/record/points/random-walk", test_points_random_walk);
   g_test_add_func ("/tafel/record/points/edge-cases", test_points_edge_cases);
