@@ -177,20 +177,13 @@ object_transform (const TafelObject *object)
   return &identity_transform;
 }
 
-/* (lamport, author, seq), as tafel_record_compare_order(). */
+/* (lamport, author, seq). Authors are interned, so equal keys share one
+ * AuthorInfo and the key bytes are compared only between two authors. */
 static inline int
 compare_keys (const OpKey *a,
               const OpKey *b)
 {
-  if (a->lamport != b->lamport)
-    return a->lamport < b->lamport ? -1 : 1;
-  if (a->author != b->author)
-    {
-      int c = memcmp (a->author->key.bytes, b->author->key.bytes, TAFEL_PUBLIC_KEY_BYTES);
-
-      return c < 0 ? -1 : 1;
-    }
-  return (a->seq > b->seq) - (a->seq < b->seq);
+  return tafel_order_compare (a->lamport, &a->author->key, a->seq, b->lamport, &b->author->key, b->seq);
 }
 
 static inline OpKey

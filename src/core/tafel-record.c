@@ -371,16 +371,7 @@ int
 tafel_record_compare_order (TafelRecord *a,
                             TafelRecord *b)
 {
-  int c;
-
-  if (a->lamport != b->lamport)
-    return a->lamport < b->lamport ? -1 : 1;
-  c = memcmp (a->author.bytes, b->author.bytes, TAFEL_PUBLIC_KEY_BYTES);
-  if (c != 0)
-    return c < 0 ? -1 : 1;
-  if (a->seq != b->seq)
-    return a->seq < b->seq ? -1 : 1;
-  return 0;
+  return tafel_order_compare (a->lamport, &a->author, a->seq, b->lamport, &b->author, b->seq);
 }
 
 gsize

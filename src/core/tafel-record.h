@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <string.h>
+
 #include <glib.h>
 
 #include "tafel-crypto.h"
@@ -104,6 +106,43 @@ gboolean              tafel_record_verify_signature (TafelRecord          *recor
 /* Order of the board's z-axis and of chat: (lamport, author, seq). */
 int                   tafel_record_compare_order    (TafelRecord          *a,
                                                      TafelRecord          *b);
+
+/**
+ * tafel_order_compare:
+ * @lamport_a: the Lamport time of the first record
+ * @author_a: its author
+ * @seq_a: its seq among its author's records
+ * @lamport_b: the Lamport time of the second record
+ * @author_b: its author
+ * @seq_b: its seq
+ *
+ * The one order of records, by (lamport, author key, seq): the board's
+ * z-order, the order of chat messages and of every "latest wins" rule.
+ * For those who keep a record's place without the record (the model, chat
+ * messages); tafel_record_compare_order() applies it to records. Inline,
+ * as the model's integration compares keys in its innermost loops.
+ *
+ * Returns: -1, 0 or 1 as the first sorts before, with or after the second
+ */
+static inline int
+tafel_order_compare (guint64               lamport_a,
+                     const TafelPublicKey *author_a,
+                     guint64               seq_a,
+                     guint64               lamport_b,
+                     const TafelPublicKey *author_b,
+                     guint64               seq_b)
+{
+  if (lamport_a != lamport_b)
+    return lamport_a < lamport_b ? -1 : 1;
+  if (author_a != author_b)
+    {
+      int c = memcmp (author_a->bytes, author_b->bytes, TAFEL_PUBLIC_KEY_BYTES);
+
+      if (c != 0)
+        return c < 0 ? -1 : 1;
+    }
+  return (seq_a > seq_b) - (seq_a < seq_b);
+}
 
 /* The self-contained wire envelope: version, author, seq, prev, lamport,
  * kind, body, optional signature. decode() checks structure and limits,

@@ -300,6 +300,18 @@ test_compare_order (void)
   g_assert_cmpint (tafel_record_compare_order (b1, a1), ==, -key_order);
   g_assert_cmpint (tafel_record_compare_order (b2, a1), ==, -1);
   g_assert_cmpint (tafel_record_compare_order (b1, b2), ==, 1);
+
+  /* The order of keys kept without their records: equal authors at
+   * different addresses are one author, and seq decides. */
+  {
+    TafelPublicKey k1 = *tafel_identity_get_public_key (a), k2 = k1;
+
+    g_assert_cmpint (tafel_order_compare (5, &k1, 1, 5, &k2, 2), ==, -1);
+    g_assert_cmpint (tafel_order_compare (5, &k1, 2, 5, &k2, 1), ==, 1);
+    g_assert_cmpint (tafel_order_compare (5, &k1, 2, 5, &k2, 2), ==, 0);
+    g_assert_cmpint (tafel_order_compare (4, &k1, 9, 5, &k2, 1), ==, -1);
+    g_assert_cmpint (tafel_order_compare (5, &k1, 1, 5, tafel_identity_get_public_key (b), 1), ==, key_order);
+  }
 }
 
 /* ---- Bodies ------------------------------------------------------------------ */
