@@ -91,7 +91,7 @@ typedef struct
 static char *
 key_hex (const TafelPublicKey *key)
 {
-  return tafel_hash_to_hex ((const TafelHash *) key);
+  return tafel_hex_encode (key->bytes, TAFEL_PUBLIC_KEY_BYTES);
 }
 
 /* Prints one event: a JSON line, or a sentence. @members are name/value

@@ -27,37 +27,14 @@ tafel_board_meta_clear (TafelBoardMeta *meta)
 char *
 tafel_board_id_to_hex (const guint8 *id)
 {
-  GString *s = g_string_sized_new (TAFEL_BOARD_ID_BYTES * 2);
-
-  for (guint i = 0; i < TAFEL_BOARD_ID_BYTES; i++)
-    g_string_append_printf (s, "%02x", id[i]);
-  return g_string_free (s, FALSE);
-}
-
-static gboolean
-hex_decode (const char *hex,
-            guint8     *out,
-            gsize       n)
-{
-  if (hex == NULL || strlen (hex) != n * 2)
-    return FALSE;
-  for (gsize i = 0; i < n; i++)
-    {
-      int hi = g_ascii_xdigit_value (hex[2 * i]);
-      int lo = g_ascii_xdigit_value (hex[2 * i + 1]);
-
-      if (hi < 0 || lo < 0 || g_ascii_isupper (hex[2 * i]) || g_ascii_isupper (hex[2 * i + 1]))
-        return FALSE;
-      out[i] = (guint8) (hi << 4 | lo);
-    }
-  return TRUE;
+  return tafel_hex_encode (id, TAFEL_BOARD_ID_BYTES);
 }
 
 gboolean
 tafel_board_id_from_hex (const char *hex,
                          guint8     *id)
 {
-  return hex_decode (hex, id, TAFEL_BOARD_ID_BYTES);
+  return tafel_hex_decode (hex, -1, id, TAFEL_BOARD_ID_BYTES);
 }
 
 char *
@@ -101,10 +78,7 @@ tafel_board_meta_to_json (const TafelBoardMeta *meta,
 {
   g_autoptr(JsonBuilder) b = json_builder_new_immutable ();
   g_autofree char *id = tafel_board_id_to_hex (meta->id);
-  GString *secret = g_string_new (NULL);
-
-  for (guint i = 0; i < TAFEL_BOARD_SECRET_BYTES; i++)
-    g_string_append_printf (secret, "%02x", meta->secret[i]);
+  char *secret = tafel_hex_encode (meta->secret, TAFEL_BOARD_SECRET_BYTES);
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "version");
@@ -112,7 +86,7 @@ tafel_board_meta_to_json (const TafelBoardMeta *meta,
   json_builder_set_member_name (b, "id");
   json_builder_add_string_value (b, id);
   json_builder_set_member_name (b, "secret");
-  json_builder_add_string_value (b, secret->str);
+  json_builder_add_string_value (b, secret);
   json_builder_set_member_name (b, "title");
   json_builder_add_string_value (b, meta->title);
   json_builder_set_member_name (b, "hints");
@@ -132,8 +106,8 @@ tafel_board_meta_to_json (const TafelBoardMeta *meta,
     }
   json_builder_end_object (b);
 
-  tafel_memzero (secret->str, secret->len);
-  g_string_free (secret, TRUE);
+  tafel_memzero (secret, strlen (secret));
+  g_free (secret);
   return json_builder_get_root (b);
 }
 
@@ -189,8 +163,8 @@ tafel_board_meta_from_json (JsonNode        *node,
                    _("The board was saved by a newer version of Tafel (metadata version %" PRId64 ")"), v);
       return FALSE;
     }
-  if (!hex_decode (get_string (obj, "id"), meta->id, TAFEL_BOARD_ID_BYTES) ||
-      !hex_decode (get_string (obj, "secret"), meta->secret, TAFEL_BOARD_SECRET_BYTES))
+  if (!tafel_hex_decode (get_string (obj, "id"), -1, meta->id, TAFEL_BOARD_ID_BYTES) ||
+      !tafel_hex_decode (get_string (obj, "secret"), -1, meta->secret, TAFEL_BOARD_SECRET_BYTES))
     {
       g_set_error_literal (error, TAFEL_BOARD_ERROR, code, _("The board’s id or secret is missing or malformed"));
       return FALSE;

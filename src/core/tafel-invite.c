@@ -73,29 +73,6 @@ base64url_decode (const char *text,
   return n == out_len && (acc & ((1u << bits) - 1)) == 0;
 }
 
-static gboolean
-parse_hex (const char *text,
-           gsize       text_len,
-           guint8     *out,
-           gsize       out_len)
-{
-  if (text_len != out_len * 2)
-    return FALSE;
-
-  for (gsize i = 0; i < out_len; i++)
-    {
-      int hi = g_ascii_xdigit_value (text[2 * i]);
-      int lo = g_ascii_xdigit_value (text[2 * i + 1]);
-
-      /* Lowercase only: one board id, one spelling. */
-      if (hi < 0 || lo < 0 || g_ascii_isupper (text[2 * i]) || g_ascii_isupper (text[2 * i + 1]))
-        return FALSE;
-      out[i] = (guint8) (hi << 4 | lo);
-    }
-
-  return TRUE;
-}
-
 /**
  * tafel_broker_url_check:
  * @url: a broker URL
@@ -337,7 +314,7 @@ tafel_invite_parse (const char  *link,
   invite->brokers = g_new0 (char *, 1);
 
   id_end = p + strcspn (p, "?#");
-  if (!parse_hex (p, id_end - p, invite->board_id, TAFEL_BOARD_ID_BYTES))
+  if (!tafel_hex_decode (p, id_end - p, invite->board_id, TAFEL_BOARD_ID_BYTES))
     {
       g_set_error (error, TAFEL_INVITE_ERROR, TAFEL_INVITE_ERROR_BOARD_ID,
                    _("The board id in the link must be %d lowercase hexadecimal digits"),
@@ -473,12 +450,9 @@ tafel_invite_to_redacted (const TafelInvite *invite)
 char *
 tafel_invite_dup_board_id_hex (const TafelInvite *invite)
 {
-  char *hex = g_malloc (TAFEL_BOARD_ID_BYTES * 2 + 1);
+  g_return_val_if_fail (invite != NULL, NULL);
 
-  for (guint i = 0; i < TAFEL_BOARD_ID_BYTES; i++)
-    g_snprintf (hex + 2 * i, 3, "%02x", invite->board_id[i]);
-
-  return hex;
+  return tafel_hex_encode (invite->board_id, TAFEL_BOARD_ID_BYTES);
 }
 
 void
