@@ -513,12 +513,25 @@ tafel_record_decode (gconstpointer   data,
   return record;
 }
 
+/**
+ * tafel_record_check_body:
+ * @record: a record
+ * @error: return location for a #GError
+ *
+ * Checks the record's body the way its kind's decode() does (unknown kinds
+ * pass), once: the answer is remembered on the record, and decoded records
+ * were checked already. A stroke's box of points is remembered with it.
+ *
+ * Returns: %FALSE when the body breaks its kind's format or limits
+ */
 gboolean
 tafel_record_check_body (TafelRecord  *record,
                          GError      **error)
 {
   gsize len;
   gconstpointer data;
+
+  g_return_val_if_fail (record != NULL, FALSE);
 
   if (record->body_checked)
     return TRUE;
@@ -543,6 +556,18 @@ tafel_record_mark_body_checked (TafelRecord *record)
   record->body_checked = TRUE;
 }
 
+/**
+ * tafel_record_get_encoded_size_for:
+ * @seq: the record's seq
+ * @lamport: its Lamport time
+ * @kind: its kind
+ * @body_len: the length of its body
+ *
+ * The size of a signed envelope with these fields, so that a record can be
+ * held to TAFEL_RECORD_MAX_BYTES before it is built.
+ *
+ * Returns: the size in bytes
+ */
 gsize
 tafel_record_get_encoded_size_for (guint64 seq,
                                    guint64 lamport,

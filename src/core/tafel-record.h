@@ -103,6 +103,17 @@ GBytes               *tafel_record_dup_signed_bytes (TafelRecord          *recor
 gboolean              tafel_record_verify_signature (TafelRecord          *record,
                                                      GError              **error);
 
+/* The size of a signed envelope with these fields, to check the limit
+ * before building a record. */
+gsize                 tafel_record_get_encoded_size_for (guint64       seq,
+                                                         guint64       lamport,
+                                                         guint         kind,
+                                                         gsize         body_len);
+/* Validates the record's body once (remembered on the record; decoded
+ * records are checked already). */
+gboolean              tafel_record_check_body       (TafelRecord          *record,
+                                                     GError              **error);
+
 /* Order of the board's z-axis and of chat: (lamport, author, seq). */
 int                   tafel_record_compare_order    (TafelRecord          *a,
                                                      TafelRecord          *b);
