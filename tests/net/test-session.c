@@ -12,8 +12,8 @@
 #include "tafel-session.h"
 #include "tafel-link-private.h"
 #include "tafel-session-private.h"
+#include "tafel-stroke-import.h"
 #include "tafel-test-peer.h"
-#include "tafel-trace.h"
 
 #include "tafel-net-test-util.h"
 #include "tafel-test-util.h"
@@ -767,7 +767,7 @@ main (int    argc,
     }
   else
     {
-      strokes = tafel_trace_load_path (path, &error);
+      strokes = tafel_stroke_import_load_path (path, &error);
       g_assert_no_error (error);
     }
 

@@ -6,8 +6,8 @@
 #include "tafel-bytes.h"
 #include "tafel-identity.h"
 #include "tafel-log.h"
+#include "tafel-stroke-import.h"
 #include "tafel-sync-private.h"
-#include "tafel-trace.h"
 
 #include "tafel-net-test-util.h"
 #include "tafel-test-channel.h"
@@ -798,7 +798,7 @@ main (int    argc,
     }
   else
     {
-      strokes = tafel_trace_load_path (path, &error);
+      strokes = tafel_stroke_import_load_path (path, &error);
       g_assert_no_error (error);
     }
 

@@ -7,8 +7,8 @@
 #include "tafel-core.h"
 #include "tafel-identity.h"
 #include "tafel-record.h"
+#include "tafel-stroke-import.h"
 #include "tafel-test-util.h"
-#include "tafel-trace.h"
 
 static TafelRecord *
 make_record (TafelIdentity *id,
@@ -612,7 +612,7 @@ test_points_traces (void)
 
       if (path == NULL)
         continue;
-      strokes = tafel_trace_load_path (path, &error);
+      strokes = tafel_stroke_import_load_path (path, &error);
       g_assert_no_error (error);
       for (guint i = 0; i < strokes->len; i++)
         {

@@ -8,8 +8,8 @@
 #include "tafel-geometry.h"
 #include "tafel-render.h"
 #include "tafel-render-private.h"
+#include "tafel-stroke-import.h"
 #include "tafel-test-util.h"
-#include "tafel-trace.h"
 
 /* Level of detail in the renderer: strokes thinner than a pixel on the
  * device are drawn straight into image targets as their measured ink
@@ -42,7 +42,7 @@ load_strokes (guint      n,
 
   if (path != NULL)
     {
-      all = tafel_trace_load_path (path, &error);
+      all = tafel_stroke_import_load_path (path, &error);
       g_assert_no_error (error);
     }
   else
