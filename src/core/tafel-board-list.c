@@ -6,7 +6,7 @@
 #include "tafel-board-list.h"
 #include "tafel-board-meta-private.h"
 
-/* ---- TafelBoardInfo ------------------------------------------------------------ */
+/* ---- TafelBoardInfo ------------------------------------------------------ */
 
 struct _TafelBoardInfo
 {
@@ -94,7 +94,7 @@ tafel_board_info_get_path (TafelBoardInfo *self)
   return self->path;
 }
 
-/* ---- The list ------------------------------------------------------------------- */
+/* ---- The list ------------------------------------------------------------ */
 
 struct _TafelBoardList
 {

@@ -31,7 +31,7 @@ GPtrArray        *_tafel_board_model_dup_cleared      (TafelBoardModel   *self,
 /* For benchmarks: the model's spatial index. */
 struct _TafelSpatialIndex *_tafel_board_model_get_index (TafelBoardModel *self);
 
-/* ---- Between the model's parts -------------------------------------------- */
+/* ---- Between the model's parts ------------------------------------------- */
 
 /* The model's state, shared by tafel-board-model.c (integration and
  * queries), tafel-board-digest.c and tafel-object.c (the objects' own

@@ -58,7 +58,7 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-/* ---- Small helpers ---------------------------------------------------------- */
+/* ---- Small helpers ------------------------------------------------------- */
 
 static inline guint32
 hash_prefix (const TafelHash *id)
@@ -131,7 +131,7 @@ object_box (guint32  index,
   return object_at (user_data, index)->box;
 }
 
-/* ---- Id table --------------------------------------------------------------- */
+/* ---- Id table ------------------------------------------------------------ */
 
 static TafelObject *
 lookup_object (TafelBoardModel *self,
@@ -181,7 +181,7 @@ slots_grow (TafelBoardModel *self)
     slots_insert (self, object_at (self, i));
 }
 
-/* ---- Authors ---------------------------------------------------------------- */
+/* ---- Authors ------------------------------------------------------------- */
 
 static void
 author_info_free (gpointer data)
@@ -289,7 +289,7 @@ clear_winner (AuthorInfo  *info,
   return found;
 }
 
-/* ---- Per-object operations ----------------------------------------------------- */
+/* ---- Per-object operations ----------------------------------------------- */
 
 static void
 obj_ops_free (ObjOps *ops)
@@ -417,7 +417,7 @@ update_bounds (TafelObject *object)
   object->box[3] = round_up (MAX (ay, by));
 }
 
-/* ---- Batches ---------------------------------------------------------------- */
+/* ---- Batches ------------------------------------------------------------- */
 
 /* Notes @object's state before the batch changes it, and takes it out of
  * the spatial index (which reads the object's bounds) until the batch is
@@ -1053,7 +1053,7 @@ build_from_log (TafelBoardModel *self)
   batch_clear (&batch);
 }
 
-/* ---- GObject ------------------------------------------------------------------ */
+/* ---- GObject ------------------------------------------------------------- */
 
 static void
 tafel_board_model_constructed (GObject *object)
@@ -1198,7 +1198,7 @@ tafel_board_model_init (TafelBoardModel *self)
   self->chat = tafel_chat_list_new ();
 }
 
-/* ---- Public API ---------------------------------------------------------------- */
+/* ---- Public API ---------------------------------------------------------- */
 
 /**
  * tafel_board_model_new:
@@ -1481,7 +1481,7 @@ tafel_board_model_get_profile (TafelBoardModel      *self,
   return TRUE;
 }
 
-/* ---- Private API ----------------------------------------------------------------- */
+/* ---- Private API --------------------------------------------------------- */
 
 static OpKey
 record_key (TafelBoardModel *self,

@@ -74,7 +74,7 @@ tafel_default_data_dir (void)
   return g_build_filename (g_get_user_data_dir (), "tafel", NULL);
 }
 
-/* ---- The object ------------------------------------------------------------------ */
+/* ---- The object ---------------------------------------------------------- */
 
 static gboolean store_unstored (TafelBoard  *self,
                                 TafelRecord **extra,
@@ -162,7 +162,7 @@ tafel_board_init (TafelBoard *self)
 {
 }
 
-/* ---- Storing --------------------------------------------------------------------- */
+/* ---- Storing ------------------------------------------------------------- */
 
 /* Adds to @batch the records of @key the log holds and the file lacks.
  *
@@ -369,7 +369,7 @@ board_new (const char           *data_dir,
   return self;
 }
 
-/* ---- Creating and opening ------------------------------------------------------------ */
+/* ---- Creating and opening ------------------------------------------------ */
 
 static gboolean
 make_dirs (const char  *data_dir,
@@ -838,7 +838,7 @@ tafel_board_delete (const char  *data_dir,
   return TRUE;
 }
 
-/* ---- Accessors ------------------------------------------------------------------------ */
+/* ---- Accessors ----------------------------------------------------------- */
 
 const guint8 *
 tafel_board_get_id (TafelBoard *self)
@@ -969,7 +969,7 @@ tafel_board_set_hints (TafelBoard          *self,
   return TRUE;
 }
 
-/* ---- Committing ------------------------------------------------------------------------ */
+/* ---- Committing ---------------------------------------------------------- */
 
 static GPtrArray *
 sign_next (TafelBoard  *self,

@@ -127,7 +127,7 @@ put_text (GByteArray *out,
   tafel_put_blob (out, text, strlen (text));
 }
 
-/* ---- Profile --------------------------------------------------------------- */
+/* ---- Profile ------------------------------------------------------------- */
 
 /**
  * tafel_profile_encode:
@@ -199,7 +199,7 @@ tafel_profile_clear (TafelProfile *profile)
   g_clear_pointer (&profile->name, g_free);
 }
 
-/* ---- Shape ------------------------------------------------------------------ */
+/* ---- Shape --------------------------------------------------------------- */
 
 /**
  * tafel_shape_encode:
@@ -291,7 +291,7 @@ tafel_shape_decode (GBytes      *body,
   return shape_parse (body_reader (&r, body), shape, error);
 }
 
-/* ---- Text ------------------------------------------------------------------- */
+/* ---- Text ---------------------------------------------------------------- */
 
 /**
  * tafel_text_encode:
@@ -380,7 +380,7 @@ tafel_text_clear (TafelText *text)
   g_clear_pointer (&text->text, g_free);
 }
 
-/* ---- Object sets (erase, restore) ------------------------------------------ */
+/* ---- Object sets (erase, restore) ---------------------------------------- */
 
 static int
 compare_hash (gconstpointer a,
@@ -504,7 +504,7 @@ tafel_object_set_clear (TafelObjectSet *set)
   set->n_ids = 0;
 }
 
-/* ---- Transform sets --------------------------------------------------------- */
+/* ---- Transform sets ------------------------------------------------------ */
 
 typedef struct
 {
@@ -728,7 +728,7 @@ tafel_transform_set_clear (TafelTransformSet *set)
   set->n_entries = 0;
 }
 
-/* ---- Clear ------------------------------------------------------------------ */
+/* ---- Clear --------------------------------------------------------------- */
 
 typedef struct
 {
@@ -854,7 +854,7 @@ tafel_clear_clear (TafelClear *clear)
   clear->n_authors = 0;
 }
 
-/* ---- Chat ------------------------------------------------------------------- */
+/* ---- Chat ---------------------------------------------------------------- */
 
 /**
  * tafel_chat_encode:
@@ -920,7 +920,7 @@ tafel_chat_clear (TafelChat *chat)
   g_clear_pointer (&chat->text, g_free);
 }
 
-/* ---- Validation of any known kind -------------------------------------------- */
+/* ---- Validation of any known kind ---------------------------------------- */
 
 gboolean
 tafel_record_validate_body (guint           kind,

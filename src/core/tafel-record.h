@@ -165,8 +165,9 @@ TafelRecord          *tafel_record_decode           (gconstpointer         data,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TafelRecord, tafel_record_unref)
 
-/* ---- Bodies --------------------------------------------------------------
- * Each known kind has a plain struct with encode/decode. decode() validates
+/* ---- Bodies -------------------------------------------------------------- */
+
+/* Each known kind has a plain struct with encode/decode. decode() validates
  * everything (limits, UTF-8, finite numbers) and fails with
  * TAFEL_RECORD_ERROR; clear() frees what the struct owns. Colours are
  * 0xRRGGBBAA. Coordinates are board units (1 unit = 1 px at 100 % zoom),

@@ -124,7 +124,7 @@ tafel_stroke_get_extents (const TafelStroke *stroke,
   *extents = (TafelRect) { x0 - r, y0 - r, (x1 - x0) + 2 * r, (y1 - y0) + 2 * r };
 }
 
-/* ---- Stroke geometry ------------------------------------------------------ */
+/* ---- Stroke geometry ----------------------------------------------------- */
 
 typedef TafelRenderDisc Disc;
 
@@ -404,7 +404,7 @@ tafel_render_stroke (cairo_t           *cr,
   cairo_restore (cr);
 }
 
-/* ---- Shapes ---------------------------------------------------------------- */
+/* ---- Shapes -------------------------------------------------------------- */
 
 typedef struct
 {
@@ -588,7 +588,7 @@ tafel_render_shape (cairo_t          *cr,
   cairo_restore (cr);
 }
 
-/* ---- Text ------------------------------------------------------------------ */
+/* ---- Text ---------------------------------------------------------------- */
 
 static void
 context_free (gpointer data)
@@ -696,7 +696,7 @@ tafel_render_text (cairo_t         *cr,
   cairo_restore (cr);
 }
 
-/* ---- Hit tests ------------------------------------------------------------- */
+/* ---- Hit tests ----------------------------------------------------------- */
 
 /* The hit tests take a sweep, the segment (x1, y1)–(x2, y2) a pointer moved
  * along (one point for a click), and measure from the whole segment, so
