@@ -108,13 +108,6 @@ tafel_zigzag_decode (guint64 v)
 }
 
 static inline void
-tafel_put_zigzag (GByteArray *out,
-                  gint64      v)
-{
-  tafel_put_varint (out, tafel_zigzag_encode (v));
-}
-
-static inline void
 tafel_put_u32 (GByteArray *out,
                guint32     v)
 {
@@ -190,7 +183,6 @@ tafel_load_u32 (const guint8 *p)
 
 typedef struct
 {
-  const guint8 *start;
   const guint8 *p;
   const guint8 *end;
 } TafelReader;
@@ -218,7 +210,6 @@ tafel_reader_init (TafelReader   *r,
       g_assert (len == 0);
       data = empty;
     }
-  r->start = data;
   r->p = data;
   r->end = r->p + len;
 }
@@ -233,12 +224,6 @@ static inline gsize
 tafel_reader_remaining (const TafelReader *r)
 {
   return (gsize) (r->end - r->p);
-}
-
-static inline gsize
-tafel_reader_offset (const TafelReader *r)
-{
-  return (gsize) (r->p - r->start);
 }
 
 /**

@@ -270,22 +270,6 @@ tafel_mac (guint8        out[TAFEL_MAC_BYTES],
     g_error ("BLAKE2b failed");
 }
 
-gboolean
-tafel_mac_verify (const guint8  mac[TAFEL_MAC_BYTES],
-                  const guint8  key[TAFEL_KEY_BYTES],
-                  gconstpointer data,
-                  gsize         len)
-{
-  guint8 expected[TAFEL_MAC_BYTES];
-  gboolean equal;
-
-  tafel_mac (expected, key, data, len);
-  equal = sodium_memcmp (expected, mac, TAFEL_MAC_BYTES) == 0;
-  sodium_memzero (expected, sizeof expected);
-
-  return equal;
-}
-
 void
 tafel_derive_key (guint8        out[TAFEL_KEY_BYTES],
                   const guint8  root[TAFEL_KEY_BYTES],

@@ -99,10 +99,6 @@ void     tafel_mac                     (guint8         out[TAFEL_MAC_BYTES],
                                         const guint8    key[TAFEL_KEY_BYTES],
                                         gconstpointer   data,
                                         gsize           len);
-gboolean tafel_mac_verify              (const guint8    mac[TAFEL_MAC_BYTES],
-                                        const guint8    key[TAFEL_KEY_BYTES],
-                                        gconstpointer   data,
-                                        gsize           len);
 
 /* Derives a subkey for one purpose from a root key. @context is exactly
  * 8 characters, naming the purpose ("boardtop", "handshak", …). */

@@ -378,8 +378,7 @@ tafel_invite_new (const guint8        board_id[TAFEL_BOARD_ID_BYTES],
 }
 
 static char *
-format_link (const TafelInvite *invite,
-             gboolean           redact)
+format_link (const TafelInvite *invite)
 {
   GString *link = g_string_new (LINK_PREFIX LINK_VERSION "/");
   g_autofree char *id_hex = tafel_invite_dup_board_id_hex (invite);
@@ -403,17 +402,12 @@ format_link (const TafelInvite *invite,
     }
 
   g_string_append_c (link, '#');
-  if (redact)
-    {
-      g_string_append (link, "…");
-    }
-  else
-    {
-      g_autofree char *secret = base64url_encode (invite->secret, TAFEL_BOARD_SECRET_BYTES);
+  {
+    g_autofree char *secret = base64url_encode (invite->secret, TAFEL_BOARD_SECRET_BYTES);
 
-      g_string_append (link, secret);
-      tafel_memzero (secret, strlen (secret));
-    }
+    g_string_append (link, secret);
+    tafel_memzero (secret, strlen (secret));
+  }
 
   return g_string_free (link, FALSE);
 }
@@ -429,22 +423,7 @@ tafel_invite_to_string (const TafelInvite *invite)
 {
   g_return_val_if_fail (invite != NULL, NULL);
 
-  return format_link (invite, FALSE);
-}
-
-/**
- * tafel_invite_to_redacted:
- * @invite: an invite
- *
- * Returns: (transfer full): the invite link without its secret, safe for
- *   logs and messages
- */
-char *
-tafel_invite_to_redacted (const TafelInvite *invite)
-{
-  g_return_val_if_fail (invite != NULL, NULL);
-
-  return format_link (invite, TRUE);
+  return format_link (invite);
 }
 
 char *

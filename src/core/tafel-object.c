@@ -81,34 +81,6 @@ tafel_object_get_author (const TafelObject *object)
 }
 
 /**
- * tafel_object_get_seq:
- * @object: an object
- *
- * Returns: the seq of its record among its author's
- */
-guint64
-tafel_object_get_seq (const TafelObject *object)
-{
-  g_return_val_if_fail (object != NULL, 0);
-
-  return object->seq;
-}
-
-/**
- * tafel_object_get_lamport:
- * @object: an object
- *
- * Returns: the Lamport time of its record
- */
-guint64
-tafel_object_get_lamport (const TafelObject *object)
-{
-  g_return_val_if_fail (object != NULL, 0);
-
-  return object->lamport;
-}
-
-/**
  * tafel_object_compare_order:
  * @a: an object
  * @b: another object of the same model

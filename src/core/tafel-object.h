@@ -30,10 +30,8 @@ TafelObjectType       tafel_object_get_type      (const TafelObject *object);
 /* The record behind the object, made on demand from the log's compact
  * storage (transfer full): the model itself keeps no record objects. */
 TafelRecord          *tafel_object_dup_record    (const TafelObject *object) G_GNUC_WARN_UNUSED_RESULT;
-/* Who made it, and its record's place in their chain and in time. */
+/* Who made it. */
 const TafelPublicKey *tafel_object_get_author    (const TafelObject *object);
-guint64               tafel_object_get_seq       (const TafelObject *object);
-guint64               tafel_object_get_lamport   (const TafelObject *object);
 /* Z-order, (lamport, author, seq): < 0 when @a lies beneath @b. */
 int                   tafel_object_compare_order (const TafelObject *a,
                                                   const TafelObject *b);
