@@ -10,6 +10,7 @@
 #include "tafel-join-dialog.h"
 #include "tafel-join.h"
 #include "tafel-preferences-window.h"
+#include "tafel-start-page.h"
 #include "tafel-thumbnails.h"
 #include "tafel-window.h"
 
@@ -26,9 +27,9 @@ struct _TafelApplication
 
 G_DEFINE_FINAL_TYPE (TafelApplication, tafel_application, ADW_TYPE_APPLICATION)
 
-/* ---- Boards and windows -------------------------------------------------------- */
+/* ---- Boards and windows -------------------------------------------------- */
 
-const char *
+static const char *
 tafel_application_get_data_dir (TafelApplication *self)
 {
   g_return_val_if_fail (TAFEL_IS_APPLICATION (self), NULL);
@@ -38,7 +39,7 @@ tafel_application_get_data_dir (TafelApplication *self)
   return self->data_dir;
 }
 
-TafelIdentity *
+static TafelIdentity *
 tafel_application_get_identity (TafelApplication  *self,
                                 GError           **error)
 {
@@ -49,7 +50,7 @@ tafel_application_get_identity (TafelApplication  *self,
   return self->identity;
 }
 
-GListModel *
+static GListModel *
 tafel_application_get_boards (TafelApplication *self)
 {
   g_return_val_if_fail (TAFEL_IS_APPLICATION (self), NULL);
@@ -59,7 +60,7 @@ tafel_application_get_boards (TafelApplication *self)
   return self->boards;
 }
 
-void
+static void
 tafel_application_reload_boards (TafelApplication *self)
 {
   g_return_if_fail (TAFEL_IS_APPLICATION (self));
@@ -68,7 +69,7 @@ tafel_application_reload_boards (TafelApplication *self)
     tafel_board_list_reload (self->boards);
 }
 
-GtkWindow *
+static GtkWindow *
 tafel_application_find_board_window (TafelApplication *self,
                                      const char       *id_hex)
 {
@@ -101,7 +102,7 @@ window_for_board (TafelApplication *self,
     return TAFEL_WINDOW (reuse);
   if (reuse == NULL && TAFEL_IS_WINDOW (active) && tafel_window_get_board (TAFEL_WINDOW (active)) == NULL)
     return TAFEL_WINDOW (active);
-  return tafel_window_new (self);
+  return tafel_window_new (GTK_APPLICATION (self));
 }
 
 /* Where to tell the person that something failed. */
@@ -116,7 +117,7 @@ show_error (TafelApplication *self,
   if (!TAFEL_IS_WINDOW (window))
     window = gtk_application_get_active_window (GTK_APPLICATION (self));
   if (!TAFEL_IS_WINDOW (window))
-    window = GTK_WINDOW (tafel_window_new (self));
+    window = GTK_WINDOW (tafel_window_new (GTK_APPLICATION (self)));
 
   tafel_window_show_error (TAFEL_WINDOW (window), title, error != NULL ? error->message : NULL);
   gtk_window_present (window);
@@ -131,11 +132,9 @@ show_board (TafelApplication *self,
 
   tafel_window_set_board (window, board);
   gtk_window_present (GTK_WINDOW (window));
-  tafel_application_reload_boards (self);
-  tafel_application_save_open_boards (self);
 }
 
-void
+static void
 tafel_application_open_board (TafelApplication *self,
                               const char       *id_hex,
                               GtkWindow        *reuse)
@@ -167,7 +166,7 @@ tafel_application_open_board (TafelApplication *self,
   show_board (self, board, reuse);
 }
 
-void
+static void
 tafel_application_new_board (TafelApplication *self,
                              GtkWindow        *reuse)
 {
@@ -191,7 +190,7 @@ tafel_application_new_board (TafelApplication *self,
   show_board (self, board, reuse);
 }
 
-void
+static void
 tafel_application_open_file (TafelApplication *self,
                              GFile            *file,
                              GtkWindow        *reuse)
@@ -252,26 +251,7 @@ tafel_application_open_file (TafelApplication *self,
   show_board (self, board, reuse);
 }
 
-/* Keeps @brokers (a link's) with @board, before the hints it had. */
 static void
-add_hints (TafelApplication   *self,
-           TafelBoard         *board,
-           const char * const *brokers,
-           GtkWindow          *reuse)
-{
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) hints = tafel_join_merge_brokers (brokers, tafel_board_get_hints (board));
-  const char * const *old = tafel_board_get_hints (board);
-
-  if (old != NULL && g_strv_equal ((const char * const *) hints, old))
-    return;
-  if (old == NULL && hints[0] == NULL)
-    return;
-  if (!tafel_board_set_hints (board, (const char * const *) hints, &error))
-    show_error (self, reuse, _("The board’s broker could not be stored"), error);
-}
-
-void
 tafel_application_join_link (TafelApplication *self,
                              const char       *link,
                              GtkWindow        *reuse)
@@ -293,14 +273,13 @@ tafel_application_join_link (TafelApplication *self,
       return;
     }
 
-  /* A board open here already: just show it. */
+  /* A board open here already: just show it, meeting at the link's
+   * brokers too. */
   id_hex = tafel_invite_dup_board_id_hex (invite);
   existing = tafel_application_find_board_window (self, id_hex);
   if (existing != NULL)
     {
-      add_hints (self, tafel_window_get_board (TAFEL_WINDOW (existing)),
-                 (const char * const *) invite->brokers, existing);
-      tafel_window_update_rendezvous (TAFEL_WINDOW (existing));
+      tafel_window_add_brokers (TAFEL_WINDOW (existing), (const char * const *) invite->brokers);
       gtk_window_present (existing);
       return;
     }
@@ -315,11 +294,34 @@ tafel_application_join_link (TafelApplication *self,
       return;
     }
 
-  add_hints (self, board, (const char * const *) invite->brokers, reuse);
+  /* Kept with the board before it goes online. */
+  if (!tafel_join_keep_brokers (board, (const char * const *) invite->brokers, &error))
+    show_error (self, reuse, _("The board’s broker could not be stored"), error);
   show_board (self, board, reuse);
 }
 
-gboolean
+static void
+tafel_application_save_open_boards (TafelApplication *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) ids = NULL;
+
+  g_return_if_fail (TAFEL_IS_APPLICATION (self));
+
+  /* While quitting, windows close one by one: the list taken before is
+   * the one to keep. */
+  if (self->quitting)
+    return;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (TAFEL_IS_WINDOW (l->data) && tafel_window_get_board (l->data) != NULL)
+      g_strv_builder_add (builder, tafel_board_get_id_hex (tafel_window_get_board (l->data)));
+
+  ids = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "open-boards", (const char * const *) ids);
+}
+
+static gboolean
 tafel_application_delete_board (TafelApplication  *self,
                                 const char        *id_hex,
                                 GError           **error)
@@ -343,28 +345,118 @@ tafel_application_delete_board (TafelApplication  *self,
   return ok;
 }
 
-void
-tafel_application_save_open_boards (TafelApplication *self)
+/* ---- What the windows show ----------------------------------------------- */
+
+/* A start page's pictures: from the board's window when it is open here (a
+ * board cannot be opened twice), else from the board in the data folder. */
+static gboolean
+load_thumbnail (TafelBoardInfo      *info,
+                gboolean             dark,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             callback_data,
+                gpointer             user_data)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) ids = NULL;
+  TafelApplication *self = user_data;
+  g_autoptr(GError) error = NULL;
+  TafelIdentity *identity;
+  GtkWindow *open_window;
+  TafelLog *open_log = NULL;
 
-  g_return_if_fail (TAFEL_IS_APPLICATION (self));
+  identity = tafel_application_get_identity (self, &error);
+  if (identity == NULL)
+    return FALSE;
 
-  /* While quitting, windows close one by one: the list taken before is
-   * the one to keep. */
-  if (self->quitting)
-    return;
+  open_window = tafel_application_find_board_window (self, tafel_board_info_get_id_hex (info));
+  if (open_window != NULL)
+    open_log = tafel_board_get_log (tafel_window_get_board (TAFEL_WINDOW (open_window)));
 
-  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
-    if (TAFEL_IS_WINDOW (l->data) && tafel_window_get_board (l->data) != NULL)
-      g_strv_builder_add (builder, tafel_board_get_id_hex (tafel_window_get_board (l->data)));
-
-  ids = g_strv_builder_end (builder);
-  g_settings_set_strv (self->settings, "open-boards", (const char * const *) ids);
+  tafel_thumbnail_load_async (tafel_application_get_data_dir (self), identity, info, open_log, dark,
+                              cancellable, callback, callback_data);
+  return TRUE;
 }
 
-/* ---- GApplication ------------------------------------------------------------------ */
+static void
+on_board_activated (TafelStartPage   *page,
+                    const char       *id_hex,
+                    TafelApplication *self)
+{
+  tafel_application_open_board (self, id_hex, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (page))));
+}
+
+static void
+on_delete_requested (TafelStartPage   *page,
+                     const char       *id_hex,
+                     TafelApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!tafel_application_delete_board (self, id_hex, &error))
+    show_error (self, GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (page))),
+                _("The board could not be deleted"), error);
+}
+
+/* A board was shown or closed in a window: the start pages show when it
+ * was opened, and the next start reopens it. */
+static void
+on_window_board_changed (TafelWindow      *window,
+                         GParamSpec       *pspec,
+                         TafelApplication *self)
+{
+  TafelBoard *board = tafel_window_get_board (window);
+
+  /* A renamed board shows its new name on the start pages. */
+  if (board != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (board, tafel_application_reload_boards, self);
+      g_signal_connect_object (board, "notify::title", G_CALLBACK (tafel_application_reload_boards),
+                               self, G_CONNECT_SWAPPED);
+    }
+
+  tafel_application_reload_boards (self);
+  tafel_application_save_open_boards (self);
+}
+
+static void
+tafel_application_window_added (GtkApplication *application,
+                                GtkWindow      *window)
+{
+  TafelApplication *self = TAFEL_APPLICATION (application);
+
+  GTK_APPLICATION_CLASS (tafel_application_parent_class)->window_added (application, window);
+
+  if (!TAFEL_IS_WINDOW (window))
+    return;
+
+  g_signal_connect_object (window, "notify::board", G_CALLBACK (on_window_board_changed), self, 0);
+  {
+    TafelStartPage *page = tafel_window_get_start_page (TAFEL_WINDOW (window));
+
+    tafel_start_page_set_boards (page, tafel_application_get_boards (self), load_thumbnail, self);
+    g_signal_connect_object (page, "board-activated", G_CALLBACK (on_board_activated), self, 0);
+    g_signal_connect_object (page, "delete-requested", G_CALLBACK (on_delete_requested), self, 0);
+  }
+}
+
+/* Closing the last window with a board quits Tafel: that board is where
+ * you were, and stays remembered. Closing one of several forgets it. */
+static void
+tafel_application_window_removed (GtkApplication *application,
+                                  GtkWindow      *window)
+{
+  TafelApplication *self = TAFEL_APPLICATION (application);
+
+  GTK_APPLICATION_CLASS (tafel_application_parent_class)->window_removed (application, window);
+
+  for (GList *l = gtk_application_get_windows (application); l != NULL; l = l->next)
+    if (TAFEL_IS_WINDOW (l->data) && tafel_window_get_board (l->data) != NULL)
+      {
+        tafel_application_save_open_boards (self);
+        return;
+      }
+}
+
+/* ---- GApplication -------------------------------------------------------- */
 
 static void
 restore_or_start (TafelApplication *self)
@@ -401,7 +493,7 @@ restore_or_start (TafelApplication *self)
     }
 
   if (!any)
-    gtk_window_present (GTK_WINDOW (tafel_window_new (self)));
+    gtk_window_present (GTK_WINDOW (tafel_window_new (GTK_APPLICATION (self))));
 }
 
 static void
@@ -535,7 +627,7 @@ tafel_application_new_window (GSimpleAction *action,
 {
   TafelApplication *self = user_data;
 
-  gtk_window_present (GTK_WINDOW (tafel_window_new (self)));
+  gtk_window_present (GTK_WINDOW (tafel_window_new (GTK_APPLICATION (self))));
 }
 
 static void
@@ -585,8 +677,23 @@ tafel_application_join_action (GSimpleAction *action,
                                gpointer       user_data)
 {
   TafelApplication *self = user_data;
+  GtkWidget *dialog;
 
-  tafel_join_dialog_present (self, gtk_application_get_active_window (GTK_APPLICATION (self)));
+  dialog = tafel_join_dialog_new (gtk_application_get_active_window (GTK_APPLICATION (self)));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* An invite link chosen in the join dialog: joined in the window it was
+ * asked for in, when that shows the start page. */
+static void
+tafel_application_join_link_action (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
+{
+  TafelApplication *self = user_data;
+
+  tafel_application_join_link (self, g_variant_get_string (parameter, NULL),
+                               gtk_application_get_active_window (GTK_APPLICATION (self)));
 }
 
 /* A chat notification was clicked: the board's window comes forward. */
@@ -628,6 +735,7 @@ static const GActionEntry app_actions[] = {
   { "new-window", tafel_application_new_window },
   { "open", tafel_application_open_action },
   { "join", tafel_application_join_action },
+  { "join-link", tafel_application_join_link_action, "s" },
   { "show-board", tafel_application_show_board, "s" },
   { "quit", tafel_application_quit },
 };
@@ -650,6 +758,7 @@ tafel_application_class_init (TafelApplicationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  GtkApplicationClass *gtk_app_class = GTK_APPLICATION_CLASS (klass);
 
   object_class->dispose = tafel_application_dispose;
 
@@ -657,6 +766,9 @@ tafel_application_class_init (TafelApplicationClass *klass)
   app_class->open = tafel_application_open;
   app_class->startup = tafel_application_startup;
   app_class->shutdown = tafel_application_shutdown;
+
+  gtk_app_class->window_added = tafel_application_window_added;
+  gtk_app_class->window_removed = tafel_application_window_removed;
 }
 
 static void

@@ -2,24 +2,18 @@
 #include "config.h"
 
 #include <math.h>
-#include <string.h>
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
-#include "tafel-canvas.h"
+#include "tafel-canvas-private.h"
 #include "tafel-color.h"
-#include "tafel-people.h"
 
 /* Grid dots are GRID_SPACING board units apart; when zoomed out far enough
  * that they would crowd closer than GRID_MIN_PIXELS, every other one goes. */
 #define GRID_SPACING     24.0
 #define GRID_MIN_PIXELS  12.0
 #define GRID_DOT_SIZE     2.0
-/* Pixels one notch of a mouse wheel scrolls, and the zoom factor of one
- * notch with Ctrl held. */
-#define WHEEL_STEP       64.0
-#define WHEEL_ZOOM        1.15
 /* The stroke being drawn is kept as textures of CHUNK_POINTS points each
  * (overlapping by CHUNK_OVERLAP, so the smoothing joins up), plus the
  * newest points drawn afresh each frame: a frame costs the same however
@@ -31,30 +25,6 @@
 #define ERASER_HOVER_PX   8.0
 #define HANDLE_SIZE       8.0
 #define MAX_SETTLING     16
-/* Someone else's stroke stays drawn after they lifted the pen until its
- * record is on the board and in the tiles, or this long at most. */
-#define REMOTE_SETTLE_US  (3 * G_USEC_PER_SEC)
-#define REMOTE_TICK_MS    100
-
-typedef struct
-{
-  GdkTexture *texture;
-  double      x;        /* device pixels of the level: board · ds */
-  double      y;
-  double      width;
-  double      height;
-} Patch;
-
-/* A stroke someone else is drawing, from their presence. */
-typedef struct
-{
-  TafelPublicKey key;
-  TafelStroke    stroke;      /* points owned */
-  TafelRect      bounds;
-  gint64         begin_us;
-  gint64         end_us;
-  gboolean       record_seen; /* a record of theirs came after it began */
-} RemoteStroke;
 
 /* A just-committed object, drawn by the canvas until the tiles have it, so
  * it never blinks out between pen-up and the tile arriving. */
@@ -64,68 +34,6 @@ typedef struct
   double    ds;
   TafelRect bounds;
 } Settling;
-
-struct _TafelCanvas
-{
-  GtkWidget              parent_instance;
-
-  TafelView              view;
-  gboolean               show_grid;
-  gboolean               dark;
-
-  TafelCanvasController *controller;
-  TafelTileCache        *tiles;
-
-  /* Navigation. */
-  gboolean               space_held;
-  gboolean               panning;
-  double                 pan_last_x;
-  double                 pan_last_y;
-  gboolean               pointer_inside;
-  double                 pointer_x;
-  double                 pointer_y;
-  double                 pinch_scale_begin;
-  double                 pinch_last_cx;
-  double                 pinch_last_cy;
-
-  /* Drawing input in progress from the drag gesture (mouse, touch). */
-  gboolean               drawing;
-  TafelInputDevice       drawing_device;
-  gboolean               stylus_down;
-
-  /* The live stroke. */
-  GArray                *chunks;      /* Patch */
-  guint                  chunked;     /* points drawn into chunks */
-  double                 chunk_ds;
-
-  GArray                *settling;    /* Settling */
-
-  /* The selection drawn while it moves. */
-  Patch                  selection_patch;
-  double                 selection_ds;
-  TafelRect              selection_from;
-
-  /* Others: their cursors and strokes in progress. */
-  TafelPeople           *people;
-  GHashTable            *remote_live;     /* TafelPublicKey* → RemoteStroke* */
-  GPtrArray             *remote_settling; /* RemoteStroke*, lifted */
-  GHashTable            *last_object_us;  /* TafelPublicKey* → gint64*, their latest record */
-  guint                  remote_tick_id;
-  int                    last_width;
-  int                    last_height;
-
-  /* Text typed in place. */
-  GtkWidget             *editor;
-  GtkCssProvider        *editor_css;
-  gboolean               fit_pending;
-  double                 editor_x;    /* board units */
-  double                 editor_y;
-
-  GtkGesture            *drag_primary;
-  GtkGesture            *drag_middle;
-  GtkGesture            *stylus;
-  GtkGesture            *pinch;
-};
 
 G_DEFINE_FINAL_TYPE (TafelCanvas, tafel_canvas, GTK_TYPE_WIDGET)
 
@@ -148,12 +56,10 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void finish_text         (TafelCanvas *self,
-                                 gboolean     commit);
 static void update_editor_style (TafelCanvas *self);
 
-static double
-device_scale (TafelCanvas *self)
+double
+tafel_canvas_device_scale (TafelCanvas *self)
 {
   return self->view.scale * gtk_widget_get_scale_factor (GTK_WIDGET (self));
 }
@@ -171,13 +77,20 @@ settling_clear (Settling *settling)
 }
 
 /* Where the pointer is on the board, for the others to see. */
-static void
-emit_pointer_moved (TafelCanvas *self)
+void
+tafel_canvas_emit_pointer_moved (TafelCanvas *self)
 {
   double bx, by;
 
   tafel_view_to_board (&self->view, self->pointer_x, self->pointer_y, &bx, &by);
   g_signal_emit (self, signals[POINTER_MOVED], 0, bx, by, self->pointer_inside);
+}
+
+void
+tafel_canvas_emit_error (TafelCanvas  *self,
+                         const GError *error)
+{
+  g_signal_emit (self, signals[TEXT_ERROR], 0, error);
 }
 
 static void
@@ -197,14 +110,14 @@ view_changed (TafelCanvas *self,
   g_signal_emit (self, signals[VIEW_CHANGED], 0);
 }
 
-static guint32
-ink (TafelCanvas *self,
-     guint32      rgba)
+guint32
+tafel_canvas_ink (TafelCanvas *self,
+                  guint32      rgba)
 {
   return self->dark ? tafel_color_for_dark_paper (rgba) : rgba;
 }
 
-/* ---- Patches: pieces of ink rendered into textures ------------------------ */
+/* ---- Patches: pieces of ink rendered into textures ----------------------- */
 
 typedef void (*PatchDraw) (cairo_t *cr, gpointer data);
 
@@ -321,7 +234,7 @@ draw_objects_cb (cairo_t  *cr,
   tafel_render_objects (cr, &identity, (TafelObject * const *) objects->pdata, objects->len);
 }
 
-/* ---- The live stroke ---------------------------------------------------------- */
+/* ---- The live stroke ----------------------------------------------------- */
 
 /* The part of the live stroke from @from to @to, as a pen stroke of the
  * mapped, opaque colour: highlighter translucency is applied to the whole
@@ -335,7 +248,7 @@ live_piece (TafelCanvas       *self,
 {
   *piece = *live;
   piece->tool = TAFEL_TOOL_PEN;
-  piece->rgba = ink (self, live->rgba) | 0xff;
+  piece->rgba = tafel_canvas_ink (self, live->rgba) | 0xff;
   piece->points = live->points + from;
   piece->n_points = to - from;
 }
@@ -351,7 +264,7 @@ static void
 update_chunks (TafelCanvas       *self,
                const TafelStroke *live)
 {
-  double ds = device_scale (self);
+  double ds = tafel_canvas_device_scale (self);
 
   if (live == NULL)
     {
@@ -387,7 +300,7 @@ snapshot_live_stroke (TafelCanvas       *self,
                       double             origin_x,
                       double             origin_y)
 {
-  double ds = device_scale (self);
+  double ds = tafel_canvas_device_scale (self);
   float alpha = (live->rgba & 0xff) / 255.f;
   guint from = self->chunked > CHUNK_OVERLAP ? self->chunked - CHUNK_OVERLAP : 0;
   TafelStroke tail;
@@ -421,7 +334,7 @@ snapshot_live_stroke (TafelCanvas       *self,
   gtk_snapshot_pop (snapshot);
 }
 
-/* ---- Settling objects ----------------------------------------------------------- */
+/* ---- Settling objects ---------------------------------------------------- */
 
 static void
 on_committed (TafelCanvasController *controller,
@@ -436,7 +349,7 @@ on_committed (TafelCanvasController *controller,
   /* Only what a gesture just drew needs this; copies of a large selection
    * may wait for their tiles. */
   if (kind == TAFEL_RECORD_KIND_TRANSFORM && self->selection_patch.texture != NULL &&
-      self->selection_ds == device_scale (self))
+      self->selection_ds == tafel_canvas_device_scale (self))
     {
       /* A move or resize was dropped: the moved picture stays until the
        * tiles show the objects at their new place. */
@@ -470,7 +383,7 @@ on_committed (TafelCanvasController *controller,
 
   tafel_canvas_get_visible (self, &visible);
   tafel_object_get_bounds (object, &settling.bounds);
-  settling.ds = device_scale (self);
+  settling.ds = tafel_canvas_device_scale (self);
   if (patch_render (&settling.patch, settling.ds, &settling.bounds, &visible, self->dark,
                     draw_object_cb, object))
     g_array_append_val (self->settling, settling);
@@ -485,7 +398,7 @@ snapshot_settling (TafelCanvas *self,
                    double       origin_x,
                    double       origin_y)
 {
-  double ds = device_scale (self);
+  double ds = tafel_canvas_device_scale (self);
   int scale_factor = gtk_widget_get_scale_factor (GTK_WIDGET (self));
 
   for (guint i = self->settling->len; i > 0; i--)
@@ -504,7 +417,7 @@ snapshot_settling (TafelCanvas *self,
     patch_append (snapshot, &g_array_index (self->settling, Settling, i).patch, origin_x, origin_y);
 }
 
-/* ---- The selection ---------------------------------------------------------------- */
+/* ---- The selection ------------------------------------------------------- */
 
 static gboolean
 selection_is_moving (TafelCanvas *self)
@@ -526,7 +439,7 @@ snapshot_moving_selection (TafelCanvas *self,
                            double       origin_y)
 {
   GPtrArray *selection = tafel_canvas_controller_get_selection (self->controller);
-  double ds = device_scale (self);
+  double ds = tafel_canvas_device_scale (self);
   TafelTransform t;
   Patch moved;
 
@@ -635,303 +548,7 @@ snapshot_selection_frame (TafelCanvas *self,
   }
 }
 
-/* ---- Others: strokes in progress and cursors ---------------------------------------- */
-
-static void
-remote_stroke_free (RemoteStroke *remote)
-{
-  g_free (remote->stroke.points);
-  g_free (remote);
-}
-
-static gboolean
-remote_tick (gpointer data)
-{
-  TafelCanvas *self = data;
-  int scale_factor = gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  gint64 now = g_get_monotonic_time ();
-  gboolean dropped = FALSE;
-
-  /* Gone once its record is drawn by the tiles: never a blink between
-   * the live stroke and the stored one. */
-  for (guint i = self->remote_settling->len; i > 0; i--)
-    {
-      RemoteStroke *remote = g_ptr_array_index (self->remote_settling, i - 1);
-
-      if (now - remote->end_us > REMOTE_SETTLE_US ||
-          (remote->record_seen && self->tiles != NULL &&
-           tafel_tile_cache_is_current (self->tiles, &self->view, scale_factor, &remote->bounds)))
-        {
-          g_ptr_array_remove_index (self->remote_settling, i - 1);
-          dropped = TRUE;
-        }
-    }
-
-  if (dropped)
-    gtk_widget_queue_draw (GTK_WIDGET (self));
-  if (self->remote_settling->len > 0)
-    return G_SOURCE_CONTINUE;
-  self->remote_tick_id = 0;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-remote_settle (TafelCanvas  *self,
-               RemoteStroke *remote)
-{
-  gint64 *last = g_hash_table_lookup (self->last_object_us, &remote->key);
-
-  remote->end_us = g_get_monotonic_time ();
-  remote->record_seen = last != NULL && *last >= remote->begin_us;
-  tafel_stroke_get_extents (&remote->stroke, &remote->bounds);
-  g_ptr_array_add (self->remote_settling, remote);
-  if (self->remote_tick_id == 0)
-    self->remote_tick_id = g_timeout_add (REMOTE_TICK_MS, remote_tick, self);
-}
-
-static void
-update_remote_stroke (TafelCanvas          *self,
-                      const TafelPublicKey *key)
-{
-  TafelPresence *presence = self->people != NULL ? tafel_people_get_presence (self->people) : NULL;
-  const TafelRemotePresence *state = presence != NULL ? tafel_presence_lookup (presence, key) : NULL;
-  RemoteStroke *remote = g_hash_table_lookup (self->remote_live, key);
-
-  if (state == NULL || !state->drawing || state->stroke_points->len == 0)
-    {
-      if (remote != NULL)
-        {
-          g_hash_table_steal (self->remote_live, key);
-          remote_settle (self, remote);
-        }
-      return;
-    }
-
-  /* Fewer points, or another first one: they began a new stroke. */
-  if (remote != NULL &&
-      (state->stroke_points->len < remote->stroke.n_points ||
-       memcmp (&g_array_index (state->stroke_points, TafelPoint, 0), remote->stroke.points, sizeof (TafelPoint)) != 0))
-    {
-      g_hash_table_steal (self->remote_live, key);
-      remote_settle (self, remote);
-      remote = NULL;
-    }
-
-  if (remote == NULL)
-    {
-      remote = g_new0 (RemoteStroke, 1);
-      remote->key = *key;
-      remote->begin_us = g_get_monotonic_time ();
-      g_hash_table_insert (self->remote_live, &remote->key, remote);
-    }
-
-  remote->stroke.tool = state->stroke_tool;
-  remote->stroke.rgba = state->stroke_rgba;
-  remote->stroke.width = state->stroke_width;
-  remote->stroke.points = g_renew (TafelPoint, remote->stroke.points, state->stroke_points->len);
-  memcpy (remote->stroke.points, state->stroke_points->data, sizeof (TafelPoint) * state->stroke_points->len);
-  remote->stroke.n_points = state->stroke_points->len;
-}
-
-static void
-on_presence_changed (TafelPeople          *people,
-                     const TafelPublicKey *key,
-                     guint                 changes,
-                     TafelCanvas          *self)
-{
-  if (changes & TAFEL_PRESENCE_STROKE)
-    update_remote_stroke (self, key);
-  if (changes & (TAFEL_PRESENCE_STROKE | TAFEL_PRESENCE_CURSOR | TAFEL_PRESENCE_PROFILE))
-    gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-/* Records arriving: the stroke someone just lifted is now on the board. */
-static void
-on_objects_changed (TafelBoardModel *model,
-                    GPtrArray       *added,
-                    GPtrArray       *removed,
-                    GPtrArray       *changed,
-                    const TafelRect *dirty,
-                    TafelCanvas     *self)
-{
-  gint64 now = g_get_monotonic_time ();
-
-  for (guint i = 0; added != NULL && i < added->len; i++)
-    {
-      const TafelPublicKey *author = tafel_object_get_author (g_ptr_array_index (added, i));
-      gint64 *last = g_hash_table_lookup (self->last_object_us, author);
-
-      if (last == NULL)
-        {
-          TafelPublicKey *key = g_memdup2 (author, sizeof *author);
-
-          last = g_new (gint64, 1);
-          g_hash_table_insert (self->last_object_us, key, last);
-        }
-      *last = now;
-
-      for (guint j = 0; j < self->remote_settling->len; j++)
-        {
-          RemoteStroke *remote = g_ptr_array_index (self->remote_settling, j);
-
-          if (tafel_key_equal (&remote->key, author))
-            remote->record_seen = TRUE;
-        }
-    }
-}
-
-static void
-remote_clear (TafelCanvas *self)
-{
-  g_hash_table_remove_all (self->remote_live);
-  g_ptr_array_set_size (self->remote_settling, 0);
-  g_hash_table_remove_all (self->last_object_us);
-  g_clear_handle_id (&self->remote_tick_id, g_source_remove);
-}
-
-static void
-snapshot_remote_stroke (TafelCanvas       *self,
-                        GtkSnapshot       *snapshot,
-                        const TafelStroke *stroke,
-                        double             origin_x,
-                        double             origin_y)
-{
-  double ds = device_scale (self);
-  TafelStroke mapped = *stroke;
-  TafelRect extents;
-  double x0, y0, x1, y1;
-  cairo_t *cr;
-
-  mapped.rgba = ink (self, stroke->rgba);
-  tafel_stroke_get_extents (&mapped, &extents);
-  x0 = floor (extents.x * ds) - 1;
-  y0 = floor (extents.y * ds) - 1;
-  x1 = ceil ((extents.x + extents.width) * ds) + 1;
-  y1 = ceil ((extents.y + extents.height) * ds) + 1;
-  if (x1 <= x0 || y1 <= y0)
-    return;
-
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x0 - origin_x, y0 - origin_y, x1 - x0, y1 - y0));
-  cairo_translate (cr, -origin_x, -origin_y);
-  cairo_scale (cr, ds, ds);
-  tafel_render_stroke (cr, &mapped);
-  cairo_destroy (cr);
-}
-
-static void
-snapshot_remote_strokes (TafelCanvas *self,
-                         GtkSnapshot *snapshot,
-                         double       origin_x,
-                         double       origin_y)
-{
-  GHashTableIter iter;
-  gpointer value;
-
-  for (guint i = 0; i < self->remote_settling->len; i++)
-    snapshot_remote_stroke (self, snapshot, &((RemoteStroke *) g_ptr_array_index (self->remote_settling, i))->stroke,
-                            origin_x, origin_y);
-
-  g_hash_table_iter_init (&iter, self->remote_live);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    snapshot_remote_stroke (self, snapshot, &((RemoteStroke *) value)->stroke, origin_x, origin_y);
-}
-
-/* A pointer in the person's colour with their name beside it, as in
- * Excalidraw and Figma: the tip at (0, 0). */
-static void
-snapshot_remote_cursor (TafelCanvas *self,
-                        GtkSnapshot *snapshot,
-                        double       wx,
-                        double       wy,
-                        guint32      rgba,
-                        const char  *name)
-{
-  static const double arrow[][2] = {
-    { 0, 0 }, { 0, 16 }, { 4.2, 12.2 }, { 7.2, 19 }, { 10, 17.8 }, { 7, 11.2 }, { 12.5, 11.2 },
-  };
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), name);
-  double r = (rgba >> 24) / 255.0, g = ((rgba >> 16) & 0xff) / 255.0, b = ((rgba >> 8) & 0xff) / 255.0;
-  double luma = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  PangoAttrList *attrs = pango_attr_list_new ();
-  int text_w, text_h;
-  double label_x = 12, label_y = 18, pad_x = 6, pad_y = 2, w, h;
-  cairo_t *cr;
-
-  pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
-  pango_attr_list_insert (attrs, pango_attr_scale_new (0.85));
-  pango_layout_set_attributes (layout, attrs);
-  pango_attr_list_unref (attrs);
-  pango_layout_set_width (layout, 200 * PANGO_SCALE);
-  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-  pango_layout_get_pixel_size (layout, &text_w, &text_h);
-  w = label_x + text_w + 2 * pad_x + 2;
-  h = label_y + text_h + 2 * pad_y + 2;
-
-  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (floor (wx) - 2, floor (wy) - 2, w + 4, h + 4));
-  cairo_translate (cr, round (wx) + 0.5, round (wy) + 0.5);
-
-  cairo_move_to (cr, arrow[0][0], arrow[0][1]);
-  for (guint i = 1; i < G_N_ELEMENTS (arrow); i++)
-    cairo_line_to (cr, arrow[i][0], arrow[i][1]);
-  cairo_close_path (cr);
-  cairo_set_source_rgb (cr, r, g, b);
-  cairo_fill_preserve (cr);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_set_line_width (cr, 1.2);
-  cairo_stroke (cr);
-
-  /* The name on a pill of the colour, in black or white, whichever reads. */
-  {
-    double x = label_x, y = label_y, pw = text_w + 2 * pad_x, ph = text_h + 2 * pad_y, radius = ph / 2;
-
-    cairo_new_sub_path (cr);
-    cairo_arc (cr, x + pw - radius, y + radius, radius, -G_PI / 2, G_PI / 2);
-    cairo_arc (cr, x + radius, y + radius, radius, G_PI / 2, 3 * G_PI / 2);
-    cairo_close_path (cr);
-    cairo_set_source_rgb (cr, r, g, b);
-    cairo_fill (cr);
-
-    if (luma > 0.6)
-      cairo_set_source_rgb (cr, 0, 0, 0);
-    else
-      cairo_set_source_rgb (cr, 1, 1, 1);
-    cairo_move_to (cr, x + pad_x, y + pad_y);
-    pango_cairo_show_layout (cr, layout);
-  }
-
-  cairo_destroy (cr);
-}
-
-static void
-snapshot_remote_cursors (TafelCanvas *self,
-                         GtkSnapshot *snapshot,
-                         double       width,
-                         double       height)
-{
-  TafelPresence *presence = self->people != NULL ? tafel_people_get_presence (self->people) : NULL;
-  g_autoptr(GPtrArray) remotes = NULL;
-
-  if (presence == NULL)
-    return;
-
-  remotes = tafel_presence_list (presence);
-  for (guint i = 0; i < remotes->len; i++)
-    {
-      const TafelRemotePresence *remote = g_ptr_array_index (remotes, i);
-      g_autofree char *name = NULL;
-      double wx, wy;
-
-      if (!remote->has_cursor)
-        continue;
-      tafel_view_to_widget (&self->view, remote->cursor_x, remote->cursor_y, &wx, &wy);
-      if (wx < -20 || wy < -20 || wx > width || wy > height)
-        continue;
-      name = tafel_people_dup_name (self->people, &remote->key);
-      snapshot_remote_cursor (self, snapshot, wx, wy, tafel_people_get_rgba (self->people, &remote->key), name);
-    }
-}
-
-/* ---- Snapshot ------------------------------------------------------------------------ */
+/* ---- Snapshot ------------------------------------------------------------ */
 
 static void
 snapshot_grid (TafelCanvas *self,
@@ -1005,7 +622,7 @@ tafel_canvas_snapshot (GtkWidget   *widget,
   double width = gtk_widget_get_width (widget);
   double height = gtk_widget_get_height (widget);
   int scale_factor = gtk_widget_get_scale_factor (widget);
-  double ds = device_scale (self);
+  double ds = tafel_canvas_device_scale (self);
   double origin_x = floor (self->view.x * ds), origin_y = floor (self->view.y * ds);
   const TafelStroke *live = NULL;
   gboolean live_highlighter;
@@ -1058,7 +675,7 @@ tafel_canvas_snapshot (GtkWidget   *widget,
   snapshot_moving_selection (self, snapshot, origin_x, origin_y);
 
   /* Others' strokes in progress, beneath your own. */
-  snapshot_remote_strokes (self, snapshot, origin_x, origin_y);
+  tafel_canvas_snapshot_remote_strokes (self, snapshot, origin_x, origin_y);
 
   if (live != NULL && !live_highlighter)
     snapshot_live_stroke (self, snapshot, live, origin_x, origin_y);
@@ -1068,8 +685,8 @@ tafel_canvas_snapshot (GtkWidget   *widget,
       TafelRect extents;
       cairo_t *cr;
 
-      shape.stroke_rgba = ink (self, shape.stroke_rgba);
-      shape.fill_rgba = ink (self, shape.fill_rgba);
+      shape.stroke_rgba = tafel_canvas_ink (self, shape.stroke_rgba);
+      shape.fill_rgba = tafel_canvas_ink (self, shape.fill_rgba);
       tafel_shape_get_extents (&shape, &extents);
       cr = gtk_snapshot_append_cairo (snapshot,
                                       &GRAPHENE_RECT_INIT (floor (extents.x * ds) - 1 - origin_x,
@@ -1086,7 +703,7 @@ tafel_canvas_snapshot (GtkWidget   *widget,
 
   snapshot_selection_frame (self, snapshot);
   snapshot_eraser (self, snapshot);
-  snapshot_remote_cursors (self, snapshot, width, height);
+  tafel_canvas_snapshot_remote_cursors (self, snapshot, width, height);
 
   gtk_snapshot_pop (snapshot);
 
@@ -1094,592 +711,7 @@ tafel_canvas_snapshot (GtkWidget   *widget,
     gtk_widget_snapshot_child (widget, self->editor, snapshot);
 }
 
-/* ---- Navigation ------------------------------------------------------------------------ */
-
-static void
-pan_by (TafelCanvas *self,
-        double       dx,
-        double       dy)
-{
-  if (dx == 0 && dy == 0)
-    return;
-  tafel_view_pan (&self->view, dx, dy);
-  g_signal_emit (self, signals[NAVIGATED], 0);
-  view_changed (self, FALSE);
-}
-
-static void
-zoom_at (TafelCanvas *self,
-         double       scale,
-         double       wx,
-         double       wy)
-{
-  if (tafel_view_set_scale_at (&self->view, scale, wx, wy))
-    {
-      g_signal_emit (self, signals[NAVIGATED], 0);
-      view_changed (self, TRUE);
-    }
-}
-
-static void
-update_cursor (TafelCanvas *self)
-{
-  const char *name = "crosshair";
-
-  if (self->panning)
-    name = "grabbing";
-  else if (self->space_held)
-    name = "grab";
-  else if (self->controller != NULL)
-    switch (tafel_canvas_controller_get_tool (self->controller))
-      {
-      case TAFEL_CANVAS_TOOL_SELECT:
-        name = "default";
-        break;
-      case TAFEL_CANVAS_TOOL_TEXT:
-        name = "text";
-        break;
-      case TAFEL_CANVAS_TOOL_ERASER:
-        /* The eraser's circle is the cursor. */
-        name = "none";
-        break;
-      default:
-        break;
-      }
-
-  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), name);
-}
-
-static void
-pan_begin (TafelCanvas *self,
-           double       x,
-           double       y)
-{
-  self->panning = TRUE;
-  self->pan_last_x = x;
-  self->pan_last_y = y;
-  update_cursor (self);
-}
-
-static void
-pan_update (TafelCanvas *self,
-            double       x,
-            double       y)
-{
-  pan_by (self, x - self->pan_last_x, y - self->pan_last_y);
-  self->pan_last_x = x;
-  self->pan_last_y = y;
-}
-
-static void
-pan_end (TafelCanvas *self)
-{
-  self->panning = FALSE;
-  update_cursor (self);
-}
-
-static void
-on_middle_drag_begin (GtkGestureDrag *gesture,
-                      double          x,
-                      double          y,
-                      TafelCanvas    *self)
-{
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  pan_begin (self, x, y);
-}
-
-static void
-on_middle_drag_update (GtkGestureDrag *gesture,
-                       double          dx,
-                       double          dy,
-                       TafelCanvas    *self)
-{
-  double sx, sy;
-
-  gtk_gesture_drag_get_start_point (gesture, &sx, &sy);
-  pan_update (self, sx + dx, sy + dy);
-}
-
-static void
-on_middle_drag_end (GtkGestureDrag *gesture,
-                    double          dx,
-                    double          dy,
-                    TafelCanvas    *self)
-{
-  pan_end (self);
-}
-
-/* ---- Drawing input ------------------------------------------------------------------------ */
-
-static TafelInputModifiers
-modifiers_from_state (GdkModifierType state)
-{
-  TafelInputModifiers modifiers = 0;
-
-  if (state & GDK_SHIFT_MASK)
-    modifiers |= TAFEL_INPUT_SHIFT;
-  if (state & GDK_CONTROL_MASK)
-    modifiers |= TAFEL_INPUT_CONTROL;
-  if (state & GDK_ALT_MASK)
-    modifiers |= TAFEL_INPUT_ALT;
-  return modifiers;
-}
-
-static void
-send_pointer (TafelCanvas       *self,
-              TafelPointerPhase  phase,
-              TafelInputDevice   device,
-              GdkModifierType    state,
-              double             wx,
-              double             wy,
-              double             pressure,
-              guint32            time_ms)
-{
-  TafelPointerEvent event = {
-    .phase = phase,
-    .device = device,
-    .modifiers = modifiers_from_state (state),
-    .pressure = pressure,
-    .time_us = (gint64) time_ms * 1000,
-  };
-
-  tafel_view_to_board (&self->view, wx, wy, &event.x, &event.y);
-  tafel_canvas_controller_pointer (self->controller, &event);
-}
-
-static TafelInputDevice
-device_kind (GtkGesture *gesture)
-{
-  GdkDevice *device = gtk_gesture_get_device (gesture);
-
-  if (device != NULL && gdk_device_get_source (device) == GDK_SOURCE_TOUCHSCREEN)
-    return TAFEL_INPUT_TOUCH;
-  return TAFEL_INPUT_MOUSE;
-}
-
-static gboolean
-device_is_pen (GtkGesture *gesture)
-{
-  GdkDevice *device = gtk_gesture_get_device (gesture);
-
-  return device != NULL && gdk_device_get_source (device) == GDK_SOURCE_PEN;
-}
-
-static void
-on_primary_drag_begin (GtkGestureDrag *gesture,
-                       double          x,
-                       double          y,
-                       TafelCanvas    *self)
-{
-  GtkEventController *controller = GTK_EVENT_CONTROLLER (gesture);
-
-  gtk_widget_grab_focus (GTK_WIDGET (self));
-
-  /* A click outside the text being typed finishes it, and does no more. */
-  if (self->editor != NULL)
-    {
-      finish_text (self, TRUE);
-      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
-      return;
-    }
-
-  if (self->space_held)
-    {
-      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-      pan_begin (self, x, y);
-      return;
-    }
-
-  /* A pen is the stylus gesture's. */
-  if (device_is_pen (GTK_GESTURE (gesture)) || self->controller == NULL)
-    {
-      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
-      return;
-    }
-
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  self->drawing = TRUE;
-  self->drawing_device = device_kind (GTK_GESTURE (gesture));
-  send_pointer (self, TAFEL_POINTER_DOWN, self->drawing_device,
-                gtk_event_controller_get_current_event_state (controller),
-                x, y, -1, gtk_event_controller_get_current_event_time (controller));
-}
-
-static void
-on_primary_drag_update (GtkGestureDrag *gesture,
-                        double          dx,
-                        double          dy,
-                        TafelCanvas    *self)
-{
-  GtkEventController *controller = GTK_EVENT_CONTROLLER (gesture);
-  GdkEvent *event = gtk_event_controller_get_current_event (controller);
-  GdkModifierType state = gtk_event_controller_get_current_event_state (controller);
-  double sx, sy, x, y;
-
-  gtk_gesture_drag_get_start_point (gesture, &sx, &sy);
-  x = sx + dx;
-  y = sy + dy;
-
-  if (self->panning)
-    {
-      pan_update (self, x, y);
-      return;
-    }
-  if (!self->drawing)
-    return;
-
-  /* GTK merges the motions of one frame into one event; the merged ones
-   * are its history, in surface coordinates: replay them, so that fast
-   * strokes keep their shape. */
-  if (event != NULL && gdk_event_get_event_type (event) == GDK_MOTION_NOTIFY)
-    {
-      g_autofree GdkTimeCoord *history = NULL;
-      guint n_history = 0;
-      double ex, ey;
-
-      history = gdk_event_get_history (event, &n_history);
-      if (n_history > 0 && gdk_event_get_position (event, &ex, &ey))
-        for (guint i = 0; i < n_history; i++)
-          if ((history[i].flags & GDK_AXIS_FLAG_X) && (history[i].flags & GDK_AXIS_FLAG_Y))
-            send_pointer (self, TAFEL_POINTER_MOTION, self->drawing_device, state,
-                          history[i].axes[GDK_AXIS_X] - ex + x,
-                          history[i].axes[GDK_AXIS_Y] - ey + y,
-                          -1, history[i].time);
-    }
-
-  send_pointer (self, TAFEL_POINTER_MOTION, self->drawing_device, state, x, y, -1,
-                gtk_event_controller_get_current_event_time (controller));
-}
-
-static void
-on_primary_drag_end (GtkGestureDrag *gesture,
-                     double          dx,
-                     double          dy,
-                     TafelCanvas    *self)
-{
-  GtkEventController *controller = GTK_EVENT_CONTROLLER (gesture);
-  double sx, sy;
-
-  if (self->panning)
-    {
-      pan_end (self);
-      return;
-    }
-  if (!self->drawing)
-    return;
-
-  self->drawing = FALSE;
-  gtk_gesture_drag_get_start_point (gesture, &sx, &sy);
-  send_pointer (self, TAFEL_POINTER_UP, self->drawing_device,
-                gtk_event_controller_get_current_event_state (controller),
-                sx + dx, sy + dy, -1, gtk_event_controller_get_current_event_time (controller));
-}
-
-static void
-on_primary_drag_cancel (GtkGesture       *gesture,
-                        GdkEventSequence *sequence,
-                        TafelCanvas      *self)
-{
-  if (self->panning)
-    pan_end (self);
-  if (!self->drawing)
-    return;
-
-  /* A second finger turned the touch into a pinch. */
-  self->drawing = FALSE;
-  send_pointer (self, TAFEL_POINTER_CANCEL, self->drawing_device, 0, 0, 0, -1, 0);
-}
-
-static double
-stylus_pressure (GtkGestureStylus *gesture)
-{
-  double pressure;
-
-  if (gtk_gesture_stylus_get_axis (gesture, GDK_AXIS_PRESSURE, &pressure))
-    return pressure;
-  return -1;
-}
-
-static TafelInputDevice
-stylus_device (GtkGestureStylus *gesture)
-{
-  GdkDeviceTool *tool = gtk_gesture_stylus_get_device_tool (gesture);
-
-  if (tool != NULL && gdk_device_tool_get_tool_type (tool) == GDK_DEVICE_TOOL_TYPE_ERASER)
-    return TAFEL_INPUT_ERASER;
-  return TAFEL_INPUT_PEN;
-}
-
-static void
-on_stylus_down (GtkGestureStylus *gesture,
-                double            x,
-                double            y,
-                TafelCanvas      *self)
-{
-  GtkEventController *controller = GTK_EVENT_CONTROLLER (gesture);
-
-  if (self->controller == NULL || self->space_held)
-    return;
-
-  /* A tap outside the text being typed finishes it, and does no more. */
-  if (self->editor != NULL)
-    {
-      finish_text (self, TRUE);
-      return;
-    }
-
-  gtk_widget_grab_focus (GTK_WIDGET (self));
-  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  self->stylus_down = TRUE;
-  send_pointer (self, TAFEL_POINTER_DOWN, stylus_device (gesture),
-                gtk_event_controller_get_current_event_state (controller),
-                x, y, stylus_pressure (gesture),
-                gtk_event_controller_get_current_event_time (controller));
-}
-
-static void
-on_stylus_motion (GtkGestureStylus *gesture,
-                  double            x,
-                  double            y,
-                  TafelCanvas      *self)
-{
-  GtkEventController *controller = GTK_EVENT_CONTROLLER (gesture);
-  GdkModifierType state = gtk_event_controller_get_current_event_state (controller);
-  TafelInputDevice device = stylus_device (gesture);
-  g_autofree GdkTimeCoord *backlog = NULL;
-  guint n_backlog = 0;
-
-  if (!self->stylus_down)
-    {
-      /* Hovering: the eraser circle follows. */
-      self->pointer_inside = TRUE;
-      self->pointer_x = x;
-      self->pointer_y = y;
-      emit_pointer_moved (self);
-      return;
-    }
-
-  /* The samples the pen sent since the last motion, oldest first. */
-  if (gtk_gesture_stylus_get_backlog (gesture, &backlog, &n_backlog))
-    for (guint i = 0; i < n_backlog; i++)
-      {
-        double pressure = (backlog[i].flags & GDK_AXIS_FLAG_PRESSURE) ? backlog[i].axes[GDK_AXIS_PRESSURE] : -1;
-
-        if ((backlog[i].flags & GDK_AXIS_FLAG_X) && (backlog[i].flags & GDK_AXIS_FLAG_Y))
-          send_pointer (self, TAFEL_POINTER_MOTION, device, state,
-                        backlog[i].axes[GDK_AXIS_X], backlog[i].axes[GDK_AXIS_Y],
-                        pressure, backlog[i].time);
-      }
-
-  send_pointer (self, TAFEL_POINTER_MOTION, device, state, x, y, stylus_pressure (gesture),
-                gtk_event_controller_get_current_event_time (controller));
-}
-
-static void
-on_stylus_up (GtkGestureStylus *gesture,
-              double            x,
-              double            y,
-              TafelCanvas      *self)
-{
-  GtkEventController *controller = GTK_EVENT_CONTROLLER (gesture);
-
-  if (!self->stylus_down)
-    return;
-
-  self->stylus_down = FALSE;
-  send_pointer (self, TAFEL_POINTER_UP, stylus_device (gesture),
-                gtk_event_controller_get_current_event_state (controller),
-                x, y, stylus_pressure (gesture),
-                gtk_event_controller_get_current_event_time (controller));
-}
-
-static void
-on_pinch_begin (GtkGesture       *gesture,
-                GdkEventSequence *sequence,
-                TafelCanvas      *self)
-{
-  self->pinch_scale_begin = self->view.scale;
-  gtk_gesture_get_bounding_box_center (gesture, &self->pinch_last_cx, &self->pinch_last_cy);
-}
-
-static void
-on_pinch_scale_changed (GtkGestureZoom *gesture,
-                        double          scale,
-                        TafelCanvas    *self)
-{
-  double cx, cy;
-
-  if (!gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &cx, &cy))
-    return;
-
-  /* Two fingers both zoom (around their centre) and pan (as the centre moves). */
-  pan_by (self, cx - self->pinch_last_cx, cy - self->pinch_last_cy);
-  self->pinch_last_cx = cx;
-  self->pinch_last_cy = cy;
-  zoom_at (self, self->pinch_scale_begin * scale, cx, cy);
-}
-
-static gboolean
-on_scroll (GtkEventControllerScroll *controller,
-           double                    dx,
-           double                    dy,
-           TafelCanvas              *self)
-{
-  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
-  GdkScrollUnit unit = gtk_event_controller_scroll_get_unit (controller);
-  double wx = self->pointer_x, wy = self->pointer_y;
-
-  if (!self->pointer_inside)
-    {
-      wx = gtk_widget_get_width (GTK_WIDGET (self)) / 2.0;
-      wy = gtk_widget_get_height (GTK_WIDGET (self)) / 2.0;
-    }
-
-  if (state & GDK_CONTROL_MASK)
-    {
-      /* A wheel notch is one step; touchpads report pixels, which zoom
-       * smoothly at about one step per 20 px. */
-      double notches = unit == GDK_SCROLL_UNIT_WHEEL ? dy : dy / 20.0;
-      zoom_at (self, self->view.scale * pow (WHEEL_ZOOM, -notches), wx, wy);
-      return GDK_EVENT_STOP;
-    }
-
-  if (unit == GDK_SCROLL_UNIT_WHEEL)
-    {
-      dx *= WHEEL_STEP;
-      dy *= WHEEL_STEP;
-      /* Shift turns a plain wheel sideways. */
-      if ((state & GDK_SHIFT_MASK) && dx == 0)
-        {
-          dx = dy;
-          dy = 0;
-        }
-    }
-
-  pan_by (self, -dx, -dy);
-  return GDK_EVENT_STOP;
-}
-
-static void
-on_motion (GtkEventControllerMotion *controller,
-           double                    x,
-           double                    y,
-           TafelCanvas              *self)
-{
-  self->pointer_inside = TRUE;
-  self->pointer_x = x;
-  self->pointer_y = y;
-  emit_pointer_moved (self);
-
-  if (self->controller != NULL &&
-      tafel_canvas_controller_get_tool (self->controller) == TAFEL_CANVAS_TOOL_ERASER)
-    gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-on_leave (GtkEventControllerMotion *controller,
-          TafelCanvas              *self)
-{
-  self->pointer_inside = FALSE;
-  emit_pointer_moved (self);
-  if (self->controller != NULL &&
-      tafel_canvas_controller_get_tool (self->controller) == TAFEL_CANVAS_TOOL_ERASER)
-    gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static gboolean
-on_key_pressed (GtkEventControllerKey *key,
-                guint                  keyval,
-                guint                  keycode,
-                GdkModifierType        state,
-                TafelCanvas           *self)
-{
-  GdkModifierType mods = state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK | GDK_ALT_MASK);
-  int dx = 0, dy = 0;
-
-  if (keyval == GDK_KEY_space && mods == 0)
-    {
-      if (!self->space_held)
-        {
-          self->space_held = TRUE;
-          update_cursor (self);
-        }
-      return GDK_EVENT_STOP;
-    }
-
-  if (self->controller == NULL)
-    return GDK_EVENT_PROPAGATE;
-
-  if (keyval == GDK_KEY_Shift_L || keyval == GDK_KEY_Shift_R)
-    tafel_canvas_controller_set_modifiers (self->controller, modifiers_from_state (state | GDK_SHIFT_MASK));
-
-  if (keyval == GDK_KEY_Escape && mods == 0)
-    return tafel_canvas_controller_cancel (self->controller) ? GDK_EVENT_STOP : GDK_EVENT_PROPAGATE;
-
-  switch (keyval)
-    {
-    case GDK_KEY_Left:
-    case GDK_KEY_KP_Left:
-      dx = -1;
-      break;
-    case GDK_KEY_Right:
-    case GDK_KEY_KP_Right:
-      dx = 1;
-      break;
-    case GDK_KEY_Up:
-    case GDK_KEY_KP_Up:
-      dy = -1;
-      break;
-    case GDK_KEY_Down:
-    case GDK_KEY_KP_Down:
-      dy = 1;
-      break;
-    default:
-      return GDK_EVENT_PROPAGATE;
-    }
-
-  if ((mods & ~GDK_SHIFT_MASK) != 0 || !tafel_canvas_controller_has_selection (self->controller))
-    return GDK_EVENT_PROPAGATE;
-
-  {
-    g_autoptr(GError) error = NULL;
-    /* Shift takes ten steps at once. */
-    int step = (mods & GDK_SHIFT_MASK) ? 10 : 1;
-
-    if (!tafel_canvas_controller_nudge_selection (self->controller, dx * step, dy * step, &error))
-      g_signal_emit (self, signals[TEXT_ERROR], 0, error);
-  }
-  return GDK_EVENT_STOP;
-}
-
-static void
-on_key_released (GtkEventControllerKey *key,
-                 guint                  keyval,
-                 guint                  keycode,
-                 GdkModifierType        state,
-                 TafelCanvas           *self)
-{
-  if (keyval == GDK_KEY_space && self->space_held)
-    {
-      self->space_held = FALSE;
-      update_cursor (self);
-    }
-
-  if (self->controller != NULL && (keyval == GDK_KEY_Shift_L || keyval == GDK_KEY_Shift_R))
-    tafel_canvas_controller_set_modifiers (self->controller, modifiers_from_state (state & ~GDK_SHIFT_MASK));
-}
-
-static void
-on_focus_leave (GtkEventControllerFocus *controller,
-                TafelCanvas             *self)
-{
-  /* A release we will never see must not leave the canvas in pan mode. */
-  if (self->space_held)
-    {
-      self->space_held = FALSE;
-      update_cursor (self);
-    }
-}
+/* ---- Style --------------------------------------------------------------- */
 
 static void
 on_dark_changed (AdwStyleManager *manager,
@@ -1696,7 +728,7 @@ on_dark_changed (AdwStyleManager *manager,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-/* ---- Text typed in place ------------------------------------------------------------- */
+/* ---- Text typed in place ------------------------------------------------- */
 
 static void
 update_editor_style (TafelCanvas *self)
@@ -1710,7 +742,7 @@ update_editor_style (TafelCanvas *self)
 
   g_object_get (self->controller, "text-size", &text_size, "pen-color", &pen, NULL);
   tafel_color_parse (pen, &rgba);
-  color = tafel_color_to_string (ink (self, rgba));
+  color = tafel_color_to_string (tafel_canvas_ink (self, rgba));
   g_ascii_formatd (size, sizeof size, "%.2f", text_size * self->view.scale);
 
   css = g_strdup_printf ("textview.tafel-text-editor, textview.tafel-text-editor text {"
@@ -1745,7 +777,7 @@ finish_text (TafelCanvas *self,
 
   if (commit && !tafel_canvas_controller_commit_text (self->controller, self->editor_x, self->editor_y,
                                                       text, &error))
-    g_signal_emit (self, signals[TEXT_ERROR], 0, error);
+    tafel_canvas_emit_error (self, error);
 
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -1828,7 +860,7 @@ on_text_edit_requested (TafelCanvasController *controller,
   gtk_widget_grab_focus (editor);
 }
 
-/* ---- Controller ------------------------------------------------------------------------ */
+/* ---- Controller ---------------------------------------------------------- */
 
 static void
 on_controller_changed (TafelCanvasController *controller,
@@ -1850,7 +882,7 @@ static void
 on_tool_changed (TafelCanvas *self)
 {
   finish_text (self, TRUE);
-  update_cursor (self);
+  tafel_canvas_update_cursor (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -1880,7 +912,7 @@ disconnect_controller (TafelCanvas *self)
     }
   if (self->tiles != NULL)
     g_signal_handlers_disconnect_by_data (self->tiles, self);
-  remote_clear (self);
+  tafel_canvas_remote_clear (self);
 
   g_clear_object (&self->tiles);
   g_clear_object (&self->controller);
@@ -1917,40 +949,11 @@ tafel_canvas_set_controller (TafelCanvas           *self,
       g_signal_connect_swapped (controller, "notify::tool", G_CALLBACK (on_tool_changed), self);
       g_signal_connect_swapped (controller, "notify::text-size", G_CALLBACK (update_editor_style), self);
       g_signal_connect_swapped (controller, "notify::pen-color", G_CALLBACK (update_editor_style), self);
-      g_signal_connect (tafel_canvas_controller_get_model (controller), "objects-changed",
-                        G_CALLBACK (on_objects_changed), self);
+      tafel_canvas_remote_watch_model (self, tafel_canvas_controller_get_model (controller));
     }
 
-  update_cursor (self);
+  tafel_canvas_update_cursor (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-void
-tafel_canvas_set_people (TafelCanvas *self,
-                         TafelPeople *people)
-{
-  g_return_if_fail (TAFEL_IS_CANVAS (self));
-  g_return_if_fail (people == NULL || TAFEL_IS_PEOPLE (people));
-
-  if (self->people == people)
-    return;
-
-  if (self->people != NULL)
-    g_signal_handlers_disconnect_by_data (self->people, self);
-  g_hash_table_remove_all (self->remote_live);
-  g_ptr_array_set_size (self->remote_settling, 0);
-  g_set_object (&self->people, people);
-  if (people != NULL)
-    g_signal_connect (people, "presence-changed", G_CALLBACK (on_presence_changed), self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-TafelCanvasController *
-tafel_canvas_get_controller (TafelCanvas *self)
-{
-  g_return_val_if_fail (TAFEL_IS_CANVAS (self), NULL);
-
-  return self->controller;
 }
 
 TafelTileCache *
@@ -1969,7 +972,34 @@ tafel_canvas_finish_text (TafelCanvas *self)
   finish_text (self, TRUE);
 }
 
-/* ---- Public API ------------------------------------------------------------------------ */
+/* ---- The view ------------------------------------------------------------ */
+
+void
+tafel_canvas_pan_by (TafelCanvas *self,
+                     double       dx,
+                     double       dy)
+{
+  if (dx == 0 && dy == 0)
+    return;
+  tafel_view_pan (&self->view, dx, dy);
+  g_signal_emit (self, signals[NAVIGATED], 0);
+  view_changed (self, FALSE);
+}
+
+void
+tafel_canvas_zoom_at (TafelCanvas *self,
+                      double       scale,
+                      double       wx,
+                      double       wy)
+{
+  if (tafel_view_set_scale_at (&self->view, scale, wx, wy))
+    {
+      g_signal_emit (self, signals[NAVIGATED], 0);
+      view_changed (self, TRUE);
+    }
+}
+
+/* ---- Public API ---------------------------------------------------------- */
 
 GtkWidget *
 tafel_canvas_new (void)
@@ -2046,7 +1076,7 @@ tafel_canvas_zoom_step (TafelCanvas *self,
   g_return_if_fail (TAFEL_IS_CANVAS (self));
 
   zoom_center (self, &wx, &wy);
-  zoom_at (self, tafel_view_step_scale (self->view.scale, direction), wx, wy);
+  tafel_canvas_zoom_at (self, tafel_view_step_scale (self->view.scale, direction), wx, wy);
 }
 
 void
@@ -2055,7 +1085,7 @@ tafel_canvas_set_scale (TafelCanvas *self,
 {
   g_return_if_fail (TAFEL_IS_CANVAS (self));
 
-  zoom_at (self, scale,
+  tafel_canvas_zoom_at (self, scale,
            gtk_widget_get_width (GTK_WIDGET (self)) / 2.0,
            gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
 }
@@ -2133,7 +1163,7 @@ tafel_canvas_get_dark (TafelCanvas *self)
   return self->dark;
 }
 
-/* ---- GObject ------------------------------------------------------------------------ */
+/* ---- GObject ------------------------------------------------------------- */
 
 static void
 tafel_canvas_size_allocate (GtkWidget *widget,
@@ -2190,9 +1220,7 @@ tafel_canvas_finalize (GObject *object)
 
   g_clear_pointer (&self->chunks, g_array_unref);
   g_clear_pointer (&self->settling, g_array_unref);
-  g_clear_pointer (&self->remote_live, g_hash_table_unref);
-  g_clear_pointer (&self->remote_settling, g_ptr_array_unref);
-  g_clear_pointer (&self->last_object_us, g_hash_table_unref);
+  tafel_canvas_remote_finalize (self);
   g_clear_object (&self->editor_css);
 
   G_OBJECT_CLASS (tafel_canvas_parent_class)->finalize (object);
@@ -2290,7 +1318,6 @@ static void
 tafel_canvas_init (TafelCanvas *self)
 {
   AdwStyleManager *style_manager = adw_style_manager_get_default ();
-  GtkEventController *controller;
 
   self->view = TAFEL_VIEW_INIT;
   self->show_grid = TRUE;
@@ -2299,9 +1326,7 @@ tafel_canvas_init (TafelCanvas *self)
   g_array_set_clear_func (self->chunks, (GDestroyNotify) patch_clear);
   self->settling = g_array_new (FALSE, TRUE, sizeof (Settling));
   g_array_set_clear_func (self->settling, (GDestroyNotify) settling_clear);
-  self->remote_live = g_hash_table_new_full (tafel_key_hash, tafel_key_equal, NULL, (GDestroyNotify) remote_stroke_free);
-  self->remote_settling = g_ptr_array_new_with_free_func ((GDestroyNotify) remote_stroke_free);
-  self->last_object_us = g_hash_table_new_full (tafel_key_hash, tafel_key_equal, g_free, g_free);
+  tafel_canvas_remote_init (self);
   self->editor_css = gtk_css_provider_new ();
   g_signal_connect (style_manager, "notify::dark", G_CALLBACK (on_dark_changed), self);
 
@@ -2312,50 +1337,6 @@ tafel_canvas_init (TafelCanvas *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Board"),
                                   -1);
 
-  self->stylus = gtk_gesture_stylus_new ();
-  g_signal_connect (self->stylus, "down", G_CALLBACK (on_stylus_down), self);
-  g_signal_connect (self->stylus, "motion", G_CALLBACK (on_stylus_motion), self);
-  g_signal_connect (self->stylus, "up", G_CALLBACK (on_stylus_up), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (self->stylus));
-
-  self->drag_primary = gtk_gesture_drag_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (self->drag_primary), GDK_BUTTON_PRIMARY);
-  g_signal_connect (self->drag_primary, "drag-begin", G_CALLBACK (on_primary_drag_begin), self);
-  g_signal_connect (self->drag_primary, "drag-update", G_CALLBACK (on_primary_drag_update), self);
-  g_signal_connect (self->drag_primary, "drag-end", G_CALLBACK (on_primary_drag_end), self);
-  g_signal_connect (self->drag_primary, "cancel", G_CALLBACK (on_primary_drag_cancel), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (self->drag_primary));
-
-  self->drag_middle = gtk_gesture_drag_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (self->drag_middle), GDK_BUTTON_MIDDLE);
-  g_signal_connect (self->drag_middle, "drag-begin", G_CALLBACK (on_middle_drag_begin), self);
-  g_signal_connect (self->drag_middle, "drag-update", G_CALLBACK (on_middle_drag_update), self);
-  g_signal_connect (self->drag_middle, "drag-end", G_CALLBACK (on_middle_drag_end), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (self->drag_middle));
-
-  self->pinch = gtk_gesture_zoom_new ();
-  g_signal_connect (self->pinch, "begin", G_CALLBACK (on_pinch_begin), self);
-  g_signal_connect (self->pinch, "scale-changed", G_CALLBACK (on_pinch_scale_changed), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (self->pinch));
-
-  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
-  g_signal_connect (controller, "scroll", G_CALLBACK (on_scroll), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-
-  controller = gtk_event_controller_motion_new ();
-  g_signal_connect (controller, "enter", G_CALLBACK (on_motion), self);
-  g_signal_connect (controller, "motion", G_CALLBACK (on_motion), self);
-  g_signal_connect (controller, "leave", G_CALLBACK (on_leave), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-
-  controller = gtk_event_controller_key_new ();
-  g_signal_connect (controller, "key-pressed", G_CALLBACK (on_key_pressed), self);
-  g_signal_connect (controller, "key-released", G_CALLBACK (on_key_released), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-
-  controller = gtk_event_controller_focus_new ();
-  g_signal_connect (controller, "leave", G_CALLBACK (on_focus_leave), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-
-  update_cursor (self);
+  tafel_canvas_input_init (self);
+  tafel_canvas_update_cursor (self);
 }

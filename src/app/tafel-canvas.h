@@ -38,7 +38,6 @@ GtkWidget             *tafel_canvas_new            (void) G_GNUC_WARN_UNUSED_RES
 
 void                   tafel_canvas_set_controller (TafelCanvas           *self,
                                                     TafelCanvasController *controller);
-TafelCanvasController *tafel_canvas_get_controller (TafelCanvas           *self);
 /* Who else is on the board, to show their cursors and strokes; nullable. */
 void                   tafel_canvas_set_people     (TafelCanvas           *self,
                                                     TafelPeople           *people);

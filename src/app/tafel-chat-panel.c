@@ -115,7 +115,7 @@ create_row (gpointer item,
   return widget;
 }
 
-/* ---- Scrolling: new messages keep the newest in sight ------------------------- */
+/* ---- Scrolling: new messages keep the newest in sight -------------------- */
 
 static void
 on_value_changed (GtkAdjustment  *adjustment,
@@ -135,7 +135,7 @@ on_upper_changed (GtkAdjustment  *adjustment,
                               gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment));
 }
 
-/* ---- Sending ------------------------------------------------------------------- */
+/* ---- Sending ------------------------------------------------------------- */
 
 static gboolean
 check_entry (TafelChatPanel *self,
@@ -209,7 +209,7 @@ on_entry_changed (TafelChatPanel *self)
   check_entry (self, NULL);
 }
 
-/* ---- Board --------------------------------------------------------------------- */
+/* ---- Board --------------------------------------------------------------- */
 
 void
 tafel_chat_panel_set_board (TafelChatPanel  *self,

@@ -1,37 +1,27 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <glib/gi18n.h>
-
 #include "tafel-join-dialog.h"
 #include "tafel-join.h"
 
-typedef struct
+struct _TafelJoinDialog
 {
-  TafelApplication *application;
-  GtkWindow        *parent;       /* weak */
-  AdwMessageDialog *dialog;       /* unowned: it owns us */
+  AdwMessageDialog  parent_instance;
+
+  GCancellable     *cancellable;
+
   GtkEntry         *entry;
   GtkLabel         *error_label;
-  GCancellable     *cancellable;
-} JoinDialog;
+};
 
-static void
-join_dialog_free (JoinDialog *jd)
-{
-  g_cancellable_cancel (jd->cancellable);
-  g_clear_object (&jd->cancellable);
-  g_clear_weak_pointer (&jd->parent);
-  g_clear_object (&jd->application);
-  g_free (jd);
-}
+G_DEFINE_FINAL_TYPE (TafelJoinDialog, tafel_join_dialog, ADW_TYPE_MESSAGE_DIALOG)
 
 /* Checks the link as it is: the Join button only for a good one, and
  * the reason under the entry for a bad one (nothing while it is empty). */
 static gboolean
-check_link (JoinDialog *jd)
+check_link (TafelJoinDialog *self)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (jd->entry));
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->entry));
   g_autofree char *stripped = g_strstrip (g_strdup (text));
   g_autoptr(GError) error = NULL;
   g_autoptr(TafelInvite) invite = NULL;
@@ -39,48 +29,51 @@ check_link (JoinDialog *jd)
   if (*stripped != '\0')
     invite = tafel_join_parse_link (stripped, &error);
 
-  adw_message_dialog_set_response_enabled (jd->dialog, "join", invite != NULL);
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "join", invite != NULL);
   if (error != NULL)
     {
-      gtk_label_set_text (jd->error_label, error->message);
-      gtk_widget_add_css_class (GTK_WIDGET (jd->entry), "error");
+      gtk_label_set_text (self->error_label, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (self->entry), "error");
     }
   else
     {
-      gtk_label_set_text (jd->error_label, "");
-      gtk_widget_remove_css_class (GTK_WIDGET (jd->entry), "error");
+      gtk_label_set_text (self->error_label, "");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->entry), "error");
     }
-  gtk_widget_set_visible (GTK_WIDGET (jd->error_label), error != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), error != NULL);
   return invite != NULL;
 }
 
 static void
-on_changed (JoinDialog *jd)
+on_changed (TafelJoinDialog *self)
 {
-  check_link (jd);
+  check_link (self);
 }
 
 static void
-on_response (AdwMessageDialog *dialog,
-             const char       *response,
-             JoinDialog       *jd)
+on_response (TafelJoinDialog *self,
+             const char      *response)
 {
   g_autofree char *link = NULL;
 
-  if (!g_str_equal (response, "join") || !check_link (jd))
+  if (!g_str_equal (response, "join") || !check_link (self))
     return;
 
-  link = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (jd->entry))));
-  tafel_application_join_link (jd->application, link, jd->parent);
+  /* The dialog is none of the application's windows, so it reaches the
+   * application's actions through the application itself; the window it
+   * was opened over is still the active one. */
+  link = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->entry))));
+  g_action_group_activate_action (G_ACTION_GROUP (g_application_get_default ()), "join-link",
+                                  g_variant_new_string (link));
 }
 
 static void
-on_activate (JoinDialog *jd)
+on_activate (TafelJoinDialog *self)
 {
-  if (!check_link (jd))
+  if (!check_link (self))
     return;
-  adw_message_dialog_response (jd->dialog, "join");
-  gtk_window_close (GTK_WINDOW (jd->dialog));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (self), "join");
+  gtk_window_close (GTK_WINDOW (self));
 }
 
 static void
@@ -88,82 +81,71 @@ on_clipboard_text (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
-  JoinDialog *jd = user_data;
+  TafelJoinDialog *self = user_data;
   g_autofree char *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
   g_autoptr(TafelInvite) invite = NULL;
 
-  if (g_cancellable_is_cancelled (jd->cancellable) || text == NULL)
+  /* Cancelled when the dialog went: @self is gone then. */
+  if (text == NULL)
     return;
 
   /* Only a link that works, and only into an empty entry. */
   invite = tafel_join_parse_link (text, NULL);
-  if (invite != NULL && *gtk_editable_get_text (GTK_EDITABLE (jd->entry)) == '\0')
+  if (invite != NULL && *gtk_editable_get_text (GTK_EDITABLE (self->entry)) == '\0')
     {
       g_autofree char *stripped = g_strstrip (g_strdup (text));
 
-      gtk_editable_set_text (GTK_EDITABLE (jd->entry), stripped);
-      gtk_editable_select_region (GTK_EDITABLE (jd->entry), 0, -1);
+      gtk_editable_set_text (GTK_EDITABLE (self->entry), stripped);
+      gtk_editable_select_region (GTK_EDITABLE (self->entry), 0, -1);
     }
 }
 
-GtkWidget *
-tafel_join_dialog_present (TafelApplication *application,
-                           GtkWindow        *parent)
+static void
+tafel_join_dialog_dispose (GObject *object)
 {
-  GtkWidget *dialog, *box, *entry, *error_label;
-  JoinDialog *jd;
+  TafelJoinDialog *self = TAFEL_JOIN_DIALOG (object);
 
-  g_return_val_if_fail (TAFEL_IS_APPLICATION (application), NULL);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
 
-  dialog = adw_message_dialog_new (parent, _("Join a Board"),
-                                   _("Paste the invite link someone shared with you."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "join", _("_Join"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "join", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "join");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  G_OBJECT_CLASS (tafel_join_dialog_parent_class)->dispose (object);
+}
 
-  entry = gtk_entry_new ();
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), "tafel://board/v1/…");
-  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_URL);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Invite Link"),
+static void
+tafel_join_dialog_class_init (TafelJoinDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tafel_join_dialog_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/tafel-join-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, TafelJoinDialog, entry);
+  gtk_widget_class_bind_template_child (widget_class, TafelJoinDialog, error_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_response);
+}
+
+static void
+tafel_join_dialog_init (TafelJoinDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (self->entry),
+                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, self->error_label, NULL,
                                   -1);
-  error_label = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (error_label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (error_label), 0);
-  gtk_label_set_max_width_chars (GTK_LABEL (error_label), 40);
-  gtk_widget_add_css_class (error_label, "error");
-  gtk_widget_add_css_class (error_label, "caption");
-  gtk_widget_set_visible (error_label, FALSE);
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (entry),
-                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, error_label, NULL,
-                                  -1);
+  check_link (self);
 
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_box_append (GTK_BOX (box), entry);
-  gtk_box_append (GTK_BOX (box), error_label);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  self->cancellable = g_cancellable_new ();
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (self)), self->cancellable,
+                                 on_clipboard_text, self);
+}
 
-  jd = g_new0 (JoinDialog, 1);
-  jd->application = g_object_ref (application);
-  g_set_weak_pointer (&jd->parent, parent);
-  jd->dialog = ADW_MESSAGE_DIALOG (dialog);
-  jd->entry = GTK_ENTRY (entry);
-  jd->error_label = GTK_LABEL (error_label);
-  jd->cancellable = g_cancellable_new ();
-  g_object_set_data_full (G_OBJECT (dialog), "tafel-join-dialog", jd, (GDestroyNotify) join_dialog_free);
-
-  g_signal_connect_swapped (entry, "changed", G_CALLBACK (on_changed), jd);
-  g_signal_connect_swapped (entry, "activate", G_CALLBACK (on_activate), jd);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_response), jd);
-  check_link (jd);
-
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (dialog), jd->cancellable, on_clipboard_text, jd);
-
-  gtk_window_present (GTK_WINDOW (dialog));
-  gtk_widget_grab_focus (entry);
-  return dialog;
+GtkWidget *
+tafel_join_dialog_new (GtkWindow *parent)
+{
+  return g_object_new (TAFEL_TYPE_JOIN_DIALOG,
+                       "transient-for", parent,
+                       NULL);
 }

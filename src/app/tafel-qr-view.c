@@ -69,14 +69,6 @@ tafel_qr_view_get_text (TafelQrView *self)
   return self->text;
 }
 
-guint
-tafel_qr_view_get_size (TafelQrView *self)
-{
-  g_return_val_if_fail (TAFEL_IS_QR_VIEW (self), 0);
-
-  return self->qr != NULL ? self->qr->size : 0;
-}
-
 static void
 tafel_qr_view_measure (GtkWidget      *widget,
                        GtkOrientation  orientation,

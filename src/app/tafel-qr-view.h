@@ -22,7 +22,5 @@ GtkWidget  *tafel_qr_view_new      (void) G_GNUC_WARN_UNUSED_RESULT;
 void        tafel_qr_view_set_text (TafelQrView *self,
                                     const char  *text);
 const char *tafel_qr_view_get_text (TafelQrView *self);
-/* Modules a side, quiet zone included; 0 when there is no code. */
-guint       tafel_qr_view_get_size (TafelQrView *self);
 
 G_END_DECLS

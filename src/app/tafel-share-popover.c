@@ -57,14 +57,6 @@ tafel_share_popover_set_link (TafelSharePopover *self,
                           "Choose a broker in Preferences to meet over the internet."));
 }
 
-const char *
-tafel_share_popover_get_link (TafelSharePopover *self)
-{
-  g_return_val_if_fail (TAFEL_IS_SHARE_POPOVER (self), NULL);
-
-  return self->link;
-}
-
 void
 tafel_share_popover_copy (TafelSharePopover *self)
 {

@@ -23,7 +23,6 @@ GtkWidget  *tafel_share_popover_new      (void) G_GNUC_WARN_UNUSED_RESULT;
 void        tafel_share_popover_set_link (TafelSharePopover *self,
                                           const char        *link,
                                           const char        *broker);
-const char *tafel_share_popover_get_link (TafelSharePopover *self);
 /* Puts the link on the clipboard, as the Copy button does. */
 void        tafel_share_popover_copy     (TafelSharePopover *self);
 

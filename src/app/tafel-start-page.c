@@ -3,24 +3,33 @@
 
 #include <glib/gi18n.h>
 
-#include "tafel-application.h"
 #include "tafel-board-list.h"
 #include "tafel-start-page.h"
 #include "tafel-thumbnail-view.h"
 #include "tafel-thumbnails.h"
-#include "tafel-window.h"
 
 struct _TafelStartPage
 {
-  GtkWidget   parent_instance;
+  GtkWidget             parent_instance;
 
-  GListModel *boards;
+  GListModel           *boards;
+  gboolean              bound;       /* the cards are made */
+  TafelThumbnailLoader  load_thumbnail;
+  gpointer              load_thumbnail_data;
 
-  GtkStack   *stack;
-  GtkFlowBox *flow_box;
+  GtkStack             *stack;
+  GtkFlowBox           *flow_box;
 };
 
 G_DEFINE_FINAL_TYPE (TafelStartPage, tafel_start_page, GTK_TYPE_WIDGET)
+
+enum {
+  BOARD_ACTIVATED,
+  DELETE_REQUESTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* Per card, kept as object data on the flow box child. */
 typedef struct
@@ -42,35 +51,10 @@ card_free (Card *card)
   g_free (card);
 }
 
-static TafelApplication *
-get_application (TafelStartPage *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkApplication *app = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
-
-  return TAFEL_IS_APPLICATION (app) ? TAFEL_APPLICATION (app) : NULL;
-}
-
-static void
-show_error (TafelStartPage *self,
-            const char     *title,
-            const GError   *error)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (TAFEL_IS_WINDOW (root))
-    tafel_window_show_error (TAFEL_WINDOW (root), title, error->message);
-}
-
 static void
 open_card (TafelStartPage *self,
            Card           *card)
 {
-  TafelApplication *app = get_application (self);
-
-  if (app == NULL)
-    return;
-
   /* The thumbnail is read from the board itself, which cannot be open
    * twice at once: open it once the picture is done. */
   if (card->loading)
@@ -79,8 +63,7 @@ open_card (TafelStartPage *self,
       return;
     }
 
-  tafel_application_open_board (app, tafel_board_info_get_id_hex (card->info),
-                                GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  g_signal_emit (self, signals[BOARD_ACTIVATED], 0, tafel_board_info_get_id_hex (card->info));
 }
 
 /* "Opened 5 minutes ago" and the like. */
@@ -152,27 +135,13 @@ static void
 load_thumbnail (TafelStartPage *self,
                 Card           *card)
 {
-  TafelApplication *app = get_application (self);
-  g_autoptr(GError) error = NULL;
-  TafelIdentity *identity;
-  GtkWindow *open_window;
-  TafelLog *open_log = NULL;
-
-  if (app == NULL)
+  if (self->load_thumbnail == NULL)
     return;
 
-  identity = tafel_application_get_identity (app, &error);
-  if (identity == NULL)
-    return;
-
-  open_window = tafel_application_find_board_window (app, tafel_board_info_get_id_hex (card->info));
-  if (open_window != NULL)
-    open_log = tafel_board_get_log (tafel_window_get_board (TAFEL_WINDOW (open_window)));
-
-  card->loading = TRUE;
-  tafel_thumbnail_load_async (tafel_application_get_data_dir (app), identity, card->info, open_log,
-                              adw_style_manager_get_dark (adw_style_manager_get_default ()),
-                              card->cancellable, on_thumbnail_loaded, card);
+  card->loading = self->load_thumbnail (card->info,
+                                        adw_style_manager_get_dark (adw_style_manager_get_default ()),
+                                        card->cancellable, on_thumbnail_loaded, card,
+                                        self->load_thumbnail_data);
 }
 
 static void
@@ -180,15 +149,12 @@ on_delete_response (AdwMessageDialog *dialog,
                     const char       *response,
                     TafelStartPage   *self)
 {
-  g_autoptr(GError) error = NULL;
   const char *id_hex = g_object_get_data (G_OBJECT (dialog), "tafel-board-id");
-  TafelApplication *app = get_application (self);
 
-  if (!g_str_equal (response, "delete") || app == NULL)
+  if (!g_str_equal (response, "delete"))
     return;
 
-  if (!tafel_application_delete_board (app, id_hex, &error))
-    show_error (self, _("The board could not be deleted"), error);
+  g_signal_emit (self, signals[DELETE_REQUESTED], 0, id_hex);
 }
 
 static void
@@ -321,66 +287,62 @@ update_stack (TafelStartPage *self)
 static void
 bind_boards (TafelStartPage *self)
 {
-  TafelApplication *app = get_application (self);
-
-  if (self->boards != NULL)
-    g_signal_handlers_disconnect_by_data (self->boards, self);
-  g_clear_object (&self->boards);
-
-  if (app != NULL)
-    {
-      self->boards = g_object_ref (tafel_application_get_boards (app));
-      g_signal_connect_swapped (self->boards, "items-changed", G_CALLBACK (update_stack), self);
-    }
-
   gtk_flow_box_bind_model (self->flow_box, self->boards, create_card, self, NULL);
+  self->bound = self->boards != NULL;
   update_stack (self);
 }
 
 void
-tafel_start_page_refresh (TafelStartPage *self)
+tafel_start_page_set_boards (TafelStartPage       *self,
+                             GListModel           *boards,
+                             TafelThumbnailLoader  loader,
+                             gpointer              user_data)
 {
-  TafelApplication *app;
-
   g_return_if_fail (TAFEL_IS_START_PAGE (self));
+  g_return_if_fail (boards == NULL || G_IS_LIST_MODEL (boards));
 
-  app = get_application (self);
-  if (app == NULL)
-    return;
+  if (self->boards != NULL)
+    g_signal_handlers_disconnect_by_data (self->boards, self);
+  g_set_object (&self->boards, boards);
+  self->load_thumbnail = loader;
+  self->load_thumbnail_data = user_data;
+  if (self->boards != NULL)
+    g_signal_connect_swapped (self->boards, "items-changed", G_CALLBACK (update_stack), self);
 
-  if (self->boards == NULL)
+  /* Cards load their pictures, which may open their boards: they are made
+   * when the page is first shown, not for a window that goes straight to
+   * a board. */
+  if (self->bound || gtk_widget_get_mapped (GTK_WIDGET (self)))
     bind_boards (self);
-  tafel_application_reload_boards (app);
+  else
+    update_stack (self);
 }
 
 static void
 on_dark_changed (TafelStartPage *self)
 {
   /* The pictures follow the paper: build them again. */
-  if (self->boards != NULL)
+  if (self->bound)
     bind_boards (self);
 }
 
-/* The application is known once the window is shown, not when the page
- * is first put in it. */
+/* Shown again: what is on this device may have changed meanwhile (another
+ * program, another window). */
 static void
 tafel_start_page_map (GtkWidget *widget)
 {
-  GTK_WIDGET_CLASS (tafel_start_page_parent_class)->map (widget);
-  tafel_start_page_refresh (TAFEL_START_PAGE (widget));
-}
-
-static void
-tafel_start_page_unroot (GtkWidget *widget)
-{
   TafelStartPage *self = TAFEL_START_PAGE (widget);
 
-  gtk_flow_box_bind_model (self->flow_box, NULL, NULL, NULL, NULL);
-  if (self->boards != NULL)
-    g_signal_handlers_disconnect_by_data (self->boards, self);
-  g_clear_object (&self->boards);
+  GTK_WIDGET_CLASS (tafel_start_page_parent_class)->map (widget);
+  if (self->boards == NULL)
+    return;
 
-  GTK_WIDGET_CLASS (tafel_start_page_parent_class)->unroot (widget);
+  /* Reloaded before the first cards are made, not after: cards made twice
+   * would load each picture twice at once, and the second load finds the
+   * board locked by the first. */
+  tafel_board_list_reload (self->boards);
+  if (!self->bound)
+    bind_boards (self);
 }
 
 static void
@@ -390,6 +352,7 @@ tafel_start_page_dispose (GObject *object)
   GtkWidget *child;
 
   g_signal_handlers_disconnect_by_data (adw_style_manager_get_default (), self);
+  gtk_flow_box_bind_model (self->flow_box, NULL, NULL, NULL, NULL);
   if (self->boards != NULL)
     g_signal_handlers_disconnect_by_data (self->boards, self);
   g_clear_object (&self->boards);
@@ -409,7 +372,13 @@ tafel_start_page_class_init (TafelStartPageClass *klass)
 
   object_class->dispose = tafel_start_page_dispose;
   widget_class->map = tafel_start_page_map;
-  widget_class->unroot = tafel_start_page_unroot;
+
+  signals[BOARD_ACTIVATED] =
+    g_signal_new ("board-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[DELETE_REQUESTED] =
+    g_signal_new ("delete-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PREFIX "/tafel-start-page.ui");
   gtk_widget_class_bind_template_child (widget_class, TafelStartPage, stack);

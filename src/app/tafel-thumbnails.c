@@ -45,7 +45,7 @@ write_empty (const char *path)
   return g_file_set_contents (path, "", 0, NULL);
 }
 
-/* ---- Saving ---------------------------------------------------------------------- */
+/* ---- Saving -------------------------------------------------------------- */
 
 typedef struct
 {
@@ -120,7 +120,7 @@ tafel_thumbnail_save_async (GApplication *application,
   g_task_run_in_thread (task, save_thread);
 }
 
-/* ---- Loading ---------------------------------------------------------------------- */
+/* ---- Loading ------------------------------------------------------------- */
 
 typedef struct
 {

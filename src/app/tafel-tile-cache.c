@@ -128,7 +128,7 @@ static guint signals[N_SIGNALS];
 
 static GThreadPool *pool;
 
-/* ---- Shared state and jobs ------------------------------------------------- */
+/* ---- Shared state and jobs ----------------------------------------------- */
 
 static Shared *
 shared_ref (Shared *shared)
@@ -272,7 +272,7 @@ job_done (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* ---- Levels and tiles --------------------------------------------------------- */
+/* ---- Levels and tiles ---------------------------------------------------- */
 
 static void
 level_free (Level *level)
@@ -470,7 +470,7 @@ tile_needs_job (Tile *tile)
   return tile->job == NULL && (!tile->rendered || tile->stale);
 }
 
-/* ---- Drawing ------------------------------------------------------------------- */
+/* ---- Drawing ------------------------------------------------------------- */
 
 typedef struct
 {
@@ -771,7 +771,7 @@ tafel_tile_cache_snapshot (TafelTileCache  *self,
   evict (self);
 }
 
-/* ---- Invalidation -------------------------------------------------------------- */
+/* ---- Invalidation -------------------------------------------------------- */
 
 void
 tafel_tile_cache_invalidate (TafelTileCache  *self,
@@ -824,7 +824,7 @@ on_objects_changed (TafelBoardModel *model,
   tafel_tile_cache_invalidate (self, dirty);
 }
 
-/* ---- Public API -------------------------------------------------------------------- */
+/* ---- Public API ---------------------------------------------------------- */
 
 gboolean
 tafel_tile_cache_is_current (TafelTileCache  *self,
@@ -875,14 +875,6 @@ tafel_tile_cache_clear (TafelTileCache *self)
   while (self->levels->len > 0)
     level_drop (self, g_ptr_array_index (self->levels, 0));
   g_signal_emit (self, signals[UPDATED], 0);
-}
-
-TafelBoardModel *
-tafel_tile_cache_get_model (TafelTileCache *self)
-{
-  g_return_val_if_fail (TAFEL_IS_TILE_CACHE (self), NULL);
-
-  return self->model;
 }
 
 void

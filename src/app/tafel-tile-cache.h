@@ -38,7 +38,6 @@ G_DECLARE_FINAL_TYPE (TafelTileCache, tafel_tile_cache, TAFEL, TILE_CACHE, GObje
  */
 TafelTileCache *tafel_tile_cache_new         (TafelBoardModel  *model) G_GNUC_WARN_UNUSED_RESULT;
 
-TafelBoardModel *tafel_tile_cache_get_model  (TafelTileCache   *self);
 /* Objects for which @filter returns TRUE are left out of new tiles (being
  * erased or moved: the canvas draws them itself). */
 void            tafel_tile_cache_set_filter  (TafelTileCache   *self,

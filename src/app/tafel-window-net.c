@@ -37,7 +37,7 @@ note (TafelWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
-/* ---- Your profile ------------------------------------------------------------------ */
+/* ---- Your profile -------------------------------------------------------- */
 
 static void
 my_profile (TafelWindow *self,
@@ -87,7 +87,7 @@ on_profile_setting_changed (TafelWindow *self)
     self->profile_id = g_timeout_add (SETTLE_MS, publish_profile_cb, self);
 }
 
-/* ---- Status ------------------------------------------------------------------------ */
+/* ---- Status -------------------------------------------------------------- */
 
 static void
 update_status (TafelWindow *self)
@@ -151,7 +151,7 @@ update_status (TafelWindow *self)
                                   -1);
 }
 
-/* ---- The session ------------------------------------------------------------------- */
+/* ---- The session --------------------------------------------------------- */
 
 static const char *
 describe_path (const TafelPublicKey *peer,
@@ -252,14 +252,23 @@ on_session_setting_changed (TafelWindow *self)
 }
 
 void
-tafel_window_update_rendezvous (TafelWindow *self)
+tafel_window_add_brokers (TafelWindow        *self,
+                          const char * const *brokers)
 {
+  g_autoptr(GError) error = NULL;
+
   g_return_if_fail (TAFEL_IS_WINDOW (self));
 
+  if (self->board == NULL)
+    return;
+
+  if (!tafel_join_keep_brokers (self->board, brokers, &error))
+    tafel_window_show_error (self, _("The board’s broker could not be stored"), error->message);
+  /* The session restarts only if the hints change how it goes online. */
   on_session_setting_changed (self);
 }
 
-/* ---- People -------------------------------------------------------------------------- */
+/* ---- People -------------------------------------------------------------- */
 
 static void
 on_person_joined (TafelPeople *people,
@@ -285,7 +294,7 @@ on_person_left (TafelPeople *people,
   update_status (self);
 }
 
-/* ---- Follow ---------------------------------------------------------------------------- */
+/* ---- Follow -------------------------------------------------------------- */
 
 static void
 apply_follow (TafelWindow *self)
@@ -400,7 +409,7 @@ stop_following_activated (GtkWidget  *widget,
   stop_following (TAFEL_WINDOW (widget));
 }
 
-/* ---- Chat ------------------------------------------------------------------------------ */
+/* ---- Chat ---------------------------------------------------------------- */
 
 static char *
 notification_id (TafelWindow *self)
@@ -499,7 +508,7 @@ on_chat_error (TafelChatPanel *panel,
   tafel_window_show_error (self, _("The message could not be sent"), error->message);
 }
 
-/* ---- Panels ----------------------------------------------------------------------------- */
+/* ---- Panels -------------------------------------------------------------- */
 
 static void
 on_chat_toggled (TafelWindow *self)
@@ -541,7 +550,7 @@ toggle_chat_activated (GtkWidget  *widget,
   gtk_toggle_button_set_active (self->chat_button, !gtk_toggle_button_get_active (self->chat_button));
 }
 
-/* ---- Share ------------------------------------------------------------------------------ */
+/* ---- Share --------------------------------------------------------------- */
 
 static void
 on_share_show (TafelWindow *self)
@@ -588,7 +597,7 @@ share_activated (GtkWidget  *widget,
   gtk_menu_button_popup (TAFEL_WINDOW (widget)->share_button);
 }
 
-/* ---- Attach and detach ------------------------------------------------------------------- */
+/* ---- Attach and detach --------------------------------------------------- */
 
 void
 tafel_window_net_attach (TafelWindow *self)

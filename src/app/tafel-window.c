@@ -13,10 +13,17 @@
 #include "tafel-toolbar.h"
 #include "tafel-window-private.h"
 
-
 G_DEFINE_FINAL_TYPE (TafelWindow, tafel_window, ADW_TYPE_APPLICATION_WINDOW)
 
-/* ---- Small helpers --------------------------------------------------------------- */
+enum {
+  PROP_0,
+  PROP_BOARD,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* ---- Small helpers ------------------------------------------------------- */
 
 static void
 on_details_clicked (AdwToast    *toast,
@@ -52,15 +59,6 @@ tafel_window_show_error (TafelWindow *self,
       g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_details_clicked), self, 0);
     }
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-void
-tafel_window_show_toast (TafelWindow *self,
-                         const char  *message)
-{
-  g_return_if_fail (TAFEL_IS_WINDOW (self));
-
-  tafel_window_show_error (self, message, NULL);
 }
 
 static void
@@ -130,7 +128,7 @@ update_actions (TafelWindow *self)
   tafel_window_net_update_actions (self);
 }
 
-/* ---- The board ---------------------------------------------------------------------- */
+/* ---- The board ----------------------------------------------------------- */
 
 static void
 on_controller_error (TafelCanvasController *controller,
@@ -258,13 +256,11 @@ tafel_window_set_board (TafelWindow *self,
       tafel_window_net_attach (self);
     }
   else
-    {
-      gtk_stack_set_visible_child_name (self->stack, "start");
-      tafel_start_page_refresh (self->start_page);
-    }
+    gtk_stack_set_visible_child_name (self->stack, "start");
 
   update_title (self);
   update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BOARD]);
 }
 
 void
@@ -272,8 +268,22 @@ tafel_window_discard_board (TafelWindow *self)
 {
   g_return_if_fail (TAFEL_IS_WINDOW (self));
 
+  if (self->board == NULL)
+    return;
+
   drop_board (self, FALSE);
-  tafel_window_set_board (self, NULL);
+  gtk_stack_set_visible_child_name (self->stack, "start");
+  update_title (self);
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BOARD]);
+}
+
+TafelStartPage *
+tafel_window_get_start_page (TafelWindow *self)
+{
+  g_return_val_if_fail (TAFEL_IS_WINDOW (self), NULL);
+
+  return self->start_page;
 }
 
 gboolean
@@ -323,7 +333,7 @@ tafel_window_merge_log (TafelWindow  *self,
   return TRUE;
 }
 
-/* ---- Actions -------------------------------------------------------------------------- */
+/* ---- Actions ------------------------------------------------------------- */
 
 static void
 undo_activated (GtkWidget  *widget,
@@ -436,14 +446,10 @@ close_board_activated (GtkWidget  *widget,
                        const char *action_name,
                        GVariant   *parameter)
 {
-  TafelWindow *self = TAFEL_WINDOW (widget);
-  TafelApplication *app = TAFEL_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-
-  tafel_window_set_board (self, NULL);
-  tafel_application_save_open_boards (app);
+  tafel_window_set_board (TAFEL_WINDOW (widget), NULL);
 }
 
-/* Rename ------------------------------------------------------------------------------- */
+/* ---- Rename -------------------------------------------------------------- */
 
 static void
 rename_activated (GtkWidget  *widget,
@@ -505,10 +511,9 @@ do_rename (TafelWindow *self)
     }
 
   gtk_popover_popdown (self->rename_popover);
-  tafel_application_reload_boards (TAFEL_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
 }
 
-/* Clear -------------------------------------------------------------------------------- */
+/* ---- Clear --------------------------------------------------------------- */
 
 static void
 on_clear_response (AdwMessageDialog *dialog,
@@ -546,7 +551,7 @@ clear_board_activated (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* Save As ------------------------------------------------------------------------------ */
+/* ---- Save As ------------------------------------------------------------- */
 
 /* @file with @suffix added when it does not end in it already. */
 static GFile *
@@ -627,7 +632,7 @@ save_as_activated (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
-/* Export ------------------------------------------------------------------------------- */
+/* ---- Export -------------------------------------------------------------- */
 
 typedef struct
 {
@@ -796,13 +801,12 @@ export_activated (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
-/* ---- Window -------------------------------------------------------------------------- */
+/* ---- Window -------------------------------------------------------------- */
 
 static gboolean
 tafel_window_close_request (GtkWindow *window)
 {
   TafelWindow *self = TAFEL_WINDOW (window);
-  GtkApplication *app = gtk_window_get_application (window);
   gboolean maximized = gtk_window_is_maximized (window);
 
   g_settings_set_boolean (self->settings, "window-maximized", maximized);
@@ -817,20 +821,10 @@ tafel_window_close_request (GtkWindow *window)
 
   tafel_canvas_finish_text (self->canvas);
 
-  /* Closing the last window with a board quits Tafel: that board is where
-   * you were. Closing one of several forgets it. */
-  if (TAFEL_IS_APPLICATION (app) && self->board != NULL)
-    {
-      gboolean others = FALSE;
-
-      for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
-        if (l->data != window && TAFEL_IS_WINDOW (l->data) && tafel_window_get_board (l->data) != NULL)
-          others = TRUE;
-
-      drop_board (self, TRUE);
-      if (others)
-        tafel_application_save_open_boards (TAFEL_APPLICATION (app));
-    }
+  /* The board goes with the window, without a notification: the
+   * application learns that the window closed from ::window-removed, and
+   * whether its board is still where you were is its decision. */
+  drop_board (self, TRUE);
 
   return GTK_WINDOW_CLASS (tafel_window_parent_class)->close_request (window);
 }
@@ -849,6 +843,24 @@ tafel_window_dispose (GObject *object)
 }
 
 static void
+tafel_window_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  TafelWindow *self = TAFEL_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_BOARD:
+      g_value_set_object (value, self->board);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 add_tool_key (GtkWidgetClass *widget_class,
               guint           keyval,
               const char     *tool)
@@ -864,7 +876,13 @@ tafel_window_class_init (TafelWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = tafel_window_dispose;
+  object_class->get_property = tafel_window_get_property;
   window_class->close_request = tafel_window_close_request;
+
+  properties[PROP_BOARD] =
+    g_param_spec_object ("board", NULL, NULL, TAFEL_TYPE_BOARD,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (TAFEL_TYPE_CANVAS);
   g_type_ensure (TAFEL_TYPE_START_PAGE);
@@ -975,7 +993,7 @@ tafel_window_init (TafelWindow *self)
 }
 
 TafelWindow *
-tafel_window_new (TafelApplication *application)
+tafel_window_new (GtkApplication *application)
 {
   return g_object_new (TAFEL_TYPE_WINDOW,
                        "application", application,

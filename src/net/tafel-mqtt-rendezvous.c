@@ -88,7 +88,7 @@ G_DEFINE_QUARK (tafel-mqtt-error-quark, tafel_mqtt_error)
 static void schedule_retry (TafelMqttRendezvous *self);
 static void begin_connect  (TafelMqttRendezvous *self);
 
-/* ---- the socket source ---------------------------------------------------- */
+/* ---- the socket source --------------------------------------------------- */
 
 typedef struct
 {
@@ -275,7 +275,7 @@ attach_connection_sources (TafelMqttRendezvous *self)
   self->misc_id = g_timeout_add_seconds (1, misc_tick, self);
 }
 
-/* ---- connecting ------------------------------------------------------------ */
+/* ---- connecting ---------------------------------------------------------- */
 
 static void
 connect_in_thread (GTask        *task,
@@ -380,7 +380,7 @@ schedule_retry (TafelMqttRendezvous *self)
   self->retry_id = g_timeout_add (delay, retry_cb, self);
 }
 
-/* ---- libmosquitto callbacks (called from loop_read/write/misc) ------------- */
+/* ---- libmosquitto callbacks (called from loop_read/write/misc) ----------- */
 
 static void
 on_connect (struct mosquitto *mosq,
@@ -448,7 +448,7 @@ on_message (struct mosquitto                *mosq,
   g_signal_emit (self, signals[MESSAGE], 0, body);
 }
 
-/* ---- public API ------------------------------------------------------------ */
+/* ---- public API ---------------------------------------------------------- */
 
 char *
 tafel_mqtt_topic_for_board (const guint8 board_id[TAFEL_BOARD_ID_BYTES],
@@ -686,7 +686,7 @@ tafel_mqtt_rendezvous_publish (TafelMqttRendezvous  *self,
   return TRUE;
 }
 
-/* ---- GObject ----------------------------------------------------------------- */
+/* ---- GObject ------------------------------------------------------------- */
 
 static void
 tafel_mqtt_rendezvous_dispose (GObject *object)

@@ -98,7 +98,7 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TafelPresence, tafel_presence, G_TYPE_OBJECT)
 
-/* ---- sending ------------------------------------------------------------------ */
+/* ---- sending ------------------------------------------------------------- */
 
 static gboolean
 peer_flush (Peer *peer)
@@ -223,7 +223,7 @@ schedule_flush (TafelPresence *self)
     }
 }
 
-/* ---- receiving ---------------------------------------------------------------- */
+/* ---- receiving ----------------------------------------------------------- */
 
 static gboolean
 read_coord (TafelReader *r,
@@ -463,7 +463,7 @@ check_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* ---- peers -------------------------------------------------------------------- */
+/* ---- peers --------------------------------------------------------------- */
 
 static void
 peer_free (Peer *peer)
@@ -527,7 +527,7 @@ tafel_presence_set_timeout (TafelPresence *self,
   self->timeout_ms = timeout_ms;
 }
 
-/* ---- local state -------------------------------------------------------------- */
+/* ---- local state --------------------------------------------------------- */
 
 void
 tafel_presence_set_profile (TafelPresence *self,
@@ -634,7 +634,7 @@ tafel_presence_end_stroke (TafelPresence *self)
   schedule_flush (self);
 }
 
-/* ---- remote state ------------------------------------------------------------- */
+/* ---- remote state -------------------------------------------------------- */
 
 const TafelRemotePresence *
 tafel_presence_lookup (TafelPresence        *self,
@@ -664,7 +664,7 @@ tafel_presence_list (TafelPresence *self)
   return list;
 }
 
-/* ---- GObject ------------------------------------------------------------------ */
+/* ---- GObject ------------------------------------------------------------- */
 
 TafelPresence *
 tafel_presence_new (void)

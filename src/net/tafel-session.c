@@ -64,7 +64,7 @@
 
 typedef struct _Peer Peer;
 
-/* ---- rendezvous signalling --------------------------------------------------- */
+/* ---- rendezvous signalling ----------------------------------------------- */
 
 #define TAFEL_TYPE_SESSION_SIGNALING (tafel_session_signaling_get_type ())
 G_DECLARE_FINAL_TYPE (TafelSessionSignaling, tafel_session_signaling, TAFEL, SESSION_SIGNALING, GObject)
@@ -116,7 +116,7 @@ tafel_session_signaling_init (TafelSessionSignaling *self)
 {
 }
 
-/* ---- the session ------------------------------------------------------------- */
+/* ---- the session --------------------------------------------------------- */
 
 struct _Peer
 {
@@ -253,7 +253,7 @@ n_live_links (TafelSession *self)
   return n;
 }
 
-/* ---- sending over the media and the mesh -------------------------------------- */
+/* ---- sending over the media and the mesh --------------------------------- */
 
 static GBytes *
 build_envelope (TafelSession         *self,
@@ -372,7 +372,7 @@ session_send_signal (TafelSession          *self,
   return TRUE;
 }
 
-/* ---- peers ------------------------------------------------------------------- */
+/* ---- peers --------------------------------------------------------------- */
 
 static void peer_connect (Peer *peer);
 
@@ -713,8 +713,7 @@ peer_discovered (TafelSession         *self,
     peer_connect (peer);
 }
 
-
-/* ---- rendezvous input ----------------------------------------------------------- */
+/* ---- rendezvous input ---------------------------------------------------- */
 
 static void
 handle_envelope (TafelSession *self,
@@ -790,7 +789,7 @@ announce_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* ---- public API -------------------------------------------------------------- */
+/* ---- public API ---------------------------------------------------------- */
 
 /* Takes a TURN server as RFC 7065 URL plus credentials, or as one URL with
  * the credentials in it (turn://user:password@host:port?transport=tcp), the
@@ -985,13 +984,6 @@ tafel_session_stop (TafelSession *self)
   update_status (self);
 }
 
-TafelBoard *
-tafel_session_get_board (TafelSession *self)
-{
-  g_return_val_if_fail (TAFEL_IS_SESSION (self), NULL);
-  return self->board;
-}
-
 TafelSync *
 tafel_session_get_sync (TafelSession *self)
 {
@@ -1126,7 +1118,7 @@ tafel_session_is_closing (TafelSession *self)
   return self->closing->len > 0 || tafel_link_releasing_relays ();
 }
 
-/* ---- hooks for tests and benchmarks ------------------------------------------ */
+/* ---- hooks for tests and benchmarks -------------------------------------- */
 
 guint
 tafel_session_get_n_known_peers (TafelSession *self)
@@ -1203,7 +1195,7 @@ tafel_session_get_link_times (TafelSession         *self,
   return TRUE;
 }
 
-/* ---- GObject ------------------------------------------------------------------ */
+/* ---- GObject ------------------------------------------------------------- */
 
 static void
 tafel_session_dispose (GObject *object)

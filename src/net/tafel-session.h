@@ -77,7 +77,6 @@ void                tafel_session_stop             (TafelSession              *s
  * FALSE before exiting (see the function's documentation). */
 gboolean            tafel_session_is_closing       (TafelSession              *self);
 
-TafelBoard         *tafel_session_get_board        (TafelSession              *self);
 TafelSync          *tafel_session_get_sync         (TafelSession              *self);
 TafelPresence      *tafel_session_get_presence     (TafelSession              *self);
 TafelSessionStatus  tafel_session_get_status       (TafelSession              *self);

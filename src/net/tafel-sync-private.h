@@ -5,6 +5,122 @@
 
 G_BEGIN_DECLS
 
+/* Sync is split over tafel-sync.c (the protocol: sending, receiving,
+ * integrating, the peers) and tafel-sync-verifier.c (the verifier threads
+ * that collect and verify incoming runs), which share these structures. */
+
+#define MAX_LANES              4
+#define RUN_MAX_RECORDS        100000      /* per chunk */
+
+typedef struct _Peer Peer;
+typedef struct _Pipe Pipe;
+
+/* The part of a peer's collected runs that one lane verifies. */
+typedef struct
+{
+  GHashTable     *pending;      /* author (TafelPublicKey *) → PendingRun */
+  gsize           bytes;        /* of pending */
+  gboolean        failed;       /* it sent something wrong: ignore the rest */
+} Lane;
+
+/* One peer's runs being collected. Lane i is touched only by verifier
+ * thread i; @dead only by the main loop. */
+typedef struct
+{
+  gatomicrefcount ref_count;
+  TafelPublicKey  key;
+  Lane            lanes[MAX_LANES];
+  gssize          pending_bytes;  /* atomic: all lanes together */
+  gint            run_seen;       /* atomic, for the trace */
+  gboolean        dead;           /* an error was handled: nothing later counts */
+} Inbox;
+
+typedef enum
+{
+  RESULT_TAKEN,   /* a chunk collected, its run not complete yet */
+  RESULT_RUN,     /* a run complete and verified */
+  RESULT_DONE,
+  RESULT_ERROR,
+} ResultKind;
+
+typedef struct
+{
+  ResultKind  kind;
+  Inbox      *inbox;
+  guint       seq;
+  gsize       frame_bytes;
+  GPtrArray  *records;        /* RESULT_RUN */
+  GError     *error;          /* RESULT_ERROR */
+} Result;
+
+struct _Peer
+{
+  TafelSync          *sync;
+  TafelPublicKey      key;
+  TafelFrameChannel  *channel;
+  gulong              frame_handler;
+  gulong              closed_handler;
+  gulong              writable_handler;
+  TafelVersionVector *estimate;   /* what we believe the peer holds */
+  TafelVersionVector *acked;      /* what the peer said it holds */
+  GQueue              out;        /* OutItem, waiting for the channel */
+  Inbox              *inbox;      /* what the verifier collects for us */
+  gsize               inbox_bytes;  /* frames handed to the verifier, not yet back */
+  gboolean            held;       /* the channel holds back frames */
+  gboolean            hello_received;
+  guint               hello_id;
+  guint               drain_id;
+};
+
+struct _TafelSync
+{
+  GObject     parent_instance;
+
+  TafelLog   *log;
+  gulong      added_handler;
+  GHashTable *peers;           /* TafelPublicKey * → Peer */
+  GQueue      work;            /* Work */
+  guint       work_id;
+  guint       push_id;
+  guint       slice;           /* adaptive slice size */
+  Pipe       *pipe;
+  GThreadPool *lanes[MAX_LANES];  /* one thread each: a lane verifies in order */
+  guint       n_lanes;
+  guint       tasks;           /* handed on, outcome not handled yet */
+  guint       next_task_seq;
+  guint       next_result_seq;
+  GHashTable *reorder;         /* seq → Result that came back early */
+  gboolean    handling;
+  gsize       inbox_high;      /* per peer: hold the channel above this */
+  gsize       inbox_low;       /* and let it go below this */
+  /* The peer whose records are being integrated, so they are not pushed
+   * straight back to it. */
+  Peer       *integrating_from;
+};
+
+/* tafel-sync.c */
+/* The first bytes of a key in hex, to tell peers apart in the trace. */
+const char *tafel_sync_trace_name     (const TafelPublicKey *key,
+                                       char                  buf[9]);
+gboolean    tafel_sync_protocol_error (GError              **error,
+                                       const char           *message);
+/* What a verified run, a DONE or an error from @peer (NULL if its link
+ * has gone or been replaced) means for sync, in frame order. */
+void        tafel_sync_handle_result  (TafelSync            *self,
+                                       Peer                 *peer,
+                                       Result               *result);
+
+/* tafel-sync-verifier.c */
+void        tafel_sync_verifier_init     (TafelSync            *self);
+/* Stops the lanes; what they still post goes unhandled. */
+void        tafel_sync_verifier_shutdown (TafelSync            *self);
+Inbox      *tafel_sync_inbox_new         (const TafelPublicKey *key);
+void        tafel_sync_inbox_unref       (Inbox                *inbox);
+/* Hands a RUN (@frame) to its author's lane, or puts a DONE (@frame NULL)
+ * in line after everything handed on before it. */
+void        tafel_sync_verifier_push     (Peer                 *peer,
+                                          GBytes               *frame);
+
 /* For tests: how many bytes of RUN frames may wait for the verifier
  * before the channel holds back more (@high), and how few before it lets
  * them come again (@low). */

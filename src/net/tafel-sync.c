@@ -1,9 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <inttypes.h>
-#include <string.h>
-
 #include <glib/gi18n-lib.h>
 
 #include "tafel-bytes.h"
@@ -35,17 +32,8 @@
  * anything malformed or forged is dropped, and nothing unverified from it
  * is kept.
  *
- * Decoding RUN chunks (hashing each record for its id, checking each body)
- * is most of a late join's work, so it runs on verifier threads, one lane
- * per core (up to MAX_LANES): each author's chunks go to one lane, so
- * different authors' runs are verified at once and one author's in order.
- * The main loop numbers every RUN and DONE frame it hands on and handles
- * the outcomes (verified runs, errors, the DONE) strictly in that order,
- * so nothing changes from taking the frames in one by one: after an error
- * nothing later from that link counts. A lane owns its part of the
- * collected runs (an Inbox per peer); the main loop owns everything else.
- * While too many bytes wait for the verifiers, the channel holds back
- * further frames, so the link stops the peer.
+ * Incoming RUN chunks are collected and verified on threads of their own
+ * (tafel-sync-verifier.c).
  */
 
 #define PROTOCOL_VERSION       1
@@ -55,97 +43,14 @@
 #define FRAME_VECTOR           0x13
 
 #define CHUNK_TARGET_BYTES     (192 * 1024)
-#define RUN_MAX_RECORDS        100000      /* per chunk */
-#define PENDING_MAX_BYTES      (256 * 1024 * 1024)  /* per peer, unverified */
-#define PENDING_MAX_AUTHORS    4096
 #define INTEGRATE_BUDGET_US    6000
 #define SLICE_START            256
 #define SLICE_MAX              8192
 #define HELLO_INTERVAL_S       30
-#define MAX_LANES              4
-#define INLINE_MAX_BYTES       (16 * 1024)
 #define INBOX_HIGH_WATER       (16 * 1024 * 1024)  /* per peer, waiting for the verifier */
 #define INBOX_LOW_WATER        (4 * 1024 * 1024)
 
 G_DEFINE_QUARK (tafel-sync-error-quark, tafel_sync_error)
-
-typedef struct _Peer Peer;
-typedef struct _Pipe Pipe;
-
-/* The part of a peer's collected runs that one lane verifies. */
-typedef struct
-{
-  GHashTable     *pending;      /* author (TafelPublicKey *) → PendingRun */
-  gsize           bytes;        /* of pending */
-  gboolean        failed;       /* it sent something wrong: ignore the rest */
-} Lane;
-
-/* One peer's runs being collected. Lane i is touched only by verifier
- * thread i; @dead only by the main loop. */
-typedef struct
-{
-  gatomicrefcount ref_count;
-  TafelPublicKey  key;
-  Lane            lanes[MAX_LANES];
-  gssize          pending_bytes;  /* atomic: all lanes together */
-  gint            run_seen;       /* atomic, for the trace */
-  gboolean        dead;           /* an error was handled: nothing later counts */
-} Inbox;
-
-typedef enum
-{
-  TASK_RUN,
-  TASK_DONE,
-} TaskKind;
-
-typedef struct
-{
-  TaskKind  kind;
-  Inbox    *inbox;
-  guint     lane;
-  guint     seq;              /* the order the main loop handles outcomes in */
-  GBytes   *frame;            /* TASK_RUN */
-} Task;
-
-typedef enum
-{
-  RESULT_TAKEN,   /* a chunk collected, its run not complete yet */
-  RESULT_RUN,     /* a run complete and verified */
-  RESULT_DONE,
-  RESULT_ERROR,
-} ResultKind;
-
-typedef struct
-{
-  ResultKind  kind;
-  Inbox      *inbox;
-  guint       seq;
-  gsize       frame_bytes;
-  GPtrArray  *records;        /* RESULT_RUN */
-  GError     *error;          /* RESULT_ERROR */
-} Result;
-
-/* Carries results from the verifier thread to the main loop. */
-struct _Pipe
-{
-  gatomicrefcount ref_count;
-  GMutex          lock;
-  GQueue          results;    /* Result, under lock */
-  GSource        *source;     /* under lock: attached while results wait */
-  GMainContext   *context;
-  gint            cancelled;  /* atomic: the sync is going away */
-  guint           n_lanes;
-  TafelSync      *sync;       /* main thread only; NULL once disposed */
-};
-
-typedef struct
-{
-  TafelPublicKey author;
-  guint64        next_seq;
-  TafelHash      prev;        /* id of the last record collected */
-  GPtrArray     *records;     /* TafelRecord */
-  gsize          bytes;
-} PendingRun;
 
 typedef enum
 {
@@ -162,51 +67,6 @@ typedef struct
   guint          offset;      /* how much of it is integrated already */
 } Work;
 
-struct _Peer
-{
-  TafelSync          *sync;
-  TafelPublicKey      key;
-  TafelFrameChannel  *channel;
-  gulong              frame_handler;
-  gulong              closed_handler;
-  gulong              writable_handler;
-  TafelVersionVector *estimate;   /* what we believe the peer holds */
-  TafelVersionVector *acked;      /* what the peer said it holds */
-  GQueue              out;        /* OutItem, waiting for the channel */
-  Inbox              *inbox;      /* what the verifier collects for us */
-  gsize               inbox_bytes;  /* frames handed to the verifier, not yet back */
-  gboolean            held;       /* the channel holds back frames */
-  gboolean            hello_received;
-  guint               hello_id;
-  guint               drain_id;
-};
-
-struct _TafelSync
-{
-  GObject     parent_instance;
-
-  TafelLog   *log;
-  gulong      added_handler;
-  GHashTable *peers;           /* TafelPublicKey * → Peer */
-  GQueue      work;            /* Work */
-  guint       work_id;
-  guint       push_id;
-  guint       slice;           /* adaptive slice size */
-  Pipe       *pipe;
-  GThreadPool *lanes[MAX_LANES];  /* one thread each: a lane verifies in order */
-  guint       n_lanes;
-  guint       tasks;           /* handed on, outcome not handled yet */
-  guint       next_task_seq;
-  guint       next_result_seq;
-  GHashTable *reorder;         /* seq → Result that came back early */
-  gboolean    handling;
-  gsize       inbox_high;      /* per peer: hold the channel above this */
-  gsize       inbox_low;       /* and let it go below this */
-  /* The peer whose records are being integrated, so they are not pushed
-   * straight back to it. */
-  Peer       *integrating_from;
-};
-
 enum {
   PEER_SYNCED,
   PEER_ACKED,
@@ -222,22 +82,15 @@ G_DEFINE_FINAL_TYPE (TafelSync, tafel_sync, G_TYPE_OBJECT)
 static void schedule_push (TafelSync *self);
 static void schedule_work (TafelSync *self);
 
-/* ---- helpers ------------------------------------------------------------------ */
+/* ---- helpers ------------------------------------------------------------- */
 
 /* The first bytes of a key in hex, to tell peers apart in the trace. */
-static const char *
-trace_name (const TafelPublicKey *key,
-            char                  buf[9])
+const char *
+tafel_sync_trace_name (const TafelPublicKey *key,
+                       char                  buf[9])
 {
   g_snprintf (buf, 9, "%02x%02x%02x%02x", key->bytes[0], key->bytes[1], key->bytes[2], key->bytes[3]);
   return buf;
-}
-
-static void
-pending_run_free (PendingRun *run)
-{
-  g_ptr_array_unref (run->records);
-  g_free (run);
 }
 
 static void
@@ -272,7 +125,7 @@ vector_merge (TafelVersionVector       *into,
     }
 }
 
-/* ---- sending ------------------------------------------------------------------ */
+/* ---- sending ------------------------------------------------------------- */
 
 /* What waits to go to a peer, in order: a ready frame, or a run of one
  * author's records still in the log, encoded chunk by chunk only as the
@@ -530,7 +383,7 @@ schedule_push (TafelSync *self)
     self->push_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, push_cb, self, NULL);
 }
 
-/* ---- failing a peer ----------------------------------------------------------- */
+/* ---- failing a peer ------------------------------------------------------ */
 
 static void peer_free (Peer *peer);
 
@@ -547,7 +400,7 @@ fail_peer (Peer         *peer,
   g_signal_emit (self, signals[PEER_FAILED], 0, &key, error);
 }
 
-/* ---- receiving ------------------------------------------------------------------ */
+/* ---- receiving ----------------------------------------------------------- */
 
 static gboolean
 handle_hello (Peer          *peer,
@@ -584,7 +437,7 @@ handle_hello (Peer          *peer,
 
     peer_queue (peer, g_byte_array_append (g_byte_array_new (), (const guint8[]) { FRAME_DONE }, 1));
     TAFEL_NET_TRACE ("sync: hello from %s, answering with %u runs (%.3f ms to plan)",
-                     trace_name (&peer->key, name), runs, (g_get_monotonic_time () - start) / 1e3);
+                     tafel_sync_trace_name (&peer->key, name), runs, (g_get_monotonic_time () - start) / 1e3);
   }
   peer_drain (peer);
   g_signal_emit (peer->sync, signals[PEER_ACKED], 0, &peer->key);
@@ -623,420 +476,20 @@ queue_work (TafelSync            *self,
   schedule_work (self);
 }
 
-static gboolean
-protocol_error (GError     **error,
-                const char  *message)
+gboolean
+tafel_sync_protocol_error (GError     **error,
+                           const char  *message)
 {
   g_set_error_literal (error, TAFEL_SYNC_ERROR, TAFEL_SYNC_ERROR_PROTOCOL, message);
   return FALSE;
 }
 
-/* On the verifier thread: collects one RUN chunk from @frame (read by @r
- * after the type byte) into @inbox; sets @complete to the verified run
- * when the chunk ends one. */
-static gboolean
-collect_run (Inbox        *inbox,
-             Lane         *lane,
-             guint         max_authors,
-             GBytes       *frame,
-             TafelReader  *r,
-             GPtrArray   **complete,
-             GError      **error)
+void
+tafel_sync_handle_result (TafelSync *self,
+                          Peer      *peer,
+                          Result    *result)
 {
-  TafelPublicKey author;
-  TafelHash prev;
-  guint64 first_seq, n;
-  guint8 flags;
-  PendingRun *run;
-  gssize chunk_bytes = 0;
-
-  if (!tafel_read_copy (r, author.bytes, TAFEL_PUBLIC_KEY_BYTES, "run author", error) ||
-      !tafel_read_varint (r, "run start", &first_seq, error))
-    return FALSE;
-  if (first_seq < 1 || first_seq > TAFEL_RECORD_MAX_CLOCK)
-    return protocol_error (error, _("A run starts at an impossible seq"));
-  if (first_seq > 1)
-    {
-      if (!tafel_read_copy (r, prev.bytes, TAFEL_HASH_BYTES, "run link", error))
-        return FALSE;
-    }
-  else
-    memset (&prev, 0, sizeof prev);
-  if (!tafel_read_varint (r, "run length", &n, error) ||
-      !tafel_read_u8 (r, "run flags", &flags, error))
-    return FALSE;
-  if (n < 1 || n > RUN_MAX_RECORDS || flags > 1)
-    return protocol_error (error, _("A run chunk has an impossible length or flags"));
-
-  if (g_atomic_int_compare_and_exchange (&inbox->run_seen, FALSE, TRUE))
-    {
-      char name[9];
-
-      TAFEL_NET_TRACE ("sync: first run chunk from %s", trace_name (&inbox->key, name));
-    }
-
-  run = g_hash_table_lookup (lane->pending, &author);
-  if (run != NULL)
-    {
-      if (run->next_seq != first_seq || !tafel_hash_equal (&run->prev, &prev))
-        return protocol_error (error, _("A run chunk does not continue the run before it"));
-    }
-  else
-    {
-      if (g_hash_table_size (lane->pending) >= max_authors)
-        {
-          g_set_error_literal (error, TAFEL_SYNC_ERROR, TAFEL_SYNC_ERROR_TOO_MUCH,
-                               _("The peer opened too many runs at once"));
-          return FALSE;
-        }
-      run = g_new0 (PendingRun, 1);
-      run->author = author;
-      run->next_seq = first_seq;
-      run->prev = prev;
-      run->records = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
-      g_hash_table_insert (lane->pending, &run->author, run);
-    }
-
-  for (guint64 i = 0; i < n; i++)
-    {
-      guint64 lamport, kind, body_len, seq = run->next_seq;
-      const guint8 *body_data;
-      guint8 has_sig;
-      TafelSignature sig;
-      g_autoptr(GBytes) body = NULL;
-      g_autoptr(TafelRecord) record = NULL;
-      g_autoptr(GError) local_error = NULL;
-
-      if (!tafel_read_varint (r, "record clock", &lamport, error) ||
-          !tafel_read_varint (r, "record kind", &kind, error) ||
-          !tafel_read_varint (r, "record body length", &body_len, error))
-        return FALSE;
-      if (seq > TAFEL_RECORD_MAX_CLOCK || lamport < 1 || lamport > TAFEL_RECORD_MAX_CLOCK ||
-          kind < 1 || kind > G_MAXUINT32 || body_len > TAFEL_RECORD_MAX_BYTES ||
-          tafel_record_get_encoded_size_for (seq, lamport, kind, body_len) > TAFEL_RECORD_MAX_BYTES)
-        return protocol_error (error, _("A record in a run breaks the limits"));
-      if (!tafel_read_raw (r, body_len, "record body", &body_data, error) ||
-          !tafel_read_u8 (r, "signature flag", &has_sig, error))
-        return FALSE;
-      if (has_sig > 1)
-        return protocol_error (error, _("A record in a run has a malformed signature flag"));
-      if (has_sig && !tafel_read_copy (r, sig.bytes, TAFEL_SIGNATURE_BYTES, "signature", error))
-        return FALSE;
-
-      /* A view into the frame, not a copy: the log copies what it keeps
-       * into its own storage, so the frame goes once its records have been
-       * integrated. */
-      body = g_bytes_new_from_bytes (frame, body_data - (const guint8 *) g_bytes_get_data (frame, NULL),
-                                     body_len);
-      record = tafel_record_new (&author, seq, seq > 1 ? &run->prev : NULL, lamport, (guint) kind,
-                                 body, has_sig ? &sig : NULL);
-      /* Bodies are checked as chunks arrive, so the final verification and
-       * the integration slices do not have to. */
-      if (!tafel_record_check_body (record, &local_error))
-        {
-          g_set_error (error, TAFEL_SYNC_ERROR, TAFEL_SYNC_ERROR_FORGED,
-                       _("Record %" PRIu64 " of a run is not valid: %s"), seq, local_error->message);
-          return FALSE;
-        }
-
-      run->prev = *tafel_record_get_id (record);
-      run->next_seq = seq + 1;
-      run->bytes += body_len + 64;
-      lane->bytes += body_len + 64;
-      chunk_bytes += body_len + 64;
-      g_ptr_array_add (run->records, g_steal_pointer (&record));
-    }
-
-  if (!tafel_reader_at_end (r))
-    return protocol_error (error, _("A run chunk has bytes after its records"));
-
-  if (g_atomic_pointer_add (&inbox->pending_bytes, chunk_bytes) + chunk_bytes > PENDING_MAX_BYTES)
-    {
-      g_set_error_literal (error, TAFEL_SYNC_ERROR, TAFEL_SYNC_ERROR_TOO_MUCH,
-                           _("The peer sent more unverified data than Tafel holds for a run"));
-      return FALSE;
-    }
-
-  if (flags & 1)
-    {
-      TafelRecord *last = run->records->pdata[run->records->len - 1];
-      g_autoptr(GPtrArray) records = g_ptr_array_ref (run->records);
-      g_autoptr(GError) local_error = NULL;
-      gint64 start = g_get_monotonic_time ();
-      char name[9];
-
-      /* Each record's prev is the id of the one before it by construction,
-       * so the last record's signature covers the whole run. */
-      if (tafel_record_get_signature (last) == NULL)
-        {
-          g_set_error_literal (error, TAFEL_SYNC_ERROR, TAFEL_SYNC_ERROR_FORGED,
-                               _("A run ends without a signature"));
-          return FALSE;
-        }
-      if (!tafel_record_verify_signature (last, &local_error))
-        {
-          g_set_error (error, TAFEL_SYNC_ERROR, TAFEL_SYNC_ERROR_FORGED,
-                       _("A run does not carry its author’s signature: %s"), local_error->message);
-          return FALSE;
-        }
-
-      TAFEL_NET_TRACE ("sync: run of %u records from %s verified in %.3f ms", records->len,
-                       trace_name (&inbox->key, name), (g_get_monotonic_time () - start) / 1e3);
-      g_atomic_pointer_add (&inbox->pending_bytes, - (gssize) run->bytes);
-      lane->bytes -= run->bytes;
-      g_hash_table_remove (lane->pending, &author);
-
-      *complete = g_steal_pointer (&records);
-    }
-
-  return TRUE;
-}
-
-/* ---- the verifier ------------------------------------------------------------- */
-
-static Inbox *
-inbox_new (const TafelPublicKey *key)
-{
-  Inbox *inbox = g_new0 (Inbox, 1);
-
-  g_atomic_ref_count_init (&inbox->ref_count);
-  inbox->key = *key;
-  for (guint i = 0; i < MAX_LANES; i++)
-    inbox->lanes[i].pending = g_hash_table_new_full (tafel_key_hash, tafel_key_equal, NULL, (GDestroyNotify) pending_run_free);
-  return inbox;
-}
-
-static Inbox *
-inbox_ref (Inbox *inbox)
-{
-  g_atomic_ref_count_inc (&inbox->ref_count);
-  return inbox;
-}
-
-static void
-inbox_unref (Inbox *inbox)
-{
-  if (!g_atomic_ref_count_dec (&inbox->ref_count))
-    return;
-  for (guint i = 0; i < MAX_LANES; i++)
-    g_hash_table_unref (inbox->lanes[i].pending);
-  g_free (inbox);
-}
-
-static void
-result_free (Result *result)
-{
-  g_clear_pointer (&result->inbox, inbox_unref);
-  g_clear_pointer (&result->records, g_ptr_array_unref);
-  g_clear_error (&result->error);
-  g_free (result);
-}
-
-static Pipe *
-pipe_ref (Pipe *pipe)
-{
-  g_atomic_ref_count_inc (&pipe->ref_count);
-  return pipe;
-}
-
-static void
-pipe_unref (Pipe *pipe)
-{
-  if (!g_atomic_ref_count_dec (&pipe->ref_count))
-    return;
-  g_queue_clear_full (&pipe->results, (GDestroyNotify) result_free);
-  g_mutex_clear (&pipe->lock);
-  g_main_context_unref (pipe->context);
-  g_free (pipe);
-}
-
-static void handle_ready (TafelSync *self,
-                          Result    *result);
-
-/* On the main loop: handles what the verifier has finished, in order. */
-static gboolean
-pipe_dispatch (gpointer user_data)
-{
-  Pipe *pipe = user_data;
-  GQueue results = G_QUEUE_INIT;
-  Result *result;
-
-  g_mutex_lock (&pipe->lock);
-  results = pipe->results;
-  g_queue_init (&pipe->results);
-  g_clear_pointer (&pipe->source, g_source_unref);
-  g_mutex_unlock (&pipe->lock);
-
-  while ((result = g_queue_pop_head (&results)) != NULL)
-    {
-      if (pipe->sync != NULL)
-        handle_ready (pipe->sync, result);
-      else
-        result_free (result);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-/* On the verifier thread. */
-static void
-pipe_post (Pipe   *pipe,
-           Result *result)
-{
-  g_mutex_lock (&pipe->lock);
-  g_queue_push_tail (&pipe->results, result);
-  if (pipe->source == NULL)
-    {
-      pipe->source = g_idle_source_new ();
-      g_source_set_priority (pipe->source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (pipe->source, pipe_dispatch, pipe_ref (pipe), (GDestroyNotify) pipe_unref);
-      g_source_set_static_name (pipe->source, "[tafel] sync verified");
-      g_source_attach (pipe->source, pipe->context);
-    }
-  g_mutex_unlock (&pipe->lock);
-}
-
-/* Verifies @task (transfer full) on its lane: on the lane's thread, or on
- * the main loop when nothing else is under way. */
-static Result *
-verify (Pipe *pipe,
-        Task *task)
-{
-  Inbox *inbox = task->inbox;
-  Lane *lane = &inbox->lanes[task->lane];
-  Result *result = g_new0 (Result, 1);
-
-  result->inbox = g_steal_pointer (&task->inbox);
-  result->seq = task->seq;
-  result->kind = RESULT_TAKEN;
-  if (task->frame != NULL)
-    result->frame_bytes = g_bytes_get_size (task->frame);
-
-  if (g_atomic_int_get (&pipe->cancelled) || lane->failed)
-    ;  /* nothing more from this peer matters */
-  else
-    {
-      g_autoptr(GError) error = NULL;
-      TafelReader r;
-      guint8 type;
-
-      tafel_reader_init (&r, g_bytes_get_data (task->frame, NULL), g_bytes_get_size (task->frame));
-      tafel_read_u8 (&r, "frame type", &type, NULL);
-      if (collect_run (inbox, lane, MAX (PENDING_MAX_AUTHORS / pipe->n_lanes, 1), task->frame, &r,
-                       &result->records, &error))
-        {
-          if (result->records != NULL)
-            result->kind = RESULT_RUN;
-        }
-      else
-        {
-          result->kind = RESULT_ERROR;
-          if (error->domain != TAFEL_SYNC_ERROR)
-            result->error = g_error_new (TAFEL_SYNC_ERROR, TAFEL_SYNC_ERROR_PROTOCOL,
-                                         _("A malformed frame: %s"), error->message);
-          else
-            result->error = g_steal_pointer (&error);
-          /* Nothing unverified from a peer that misbehaves is kept. */
-          lane->failed = TRUE;
-          g_hash_table_remove_all (lane->pending);
-          g_atomic_pointer_add (&inbox->pending_bytes, - (gssize) lane->bytes);
-          lane->bytes = 0;
-        }
-    }
-
-  g_clear_pointer (&task->frame, g_bytes_unref);
-  g_free (task);
-  return result;
-}
-
-/* A lane thread's work: one task at a time, in order. */
-static void
-verify_task (gpointer data,
-             gpointer user_data)
-{
-  Pipe *pipe = user_data;
-
-  pipe_post (pipe, verify (pipe, data));
-}
-
-static void
-peer_set_held (Peer     *peer,
-               gboolean  held)
-{
-  if (peer->held == held)
-    return;
-  peer->held = held;
-  tafel_frame_channel_set_receive_held (peer->channel, held);
-}
-
-/* Hands a RUN (@frame) to its author's lane, or puts a DONE (@frame NULL)
- * in line after everything handed on before it. */
-static void
-peer_verify (Peer     *peer,
-             TaskKind  kind,
-             GBytes   *frame)
-{
-  TafelSync *self = peer->sync;
-  guint seq = self->next_task_seq++;
-
-  self->tasks++;
-  if (kind == TASK_DONE)
-    {
-      Result *result = g_new0 (Result, 1);
-
-      result->kind = RESULT_DONE;
-      result->inbox = inbox_ref (peer->inbox);
-      result->seq = seq;
-      handle_ready (self, result);
-    }
-  else
-    {
-      Task *task = g_new0 (Task, 1);
-      gsize len;
-      const guint8 *data = g_bytes_get_data (frame, &len);
-
-      task->kind = kind;
-      task->inbox = inbox_ref (peer->inbox);
-      task->seq = seq;
-      /* By the author's key, right after the type byte. */
-      task->lane = len > TAFEL_PUBLIC_KEY_BYTES ? data[1] % self->n_lanes : 0;
-      task->frame = g_bytes_ref (frame);
-      peer->inbox_bytes += len;
-      if (self->tasks == 1 && len <= INLINE_MAX_BYTES)
-        {
-          /* Nothing else is under way (no lane is busy), so a small chunk,
-           * such as a live stroke, is quicker taken here than across a
-           * thread. */
-          handle_ready (self, verify (self->pipe, task));
-          return;
-        }
-      g_thread_pool_push (self->lanes[task->lane], task, NULL);
-    }
-
-  if (peer->inbox_bytes > self->inbox_high)
-    peer_set_held (peer, TRUE);
-}
-
-static void
-handle_result (TafelSync *self,
-               Result    *result)
-{
-  Peer *peer = g_hash_table_lookup (self->peers, &result->inbox->key);
-  gboolean dead = result->inbox->dead;
-
-  self->tasks--;
-  /* Results for a link that has gone or been replaced: its verified runs
-   * are as good as any, the rest no longer matters. */
-  if (peer != NULL && peer->inbox != result->inbox)
-    peer = NULL;
-
-  if (peer != NULL)
-    {
-      peer->inbox_bytes -= result->frame_bytes;
-      if (peer->held && peer->inbox_bytes < self->inbox_low)
-        peer_set_held (peer, FALSE);
-    }
-
-  if (dead)
+  if (result->inbox->dead)
     return;  /* after an error from this link, in frame order */
 
   switch (result->kind)
@@ -1074,30 +527,6 @@ handle_result (TafelSync *self,
     }
 }
 
-/* Takes @result (transfer full) and handles every outcome that is next
- * in line, in the order the frames came. */
-static void
-handle_ready (TafelSync *self,
-              Result    *result)
-{
-  g_hash_table_insert (self->reorder, GUINT_TO_POINTER (result->seq), result);
-  if (self->handling)
-    return;  /* the loop below, further up the stack, takes it */
-
-  /* A handler of what is emitted below may drop the last reference. */
-  g_object_ref (self);
-  self->handling = TRUE;
-  while (g_hash_table_steal_extended (self->reorder, GUINT_TO_POINTER (self->next_result_seq),
-                                      NULL, (gpointer *) &result))
-    {
-      self->next_result_seq++;
-      handle_result (self, result);
-      result_free (result);
-    }
-  self->handling = FALSE;
-  g_object_unref (self);
-}
-
 static void
 on_frame (TafelFrameChannel *channel,
           GBytes            *frame,
@@ -1114,7 +543,7 @@ on_frame (TafelFrameChannel *channel,
   else if (type < TAFEL_SYNC_FRAME_FIRST || type > TAFEL_SYNC_FRAME_LAST)
     return;  /* another layer's frame */
   else if (type != FRAME_HELLO && !peer->hello_received)
-    ok = protocol_error (&error, _("The peer sent records before saying hello"));
+    ok = tafel_sync_protocol_error (&error, _("The peer sent records before saying hello"));
   else
     switch (type)
       {
@@ -1122,13 +551,13 @@ on_frame (TafelFrameChannel *channel,
         ok = handle_hello (peer, &r, &error);
         break;
       case FRAME_RUN:
-        peer_verify (peer, TASK_RUN, frame);
+        tafel_sync_verifier_push (peer, frame);
         break;
       case FRAME_DONE:
-        ok = tafel_reader_at_end (&r) || protocol_error (&error, _("A malformed DONE frame"));
-        TAFEL_NET_TRACE ("sync: done from %s", trace_name (&peer->key, (char[9]) { 0 }));
+        ok = tafel_reader_at_end (&r) || tafel_sync_protocol_error (&error, _("A malformed DONE frame"));
+        TAFEL_NET_TRACE ("sync: done from %s", tafel_sync_trace_name (&peer->key, (char[9]) { 0 }));
         if (ok)
-          peer_verify (peer, TASK_DONE, NULL);
+          tafel_sync_verifier_push (peer, NULL);
         break;
       case FRAME_VECTOR:
         ok = handle_vector (peer, &r, &error);
@@ -1181,7 +610,7 @@ hello_timer (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* ---- integration ----------------------------------------------------------------- */
+/* ---- integration --------------------------------------------------------- */
 
 static void
 emit_for_peer (TafelSync            *self,
@@ -1246,14 +675,14 @@ work_cb (gpointer user_data)
           Work *next = g_queue_peek_head (&self->work);
           if (peer != NULL && (next == NULL || next->kind != WORK_SLICE || !tafel_key_equal (&next->peer, &work->peer)))
             {
-              TAFEL_NET_TRACE ("sync: ack to %s", trace_name (&peer->key, (char[9]) { 0 }));
+              TAFEL_NET_TRACE ("sync: ack to %s", tafel_sync_trace_name (&peer->key, (char[9]) { 0 }));
               peer_queue_vector_frame (peer, FRAME_VECTOR);
               peer_drain (peer);
             }
         }
       else if (work->kind == WORK_SYNCED)
         {
-          TAFEL_NET_TRACE ("sync: synced with %s", trace_name (&work->peer, (char[9]) { 0 }));
+          TAFEL_NET_TRACE ("sync: synced with %s", tafel_sync_trace_name (&work->peer, (char[9]) { 0 }));
           emit_for_peer (self, PEER_SYNCED, &work->peer);
         }
       work_free (work);
@@ -1285,7 +714,7 @@ on_records_added (TafelLog  *log,
   schedule_push (self);
 }
 
-/* ---- peers ------------------------------------------------------------------------ */
+/* ---- peers --------------------------------------------------------------- */
 
 static void
 peer_free (Peer *peer)
@@ -1301,7 +730,7 @@ peer_free (Peer *peer)
   g_clear_pointer (&peer->estimate, tafel_version_vector_free);
   g_clear_pointer (&peer->acked, tafel_version_vector_free);
   g_queue_clear_full (&peer->out, (GDestroyNotify) out_item_free);
-  g_clear_pointer (&peer->inbox, inbox_unref);
+  g_clear_pointer (&peer->inbox, tafel_sync_inbox_unref);
   g_free (peer);
 }
 
@@ -1334,7 +763,7 @@ tafel_sync_add_peer (TafelSync            *self,
   peer->channel = g_object_ref (channel);
   peer->estimate = tafel_version_vector_new ();
   peer->acked = tafel_version_vector_new ();
-  peer->inbox = inbox_new (key);
+  peer->inbox = tafel_sync_inbox_new (key);
   g_hash_table_insert (self->peers, &peer->key, peer);
 
   peer->frame_handler = g_signal_connect (channel, "frame", G_CALLBACK (on_frame), peer);
@@ -1342,7 +771,7 @@ tafel_sync_add_peer (TafelSync            *self,
   peer->writable_handler = g_signal_connect (channel, "notify::writable", G_CALLBACK (on_writable), peer);
   peer->hello_id = g_timeout_add_seconds (HELLO_INTERVAL_S, hello_timer, peer);
 
-  TAFEL_NET_TRACE ("sync: hello to %s", trace_name (key, (char[9]) { 0 }));
+  TAFEL_NET_TRACE ("sync: hello to %s", tafel_sync_trace_name (key, (char[9]) { 0 }));
   peer_queue_vector_frame (peer, FRAME_HELLO);
   peer_drain (peer);
 }
@@ -1354,14 +783,6 @@ tafel_sync_remove_peer (TafelSync            *self,
   g_return_if_fail (TAFEL_IS_SYNC (self));
 
   g_hash_table_remove (self->peers, key);
-}
-
-guint
-tafel_sync_get_n_peers (TafelSync *self)
-{
-  g_return_val_if_fail (TAFEL_IS_SYNC (self), 0);
-
-  return g_hash_table_size (self->peers);
 }
 
 gboolean
@@ -1415,15 +836,7 @@ tafel_sync_set_inbox_water (TafelSync *self,
   self->inbox_low = low;
 }
 
-TafelLog *
-tafel_sync_get_log (TafelSync *self)
-{
-  g_return_val_if_fail (TAFEL_IS_SYNC (self), NULL);
-
-  return self->log;
-}
-
-/* ---- GObject ------------------------------------------------------------------------ */
+/* ---- GObject ------------------------------------------------------------- */
 
 TafelSync *
 tafel_sync_new (TafelLog *log)
@@ -1443,32 +856,7 @@ tafel_sync_dispose (GObject *object)
 {
   TafelSync *self = TAFEL_SYNC (object);
 
-  if (self->pipe != NULL)
-    {
-      /* What is queued finishes at once, unread; then nothing posts any
-       * more, and what was posted goes unhandled. */
-      g_atomic_int_set (&self->pipe->cancelled, 1);
-      for (guint i = 0; i < self->n_lanes; i++)
-        if (self->lanes[i] != NULL)
-          g_thread_pool_free (g_steal_pointer (&self->lanes[i]), FALSE, TRUE);
-    }
-  if (self->reorder != NULL)
-    g_hash_table_remove_all (self->reorder);
-  if (self->pipe != NULL)
-    {
-      GSource *source;
-
-      self->pipe->sync = NULL;
-      g_mutex_lock (&self->pipe->lock);
-      source = g_steal_pointer (&self->pipe->source);
-      g_mutex_unlock (&self->pipe->lock);
-      if (source != NULL)
-        {
-          g_source_destroy (source);
-          g_source_unref (source);
-        }
-      g_clear_pointer (&self->pipe, pipe_unref);
-    }
+  tafel_sync_verifier_shutdown (self);
   g_clear_handle_id (&self->work_id, g_source_remove);
   g_clear_handle_id (&self->push_id, g_source_remove);
   g_queue_clear_full (&self->work, (GDestroyNotify) work_free);
@@ -1522,14 +910,5 @@ tafel_sync_init (TafelSync *self)
   self->inbox_high = INBOX_HIGH_WATER;
   self->inbox_low = INBOX_LOW_WATER;
   g_queue_init (&self->work);
-  self->pipe = g_new0 (Pipe, 1);
-  g_atomic_ref_count_init (&self->pipe->ref_count);
-  g_mutex_init (&self->pipe->lock);
-  self->pipe->context = g_main_context_ref_thread_default ();
-  self->pipe->sync = self;
-  self->n_lanes = CLAMP (g_get_num_processors (), 1, MAX_LANES);
-  self->pipe->n_lanes = self->n_lanes;
-  for (guint i = 0; i < self->n_lanes; i++)
-    self->lanes[i] = g_thread_pool_new (verify_task, self->pipe, 1, FALSE, NULL);
-  self->reorder = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) result_free);
+  tafel_sync_verifier_init (self);
 }

@@ -51,13 +51,11 @@ G_DECLARE_FINAL_TYPE (TafelSync, tafel_sync, TAFEL, SYNC, GObject)
  *  ::records-received (const TafelPublicKey *peer, guint n_records)
  */
 TafelSync *tafel_sync_new                  (TafelLog             *log) G_GNUC_WARN_UNUSED_RESULT;
-TafelLog  *tafel_sync_get_log              (TafelSync            *self);
 void       tafel_sync_add_peer             (TafelSync            *self,
                                             const TafelPublicKey *peer,
                                             TafelFrameChannel    *channel);
 void       tafel_sync_remove_peer          (TafelSync            *self,
                                             const TafelPublicKey *peer);
-guint      tafel_sync_get_n_peers          (TafelSync            *self);
 /* Whether @peer confirmed holding @author's records up to @seq. */
 gboolean   tafel_sync_peer_has             (TafelSync            *self,
                                             const TafelPublicKey *peer,

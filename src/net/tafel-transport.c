@@ -124,7 +124,7 @@ struct _TafelTransport
   TafelTransportStats counters;
 };
 
-/* --- Big-endian helpers --- */
+/* ---- big-endian helpers -------------------------------------------------- */
 
 static inline void
 put_u64 (guint8 *p, guint64 v)
@@ -156,7 +156,7 @@ get_u32 (const guint8 *p)
   return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
 }
 
-/* --- Range sets: sorted, disjoint, non-adjacent half-open ranges --- */
+/* ---- range sets: sorted, disjoint, non-adjacent half-open ranges --------- */
 
 static GArray *
 range_set_new (void)
@@ -276,7 +276,7 @@ range_set_contains (GArray  *set,
   return i < set->len && g_array_index (set, Range, i).start <= x;
 }
 
-/* --- Rings --- */
+/* ---- rings --------------------------------------------------------------- */
 
 static void
 ring_reserve (Ring  *ring,
@@ -349,7 +349,7 @@ ring_advance (Ring  *ring,
   ring->base += n;
 }
 
-/* --- Sent packets --- */
+/* ---- sent packets -------------------------------------------------------- */
 
 static inline SentPacket *
 sent_slot (TafelTransport *self,
@@ -392,7 +392,7 @@ sent_pop_done (TafelTransport *self)
     }
 }
 
-/* --- Construction --- */
+/* ---- construction -------------------------------------------------------- */
 
 /**
  * tafel_transport_new:
@@ -484,7 +484,7 @@ tafel_transport_get_max_datagram (TafelTransport *self)
   return self->max_datagram;
 }
 
-/* --- Writing and reading the streams --- */
+/* ---- writing and reading the streams ------------------------------------- */
 
 /**
  * tafel_transport_write:
@@ -603,7 +603,7 @@ tafel_transport_consume (TafelTransport *self,
     self->update_pending = TRUE;
 }
 
-/* --- Recovery (RFC 9002) --- */
+/* ---- recovery (RFC 9002) ------------------------------------------------- */
 
 static gint64
 pto_duration (TafelTransport *self)

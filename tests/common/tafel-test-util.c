@@ -5,6 +5,8 @@
 
 #include <glib/gstdio.h>
 
+#include "tafel-core.h"
+#include "tafel-stroke-import.h"
 #include "tafel-test-util.h"
 
 static double
@@ -28,6 +30,18 @@ tafel_test_use_test_tmpdir (void)
 
   if (dir != NULL)
     g_setenv ("TMPDIR", dir, TRUE);
+}
+
+void
+tafel_test_init (int    *argc,
+                 char ***argv)
+{
+  g_autoptr(GError) error = NULL;
+
+  tafel_test_use_test_tmpdir ();
+  g_test_init (argc, argv, NULL);
+  if (!tafel_core_init (&error))
+    g_error ("%s", error->message);
 }
 
 static int
@@ -118,6 +132,23 @@ tafel_test_shared_path (const char *name)
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     return NULL;
   return g_steal_pointer (&path);
+}
+
+GArray *
+tafel_test_load_strokes (void)
+{
+  g_autofree char *path = tafel_test_shared_path ("quickdraw-strokes.ndjson");
+  g_autoptr(GError) error = NULL;
+  GArray *strokes;
+
+  if (path == NULL)
+    {
+      g_test_message ("the shared stroke traces are not there: using synthetic strokes");
+      return tafel_test_random_walk (2000, 7);
+    }
+  strokes = tafel_stroke_import_load_path (path, &error);
+  g_assert_no_error (error);
+  return strokes;
 }
 
 GBytes *

@@ -10,6 +10,12 @@
 
 G_BEGIN_DECLS
 
+/* What every test program does first, in place of g_test_init():
+ * temporary folders under $TAFEL_TEST_TMPDIR (tafel_test_use_test_tmpdir()),
+ * g_test_init() and the core (its crypto) ready. */
+void         tafel_test_init            (int         *argc,
+                                         char      ***argv);
+
 /* Makes temporary folders go under $TAFEL_TEST_TMPDIR (set by
  * tests/with-temp-home, removed after each test even when it aborts).
  * Call first thing in main(). */
@@ -34,6 +40,11 @@ GArray      *tafel_test_random_walk (guint    n_strokes,
 /* The path of a file in the shared real-trace folder ($TAFEL_SHARED_DATA),
  * or NULL (and the test is skipped by the caller) when it is absent. */
 char        *tafel_test_shared_path (const char *name);
+
+/* Real hand-drawn strokes from the shared traces when they are there,
+ * otherwise (saying so in the test log) a synthetic random walk of 2,000
+ * strokes. (element-type TafelStroke) (transfer full) */
+GArray      *tafel_test_load_strokes (void);
 
 /* A stroke body from a few fixed points. */
 GBytes      *tafel_test_stroke_body (guint    n_points,

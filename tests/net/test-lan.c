@@ -11,6 +11,7 @@
 #include "tafel-lan-beacon.h"
 
 #include "tafel-net-test-util.h"
+#include "tafel-test-util.h"
 
 /* A private network namespace with IPv4 multicast on the loopback link and
  * a veth pair for IPv6 link-local multicast; nothing leaves it. The script
@@ -266,7 +267,7 @@ main (int    argc,
   if (!tafel_test_enter_private_netns (argc, argv, netns_setup, &skip))
     return tafel_test_skip_all (argc, argv, skip);
 
-  g_test_init (&argc, &argv, NULL);
+  tafel_test_init (&argc, &argv);
 
   g_test_add_func ("/tafel/lan/too-large", test_too_large);
   g_test_add_func ("/tafel/lan/exchange", test_exchange);

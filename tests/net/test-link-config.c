@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "tafel-link-config.h"
+#include "tafel-test-util.h"
 
 /* Accepted (y_) and refused (n_) STUN addresses and TURN URLs. */
 
@@ -188,7 +189,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  tafel_test_init (&argc, &argv);
 
   g_test_add_func ("/tafel/link-config/stun", test_stun);
   g_test_add_func ("/tafel/link-config/turn", test_turn);

@@ -1375,7 +1375,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  tafel_test_init (&argc, &argv);
 
 #define ADD(path, func) \
   g_test_add ("/tafel/link/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

@@ -10,6 +10,7 @@
 #include "tafel-mqtt-rendezvous.h"
 
 #include "tafel-net-test-util.h"
+#include "tafel-test-util.h"
 
 typedef struct
 {
@@ -517,7 +518,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  tafel_test_init (&argc, &argv);
 
 #define ADD(path, flags, func) \
   g_test_add (path, Fixture, GINT_TO_POINTER (flags), fixture_setup, func, fixture_teardown)

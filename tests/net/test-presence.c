@@ -7,6 +7,7 @@
 #include "tafel-presence.h"
 
 #include "tafel-net-test-util.h"
+#include "tafel-test-util.h"
 #include "tafel-test-channel.h"
 
 typedef struct
@@ -248,7 +249,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  tafel_test_init (&argc, &argv);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/tafel/presence/cursor-and-profile", test_cursor_and_profile);

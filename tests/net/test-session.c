@@ -12,7 +12,6 @@
 #include "tafel-session.h"
 #include "tafel-link-private.h"
 #include "tafel-session-private.h"
-#include "tafel-stroke-import.h"
 #include "tafel-test-peer.h"
 
 #include "tafel-net-test-util.h"
@@ -749,27 +748,10 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
   int status;
 
-  /* Boards go under the test's own folder, removed when it ends. */
-  tafel_test_use_test_tmpdir ();
-  g_test_init (&argc, &argv, NULL);
-
-  /* Real hand-drawn strokes when the shared traces are there, a synthetic
-   * random walk otherwise. */
-  path = tafel_test_shared_path ("quickdraw-strokes.ndjson");
-  if (path == NULL)
-    {
-      g_test_message ("the shared stroke traces are not there: using synthetic strokes");
-      strokes = tafel_test_random_walk (2000, 7);
-    }
-  else
-    {
-      strokes = tafel_stroke_import_load_path (path, &error);
-      g_assert_no_error (error);
-    }
+  tafel_test_init (&argc, &argv);
+  strokes = tafel_test_load_strokes ();
 
 #define ADD(name, func) g_test_add ("/tafel/session/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("three-peers", test_three_peers);

@@ -5,6 +5,7 @@
 
 #include "tafel-signaling-hub.h"
 #include "tafel-net-test-util.h"
+#include "tafel-test-util.h"
 
 typedef struct
 {
@@ -129,7 +130,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, NULL);
+  tafel_test_init (&argc, &argv);
 
   g_test_add_func ("/tafel/signaling/hub/in-order", test_hub_delivers_in_order);
   g_test_add_func ("/tafel/signaling/hub/too-large", test_hub_too_large);

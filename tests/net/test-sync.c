@@ -6,7 +6,6 @@
 #include "tafel-bytes.h"
 #include "tafel-identity.h"
 #include "tafel-log.h"
-#include "tafel-stroke-import.h"
 #include "tafel-sync-private.h"
 
 #include "tafel-net-test-util.h"
@@ -783,24 +782,8 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_test_init (&argc, &argv, NULL);
-
-  /* Real hand-drawn strokes when the shared traces are there, a synthetic
-   * random walk otherwise. */
-  path = tafel_test_shared_path ("quickdraw-strokes.ndjson");
-  if (path == NULL)
-    {
-      g_test_message ("the shared stroke traces are not there: using synthetic strokes");
-      strokes = tafel_test_random_walk (2000, 7);
-    }
-  else
-    {
-      strokes = tafel_stroke_import_load_path (path, &error);
-      g_assert_no_error (error);
-    }
+  tafel_test_init (&argc, &argv);
+  strokes = tafel_test_load_strokes ();
 
   g_test_add_func ("/tafel/sync/two-replicas", test_two_replicas);
   g_test_add_func ("/tafel/sync/acks", test_acks);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tafel-transport.h"
+#include "tafel-test-util.h"
 
 /* Two transports over a simulated network with virtual time: delay,
  * jitter (reordering), loss, duplication, a rate-limited bottleneck with a
@@ -480,7 +481,7 @@ main (int    argc,
 {
   const char *seed = g_getenv ("TAFEL_TEST_SEED");
 
-  g_test_init (&argc, &argv, NULL);
+  tafel_test_init (&argc, &argv);
 
   base_seed = seed != NULL ? (guint32) g_ascii_strtoull (seed, NULL, 10) : g_random_int ();
   g_test_message ("seed %u (set TAFEL_TEST_SEED to repeat)", base_seed);

@@ -23,7 +23,7 @@ printf '[io/github/tafel/Tafel]\nlan-discovery=false\n' >"$XDG_CONFIG_HOME/glib-
 # libgtk only, so no suppression can name them). Under AddressSanitizer,
 # this one test runs Tafel without the leak check; the other UI tests keep
 # it.
-if ldd "$tafel" 2>/dev/null | grep -q libasan; then
+if [ -n "$tafel_asan" ]; then
   export ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0"
   diag "AddressSanitizer build: leak check off for this test (GTK's X11 clipboard leaks)"
 fi

@@ -24,6 +24,22 @@ done
 build_root=${TAFEL_BUILD_ROOT:?}
 tafel="$build_root/src/app/tafel"
 work=${TAFEL_TEST_TMPDIR:-$(mktemp -d)}
+
+# Under AddressSanitizer the app runs through a wrapper that preloads
+# keep-modules.so (after the sanitizer's runtime, which must come first):
+# Mesa unloads its GL driver at exit, and LeakSanitizer would report the
+# driver's static data from an unnamed module.
+tafel_asan=
+libasan=$(ldd "$tafel" 2>/dev/null | awk '/libasan/ { print $3 }')
+if [ -n "$libasan" ]; then
+  tafel_asan=1
+  if [ -n "${TAFEL_KEEP_MODULES:-}" ]; then
+    printf '#!/bin/sh\nLD_PRELOAD="%s:%s${LD_PRELOAD:+:$LD_PRELOAD}" exec "%s" "$@"\n' \
+      "$libasan" "$TAFEL_KEEP_MODULES" "$tafel" >"$work/tafel-asan"
+    chmod +x "$work/tafel-asan"
+    tafel="$work/tafel-asan"
+  fi
+fi
 xvfb_pid=
 dbus_pid=
 

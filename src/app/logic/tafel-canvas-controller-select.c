@@ -1,0 +1,677 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The selection tool (pick, rubber band, move, resize) and the commands on
+ * the selection (nudge, delete, duplicate, bring to front). */
+#include "config.h"
+
+#include <math.h>
+
+#include "tafel-canvas-controller-private.h"
+
+/* Tolerances on screen, in widget pixels, divided by the scale at use. */
+#define HIT_TOLERANCE_PX    6.0   /* clicking an object */
+#define HANDLE_RADIUS_PX   10.0   /* grabbing a selection corner */
+#define NUDGE_PX            1.0
+/* Duplicates land this far (board units) below and right of the original. */
+#define DUPLICATE_OFFSET   16.0
+
+/* ---- Moving and resizing as records -------------------------------------- */
+
+/* Composes @live (board → board) after @object_transform (content → board). */
+static TafelTransform
+compose (const TafelTransform *live,
+         const TafelTransform *object_transform)
+{
+  return (TafelTransform) {
+    live->sx * object_transform->sx,
+    live->sy * object_transform->sy,
+    live->sx * object_transform->tx + live->tx,
+    live->sy * object_transform->ty + live->ty,
+  };
+}
+
+static gboolean
+commit_transforms (TafelCanvasController *self,
+                   GPtrArray             *objects,
+                   const TafelTransform  *live,
+                   GPtrArray             *done,
+                   GError               **error)
+{
+  for (guint start = 0; start < objects->len; start += TAFEL_SET_MAX_OBJECTS)
+    {
+      guint n = MIN (objects->len - start, TAFEL_SET_MAX_OBJECTS);
+      g_autofree TafelHash *ids = g_new (TafelHash, n);
+      g_autofree TafelTransform *transforms = g_new (TafelTransform, n);
+      TafelTransformSet set = { n, ids, transforms };
+      g_autoptr(GBytes) body = NULL;
+
+      for (guint i = 0; i < n; i++)
+        {
+          const TafelObject *object = g_ptr_array_index (objects, start + i);
+
+          ids[i] = *tafel_object_get_id (object);
+          transforms[i] = compose (live, tafel_object_get_transform (object));
+        }
+
+      body = tafel_transform_set_encode (&set);
+      if (!tafel_canvas_controller_commit_in_group (self, TAFEL_RECORD_KIND_TRANSFORM, body, done, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The whole of a move or resize as one undo step. */
+static gboolean
+transform_objects (TafelCanvasController *self,
+                   GPtrArray             *objects,
+                   const TafelTransform  *live,
+                   GError               **error)
+{
+  g_autoptr(GPtrArray) done = tafel_canvas_controller_new_group ();
+  gboolean ok = commit_transforms (self, objects, live, done, error);
+
+  tafel_canvas_controller_end_group (self, done);
+  return ok;
+}
+
+/* ---- The selection ------------------------------------------------------- */
+
+void
+tafel_canvas_controller_set_selection (TafelCanvasController *self,
+                                       GPtrArray             *objects)
+{
+  g_ptr_array_set_size (self->selection, 0);
+  g_hash_table_remove_all (self->selected);
+
+  if (objects != NULL)
+    for (guint i = 0; i < objects->len; i++)
+      {
+        gpointer object = g_ptr_array_index (objects, i);
+
+        if (tafel_object_is_visible (object) && g_hash_table_add (self->selected, object))
+          g_ptr_array_add (self->selection, object);
+      }
+
+  g_ptr_array_sort (self->selection, compare_z);
+  tafel_canvas_controller_notify_selection (self);
+}
+
+static void
+toggle_selected (TafelCanvasController *self,
+                 TafelObject           *object)
+{
+  if (g_hash_table_remove (self->selected, object))
+    g_ptr_array_remove (self->selection, object);
+  else
+    {
+      g_hash_table_add (self->selected, object);
+      g_ptr_array_add (self->selection, object);
+      g_ptr_array_sort (self->selection, compare_z);
+    }
+  tafel_canvas_controller_notify_selection (self);
+}
+
+/* Bounds of the selection as stored, without a move in progress. */
+static gboolean
+stored_selection_bounds (TafelCanvasController *self,
+                         TafelRect             *bounds)
+{
+  *bounds = (TafelRect) { 0, 0, 0, 0 };
+
+  for (guint i = 0; i < self->selection->len; i++)
+    {
+      TafelRect r;
+
+      tafel_object_get_bounds (g_ptr_array_index (self->selection, i), &r);
+      rect_union (bounds, &r);
+    }
+
+  return self->selection->len > 0;
+}
+
+void
+tafel_canvas_controller_hide_selection (TafelCanvasController *self,
+                                        gboolean               hide)
+{
+  TafelRect bounds;
+
+  if (self->selection_hidden == hide)
+    return;
+
+  self->selection_hidden = hide;
+  if (stored_selection_bounds (self, &bounds))
+    tafel_canvas_controller_emit_hidden_changed (self, &bounds);
+}
+
+/* ---- The selection tool -------------------------------------------------- */
+
+static gboolean
+rect_contains_rect (const TafelRect *outer,
+                    const TafelRect *inner)
+{
+  return inner->x >= outer->x && inner->y >= outer->y &&
+         inner->x + inner->width <= outer->x + outer->width &&
+         inner->y + inner->height <= outer->y + outer->height;
+}
+
+/* Which corner of the selection bounds is at (x, y): 0 top-left, 1 top-right,
+ * 2 bottom-right, 3 bottom-left; -1 none. */
+static int
+handle_at (TafelCanvasController *self,
+           double                 x,
+           double                 y)
+{
+  double r = HANDLE_RADIUS_PX / self->scale;
+  TafelRect b;
+
+  if (!stored_selection_bounds (self, &b))
+    return -1;
+
+  {
+    double cx[4] = { b.x, b.x + b.width, b.x + b.width, b.x };
+    double cy[4] = { b.y, b.y, b.y + b.height, b.y + b.height };
+
+    for (int i = 0; i < 4; i++)
+      if (hypot (x - cx[i], y - cy[i]) <= r)
+        return i;
+  }
+
+  return -1;
+}
+
+void
+tafel_canvas_controller_select_begin (TafelCanvasController   *self,
+                                      const TafelPointerEvent *event)
+{
+  gboolean extend = (event->modifiers & TAFEL_INPUT_SHIFT) != 0;
+  double tolerance = HIT_TOLERANCE_PX / self->scale;
+  int handle = extend ? -1 : handle_at (self, event->x, event->y);
+  TafelRect bounds;
+  TafelObject *hit;
+
+  self->live_transform = TAFEL_TRANSFORM_IDENTITY;
+
+  if (handle >= 0)
+    {
+      stored_selection_bounds (self, &bounds);
+      self->resize_from = bounds;
+      self->corner_x = (handle == 1 || handle == 2) ? bounds.x + bounds.width : bounds.x;
+      self->corner_y = (handle >= 2) ? bounds.y + bounds.height : bounds.y;
+      self->anchor_x = (handle == 1 || handle == 2) ? bounds.x : bounds.x + bounds.width;
+      self->anchor_y = (handle >= 2) ? bounds.y : bounds.y + bounds.height;
+      self->gesture = GESTURE_RESIZE;
+      tafel_canvas_controller_hide_selection (self, TRUE);
+      return;
+    }
+
+  hit = tafel_board_model_hit_test (self->model, event->x, event->y, tolerance);
+
+  if (extend)
+    {
+      if (hit != NULL)
+        {
+          toggle_selected (self, hit);
+          self->gesture = GESTURE_NONE;
+        }
+      else
+        self->gesture = GESTURE_RUBBER_BAND;
+      return;
+    }
+
+  if (hit != NULL && !g_hash_table_contains (self->selected, hit))
+    {
+      g_autoptr(GPtrArray) one = g_ptr_array_new ();
+
+      g_ptr_array_add (one, hit);
+      tafel_canvas_controller_set_selection (self, one);
+    }
+
+  if (hit != NULL ||
+      (stored_selection_bounds (self, &bounds) &&
+       event->x >= bounds.x - tolerance && event->x <= bounds.x + bounds.width + tolerance &&
+       event->y >= bounds.y - tolerance && event->y <= bounds.y + bounds.height + tolerance))
+    {
+      self->gesture = GESTURE_PRESS_SELECTION;
+      return;
+    }
+
+  if (self->selection->len > 0)
+    tafel_canvas_controller_set_selection (self, NULL);
+  self->gesture = GESTURE_RUBBER_BAND;
+}
+
+void
+tafel_canvas_controller_update_live_transform (TafelCanvasController *self)
+{
+  double dx = self->last_x - self->press_x;
+  double dy = self->last_y - self->press_y;
+
+  if (self->gesture == GESTURE_MOVE)
+    {
+      /* Shift keeps a move horizontal or vertical. */
+      if (self->modifiers & TAFEL_INPUT_SHIFT)
+        {
+          if (fabs (dx) >= fabs (dy))
+            dy = 0;
+          else
+            dx = 0;
+        }
+      self->live_transform = (TafelTransform) { 1, 1, dx, dy };
+    }
+  else if (self->gesture == GESTURE_RESIZE)
+    {
+      double w = self->corner_x - self->anchor_x;
+      double h = self->corner_y - self->anchor_y;
+      /* A zero-width selection (a vertical line) only scales the other way. */
+      double kx = fabs (w) > 1e-9 ? (self->last_x - self->anchor_x) / w : 1;
+      double ky = fabs (h) > 1e-9 ? (self->last_y - self->anchor_y) / h : 1;
+
+      /* Resizing does not mirror: the dragged corner stops at the anchor. */
+      kx = MAX (kx, 0.02);
+      ky = MAX (ky, 0.02);
+      /* Shift keeps the proportions. */
+      if (self->modifiers & TAFEL_INPUT_SHIFT)
+        kx = ky = MAX (kx, ky);
+      if (fabs (w) <= 1e-9)
+        kx = 1;
+      if (fabs (h) <= 1e-9)
+        ky = 1;
+
+      self->live_transform = (TafelTransform) {
+        kx, ky, self->anchor_x - self->anchor_x * kx, self->anchor_y - self->anchor_y * ky,
+      };
+    }
+}
+
+void
+tafel_canvas_controller_select_motion (TafelCanvasController *self)
+{
+  switch (self->gesture)
+    {
+    case GESTURE_PRESS_SELECTION:
+      if (hypot (self->last_x - self->press_x, self->last_y - self->press_y) * self->scale < DRAG_THRESHOLD_PX)
+        return;
+      self->gesture = GESTURE_MOVE;
+      tafel_canvas_controller_hide_selection (self, TRUE);
+      G_GNUC_FALLTHROUGH;
+
+    case GESTURE_MOVE:
+    case GESTURE_RESIZE:
+      tafel_canvas_controller_update_live_transform (self);
+      break;
+
+    case GESTURE_RUBBER_BAND:
+    default:
+      break;
+    }
+
+  tafel_canvas_controller_emit_changed (self);
+}
+
+void
+tafel_canvas_controller_select_end (TafelCanvasController *self)
+{
+  g_autoptr(GError) error = NULL;
+  Gesture gesture = self->gesture;
+
+  self->gesture = GESTURE_NONE;
+
+  switch (gesture)
+    {
+    case GESTURE_PRESS_SELECTION:
+      {
+        /* A click on an object of a larger selection selects only it. */
+        TafelObject *hit = tafel_board_model_hit_test (self->model, self->press_x, self->press_y,
+                                                       HIT_TOLERANCE_PX / self->scale);
+
+        if (hit != NULL && self->selection->len > 1)
+          {
+            g_autoptr(GPtrArray) one = g_ptr_array_new ();
+
+            g_ptr_array_add (one, hit);
+            tafel_canvas_controller_set_selection (self, one);
+          }
+      }
+      break;
+
+    case GESTURE_MOVE:
+    case GESTURE_RESIZE:
+      {
+        TafelTransform live = self->live_transform;
+        gboolean identity = live.sx == 1 && live.sy == 1 && live.tx == 0 && live.ty == 0;
+
+        /* The live transform stays until the records are stored, so that
+         * the canvas can keep showing the objects where they were dropped
+         * until its tiles have them there. */
+        if (!identity)
+          {
+            g_autoptr(GPtrArray) objects = g_ptr_array_copy (self->selection, NULL, NULL);
+
+            if (!transform_objects (self, objects, &live, &error))
+              tafel_canvas_controller_report_error (self, error);
+          }
+        self->live_transform = TAFEL_TRANSFORM_IDENTITY;
+        tafel_canvas_controller_hide_selection (self, FALSE);
+      }
+      break;
+
+    case GESTURE_RUBBER_BAND:
+      {
+        TafelRect band;
+        g_autoptr(GPtrArray) found = g_ptr_array_new ();
+        g_autoptr(GPtrArray) inside = g_ptr_array_new ();
+
+        band.x = MIN (self->press_x, self->last_x);
+        band.y = MIN (self->press_y, self->last_y);
+        band.width = fabs (self->last_x - self->press_x);
+        band.height = fabs (self->last_y - self->press_y);
+        if (band.width * self->scale >= DRAG_THRESHOLD_PX || band.height * self->scale >= DRAG_THRESHOLD_PX)
+          {
+            /* Objects wholly inside the band are selected, as in Inkscape
+             * and Excalidraw. */
+            tafel_board_model_query (self->model, &band, found);
+            if (self->modifiers & TAFEL_INPUT_SHIFT)
+              g_ptr_array_extend (inside, self->selection, NULL, NULL);
+            for (guint i = 0; i < found->len; i++)
+              {
+                TafelObject *object = g_ptr_array_index (found, i);
+                TafelRect b;
+
+                tafel_object_get_bounds (object, &b);
+                if (rect_contains_rect (&band, &b))
+                  g_ptr_array_add (inside, object);
+              }
+            tafel_canvas_controller_set_selection (self, inside);
+          }
+      }
+      break;
+
+    default:
+      break;
+    }
+
+  tafel_canvas_controller_emit_changed (self);
+}
+
+/* ---- What the selection shows -------------------------------------------- */
+
+static TafelRect
+transform_rect (const TafelTransform *t,
+                const TafelRect      *r)
+{
+  double x1 = r->x * t->sx + t->tx, x2 = (r->x + r->width) * t->sx + t->tx;
+  double y1 = r->y * t->sy + t->ty, y2 = (r->y + r->height) * t->sy + t->ty;
+
+  return (TafelRect) { MIN (x1, x2), MIN (y1, y2), fabs (x2 - x1), fabs (y2 - y1) };
+}
+
+GPtrArray *
+tafel_canvas_controller_get_selection (TafelCanvasController *self)
+{
+  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), NULL);
+
+  return self->selection;
+}
+
+gboolean
+tafel_canvas_controller_has_selection (TafelCanvasController *self)
+{
+  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
+
+  return self->selection->len > 0;
+}
+
+gboolean
+tafel_canvas_controller_is_selected (TafelCanvasController *self,
+                                     const TafelObject     *object)
+{
+  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
+
+  return g_hash_table_contains (self->selected, object);
+}
+
+gboolean
+tafel_canvas_controller_get_selection_bounds (TafelCanvasController *self,
+                                              TafelRect             *bounds)
+{
+  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
+
+  if (!stored_selection_bounds (self, bounds))
+    return FALSE;
+  *bounds = transform_rect (&self->live_transform, bounds);
+  return TRUE;
+}
+
+void
+tafel_canvas_controller_get_live_transform (TafelCanvasController *self,
+                                            TafelTransform        *transform)
+{
+  g_return_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self));
+
+  *transform = self->live_transform;
+}
+
+/* ---- Commands on the selection ------------------------------------------- */
+
+void
+tafel_canvas_controller_select_all (TafelCanvasController *self)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new ();
+
+  g_return_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self));
+
+  if (self->gesture != GESTURE_NONE)
+    tafel_canvas_controller_cancel_gesture (self);
+  tafel_board_model_query (self->model, NULL, all);
+  tafel_canvas_controller_set_selection (self, all);
+}
+
+void
+tafel_canvas_controller_clear_selection (TafelCanvasController *self)
+{
+  g_return_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self));
+
+  if (self->selection->len > 0)
+    tafel_canvas_controller_set_selection (self, NULL);
+}
+
+gboolean
+tafel_canvas_controller_nudge_selection (TafelCanvasController *self,
+                                         double                 dx,
+                                         double                 dy,
+                                         GError               **error)
+{
+  g_autoptr(GPtrArray) objects = NULL;
+  TafelTransform live;
+
+  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
+
+  if (self->selection->len == 0 || self->gesture != GESTURE_NONE)
+    return TRUE;
+
+  /* Steps are screen pixels, so a nudge looks the same at every zoom. */
+  live = (TafelTransform) { 1, 1, dx * NUDGE_PX / self->scale, dy * NUDGE_PX / self->scale };
+  objects = g_ptr_array_copy (self->selection, NULL, NULL);
+  if (!transform_objects (self, objects, &live, error))
+    return FALSE;
+
+  tafel_canvas_controller_emit_changed (self);
+  return TRUE;
+}
+
+gboolean
+tafel_canvas_controller_delete_selection (TafelCanvasController *self,
+                                          GError               **error)
+{
+  g_autoptr(GPtrArray) objects = NULL;
+
+  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
+
+  if (self->selection->len == 0 || self->gesture != GESTURE_NONE)
+    return TRUE;
+
+  objects = g_ptr_array_copy (self->selection, NULL, NULL);
+  if (!tafel_canvas_controller_erase_objects (self, objects, error))
+    return FALSE;
+
+  tafel_canvas_controller_set_selection (self, NULL);
+  return TRUE;
+}
+
+static void
+transform_point (const TafelTransform *t,
+                 double                dx,
+                 double                dy,
+                 double               *x,
+                 double               *y)
+{
+  *x = clamp_coord (*x * t->sx + t->tx + dx);
+  *y = clamp_coord (*y * t->sy + t->ty + dy);
+}
+
+/* The body of a new record that draws @object as it shows now, moved by
+ * (dx, dy): its transform is baked into the content. */
+static GBytes *
+dup_baked_body (const TafelObject *object,
+                double             dx,
+                double             dy,
+                guint             *kind)
+{
+  const TafelTransform *t = tafel_object_get_transform (object);
+  double k = sqrt (fabs (t->sx * t->sy));
+
+  switch (tafel_object_get_type (object))
+    {
+    case TAFEL_OBJECT_STROKE:
+      {
+        TafelStroke stroke = { 0 };
+        GBytes *body;
+
+        if (!tafel_object_dup_stroke (object, &stroke))
+          return NULL;
+        for (guint i = 0; i < stroke.n_points; i++)
+          {
+            double x = stroke.points[i].x, y = stroke.points[i].y;
+
+            transform_point (t, dx, dy, &x, &y);
+            stroke.points[i].x = (float) x;
+            stroke.points[i].y = (float) y;
+          }
+        stroke.width = (float) CLAMP (stroke.width * k, 0.01, TAFEL_WIDTH_MAX);
+        tafel_stroke_quantise (&stroke);
+        body = tafel_stroke_encode (&stroke);
+        tafel_stroke_clear (&stroke);
+        *kind = TAFEL_RECORD_KIND_STROKE;
+        return body;
+      }
+
+    case TAFEL_OBJECT_SHAPE:
+      {
+        TafelShape shape;
+
+        if (!tafel_object_get_shape (object, &shape))
+          return NULL;
+        transform_point (t, dx, dy, &shape.x1, &shape.y1);
+        transform_point (t, dx, dy, &shape.x2, &shape.y2);
+        shape.width = (float) CLAMP (shape.width * k, 0.01, TAFEL_WIDTH_MAX);
+        *kind = TAFEL_RECORD_KIND_SHAPE;
+        return tafel_shape_encode (&shape);
+      }
+
+    case TAFEL_OBJECT_TEXT:
+      {
+        TafelText text = { 0 };
+        GBytes *body;
+
+        if (!tafel_object_dup_text (object, &text))
+          return NULL;
+        transform_point (t, dx, dy, &text.x, &text.y);
+        text.size = (float) CLAMP (text.size * fabs (t->sy), 0.5, TAFEL_WIDTH_MAX);
+        body = tafel_text_encode (&text);
+        tafel_text_clear (&text);
+        *kind = TAFEL_RECORD_KIND_TEXT;
+        return body;
+      }
+
+    default:
+      return NULL;
+    }
+}
+
+/* Stores a copy of every selected object, moved by (dx, dy), into @done,
+ * and selects the copies. */
+static gboolean
+copy_selection (TafelCanvasController *self,
+                double                 dx,
+                double                 dy,
+                GPtrArray             *done,
+                GError               **error)
+{
+  g_autoptr(GPtrArray) copies = g_ptr_array_new ();
+  g_autoptr(GPtrArray) objects = g_ptr_array_copy (self->selection, NULL, NULL);
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < objects->len && ok; i++)
+    {
+      g_autoptr(GBytes) body = NULL;
+      TafelObject *copy;
+      guint kind = 0;
+
+      body = dup_baked_body (g_ptr_array_index (objects, i), dx, dy, &kind);
+      if (body == NULL)
+        continue;
+
+      ok = tafel_canvas_controller_commit_in_group (self, kind, body, done, error);
+      if (!ok)
+        break;
+
+      copy = tafel_board_model_lookup (self->model, tafel_record_get_id (g_ptr_array_index (done, done->len - 1)));
+      if (copy != NULL)
+        g_ptr_array_add (copies, copy);
+    }
+
+  tafel_canvas_controller_set_selection (self, copies);
+  return ok;
+}
+
+gboolean
+tafel_canvas_controller_duplicate_selection (TafelCanvasController *self,
+                                             GError               **error)
+{
+  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
+
+  g_autoptr(GPtrArray) done = NULL;
+  gboolean ok;
+
+  if (self->selection->len == 0 || self->gesture != GESTURE_NONE)
+    return TRUE;
+
+  done = tafel_canvas_controller_new_group ();
+  ok = copy_selection (self, DUPLICATE_OFFSET, DUPLICATE_OFFSET, done, error);
+  tafel_canvas_controller_end_group (self, done);
+  return ok;
+}
+
+gboolean
+tafel_canvas_controller_raise_selection (TafelCanvasController *self,
+                                         GError               **error)
+{
+  g_autoptr(GPtrArray) originals = NULL;
+  g_autoptr(GPtrArray) done = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
+
+  if (self->selection->len == 0 || self->gesture != GESTURE_NONE)
+    return TRUE;
+
+  /* A record's place in the z-order is fixed by its clock; to come to the
+   * front, the objects are stored again as new records and the old ones
+   * erased, all one undo step. */
+  originals = g_ptr_array_copy (self->selection, NULL, NULL);
+  done = tafel_canvas_controller_new_group ();
+  ok = copy_selection (self, 0, 0, done, error) &&
+       tafel_canvas_controller_commit_object_set (self, TAFEL_RECORD_KIND_ERASE, originals, done, error);
+  tafel_canvas_controller_end_group (self, done);
+  return ok;
+}

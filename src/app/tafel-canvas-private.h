@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "tafel-canvas.h"
+
+G_BEGIN_DECLS
+
+/* A piece of ink rendered into a texture, placed in device pixels. */
+typedef struct
+{
+  GdkTexture *texture;
+  double      x;        /* device pixels of the level: board · ds */
+  double      y;
+  double      width;
+  double      height;
+} Patch;
+
+/* The canvas is split over tafel-canvas.c (drawing the board, text typed
+ * in place, the view, the controller), tafel-canvas-input.c (pointer, pen,
+ * touch and keys turned into navigation and controller calls) and
+ * tafel-canvas-remote.c (the others' cursors and strokes in progress),
+ * which share this structure. */
+struct _TafelCanvas
+{
+  GtkWidget              parent_instance;
+
+  TafelView              view;
+  gboolean               show_grid;
+  gboolean               dark;
+
+  TafelCanvasController *controller;
+  TafelTileCache        *tiles;
+
+  /* Navigation. */
+  gboolean               space_held;
+  gboolean               panning;
+  double                 pan_last_x;
+  double                 pan_last_y;
+  gboolean               pointer_inside;
+  double                 pointer_x;
+  double                 pointer_y;
+  double                 pinch_scale_begin;
+  double                 pinch_last_cx;
+  double                 pinch_last_cy;
+
+  /* Drawing input in progress from the drag gesture (mouse, touch). */
+  gboolean               drawing;
+  TafelInputDevice       drawing_device;
+  gboolean               stylus_down;
+
+  /* The live stroke. */
+  GArray                *chunks;      /* Patch */
+  guint                  chunked;     /* points drawn into chunks */
+  double                 chunk_ds;
+
+  GArray                *settling;    /* Settling */
+
+  /* The selection drawn while it moves. */
+  Patch                  selection_patch;
+  double                 selection_ds;
+  TafelRect              selection_from;
+
+  /* Others: their cursors and strokes in progress. */
+  TafelPeople           *people;
+  GHashTable            *remote_live;     /* TafelPublicKey* → RemoteStroke* */
+  GPtrArray             *remote_settling; /* RemoteStroke*, lifted */
+  GHashTable            *last_object_us;  /* TafelPublicKey* → gint64*, their latest record */
+  guint                  remote_tick_id;
+  int                    last_width;
+  int                    last_height;
+
+  /* Text typed in place. */
+  GtkWidget             *editor;
+  GtkCssProvider        *editor_css;
+  gboolean               fit_pending;
+  double                 editor_x;    /* board units */
+  double                 editor_y;
+
+  GtkGesture            *drag_primary;
+  GtkGesture            *drag_middle;
+  GtkGesture            *stylus;
+  GtkGesture            *pinch;
+};
+
+/* tafel-canvas.c */
+double  tafel_canvas_device_scale            (TafelCanvas     *self);
+/* @rgba as drawn on the paper shown (mapped for dark paper). */
+guint32 tafel_canvas_ink                     (TafelCanvas     *self,
+                                              guint32          rgba);
+/* The person moved the view by (@dx, @dy) widget pixels. */
+void    tafel_canvas_pan_by                  (TafelCanvas     *self,
+                                              double           dx,
+                                              double           dy);
+/* The person zoomed to @scale around (@wx, @wy) in widget pixels. */
+void    tafel_canvas_zoom_at                 (TafelCanvas     *self,
+                                              double           scale,
+                                              double           wx,
+                                              double           wy);
+void    tafel_canvas_emit_pointer_moved      (TafelCanvas     *self);
+/* Emits ::text-error: what the person did could not be stored. */
+void    tafel_canvas_emit_error              (TafelCanvas     *self,
+                                              const GError    *error);
+
+/* tafel-canvas-input.c */
+/* Adds the gestures and event controllers. */
+void    tafel_canvas_input_init              (TafelCanvas     *self);
+void    tafel_canvas_update_cursor           (TafelCanvas     *self);
+
+/* tafel-canvas-remote.c */
+void    tafel_canvas_remote_init             (TafelCanvas     *self);
+void    tafel_canvas_remote_finalize         (TafelCanvas     *self);
+/* Follows @model's records, to know when a lifted stroke is stored. */
+void    tafel_canvas_remote_watch_model      (TafelCanvas     *self,
+                                              TafelBoardModel *model);
+void    tafel_canvas_remote_clear            (TafelCanvas     *self);
+void    tafel_canvas_snapshot_remote_strokes (TafelCanvas     *self,
+                                              GtkSnapshot     *snapshot,
+                                              double           origin_x,
+                                              double           origin_y);
+void    tafel_canvas_snapshot_remote_cursors (TafelCanvas     *self,
+                                              GtkSnapshot     *snapshot,
+                                              double           width,
+                                              double           height);
+
+G_END_DECLS

@@ -1,0 +1,468 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "tafel-board.h"
+#include "tafel-core.h"
+#include "tafel-test-util.h"
+
+static char *
+cli_path (void)
+{
+  return g_build_filename (g_getenv ("TAFEL_BUILD_ROOT"), "src", "cli", "tafel-cli", NULL);
+}
+
+static int
+run_cli (const char * const *args,
+         char              **out,
+         char              **err)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  g_ptr_array_add (argv, cli_path ());
+  for (; *args != NULL; args++)
+    g_ptr_array_add (argv, g_strdup (*args));
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                out, err, &status, &error);
+  g_assert_no_error (error);
+
+  return status;
+}
+
+/* Runs a command that must succeed; returns its output. */
+static char *
+cli_ok (const char * const *args)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  int status = run_cli (args, &out, &err);
+
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("tafel-cli %s failed: %s", args[0], err);
+  g_assert_cmpstr (err, ==, "");
+  return g_steal_pointer (&out);
+}
+
+/* Runs a command that must fail with one line on stderr mentioning @what. */
+static void
+cli_fails (const char * const *args,
+           const char         *what)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  int status = run_cli (args, &out, &err);
+
+  g_assert_false (g_spawn_check_wait_status (status, NULL));
+  g_assert_cmpstr (out, ==, "");
+  g_assert_true (g_str_has_prefix (err, "tafel-cli: "));
+  /* One line. */
+  g_assert_cmpint (strchr (err, '\n') - err, ==, strlen (err) - 1);
+  if (strstr (err, what) == NULL)
+    g_error ("“%s” does not mention “%s”", err, what);
+}
+
+typedef struct
+{
+  char *data;   /* a data folder */
+  char *tmp;    /* a folder for other files */
+  char *trace;
+} Fixture;
+
+static const char trace_text[] =
+  "{\"src\":\"a\",\"color\":\"#ff0000\",\"width\":2.0,\"points\":[[0,0,0.5],[10,5,0.5],[20,12,0.5]]}\n"
+  "{\"color\":\"#00ff0080\",\"width\":4,\"points\":[[100.5,-3.25,0.1],[101,-2,0.9]]}\n"
+  "\n"
+  "{\"color\":\"#0000ff\",\"points\":[[7,7]]}\n";
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->tmp = g_dir_make_tmp ("tafel-cli-XXXXXX", NULL);
+  f->data = g_build_filename (f->tmp, "data", NULL);
+  f->trace = g_build_filename (f->tmp, "trace.ndjson", NULL);
+  g_assert_true (g_file_set_contents (f->trace, trace_text, -1, NULL));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  tafel_test_remove_tree (f->tmp);
+  g_free (f->tmp);
+  g_free (f->data);
+  g_free (f->trace);
+}
+
+static char *
+new_board (Fixture    *f,
+           const char *title)
+{
+  g_autofree char *out = title != NULL
+    ? cli_ok ((const char *[]) { "new", "--title", title, "--data-dir", f->data, NULL })
+    : cli_ok ((const char *[]) { "new", "--data-dir", f->data, NULL });
+
+  /* The id, then the invite link. */
+  g_assert_cmpuint (strlen (out), >, 33);
+  g_assert_cmpint (out[32], ==, '\n');
+  g_assert_true (g_str_has_prefix (out + 33, "tafel://board/v1/"));
+  g_assert_true (strncmp (out + 33 + strlen ("tafel://board/v1/"), out, 32) == 0);
+  out[32] = '\0';
+  return g_steal_pointer (&out);
+}
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+/* ---- General --------------------------------------------------------------------- */
+
+static void
+test_cli_version (void)
+{
+  g_autofree char *out = cli_ok ((const char *[]) { "--version", NULL });
+
+  g_assert_true (g_str_has_prefix (out, "tafel-cli " PACKAGE_VERSION " ("));
+  g_assert_nonnull (strstr (out, "libsodium"));
+}
+
+static void
+test_cli_help (void)
+{
+  g_autofree char *out = cli_ok ((const char *[]) { "--help", NULL });
+
+  g_assert_nonnull (strstr (out, "tafel-cli"));
+  g_assert_nonnull (strstr (out, "--version"));
+  for (guint i = 0; i < 5; i++)
+    g_assert_nonnull (strstr (out, (const char *[]) { "new", "list", "import", "info", "export" }[i]));
+}
+
+static void
+test_cli_unknown_command (void)
+{
+  cli_fails ((const char *[]) { "frobnicate", NULL }, "frobnicate");
+}
+
+/* ---- new and list ------------------------------------------------------------------- */
+
+static void
+test_cli_new_list (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *empty = cli_ok ((const char *[]) { "list", "--data-dir", f->data, NULL });
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *list;
+  struct stat st;
+
+  g_assert_cmpstr (empty, ==, "");
+  a = new_board (f, "Küchenplan");
+  b = new_board (f, NULL);
+
+  {
+    g_autofree char *dir = g_build_filename (f->data, "boards", a, NULL);
+    g_autofree char *identity = g_build_filename (f->data, "identity", NULL);
+
+    g_assert_true (g_file_test (dir, G_FILE_TEST_IS_DIR));
+    g_assert_cmpint (g_stat (identity, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  }
+
+  text = cli_ok ((const char *[]) { "list", "--data-dir", f->data, NULL });
+  g_assert_nonnull (strstr (text, a));
+  g_assert_nonnull (strstr (text, "Küchenplan"));
+  /* Most recent first. */
+  g_assert_true (strstr (text, b) < strstr (text, a));
+
+  json = cli_ok ((const char *[]) { "list", "--json", "--data-dir", f->data, NULL });
+  root = parse_json (json);
+  list = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (list), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (list, 0), "id"), ==, b);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (list, 1), "title"), ==, "Küchenplan");
+}
+
+static void
+test_cli_new_failures (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *blocker = g_build_filename (f->tmp, "file", NULL);
+  g_autofree char *inside = g_build_filename (blocker, "data", NULL);
+
+  cli_fails ((const char *[]) { "new", "extra", "--data-dir", f->data, NULL }, "extra");
+  cli_fails ((const char *[]) { "new", "--title", "", "--data-dir", f->data, NULL }, "title");
+  cli_fails ((const char *[]) { "new", "--bogus", NULL }, "--bogus");
+  cli_fails ((const char *[]) { "list", "--json", "x", "--data-dir", f->data, NULL }, "x");
+  /* A data folder that cannot be made. */
+  g_assert_true (g_file_set_contents (blocker, "", -1, NULL));
+  cli_fails ((const char *[]) { "new", "--data-dir", inside, NULL }, inside);
+}
+
+/* ---- import, info, export ------------------------------------------------------------ */
+
+static void
+check_info (Fixture    *f,
+            const char *board,
+            gint64      records,
+            gint64      points,
+            const char *title)
+{
+  g_autofree char *json = cli_ok ((const char *[]) { "info", board, "--json", "--data-dir", f->data, NULL });
+  g_autofree char *text = cli_ok ((const char *[]) { "info", board, "--data-dir", f->data, NULL });
+  g_autoptr(JsonNode) root = parse_json (json);
+  JsonObject *o = json_node_get_object (root);
+
+  g_assert_cmpint (json_object_get_int_member (o, "records"), ==, records);
+  g_assert_cmpint (json_object_get_int_member (o, "strokes"), ==, records);
+  g_assert_cmpint (json_object_get_int_member (o, "points"), ==, points);
+  g_assert_cmpint (json_object_get_int_member (o, "authors"), ==, records > 0 ? 1 : 0);
+  g_assert_cmpstr (json_object_get_string_member (o, "title"), ==, title);
+  g_assert_cmpuint (strlen (json_object_get_string_member (o, "id")), ==, 32);
+  g_assert_nonnull (strstr (text, title));
+}
+
+static void
+test_cli_import_info_export (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *id = new_board (f, "Import");
+  g_autofree char *prefix = g_strndup (id, 5);
+  g_autofree char *out = NULL;
+  g_autofree char *file = g_build_filename (f->tmp, "copy.tafel", NULL);
+  g_autofree char *file2 = g_build_filename (f->tmp, "copy2.tafel", NULL);
+  struct stat st;
+
+  check_info (f, id, 0, 0, "Import");
+  out = cli_ok ((const char *[]) { "import", prefix, "--trace", f->trace, "--data-dir", f->data, NULL });
+  g_assert_nonnull (strstr (out, "3"));
+  g_assert_nonnull (strstr (out, id));
+  check_info (f, id, 3, 6, "Import");
+  g_clear_pointer (&out, g_free);
+  out = cli_ok ((const char *[]) { "import", id, "--trace", f->trace, "--data-dir", f->data, NULL });
+  check_info (f, prefix, 6, 12, "Import");
+
+  /* Export, and read the file back without the data folder. */
+  g_clear_pointer (&out, g_free);
+  out = cli_ok ((const char *[]) { "export", id, "-o", file, "--data-dir", f->data, NULL });
+  g_assert_cmpint (g_stat (file, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  check_info (f, file, 6, 12, "Import");
+  g_clear_pointer (&out, g_free);
+  out = cli_ok ((const char *[]) { "export", file, "-o", file2, "--data-dir", f->data, NULL });
+  {
+    g_autofree char *a = NULL, *b = NULL;
+    gsize la, lb;
+
+    g_assert_true (g_file_get_contents (file, &a, &la, NULL));
+    g_assert_true (g_file_get_contents (file2, &b, &lb, NULL));
+    g_assert_cmpmem (a, la, b, lb);
+  }
+
+  /* Importing into a .tafel file brings the board into another data folder. */
+  {
+    g_autofree char *other = g_build_filename (f->tmp, "other", NULL);
+    g_autofree char *o = cli_ok ((const char *[]) { "import", file, "--trace", f->trace, "--data-dir", other, NULL });
+    g_autofree char *json = cli_ok ((const char *[]) { "info", id, "--json", "--data-dir", other, NULL });
+    g_autoptr(JsonNode) root = parse_json (json);
+
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "records"), ==, 9);
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (root), "authors"), ==, 2);
+  }
+}
+
+static char *
+info_digest (Fixture    *f,
+             const char *board)
+{
+  g_autofree char *json = cli_ok ((const char *[]) { "info", board, "--json", "--data-dir", f->data, NULL });
+  g_autoptr(JsonNode) root = parse_json (json);
+
+  return g_strdup (json_object_get_string_member (json_node_get_object (root), "digest"));
+}
+
+static void
+test_cli_digest_and_images (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *id = new_board (f, "Images");
+  g_autofree char *copy = g_build_filename (f->tmp, "copy.tafel", NULL);
+  g_autofree char *png = g_build_filename (f->tmp, "board.png", NULL);
+  g_autofree char *png2 = g_build_filename (f->tmp, "board-2x.png", NULL);
+  g_autofree char *svg = g_build_filename (f->tmp, "board.svg", NULL);
+  g_autofree char *pdf = g_build_filename (f->tmp, "board.pdf", NULL);
+  g_autofree char *part = g_build_filename (f->tmp, "part.png", NULL);
+  g_autofree char *empty_digest = info_digest (f, id);
+  g_autofree char *digest = NULL;
+  g_autofree char *copy_digest = NULL;
+  g_autofree char *out = NULL;
+
+  out = cli_ok ((const char *[]) { "import", id, "--trace", f->trace, "--data-dir", f->data, NULL });
+  digest = info_digest (f, id);
+  g_assert_cmpuint (strlen (digest), ==, 64);
+  g_assert_cmpstr (digest, !=, empty_digest);
+
+  /* The same records elsewhere give the same digest. */
+  g_clear_pointer (&out, g_free);
+  out = cli_ok ((const char *[]) { "export", id, "-o", copy, "--data-dir", f->data, NULL });
+  copy_digest = info_digest (f, copy);
+  g_assert_cmpstr (copy_digest, ==, digest);
+
+  g_clear_pointer (&out, g_free);
+  out = cli_ok ((const char *[]) { "export", id, "-o", png, "--data-dir", f->data, NULL });
+  g_clear_pointer (&out, g_free);
+  out = cli_ok ((const char *[]) { "export", copy, "-o", png2, "--scale", "2", "--data-dir", f->data, NULL });
+  g_clear_pointer (&out, g_free);
+  out = cli_ok ((const char *[]) { "export", id, "-o", svg, "--data-dir", f->data, NULL });
+  g_clear_pointer (&out, g_free);
+  out = cli_ok ((const char *[]) { "export", id, "-o", pdf, "--data-dir", f->data, NULL });
+  g_clear_pointer (&out, g_free);
+  out = cli_ok ((const char *[]) { "export", id, "-o", part, "--area", "0,0,20,20", "--data-dir", f->data, NULL });
+
+  {
+    g_autofree char *a = NULL, *b = NULL, *c = NULL, *d = NULL, *e = NULL;
+    gsize la, lb, lc, ld, le;
+    guint32 w1, h1, w2, h2, wp, hp;
+
+    g_assert_true (g_file_get_contents (png, &a, &la, NULL));
+    g_assert_true (g_file_get_contents (png2, &b, &lb, NULL));
+    g_assert_true (g_file_get_contents (svg, &c, &lc, NULL));
+    g_assert_true (g_file_get_contents (pdf, &d, &ld, NULL));
+    g_assert_true (g_file_get_contents (part, &e, &le, NULL));
+    g_assert_cmpmem (a, 8, "\x89PNG\r\n\x1a\n", 8);
+    g_assert_nonnull (g_strstr_len (c, lc, "<svg"));
+    g_assert_true (g_str_has_prefix (d, "%PDF-"));
+
+    /* IHDR width and height, big-endian at offsets 16 and 20. */
+    w1 = GUINT32_FROM_BE (*(guint32 *) (a + 16)); h1 = GUINT32_FROM_BE (*(guint32 *) (a + 20));
+    w2 = GUINT32_FROM_BE (*(guint32 *) (b + 16)); h2 = GUINT32_FROM_BE (*(guint32 *) (b + 20));
+    wp = GUINT32_FROM_BE (*(guint32 *) (e + 16)); hp = GUINT32_FROM_BE (*(guint32 *) (e + 20));
+    g_assert_cmpuint (w2, >=, 2 * w1 - 2);
+    g_assert_cmpuint (w2, <=, 2 * w1 + 2);
+    g_assert_cmpuint (h2, >=, 2 * h1 - 2);
+    g_assert_cmpuint (h2, <=, 2 * h1 + 2);
+    g_assert_cmpuint (wp, ==, 20);
+    g_assert_cmpuint (hp, ==, 20);
+  }
+}
+
+static void
+test_cli_failures (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *id = new_board (f, "Fails");
+  g_autofree char *bad_trace = g_build_filename (f->tmp, "bad.ndjson", NULL);
+  g_autofree char *garbage = g_build_filename (f->tmp, "garbage.tafel", NULL);
+  g_autofree char *missing = g_build_filename (f->tmp, "missing.tafel", NULL);
+  g_autofree char *newer = g_build_filename (g_getenv ("TAFEL_SOURCE_ROOT"), "tests", "fixtures", "tafel",
+                                             "n_newer_version.tafel", NULL);
+  g_autofree char *png = g_build_filename (f->tmp, "out.png", NULL);
+
+  g_assert_true (g_file_set_contents (bad_trace,
+                                      "{\"points\":[[1,2,0.5]]}\n{\"points\":[[1,2,0.5],[\"x\",3]]}\n", -1, NULL));
+  g_assert_true (g_file_set_contents (garbage, "this is not a board", -1, NULL));
+
+  /* import */
+  cli_fails ((const char *[]) { "import", "--data-dir", f->data, NULL }, "no board");
+  cli_fails ((const char *[]) { "import", id, "--data-dir", f->data, NULL }, "--trace");
+  cli_fails ((const char *[]) { "import", id, "x", "--trace", f->trace, "--data-dir", f->data, NULL }, "“x”");
+  cli_fails ((const char *[]) { "import", id, "--trace", bad_trace, "--data-dir", f->data, NULL }, "Line 2");
+  cli_fails ((const char *[]) { "import", id, "--trace", missing, "--data-dir", f->data, NULL }, "missing.tafel");
+  cli_fails ((const char *[]) { "import", "abcdef", "--trace", f->trace, "--data-dir", f->data, NULL }, "abcdef");
+  cli_fails ((const char *[]) { "import", garbage, "--trace", f->trace, "--data-dir", f->data, NULL }, "garbage.tafel");
+
+  /* info */
+  cli_fails ((const char *[]) { "info", "--data-dir", f->data, NULL }, "no board");
+  cli_fails ((const char *[]) { "info", id, "extra", "--data-dir", f->data, NULL }, "extra");
+  cli_fails ((const char *[]) { "info", "not-hex", "--data-dir", f->data, NULL }, "not-hex");
+  cli_fails ((const char *[]) { "info", "0123", "--data-dir", f->data, NULL }, "0123");
+  cli_fails ((const char *[]) { "info", garbage, "--data-dir", f->data, NULL }, "not a Tafel board file");
+  cli_fails ((const char *[]) { "info", missing, "--data-dir", f->data, NULL }, "missing.tafel");
+  cli_fails ((const char *[]) { "info", newer, "--data-dir", f->data, NULL }, "newer version");
+
+  /* export */
+  cli_fails ((const char *[]) { "export", id, "--data-dir", f->data, NULL }, "-o");
+  cli_fails ((const char *[]) { "export", id, "-o", png, "--data-dir", f->data, NULL }, "empty");
+  cli_fails ((const char *[]) { "export", id, "-o", "out.jpg", "--data-dir", f->data, NULL }, ".png, .svg or .pdf");
+  cli_fails ((const char *[]) { "export", id, "-o", png, "--area", "1,2,3", "--data-dir", f->data, NULL }, "1,2,3");
+  cli_fails ((const char *[]) { "export", "--data-dir", f->data, NULL }, "no board");
+  cli_fails ((const char *[]) { "export", garbage, "-o", missing, "--data-dir", f->data, NULL }, "garbage.tafel");
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+
+  /* Nothing above changed the board. */
+  check_info (f, id, 0, 0, "Fails");
+}
+
+static void
+test_cli_ambiguous_busy (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(TafelIdentity) me = tafel_identity_new_ephemeral ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TafelBoard) open_board = NULL;
+  guint seen[16] = { 0 };
+  char shared[2] = { 0, 0 };
+
+  /* 17 boards: two begin with the same digit. */
+  for (guint i = 0; i < 17; i++)
+    {
+      g_autoptr(TafelBoard) b = tafel_board_create (f->data, me, NULL, &error);
+
+      g_assert_no_error (error);
+      if (++seen[g_ascii_xdigit_value (tafel_board_get_id_hex (b)[0])] == 2 && shared[0] == 0)
+        shared[0] = tafel_board_get_id_hex (b)[0];
+    }
+  cli_fails ((const char *[]) { "info", shared, "--data-dir", f->data, NULL }, shared);
+
+  /* A board held open by another process: reading it works, writing is
+   * refused with a clear reason. */
+  open_board = tafel_board_create (f->data, me, "Open", &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *out = cli_ok ((const char *[]) { "info", tafel_board_get_id_hex (open_board),
+                                                      "--data-dir", f->data, NULL });
+    g_assert_nonnull (strstr (out, "Open"));
+  }
+  cli_fails ((const char *[]) { "import", tafel_board_get_id_hex (open_board), "--trace", f->trace,
+                                "--data-dir", f->data, NULL },
+             "another Tafel program");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  tafel_test_init (&argc, &argv);
+
+  g_test_add_func ("/tafel/cli/version", test_cli_version);
+  g_test_add_func ("/tafel/cli/help", test_cli_help);
+  g_test_add_func ("/tafel/cli/unknown-command", test_cli_unknown_command);
+  g_test_add ("/tafel/cli/new-list", Fixture, NULL, fixture_set_up, test_cli_new_list, fixture_tear_down);
+  g_test_add ("/tafel/cli/new-failures", Fixture, NULL, fixture_set_up, test_cli_new_failures, fixture_tear_down);
+  g_test_add ("/tafel/cli/import-info-export", Fixture, NULL, fixture_set_up, test_cli_import_info_export,
+              fixture_tear_down);
+  g_test_add ("/tafel/cli/digest-and-images", Fixture, NULL, fixture_set_up, test_cli_digest_and_images,
+              fixture_tear_down);
+  g_test_add ("/tafel/cli/failures", Fixture, NULL, fixture_set_up, test_cli_failures, fixture_tear_down);
+  g_test_add ("/tafel/cli/ambiguous-busy", Fixture, NULL, fixture_set_up, test_cli_ambiguous_busy,
+              fixture_tear_down);
+
+  return g_test_run ();
+}
