@@ -70,8 +70,8 @@ cross (double ox,
  *   from 0 at its start to 1 at its end
  *
  * The shortest distance between the segments A–B and C–D: 0 when they
- * cross or touch. Either may have length 0 (a point C = D gives the
- * point's distance to A–B, as tafel_point_segment_distance() does).
+ * cross or touch. Either may have length 0 (a point C = D gives exactly
+ * tafel_point_segment_distance() of C to A–B).
  *
  * Returns: the distance
  */
@@ -86,9 +86,17 @@ tafel_segment_distance (double  ax,
                         double  dy,
                         double *s)
 {
-  double c1 = cross (ax, ay, bx, by, cx, cy), c2 = cross (ax, ay, bx, by, dx, dy);
-  double c3 = cross (cx, cy, dx, dy, ax, ay), c4 = cross (cx, cy, dx, dy, bx, by);
+  double c1, c2, c3, c4;
   double best, d, u;
+
+  /* A click: one distance, not four (hit tests run this per segment). */
+  if (cx == dx && cy == dy)
+    return tafel_point_segment_distance (cx, cy, ax, ay, bx, by, s);
+
+  c1 = cross (ax, ay, bx, by, cx, cy);
+  c2 = cross (ax, ay, bx, by, dx, dy);
+  c3 = cross (cx, cy, dx, dy, ax, ay);
+  c4 = cross (cx, cy, dx, dy, bx, by);
 
   /* A proper crossing: C and D on opposite sides of A–B, and A and B on
    * opposite sides of C–D. Where they only touch, one end lies on the other
@@ -101,9 +109,7 @@ tafel_segment_distance (double  ax,
       return 0.0;
     }
 
-  /* Otherwise the nearest pair has an end of one segment in it. The ends of
-   * C–D come first, so that a point C = D gets the place on A–B nearest
-   * to it. */
+  /* Otherwise the nearest pair has an end of one segment in it. */
   best = tafel_point_segment_distance (cx, cy, ax, ay, bx, by, &u);
   if (s != NULL)
     *s = u;
