@@ -6,6 +6,7 @@
 #include "tafel-core.h"
 
 #include "tafel-application.h"
+#include "tafel-board-list.h"
 #include "tafel-join-dialog.h"
 #include "tafel-join.h"
 #include "tafel-preferences-window.h"

@@ -8,7 +8,6 @@
 
 #include "tafel-bytes.h"
 #include "tafel-net-trace.h"
-#include "tafel-record-private.h"
 #include "tafel-sync-private.h"
 
 /*

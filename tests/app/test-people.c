@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "tafel-canvas-controller.h"
+#include "tafel-chat-message.h"
 #include "tafel-chat-tracker.h"
 #include "tafel-core.h"
 #include "tafel-people.h"

@@ -17,7 +17,7 @@
 #include "tafel-invite.h"
 #include "tafel-net-trace.h"
 #include "tafel-session-private.h"
-#include "tafel-trace.h"
+#include "tafel-stroke-import.h"
 
 #include "tafel-net-test-util.h"
 #include "tafel-test-util.h"
@@ -909,7 +909,7 @@ main (int    argc,
       printf ("SKIP: %s\n", skip);
       return 77;
     }
-  real = tafel_trace_load_path (trace, &error);
+  real = tafel_stroke_import_load_path (trace, &error);
   g_assert_no_error (error);
 
   printf ("# Replication over loopback: TafelSessions in one process, mosquitto on 127.0.0.1\n");

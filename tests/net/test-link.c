@@ -8,8 +8,8 @@
 #include "tafel-link-private.h"
 #include "tafel-log.h"
 #include "tafel-signaling-hub.h"
+#include "tafel-stroke-import.h"
 #include "tafel-sync.h"
-#include "tafel-trace.h"
 #include "tafel-net-test-util.h"
 #include "tafel-test-util.h"
 
@@ -1254,7 +1254,7 @@ test_link_carries_sync (Fixture       *fixture,
       g_test_skip ("the shared stroke traces are not there");
       return;
     }
-  strokes = tafel_trace_load_path (path, &error);
+  strokes = tafel_stroke_import_load_path (path, &error);
   g_assert_no_error (error);
 
   peer_init (&a, fixture);

@@ -7,6 +7,7 @@
 
 #include "tafel-board-model.h"
 #include "tafel-board.h"
+#include "tafel-chat-message.h"
 #include "tafel-link-config.h"
 #include "tafel-session.h"
 #include "tafel-link-private.h"
