@@ -206,7 +206,7 @@ test_colors_and_names (Fixture       *f,
   g_autofree char *na = tafel_person_fallback_name (key_of (f->a));
   g_autofree char *na2 = tafel_person_fallback_name (key_of (f->a));
   g_autofree char *nb = tafel_person_fallback_name (key_of (f->b));
-  g_autofree char *hex = tafel_hash_to_hex ((const TafelHash *) key_of (f->a));
+  g_autofree char *hex = tafel_hex_encode (key_of (f->a)->bytes, TAFEL_PUBLIC_KEY_BYTES);
 
   /* The same key, the same colour and name; others differ (these two
    * random keys could share a colour only by a 1-in-65536 chance). */
