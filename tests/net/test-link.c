@@ -449,6 +449,40 @@ test_link_wrong_secret (Fixture       *fixture,
   peer_clear (&b);
 }
 
+/* The MAC over the transcript proves the secret on its own. A peer whose
+ * session keys are right, so that its handshake decrypts, but whose MAC key
+ * is not (it does not know the secret the MAC is keyed with) is refused as
+ * one without the secret, both ways; the identity signature alone, which
+ * such a peer makes correctly, must not let it in. */
+static void
+test_link_wrong_secret_mac (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  Peer a, b;
+  Watch w[2];
+  g_autoptr(TafelLinkAuth) auth = NULL;
+
+  peer_init (&a, fixture);
+  peer_init (&b, fixture);
+  auth = tafel_link_auth_new (fixture->board_id, fixture->secret, b.identity);
+  auth->mac_key[5] ^= 0x10;
+
+  watch_init (&w[0], make_link (fixture, &a, &b, NULL, NULL));
+  watch_init (&w[1], track (tafel_link_new (b.signaling, fixture->config, auth,
+                                            tafel_identity_get_public_key (a.identity))));
+  tafel_link_start (w[0].link);
+  tafel_link_start (w[1].link);
+  assert_refused_both_ways (fixture, w, TAFEL_LINK_ERROR_WRONG_SECRET);
+  /* Found by the MAC, not by a handshake that does not decrypt. */
+  g_assert_null (strstr (w[0].error->message, "decrypt"));
+  g_assert_null (strstr (w[1].error->message, "decrypt"));
+
+  watch_clear (&w[0]);
+  watch_clear (&w[1]);
+  peer_clear (&a);
+  peer_clear (&b);
+}
+
 static void
 test_link_wrong_board (Fixture       *fixture,
                        gconstpointer  data)
@@ -1386,6 +1420,7 @@ main (int    argc,
   ADD ("exchange", test_link_exchange);
   ADD ("send-limits", test_link_send_limits);
   ADD ("wrong-secret", test_link_wrong_secret);
+  ADD ("wrong-secret-mac", test_link_wrong_secret_mac);
   ADD ("wrong-board", test_link_wrong_board);
   ADD ("forged-identity", test_link_forged_identity);
   ADD ("wrong-peer", test_link_wrong_peer);
