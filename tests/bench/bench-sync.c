@@ -11,7 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "bench-join.h"
-#include "bench-relay.h"
+#include "tafel-test-relay.h"
 #include "tafel-board-model.h"
 #include "tafel-board.h"
 #include "tafel-invite.h"
@@ -41,7 +41,7 @@
  *              tests/common (~70 points a stroke).
  * incremental  the same, when the joiner already holds 90 % of each author.
  * rtt          the late join of the synthetic board at 50 ms RTT: both
- *              links go through a userspace delay relay (bench-relay.c) with
+ *              links go through a userspace delay relay (tests/net/tafel-test-relay.c) with
  *              1200-byte datagrams, as on the internet.
  * paint        from "join" (parse the invite link, open the board, go
  *              online) to the first full paint (every record integrated and
@@ -189,7 +189,7 @@ typedef struct
   double           joined_cpu;  /* this process's CPU time then */
   GPid             other_pid;   /* a peer process whose CPU time to note too */
   double           other_cpu;
-  BenchRelay      *relay;
+  TafelTestRelay      *relay;
   guint            relay_side;
 } Node;
 
@@ -215,7 +215,7 @@ route_link (TafelSession         *session,
 {
   Node *node = user_data;
 
-  bench_relay_route_link (node->relay, node->relay_side, link);
+  tafel_test_relay_route_link (node->relay, node->relay_side, link);
 }
 
 static Node *
@@ -259,7 +259,7 @@ node_load (Node    *node,
 static void
 node_online (Node       *node,
              const char *broker_url,
-             BenchRelay *relay,
+             TafelTestRelay *relay,
              guint       relay_side)
 {
   g_autoptr(GError) error = NULL;
@@ -711,7 +711,7 @@ bench_join (const char *label,
             gboolean    own_process)
 {
   guint8 id[TAFEL_BOARD_ID_BYTES], secret[TAFEL_BOARD_SECRET_BYTES];
-  BenchRelay *relay = rtt ? bench_relay_new (50 * 1000, 0) : NULL;
+  TafelTestRelay *relay = rtt ? tafel_test_relay_new (50 * 1000, 0) : NULL;
   Node *nodes[2];
   HasAll w;
   TafelTransportStats stats = { 0 };
@@ -815,7 +815,7 @@ bench_join (const char *label,
   node_free (nodes[0]);
   node_free (nodes[1]);
   if (relay != NULL)
-    bench_relay_free (relay);
+    tafel_test_relay_free (relay);
   settle (300);
 }
 
