@@ -402,13 +402,13 @@ test_late_join_held (void)
 }
 
 /* The main loop keeps turning while a big late join is verified and
- * integrated: integration goes in slices from an idle handler, so another
- * idle handler of the same priority runs between them. Counted in records,
- * not in wall-clock time (this machine is shared): the most records that
- * joined the log between two turns of that idle is a small part of the
- * whole. (Taking the run in on the main loop in one go would make it all
- * of it.) What the gaps cost in milliseconds is measured by the sync
- * benchmark (bench-sync --only join). */
+ * integrated: integration goes in slices from an idle handler, and a 1 ms
+ * timer (of a higher priority) runs between them. Counted in records, not
+ * in wall-clock time (this machine is shared): the most records that joined
+ * the log between two ticks of that timer is a small part of the whole.
+ * (Taking the run in on the main loop in one go would make it all of it.)
+ * What the gaps cost in milliseconds is measured by the sync benchmark
+ * (bench-sync --only join). */
 typedef struct
 {
   TafelLog *log;
@@ -439,16 +439,18 @@ test_main_loop_responsive (void)
   Link link;
 
   draw_run (a, 200000);
-  turn_id = g_idle_add (turn, &turns);
+  turn_id = g_timeout_add (1, turn, &turns);
   link = link_replicas (a, b);
   assert_converged (both, 2, 200000);
   turn (&turns);
   g_source_remove (turn_id);
 
-  g_test_message ("late join of 200000 strokes: the main loop turned %u times, "
-                  "at most %u records joined between two turns", turns.turns, turns.max_step);
+  g_test_message ("late join of 200000 strokes: the timer ticked %u times, "
+                  "at most %u records joined between two ticks", turns.turns, turns.max_step);
   g_assert_cmpuint (turns.max_step, >, 0);
-  g_assert_cmpuint (turns.max_step, <=, 200000 / 4);
+  /* Half: to fail it, a machine would have to integrate 100,000 records
+   * within one turn's 6 ms budget. */
+  g_assert_cmpuint (turns.max_step, <=, 200000 / 2);
 
   unlink_replicas (&link);
   replica_free (a);
