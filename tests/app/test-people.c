@@ -32,19 +32,26 @@ typedef struct
 } Fixture;
 
 static gboolean
+deadline_reached (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until @condition holds or WAIT_MS have passed. */
+static gboolean
 wait_until (gboolean (*condition) (gpointer data),
             gpointer   data)
 {
-  gint64 deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (WAIT_MS, deadline_reached, &timed_out);
+  gboolean met;
 
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return condition (data);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-    }
-  return TRUE;
+  while (!(met = condition (data)) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  return met;
 }
 
 /* What @from has that @to lacks, as a peer would send it. */
