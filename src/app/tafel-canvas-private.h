@@ -82,6 +82,9 @@ struct _TafelCanvas
   gboolean               fit_pending;
   guint                  fit_id;
 
+  /* "Draw anywhere", while the board is empty. */
+  GtkWidget             *hint;
+
   GtkGesture            *drag_primary;
   GtkGesture            *drag_middle;
   GtkGesture            *stylus;
@@ -103,6 +106,8 @@ void    tafel_canvas_zoom_at                 (TafelCanvas     *self,
                                               double           wx,
                                               double           wy);
 void    tafel_canvas_emit_pointer_moved      (TafelCanvas     *self);
+/* Shows the empty board's hint, or hides it. */
+void    tafel_canvas_update_hint             (TafelCanvas     *self);
 /* Emits ::text-error: what the person did could not be stored. */
 void    tafel_canvas_emit_error              (TafelCanvas     *self,
                                               const GError    *error);

@@ -138,6 +138,7 @@ tafel_canvas_text_finish (TafelCanvas *self,
   text = dup_editor_text (editor);
   gtk_widget_unparent (editor);
   gtk_widget_grab_focus (GTK_WIDGET (self));
+  tafel_canvas_update_hint (self);
 
   if (commit && self->controller != NULL &&
       !tafel_canvas_controller_commit_text (self->controller, self->editor_x, self->editor_y,
@@ -263,6 +264,7 @@ on_text_edit_requested (TafelCanvasController *controller,
   tafel_canvas_text_update_style (self);
   gtk_widget_set_parent (editor, GTK_WIDGET (self));
   gtk_widget_grab_focus (editor);
+  tafel_canvas_update_hint (self);
 }
 
 void

@@ -701,6 +701,7 @@ tafel_canvas_snapshot (GtkWidget   *widget,
 
   gtk_snapshot_pop (snapshot);
 
+  gtk_widget_snapshot_child (widget, self->hint, snapshot);
   if (self->editor != NULL)
     gtk_widget_snapshot_child (widget, self->editor, snapshot);
 }
@@ -722,12 +723,28 @@ on_dark_changed (AdwStyleManager *manager,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* ---- The empty board ----------------------------------------------------- */
+
+/* A new board says where to start; the hint goes as soon as anything is
+ * being drawn or typed, and for good once the board shows anything. */
+void
+tafel_canvas_update_hint (TafelCanvas *self)
+{
+  gboolean empty = self->controller != NULL &&
+                   tafel_board_model_get_n_visible (tafel_canvas_controller_get_model (self->controller)) == 0 &&
+                   !tafel_canvas_controller_is_busy (self->controller) &&
+                   self->editor == NULL;
+
+  gtk_widget_set_visible (self->hint, empty);
+}
+
 /* ---- Controller ---------------------------------------------------------- */
 
 static void
 on_controller_changed (TafelCanvasController *controller,
                        TafelCanvas           *self)
 {
+  tafel_canvas_update_hint (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -809,9 +826,12 @@ tafel_canvas_set_controller (TafelCanvas           *self,
       g_signal_connect (controller, "hidden-changed", G_CALLBACK (on_hidden_changed), self);
       g_signal_connect_swapped (controller, "notify::tool", G_CALLBACK (on_tool_changed), self);
       tafel_canvas_text_connect (self, controller);
+      g_signal_connect_swapped (tafel_canvas_controller_get_model (controller), "objects-changed",
+                                G_CALLBACK (tafel_canvas_update_hint), self);
       tafel_canvas_remote_watch_model (self, tafel_canvas_controller_get_model (controller));
     }
 
+  tafel_canvas_update_hint (self);
   tafel_canvas_update_cursor (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -1085,6 +1105,18 @@ tafel_canvas_size_allocate (GtkWidget *widget,
       g_signal_emit (self, signals[VIEW_CHANGED], 0);
     }
 
+  /* The hint in the middle, as wide as it may be. */
+  {
+    int min_w, nat_w, min_h, nat_h, w, h;
+
+    gtk_widget_measure (self->hint, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, &nat_w, NULL, NULL);
+    w = CLAMP (nat_w, min_w, MAX (width - 48, min_w));
+    gtk_widget_measure (self->hint, GTK_ORIENTATION_VERTICAL, w, &min_h, &nat_h, NULL, NULL);
+    h = MAX (nat_h, min_h);
+    gtk_widget_size_allocate (self->hint,
+                              &(GtkAllocation) { (width - w) / 2, (height - h) / 2, w, h }, -1);
+  }
+
   tafel_canvas_text_allocate (self);
 }
 
@@ -1097,6 +1129,7 @@ tafel_canvas_dispose (GObject *object)
   tafel_canvas_set_people (self, NULL);
   disconnect_controller (self);
   tafel_canvas_text_dispose (self);
+  g_clear_pointer (&self->hint, gtk_widget_unparent);
   g_clear_handle_id (&self->fit_id, g_source_remove);
 
   G_OBJECT_CLASS (tafel_canvas_parent_class)->dispose (object);
@@ -1225,6 +1258,15 @@ tafel_canvas_init (TafelCanvas *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Board"),
                                   -1);
+
+  self->hint = gtk_label_new (_("Draw anywhere — press ? for shortcuts"));
+  gtk_label_set_wrap (GTK_LABEL (self->hint), TRUE);
+  gtk_label_set_justify (GTK_LABEL (self->hint), GTK_JUSTIFY_CENTER);
+  gtk_widget_set_can_target (self->hint, FALSE);
+  gtk_widget_add_css_class (self->hint, "dim-label");
+  gtk_widget_add_css_class (self->hint, "title-3");
+  gtk_widget_set_visible (self->hint, FALSE);
+  gtk_widget_set_parent (self->hint, GTK_WIDGET (self));
 
   tafel_canvas_input_init (self);
   tafel_canvas_update_cursor (self);

@@ -937,6 +937,9 @@ tafel_window_class_init (TafelWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_exclam, GDK_SHIFT_MASK, "win.zoom-fit", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_exclam, 0, "win.zoom-fit", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "win.rename", NULL);
+  /* "?" shows the shortcuts, as the empty board says (Ctrl+? too). */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_question, 0, "win.show-help-overlay", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_question, GDK_SHIFT_MASK, "win.show-help-overlay", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.save-as", NULL);
 
   /* Single keys pick tools, as in Excalidraw. They reach the window only
