@@ -18,8 +18,9 @@ typedef struct
 /* The canvas is split over tafel-canvas.c (drawing the board, the view,
  * the controller), tafel-canvas-input.c (pointer, pen, touch and keys
  * turned into navigation and controller calls), tafel-canvas-text.c (text
- * typed in place) and tafel-canvas-remote.c (the others' cursors and
- * strokes in progress), which share this structure. */
+ * typed in place), tafel-canvas-clipboard.c (cut, copy, paste),
+ * tafel-canvas-menu.c (the context menu) and tafel-canvas-remote.c (the
+ * others' cursors and strokes in progress), which share this structure. */
 struct _TafelCanvas
 {
   GtkWidget              parent_instance;
@@ -84,6 +85,8 @@ struct _TafelCanvas
 
   /* "Draw anywhere", while the board is empty. */
   GtkWidget             *hint;
+  /* The context menu (tafel-canvas-menu.c). */
+  GtkWidget             *menu;
 
   GtkGesture            *drag_primary;
   GtkGesture            *drag_middle;
@@ -111,6 +114,14 @@ void    tafel_canvas_update_hint             (TafelCanvas     *self);
 /* Emits ::text-error: what the person did could not be stored. */
 void    tafel_canvas_emit_error              (TafelCanvas     *self,
                                               const GError    *error);
+/* Emits ::failed: @what (for a person) went wrong because of @error. */
+void    tafel_canvas_emit_failed             (TafelCanvas     *self,
+                                              const char      *what,
+                                              const GError    *error);
+/* The part of the canvas, in widget pixels, that nothing floating over
+ * it hides. */
+void    tafel_canvas_get_clear_area          (TafelCanvas     *self,
+                                              TafelRect       *area);
 
 /* tafel-canvas-input.c */
 /* Adds the gestures and event controllers. */
@@ -130,6 +141,17 @@ void    tafel_canvas_text_finish             (TafelCanvas     *self,
 /* The editor follows the text size, colour and zoom. */
 void    tafel_canvas_text_update_style       (TafelCanvas     *self);
 void    tafel_canvas_text_allocate           (TafelCanvas     *self);
+
+/* tafel-canvas-clipboard.c */
+void    tafel_canvas_clipboard_class_init    (GtkWidgetClass  *widget_class);
+void    tafel_canvas_clipboard_init          (TafelCanvas     *self);
+/* Cut and copy need a selection, paste something Tafel can paste. */
+void    tafel_canvas_clipboard_update_actions (TafelCanvas    *self);
+
+/* tafel-canvas-menu.c */
+void    tafel_canvas_menu_class_init         (GtkWidgetClass  *widget_class);
+void    tafel_canvas_menu_init               (TafelCanvas     *self);
+void    tafel_canvas_menu_dispose            (TafelCanvas     *self);
 
 /* tafel-canvas-remote.c */
 void    tafel_canvas_remote_init             (TafelCanvas     *self);

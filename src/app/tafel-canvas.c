@@ -47,6 +47,7 @@ enum {
 
 enum {
   TEXT_ERROR,
+  FAILED,
   VIEW_CHANGED,
   NAVIGATED,
   POINTER_MOVED,
@@ -89,6 +90,14 @@ tafel_canvas_emit_error (TafelCanvas  *self,
                          const GError *error)
 {
   g_signal_emit (self, signals[TEXT_ERROR], 0, error);
+}
+
+void
+tafel_canvas_emit_failed (TafelCanvas  *self,
+                          const char   *what,
+                          const GError *error)
+{
+  g_signal_emit (self, signals[FAILED], 0, what, error);
 }
 
 static void
@@ -825,6 +834,8 @@ tafel_canvas_set_controller (TafelCanvas           *self,
       g_signal_connect (controller, "committed", G_CALLBACK (on_committed), self);
       g_signal_connect (controller, "hidden-changed", G_CALLBACK (on_hidden_changed), self);
       g_signal_connect_swapped (controller, "notify::tool", G_CALLBACK (on_tool_changed), self);
+      g_signal_connect_swapped (controller, "notify::has-selection",
+                                G_CALLBACK (tafel_canvas_clipboard_update_actions), self);
       tafel_canvas_text_connect (self, controller);
       g_signal_connect_swapped (tafel_canvas_controller_get_model (controller), "objects-changed",
                                 G_CALLBACK (tafel_canvas_update_hint), self);
@@ -832,6 +843,7 @@ tafel_canvas_set_controller (TafelCanvas           *self,
     }
 
   tafel_canvas_update_hint (self);
+  tafel_canvas_clipboard_update_actions (self);
   tafel_canvas_update_cursor (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -972,9 +984,9 @@ tafel_canvas_set_scale (TafelCanvas *self,
 
 /* The part of the canvas that the widgets floating over it (its siblings
  * in a GtkOverlay: the tool bar, the zoom buttons) leave in sight. */
-static void
-get_clear_area (TafelCanvas *self,
-                TafelRect   *area)
+void
+tafel_canvas_get_clear_area (TafelCanvas *self,
+                             TafelRect   *area)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   GtkWidget *parent = gtk_widget_get_parent (widget);
@@ -1008,7 +1020,7 @@ tafel_canvas_zoom_to_rect (TafelCanvas     *self,
   g_return_if_fail (TAFEL_IS_CANVAS (self));
 
   /* Nothing of the board hides under the tool bar or the zoom buttons. */
-  get_clear_area (self, &area);
+  tafel_canvas_get_clear_area (self, &area);
   tafel_view_fit_into (&view, bounds, &area, 24);
   g_signal_emit (self, signals[NAVIGATED], 0);
   tafel_canvas_set_view (self, &view);
@@ -1117,6 +1129,7 @@ tafel_canvas_size_allocate (GtkWidget *widget,
                               &(GtkAllocation) { (width - w) / 2, (height - h) / 2, w, h }, -1);
   }
 
+  gtk_popover_present (GTK_POPOVER (self->menu));
   tafel_canvas_text_allocate (self);
 }
 
@@ -1130,6 +1143,7 @@ tafel_canvas_dispose (GObject *object)
   disconnect_controller (self);
   tafel_canvas_text_dispose (self);
   g_clear_pointer (&self->hint, gtk_widget_unparent);
+  tafel_canvas_menu_dispose (self);
   g_clear_handle_id (&self->fit_id, g_source_remove);
 
   G_OBJECT_CLASS (tafel_canvas_parent_class)->dispose (object);
@@ -1222,6 +1236,9 @@ tafel_canvas_class_init (TafelCanvasClass *klass)
   signals[TEXT_ERROR] =
     g_signal_new ("text-error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_POINTER);
   signals[VIEW_CHANGED] =
     g_signal_new ("view-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -1231,6 +1248,9 @@ tafel_canvas_class_init (TafelCanvasClass *klass)
   signals[POINTER_MOVED] =
     g_signal_new ("pointer-moved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_DOUBLE, G_TYPE_DOUBLE, G_TYPE_BOOLEAN);
+
+  tafel_canvas_clipboard_class_init (widget_class);
+  tafel_canvas_menu_class_init (widget_class);
 
   gtk_widget_class_set_css_name (widget_class, "canvas");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -1269,5 +1289,7 @@ tafel_canvas_init (TafelCanvas *self)
   gtk_widget_set_parent (self->hint, GTK_WIDGET (self));
 
   tafel_canvas_input_init (self);
+  tafel_canvas_menu_init (self);
+  tafel_canvas_clipboard_init (self);
   tafel_canvas_update_cursor (self);
 }

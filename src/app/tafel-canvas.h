@@ -28,6 +28,8 @@ G_DECLARE_FINAL_TYPE (TafelCanvas, tafel_canvas, TAFEL, CANVAS, GtkWidget)
  *
  * Signals:
  *  ::text-error (const GError *): text typed in place could not be stored.
+ *  ::failed (const char *what, const GError *): a command of the canvas's
+ *    own (cut, paste) failed; @what says which, for a person.
  *  ::view-changed: the part of the board shown changed (scroll, zoom, size).
  *  ::navigated: the person moved the view (pan, zoom, fit), as opposed to
  *    tafel_canvas_set_view() from the program.

@@ -147,6 +147,15 @@ on_text_error (TafelCanvas  *canvas,
 }
 
 static void
+on_canvas_failed (TafelCanvas  *canvas,
+                  const char   *what,
+                  const GError *error,
+                  TafelWindow  *self)
+{
+  show_error (self, what, error);
+}
+
+static void
 on_objects_changed (TafelWindow *self)
 {
   update_actions (self);
@@ -981,6 +990,7 @@ tafel_window_init (TafelWindow *self)
 
   g_signal_connect_swapped (self->canvas, "notify::scale", G_CALLBACK (update_zoom_label), self);
   g_signal_connect (self->canvas, "text-error", G_CALLBACK (on_text_error), self);
+  g_signal_connect (self->canvas, "failed", G_CALLBACK (on_canvas_failed), self);
   g_signal_connect_swapped (self->rename_popover, "show", G_CALLBACK (on_rename_popover_show), self);
   g_signal_connect_swapped (self->rename_popover, "closed", G_CALLBACK (on_rename_popover_closed), self);
   g_signal_connect_swapped (self->rename_entry, "activate", G_CALLBACK (do_rename), self);
