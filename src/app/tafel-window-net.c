@@ -93,7 +93,6 @@ update_status (TafelWindow *self)
 {
   TafelSessionStatus status = self->session != NULL ? tafel_session_get_status (self->session)
                                                     : TAFEL_SESSION_OFFLINE;
-  const char *broker_error = self->session != NULL ? tafel_session_get_broker_error (self->session) : NULL;
   guint others = self->people != NULL ? tafel_people_get_n_online (self->people) : 0;
   g_autofree char *label = NULL;
   g_autofree char *tooltip = NULL;
@@ -121,23 +120,27 @@ update_status (TafelWindow *self)
     case TAFEL_SESSION_CONNECTING:
       icon = "network-idle-symbolic";
       label = g_strdup (_("Connecting…"));
-      tooltip = g_strdup (broker_error != NULL ? broker_error : _("Waiting for others to open this board"));
+      tooltip = g_strdup (_("Someone else is on this board; the link to them is being set up"));
+      break;
+
+    case TAFEL_SESSION_ALONE:
+      icon = "network-idle-symbolic";
+      /* Translators: the board is online, and nobody else has it open */
+      label = g_strdup (_("Online · nobody else here yet"));
+      tooltip = g_strdup (_("Others who open this board, or its invite link, will find you"));
+      break;
+
+    case TAFEL_SESSION_SEARCHING:
+      icon = "network-offline-symbolic";
+      label = g_strdup (_("Looking for the others…"));
+      tooltip = g_strdup (tafel_session_get_search_reason (self->session));
       break;
 
     case TAFEL_SESSION_OFFLINE:
     default:
       icon = "network-offline-symbolic";
       label = g_strdup (_("Offline"));
-      if (self->session_error != NULL)
-        tooltip = g_strdup (self->session_error);
-      else if (broker_error != NULL)
-        tooltip = g_strdup (broker_error);
-      else if (self->session_config != NULL && self->session_config->broker_url == NULL &&
-               !self->session_config->lan)
-        tooltip = g_strdup (_("No broker is set and finding people on the local network is off; "
-                              "see Preferences"));
-      else
-        tooltip = g_strdup (_("Nobody else is reachable right now"));
+      tooltip = g_strdup (self->session_error != NULL ? self->session_error : _("This board is not online"));
       break;
     }
 
@@ -146,7 +149,7 @@ update_status (TafelWindow *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_box), tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->status_box),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip != NULL ? tooltip : "",
                                   -1);
 }
 
