@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tafel-net.h"
 #include "tafel-core.h"
 
 #include "tafel-application.h"
@@ -564,6 +565,11 @@ tafel_application_startup (GApplication *application)
 static void
 tafel_application_shutdown (GApplication *application)
 {
+  /* The boards' peers see you leave at once: the closed links deliver
+   * their goodbye before the process ends (else the others would count
+   * you as here until their dead-peer timeout). */
+  tafel_net_finish_closing (3000);
+
   /* Settings are written in the background; make sure they are out before
    * the process ends, or the next start would not know where you were. */
   g_settings_sync ();
