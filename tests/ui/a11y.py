@@ -9,6 +9,7 @@ Reads the accessibility tree (AT-SPI) of the process PID:
                                    size, one a line; exit 1 when none
   a11y.py names PID ROLE           the names of the nodes with that role
                                    that have a size, one a line
+  a11y.py descriptions PID ROLE    their descriptions (tooltips), likewise
 
 A node that is not laid out (a hidden stack page, a closed revealer) has
 no size, so what has one is what a person can see.
@@ -72,6 +73,9 @@ def main(argv):
             found += 1
         elif command == "names" and sized and role == argv[3]:
             print(name)
+            found += 1
+        elif command == "descriptions" and sized and role == argv[3]:
+            print(node.get_description())
             found += 1
     return 0 if command == "dump" or found else 1
 
