@@ -512,10 +512,30 @@ on_chat_error (TafelChatPanel *panel,
 
 /* ---- Panels -------------------------------------------------------------- */
 
+/* A narrow window shows one side panel at a time. */
+static void
+one_panel_if_narrow (TafelWindow     *self,
+                     GtkToggleButton *opened,
+                     GtkToggleButton *other)
+{
+  if (self->narrow && gtk_toggle_button_get_active (opened))
+    gtk_toggle_button_set_active (other, FALSE);
+}
+
+void
+tafel_window_net_update_narrow (TafelWindow *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->status_box), !self->narrow);
+  gtk_widget_set_visible (GTK_WIDGET (self->share_button), !self->narrow);
+  one_panel_if_narrow (self, self->chat_button, self->people_button);
+}
+
 static void
 on_chat_toggled (TafelWindow *self)
 {
   gboolean open = gtk_toggle_button_get_active (self->chat_button);
+
+  one_panel_if_narrow (self, self->chat_button, self->people_button);
 
   gtk_revealer_set_reveal_child (self->chat_revealer, open);
   if (self->chat_tracker != NULL)
@@ -529,6 +549,7 @@ on_chat_toggled (TafelWindow *self)
 static void
 on_people_toggled (TafelWindow *self)
 {
+  one_panel_if_narrow (self, self->people_button, self->chat_button);
   gtk_revealer_set_reveal_child (self->people_revealer, gtk_toggle_button_get_active (self->people_button));
 }
 

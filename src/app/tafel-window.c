@@ -859,6 +859,22 @@ on_is_active_changed (TafelWindow *self)
     tafel_canvas_set_pan_key (self->canvas, FALSE);
 }
 
+/* ---- Narrow windows ------------------------------------------------------- */
+
+/* Down to a phone's 360 pixels: the header bar keeps what has no other
+ * home (Redo is Ctrl+Shift+Z, Share is in the main menu, who is here is
+ * in the People panel). The tool bar wraps by itself (tafel-toolbar.ui). */
+static void
+update_narrow (TafelWindow *self)
+{
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  self->narrow = width > 0 && width < TAFEL_WINDOW_NARROW && !gtk_window_is_maximized (GTK_WINDOW (self));
+  gtk_widget_set_visible (self->redo_button, !self->narrow);
+  tafel_window_net_update_narrow (self);
+}
+
 /* ---- Window -------------------------------------------------------------- */
 
 static gboolean
@@ -958,6 +974,7 @@ tafel_window_class_init (TafelWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TafelWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, TafelWindow, selection_revealer);
   gtk_widget_class_bind_template_child (widget_class, TafelWindow, zoom_level_button);
+  gtk_widget_class_bind_template_child (widget_class, TafelWindow, redo_button);
   tafel_window_net_class_init (widget_class);
 
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_activated);
@@ -1026,6 +1043,8 @@ tafel_window_init (TafelWindow *self)
   g_signal_connect (key, "key-released", G_CALLBACK (on_key_released), self);
   gtk_widget_add_controller (GTK_WIDGET (self), key);
   g_signal_connect (self, "notify::is-active", G_CALLBACK (on_is_active_changed), NULL);
+  g_signal_connect (self, "notify::default-width", G_CALLBACK (update_narrow), NULL);
+  g_signal_connect (self, "notify::maximized", G_CALLBACK (update_narrow), NULL);
 
   self->settings = g_settings_new (SCHEMA_ID);
   tafel_window_net_init (self);
@@ -1056,6 +1075,7 @@ tafel_window_init (TafelWindow *self)
   gtk_stack_set_visible_child_name (self->stack, "start");
   update_title (self);
   update_actions (self);
+  update_narrow (self);
 }
 
 TafelWindow *

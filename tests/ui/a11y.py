@@ -10,6 +10,9 @@ Reads the accessibility tree (AT-SPI) of the process PID:
   a11y.py names PID ROLE           the names of the nodes with that role
                                    that have a size, one a line
   a11y.py descriptions PID ROLE    their descriptions (tooltips), likewise
+  a11y.py boxes PID ROLE           "x y w h<TAB>name" of each such node
+  a11y.py states PID ROLE NAME     the states of the first such node that
+                                   has a size (pressed, checked, …)
 
 A node that is not laid out (a hidden stack page, a closed revealer) has
 no size, so what has one is what a person can see.
@@ -72,6 +75,14 @@ def main(argv):
             print(*box)
             found += 1
         elif command == "names" and sized and role == argv[3]:
+            print(name)
+            found += 1
+        elif command == "states" and sized and role == argv[3] and name == argv[4]:
+            states = node.get_state_set().get_states()
+            print(" ".join(Atspi.StateType(st).value_nick for st in states))
+            return 0
+        elif command == "boxes" and sized and role == argv[3]:
+            print(*box, end="\t")
             print(name)
             found += 1
         elif command == "descriptions" and sized and role == argv[3]:
