@@ -861,9 +861,10 @@ on_is_active_changed (TafelWindow *self)
 
 /* ---- Narrow windows ------------------------------------------------------- */
 
-/* Down to a phone's 360 pixels: the header bar keeps what has no other
- * home (Redo is Ctrl+Shift+Z, Share is in the main menu, who is here is
- * in the People panel). The tool bar wraps by itself (tafel-toolbar.ui). */
+/* Down to a phone's 360 pixels: the header bar sheds what has another
+ * home (Redo is Ctrl+Shift+Z, Share is in the main menu, and who is here
+ * is listed in the People panel). The tool bar wraps by itself
+ * (tafel-toolbar.ui). */
 static void
 update_narrow (TafelWindow *self)
 {
