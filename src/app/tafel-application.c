@@ -7,6 +7,7 @@
 #include "tafel-core.h"
 
 #include "tafel-application.h"
+#include "tafel-board-list.h"
 #include "tafel-join-dialog.h"
 #include "tafel-join.h"
 #include "tafel-preferences-window.h"
@@ -214,10 +215,8 @@ tafel_application_open_file (TafelApplication *self,
   file_log = tafel_board_file_load (file, NULL, id, &error);
   if (file_log != NULL)
     {
-      g_autofree char *id_hex = g_malloc (2 * TAFEL_BOARD_ID_BYTES + 1);
+      g_autofree char *id_hex = tafel_hex_encode (id, TAFEL_BOARD_ID_BYTES);
 
-      for (guint i = 0; i < TAFEL_BOARD_ID_BYTES; i++)
-        g_snprintf (id_hex + 2 * i, 3, "%02x", id[i]);
       existing = tafel_application_find_board_window (self, id_hex);
     }
   if (file_log == NULL)

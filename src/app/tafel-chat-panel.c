@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tafel-chat-message.h"
 #include "tafel-chat-panel.h"
 #include "tafel-swatch.h"
 

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tafel-board-list.h"
 #include "tafel-start-page.h"
 #include "tafel-thumbnail-view.h"
 #include "tafel-thumbnails.h"

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "tafel-board-list.h"
 #include "tafel-board.h"
 
 G_BEGIN_DECLS

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "tafel-board.h"
+#include "tafel-board-list.h"
 
 G_BEGIN_DECLS
 

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tafel-chat-message.h"
 #include "tafel-color.h"
 #include "tafel-invite.h"
 #include "tafel-join.h"

@@ -81,17 +81,11 @@ tafel_cli_board_open (const char     *data_dir,
   if (out->file != NULL && !writable)
     {
       guint8 id[TAFEL_BOARD_ID_BYTES];
-      GString *hex = g_string_new (NULL);
 
       out->log = tafel_board_file_load (out->file, &out->title, id, error);
       if (out->log == NULL)
-        {
-          g_string_free (hex, TRUE);
-          return FALSE;
-        }
-      for (guint i = 0; i < TAFEL_BOARD_ID_BYTES; i++)
-        g_string_append_printf (hex, "%02x", id[i]);
-      out->id_hex = g_string_free (hex, FALSE);
+        return FALSE;
+      out->id_hex = tafel_hex_encode (id, TAFEL_BOARD_ID_BYTES);
       return TRUE;
     }
 
@@ -167,9 +161,7 @@ tafel_cli_board_read (const char     *data_dir,
   out->log = tafel_board_read (data_dir, id_hex != NULL ? id_hex : name, &out->title, id, error);
   if (out->log == NULL)
     return FALSE;
-  out->id_hex = g_malloc (TAFEL_BOARD_ID_BYTES * 2 + 1);
-  for (guint i = 0; i < TAFEL_BOARD_ID_BYTES; i++)
-    g_snprintf (out->id_hex + 2 * i, 3, "%02x", id[i]);
+  out->id_hex = tafel_hex_encode (id, TAFEL_BOARD_ID_BYTES);
   return TRUE;
 }
 

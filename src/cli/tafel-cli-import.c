@@ -8,7 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "tafel-cli-private.h"
-#include "tafel-trace.h"
+#include "tafel-stroke-import.h"
 
 /* tafel-cli import BOARD --trace F.ndjson [--data-dir DIR]: adds the
  * trace's strokes to the board as this device's identity, in one bulk
@@ -43,7 +43,7 @@ tafel_cli_import (int    argc,
     return tafel_cli_fail (_("import: no trace given (--trace FILE)"));
 
   /* Read the whole trace before touching the board. */
-  strokes = tafel_trace_load_path (trace, &error);
+  strokes = tafel_stroke_import_load_path (trace, &error);
   if (strokes == NULL)
     return tafel_cli_fail ("%s: %s", trace, error->message);
 

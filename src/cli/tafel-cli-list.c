@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "tafel-board-list.h"
 #include "tafel-cli-private.h"
 
 /* tafel-cli list [--json] [--data-dir DIR]: the boards of the data folder,

@@ -13,7 +13,7 @@
 #include "tafel-cli-private.h"
 #include "tafel-invite.h"
 #include "tafel-session.h"
-#include "tafel-trace.h"
+#include "tafel-stroke-import.h"
 
 /* tafel-cli seed and draw: a board online, headless.
  *
@@ -92,7 +92,7 @@ typedef struct
 static char *
 key_hex (const TafelPublicKey *key)
 {
-  return tafel_hash_to_hex ((const TafelHash *) key);
+  return tafel_hex_encode (key->bytes, TAFEL_PUBLIC_KEY_BYTES);
 }
 
 /* Prints one event: a JSON line, or a sentence. @members are name/value
@@ -588,7 +588,7 @@ tafel_cli_draw (int    argc,
   if (pace_ms < 0 || pace_ms > 10000)
     return tafel_cli_fail (_("draw: --pace must be 0 … 10000 milliseconds"));
 
-  strokes = tafel_trace_load_path (trace_path, &error);
+  strokes = tafel_stroke_import_load_path (trace_path, &error);
   if (strokes == NULL)
     return tafel_cli_fail (_("draw: %s"), error->message);
   for (guint i = 0; i < strokes->len; i++)

@@ -3,10 +3,10 @@
 
 #include <gio/gio.h>
 
-#include "tafel-board-private.h"
-#include "tafel-board.h"
+#include "tafel-board-list.h"
+#include "tafel-board-meta-private.h"
 
-/* ---- TafelBoardInfo ------------------------------------------------------------ */
+/* ---- TafelBoardInfo ------------------------------------------------------ */
 
 struct _TafelBoardInfo
 {
@@ -42,6 +42,12 @@ tafel_board_info_init (TafelBoardInfo *self)
 {
 }
 
+/**
+ * tafel_board_info_get_id_hex:
+ * @self: a board info
+ *
+ * Returns: (transfer none): the board's id in lowercase hex
+ */
 const char *
 tafel_board_info_get_id_hex (TafelBoardInfo *self)
 {
@@ -49,6 +55,12 @@ tafel_board_info_get_id_hex (TafelBoardInfo *self)
   return self->id_hex;
 }
 
+/**
+ * tafel_board_info_get_title:
+ * @self: a board info
+ *
+ * Returns: (transfer none): the board's title
+ */
 const char *
 tafel_board_info_get_title (TafelBoardInfo *self)
 {
@@ -69,7 +81,12 @@ tafel_board_info_get_last_opened (TafelBoardInfo *self)
   return self->last_opened;
 }
 
-/* The board's folder. */
+/**
+ * tafel_board_info_get_path:
+ * @self: a board info
+ *
+ * Returns: (transfer none): the board's folder
+ */
 const char *
 tafel_board_info_get_path (TafelBoardInfo *self)
 {
@@ -77,10 +94,7 @@ tafel_board_info_get_path (TafelBoardInfo *self)
   return self->path;
 }
 
-/* ---- The list ------------------------------------------------------------------- */
-
-#define TAFEL_TYPE_BOARD_LIST (tafel_board_list_get_type ())
-G_DECLARE_FINAL_TYPE (TafelBoardList, tafel_board_list, TAFEL, BOARD_LIST, GObject)
+/* ---- The list ------------------------------------------------------------ */
 
 struct _TafelBoardList
 {

@@ -1,33 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <string.h>
+
 #include "tafel-board-model.h"
+#include "tafel-chat-list.h"
+#include "tafel-chat-message-private.h"
+#include "tafel-object-private.h"
+#include "tafel-spatial-index.h"
 
 G_BEGIN_DECLS
 
-/* Between the model, its chat list, the renderer and the history; not for
- * the app. */
-
-/* Takes @text. */
-TafelChatMessage *_tafel_chat_message_new          (const TafelHash      *id,
-                                                    const TafelPublicKey *author,
-                                                    guint64               lamport,
-                                                    guint64               seq,
-                                                    char                 *text) G_GNUC_WARN_UNUSED_RESULT;
-/* (lamport, author, seq) */
-int               _tafel_chat_message_compare      (TafelChatMessage  *a,
-                                                    TafelChatMessage  *b);
-
-gboolean          _tafel_object_is_highlighter     (const TafelObject *object);
-/* The stored body of the object's record: borrowed from the log's storage,
- * valid while the model lives (peek), or holding that storage alive on any
- * thread (dup). */
-GBytes           *_tafel_object_peek_body          (const TafelObject *object) G_GNUC_WARN_UNUSED_RESULT;
-GBytes           *_tafel_object_dup_body           (const TafelObject *object) G_GNUC_WARN_UNUSED_RESULT;
-/* As peek, without making a GBytes: FALSE when the log has no body. */
-gboolean          _tafel_object_peek_body_data     (const TafelObject *object,
-                                                    const guint8     **data,
-                                                    gsize             *len);
+/* Between the model and the history; not for the app. */
 
 /* Whether @object was visible considering only the erase, restore and clear
  * records that order before @op. */
@@ -46,5 +30,175 @@ GPtrArray        *_tafel_board_model_dup_cleared      (TafelBoardModel   *self,
 
 /* For benchmarks: the model's spatial index. */
 struct _TafelSpatialIndex *_tafel_board_model_get_index (TafelBoardModel *self);
+
+/* ---- Between the model's parts ------------------------------------------- */
+
+/* The model's state, shared by tafel-board-model.c (integration and
+ * queries), tafel-board-digest.c and tafel-object.c (the objects' own
+ * accessors). */
+
+/* Objects live in chunks that never move, so a TafelObject pointer stays
+ * valid for the model's lifetime while the model grows. */
+#define CHUNK_BITS 10
+#define CHUNK_SIZE (1u << CHUNK_BITS)
+#define CHUNK_MASK (CHUNK_SIZE - 1)
+
+enum
+{
+  OBJECT_VISIBLE     = 1 << 0,
+  OBJECT_HIGHLIGHTER = 1 << 1,
+  OBJECT_TOUCHED     = 1 << 2,  /* already noted in the current batch */
+};
+
+typedef struct _AuthorInfo AuthorInfo;
+
+/* Where a record stands in the order of (lamport, author, seq): all the
+ * model keeps of an operation record. Records themselves stay in the log
+ * (which stores them compactly); the model never holds on to one. */
+typedef struct
+{
+  guint64     lamport;
+  guint64     seq;
+  AuthorInfo *author;
+} OpKey;
+
+typedef struct
+{
+  OpKey key;
+  guint kind;            /* erase, restore or clear */
+} VisEntry;
+
+typedef struct
+{
+  OpKey          key;
+  TafelTransform transform;
+} XfEntry;
+
+/* What erase, restore and transform records say about one object, each list
+ * sorted by key: the last entry wins. Kept only for objects that such
+ * records name, and for ids not seen yet. (Clears live with their authors,
+ * see AuthorInfo.) */
+typedef struct
+{
+  VisEntry *vis;
+  XfEntry  *xf;
+  guint     n_vis;
+  guint     n_xf;
+  /* The object's own bounds, before its transform. */
+  float     lx0, ly0, lx1, ly1;
+} ObjOps;
+
+/* Kept small on purpose (88 bytes): no record, no points. Points are
+ * decoded from the log on demand. */
+struct _TafelObject
+{
+  TafelHash    id;
+  AuthorInfo  *author;
+  ObjOps      *ops;
+  float        box[4];          /* x0, y0, x1, y1 on the board, transform applied,
+                                 * rounded outwards */
+  guint64      lamport;
+  guint32      seq;             /* an author cannot reach 2^32 records gaplessly */
+  guint32      rank;            /* position in the model's z-order */
+  guint32      index;           /* position in the model's object chunks */
+  guint8       type;
+  guint8       flags;
+};
+
+typedef struct
+{
+  guint64 upto;
+  OpKey   key;
+} ClearEntry;
+
+struct _AuthorInfo
+{
+  TafelPublicKey   key;
+  TafelBoardModel *model;
+  GArray          *clears;       /* ClearEntry, by upto */
+  GArray          *clears_max;   /* OpKey: [i] is the latest among clears[i..] */
+  gboolean         has_profile;
+  OpKey            profile_key;
+  char            *profile_name;
+  guint32          profile_rgba;
+  gboolean         profile_changed;
+};
+
+struct _TafelBoardModel
+{
+  GObject            parent_instance;
+
+  TafelLog          *log;
+
+  GPtrArray         *chunks;       /* TafelObject[CHUNK_SIZE] */
+  guint              n_objects;
+  guint32           *slots;        /* id → object index + 1, open addressing */
+  guint              slot_bits;
+
+  GArray            *zorder;       /* guint32 object index, every object */
+  guint              n_visible;
+
+  GPtrArray         *authors;      /* AuthorInfo */
+  GHashTable        *author_index; /* TafelPublicKey → AuthorInfo */
+  GHashTable        *pending;      /* TafelHash → ObjOps, ids not seen yet */
+
+  TafelSpatialIndex *index;
+  TafelChatList     *chat;
+
+  gboolean           digest_valid;
+  TafelHash          digest;
+  gboolean           bounds_valid;
+  gboolean           has_bounds;
+  TafelRect          bounds;
+};
+
+static const TafelTransform identity_transform = { 1.0, 1.0, 0.0, 0.0 };
+
+static inline TafelObject *
+object_at (TafelBoardModel *self,
+           guint32          index)
+{
+  return &((TafelObject *) self->chunks->pdata[index >> CHUNK_BITS])[index & CHUNK_MASK];
+}
+
+static inline gboolean
+transform_equal (const TafelTransform *a,
+                 const TafelTransform *b)
+{
+  return a->sx == b->sx && a->sy == b->sy && a->tx == b->tx && a->ty == b->ty;
+}
+
+static inline const TafelTransform *
+object_transform (const TafelObject *object)
+{
+  if (object->ops != NULL && object->ops->n_xf > 0)
+    return &object->ops->xf[object->ops->n_xf - 1].transform;
+
+  return &identity_transform;
+}
+
+/* (lamport, author, seq). Authors are interned, so equal keys share one
+ * AuthorInfo and the key bytes are compared only between two authors. */
+static inline int
+compare_keys (const OpKey *a,
+              const OpKey *b)
+{
+  return tafel_order_compare (a->lamport, &a->author->key, a->seq, b->lamport, &b->author->key, b->seq);
+}
+
+static inline OpKey
+object_key (const TafelObject *object)
+{
+  return (OpKey) { object->lamport, object->seq, object->author };
+}
+
+static inline int
+compare_objects (const TafelObject *a,
+                 const TafelObject *b)
+{
+  OpKey ka = object_key (a), kb = object_key (b);
+
+  return compare_keys (&ka, &kb);
+}
 
 G_END_DECLS

@@ -5,98 +5,9 @@
 #include <string.h>
 
 #include "tafel-board-model-private.h"
-#include "tafel-chat-list.h"
 #include "tafel-log-private.h"
 #include "tafel-record-private.h"
 #include "tafel-render.h"
-#include "tafel-spatial-index.h"
-
-/* Objects live in chunks that never move, so a TafelObject pointer stays
- * valid for the model's lifetime while the model grows. */
-#define CHUNK_BITS 10
-#define CHUNK_SIZE (1u << CHUNK_BITS)
-#define CHUNK_MASK (CHUNK_SIZE - 1)
-
-enum
-{
-  OBJECT_VISIBLE     = 1 << 0,
-  OBJECT_HIGHLIGHTER = 1 << 1,
-  OBJECT_TOUCHED     = 1 << 2,  /* already noted in the current batch */
-};
-
-typedef struct _AuthorInfo AuthorInfo;
-
-/* Where a record stands in the order of (lamport, author, seq): all the
- * model keeps of an operation record. Records themselves stay in the log
- * (which stores them compactly); the model never holds on to one. */
-typedef struct
-{
-  guint64     lamport;
-  guint64     seq;
-  AuthorInfo *author;
-} OpKey;
-
-typedef struct
-{
-  OpKey key;
-  guint kind;            /* erase, restore or clear */
-} VisEntry;
-
-typedef struct
-{
-  OpKey          key;
-  TafelTransform transform;
-} XfEntry;
-
-/* What erase, restore and transform records say about one object, each list
- * sorted by key: the last entry wins. Kept only for objects that such
- * records name, and for ids not seen yet. (Clears live with their authors,
- * see AuthorInfo.) */
-typedef struct
-{
-  VisEntry *vis;
-  XfEntry  *xf;
-  guint     n_vis;
-  guint     n_xf;
-  /* The object's own bounds, before its transform. */
-  float     lx0, ly0, lx1, ly1;
-} ObjOps;
-
-/* Kept small on purpose (88 bytes): no record, no points. Points are
- * decoded from the log on demand. */
-struct _TafelObject
-{
-  TafelHash    id;
-  AuthorInfo  *author;
-  ObjOps      *ops;
-  float        box[4];          /* x0, y0, x1, y1 on the board, transform applied,
-                                 * rounded outwards */
-  guint64      lamport;
-  guint32      seq;             /* an author cannot reach 2^32 records gaplessly */
-  guint32      rank;            /* position in the model's z-order */
-  guint32      index;           /* position in the model's object chunks */
-  guint8       type;
-  guint8       flags;
-};
-
-typedef struct
-{
-  guint64 upto;
-  OpKey   key;
-} ClearEntry;
-
-struct _AuthorInfo
-{
-  TafelPublicKey   key;
-  TafelBoardModel *model;
-  GArray          *clears;       /* ClearEntry, by upto */
-  GArray          *clears_max;   /* OpKey: [i] is the latest among clears[i..] */
-  gboolean         has_profile;
-  OpKey            profile_key;
-  char            *profile_name;
-  guint32          profile_rgba;
-  gboolean         profile_changed;
-};
 
 typedef struct
 {
@@ -128,34 +39,6 @@ typedef struct
   const TafelStrokeBox *stroke_box;  /* nullable: found out by an earlier check */
 } RecordView;
 
-struct _TafelBoardModel
-{
-  GObject            parent_instance;
-
-  TafelLog          *log;
-
-  GPtrArray         *chunks;       /* TafelObject[CHUNK_SIZE] */
-  guint              n_objects;
-  guint32           *slots;        /* id → object index + 1, open addressing */
-  guint              slot_bits;
-
-  GArray            *zorder;       /* guint32 object index, every object */
-  guint              n_visible;
-
-  GPtrArray         *authors;      /* AuthorInfo */
-  GHashTable        *author_index; /* TafelPublicKey → AuthorInfo */
-  GHashTable        *pending;      /* TafelHash → ObjOps, ids not seen yet */
-
-  TafelSpatialIndex *index;
-  TafelChatList     *chat;
-
-  gboolean           digest_valid;
-  TafelHash          digest;
-  gboolean           bounds_valid;
-  gboolean           has_bounds;
-  TafelRect          bounds;
-};
-
 G_DEFINE_FINAL_TYPE (TafelBoardModel, tafel_board_model, G_TYPE_OBJECT)
 
 enum
@@ -175,16 +58,7 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static const TafelTransform identity_transform = { 1.0, 1.0, 0.0, 0.0 };
-
-/* ---- Small helpers ---------------------------------------------------------- */
-
-static inline TafelObject *
-object_at (TafelBoardModel *self,
-           guint32          index)
-{
-  return &((TafelObject *) self->chunks->pdata[index >> CHUNK_BITS])[index & CHUNK_MASK];
-}
+/* ---- Small helpers ------------------------------------------------------- */
 
 static inline guint32
 hash_prefix (const TafelHash *id)
@@ -225,62 +99,6 @@ round_up (double v)
   return f;
 }
 
-static inline TafelRect
-object_rect (const TafelObject *object)
-{
-  return (TafelRect) {
-    object->box[0], object->box[1],
-    (double) object->box[2] - object->box[0], (double) object->box[3] - object->box[1],
-  };
-}
-
-static inline gboolean
-transform_equal (const TafelTransform *a,
-                 const TafelTransform *b)
-{
-  return a->sx == b->sx && a->sy == b->sy && a->tx == b->tx && a->ty == b->ty;
-}
-
-static inline const TafelTransform *
-object_transform (const TafelObject *object)
-{
-  if (object->ops != NULL && object->ops->n_xf > 0)
-    return &object->ops->xf[object->ops->n_xf - 1].transform;
-
-  return &identity_transform;
-}
-
-/* (lamport, author, seq), as tafel_record_compare_order(). */
-static inline int
-compare_keys (const OpKey *a,
-              const OpKey *b)
-{
-  if (a->lamport != b->lamport)
-    return a->lamport < b->lamport ? -1 : 1;
-  if (a->author != b->author)
-    {
-      int c = memcmp (a->author->key.bytes, b->author->key.bytes, TAFEL_PUBLIC_KEY_BYTES);
-
-      return c < 0 ? -1 : 1;
-    }
-  return (a->seq > b->seq) - (a->seq < b->seq);
-}
-
-static inline OpKey
-object_key (const TafelObject *object)
-{
-  return (OpKey) { object->lamport, object->seq, object->author };
-}
-
-static int
-compare_objects (const TafelObject *a,
-                 const TafelObject *b)
-{
-  OpKey ka = object_key (a), kb = object_key (b);
-
-  return compare_keys (&ka, &kb);
-}
-
 static int
 compare_object_ptrs (gconstpointer a,
                      gconstpointer b)
@@ -313,7 +131,7 @@ object_box (guint32  index,
   return object_at (user_data, index)->box;
 }
 
-/* ---- Id table --------------------------------------------------------------- */
+/* ---- Id table ------------------------------------------------------------ */
 
 static TafelObject *
 lookup_object (TafelBoardModel *self,
@@ -363,7 +181,7 @@ slots_grow (TafelBoardModel *self)
     slots_insert (self, object_at (self, i));
 }
 
-/* ---- Authors ---------------------------------------------------------------- */
+/* ---- Authors ------------------------------------------------------------- */
 
 static void
 author_info_free (gpointer data)
@@ -471,7 +289,7 @@ clear_winner (AuthorInfo  *info,
   return found;
 }
 
-/* ---- Per-object operations ----------------------------------------------------- */
+/* ---- Per-object operations ----------------------------------------------- */
 
 static void
 obj_ops_free (ObjOps *ops)
@@ -599,7 +417,7 @@ update_bounds (TafelObject *object)
   object->box[3] = round_up (MAX (ay, by));
 }
 
-/* ---- Batches ---------------------------------------------------------------- */
+/* ---- Batches ------------------------------------------------------------- */
 
 /* Notes @object's state before the batch changes it, and takes it out of
  * the spatial index (which reads the object's bounds) until the batch is
@@ -1235,7 +1053,7 @@ build_from_log (TafelBoardModel *self)
   batch_clear (&batch);
 }
 
-/* ---- GObject ------------------------------------------------------------------ */
+/* ---- GObject ------------------------------------------------------------- */
 
 static void
 tafel_board_model_constructed (GObject *object)
@@ -1380,7 +1198,7 @@ tafel_board_model_init (TafelBoardModel *self)
   self->chat = tafel_chat_list_new ();
 }
 
-/* ---- Public API ---------------------------------------------------------------- */
+/* ---- Public API ---------------------------------------------------------- */
 
 /**
  * tafel_board_model_new:
@@ -1536,51 +1354,6 @@ tafel_board_model_query (TafelBoardModel *self,
     }
 }
 
-static gboolean
-object_hit (const TafelObject *object,
-            double             x,
-            double             y,
-            double             tolerance)
-{
-  const TafelTransform *t = object_transform (object);
-  double lx, ly, ltol;
-
-  if (fabs (t->sx) < 1e-12 || fabs (t->sy) < 1e-12)
-    return FALSE;
-
-  lx = (x - t->tx) / t->sx;
-  ly = (y - t->ty) / t->sy;
-  ltol = tolerance / sqrt (fabs (t->sx * t->sy));
-
-  switch (object->type)
-    {
-    case TAFEL_OBJECT_STROKE:
-      {
-        TafelStroke stroke = { 0 };
-        gboolean hit;
-
-        if (!tafel_object_dup_stroke (object, &stroke))
-          return FALSE;
-        hit = tafel_stroke_hit_test (&stroke, lx, ly, ltol);
-        tafel_stroke_clear (&stroke);
-        return hit;
-      }
-
-    case TAFEL_OBJECT_SHAPE:
-      {
-        TafelShape shape;
-
-        return tafel_object_get_shape (object, &shape) &&
-               tafel_shape_hit_test (&shape, lx, ly, ltol);
-      }
-
-    case TAFEL_OBJECT_TEXT:
-    default:
-      /* Text is picked anywhere in its box, which the query already checked. */
-      return TRUE;
-    }
-}
-
 /**
  * tafel_board_model_hit_test:
  * @self: a model
@@ -1613,7 +1386,7 @@ tafel_board_model_hit_test (TafelBoardModel *self,
     {
       TafelObject *object = g_ptr_array_index (candidates, i);
 
-      if (object_hit (object, x, y, tolerance))
+      if (tafel_object_hit_test (object, x, y, x, y, tolerance))
         return object;
     }
 
@@ -1708,165 +1481,7 @@ tafel_board_model_get_profile (TafelBoardModel      *self,
   return TRUE;
 }
 
-/* ---- Digest --------------------------------------------------------------------- */
-
-typedef struct
-{
-  TafelHashState state;
-  guint8         buf[16384];
-  gsize          len;
-} DigestWriter;
-
-static inline void
-digest_put (DigestWriter  *w,
-            gconstpointer  data,
-            gsize          len)
-{
-  if (w->len + len > sizeof w->buf)
-    {
-      tafel_hash_update (&w->state, w->buf, w->len);
-      w->len = 0;
-    }
-  if (len > sizeof w->buf)
-    {
-      tafel_hash_update (&w->state, data, len);
-      return;
-    }
-  memcpy (w->buf + w->len, data, len);
-  w->len += len;
-}
-
-static inline void
-digest_put_u64 (DigestWriter *w,
-                guint64       v)
-{
-  guint64 le = GUINT64_TO_LE (v);
-
-  digest_put (w, &le, sizeof le);
-}
-
-static inline void
-digest_put_double (DigestWriter *w,
-                   double        v)
-{
-  guint64 bits;
-
-  v += 0.0;
-  memcpy (&bits, &v, sizeof bits);
-  digest_put_u64 (w, bits);
-}
-
-static int
-compare_authors_by_key (gconstpointer a,
-                        gconstpointer b)
-{
-  const AuthorInfo *x = *(AuthorInfo **) a, *y = *(AuthorInfo **) b;
-
-  return memcmp (x->key.bytes, y->key.bytes, TAFEL_PUBLIC_KEY_BYTES);
-}
-
-/* The canonical encoding, version 1:
- *   "tafel-board-state-1" NUL
- *   u64 n, then per visible object in z-order: id, then 0x00 for the
- *     identity transform or 0x01 and sx, sy, tx, ty as IEEE doubles
- *   u64 n, then per chat message in order: id
- *   u64 n, then per author with a profile, by key: key, u64 rgba,
- *     u64 name length, name
- * integers little-endian. */
-static void
-compute_digest (TafelBoardModel *self,
-                TafelHash       *digest)
-{
-  static const char tag[] = "tafel-board-state-1";
-  g_autofree DigestWriter *w = g_new0 (DigestWriter, 1);
-  g_autoptr(GPtrArray) profiles = g_ptr_array_new ();
-  GListModel *chat = G_LIST_MODEL (self->chat);
-  guint n_chat = g_list_model_get_n_items (chat);
-
-  tafel_hash_init (&w->state, NULL, 0);
-  digest_put (w, tag, sizeof tag);
-
-  digest_put_u64 (w, self->n_visible);
-  for (guint r = 0; r < self->zorder->len; r++)
-    {
-      const TafelObject *object = object_at (self, g_array_index (self->zorder, guint32, r));
-      const TafelTransform *t;
-      guint8 flag;
-
-      if (!(object->flags & OBJECT_VISIBLE))
-        continue;
-
-      digest_put (w, object->id.bytes, TAFEL_HASH_BYTES);
-      t = object_transform (object);
-      flag = transform_equal (t, &identity_transform) ? 0 : 1;
-      digest_put (w, &flag, 1);
-      if (flag)
-        {
-          digest_put_double (w, t->sx);
-          digest_put_double (w, t->sy);
-          digest_put_double (w, t->tx);
-          digest_put_double (w, t->ty);
-        }
-    }
-
-  digest_put_u64 (w, n_chat);
-  for (guint i = 0; i < n_chat; i++)
-    {
-      g_autoptr(TafelChatMessage) message = g_list_model_get_item (chat, i);
-
-      digest_put (w, tafel_chat_message_get_id (message), TAFEL_HASH_BYTES);
-    }
-
-  for (guint i = 0; i < self->authors->len; i++)
-    if (((AuthorInfo *) g_ptr_array_index (self->authors, i))->has_profile)
-      g_ptr_array_add (profiles, g_ptr_array_index (self->authors, i));
-  g_ptr_array_sort (profiles, compare_authors_by_key);
-
-  digest_put_u64 (w, profiles->len);
-  for (guint i = 0; i < profiles->len; i++)
-    {
-      const AuthorInfo *info = g_ptr_array_index (profiles, i);
-      gsize name_len = info->profile_name != NULL ? strlen (info->profile_name) : 0;
-
-      digest_put (w, info->key.bytes, TAFEL_PUBLIC_KEY_BYTES);
-      digest_put_u64 (w, info->profile_rgba);
-      digest_put_u64 (w, name_len);
-      if (name_len > 0)
-        digest_put (w, info->profile_name, name_len);
-    }
-
-  tafel_hash_update (&w->state, w->buf, w->len);
-  tafel_hash_final (&w->state, digest->bytes, TAFEL_HASH_BYTES);
-}
-
-/**
- * tafel_board_model_get_digest:
- * @self: a model
- * @digest: (out): the digest
- *
- * A BLAKE2b-256 hash of the canonical visible state: the visible objects in
- * z-order with their transforms, the chat messages in order and the
- * profiles by author. Two models whose logs hold the same records report
- * the same digest, whatever order the records arrived in. Computed when
- * first asked after a change, then kept.
- */
-void
-tafel_board_model_get_digest (TafelBoardModel *self,
-                              TafelHash       *digest)
-{
-  g_return_if_fail (TAFEL_IS_BOARD_MODEL (self));
-  g_return_if_fail (digest != NULL);
-
-  if (!self->digest_valid)
-    {
-      compute_digest (self, &self->digest);
-      self->digest_valid = TRUE;
-    }
-
-  *digest = self->digest;
-}
-
-/* ---- Private API ----------------------------------------------------------------- */
+/* ---- Private API --------------------------------------------------------- */
 
 static OpKey
 record_key (TafelBoardModel *self,
@@ -1942,271 +1557,3 @@ _tafel_board_model_get_index (TafelBoardModel *self)
   return self->index;
 }
 
-/* The stored body of @object's record, borrowed from the log's storage
- * (which keeps bodies where they are for the log's lifetime). */
-GBytes *
-_tafel_object_peek_body (const TafelObject *object)
-{
-  TafelLogEntryView entry;
-
-  if (!tafel_log_peek (object->author->model->log, &object->author->key, object->seq, &entry))
-    return NULL;
-
-  return g_bytes_new_static (entry.body, entry.body_len);
-}
-
-gboolean
-_tafel_object_peek_body_data (const TafelObject  *object,
-                              const guint8      **data,
-                              gsize              *len)
-{
-  TafelLogEntryView entry;
-
-  if (!tafel_log_peek (object->author->model->log, &object->author->key, object->seq, &entry))
-    return FALSE;
-
-  *data = entry.body;
-  *len = entry.body_len;
-  return TRUE;
-}
-
-/* The body as the log hands it out with a record: it keeps the storage
- * alive by itself, for use on other threads. */
-GBytes *
-_tafel_object_dup_body (const TafelObject *object)
-{
-  g_autoptr(TafelRecord) record = tafel_object_dup_record (object);
-
-  return record != NULL ? g_bytes_ref (tafel_record_get_body (record)) : NULL;
-}
-
-/* ---- TafelObject ------------------------------------------------------------------- */
-
-/**
- * tafel_object_get_id:
- * @object: an object
- *
- * Returns: (transfer none): the object's id, the id of its record
- */
-const TafelHash *
-tafel_object_get_id (const TafelObject *object)
-{
-  g_return_val_if_fail (object != NULL, NULL);
-
-  return &object->id;
-}
-
-/**
- * tafel_object_get_type:
- * @object: an object
- *
- * Returns: whether it is a stroke, a shape or a text
- */
-TafelObjectType
-tafel_object_get_type (const TafelObject *object)
-{
-  g_return_val_if_fail (object != NULL, TAFEL_OBJECT_STROKE);
-
-  return object->type;
-}
-
-/**
- * tafel_object_dup_record:
- * @object: an object
- *
- * The stroke, shape or text record behind @object, made from the log's
- * storage (the model keeps no record objects).
- *
- * Returns: (transfer full): the record
- */
-TafelRecord *
-tafel_object_dup_record (const TafelObject *object)
-{
-  g_return_val_if_fail (object != NULL, NULL);
-
-  return tafel_log_lookup_seq (object->author->model->log, &object->author->key, object->seq);
-}
-
-/**
- * tafel_object_get_author:
- * @object: an object
- *
- * Returns: (transfer none): who made it; valid as long as the model
- */
-const TafelPublicKey *
-tafel_object_get_author (const TafelObject *object)
-{
-  g_return_val_if_fail (object != NULL, NULL);
-
-  return &object->author->key;
-}
-
-/**
- * tafel_object_get_seq:
- * @object: an object
- *
- * Returns: the seq of its record among its author's
- */
-guint64
-tafel_object_get_seq (const TafelObject *object)
-{
-  g_return_val_if_fail (object != NULL, 0);
-
-  return object->seq;
-}
-
-/**
- * tafel_object_get_lamport:
- * @object: an object
- *
- * Returns: the Lamport time of its record
- */
-guint64
-tafel_object_get_lamport (const TafelObject *object)
-{
-  g_return_val_if_fail (object != NULL, 0);
-
-  return object->lamport;
-}
-
-/**
- * tafel_object_compare_order:
- * @a: an object
- * @b: another object of the same model
- *
- * Z-order: (lamport, author, seq) of their records.
- *
- * Returns: negative when @a lies beneath @b, positive above, 0 for the same
- */
-int
-tafel_object_compare_order (const TafelObject *a,
-                            const TafelObject *b)
-{
-  g_return_val_if_fail (a != NULL && b != NULL, 0);
-
-  return compare_objects (a, b);
-}
-
-/**
- * tafel_object_is_visible:
- * @object: an object
- *
- * Returns: whether it is shown (not erased or cleared, or restored since)
- */
-gboolean
-tafel_object_is_visible (const TafelObject *object)
-{
-  g_return_val_if_fail (object != NULL, FALSE);
-
-  return (object->flags & OBJECT_VISIBLE) != 0;
-}
-
-/**
- * tafel_object_get_transform:
- * @object: an object
- *
- * Returns: (transfer none): its current transform; the identity when none
- *   was ever set
- */
-const TafelTransform *
-tafel_object_get_transform (const TafelObject *object)
-{
-  g_return_val_if_fail (object != NULL, NULL);
-
-  return object_transform (object);
-}
-
-/**
- * tafel_object_get_bounds:
- * @object: an object
- * @bounds: (out): where it lies on the board
- *
- * The box its ink covers on the board, transform applied and line width
- * included (rounded outwards to float precision).
- */
-void
-tafel_object_get_bounds (const TafelObject *object,
-                         TafelRect         *bounds)
-{
-  g_return_if_fail (object != NULL);
-  g_return_if_fail (bounds != NULL);
-
-  *bounds = object_rect (object);
-}
-
-/**
- * tafel_object_dup_stroke:
- * @object: an object
- * @stroke: (out caller-allocates): the decoded stroke, free with tafel_stroke_clear()
- *
- * Decodes the stroke's points from its record, in its own coordinates.
- *
- * Returns: %FALSE when @object is not a stroke
- */
-gboolean
-tafel_object_dup_stroke (const TafelObject *object,
-                         TafelStroke       *stroke)
-{
-  g_autoptr(GBytes) body = NULL;
-
-  g_return_val_if_fail (object != NULL, FALSE);
-  g_return_val_if_fail (stroke != NULL, FALSE);
-
-  if (object->type != TAFEL_OBJECT_STROKE)
-    return FALSE;
-
-  body = _tafel_object_peek_body (object);
-  return body != NULL && tafel_stroke_decode (body, stroke, NULL);
-}
-
-/**
- * tafel_object_get_shape:
- * @object: an object
- * @shape: (out caller-allocates): the shape
- *
- * Returns: %FALSE when @object is not a shape
- */
-gboolean
-tafel_object_get_shape (const TafelObject *object,
-                        TafelShape        *shape)
-{
-  g_autoptr(GBytes) body = NULL;
-
-  g_return_val_if_fail (object != NULL, FALSE);
-  g_return_val_if_fail (shape != NULL, FALSE);
-
-  if (object->type != TAFEL_OBJECT_SHAPE)
-    return FALSE;
-
-  body = _tafel_object_peek_body (object);
-  return body != NULL && tafel_shape_decode (body, shape, NULL);
-}
-
-/**
- * tafel_object_dup_text:
- * @object: an object
- * @text: (out caller-allocates): the text, free with tafel_text_clear()
- *
- * Returns: %FALSE when @object is not a text
- */
-gboolean
-tafel_object_dup_text (const TafelObject *object,
-                       TafelText         *text)
-{
-  g_autoptr(GBytes) body = NULL;
-
-  g_return_val_if_fail (object != NULL, FALSE);
-  g_return_val_if_fail (text != NULL, FALSE);
-
-  if (object->type != TAFEL_OBJECT_TEXT)
-    return FALSE;
-
-  body = _tafel_object_peek_body (object);
-  return body != NULL && tafel_text_decode (body, text, NULL);
-}
-
-gboolean
-_tafel_object_is_highlighter (const TafelObject *object)
-{
-  return (object->flags & OBJECT_HIGHLIGHTER) != 0;
-}

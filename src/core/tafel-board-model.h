@@ -3,67 +3,12 @@
 
 #include <gio/gio.h>
 
+#include "tafel-geometry.h"
 #include "tafel-log.h"
+#include "tafel-object.h"
 #include "tafel-record.h"
 
 G_BEGIN_DECLS
-
-typedef struct
-{
-  double x, y, width, height;
-} TafelRect;
-
-typedef enum
-{
-  TAFEL_OBJECT_STROKE,
-  TAFEL_OBJECT_SHAPE,
-  TAFEL_OBJECT_TEXT,
-} TafelObjectType;
-
-/**
- * TafelObject:
- *
- * A drawable object of the board (a stroke, shape or text record), as the
- * model currently sees it. Owned by the model; a pointer stays valid for the
- * model's lifetime (objects are never freed while the model lives, only
- * hidden), but its state may change whenever the model emits a signal.
- */
-typedef struct _TafelObject TafelObject;
-
-const TafelHash      *tafel_object_get_id        (const TafelObject *object);
-TafelObjectType       tafel_object_get_type      (const TafelObject *object);
-/* The record behind the object, made on demand from the log's compact
- * storage (transfer full): the model itself keeps no record objects. */
-TafelRecord          *tafel_object_dup_record    (const TafelObject *object) G_GNUC_WARN_UNUSED_RESULT;
-/* Who made it, and its record's place in their chain and in time. */
-const TafelPublicKey *tafel_object_get_author    (const TafelObject *object);
-guint64               tafel_object_get_seq       (const TafelObject *object);
-guint64               tafel_object_get_lamport   (const TafelObject *object);
-/* Z-order, (lamport, author, seq): < 0 when @a lies beneath @b. */
-int                   tafel_object_compare_order (const TafelObject *a,
-                                                  const TafelObject *b);
-gboolean              tafel_object_is_visible    (const TafelObject *object);
-const TafelTransform *tafel_object_get_transform (const TafelObject *object);
-/* Bounds on the board with the transform applied and the line width included. */
-void                  tafel_object_get_bounds    (const TafelObject *object,
-                                                  TafelRect         *bounds);
-/* Decoded content in the object's own coordinates (apply the transform to
- * draw). Each returns FALSE when the object is of another type. */
-gboolean              tafel_object_dup_stroke    (const TafelObject *object,
-                                                  TafelStroke       *stroke);
-gboolean              tafel_object_get_shape     (const TafelObject *object,
-                                                  TafelShape        *shape);
-gboolean              tafel_object_dup_text      (const TafelObject *object,
-                                                  TafelText         *text);
-
-#define TAFEL_TYPE_CHAT_MESSAGE (tafel_chat_message_get_type ())
-
-G_DECLARE_FINAL_TYPE (TafelChatMessage, tafel_chat_message, TAFEL, CHAT_MESSAGE, GObject)
-
-const TafelHash      *tafel_chat_message_get_id      (TafelChatMessage *self);
-const TafelPublicKey *tafel_chat_message_get_author  (TafelChatMessage *self);
-guint64               tafel_chat_message_get_lamport (TafelChatMessage *self);
-const char           *tafel_chat_message_get_text    (TafelChatMessage *self);
 
 #define TAFEL_TYPE_BOARD_MODEL (tafel_board_model_get_type ())
 

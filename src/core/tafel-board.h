@@ -136,20 +136,4 @@ gboolean       tafel_board_receive_run     (TafelBoard         *self,
 gboolean       tafel_board_flush           (TafelBoard         *self,
                                             GError            **error);
 
-/* ---- The list of boards in a data folder ---------------------------------- */
-
-#define TAFEL_TYPE_BOARD_INFO (tafel_board_info_get_type ())
-
-G_DECLARE_FINAL_TYPE (TafelBoardInfo, tafel_board_info, TAFEL, BOARD_INFO, GObject)
-
-const char *tafel_board_info_get_id_hex      (TafelBoardInfo *self);
-const char *tafel_board_info_get_title       (TafelBoardInfo *self);
-GDateTime  *tafel_board_info_get_last_opened (TafelBoardInfo *self);
-const char *tafel_board_info_get_path        (TafelBoardInfo *self);
-
-/* (element-type TafelBoardInfo) the boards in @data_dir, most recently
- * opened first; reload() re-reads the folder. */
-GListModel *tafel_board_list_new    (const char  *data_dir) G_GNUC_WARN_UNUSED_RESULT;
-void        tafel_board_list_reload (GListModel  *list);
-
 G_END_DECLS

@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-/* Internal: byte-level writing and bounds-checked reading for the binary
- * formats of the core (record envelopes, bodies, version vectors, log and
- * .tafel files). Every read either succeeds inside the buffer or fails with
- * TAFEL_RECORD_ERROR_TRUNCATED / _MALFORMED, naming the field it was
- * reading; nothing ever reads past the end. Integers are little-endian;
- * varints are unsigned LEB128 in their shortest form. */
+/* Byte-level writing and bounds-checked reading for binary formats: the
+ * core's (record envelopes, bodies, version vectors, log and .tafel files)
+ * and net's messages (sync, presence, session), which use them through
+ * this header. Every read either succeeds inside the buffer or fails with
+ * TAFEL_RECORD_ERROR_TRUNCATED, _MALFORMED, _INVALID or _TOO_LARGE,
+ * naming the field it was reading (@what, a noun phrase such as "stroke
+ * width" that the message is built around); nothing ever reads past the
+ * end. Integers are little-endian; varints are unsigned LEB128 in their
+ * shortest form. All inline: they sit in every decoder's inner loop. */
 
 #include <inttypes.h>
 #include <math.h>
@@ -21,6 +24,15 @@ G_BEGIN_DECLS
 
 /* ---- Writing ------------------------------------------------------------- */
 
+/**
+ * tafel_put_u8:
+ * @out: where to append
+ * @v: the byte
+ *
+ * Appends one byte. The other tafel_put_*() functions append their value
+ * the same way: u32 and u64 little-endian, f32 and f64 as their IEEE bits,
+ * varints in their shortest form.
+ */
 static inline void
 tafel_put_u8 (GByteArray *out,
               guint8      v)
@@ -28,6 +40,14 @@ tafel_put_u8 (GByteArray *out,
   g_byte_array_append (out, &v, 1);
 }
 
+/**
+ * tafel_put_bytes:
+ * @out: where to append
+ * @data: (array length=len): the bytes
+ * @len: how many
+ *
+ * Appends @len raw bytes (nothing when @len is 0).
+ */
 static inline void
 tafel_put_bytes (GByteArray    *out,
                  gconstpointer  data,
@@ -88,13 +108,6 @@ tafel_zigzag_decode (guint64 v)
 }
 
 static inline void
-tafel_put_zigzag (GByteArray *out,
-                  gint64      v)
-{
-  tafel_put_varint (out, tafel_zigzag_encode (v));
-}
-
-static inline void
 tafel_put_u32 (GByteArray *out,
                guint32     v)
 {
@@ -132,6 +145,15 @@ tafel_put_f64 (GByteArray *out,
 }
 
 /* A length-prefixed byte string. */
+/**
+ * tafel_put_blob:
+ * @out: where to append
+ * @data: (array length=len): the bytes
+ * @len: how many
+ *
+ * Appends a byte string with its length in front, as tafel_read_blob()
+ * reads it.
+ */
 static inline void
 tafel_put_blob (GByteArray    *out,
                 gconstpointer  data,
@@ -161,11 +183,20 @@ tafel_load_u32 (const guint8 *p)
 
 typedef struct
 {
-  const guint8 *start;
   const guint8 *p;
   const guint8 *end;
 } TafelReader;
 
+/**
+ * tafel_reader_init:
+ * @r: a reader
+ * @data: (nullable): the bytes to read, which must outlive @r
+ * @len: how many
+ *
+ * Sets @r up to read @data from its start. The tafel_read_*() functions
+ * then each read one field, moving on past it, or fail with an error that
+ * names the field; after a failure the reader is not to be used again.
+ */
 static inline void
 tafel_reader_init (TafelReader   *r,
                    gconstpointer  data,
@@ -179,23 +210,28 @@ tafel_reader_init (TafelReader   *r,
       g_assert (len == 0);
       data = empty;
     }
-  r->start = data;
   r->p = data;
   r->end = r->p + len;
 }
 
+/**
+ * tafel_reader_remaining:
+ * @r: a reader
+ *
+ * Returns: how many bytes are left to read
+ */
 static inline gsize
 tafel_reader_remaining (const TafelReader *r)
 {
   return (gsize) (r->end - r->p);
 }
 
-static inline gsize
-tafel_reader_offset (const TafelReader *r)
-{
-  return (gsize) (r->p - r->start);
-}
-
+/**
+ * tafel_reader_at_end:
+ * @r: a reader
+ *
+ * Returns: whether every byte has been read
+ */
 static inline gboolean
 tafel_reader_at_end (const TafelReader *r)
 {
@@ -432,6 +468,14 @@ tafel_read_blob (TafelReader    *r,
   return TRUE;
 }
 
+/**
+ * tafel_reader_expect_end:
+ * @r: a reader
+ * @what: what was read, for the error message
+ * @error: return location for a #GError
+ *
+ * Returns: %FALSE, with TAFEL_RECORD_ERROR_MALFORMED, when bytes are left
+ */
 static inline gboolean
 tafel_reader_expect_end (TafelReader  *r,
                          const char   *what,

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include "tafel-board-model-private.h"
 #include "tafel-chat-list.h"
+#include "tafel-chat-message-private.h"
 
 /* Batches up to this size are inserted one message and one signal at a
  * time (a list view then animates nothing it need not); larger ones, such

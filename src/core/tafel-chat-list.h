@@ -3,7 +3,7 @@
 
 #include <gio/gio.h>
 
-#include "tafel-board-model.h"
+#include "tafel-chat-message.h"
 
 G_BEGIN_DECLS
 

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
-#include <string.h>
-
-#include "tafel-board-model-private.h"
+#include "tafel-chat-message-private.h"
+#include "tafel-record.h"
 
 /**
  * TafelChatMessage:
@@ -105,14 +104,7 @@ int
 _tafel_chat_message_compare (TafelChatMessage *a,
                              TafelChatMessage *b)
 {
-  int c;
-
-  if (a->lamport != b->lamport)
-    return a->lamport < b->lamport ? -1 : 1;
-  c = memcmp (a->author.bytes, b->author.bytes, TAFEL_PUBLIC_KEY_BYTES);
-  if (c != 0)
-    return c < 0 ? -1 : 1;
-  return (a->seq > b->seq) - (a->seq < b->seq);
+  return tafel_order_compare (a->lamport, &a->author, a->seq, b->lamport, &b->author, b->seq);
 }
 
 /**

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include <sodium.h>
 
 #include "tafel-crypto.h"
@@ -74,6 +76,19 @@ tafel_hash (TafelHash     *out,
 {
   if (crypto_generichash (out->bytes, sizeof out->bytes, data, len, NULL, 0) != 0)
     g_error ("BLAKE2b failed");
+}
+
+guint64
+tafel_checksum (gconstpointer data,
+                gsize         len)
+{
+  static const guint8 key[crypto_shorthash_siphash24_KEYBYTES] = "tafel checksum!";
+  guint8 out[crypto_shorthash_siphash24_BYTES];
+
+  G_STATIC_ASSERT (sizeof out == sizeof (guint64));
+  if (crypto_shorthash_siphash24 (out, data, len, key) != 0)
+    g_error ("SipHash failed");
+  return GUINT64_FROM_LE (*(const guint64 *) out);
 }
 
 G_STATIC_ASSERT (sizeof (TafelHashState) >= sizeof (crypto_generichash_state));
@@ -158,13 +173,104 @@ tafel_hash_compare (const TafelHash *a,
   return memcmp (a->bytes, b->bytes, TAFEL_HASH_BYTES);
 }
 
+/**
+ * tafel_hash_to_hex:
+ * @hash: a hash
+ *
+ * Returns: (transfer full): @hash in lowercase hex
+ */
 char *
 tafel_hash_to_hex (const TafelHash *hash)
 {
-  char *hex = g_malloc (TAFEL_HASH_BYTES * 2 + 1);
+  g_return_val_if_fail (hash != NULL, NULL);
 
-  sodium_bin2hex (hex, TAFEL_HASH_BYTES * 2 + 1, hash->bytes, TAFEL_HASH_BYTES);
+  return tafel_hex_encode (hash->bytes, TAFEL_HASH_BYTES);
+}
+
+/**
+ * tafel_hex_encode:
+ * @data: (array length=len): bytes
+ * @len: how many
+ *
+ * Writes @data as lowercase hex, two digits a byte, in time that does not
+ * depend on the bytes (board secrets are written this way).
+ *
+ * Returns: (transfer full): the hex text, NUL-terminated
+ */
+char *
+tafel_hex_encode (gconstpointer data,
+                  gsize         len)
+{
+  char *hex;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (len < G_MAXSIZE / 2, NULL);
+
+  hex = g_malloc (len * 2 + 1);
+  sodium_bin2hex (hex, len * 2 + 1, data, len);
   return hex;
+}
+
+/**
+ * tafel_hex_decode:
+ * @hex: (nullable): lowercase hex text
+ * @hex_len: its length in bytes, or -1 when it is NUL-terminated
+ * @out: (array length=len): where the bytes go
+ * @len: how many bytes @hex must hold
+ *
+ * Reads exactly @len bytes from @hex, which must be 2 · @len lowercase hex
+ * digits and nothing else: one spelling for each id. @out may be partly
+ * written when this fails.
+ *
+ * Returns: %FALSE when @hex is %NULL or not such digits
+ */
+gboolean
+tafel_hex_decode (const char *hex,
+                  gssize      hex_len,
+                  guint8     *out,
+                  gsize       len)
+{
+  g_return_val_if_fail (out != NULL || len == 0, FALSE);
+
+  if (hex == NULL)
+    return FALSE;
+  if (hex_len < 0)
+    hex_len = strlen (hex);
+  if ((gsize) hex_len != len * 2)
+    return FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      int hi = g_ascii_xdigit_value (hex[2 * i]);
+      int lo = g_ascii_xdigit_value (hex[2 * i + 1]);
+
+      if (hi < 0 || lo < 0 || g_ascii_isupper (hex[2 * i]) || g_ascii_isupper (hex[2 * i + 1]))
+        return FALSE;
+      out[i] = (guint8) (hi << 4 | lo);
+    }
+
+  return TRUE;
+}
+
+/**
+ * tafel_public_key_to_short_hex:
+ * @key: a public key
+ * @buf: (out caller-allocates): TAFEL_PUBLIC_KEY_SHORT_HEX_SIZE bytes
+ *
+ * The first four bytes of @key in lowercase hex, the short name of a peer
+ * in traces and logs.
+ *
+ * Returns: (transfer none): @buf
+ */
+const char *
+tafel_public_key_to_short_hex (const TafelPublicKey *key,
+                               char                  buf[TAFEL_PUBLIC_KEY_SHORT_HEX_SIZE])
+{
+  g_return_val_if_fail (key != NULL, NULL);
+  g_return_val_if_fail (buf != NULL, NULL);
+
+  sodium_bin2hex (buf, TAFEL_PUBLIC_KEY_SHORT_HEX_SIZE, key->bytes, (TAFEL_PUBLIC_KEY_SHORT_HEX_SIZE - 1) / 2);
+  return buf;
 }
 
 void
@@ -175,22 +281,6 @@ tafel_mac (guint8        out[TAFEL_MAC_BYTES],
 {
   if (crypto_generichash (out, TAFEL_MAC_BYTES, data, len, key, TAFEL_KEY_BYTES) != 0)
     g_error ("BLAKE2b failed");
-}
-
-gboolean
-tafel_mac_verify (const guint8  mac[TAFEL_MAC_BYTES],
-                  const guint8  key[TAFEL_KEY_BYTES],
-                  gconstpointer data,
-                  gsize         len)
-{
-  guint8 expected[TAFEL_MAC_BYTES];
-  gboolean equal;
-
-  tafel_mac (expected, key, data, len);
-  equal = sodium_memcmp (expected, mac, TAFEL_MAC_BYTES) == 0;
-  sodium_memzero (expected, sizeof expected);
-
-  return equal;
 }
 
 void

@@ -70,11 +70,30 @@ void     tafel_hash_final              (TafelHashState *state,
                                         guint8         *out,
                                         gsize           out_len);
 
+/* A 64-bit checksum (SipHash-2-4 under a fixed, public key): finds
+ * accidental damage, such as a datagram corrupted on the way; it proves
+ * nothing against someone who alters data on purpose. */
+guint64  tafel_checksum                (gconstpointer  data,
+                                        gsize          len);
+
 gboolean tafel_hash_equal              (const TafelHash *a,
                                         const TafelHash *b);
 int      tafel_hash_compare            (const TafelHash *a,
                                         const TafelHash *b);
 char    *tafel_hash_to_hex             (const TafelHash *hash) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Ids, keys and secrets in text: lowercase hex, two digits a byte. */
+char    *tafel_hex_encode              (gconstpointer    data,
+                                        gsize            len) G_GNUC_WARN_UNUSED_RESULT;
+gboolean tafel_hex_decode              (const char      *hex,
+                                        gssize           hex_len,
+                                        guint8          *out,
+                                        gsize            len);
+/* The first four bytes of a key in hex: enough to tell peers apart in
+ * traces and logs. Returns @buf. */
+#define TAFEL_PUBLIC_KEY_SHORT_HEX_SIZE 9
+const char *tafel_public_key_to_short_hex (const TafelPublicKey *key,
+                                           char                  buf[TAFEL_PUBLIC_KEY_SHORT_HEX_SIZE]);
 
 /* GHashTable functions for keys that are a TafelPublicKey or a TafelHash. */
 guint    tafel_key_hash                (gconstpointer    key);
@@ -83,10 +102,6 @@ gboolean tafel_key_equal               (gconstpointer    a,
 
 /* Keyed MAC (BLAKE2b-256 with a 32-byte key). */
 void     tafel_mac                     (guint8         out[TAFEL_MAC_BYTES],
-                                        const guint8    key[TAFEL_KEY_BYTES],
-                                        gconstpointer   data,
-                                        gsize           len);
-gboolean tafel_mac_verify              (const guint8    mac[TAFEL_MAC_BYTES],
                                         const guint8    key[TAFEL_KEY_BYTES],
                                         gconstpointer   data,
                                         gsize           len);

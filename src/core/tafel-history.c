@@ -112,7 +112,7 @@ step_is_empty (Step *step)
   return TRUE;
 }
 
-/* ---- GObject ---------------------------------------------------------------- */
+/* ---- GObject ------------------------------------------------------------- */
 
 static void
 tafel_history_dispose (GObject *object)
@@ -207,7 +207,7 @@ tafel_history_new (TafelBoardModel      *model,
   return self;
 }
 
-/* ---- Building steps ---------------------------------------------------------- */
+/* ---- Building steps ------------------------------------------------------ */
 
 static void
 notify_changes (TafelHistory *self,
@@ -419,7 +419,7 @@ tafel_history_can_redo (TafelHistory *self)
   return self->redo_stack->len > 0;
 }
 
-/* ---- Undo and redo -------------------------------------------------------------- */
+/* ---- Undo and redo ------------------------------------------------------- */
 
 static guint
 part_chunk_limit (const Part *part)

@@ -73,29 +73,6 @@ base64url_decode (const char *text,
   return n == out_len && (acc & ((1u << bits) - 1)) == 0;
 }
 
-static gboolean
-parse_hex (const char *text,
-           gsize       text_len,
-           guint8     *out,
-           gsize       out_len)
-{
-  if (text_len != out_len * 2)
-    return FALSE;
-
-  for (gsize i = 0; i < out_len; i++)
-    {
-      int hi = g_ascii_xdigit_value (text[2 * i]);
-      int lo = g_ascii_xdigit_value (text[2 * i + 1]);
-
-      /* Lowercase only: one board id, one spelling. */
-      if (hi < 0 || lo < 0 || g_ascii_isupper (text[2 * i]) || g_ascii_isupper (text[2 * i + 1]))
-        return FALSE;
-      out[i] = (guint8) (hi << 4 | lo);
-    }
-
-  return TRUE;
-}
-
 /**
  * tafel_broker_url_check:
  * @url: a broker URL
@@ -337,7 +314,7 @@ tafel_invite_parse (const char  *link,
   invite->brokers = g_new0 (char *, 1);
 
   id_end = p + strcspn (p, "?#");
-  if (!parse_hex (p, id_end - p, invite->board_id, TAFEL_BOARD_ID_BYTES))
+  if (!tafel_hex_decode (p, id_end - p, invite->board_id, TAFEL_BOARD_ID_BYTES))
     {
       g_set_error (error, TAFEL_INVITE_ERROR, TAFEL_INVITE_ERROR_BOARD_ID,
                    _("The board id in the link must be %d lowercase hexadecimal digits"),
@@ -401,8 +378,7 @@ tafel_invite_new (const guint8        board_id[TAFEL_BOARD_ID_BYTES],
 }
 
 static char *
-format_link (const TafelInvite *invite,
-             gboolean           redact)
+format_link (const TafelInvite *invite)
 {
   GString *link = g_string_new (LINK_PREFIX LINK_VERSION "/");
   g_autofree char *id_hex = tafel_invite_dup_board_id_hex (invite);
@@ -426,17 +402,12 @@ format_link (const TafelInvite *invite,
     }
 
   g_string_append_c (link, '#');
-  if (redact)
-    {
-      g_string_append (link, "…");
-    }
-  else
-    {
-      g_autofree char *secret = base64url_encode (invite->secret, TAFEL_BOARD_SECRET_BYTES);
+  {
+    g_autofree char *secret = base64url_encode (invite->secret, TAFEL_BOARD_SECRET_BYTES);
 
-      g_string_append (link, secret);
-      tafel_memzero (secret, strlen (secret));
-    }
+    g_string_append (link, secret);
+    tafel_memzero (secret, strlen (secret));
+  }
 
   return g_string_free (link, FALSE);
 }
@@ -452,33 +423,15 @@ tafel_invite_to_string (const TafelInvite *invite)
 {
   g_return_val_if_fail (invite != NULL, NULL);
 
-  return format_link (invite, FALSE);
-}
-
-/**
- * tafel_invite_to_redacted:
- * @invite: an invite
- *
- * Returns: (transfer full): the invite link without its secret, safe for
- *   logs and messages
- */
-char *
-tafel_invite_to_redacted (const TafelInvite *invite)
-{
-  g_return_val_if_fail (invite != NULL, NULL);
-
-  return format_link (invite, TRUE);
+  return format_link (invite);
 }
 
 char *
 tafel_invite_dup_board_id_hex (const TafelInvite *invite)
 {
-  char *hex = g_malloc (TAFEL_BOARD_ID_BYTES * 2 + 1);
+  g_return_val_if_fail (invite != NULL, NULL);
 
-  for (guint i = 0; i < TAFEL_BOARD_ID_BYTES; i++)
-    g_snprintf (hex + 2 * i, 3, "%02x", invite->board_id[i]);
-
-  return hex;
+  return tafel_hex_encode (invite->board_id, TAFEL_BOARD_ID_BYTES);
 }
 
 void

@@ -58,8 +58,6 @@ TafelInvite *tafel_invite_new         (const guint8  board_id[TAFEL_BOARD_ID_BYT
 TafelInvite *tafel_invite_parse       (const char   *link,
                                        GError      **error) G_GNUC_WARN_UNUSED_RESULT;
 char        *tafel_invite_to_string   (const TafelInvite *invite) G_GNUC_WARN_UNUSED_RESULT;
-/* The link with the secret replaced by "…", for logs and messages. */
-char        *tafel_invite_to_redacted (const TafelInvite *invite) G_GNUC_WARN_UNUSED_RESULT;
 char        *tafel_invite_dup_board_id_hex (const TafelInvite *invite) G_GNUC_WARN_UNUSED_RESULT;
 void         tafel_invite_free        (TafelInvite  *invite);
 

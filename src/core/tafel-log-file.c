@@ -78,7 +78,7 @@
 #define LOG_HEADER_SIZE  32
 #define FRAME_MAX        (TAFEL_RECORD_MAX_BYTES + 128)
 
-/* ---- CRC-32C (Castagnoli), slicing by 8 ---------------------------------------- */
+/* ---- CRC-32C (Castagnoli), slicing by 8 ---------------------------------- */
 
 static guint32 crc_table[8][256];
 
@@ -126,7 +126,7 @@ tafel_crc32c (guint32       crc,
   return ~crc;
 }
 
-/* ---- Payload writer ------------------------------------------------------------ */
+/* ---- Payload writer ------------------------------------------------------ */
 
 typedef struct
 {
@@ -286,7 +286,7 @@ tafel_payload_writer_put (TafelPayloadWriter *writer,
   wa->lamport = tafel_record_get_lamport (record);
 }
 
-/* ---- Payload reader ------------------------------------------------------------ */
+/* ---- Payload reader ------------------------------------------------------ */
 
 typedef struct
 {
@@ -413,7 +413,7 @@ tafel_payload_reader_parse (TafelPayloadReader  *reader,
   return TRUE;
 }
 
-/* ---- Frames ------------------------------------------------------------------- */
+/* ---- Frames -------------------------------------------------------------- */
 
 static void
 put_frame (GByteArray   *out,
@@ -480,7 +480,7 @@ frame_at (const guint8  *data,
   return TRUE;
 }
 
-/* ---- The log file --------------------------------------------------------------- */
+/* ---- The log file -------------------------------------------------------- */
 
 struct _TafelLogFile
 {

@@ -17,8 +17,9 @@ guint32 tafel_crc32c (guint32        crc,
                       gconstpointer  data,
                       gsize          len);
 
-/* ---- Compact record payloads ------------------------------------------------
- * A stream of records in which every author's records appear in gapless seq
+/* ---- Compact record payloads --------------------------------------------- */
+
+/* A stream of records in which every author's records appear in gapless seq
  * order from 1, so seq and prev are implicit and the author is a small
  * index after its first appearance. */
 
@@ -73,7 +74,7 @@ guint               tafel_payload_reader_get_n_authors    (TafelPayloadReader *r
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TafelPayloadWriter, tafel_payload_writer_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TafelPayloadReader, tafel_payload_reader_free)
 
-/* ---- The log file --------------------------------------------------------------- */
+/* ---- The log file -------------------------------------------------------- */
 
 typedef struct _TafelLogFile TafelLogFile;
 

@@ -39,7 +39,7 @@ G_DEFINE_QUARK (tafel-log-error-quark, tafel_log_error)
 
 #define ARENA_CHUNK (1024 * 1024)
 
-/* ---- Arena ----------------------------------------------------------------- */
+/* ---- Arena --------------------------------------------------------------- */
 
 typedef struct
 {
@@ -108,7 +108,7 @@ arena_copy (Arena         *arena,
   return p;
 }
 
-/* ---- Authors ----------------------------------------------------------------- */
+/* ---- Authors ------------------------------------------------------------- */
 
 typedef struct
 {
@@ -258,7 +258,7 @@ tafel_log_new (void)
   return g_object_new (TAFEL_TYPE_LOG, NULL);
 }
 
-/* ---- The id index -------------------------------------------------------------- */
+/* ---- The id index -------------------------------------------------------- */
 
 #define SLOT_SEQ_BITS 40
 
@@ -356,7 +356,7 @@ index_lookup (TafelLog         *self,
   return NULL;
 }
 
-/* ---- Authors -------------------------------------------------------------------- */
+/* ---- Authors ------------------------------------------------------------- */
 
 static Author *
 find_author (TafelLog             *self,
@@ -471,7 +471,7 @@ materialise (TafelLog *self,
   return record;
 }
 
-/* ---- Errors --------------------------------------------------------------------- */
+/* ---- Errors -------------------------------------------------------------- */
 
 static gboolean
 fail_log (GError     **error,
@@ -506,7 +506,7 @@ equivocation (TafelLog             *self,
                    seq);
 }
 
-/* ---- Adding ---------------------------------------------------------------------- */
+/* ---- Adding -------------------------------------------------------------- */
 
 static void
 drop_held (TafelLog *self,
@@ -849,7 +849,7 @@ tafel_log_add_trusted_run (TafelLog     *self,
   return add_run_internal (self, records, n_records, TRUE, error);
 }
 
-/* ---- Reading back stored records (tafel-log-private.h) ------------------------ */
+/* ---- Reading back stored records (tafel-log-private.h) ------------------- */
 
 gboolean
 tafel_log_append_stored (TafelLog             *self,
@@ -938,7 +938,7 @@ tafel_log_get_author_key (TafelLog *self,
   return &((Author *) g_ptr_array_index (self->sorted, i))->key;
 }
 
-/* ---- Queries ------------------------------------------------------------------------ */
+/* ---- Queries ------------------------------------------------------------- */
 
 guint
 tafel_log_get_n_records (TafelLog *self)
@@ -1066,7 +1066,7 @@ tafel_log_foreach (TafelLog            *self,
     }
 }
 
-/* ---- Version vectors ------------------------------------------------------------- */
+/* ---- Version vectors ----------------------------------------------------- */
 
 typedef struct
 {

@@ -127,7 +127,7 @@ put_text (GByteArray *out,
   tafel_put_blob (out, text, strlen (text));
 }
 
-/* ---- Profile --------------------------------------------------------------- */
+/* ---- Profile ------------------------------------------------------------- */
 
 /**
  * tafel_profile_encode:
@@ -199,7 +199,7 @@ tafel_profile_clear (TafelProfile *profile)
   g_clear_pointer (&profile->name, g_free);
 }
 
-/* ---- Shape ------------------------------------------------------------------ */
+/* ---- Shape --------------------------------------------------------------- */
 
 /**
  * tafel_shape_encode:
@@ -291,7 +291,7 @@ tafel_shape_decode (GBytes      *body,
   return shape_parse (body_reader (&r, body), shape, error);
 }
 
-/* ---- Text ------------------------------------------------------------------- */
+/* ---- Text ---------------------------------------------------------------- */
 
 /**
  * tafel_text_encode:
@@ -380,7 +380,7 @@ tafel_text_clear (TafelText *text)
   g_clear_pointer (&text->text, g_free);
 }
 
-/* ---- Object sets (erase, restore) ------------------------------------------ */
+/* ---- Object sets (erase, restore) ---------------------------------------- */
 
 static int
 compare_hash (gconstpointer a,
@@ -504,7 +504,7 @@ tafel_object_set_clear (TafelObjectSet *set)
   set->n_ids = 0;
 }
 
-/* ---- Transform sets --------------------------------------------------------- */
+/* ---- Transform sets ------------------------------------------------------ */
 
 typedef struct
 {
@@ -527,6 +527,89 @@ transform_valid (const TafelTransform *t)
          fabs (t->sx) >= SCALE_MIN && fabs (t->sx) <= SCALE_MAX &&
          fabs (t->sy) >= SCALE_MIN && fabs (t->sy) <= SCALE_MAX &&
          fabs (t->tx) <= 2.0 * TAFEL_COORD_MAX && fabs (t->ty) <= 2.0 * TAFEL_COORD_MAX;
+}
+
+static inline double
+bake_coord (double v,
+            double scale,
+            double offset)
+{
+  return CLAMP (v * scale + offset, -TAFEL_COORD_MAX, TAFEL_COORD_MAX);
+}
+
+/* Lines keep their weight relative to the content's area. */
+static inline float
+bake_width (float                 width,
+            const TafelTransform *t)
+{
+  return (float) CLAMP (width * sqrt (fabs (t->sx * t->sy)), 0.01, TAFEL_WIDTH_MAX);
+}
+
+/**
+ * tafel_stroke_bake_transform:
+ * @stroke: a decoded stroke, changed in place
+ * @transform: the transform to bake in
+ *
+ * Moves the stroke's points where @transform shows them and scales its
+ * width by √|sx·sy|; the points are then quantised as the encoding keeps
+ * them.
+ */
+void
+tafel_stroke_bake_transform (TafelStroke          *stroke,
+                             const TafelTransform *transform)
+{
+  g_return_if_fail (stroke != NULL);
+  g_return_if_fail (transform != NULL);
+
+  for (guint i = 0; i < stroke->n_points; i++)
+    {
+      stroke->points[i].x = (float) bake_coord (stroke->points[i].x, transform->sx, transform->tx);
+      stroke->points[i].y = (float) bake_coord (stroke->points[i].y, transform->sy, transform->ty);
+    }
+  stroke->width = bake_width (stroke->width, transform);
+  tafel_stroke_quantise (stroke);
+}
+
+/**
+ * tafel_shape_bake_transform:
+ * @shape: a shape, changed in place
+ * @transform: the transform to bake in
+ *
+ * Moves the shape's two points where @transform shows them and scales its
+ * line width by √|sx·sy|.
+ */
+void
+tafel_shape_bake_transform (TafelShape           *shape,
+                            const TafelTransform *transform)
+{
+  g_return_if_fail (shape != NULL);
+  g_return_if_fail (transform != NULL);
+
+  shape->x1 = bake_coord (shape->x1, transform->sx, transform->tx);
+  shape->y1 = bake_coord (shape->y1, transform->sy, transform->ty);
+  shape->x2 = bake_coord (shape->x2, transform->sx, transform->tx);
+  shape->y2 = bake_coord (shape->y2, transform->sy, transform->ty);
+  shape->width = bake_width (shape->width, transform);
+}
+
+/**
+ * tafel_text_bake_transform:
+ * @text: a decoded text, changed in place
+ * @transform: the transform to bake in
+ *
+ * Moves the text's origin where @transform shows it and scales its size by
+ * |sy| (text keeps its proportions).
+ */
+void
+tafel_text_bake_transform (TafelText            *text,
+                           const TafelTransform *transform)
+{
+  g_return_if_fail (text != NULL);
+  g_return_if_fail (transform != NULL);
+
+  text->x = bake_coord (text->x, transform->sx, transform->tx);
+  text->y = bake_coord (text->y, transform->sy, transform->ty);
+  text->size = (float) CLAMP (text->size * fabs (transform->sy), 0.5, TAFEL_WIDTH_MAX);
 }
 
 /**
@@ -645,7 +728,7 @@ tafel_transform_set_clear (TafelTransformSet *set)
   set->n_entries = 0;
 }
 
-/* ---- Clear ------------------------------------------------------------------ */
+/* ---- Clear --------------------------------------------------------------- */
 
 typedef struct
 {
@@ -771,7 +854,7 @@ tafel_clear_clear (TafelClear *clear)
   clear->n_authors = 0;
 }
 
-/* ---- Chat ------------------------------------------------------------------- */
+/* ---- Chat ---------------------------------------------------------------- */
 
 /**
  * tafel_chat_encode:
@@ -837,7 +920,7 @@ tafel_chat_clear (TafelChat *chat)
   g_clear_pointer (&chat->text, g_free);
 }
 
-/* ---- Validation of any known kind -------------------------------------------- */
+/* ---- Validation of any known kind ---------------------------------------- */
 
 gboolean
 tafel_record_validate_body (guint           kind,

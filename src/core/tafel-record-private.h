@@ -58,11 +58,6 @@ TafelRecord *tafel_record_new_with_id    (const TafelPublicKey *author,
                                           GBytes               *body,
                                           const TafelSignature *signature,
                                           const TafelHash      *id) G_GNUC_WARN_UNUSED_RESULT;
-/* The size of a signed envelope with these fields. */
-gsize        tafel_record_get_encoded_size_for (guint64         seq,
-                                                guint64         lamport,
-                                                guint           kind,
-                                                gsize           body_len);
 /* The encoded envelope's size. */
 gsize        tafel_record_get_encoded_size (TafelRecord        *record);
 
@@ -75,10 +70,6 @@ gboolean     tafel_record_validate_body  (guint                 kind,
                                           TafelStrokeBox       *box,
                                           GError              **error);
 
-/* Validates the record's body once (remembered on the record; decoded
- * records are checked already). A stroke's box is remembered with it. */
-gboolean     tafel_record_check_body     (TafelRecord             *record,
-                                          GError                 **error);
 /* Marks a body as checked (records read back from this device's own log
  * file, whose bodies were checked before they were written). */
 void         tafel_record_mark_body_checked (TafelRecord          *record);

@@ -371,16 +371,7 @@ int
 tafel_record_compare_order (TafelRecord *a,
                             TafelRecord *b)
 {
-  int c;
-
-  if (a->lamport != b->lamport)
-    return a->lamport < b->lamport ? -1 : 1;
-  c = memcmp (a->author.bytes, b->author.bytes, TAFEL_PUBLIC_KEY_BYTES);
-  if (c != 0)
-    return c < 0 ? -1 : 1;
-  if (a->seq != b->seq)
-    return a->seq < b->seq ? -1 : 1;
-  return 0;
+  return tafel_order_compare (a->lamport, &a->author, a->seq, b->lamport, &b->author, b->seq);
 }
 
 gsize
@@ -522,12 +513,25 @@ tafel_record_decode (gconstpointer   data,
   return record;
 }
 
+/**
+ * tafel_record_check_body:
+ * @record: a record
+ * @error: return location for a #GError
+ *
+ * Checks the record's body the way its kind's decode() does (unknown kinds
+ * pass), once: the answer is remembered on the record, and decoded records
+ * were checked already. A stroke's box of points is remembered with it.
+ *
+ * Returns: %FALSE when the body breaks its kind's format or limits
+ */
 gboolean
 tafel_record_check_body (TafelRecord  *record,
                          GError      **error)
 {
   gsize len;
   gconstpointer data;
+
+  g_return_val_if_fail (record != NULL, FALSE);
 
   if (record->body_checked)
     return TRUE;
@@ -552,6 +556,18 @@ tafel_record_mark_body_checked (TafelRecord *record)
   record->body_checked = TRUE;
 }
 
+/**
+ * tafel_record_get_encoded_size_for:
+ * @seq: the record's seq
+ * @lamport: its Lamport time
+ * @kind: its kind
+ * @body_len: the length of its body
+ *
+ * The size of a signed envelope with these fields, so that a record can be
+ * held to TAFEL_RECORD_MAX_BYTES before it is built.
+ *
+ * Returns: the size in bytes
+ */
 gsize
 tafel_record_get_encoded_size_for (guint64 seq,
                                    guint64 lamport,

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <string.h>
+
 #include <glib.h>
 
 #include "tafel-crypto.h"
@@ -101,9 +103,57 @@ GBytes               *tafel_record_dup_signed_bytes (TafelRecord          *recor
 gboolean              tafel_record_verify_signature (TafelRecord          *record,
                                                      GError              **error);
 
+/* The size of a signed envelope with these fields, to check the limit
+ * before building a record. */
+gsize                 tafel_record_get_encoded_size_for (guint64       seq,
+                                                         guint64       lamport,
+                                                         guint         kind,
+                                                         gsize         body_len);
+/* Validates the record's body once (remembered on the record; decoded
+ * records are checked already). */
+gboolean              tafel_record_check_body       (TafelRecord          *record,
+                                                     GError              **error);
+
 /* Order of the board's z-axis and of chat: (lamport, author, seq). */
 int                   tafel_record_compare_order    (TafelRecord          *a,
                                                      TafelRecord          *b);
+
+/**
+ * tafel_order_compare:
+ * @lamport_a: the Lamport time of the first record
+ * @author_a: its author
+ * @seq_a: its seq among its author's records
+ * @lamport_b: the Lamport time of the second record
+ * @author_b: its author
+ * @seq_b: its seq
+ *
+ * The one order of records, by (lamport, author key, seq): the board's
+ * z-order, the order of chat messages and of every "latest wins" rule.
+ * For those who keep a record's place without the record (the model, chat
+ * messages); tafel_record_compare_order() applies it to records. Inline,
+ * as the model's integration compares keys in its innermost loops.
+ *
+ * Returns: -1, 0 or 1 as the first sorts before, with or after the second
+ */
+static inline int
+tafel_order_compare (guint64               lamport_a,
+                     const TafelPublicKey *author_a,
+                     guint64               seq_a,
+                     guint64               lamport_b,
+                     const TafelPublicKey *author_b,
+                     guint64               seq_b)
+{
+  if (lamport_a != lamport_b)
+    return lamport_a < lamport_b ? -1 : 1;
+  if (author_a != author_b)
+    {
+      int c = memcmp (author_a->bytes, author_b->bytes, TAFEL_PUBLIC_KEY_BYTES);
+
+      if (c != 0)
+        return c < 0 ? -1 : 1;
+    }
+  return (seq_a > seq_b) - (seq_a < seq_b);
+}
 
 /* The self-contained wire envelope: version, author, seq, prev, lamport,
  * kind, body, optional signature. decode() checks structure and limits,
@@ -115,8 +165,9 @@ TafelRecord          *tafel_record_decode           (gconstpointer         data,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TafelRecord, tafel_record_unref)
 
-/* ---- Bodies --------------------------------------------------------------
- * Each known kind has a plain struct with encode/decode. decode() validates
+/* ---- Bodies -------------------------------------------------------------- */
+
+/* Each known kind has a plain struct with encode/decode. decode() validates
  * everything (limits, UTF-8, finite numbers) and fails with
  * TAFEL_RECORD_ERROR; clear() frees what the struct owns. Colours are
  * 0xRRGGBBAA. Coordinates are board units (1 unit = 1 px at 100 % zoom),
@@ -222,6 +273,17 @@ typedef struct
   TafelHash      *ids;
   TafelTransform *transforms;
 } TafelTransformSet;
+
+/* Baking a transform into content: the content then draws with the
+ * identity where it drew with @transform before (a copy of a moved object
+ * is plain content). Coordinates are clamped to ±TAFEL_COORD_MAX, widths
+ * scale by √|sx·sy| and text by |sy|, within the record limits. */
+void     tafel_stroke_bake_transform (TafelStroke          *stroke,
+                                      const TafelTransform *transform);
+void     tafel_shape_bake_transform  (TafelShape           *shape,
+                                      const TafelTransform *transform);
+void     tafel_text_bake_transform   (TafelText            *text,
+                                      const TafelTransform *transform);
 
 GBytes  *tafel_transform_set_encode (const TafelTransformSet *set) G_GNUC_WARN_UNUSED_RESULT;
 gboolean tafel_transform_set_decode (GBytes                  *body,

@@ -3,7 +3,7 @@
 
 #include <math.h>
 
-#include "tafel-board-model-private.h"
+#include "tafel-object-private.h"
 #include "tafel-bytes.h"
 #include "tafel-record-private.h"
 #include "tafel-render.h"
@@ -205,7 +205,7 @@ tafel_render_objects (cairo_t             *cr,
   end_view (cr);
 }
 
-/* ---- Snapshots ------------------------------------------------------------------ */
+/* ---- Snapshots ----------------------------------------------------------- */
 
 typedef struct
 {
@@ -217,9 +217,8 @@ typedef struct
 
 struct _TafelRenderList
 {
-  gatomicrefcount ref_count;
-  guint           n_items;
-  Item            items[];
+  guint n_items;
+  Item  items[];
 };
 
 /**
@@ -243,7 +242,6 @@ tafel_render_list_new (TafelObject * const *objects,
   g_return_val_if_fail (objects != NULL || n_objects == 0, NULL);
 
   list = g_malloc (sizeof *list + (gsize) n_objects * sizeof (Item));
-  g_atomic_ref_count_init (&list->ref_count);
 
   for (guint i = 0; i < n_objects; i++)
     {
@@ -262,31 +260,15 @@ tafel_render_list_new (TafelObject * const *objects,
 }
 
 /**
- * tafel_render_list_ref:
- * @list: a snapshot
- *
- * Returns: (transfer full): @list
- */
-TafelRenderList *
-tafel_render_list_ref (TafelRenderList *list)
-{
-  g_return_val_if_fail (list != NULL, NULL);
-
-  g_atomic_ref_count_inc (&list->ref_count);
-  return list;
-}
-
-/**
  * tafel_render_list_unref:
  * @list: (transfer full): a snapshot
+ *
+ * Frees the snapshot (its one owner is done with it).
  */
 void
 tafel_render_list_unref (TafelRenderList *list)
 {
   g_return_if_fail (list != NULL);
-
-  if (!g_atomic_ref_count_dec (&list->ref_count))
-    return;
 
   for (guint i = 0; i < list->n_items; i++)
     g_bytes_unref (list->items[i].body);

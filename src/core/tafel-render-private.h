@@ -8,7 +8,24 @@
 
 G_BEGIN_DECLS
 
-/* Between the renderer's files and the unit tests; not for the app. */
+/* Between the renderer's files, the objects' hit test and the unit tests;
+ * not for the app. */
+
+/* The hit tests of tafel-render.h for a sweep, the segment (x1, y1)–(x2, y2)
+ * a pointer moved along, in the content's own coordinates; for
+ * tafel_object_hit_test(). */
+gboolean _tafel_stroke_sweep_hits (const TafelStroke *stroke,
+                                   double             x1,
+                                   double             y1,
+                                   double             x2,
+                                   double             y2,
+                                   double             tolerance);
+gboolean _tafel_shape_sweep_hits  (const TafelShape  *shape,
+                                   double             x1,
+                                   double             y1,
+                                   double             x2,
+                                   double             y2,
+                                   double             tolerance);
 
 /* How the renderer draws strokes (see tafel-render.h). */
 

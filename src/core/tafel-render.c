@@ -4,6 +4,7 @@
 #include <math.h>
 #include <pango/pangocairo.h>
 
+#include "tafel-geometry.h"
 #include "tafel-render.h"
 #include "tafel-render-private.h"
 
@@ -123,7 +124,7 @@ tafel_stroke_get_extents (const TafelStroke *stroke,
   *extents = (TafelRect) { x0 - r, y0 - r, (x1 - x0) + 2 * r, (y1 - y0) + 2 * r };
 }
 
-/* ---- Stroke geometry ------------------------------------------------------ */
+/* ---- Stroke geometry ----------------------------------------------------- */
 
 typedef TafelRenderDisc Disc;
 
@@ -403,7 +404,7 @@ tafel_render_stroke (cairo_t           *cr,
   cairo_restore (cr);
 }
 
-/* ---- Shapes ---------------------------------------------------------------- */
+/* ---- Shapes -------------------------------------------------------------- */
 
 typedef struct
 {
@@ -587,7 +588,7 @@ tafel_render_shape (cairo_t          *cr,
   cairo_restore (cr);
 }
 
-/* ---- Text ------------------------------------------------------------------ */
+/* ---- Text ---------------------------------------------------------------- */
 
 static void
 context_free (gpointer data)
@@ -695,27 +696,133 @@ tafel_render_text (cairo_t         *cr,
   cairo_restore (cr);
 }
 
-/* ---- Hit tests ------------------------------------------------------------- */
+/* ---- Hit tests ----------------------------------------------------------- */
 
-static double
-segment_distance (double px,
-                  double py,
-                  double ax,
-                  double ay,
-                  double bx,
-                  double by,
-                  double *t_out)
+/* The hit tests take a sweep, the segment (x1, y1)–(x2, y2) a pointer moved
+ * along (one point for a click), and measure from the whole segment, so
+ * that a fast eraser cannot skip ink between two motion events. */
+
+/* Whether the sweep meets the triangle a, b, c (edges or inside). */
+static gboolean
+sweep_meets_triangle (double x1,
+                      double y1,
+                      double x2,
+                      double y2,
+                      double ax,
+                      double ay,
+                      double bx,
+                      double by,
+                      double cx,
+                      double cy,
+                      double reach)
 {
-  double dx = bx - ax, dy = by - ay;
-  double len2 = dx * dx + dy * dy;
-  double t = 0.0;
+  double det = (by - cy) * (ax - cx) + (cx - bx) * (ay - cy);
 
-  if (len2 > 0)
-    t = CLAMP (((px - ax) * dx + (py - ay) * dy) / len2, 0.0, 1.0);
-  if (t_out != NULL)
-    *t_out = t;
+  if (det != 0)
+    {
+      double u = ((by - cy) * (x1 - cx) + (cx - bx) * (y1 - cy)) / det;
+      double v = ((cy - ay) * (x1 - cx) + (ax - cx) * (y1 - cy)) / det;
 
-  return hypot (px - (ax + t * dx), py - (ay + t * dy));
+      if (u >= 0 && v >= 0 && 1 - u - v >= 0)
+        return TRUE;
+    }
+
+  return tafel_segment_distance (ax, ay, bx, by, x1, y1, x2, y2, NULL) <= reach ||
+         tafel_segment_distance (bx, by, cx, cy, x1, y1, x2, y2, NULL) <= reach ||
+         tafel_segment_distance (cx, cy, ax, ay, x1, y1, x2, y2, NULL) <= reach;
+}
+
+gboolean
+_tafel_stroke_sweep_hits (const TafelStroke *stroke,
+                          double             x1,
+                          double             y1,
+                          double             x2,
+                          double             y2,
+                          double             tolerance)
+{
+  if (stroke->n_points == 1)
+    return tafel_point_segment_distance (stroke->points[0].x, stroke->points[0].y, x1, y1, x2, y2, NULL) <=
+           tolerance + tafel_stroke_width_at (stroke, stroke->points[0].pressure) / 2.0;
+
+  for (guint i = 0; i + 1 < stroke->n_points; i++)
+    {
+      const TafelPoint *a = &stroke->points[i], *b = &stroke->points[i + 1];
+      double t;
+      double d = tafel_segment_distance (a->x, a->y, b->x, b->y, x1, y1, x2, y2, &t);
+      double w = tafel_stroke_width_at (stroke, a->pressure + (b->pressure - a->pressure) * t);
+
+      if (d <= tolerance + w / 2.0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+gboolean
+_tafel_shape_sweep_hits (const TafelShape *shape,
+                         double            x1,
+                         double            y1,
+                         double            x2,
+                         double            y2,
+                         double            tolerance)
+{
+  double reach = tolerance + MAX (shape->width, 0.0f) / 2.0;
+  double x0 = MIN (shape->x1, shape->x2), y0 = MIN (shape->y1, shape->y2);
+  double x3 = MAX (shape->x1, shape->x2), y3 = MAX (shape->y1, shape->y2);
+  gboolean filled = (shape->fill_rgba & 0xff) != 0;
+
+  switch (shape->shape)
+    {
+    case TAFEL_SHAPE_RECTANGLE:
+      /* A sweep that enters the fill crosses the outline or starts inside. */
+      if (filled && x1 >= x0 && x1 <= x3 && y1 >= y0 && y1 <= y3)
+        return TRUE;
+      return tafel_segment_distance (x0, y0, x3, y0, x1, y1, x2, y2, NULL) <= reach ||
+             tafel_segment_distance (x3, y0, x3, y3, x1, y1, x2, y2, NULL) <= reach ||
+             tafel_segment_distance (x3, y3, x0, y3, x1, y1, x2, y2, NULL) <= reach ||
+             tafel_segment_distance (x0, y3, x0, y0, x1, y1, x2, y2, NULL) <= reach;
+
+    case TAFEL_SHAPE_ELLIPSE:
+      {
+        double cx = (x0 + x3) / 2, cy = (y0 + y3) / 2;
+        double rx = (x3 - x0) / 2, ry = (y3 - y0) / 2;
+        double px = 0, py = 0;
+
+        if (rx < 1e-9 || ry < 1e-9)
+          return tafel_segment_distance (x0, y0, x3, y3, x1, y1, x2, y2, NULL) <= reach;
+        if (filled && pow ((x1 - cx) / rx, 2) + pow ((y1 - cy) / ry, 2) <= 1.0)
+          return TRUE;
+
+        /* Distance to the outline as a polygon of 128 sides: close enough
+         * to the drawn curve for picking. */
+        for (int i = 0; i <= 128; i++)
+          {
+            double a = 2 * G_PI * i / 128;
+            double qx = cx + rx * cos (a), qy = cy + ry * sin (a);
+
+            if (i > 0 && tafel_segment_distance (px, py, qx, qy, x1, y1, x2, y2, NULL) <= reach)
+              return TRUE;
+            px = qx;
+            py = qy;
+          }
+        return FALSE;
+      }
+
+    case TAFEL_SHAPE_ARROW:
+      {
+        ArrowHead head;
+
+        if (arrow_head (shape, &head) &&
+            sweep_meets_triangle (x1, y1, x2, y2, head.tip_x, head.tip_y, head.left_x, head.left_y,
+                                  head.right_x, head.right_y, reach))
+          return TRUE;
+      }
+      G_GNUC_FALLTHROUGH;
+
+    case TAFEL_SHAPE_LINE:
+    default:
+      return tafel_segment_distance (shape->x1, shape->y1, shape->x2, shape->y2, x1, y1, x2, y2, NULL) <= reach;
+    }
 }
 
 /**
@@ -739,22 +846,7 @@ tafel_stroke_hit_test (const TafelStroke *stroke,
 {
   g_return_val_if_fail (stroke != NULL, FALSE);
 
-  if (stroke->n_points == 1)
-    return hypot (x - stroke->points[0].x, y - stroke->points[0].y) <=
-           tolerance + tafel_stroke_width_at (stroke, stroke->points[0].pressure) / 2.0;
-
-  for (guint i = 0; i + 1 < stroke->n_points; i++)
-    {
-      const TafelPoint *a = &stroke->points[i], *b = &stroke->points[i + 1];
-      double t;
-      double d = segment_distance (x, y, a->x, a->y, b->x, b->y, &t);
-      double w = tafel_stroke_width_at (stroke, a->pressure + (b->pressure - a->pressure) * t);
-
-      if (d <= tolerance + w / 2.0)
-        return TRUE;
-    }
-
-  return FALSE;
+  return _tafel_stroke_sweep_hits (stroke, x, y, x, y, tolerance);
 }
 
 /**
@@ -775,85 +867,7 @@ tafel_shape_hit_test (const TafelShape *shape,
                       double            y,
                       double            tolerance)
 {
-  double reach;
-  double x0, y0, x1, y1;
-  gboolean filled;
-
   g_return_val_if_fail (shape != NULL, FALSE);
 
-  reach = tolerance + MAX (shape->width, 0.0f) / 2.0;
-  x0 = MIN (shape->x1, shape->x2);
-  y0 = MIN (shape->y1, shape->y2);
-  x1 = MAX (shape->x1, shape->x2);
-  y1 = MAX (shape->y1, shape->y2);
-  filled = (shape->fill_rgba & 0xff) != 0;
-
-  switch (shape->shape)
-    {
-    case TAFEL_SHAPE_RECTANGLE:
-      if (filled && x >= x0 && x <= x1 && y >= y0 && y <= y1)
-        return TRUE;
-      return segment_distance (x, y, x0, y0, x1, y0, NULL) <= reach ||
-             segment_distance (x, y, x1, y0, x1, y1, NULL) <= reach ||
-             segment_distance (x, y, x1, y1, x0, y1, NULL) <= reach ||
-             segment_distance (x, y, x0, y1, x0, y0, NULL) <= reach;
-
-    case TAFEL_SHAPE_ELLIPSE:
-      {
-        double cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
-        double rx = (x1 - x0) / 2, ry = (y1 - y0) / 2;
-        double px = 0, py = 0;
-
-        if (rx < 1e-9 || ry < 1e-9)
-          return segment_distance (x, y, x0, y0, x1, y1, NULL) <= reach;
-        if (filled && pow ((x - cx) / rx, 2) + pow ((y - cy) / ry, 2) <= 1.0)
-          return TRUE;
-
-        /* Distance to the outline as a polygon of 128 sides: close enough
-         * to the drawn curve for picking. */
-        for (int i = 0; i <= 128; i++)
-          {
-            double a = 2 * G_PI * i / 128;
-            double qx = cx + rx * cos (a), qy = cy + ry * sin (a);
-
-            if (i > 0 && segment_distance (x, y, px, py, qx, qy, NULL) <= reach)
-              return TRUE;
-            px = qx;
-            py = qy;
-          }
-        return FALSE;
-      }
-
-    case TAFEL_SHAPE_ARROW:
-      {
-        ArrowHead head;
-
-        if (arrow_head (shape, &head))
-          {
-            double u0, v0, w0;
-            double ax = head.tip_x, ay = head.tip_y;
-            double bx = head.left_x, by = head.left_y;
-            double cx = head.right_x, cy = head.right_y;
-            double det = (by - cy) * (ax - cx) + (cx - bx) * (ay - cy);
-
-            if (det != 0)
-              {
-                u0 = ((by - cy) * (x - cx) + (cx - bx) * (y - cy)) / det;
-                v0 = ((cy - ay) * (x - cx) + (ax - cx) * (y - cy)) / det;
-                w0 = 1 - u0 - v0;
-                if (u0 >= 0 && v0 >= 0 && w0 >= 0)
-                  return TRUE;
-              }
-            if (segment_distance (x, y, ax, ay, bx, by, NULL) <= reach ||
-                segment_distance (x, y, bx, by, cx, cy, NULL) <= reach ||
-                segment_distance (x, y, cx, cy, ax, ay, NULL) <= reach)
-              return TRUE;
-          }
-      }
-      G_GNUC_FALLTHROUGH;
-
-    case TAFEL_SHAPE_LINE:
-    default:
-      return segment_distance (x, y, shape->x1, shape->y1, shape->x2, shape->y2, NULL) <= reach;
-    }
+  return _tafel_shape_sweep_hits (shape, x, y, x, y, tolerance);
 }

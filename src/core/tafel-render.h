@@ -99,13 +99,13 @@ void     tafel_render_objects         (cairo_t           *cr,
  * A snapshot of objects to draw: their content (the log's stored bytes,
  * shared, not copied) and transforms at the time it was taken. Take it on
  * the thread that owns the model, draw it on any thread (a tile cache's
- * workers), while the model goes on changing. Reference counted.
+ * workers), while the model goes on changing. One owner holds it and
+ * frees it with tafel_render_list_unref().
  */
 typedef struct _TafelRenderList TafelRenderList;
 
 TafelRenderList *tafel_render_list_new      (TafelObject * const *objects,
                                              guint                n_objects) G_GNUC_WARN_UNUSED_RESULT;
-TafelRenderList *tafel_render_list_ref      (TafelRenderList     *list);
 void             tafel_render_list_unref    (TafelRenderList     *list);
 guint            tafel_render_list_get_size (TafelRenderList     *list);
 void             tafel_render_list_draw     (TafelRenderList     *list,

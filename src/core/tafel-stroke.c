@@ -157,7 +157,7 @@ adapt_update (Adapt   *ad,
   ad->k = MIN ((guint) k, (guint) MAX_K);
 }
 
-/* ---- Bit writer ------------------------------------------------------------ */
+/* ---- Bit writer ---------------------------------------------------------- */
 
 typedef struct
 {
@@ -216,7 +216,7 @@ rice_put (BitWriter *w,
     bits_put (w, v & ((1u << k) - 1), k);
 }
 
-/* ---- Encoder --------------------------------------------------------------- */
+/* ---- Encoder ------------------------------------------------------------- */
 
 /* Residuals of one axis, zigzag-mapped, for a given predictor. */
 static void
@@ -437,7 +437,7 @@ tafel_stroke_encode (const TafelStroke *stroke)
   return g_bytes_new_take (g_realloc (g_steal_pointer (&out), hlen), hlen);
 }
 
-/* ---- Decoder --------------------------------------------------------------- */
+/* ---- Decoder ------------------------------------------------------------- */
 
 typedef struct
 {

@@ -980,6 +980,7 @@ tafel_link_new (TafelSignaling       *signaling,
                 const TafelPublicKey *remote)
 {
   TafelLink *self;
+  char name[TAFEL_PUBLIC_KEY_SHORT_HEX_SIZE];
   int order;
 
   g_return_val_if_fail (TAFEL_IS_SIGNALING (signaling), NULL);
@@ -996,8 +997,7 @@ tafel_link_new (TafelSignaling       *signaling,
   self->auth = tafel_link_auth_ref (auth);
   self->remote_key = *remote;
   self->controlling = order > 0;
-  self->name = g_strdup_printf ("%02x%02x%02x%02x", remote->bytes[0], remote->bytes[1],
-                                remote->bytes[2], remote->bytes[3]);
+  self->name = g_strdup (tafel_public_key_to_short_hex (remote, name));
 
   return self;
 }

@@ -651,8 +651,7 @@ on_link_connected (TafelLink *link,
   GHashTableIter iter;
   gpointer value;
 
-  TAFEL_NET_TRACE ("session: link up to %02x%02x%02x%02x", peer->key.bytes[0], peer->key.bytes[1],
-                   peer->key.bytes[2], peer->key.bytes[3]);
+  TAFEL_NET_TRACE ("session: link up to %s", TAFEL_NET_TRACE_PEER (&peer->key));
   peer->connected = TRUE;
   peer->backoff_ms = MIN_BACKOFF_MS;
   peer->frame_handler = g_signal_connect (link, "frame", G_CALLBACK (on_peer_frame), peer);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "tafel-canvas-controller.h"
+#include "tafel-chat-message.h"
 #include "tafel-chat-tracker.h"
 #include "tafel-core.h"
 #include "tafel-people.h"
@@ -31,19 +32,26 @@ typedef struct
 } Fixture;
 
 static gboolean
+deadline_reached (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until @condition holds or WAIT_MS have passed. */
+static gboolean
 wait_until (gboolean (*condition) (gpointer data),
             gpointer   data)
 {
-  gint64 deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (WAIT_MS, deadline_reached, &timed_out);
+  gboolean met;
 
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return condition (data);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-    }
-  return TRUE;
+  while (!(met = condition (data)) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  return met;
 }
 
 /* What @from has that @to lacks, as a peer would send it. */
@@ -205,7 +213,7 @@ test_colors_and_names (Fixture       *f,
   g_autofree char *na = tafel_person_fallback_name (key_of (f->a));
   g_autofree char *na2 = tafel_person_fallback_name (key_of (f->a));
   g_autofree char *nb = tafel_person_fallback_name (key_of (f->b));
-  g_autofree char *hex = tafel_hash_to_hex ((const TafelHash *) key_of (f->a));
+  g_autofree char *hex = tafel_hex_encode (key_of (f->a)->bytes, TAFEL_PUBLIC_KEY_BYTES);
 
   /* The same key, the same colour and name; others differ (these two
    * random keys could share a colour only by a 1-in-65536 chance). */

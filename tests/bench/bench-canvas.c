@@ -11,8 +11,8 @@
 
 #include "tafel-canvas.h"
 #include "tafel-core.h"
+#include "tafel-stroke-import.h"
 #include "tafel-test-util.h"
-#include "tafel-trace.h"
 
 /* The canvas benchmark: a board of N real strokes (default 100,000: the
  * Quick, Draw! and Excalidraw traces of $TAFEL_SHARED_DATA, cycled), each
@@ -135,7 +135,7 @@ load_trace (const char *name,
 
   if (path == NULL)
     return FALSE;
-  trace->strokes = tafel_trace_load_path (path, &error);
+  trace->strokes = tafel_stroke_import_load_path (path, &error);
   if (trace->strokes == NULL)
     g_error ("%s: %s", path, error->message);
   trace->sources = read_sources (path);

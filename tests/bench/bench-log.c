@@ -11,8 +11,8 @@
 
 #include "tafel-board.h"
 #include "tafel-core.h"
+#include "tafel-stroke-import.h"
 #include "tafel-test-util.h"
-#include "tafel-trace.h"
 
 /* The record log benchmark: a board of N strokes (default 100,000) by 4
  * authors, for (a) the real traces of $TAFEL_SHARED_DATA cycled and (b) a
@@ -336,7 +336,7 @@ load_real (void)
 
       if (path == NULL)
         continue;
-      strokes = tafel_trace_load_path (path, &error);
+      strokes = tafel_stroke_import_load_path (path, &error);
       if (strokes == NULL)
         {
           fprintf (stderr, "%s\n", error->message);

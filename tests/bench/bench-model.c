@@ -15,8 +15,8 @@
 #include "tafel-log.h"
 #include "tafel-render.h"
 #include "tafel-spatial-index.h"
+#include "tafel-stroke-import.h"
 #include "tafel-test-util.h"
-#include "tafel-trace.h"
 
 /* The board model on 100,000 real strokes (Quick, Draw! traces cycled) by
  * four authors: each drawing is put in its own cell of a grid, so the board
@@ -379,7 +379,7 @@ main (int   argc,
       printf ("bench-model: skipped, the shared traces (TAFEL_SHARED_DATA) are not there\n");
       return 77;
     }
-  strokes = tafel_trace_load_path (path, &error);
+  strokes = tafel_stroke_import_load_path (path, &error);
   if (strokes == NULL)
     g_error ("%s", error->message);
   keys = drawing_keys (path);

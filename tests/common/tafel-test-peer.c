@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "tafel-trace.h"
+#include "tafel-stroke-import.h"
 #include "tafel-test-peer.h"
 
 TestPeer *
@@ -295,7 +295,7 @@ test_load_trace (const char *name)
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
     return NULL;
 
-  strokes = tafel_trace_load_path (path, &error);
+  strokes = tafel_stroke_import_load_path (path, &error);
   g_assert_no_error (error);
   return strokes;
 }

@@ -6,8 +6,8 @@
 #include <glib/gstdio.h>
 
 #include "tafel-core.h"
+#include "tafel-stroke-import.h"
 #include "tafel-test-util.h"
-#include "tafel-trace.h"
 
 static double
 gauss (GRand *r)
@@ -146,7 +146,7 @@ tafel_test_load_strokes (void)
       g_test_message ("the shared stroke traces are not there: using synthetic strokes");
       return tafel_test_random_walk (2000, 7);
     }
-  strokes = tafel_trace_load_path (path, &error);
+  strokes = tafel_stroke_import_load_path (path, &error);
   g_assert_no_error (error);
   return strokes;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "tafel-board-model-private.h"
+#include "tafel-chat-message.h"
 #include "tafel-core.h"
 #include "tafel-record-private.h"
 #include "tafel-render.h"
@@ -83,8 +84,6 @@ test_stroke_object (void)
     g_assert_true (g_bytes_equal (tafel_record_get_body (again), tafel_record_get_body (r)));
   }
   g_assert_true (memcmp (tafel_object_get_author (object), test_peer_key (a), sizeof (TafelPublicKey)) == 0);
-  g_assert_cmpuint (tafel_object_get_seq (object), ==, 1);
-  g_assert_cmpuint (tafel_object_get_lamport (object), ==, tafel_record_get_lamport (r));
   g_assert_cmpuint (tafel_board_model_get_n_visible (a->model), ==, 1);
 
   /* Bounds: the points, grown by half the width at pressure 0.5. */
@@ -751,6 +750,133 @@ test_batch_signal (void)
   recorder_clear (&rec, c->model);
 }
 
+/* The one hit test behind clicks and the eraser: a sweep from one point
+ * to another, a click being a sweep of length 0. */
+static void
+test_object_hit_test (void)
+{
+  g_autoptr(TestPeer) a = test_peer_new ();
+  g_autoptr(GBytes) lb = test_line_stroke_body (0, 0, 100, 0, 2, 2);
+  g_autoptr(GBytes) vb = test_line_stroke_body (0, 0, 0, 100, 2, 2);
+  g_autoptr(GBytes) outline = test_shape_body (TAFEL_SHAPE_RECTANGLE, 200, 0, 300, 100, 2, 0xff, 0);
+  g_autoptr(GBytes) filled = test_shape_body (TAFEL_SHAPE_RECTANGLE, 400, 0, 500, 100, 2, 0xff, 0x00ff00ff);
+  g_autoptr(GBytes) text = test_text_body (600, 0, "Wort", 30, 0xff);
+  g_autoptr(TafelRecord) line = test_peer_commit (a, TAFEL_RECORD_KIND_STROKE, lb);
+  g_autoptr(TafelRecord) tall = test_peer_commit (a, TAFEL_RECORD_KIND_STROKE, vb);
+  g_autoptr(TafelRecord) r = test_peer_commit (a, TAFEL_RECORD_KIND_SHAPE, outline);
+  g_autoptr(TafelRecord) f = test_peer_commit (a, TAFEL_RECORD_KIND_SHAPE, filled);
+  g_autoptr(TafelRecord) t = test_peer_commit (a, TAFEL_RECORD_KIND_TEXT, text);
+  TafelObject *lo = object_of (a, line), *to = object_of (a, t);
+  TafelRect tb;
+
+  /* A click is a sweep of length 0: within half the width (1), or within
+   * the tolerance beyond it. */
+  g_assert_true (tafel_object_hit_test (lo, 50, 0.9, 50, 0.9, 0));
+  g_assert_false (tafel_object_hit_test (lo, 50, 1.5, 50, 1.5, 0));
+  g_assert_true (tafel_object_hit_test (lo, 50, 1.5, 50, 1.5, 0.6));
+
+  /* A sweep across the line hits it though both of its ends are far
+   * away, however long it is and however small the tolerance. */
+  g_assert_true (tafel_object_hit_test (lo, 50, -30, 50, 30, 0));
+  g_assert_true (tafel_object_hit_test (lo, 50, -1e6, 51, 1e6, 0.01));
+  /* Alongside at a distance it does not. */
+  g_assert_false (tafel_object_hit_test (lo, -50, 5, 150, 5, 2));
+  g_assert_true (tafel_object_hit_test (lo, -50, 5, 150, 5, 4.5));
+  /* Towards the line, stopping short. */
+  g_assert_false (tafel_object_hit_test (lo, 50, 30, 50, 3, 1));
+  g_assert_true (tafel_object_hit_test (lo, 50, 30, 50, 1.5, 1));
+
+  /* An outlined rectangle: a sweep inside it misses, one across the
+   * outline hits; a filled one is hit by a sweep inside. */
+  g_assert_false (tafel_object_hit_test (object_of (a, r), 220, 20, 280, 80, 1));
+  g_assert_true (tafel_object_hit_test (object_of (a, r), 250, 50, 350, 50, 0));
+  g_assert_true (tafel_object_hit_test (object_of (a, f), 420, 20, 480, 80, 0));
+  g_assert_false (tafel_object_hit_test (object_of (a, f), 520, 20, 580, 80, 5));
+
+  /* Text anywhere in its box grown by the tolerance, crossed or entered. */
+  tafel_object_get_bounds (to, &tb);
+  g_assert_true (tafel_object_hit_test (to, tb.x + 1, tb.y + 1, tb.x + 1, tb.y + 1, 0));
+  g_assert_true (tafel_object_hit_test (to, tb.x - 10, tb.y + 1, tb.x + tb.width + 10, tb.y + 1, 0));
+  g_assert_false (tafel_object_hit_test (to, tb.x - 10, tb.y - 3, tb.x + tb.width + 10, tb.y - 3, 2));
+  g_assert_true (tafel_object_hit_test (to, tb.x - 10, tb.y - 3, tb.x + tb.width + 10, tb.y - 3, 3));
+  g_assert_true (tafel_object_hit_test (to, tb.x - 2, tb.y - 2, tb.x - 2, tb.y - 2, 2));
+
+  /* Stretched ten times across: the tolerance still counts in full along
+   * the unstretched axis, beyond the line's end. */
+  {
+    TafelTransform stretch = { 10, 1, 1000, 0 };
+    g_autoptr(GBytes) sb = test_transform_body (tafel_record_get_id (tall), &stretch, 1);
+    TafelObject *so = object_of (a, tall);
+
+    tafel_record_unref (test_peer_commit (a, TAFEL_RECORD_KIND_TRANSFORM, sb));
+    g_assert_false (tafel_object_hit_test (so, 0, 50, 0, 50, 1));
+    g_assert_true (tafel_object_hit_test (so, 1000, 50, 1000, 50, 0));
+    /* Across: ten times half the width. */
+    g_assert_true (tafel_object_hit_test (so, 1009.5, 50, 1009.5, 50, 0));
+    g_assert_false (tafel_object_hit_test (so, 1010.5, 50, 1010.5, 50, 0));
+    /* Beyond the end: half the width, then the tolerance. */
+    g_assert_true (tafel_object_hit_test (so, 1000, 101.9, 1000, 101.9, 1));
+    g_assert_false (tafel_object_hit_test (so, 1000, 102.1, 1000, 102.1, 1));
+  }
+}
+
+/* A copy of a moved object draws where the object shows, moved on. */
+static void
+test_object_baked_body (void)
+{
+  g_autoptr(TestPeer) a = test_peer_new ();
+  g_autoptr(GBytes) lb = test_line_stroke_body (0, 0, 100, 0, 5, 4);
+  g_autoptr(GBytes) sb = test_shape_body (TAFEL_SHAPE_ELLIPSE, 200, 0, 300, 100, 2, 0xff, 0);
+  g_autoptr(GBytes) tb = test_text_body (600, 0, "Wort", 30, 0xff);
+  TafelRecord *originals[3] = {
+    test_peer_commit (a, TAFEL_RECORD_KIND_STROKE, lb),
+    test_peer_commit (a, TAFEL_RECORD_KIND_SHAPE, sb),
+    test_peer_commit (a, TAFEL_RECORD_KIND_TEXT, tb),
+  };
+  guint kinds[3] = { TAFEL_RECORD_KIND_STROKE, TAFEL_RECORD_KIND_SHAPE, TAFEL_RECORD_KIND_TEXT };
+  TafelTransform moves[3] = { { 2, 2, 10, 20 }, { 3, 3, -40, 7 }, { 2, 2, 0, 100 } };
+  TafelHash ids[3];
+
+  for (guint i = 0; i < 3; i++)
+    ids[i] = *tafel_record_get_id (originals[i]);
+  {
+    g_autoptr(GBytes) mb = test_transform_body (ids, moves, 3);
+
+    tafel_record_unref (test_peer_commit (a, TAFEL_RECORD_KIND_TRANSFORM, mb));
+  }
+
+  for (guint i = 0; i < 3; i++)
+    {
+      TafelObject *object = object_of (a, originals[i]);
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(TafelRecord) copy = NULL;
+      TafelObject *copied;
+      TafelRect before, after;
+      guint kind = 0;
+
+      body = tafel_object_dup_baked_body (object, 5, -5, &kind);
+      g_assert_nonnull (body);
+      g_assert_cmpuint (kind, ==, kinds[i]);
+      copy = test_peer_commit (a, kind, body);
+      copied = object_of (a, copy);
+
+      /* No transform of its own, where the original shows, moved by (5, -5). */
+      g_assert_true (tafel_object_get_transform (copied)->sx == 1 &&
+                     tafel_object_get_transform (copied)->tx == 0);
+      tafel_object_get_bounds (object, &before);
+      tafel_object_get_bounds (copied, &after);
+      if (kinds[i] != TAFEL_RECORD_KIND_TEXT)
+        {
+          /* Text keeps its proportions, so only its origin is exact. */
+          g_assert_cmpfloat_with_epsilon (after.x, before.x + 5, 0.05);
+          g_assert_cmpfloat_with_epsilon (after.width, before.width, 0.1);
+          g_assert_cmpfloat_with_epsilon (after.height, before.height, 0.1);
+        }
+      g_assert_cmpfloat_with_epsilon (after.y, before.y - 5, 0.05);
+      tafel_record_unref (originals[i]);
+    }
+}
+
 /* ---- Queries -------------------------------------------------------------------- */
 
 static void
@@ -1069,6 +1195,8 @@ main (int   argc,
   g_test_add_func ("/tafel/model/unknown-and-undecodable", test_unknown_and_undecodable);
   g_test_add_func ("/tafel/model/batch-signal", test_batch_signal);
   g_test_add_func ("/tafel/model/hit-test", test_hit_test);
+  g_test_add_func ("/tafel/object/hit-test", test_object_hit_test);
+  g_test_add_func ("/tafel/object/baked-body", test_object_baked_body);
   g_test_add_func ("/tafel/model/query-brute-force", test_query_brute_force);
   g_test_add_func ("/tafel/model/digest-set-semantics", test_digest_set_semantics);
 

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "tafel-board.h"
+#include "tafel-board-list.h"
 #include "tafel-core.h"
 #include "tafel-log-file.h"
 #include "tafel-test-util.h"

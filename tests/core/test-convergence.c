@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "tafel-chat-message.h"
 #include "tafel-core.h"
 #include "tafel-export.h"
 #include "tafel-test-peer.h"

@@ -203,6 +203,40 @@ test_identity_io_error (void)
   tafel_test_remove_tree (dir);
 }
 
+/* Ids, keys and secrets in text: one lowercase spelling each. */
+static void
+test_hex (void)
+{
+  static const guint8 bytes[4] = { 0x00, 0xff, 0x10, 0xab };
+  g_autofree char *hex = tafel_hex_encode (bytes, sizeof bytes);
+  g_autofree char *empty = tafel_hex_encode (NULL, 0);
+  guint8 out[4] = { 0 };
+  TafelPublicKey key;
+  char short_hex[TAFEL_PUBLIC_KEY_SHORT_HEX_SIZE];
+
+  g_assert_cmpstr (hex, ==, "00ff10ab");
+  g_assert_cmpstr (empty, ==, "");
+  g_assert_true (tafel_hex_decode (hex, -1, out, sizeof out));
+  g_assert_cmpmem (out, sizeof out, bytes, sizeof bytes);
+
+  /* A length picks the digits out of longer text (a link). */
+  memset (out, 0, sizeof out);
+  g_assert_true (tafel_hex_decode ("00ff10ab?b=x", 8, out, sizeof out));
+  g_assert_cmpmem (out, sizeof out, bytes, sizeof bytes);
+
+  /* Uppercase, too short or long, not hex, missing: refused. */
+  g_assert_false (tafel_hex_decode ("00FF10AB", -1, out, sizeof out));
+  g_assert_false (tafel_hex_decode ("00ff10a", -1, out, sizeof out));
+  g_assert_false (tafel_hex_decode ("00ff10abcd", -1, out, sizeof out));
+  g_assert_false (tafel_hex_decode ("00ff10ag", -1, out, sizeof out));
+  g_assert_false (tafel_hex_decode ("00ff10ab?b=x", -1, out, sizeof out));
+  g_assert_false (tafel_hex_decode (NULL, -1, out, sizeof out));
+
+  for (guint i = 0; i < TAFEL_PUBLIC_KEY_BYTES; i++)
+    key.bytes[i] = (guint8) (0xf0 + i);
+  g_assert_cmpstr (tafel_public_key_to_short_hex (&key, short_hex), ==, "f0f1f2f3");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -215,6 +249,7 @@ main (int    argc,
   g_test_add_func ("/tafel/identity/corrupt", test_identity_corrupt);
   g_test_add_func ("/tafel/identity/symlink", test_identity_symlink);
   g_test_add_func ("/tafel/identity/io-error", test_identity_io_error);
+  g_test_add_func ("/tafel/crypto/hex", test_hex);
 
   return g_test_run ();
 }

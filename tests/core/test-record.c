@@ -7,8 +7,8 @@
 #include "tafel-core.h"
 #include "tafel-identity.h"
 #include "tafel-record.h"
+#include "tafel-stroke-import.h"
 #include "tafel-test-util.h"
-#include "tafel-trace.h"
 
 static TafelRecord *
 make_record (TafelIdentity *id,
@@ -300,6 +300,18 @@ test_compare_order (void)
   g_assert_cmpint (tafel_record_compare_order (b1, a1), ==, -key_order);
   g_assert_cmpint (tafel_record_compare_order (b2, a1), ==, -1);
   g_assert_cmpint (tafel_record_compare_order (b1, b2), ==, 1);
+
+  /* The order of keys kept without their records: equal authors at
+   * different addresses are one author, and seq decides. */
+  {
+    TafelPublicKey k1 = *tafel_identity_get_public_key (a), k2 = k1;
+
+    g_assert_cmpint (tafel_order_compare (5, &k1, 1, 5, &k2, 2), ==, -1);
+    g_assert_cmpint (tafel_order_compare (5, &k1, 2, 5, &k2, 1), ==, 1);
+    g_assert_cmpint (tafel_order_compare (5, &k1, 2, 5, &k2, 2), ==, 0);
+    g_assert_cmpint (tafel_order_compare (4, &k1, 9, 5, &k2, 1), ==, -1);
+    g_assert_cmpint (tafel_order_compare (5, &k1, 1, 5, tafel_identity_get_public_key (b), 1), ==, key_order);
+  }
 }
 
 /* ---- Bodies ------------------------------------------------------------------ */
@@ -600,7 +612,7 @@ test_points_traces (void)
 
       if (path == NULL)
         continue;
-      strokes = tafel_trace_load_path (path, &error);
+      strokes = tafel_stroke_import_load_path (path, &error);
       g_assert_no_error (error);
       for (guint i = 0; i < strokes->len; i++)
         {
@@ -828,6 +840,53 @@ test_points_limits (void)
   g_assert_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_INVALID);
 }
 
+/* Baking a transform into content, the rule behind copies of moved
+ * objects. */
+static void
+test_bake_transform (void)
+{
+  TafelTransform t = { 2, 0.5, 10, -20 };
+  TafelPoint points[2] = { { 1, 4, 0.5f }, { 3, 8, 1.0f } };
+  TafelStroke stroke = { TAFEL_TOOL_PEN, 0xff, 3, 2, points };
+  TafelShape shape = { TAFEL_SHAPE_RECTANGLE, 0xff, 0, 3, 1, 4, 3, 8 };
+  TafelText text = { 1, 4, (char *) "Wort", 20, 0xff };
+  TafelTransform far = { 65536, 65536, 0, 0 };
+  TafelShape huge = { TAFEL_SHAPE_LINE, 0xff, 0, 3000, -100, 0, 100, 0 };
+
+  /* Points move where the transform shows them; widths keep their weight
+   * (√|sx·sy| = 1 here), text scales with sy. */
+  tafel_stroke_bake_transform (&stroke, &t);
+  g_assert_cmpfloat_with_epsilon (points[0].x, 12, 1e-3);
+  g_assert_cmpfloat_with_epsilon (points[0].y, -18, 1e-3);
+  g_assert_cmpfloat_with_epsilon (points[1].x, 16, 1e-3);
+  g_assert_cmpfloat_with_epsilon (points[1].y, -16, 1e-3);
+  g_assert_cmpfloat (points[1].pressure, ==, 1.0f);
+  g_assert_cmpfloat_with_epsilon (stroke.width, 3, 1e-6);
+
+  tafel_shape_bake_transform (&shape, &t);
+  g_assert_cmpfloat (shape.x1, ==, 12);
+  g_assert_cmpfloat (shape.y1, ==, -18);
+  g_assert_cmpfloat (shape.x2, ==, 16);
+  g_assert_cmpfloat (shape.y2, ==, -16);
+  g_assert_cmpfloat_with_epsilon (shape.width, 3, 1e-6);
+
+  tafel_text_bake_transform (&text, &t);
+  g_assert_cmpfloat (text.x, ==, 12);
+  g_assert_cmpfloat (text.y, ==, -18);
+  g_assert_cmpfloat_with_epsilon (text.size, 10, 1e-6);
+
+  /* The result stays within the record limits, so that it encodes. */
+  tafel_shape_bake_transform (&huge, &far);
+  g_assert_cmpfloat (huge.x1, ==, -TAFEL_COORD_MAX);
+  g_assert_cmpfloat (huge.x2, ==, TAFEL_COORD_MAX);
+  g_assert_cmpfloat (huge.width, ==, TAFEL_WIDTH_MAX);
+  {
+    g_autoptr(GBytes) body = tafel_shape_encode (&huge);
+
+    g_assert_nonnull (body);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -848,6 +907,7 @@ main (int    argc,
   g_test_add_func ("/tafel/record/body/transform-set", test_body_transform_set);
   g_test_add_func ("/tafel/record/body/clear", test_body_clear);
   g_test_add_func ("/tafel/record/body/chat", test_body_chat);
+  g_test_add_func ("/tafel/record/body/bake-transform", test_bake_transform);
   g_test_add_func ("/tafel/record/points/traces", test_points_traces);
   g_test_add_func ("/tafel/record/points/random-walk", test_points_random_walk);
   g_test_add_func ("/tafel/record/points/edge-cases", test_points_edge_cases);

@@ -5,10 +5,11 @@
 #include <math.h>
 #include <string.h>
 
+#include "tafel-geometry.h"
 #include "tafel-render.h"
 #include "tafel-render-private.h"
+#include "tafel-stroke-import.h"
 #include "tafel-test-util.h"
-#include "tafel-trace.h"
 
 /* Level of detail in the renderer: strokes thinner than a pixel on the
  * device are drawn straight into image targets as their measured ink
@@ -41,7 +42,7 @@ load_strokes (guint      n,
 
   if (path != NULL)
     {
-      all = tafel_trace_load_path (path, &error);
+      all = tafel_stroke_import_load_path (path, &error);
       g_assert_no_error (error);
     }
   else
@@ -532,6 +533,65 @@ test_thin_offset_and_clip (void)
   cairo_surface_destroy (translated);
 }
 
+/* ---- Geometry ------------------------------------------------------------------ */
+
+static void
+test_point_segment_distance (void)
+{
+  double t = -1;
+
+  /* Beside, before and after a segment; a segment of length 0. */
+  g_assert_cmpfloat_with_epsilon (tafel_point_segment_distance (5, 3, 0, 0, 10, 0, &t), 3, 1e-12);
+  g_assert_cmpfloat_with_epsilon (t, 0.5, 1e-12);
+  g_assert_cmpfloat_with_epsilon (tafel_point_segment_distance (-3, 4, 0, 0, 10, 0, &t), 5, 1e-12);
+  g_assert_cmpfloat (t, ==, 0.0);
+  g_assert_cmpfloat_with_epsilon (tafel_point_segment_distance (13, 4, 0, 0, 10, 0, &t), 5, 1e-12);
+  g_assert_cmpfloat (t, ==, 1.0);
+  g_assert_cmpfloat_with_epsilon (tafel_point_segment_distance (3, 4, 0, 0, 0, 0, NULL), 5, 1e-12);
+}
+
+static void
+test_segment_distance (void)
+{
+  double s = -1;
+
+  /* Crossing: 0, at the crossing. */
+  g_assert_cmpfloat (tafel_segment_distance (0, 0, 10, 0, 4, -5, 4, 5, &s), ==, 0.0);
+  g_assert_cmpfloat_with_epsilon (s, 0.4, 1e-12);
+  /* Apart: the nearest ends, from either segment. */
+  g_assert_cmpfloat_with_epsilon (tafel_segment_distance (0, 0, 10, 0, 4, 2, 4, 5, &s), 2, 1e-12);
+  g_assert_cmpfloat_with_epsilon (s, 0.4, 1e-12);
+  g_assert_cmpfloat_with_epsilon (tafel_segment_distance (0, 0, 10, 0, 13, -5, 13, 5, &s), 3, 1e-12);
+  g_assert_cmpfloat (s, ==, 1.0);
+  g_assert_cmpfloat_with_epsilon (tafel_segment_distance (4, 2, 4, 5, 0, 0, 10, 0, &s), 2, 1e-12);
+  g_assert_cmpfloat (s, ==, 0.0);
+  /* Parallel, and on one line. */
+  g_assert_cmpfloat_with_epsilon (tafel_segment_distance (0, 0, 10, 0, 2, 1, 8, 1, NULL), 1, 1e-12);
+  g_assert_cmpfloat_with_epsilon (tafel_segment_distance (0, 0, 10, 0, 12, 0, 20, 0, NULL), 2, 1e-12);
+  g_assert_cmpfloat_with_epsilon (tafel_segment_distance (0, 0, 10, 0, 5, 0, 20, 0, NULL), 0, 1e-12);
+  /* A point is its distance to the segment. */
+  g_assert_cmpfloat (tafel_segment_distance (0, 0, 10, 0, 5, 3, 5, 3, &s), ==,
+                     tafel_point_segment_distance (5, 3, 0, 0, 10, 0, NULL));
+  g_assert_cmpfloat_with_epsilon (s, 0.5, 1e-12);
+}
+
+static void
+test_segment_meets_rect (void)
+{
+  TafelRect r = { 10, 10, 20, 10 };
+
+  /* Inside, across without an end inside, touching an edge, beside. */
+  g_assert_true (tafel_segment_meets_rect (15, 15, 16, 16, &r));
+  g_assert_true (tafel_segment_meets_rect (0, 15, 100, 15, &r));
+  g_assert_true (tafel_segment_meets_rect (0, 0, 40, 40, &r));
+  g_assert_true (tafel_segment_meets_rect (0, 20, 5, 20, &(TafelRect) { 5, 20, 1, 1 }));
+  g_assert_true (tafel_segment_meets_rect (20, 20, 20, 20, &r));
+  g_assert_false (tafel_segment_meets_rect (0, 0, 100, 0, &r));
+  g_assert_false (tafel_segment_meets_rect (0, 9, 9, 9, &r));
+  g_assert_false (tafel_segment_meets_rect (0, 25, 25, 50, &r));
+  g_assert_false (tafel_segment_meets_rect (35, 15, 35, 15, &r));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -547,6 +607,9 @@ main (int   argc,
   g_test_add_func ("/tafel/render/decimation-keeps-ends", test_decimation_keeps_ends);
   g_test_add_func ("/tafel/render/thin-highlighter-no-darkening", test_thin_highlighter_no_darkening);
   g_test_add_func ("/tafel/render/thin-offset-and-clip", test_thin_offset_and_clip);
+  g_test_add_func ("/tafel/geometry/point-segment-distance", test_point_segment_distance);
+  g_test_add_func ("/tafel/geometry/segment-distance", test_segment_distance);
+  g_test_add_func ("/tafel/geometry/segment-meets-rect", test_segment_meets_rect);
 
   return g_test_run ();
 }

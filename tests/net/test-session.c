@@ -7,6 +7,7 @@
 
 #include "tafel-board-model.h"
 #include "tafel-board.h"
+#include "tafel-chat-message.h"
 #include "tafel-link-config.h"
 #include "tafel-session.h"
 #include "tafel-link-private.h"
@@ -698,6 +699,119 @@ test_chat_order (Fixture       *f,
   }
 }
 
+/* ---- the mesh relay's dedupe ------------------------------------------------ */
+
+#define FRAME_RELAY 0x30
+#define RELAY_HOPS  4
+
+/* RELAY frames (after the type byte: 32 from, 32 to, u8 hops, 8 id,
+ * payload) that came in on one of H's links, by message id. */
+typedef struct
+{
+  guint8 id[8];
+  guint  n;
+} RelayCount;
+
+static void
+count_relay (TafelLink  *link,
+             GBytes     *frame,
+             RelayCount *counts)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (frame, &len);
+
+  if (len < 1 + 32 + 32 + 1 + 8 || data[0] != FRAME_RELAY)
+    return;
+  for (RelayCount *c = counts; c->n != G_MAXUINT; c++)
+    if (memcmp (data + 1 + 32 + 32 + 1, c->id, 8) == 0)
+      c->n++;
+}
+
+static void
+send_relay (TafelLink            *link,
+            const TafelPublicKey *from,
+            const TafelPublicKey *to,
+            const guint8          id[8])
+{
+  g_autoptr(GByteArray) payload = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  guint8 hops = RELAY_HOPS;
+
+  g_byte_array_append (payload, from->bytes, TAFEL_PUBLIC_KEY_BYTES);
+  g_byte_array_append (payload, to->bytes, TAFEL_PUBLIC_KEY_BYTES);
+  g_byte_array_append (payload, &hops, 1);
+  g_byte_array_append (payload, id, 8);
+  g_byte_array_append (payload, (const guint8 *) "signal", 6);
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&payload));
+  g_assert_true (tafel_link_send (link, FRAME_RELAY, bytes, NULL));
+}
+
+static gboolean
+controls_back (gpointer data)
+{
+  RelayCount *counts = data;
+
+  return counts[1].n >= 1 && counts[2].n >= 1;
+}
+
+static gboolean
+any_copy (gpointer data)
+{
+  return ((RelayCount *) data)[0].n > 0;
+}
+
+/* V, A and H are all linked. H sends one RELAY, for a peer nobody is
+ * linked to, to both V and A at once. Each passes it on to the other (every
+ * link but the one it came from), and each then sees it a second time and
+ * must drop it by its message id: nothing comes back to H. Without the
+ * dedupe the copies bounce between the three until their hops run out.
+ * Two relays addressed to H, sent after it, come straight back and show
+ * that V and A have passed the first one on. */
+static void
+test_relay_dedupe (Fixture       *f,
+                   gconstpointer  data)
+{
+  Peer *v = &f->peers[0], *a = &f->peers[1], *h = &f->peers[2];
+  AllLinked w = { f, 0, 3, 2 };
+  RelayCount counts[] = { { { 0 } }, { { 0 } }, { { 0 } }, { { 0 }, G_MAXUINT } };
+  const TafelPublicKey *h_key;
+  TafelPublicKey nobody;
+  TafelLink *to_v, *to_a;
+
+  if (f->broker == NULL)
+    return;
+
+  for (guint i = 0; i < 3; i++)
+    peer_start (f, &f->peers[i]);
+  g_assert_true (tafel_test_wait_until (all_linked, &w, WAIT_MS));
+  h_key = tafel_identity_get_public_key (h->identity);
+  to_v = tafel_session_get_link (h->session, tafel_identity_get_public_key (v->identity));
+  to_a = tafel_session_get_link (h->session, tafel_identity_get_public_key (a->identity));
+  g_signal_connect (to_v, "frame", G_CALLBACK (count_relay), counts);
+  g_signal_connect (to_a, "frame", G_CALLBACK (count_relay), counts);
+  for (guint i = 0; i < 3; i++)
+    tafel_random_bytes (counts[i].id, sizeof counts[i].id);
+  tafel_random_bytes (nobody.bytes, sizeof nobody.bytes);
+
+  send_relay (to_v, h_key, &nobody, counts[0].id);
+  send_relay (to_a, h_key, &nobody, counts[0].id);
+  send_relay (to_v, h_key, h_key, counts[1].id);
+  send_relay (to_a, h_key, h_key, counts[2].id);
+  g_assert_true (tafel_test_wait_until (controls_back, counts, WAIT_MS));
+
+  /* V and A have each passed the relay on to the other by now; a copy
+   * that came back would take milliseconds. (Nothing is to happen, so
+   * this waits its whole bound.) */
+  g_assert_false (tafel_test_wait_until (any_copy, counts, 2000));
+  g_test_message ("copies of the relay back at H: %u", counts[0].n);
+  g_assert_cmpuint (counts[0].n, ==, 0);
+  g_assert_cmpuint (counts[1].n, ==, 1);
+  g_assert_cmpuint (counts[2].n, ==, 1);
+
+  g_signal_handlers_disconnect_by_data (to_v, counts);
+  g_signal_handlers_disconnect_by_data (to_a, counts);
+}
+
 /* ---- a hostile member ------------------------------------------------------- */
 
 typedef struct
@@ -867,6 +981,7 @@ main (int    argc,
   ADD ("status-alone", test_status_alone);
   ADD ("chat-order", test_chat_order);
   ADD ("hostile-member", test_hostile_member);
+  ADD ("relay-dedupe", test_relay_dedupe);
 
   status = g_test_run ();
   g_array_unref (strokes);

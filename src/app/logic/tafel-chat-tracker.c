@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "tafel-chat-message.h"
 #include "tafel-chat-tracker.h"
 
 struct _TafelChatTracker

@@ -8,9 +8,9 @@
 #include <json-glib/json-glib.h>
 
 #include "tafel-json-private.h"
-#include "tafel-trace.h"
+#include "tafel-stroke-import.h"
 
-G_DEFINE_QUARK (tafel-trace-error-quark, tafel_trace_error)
+G_DEFINE_QUARK (tafel-stroke-import-error-quark, tafel_stroke_import_error)
 
 static void
 clear_stroke (gpointer data)
@@ -49,7 +49,7 @@ fail (GError     **error,
       guint        line,
       const char  *what)
 {
-  g_set_error (error, TAFEL_TRACE_ERROR, code, _("Line %u of the trace: %s"), line, what);
+  g_set_error (error, TAFEL_STROKE_IMPORT_ERROR, code, _("Line %u of the trace: %s"), line, what);
   return FALSE;
 }
 
@@ -69,10 +69,10 @@ parse_line (JsonParser   *parser,
   guint n;
 
   if (!tafel_json_load (parser, text, len, &local_error))
-    return fail (error, TAFEL_TRACE_ERROR_PARSE, line, local_error->message);
+    return fail (error, TAFEL_STROKE_IMPORT_ERROR_PARSE, line, local_error->message);
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return fail (error, TAFEL_TRACE_ERROR_PARSE, line, _("not a JSON object"));
+    return fail (error, TAFEL_STROKE_IMPORT_ERROR_PARSE, line, _("not a JSON object"));
   obj = json_node_get_object (root);
 
   stroke->tool = TAFEL_TOOL_PEN;
@@ -82,7 +82,7 @@ parse_line (JsonParser   *parser,
   if (node != NULL &&
       (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
        !parse_colour (json_node_get_string (node), &stroke->rgba)))
-    return fail (error, TAFEL_TRACE_ERROR_PARSE, line, _("“color” is not #rrggbb or #rrggbbaa"));
+    return fail (error, TAFEL_STROKE_IMPORT_ERROR_PARSE, line, _("“color” is not #rrggbb or #rrggbbaa"));
   node = json_object_get_member (obj, "width");
   if (node != NULL)
     {
@@ -91,22 +91,22 @@ parse_line (JsonParser   *parser,
       if (!JSON_NODE_HOLDS_VALUE (node) ||
           (json_node_get_value_type (node) != G_TYPE_DOUBLE &&
            json_node_get_value_type (node) != G_TYPE_INT64))
-        return fail (error, TAFEL_TRACE_ERROR_PARSE, line, _("“width” is not a number"));
+        return fail (error, TAFEL_STROKE_IMPORT_ERROR_PARSE, line, _("“width” is not a number"));
       w = json_node_get_double (node);
       if (!(w > 0 && w <= TAFEL_WIDTH_MAX))
-        return fail (error, TAFEL_TRACE_ERROR_LIMIT, line, _("“width” is out of range"));
+        return fail (error, TAFEL_STROKE_IMPORT_ERROR_LIMIT, line, _("“width” is out of range"));
       stroke->width = (float) w;
     }
 
   node = json_object_get_member (obj, "points");
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return fail (error, TAFEL_TRACE_ERROR_PARSE, line, _("“points” is missing or not an array"));
+    return fail (error, TAFEL_STROKE_IMPORT_ERROR_PARSE, line, _("“points” is missing or not an array"));
   points = json_node_get_array (node);
   n = json_array_get_length (points);
   if (n == 0)
-    return fail (error, TAFEL_TRACE_ERROR_LIMIT, line, _("the stroke has no points"));
+    return fail (error, TAFEL_STROKE_IMPORT_ERROR_LIMIT, line, _("the stroke has no points"));
   if (n > TAFEL_STROKE_MAX_POINTS)
-    return fail (error, TAFEL_TRACE_ERROR_LIMIT, line, _("the stroke has too many points"));
+    return fail (error, TAFEL_STROKE_IMPORT_ERROR_LIMIT, line, _("the stroke has too many points"));
 
   stroke->n_points = n;
   stroke->points = g_new (TafelPoint, n);
@@ -118,11 +118,11 @@ parse_line (JsonParser   *parser,
       double v[3] = { 0, 0, 0.5 };
 
       if (!JSON_NODE_HOLDS_ARRAY (pn))
-        return fail (error, TAFEL_TRACE_ERROR_PARSE, line, _("a point is not an array"));
+        return fail (error, TAFEL_STROKE_IMPORT_ERROR_PARSE, line, _("a point is not an array"));
       pa = json_node_get_array (pn);
       m = json_array_get_length (pa);
       if (m != 2 && m != 3)
-        return fail (error, TAFEL_TRACE_ERROR_PARSE, line, _("a point is not [x, y] or [x, y, pressure]"));
+        return fail (error, TAFEL_STROKE_IMPORT_ERROR_PARSE, line, _("a point is not [x, y] or [x, y, pressure]"));
       for (guint j = 0; j < m; j++)
         {
           JsonNode *c = json_array_get_element (pa, j);
@@ -130,13 +130,13 @@ parse_line (JsonParser   *parser,
           if (!JSON_NODE_HOLDS_VALUE (c) ||
               (json_node_get_value_type (c) != G_TYPE_DOUBLE &&
                json_node_get_value_type (c) != G_TYPE_INT64))
-            return fail (error, TAFEL_TRACE_ERROR_PARSE, line, _("a point has a value that is not a number"));
+            return fail (error, TAFEL_STROKE_IMPORT_ERROR_PARSE, line, _("a point has a value that is not a number"));
           v[j] = json_node_get_double (c);
         }
       if (fabs (v[0]) > TAFEL_COORD_MAX || fabs (v[1]) > TAFEL_COORD_MAX)
-        return fail (error, TAFEL_TRACE_ERROR_LIMIT, line, _("a point lies outside the board"));
+        return fail (error, TAFEL_STROKE_IMPORT_ERROR_LIMIT, line, _("a point lies outside the board"));
       if (!(v[2] >= 0 && v[2] <= 1))
-        return fail (error, TAFEL_TRACE_ERROR_LIMIT, line, _("a pressure is outside 0…1"));
+        return fail (error, TAFEL_STROKE_IMPORT_ERROR_LIMIT, line, _("a pressure is outside 0…1"));
       stroke->points[i].x = (float) v[0];
       stroke->points[i].y = (float) v[1];
       stroke->points[i].pressure = (float) v[2];
@@ -145,7 +145,7 @@ parse_line (JsonParser   *parser,
 }
 
 /**
- * tafel_trace_parse:
+ * tafel_stroke_import_parse:
  * @data: (array length=len): NDJSON text
  * @len: its length
  * @error: return location for a #GError
@@ -153,7 +153,7 @@ parse_line (JsonParser   *parser,
  * Returns: (transfer full) (element-type TafelStroke): the strokes, or %NULL
  */
 GArray *
-tafel_trace_parse (const char  *data,
+tafel_stroke_import_parse (const char  *data,
                    gsize        len,
                    GError     **error)
 {
@@ -189,14 +189,14 @@ tafel_trace_parse (const char  *data,
 }
 
 /**
- * tafel_trace_load:
+ * tafel_stroke_import_load:
  * @file: an NDJSON stroke trace
  * @error: return location for a #GError
  *
  * Returns: (transfer full) (element-type TafelStroke): the strokes, or %NULL
  */
 GArray *
-tafel_trace_load (GFile   *file,
+tafel_stroke_import_load (GFile   *file,
                   GError **error)
 {
   g_autofree char *contents = NULL;
@@ -204,14 +204,14 @@ tafel_trace_load (GFile   *file,
 
   if (!g_file_load_contents (file, NULL, &contents, &len, NULL, error))
     return NULL;
-  return tafel_trace_parse (contents, len, error);
+  return tafel_stroke_import_parse (contents, len, error);
 }
 
 GArray *
-tafel_trace_load_path (const char  *path,
+tafel_stroke_import_load_path (const char  *path,
                        GError     **error)
 {
   g_autoptr(GFile) file = g_file_new_for_path (path);
 
-  return tafel_trace_load (file, error);
+  return tafel_stroke_import_load (file, error);
 }

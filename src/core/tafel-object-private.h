@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "tafel-object.h"
+
+G_BEGIN_DECLS
+
+/* Between the model and the renderer; not for the app. */
+
+gboolean          _tafel_object_is_highlighter     (const TafelObject *object);
+/* The stored body of the object's record: borrowed from the log's storage,
+ * valid while the model lives (peek), or holding that storage alive on any
+ * thread (dup). */
+GBytes           *_tafel_object_peek_body          (const TafelObject *object) G_GNUC_WARN_UNUSED_RESULT;
+GBytes           *_tafel_object_dup_body           (const TafelObject *object) G_GNUC_WARN_UNUSED_RESULT;
+/* As peek, without making a GBytes: FALSE when the log has no body. */
+gboolean          _tafel_object_peek_body_data     (const TafelObject *object,
+                                                    const guint8     **data,
+                                                    gsize             *len);
+
+G_END_DECLS
