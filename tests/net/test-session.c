@@ -468,11 +468,115 @@ test_broker_error (void)
 
   g_assert_true (tafel_test_wait_until (has_broker_error, session, WAIT_MS));
   g_assert_cmpuint (changes, >=, 1);
-  g_assert_cmpint (tafel_session_get_status (session), ==, TAFEL_SESSION_OFFLINE);
+  /* Still looking, and why it finds nobody is the broker's error. */
+  g_assert_cmpint (tafel_session_get_status (session), ==, TAFEL_SESSION_SEARCHING);
   g_assert_nonnull (strstr (tafel_session_get_broker_error (session), url));
+  g_assert_cmpstr (tafel_session_get_search_reason (session), ==, tafel_session_get_broker_error (session));
 
   tafel_session_stop (session);
   g_clear_object (&session);}
+/* With no broker and no local network search, nobody can be found, and
+ * the session says why at once; stopped, it is offline. */
+static void
+test_status_nothing_to_search (void)
+{
+  g_autofree char *data_dir = NULL;
+  g_autoptr(TafelBoard) board = lone_board (&data_dir);
+  g_autoptr(TafelSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  TafelSessionOptions options = { .local_addresses = loopback };
+
+  session = tafel_session_new (board, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tafel_session_get_status (session), ==, TAFEL_SESSION_OFFLINE);
+  g_assert_true (tafel_session_start (session, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tafel_session_get_status (session), ==, TAFEL_SESSION_SEARCHING);
+  g_assert_nonnull (strstr (tafel_session_get_search_reason (session), "No broker is set"));
+
+  tafel_session_stop (session);
+  g_assert_cmpint (tafel_session_get_status (session), ==, TAFEL_SESSION_OFFLINE);
+  g_assert_null (tafel_session_get_search_reason (session));
+}
+
+typedef struct
+{
+  GArray *seen;   /* TafelSessionStatus, each new one in order */
+} StatusLog;
+
+static void
+on_status_logged (TafelSession *session,
+                  StatusLog    *log)
+{
+  TafelSessionStatus status = tafel_session_get_status (session);
+
+  if (log->seen->len == 0 || g_array_index (log->seen, TafelSessionStatus, log->seen->len - 1) != status)
+    g_array_append_val (log->seen, status);
+}
+
+static gboolean
+status_is (TafelSession       *session,
+           TafelSessionStatus  status)
+{
+  return tafel_session_get_status (session) == status;
+}
+
+static gboolean
+alone (gpointer data)
+{
+  return status_is (((Peer *) data)->session, TAFEL_SESSION_ALONE);
+}
+
+static gboolean
+online (gpointer data)
+{
+  return status_is (((Peer *) data)->session, TAFEL_SESSION_ONLINE);
+}
+
+/* What a person on a board is told: alone once the broker is reached
+ * (not "connecting" to nobody, however long nobody comes), connecting
+ * while a link to someone is set up, online once linked, and alone again
+ * as soon as the other says goodbye. */
+static void
+test_status_alone (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GArray) seen = g_array_new (FALSE, FALSE, sizeof (TafelSessionStatus));
+  StatusLog log = { seen };
+  TafelSessionStatus expected[] = { TAFEL_SESSION_CONNECTING, TAFEL_SESSION_ONLINE, TAFEL_SESSION_ALONE };
+  gint64 left_at;
+
+  if (f->broker == NULL)
+    return;
+
+  peer_start (f, &f->peers[0]);
+  g_assert_true (tafel_test_wait_until (alone, &f->peers[0], WAIT_MS));
+  g_assert_null (tafel_session_get_search_reason (f->peers[0].session));
+  /* Several announce intervals with nobody there: still alone. */
+  g_assert_false (tafel_test_wait_until (online, &f->peers[0], 2000));
+  g_assert_cmpint (tafel_session_get_status (f->peers[0].session), ==, TAFEL_SESSION_ALONE);
+
+  g_signal_connect (f->peers[0].session, "status-changed", G_CALLBACK (on_status_logged), &log);
+  peer_start (f, &f->peers[1]);
+  g_assert_true (tafel_test_wait_until (online, &f->peers[0], WAIT_MS));
+  g_assert_true (tafel_test_wait_until (online, &f->peers[1], WAIT_MS));
+
+  /* The other leaves: its goodbye takes effect at once, well within the
+   * dead-peer timeout of presence (10 s). */
+  left_at = g_get_monotonic_time ();
+  peer_stop (&f->peers[1]);
+  g_assert_true (tafel_test_wait_until (alone, &f->peers[0], 3000));
+  g_test_message ("alone again %.0f ms after the other left",
+                  (g_get_monotonic_time () - left_at) / 1000.0);
+  g_assert_cmpuint (f->peers[0].left, ==, 1);
+  g_assert_null (f->peers[0].left_errors->pdata[0]);
+
+  g_signal_handlers_disconnect_by_data (f->peers[0].session, &log);
+  g_assert_cmpuint (seen->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < seen->len; i++)
+    g_assert_cmpint (g_array_index (seen, TafelSessionStatus, i), ==, expected[i]);
+}
+
 /* ---- chat order ------------------------------------------------------------ */
 
 static void
@@ -873,6 +977,8 @@ main (int    argc,
   ADD ("broker-restart", test_broker_restart);
   g_test_add_func ("/tafel/session/turn-options", test_turn_options);
   g_test_add_func ("/tafel/session/broker-error", test_broker_error);
+  g_test_add_func ("/tafel/session/status-nothing-to-search", test_status_nothing_to_search);
+  ADD ("status-alone", test_status_alone);
   ADD ("chat-order", test_chat_order);
   ADD ("hostile-member", test_hostile_member);
   ADD ("relay-dedupe", test_relay_dedupe);

@@ -26,36 +26,18 @@ tafel_clipboard_item_free (TafelClipboardItem *item)
   g_free (item);
 }
 
-static double
-clamp_coord (double v)
-{
-  return CLAMP (v, -TAFEL_COORD_MAX, TAFEL_COORD_MAX);
-}
-
-static void
-move_point (const TafelTransform *t,
-            double                dx,
-            double                dy,
-            double               *x,
-            double               *y)
-{
-  *x = clamp_coord (*x * t->sx + t->tx + dx);
-  *y = clamp_coord (*y * t->sy + t->ty + dy);
-}
-
-/* The body of a record of @kind that draws what @body draws with @t
- * applied and then moved by (dx, dy), with the extents of the result in
- * @bounds; %NULL when @body does not decode as @kind. */
+/* @body (a record body of @kind) moved by (dx, dy) on the board, with the
+ * extents of the result in @bounds; %NULL when @body does not decode as
+ * @kind, or @kind is not a drawn object's. */
 static GBytes *
-dup_baked (guint                 kind,
-           GBytes               *body,
-           const TafelTransform *t,
-           double                dx,
-           double                dy,
-           TafelRect            *bounds,
-           GError              **error)
+dup_moved (guint       kind,
+           GBytes     *body,
+           double      dx,
+           double      dy,
+           TafelRect  *bounds,
+           GError    **error)
 {
-  double k = sqrt (fabs (t->sx * t->sy));
+  TafelTransform moved = { 1, 1, dx, dy };
 
   switch (kind)
     {
@@ -66,16 +48,7 @@ dup_baked (guint                 kind,
 
         if (!tafel_stroke_decode (body, &stroke, error))
           return NULL;
-        for (guint i = 0; i < stroke.n_points; i++)
-          {
-            double x = stroke.points[i].x, y = stroke.points[i].y;
-
-            move_point (t, dx, dy, &x, &y);
-            stroke.points[i].x = (float) x;
-            stroke.points[i].y = (float) y;
-          }
-        stroke.width = (float) CLAMP (stroke.width * k, 0.01, TAFEL_WIDTH_MAX);
-        tafel_stroke_quantise (&stroke);
+        tafel_stroke_bake_transform (&stroke, &moved);
         tafel_stroke_get_extents (&stroke, bounds);
         out = tafel_stroke_encode (&stroke);
         tafel_stroke_clear (&stroke);
@@ -88,9 +61,7 @@ dup_baked (guint                 kind,
 
         if (!tafel_shape_decode (body, &shape, error))
           return NULL;
-        move_point (t, dx, dy, &shape.x1, &shape.y1);
-        move_point (t, dx, dy, &shape.x2, &shape.y2);
-        shape.width = (float) CLAMP (shape.width * k, 0.01, TAFEL_WIDTH_MAX);
+        tafel_shape_bake_transform (&shape, &moved);
         tafel_shape_get_extents (&shape, bounds);
         return tafel_shape_encode (&shape);
       }
@@ -102,8 +73,7 @@ dup_baked (guint                 kind,
 
         if (!tafel_text_decode (body, &text, error))
           return NULL;
-        move_point (t, dx, dy, &text.x, &text.y);
-        text.size = (float) CLAMP (text.size * fabs (t->sy), 0.5, TAFEL_WIDTH_MAX);
+        tafel_text_bake_transform (&text, &moved);
         tafel_text_get_extents (&text, bounds);
         out = tafel_text_encode (&text);
         tafel_text_clear (&text);
@@ -121,19 +91,13 @@ TafelClipboardItem *
 tafel_clipboard_item_new_for_object (const TafelObject *object)
 {
   g_autoptr(TafelClipboardItem) item = g_new0 (TafelClipboardItem, 1);
-  g_autoptr(TafelRecord) record = NULL;
 
   g_return_val_if_fail (object != NULL, NULL);
 
-  record = tafel_object_dup_record (object);
-  if (record == NULL)
-    return NULL;
-
-  item->kind = tafel_record_get_kind (record);
-  item->body = dup_baked (item->kind, tafel_record_get_body (record), tafel_object_get_transform (object),
-                          0, 0, &item->bounds, NULL);
+  item->body = tafel_object_dup_baked_body (object, 0, 0, &item->kind);
   if (item->body == NULL)
     return NULL;
+  tafel_object_get_bounds (object, &item->bounds);
   return g_steal_pointer (&item);
 }
 
@@ -146,7 +110,7 @@ tafel_clipboard_item_dup_moved (const TafelClipboardItem *item,
 
   g_return_val_if_fail (item != NULL, NULL);
 
-  return dup_baked (item->kind, item->body, &TAFEL_TRANSFORM_IDENTITY, dx, dy, &bounds, NULL);
+  return dup_moved (item->kind, item->body, dx, dy, &bounds, NULL);
 }
 
 GBytes *
@@ -282,7 +246,7 @@ tafel_clipboard_decode (GBytes  *data,
       body = g_bytes_new_take (decoded, decoded_size);
 
       /* Every body must be a record body a peer would accept. */
-      item->body = dup_baked (item->kind, body, &TAFEL_TRANSFORM_IDENTITY, 0, 0, &item->bounds, &local_error);
+      item->body = dup_moved (item->kind, body, 0, 0, &item->bounds, &local_error);
       if (item->body == NULL)
         {
           g_set_error (error, TAFEL_CLIPBOARD_ERROR, TAFEL_CLIPBOARD_ERROR_INVALID,
