@@ -550,13 +550,14 @@ test_undo_redo (Fixture       *f,
   g_assert_true (tafel_canvas_controller_undo (f->controller, NULL));
   g_assert_cmpuint (tafel_board_model_get_n_visible (f->model), ==, 2);
 
-  /* Bring to front: stored again on top, one step. */
+  /* Bring to front: restacked in place, one record, one step. */
   tafel_canvas_controller_select_all (f->controller);
   n = f->committed->len;
   g_assert_true (tafel_canvas_controller_raise_selection (f->controller, NULL));
-  g_assert_cmpuint (f->committed->len, ==, n + 3);
+  g_assert_cmpuint (f->committed->len, ==, n + 1);
+  g_assert_cmpuint (tafel_record_get_kind (last_record (f)), ==, TAFEL_RECORD_KIND_AMEND);
   g_assert_cmpuint (tafel_board_model_get_n_visible (f->model), ==, 2);
-  g_assert_false (tafel_object_is_visible (object_of (f, a)));
+  g_assert_true (tafel_object_is_visible (object_of (f, a)));
   g_assert_true (tafel_canvas_controller_undo (f->controller, NULL));
   g_assert_true (tafel_object_is_visible (object_of (f, a)));
   g_assert_cmpuint (tafel_board_model_get_n_visible (f->model), ==, 2);
@@ -827,6 +828,220 @@ test_select_at (Fixture       *f,
   g_assert_false (tafel_canvas_controller_is_selected (f->controller, object_of (f, a)));
 }
 
+/* The objects of the board, bottom first. */
+static GPtrArray *
+stack (Fixture *f)
+{
+  GPtrArray *objects = g_ptr_array_new ();
+
+  tafel_board_model_query (f->model, NULL, objects);
+  return objects;
+}
+
+static void
+test_restack (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  TafelObject *a, *b, *c, *d;
+
+  a = object_of (f, draw_line_stroke (f, 0, 0, 100, 0));
+  b = object_of (f, draw_line_stroke (f, 0, 10, 100, 10));
+  c = object_of (f, draw_line_stroke (f, 0, 20, 100, 20));
+  tafel_canvas_controller_set_tool (f->controller, TAFEL_CANVAS_TOOL_SELECT);
+
+  /* a and b to the front (a rubber band over both): above c, in their
+   * own order. */
+  drag (f, 0, -20, -20, 120, 15, 4);
+  g_assert_cmpuint (tafel_canvas_controller_get_selection (f->controller)->len, ==, 2);
+  g_assert_true (tafel_canvas_controller_raise_selection (f->controller, NULL));
+  g_assert_cmpuint (tafel_record_get_kind (last_record (f)), ==, TAFEL_RECORD_KIND_AMEND);
+  after = stack (f);
+  g_assert_true (g_ptr_array_index (after, 0) == c);
+  g_assert_true (g_ptr_array_index (after, 1) == a);
+  g_assert_true (g_ptr_array_index (after, 2) == b);
+  g_assert_cmpint (tafel_object_compare_order (c, a), <, 0);
+
+  /* Something drawn after it still lands on top. */
+  d = object_of (f, draw_line_stroke (f, 0, 30, 100, 30));
+  g_clear_pointer (&after, g_ptr_array_unref);
+  after = stack (f);
+  g_assert_true (g_ptr_array_index (after, 3) == d);
+
+  /* b to the back. */
+  tafel_canvas_controller_set_tool (f->controller, TAFEL_CANVAS_TOOL_SELECT);
+  g_assert_true (tafel_canvas_controller_select_at (f->controller, 50, 10));
+  g_assert_cmpuint (tafel_canvas_controller_get_selection (f->controller)->len, ==, 1);
+  g_assert_true (tafel_canvas_controller_lower_selection (f->controller, NULL));
+  g_clear_pointer (&after, g_ptr_array_unref);
+  after = stack (f);
+  g_assert_true (g_ptr_array_index (after, 0) == b);
+  g_assert_true (g_ptr_array_index (after, 1) == c);
+
+  /* Undo puts b back where it was, redo to the back again. */
+  g_assert_true (tafel_canvas_controller_undo (f->controller, NULL));
+  g_clear_pointer (&after, g_ptr_array_unref);
+  after = stack (f);
+  g_assert_true (g_ptr_array_index (after, 0) == c);
+  g_assert_true (g_ptr_array_index (after, 2) == b);
+  g_assert_true (tafel_canvas_controller_redo (f->controller, NULL));
+  g_clear_pointer (&after, g_ptr_array_unref);
+  after = stack (f);
+  g_assert_true (g_ptr_array_index (after, 0) == b);
+
+  /* Undoing everything back to the drawing order. */
+  while (tafel_history_can_undo (f->history))
+    g_assert_true (tafel_canvas_controller_undo (f->controller, NULL));
+  g_assert_true (tafel_canvas_controller_redo (f->controller, NULL));
+  g_assert_true (tafel_canvas_controller_redo (f->controller, NULL));
+  g_assert_true (tafel_canvas_controller_redo (f->controller, NULL));
+  before = stack (f);
+  g_assert_cmpuint (before->len, ==, 3);
+  g_assert_true (g_ptr_array_index (before, 0) == a);
+  g_assert_true (g_ptr_array_index (before, 1) == b);
+  g_assert_true (g_ptr_array_index (before, 2) == c);
+}
+
+static void
+test_restyle (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  TafelStroke stroke = { 0 };
+  TafelText text = { 0 };
+  TafelObject *line, *words, *marker;
+  guint n;
+
+  line = object_of (f, draw_line_stroke (f, 0, 0, 100, 0));
+  g_assert_true (tafel_canvas_controller_commit_text (f->controller, 0, 50, "Hallo", &error));
+  words = object_of (f, last_record (f));
+  tafel_canvas_controller_set_tool (f->controller, TAFEL_CANVAS_TOOL_HIGHLIGHTER);
+  drag (f, 0, 0, 100, 100, 100, 4);
+  marker = object_of (f, last_record (f));
+
+  /* Nothing selected, nothing changes. */
+  n = f->committed->len;
+  g_assert_true (tafel_canvas_controller_set_selection_color (f->controller, 0x1c71d8ff, &error));
+  g_assert_cmpuint (f->committed->len, ==, n);
+
+  /* A colour for all, the highlighter's too: one record, one undo step. */
+  tafel_canvas_controller_set_tool (f->controller, TAFEL_CANVAS_TOOL_SELECT);
+  tafel_canvas_controller_select_all (f->controller);
+  g_assert_true (tafel_canvas_controller_set_selection_color (f->controller, 0x1c71d8ff, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->committed->len, ==, n + 1);
+  g_assert_cmpuint (tafel_record_get_kind (last_record (f)), ==, TAFEL_RECORD_KIND_AMEND);
+  g_assert_true (tafel_object_dup_stroke (line, &stroke));
+  g_assert_cmphex (stroke.rgba, ==, 0x1c71d8ff);
+  tafel_stroke_clear (&stroke);
+  g_assert_true (tafel_object_dup_text (words, &text));
+  g_assert_cmphex (text.rgba, ==, 0x1c71d8ff);
+  tafel_text_clear (&text);
+  g_assert_true (tafel_object_dup_stroke (marker, &stroke));
+  g_assert_cmphex (stroke.rgba, ==, 0x1c71d8ff);
+  g_assert_cmpint (stroke.tool, ==, TAFEL_TOOL_HIGHLIGHTER);
+  tafel_stroke_clear (&stroke);
+
+  /* The same colour again stores nothing. */
+  g_assert_true (tafel_canvas_controller_set_selection_color (f->controller, 0x1c71d8ff, &error));
+  g_assert_cmpuint (f->committed->len, ==, n + 1);
+
+  /* A width for the lines, a size for the texts. */
+  g_assert_true (tafel_canvas_controller_set_selection_width (f->controller, 12, &error));
+  g_assert_true (tafel_object_dup_stroke (line, &stroke));
+  g_assert_cmpfloat (stroke.width, ==, 12);
+  tafel_stroke_clear (&stroke);
+  g_assert_true (tafel_object_dup_text (words, &text));
+  g_assert_cmpfloat (text.size, ==, 30);
+  tafel_text_clear (&text);
+  {
+    TafelRect small, big;
+
+    tafel_object_get_bounds (words, &small);
+    g_assert_true (tafel_canvas_controller_set_selection_text_size (f->controller, 60, &error));
+    g_assert_true (tafel_object_dup_text (words, &text));
+    g_assert_cmpfloat (text.size, ==, 60);
+    tafel_text_clear (&text);
+    /* Bigger letters take more room: hit tests and tiles follow. */
+    tafel_object_get_bounds (words, &big);
+    g_assert_cmpfloat (big.width, >, small.width * 1.5);
+  }
+  g_assert_cmpuint (f->committed->len, ==, n + 3);
+
+  /* Undo goes back one change at a time. */
+  g_assert_true (tafel_canvas_controller_undo (f->controller, NULL));
+  g_assert_true (tafel_object_dup_text (words, &text));
+  g_assert_cmpfloat (text.size, ==, 30);
+  tafel_text_clear (&text);
+  g_assert_true (tafel_canvas_controller_undo (f->controller, NULL));
+  g_assert_true (tafel_object_dup_stroke (line, &stroke));
+  g_assert_cmpfloat (stroke.width, ==, 4);
+  g_assert_cmphex (stroke.rgba, ==, 0x1c71d8ff);
+  tafel_stroke_clear (&stroke);
+  g_assert_true (tafel_canvas_controller_undo (f->controller, NULL));
+  g_assert_true (tafel_object_dup_stroke (line, &stroke));
+  g_assert_cmphex (stroke.rgba, ==, 0xc01c28ff);
+  tafel_stroke_clear (&stroke);
+  g_assert_true (tafel_object_dup_text (words, &text));
+  g_assert_cmphex (text.rgba, ==, 0xc01c28ff);
+  tafel_text_clear (&text);
+  g_assert_true (tafel_canvas_controller_redo (f->controller, NULL));
+  g_assert_true (tafel_object_dup_stroke (line, &stroke));
+  g_assert_cmphex (stroke.rgba, ==, 0x1c71d8ff);
+  tafel_stroke_clear (&stroke);
+}
+
+static void
+test_edit_text (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *huge = g_strnfill (TAFEL_TEXT_MAX_BYTES + 1, 'x');
+  TafelText text = { 0 };
+  TafelObject *words;
+  guint n;
+
+  g_assert_true (tafel_canvas_controller_commit_text (f->controller, 10, 20, "Hallo", &error));
+  words = object_of (f, last_record (f));
+  n = f->committed->len;
+
+  /* New words: the same object, one amend record, one undo step. */
+  g_assert_true (tafel_canvas_controller_edit_text (f->controller, words, "Hallo Welt\n", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->committed->len, ==, n + 1);
+  g_assert_cmpuint (tafel_record_get_kind (last_record (f)), ==, TAFEL_RECORD_KIND_AMEND);
+  g_assert_true (tafel_object_dup_text (words, &text));
+  g_assert_cmpstr (text.text, ==, "Hallo Welt");
+  g_assert_cmpfloat (text.x, ==, 10);
+  tafel_text_clear (&text);
+  g_assert_cmpuint (tafel_board_model_get_n_visible (f->model), ==, 1);
+
+  /* The same words store nothing; too many are refused. */
+  g_assert_true (tafel_canvas_controller_edit_text (f->controller, words, "Hallo Welt", &error));
+  g_assert_cmpuint (f->committed->len, ==, n + 1);
+  g_assert_false (tafel_canvas_controller_edit_text (f->controller, words, huge, &error));
+  g_assert_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+  g_assert_cmpuint (f->committed->len, ==, n + 1);
+
+  /* Undo brings the old words back. */
+  g_assert_true (tafel_canvas_controller_undo (f->controller, NULL));
+  g_assert_true (tafel_object_dup_text (words, &text));
+  g_assert_cmpstr (text.text, ==, "Hallo");
+  tafel_text_clear (&text);
+  g_assert_true (tafel_canvas_controller_redo (f->controller, NULL));
+
+  /* Emptied, the text is erased; undo brings it back with its words. */
+  g_assert_true (tafel_canvas_controller_edit_text (f->controller, words, " \n", &error));
+  g_assert_false (tafel_object_is_visible (words));
+  g_assert_true (tafel_canvas_controller_undo (f->controller, NULL));
+  g_assert_true (tafel_object_is_visible (words));
+  g_assert_true (tafel_object_dup_text (words, &text));
+  g_assert_cmpstr (text.text, ==, "Hallo Welt");
+  tafel_text_clear (&text);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -850,6 +1065,9 @@ main (int   argc,
   ADD ("long-stroke-splits", test_long_stroke_splits);
   ADD ("copy-paste", test_copy_paste);
   ADD ("select-at", test_select_at);
+  ADD ("restack", test_restack);
+  ADD ("restyle", test_restyle);
+  ADD ("edit-text", test_edit_text);
 
   return g_test_run ();
 }

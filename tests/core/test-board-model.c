@@ -647,12 +647,13 @@ test_unknown_and_undecodable (void)
     TAFEL_RECORD_KIND_STROKE, TAFEL_RECORD_KIND_SHAPE, TAFEL_RECORD_KIND_TEXT,
     TAFEL_RECORD_KIND_ERASE, TAFEL_RECORD_KIND_RESTORE, TAFEL_RECORD_KIND_TRANSFORM,
     TAFEL_RECORD_KIND_CLEAR, TAFEL_RECORD_KIND_CHAT, TAFEL_RECORD_KIND_PROFILE,
+    TAFEL_RECORD_KIND_AMEND,
   };
 
   test_peer_sync (plain, a);
 
   /* Kinds from a newer version are kept in the log and not shown. */
-  for (guint kind = 10; kind < 300; kind += 37)
+  for (guint kind = TAFEL_RECORD_KIND_AMEND + 1; kind < 300; kind += 37)
     {
       g_autoptr(TafelRecord) r = test_peer_sign (a, 0, kind, garbage);
       g_autoptr(GError) error = NULL;

@@ -674,26 +674,287 @@ tafel_canvas_controller_duplicate_selection (TafelCanvasController *self,
   return ok;
 }
 
+/* ---- Amending: colour, width, text, z-order ----------------------------- */
+
+/* An amend record stays well inside TAFEL_RECORD_MAX_BYTES. */
+#define MAX_AMEND_BYTES (TAFEL_RECORD_MAX_BYTES / 2)
+
+/* Commits @entries (TafelAmendEntry) into @done, as many records as their
+ * number and size need. */
+static gboolean
+commit_amends (TafelCanvasController *self,
+               GArray                *entries,
+               GPtrArray             *done,
+               GError               **error)
+{
+  guint start = 0;
+
+  while (start < entries->len)
+    {
+      TafelAmendEntry *first = &g_array_index (entries, TafelAmendEntry, start);
+      g_autoptr(GBytes) body = NULL;
+      gsize bytes = 0;
+      guint n = 0;
+
+      while (start + n < entries->len && n < TAFEL_SET_MAX_OBJECTS)
+        {
+          bytes += tafel_amend_entry_get_size (&first[n]);
+          if (n > 0 && bytes > MAX_AMEND_BYTES)
+            break;
+          n++;
+        }
+
+      body = tafel_amend_set_encode (&(TafelAmendSet) { n, first });
+      if (!tafel_canvas_controller_commit_in_group (self, TAFEL_RECORD_KIND_AMEND, body, done, error))
+        return FALSE;
+      start += n;
+    }
+
+  return TRUE;
+}
+
+/* Commits @entries as one undo step. */
+static gboolean
+amend_objects (TafelCanvasController *self,
+               GArray                *entries,
+               GError               **error)
+{
+  g_autoptr(GPtrArray) done = NULL;
+  gboolean ok;
+
+  if (entries->len == 0)
+    return TRUE;
+
+  done = tafel_canvas_controller_new_group ();
+  ok = commit_amends (self, entries, done, error);
+  tafel_canvas_controller_end_group (self, done);
+  tafel_canvas_controller_notify_selection (self);
+  return ok;
+}
+
+/* The colour and width @object shows now. */
+static gboolean
+object_look (const TafelObject *object,
+             guint32           *rgba,
+             double            *width)
+{
+  switch (tafel_object_get_type (object))
+    {
+    case TAFEL_OBJECT_STROKE:
+      {
+        TafelStroke stroke = { 0 };
+
+        if (!tafel_object_dup_stroke (object, &stroke))
+          return FALSE;
+        *rgba = stroke.rgba;
+        *width = stroke.width;
+        tafel_stroke_clear (&stroke);
+        return TRUE;
+      }
+
+    case TAFEL_OBJECT_SHAPE:
+      {
+        TafelShape shape;
+
+        if (!tafel_object_get_shape (object, &shape))
+          return FALSE;
+        *rgba = shape.stroke_rgba;
+        *width = shape.width;
+        return TRUE;
+      }
+
+    case TAFEL_OBJECT_TEXT:
+    default:
+      {
+        TafelText text = { 0 };
+
+        if (!tafel_object_dup_text (object, &text))
+          return FALSE;
+        *rgba = text.rgba;
+        *width = text.size;
+        tafel_text_clear (&text);
+        return TRUE;
+      }
+    }
+}
+
+static GArray *
+amend_array_new (void)
+{
+  return g_array_new (FALSE, TRUE, sizeof (TafelAmendEntry));
+}
+
+gboolean
+tafel_canvas_controller_set_selection_color (TafelCanvasController *self,
+                                             guint32                rgba,
+                                             GError               **error)
+{
+  g_autoptr(GArray) entries = amend_array_new ();
+
+  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
+
+  if (self->gesture != GESTURE_NONE)
+    return TRUE;
+
+  for (guint i = 0; i < self->selection->len; i++)
+    {
+      const TafelObject *object = g_ptr_array_index (self->selection, i);
+      TafelAmendEntry entry = { *tafel_object_get_id (object), TAFEL_AMEND_COLOR, rgba };
+      guint32 old;
+      double width;
+
+      if (!object_look (object, &old, &width))
+        continue;
+      if (entry.rgba != old)
+        g_array_append_val (entries, entry);
+    }
+
+  return amend_objects (self, entries, error);
+}
+
+/* Sets the width of strokes and shapes (@for_text FALSE) or the size of
+ * texts (@for_text TRUE) in the selection. */
+static gboolean
+set_selection_width (TafelCanvasController *self,
+                     double                 width,
+                     gboolean               for_text,
+                     GError               **error)
+{
+  g_autoptr(GArray) entries = amend_array_new ();
+
+  if (self->gesture != GESTURE_NONE || !(width > 0))
+    return TRUE;
+
+  width = MIN (width, TAFEL_WIDTH_MAX);
+  for (guint i = 0; i < self->selection->len; i++)
+    {
+      const TafelObject *object = g_ptr_array_index (self->selection, i);
+      TafelAmendEntry entry = { *tafel_object_get_id (object), TAFEL_AMEND_WIDTH, .width = (float) width };
+      guint32 rgba;
+      double old;
+
+      if ((tafel_object_get_type (object) == TAFEL_OBJECT_TEXT) != for_text ||
+          !object_look (object, &rgba, &old))
+        continue;
+      if ((float) old != entry.width)
+        g_array_append_val (entries, entry);
+    }
+
+  return amend_objects (self, entries, error);
+}
+
+gboolean
+tafel_canvas_controller_set_selection_width (TafelCanvasController *self,
+                                             double                 width,
+                                             GError               **error)
+{
+  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
+
+  return set_selection_width (self, width, FALSE, error);
+}
+
+gboolean
+tafel_canvas_controller_set_selection_text_size (TafelCanvasController *self,
+                                                 double                 size,
+                                                 GError               **error)
+{
+  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
+
+  return set_selection_width (self, size, TRUE, error);
+}
+
+/* Restacks the selection, keeping its own order, above everything
+ * (@to_front) or beneath everything. The z values stay within the
+ * Lamport clock: the front is at most one above the highest z, which no
+ * record's clock here is below, so anything drawn later still lands on
+ * top (see TafelAmendFields). */
+static gboolean
+restack_selection (TafelCanvasController *self,
+                   gboolean               to_front,
+                   GError               **error)
+{
+  g_autoptr(GArray) entries = amend_array_new ();
+  double lowest, highest;
+  guint n = self->selection->len;
+
+  if (n == 0 || self->gesture != GESTURE_NONE ||
+      !tafel_board_model_get_z_range (self->model, &lowest, &highest))
+    return TRUE;
+
+  for (guint k = 0; k < n; k++)
+    {
+      const TafelObject *object = g_ptr_array_index (self->selection, k);
+      TafelAmendEntry entry = { *tafel_object_get_id (object), TAFEL_AMEND_Z };
+
+      /* Bottom first: k = 0 … n - 1 over (highest, highest + 1] or
+       * [lowest - 1, lowest). */
+      entry.z = to_front ? highest + (double) (k + 1) / n : lowest - 1 + (double) k / n;
+      g_array_append_val (entries, entry);
+    }
+
+  return amend_objects (self, entries, error);
+}
+
 gboolean
 tafel_canvas_controller_raise_selection (TafelCanvasController *self,
                                          GError               **error)
 {
-  g_autoptr(GPtrArray) originals = NULL;
-  g_autoptr(GPtrArray) done = NULL;
-  gboolean ok;
-
   g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
 
-  if (self->selection->len == 0 || self->gesture != GESTURE_NONE)
+  return restack_selection (self, TRUE, error);
+}
+
+gboolean
+tafel_canvas_controller_lower_selection (TafelCanvasController *self,
+                                         GError               **error)
+{
+  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
+
+  return restack_selection (self, FALSE, error);
+}
+
+gboolean
+tafel_canvas_controller_edit_text (TafelCanvasController *self,
+                                   TafelObject           *object,
+                                   const char            *text,
+                                   GError               **error)
+{
+  g_autofree char *trimmed = NULL;
+  TafelText old = { 0 };
+  gboolean same;
+
+  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
+  g_return_val_if_fail (object != NULL && text != NULL, FALSE);
+
+  if (!tafel_object_dup_text (object, &old))
+    return TRUE;
+  if (!tafel_canvas_controller_check_text (text, &trimmed, error))
+    {
+      tafel_text_clear (&old);
+      return FALSE;
+    }
+  same = g_strcmp0 (trimmed, old.text) == 0;
+  tafel_text_clear (&old);
+  if (same)
     return TRUE;
 
-  /* A record's place in the z-order is fixed by its clock; to come to the
-   * front, the objects are stored again as new records and the old ones
-   * erased, all one undo step. */
-  originals = g_ptr_array_copy (self->selection, NULL, NULL);
-  done = tafel_canvas_controller_new_group ();
-  ok = copy_selection (self, 0, 0, done, error) &&
-       tafel_canvas_controller_commit_object_set (self, TAFEL_RECORD_KIND_ERASE, originals, done, error);
-  tafel_canvas_controller_end_group (self, done);
-  return ok;
+  /* Emptied, the text is gone: erased, one undo step that brings it back. */
+  if (trimmed == NULL)
+    {
+      g_autoptr(GPtrArray) objects = g_ptr_array_new ();
+
+      g_ptr_array_add (objects, object);
+      return tafel_canvas_controller_erase_objects (self, objects, error);
+    }
+
+  /* A new text replacing the old one (erase and add) would leave two
+   * copies when two people change it at once; an amend record keeps the
+   * one object and the latest words win everywhere. */
+  {
+    g_autoptr(GArray) entries = amend_array_new ();
+    TafelAmendEntry entry = { *tafel_object_get_id (object), TAFEL_AMEND_TEXT, .text = trimmed };
+
+    g_array_append_val (entries, entry);
+    return amend_objects (self, entries, error);
+  }
 }

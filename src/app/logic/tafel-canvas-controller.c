@@ -798,6 +798,31 @@ tafel_canvas_controller_is_hidden (TafelCanvasController *self,
 /* ---- Commands ------------------------------------------------------------ */
 
 gboolean
+tafel_canvas_controller_check_text (const char  *text,
+                                    char       **trimmed,
+                                    GError     **error)
+{
+  /* Trailing blank lines and spaces are not part of the text; text that
+   * is only blanks is no text at all. */
+  g_autofree char *words = g_strchomp (g_strdup (text));
+
+  *trimmed = NULL;
+  if (words[strspn (words, " \t\n\r")] == '\0')
+    return TRUE;
+
+  if (strlen (words) > TAFEL_TEXT_MAX_BYTES)
+    {
+      g_set_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_TOO_LARGE,
+                   _("The text is too long: a text may hold at most %d bytes."),
+                   TAFEL_TEXT_MAX_BYTES);
+      return FALSE;
+    }
+
+  *trimmed = g_steal_pointer (&words);
+  return TRUE;
+}
+
+gboolean
 tafel_canvas_controller_commit_text (TafelCanvasController *self,
                                      double                 x,
                                      double                 y,
@@ -812,19 +837,10 @@ tafel_canvas_controller_commit_text (TafelCanvasController *self,
   g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
   g_return_val_if_fail (text != NULL, FALSE);
 
-  /* Trailing blank lines and spaces are not part of the text; text that
-   * is only blanks is no text at all. */
-  trimmed = g_strchomp (g_strdup (text));
-  if (trimmed[strspn (trimmed, " \t\n\r")] == '\0')
+  if (!tafel_canvas_controller_check_text (text, &trimmed, error))
+    return FALSE;
+  if (trimmed == NULL)
     return TRUE;
-
-  if (strlen (trimmed) > TAFEL_TEXT_MAX_BYTES)
-    {
-      g_set_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_TOO_LARGE,
-                   _("The text is too long: a text may hold at most %d bytes."),
-                   TAFEL_TEXT_MAX_BYTES);
-      return FALSE;
-    }
 
   body_text = (TafelText) {
     .x = clamp_coord (x),

@@ -169,7 +169,29 @@ gboolean          tafel_canvas_controller_delete_selection    (TafelCanvasContro
                                                                GError               **error);
 gboolean          tafel_canvas_controller_duplicate_selection (TafelCanvasController *self,
                                                                GError               **error);
+/* Bring to front and send to back: restacks the selection (amend
+ * records, so every peer ends with the same order). */
 gboolean          tafel_canvas_controller_raise_selection     (TafelCanvasController *self,
+                                                               GError               **error);
+gboolean          tafel_canvas_controller_lower_selection     (TafelCanvasController *self,
+                                                               GError               **error);
+/* Recolours the selection. */
+gboolean          tafel_canvas_controller_set_selection_color (TafelCanvasController *self,
+                                                               guint32                rgba,
+                                                               GError               **error);
+/* The line width of the selected strokes and shapes. */
+gboolean          tafel_canvas_controller_set_selection_width (TafelCanvasController *self,
+                                                               double                 width,
+                                                               GError               **error);
+/* The size of the selected texts. */
+gboolean          tafel_canvas_controller_set_selection_text_size (TafelCanvasController *self,
+                                                                   double                 size,
+                                                                   GError               **error);
+/* New words for the text @object, one undo step; the same words store
+ * nothing, blank words erase it. */
+gboolean          tafel_canvas_controller_edit_text           (TafelCanvasController *self,
+                                                               TafelObject           *object,
+                                                               const char            *text,
                                                                GError               **error);
 /* (element-type TafelClipboardItem) (transfer full) the selection as
  * clipboard items, bottom first. */
