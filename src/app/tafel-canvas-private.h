@@ -79,6 +79,10 @@ struct _TafelCanvas
   guint32                editor_rgba;
   TafelObject           *editor_object; /* the text being changed, or NULL */
   guint                  editor_leave_id;
+  /* The last primary press, to tell a double click. */
+  guint32                last_press_ms;
+  double                 last_press_x;  /* widget pixels */
+  double                 last_press_y;
 
   gboolean               fit_pending;
   guint                  fit_id;
@@ -135,6 +139,10 @@ void    tafel_canvas_text_finalize           (TafelCanvas     *self);
 /* Opens editors for @controller's ::text-edit-requested. */
 void    tafel_canvas_text_connect            (TafelCanvas     *self,
                                               TafelCanvasController *controller);
+/* Opens the editor on the text @object to change its words; FALSE when
+ * it is not a visible text. */
+gboolean tafel_canvas_text_edit              (TafelCanvas     *self,
+                                              TafelObject     *object);
 /* Stores the text being typed (or drops it, @commit FALSE), if any. */
 void    tafel_canvas_text_finish             (TafelCanvas     *self,
                                               gboolean         commit);
@@ -150,6 +158,7 @@ void    tafel_canvas_clipboard_update_actions (TafelCanvas    *self);
 
 /* tafel-canvas-menu.c */
 void    tafel_canvas_menu_class_init         (GtkWidgetClass  *widget_class);
+void    tafel_canvas_text_class_init         (GtkWidgetClass  *widget_class);
 void    tafel_canvas_menu_init               (TafelCanvas     *self);
 void    tafel_canvas_menu_dispose            (TafelCanvas     *self);
 

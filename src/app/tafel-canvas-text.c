@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Text typed in place: a text view on the canvas, as large as the text it
  * holds will be on the board, stored through the canvas controller when
- * the person leaves it. */
+ * the person leaves it; for a new text, or for one on the board whose
+ * words change. */
 #include "config.h"
 
 #include <math.h>
@@ -126,6 +127,8 @@ tafel_canvas_text_finish (TafelCanvas *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   GtkWidget *editor = self->editor;
+  TafelObject *object = self->editor_object;
+  gboolean ok = TRUE;
 
   if (editor == NULL)
     return;
@@ -139,10 +142,20 @@ tafel_canvas_text_finish (TafelCanvas *self,
   gtk_widget_unparent (editor);
   gtk_widget_grab_focus (GTK_WIDGET (self));
   tafel_canvas_update_hint (self);
+  if (self->controller != NULL)
+    tafel_canvas_controller_set_editing (self->controller, NULL);
 
-  if (commit && self->controller != NULL &&
-      !tafel_canvas_controller_commit_text (self->controller, self->editor_x, self->editor_y,
-                                            text, &error))
+  /* A text changed in place gets its new words; one that someone erased
+   * meanwhile comes back as a new text, so nothing typed is lost. */
+  if (commit && self->controller != NULL)
+    {
+      if (object != NULL && tafel_object_is_visible (object))
+        ok = tafel_canvas_controller_edit_text (self->controller, object, text, &error);
+      else
+        ok = tafel_canvas_controller_commit_text (self->controller, self->editor_x, self->editor_y,
+                                                  text, &error);
+    }
+  if (!ok)
     tafel_canvas_emit_error (self, error);
 
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -213,16 +226,17 @@ on_editor_changed (TafelCanvas *self)
   gtk_widget_queue_allocate (GTK_WIDGET (self));
 }
 
+/* Opens an editor at board point (x, y) for a new text, or for @object
+ * (nullable) holding @words. */
 static void
-on_text_edit_requested (TafelCanvasController *controller,
-                        double                 x,
-                        double                 y,
-                        TafelCanvas           *self)
+open_editor (TafelCanvas *self,
+             double       x,
+             double       y,
+             TafelObject *object,
+             const char  *words)
 {
   GtkEventController *key, *focus;
   GtkWidget *editor;
-
-  tafel_canvas_text_finish (self, TRUE);
 
   editor = gtk_text_view_new ();
   gtk_widget_add_css_class (editor, "tafel-text-editor");
@@ -258,13 +272,56 @@ on_text_edit_requested (TafelCanvasController *controller,
   gtk_widget_add_controller (editor, focus);
 
   self->editor = editor;
-  self->editor_object = NULL;
+  self->editor_object = object;
   self->editor_x = x;
   self->editor_y = y;
+  if (words != NULL)
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (editor));
+      GtkTextIter end;
+
+      gtk_text_buffer_set_text (buffer, words, -1);
+      gtk_text_buffer_get_end_iter (buffer, &end);
+      gtk_text_buffer_place_cursor (buffer, &end);
+    }
   tafel_canvas_text_update_style (self);
   gtk_widget_set_parent (editor, GTK_WIDGET (self));
   gtk_widget_grab_focus (editor);
   tafel_canvas_update_hint (self);
+}
+
+static void
+on_text_edit_requested (TafelCanvasController *controller,
+                        double                 x,
+                        double                 y,
+                        TafelCanvas           *self)
+{
+  tafel_canvas_text_finish (self, TRUE);
+  open_editor (self, x, y, NULL, NULL);
+}
+
+gboolean
+tafel_canvas_text_edit (TafelCanvas *self,
+                        TafelObject *object)
+{
+  const TafelTransform *t;
+  TafelText text = { 0 };
+
+  if (self->controller == NULL || object == NULL || !tafel_object_is_visible (object) ||
+      !tafel_object_dup_text (object, &text))
+    return FALSE;
+
+  tafel_canvas_text_finish (self, TRUE);
+
+  /* The editor lies where the board draws the text, at the size and in
+   * the colour it has there (a resized text is as large as it looks). */
+  t = tafel_object_get_transform (object);
+  self->editor_size = text.size * fabs (t->sy);
+  self->editor_rgba = text.rgba;
+  tafel_canvas_controller_set_editing (self->controller, object);
+  open_editor (self, t->sx * text.x + t->tx, t->sy * text.y + t->ty, object, text.text);
+  tafel_text_clear (&text);
+  return TRUE;
 }
 
 void
@@ -274,6 +331,31 @@ tafel_canvas_text_connect (TafelCanvas           *self,
   g_signal_connect (controller, "text-edit-requested", G_CALLBACK (on_text_edit_requested), self);
   g_signal_connect_swapped (controller, "notify::text-size", G_CALLBACK (tafel_canvas_text_update_style), self);
   g_signal_connect_swapped (controller, "notify::pen-color", G_CALLBACK (tafel_canvas_text_update_style), self);
+}
+
+/* Enter on a selected text changes its words. */
+static gboolean
+edit_selected_text (GtkWidget *widget,
+                    GVariant  *args,
+                    gpointer   data)
+{
+  TafelCanvas *self = TAFEL_CANVAS (widget);
+  GPtrArray *selection;
+
+  if (self->controller == NULL || self->editor != NULL)
+    return FALSE;
+  selection = tafel_canvas_controller_get_selection (self->controller);
+  if (selection->len != 1 ||
+      tafel_object_get_type (g_ptr_array_index (selection, 0)) != TAFEL_OBJECT_TEXT)
+    return FALSE;
+  return tafel_canvas_text_edit (self, g_ptr_array_index (selection, 0));
+}
+
+void
+tafel_canvas_text_class_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Return, 0, edit_selected_text, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Enter, 0, edit_selected_text, NULL);
 }
 
 void

@@ -1251,6 +1251,7 @@ tafel_canvas_class_init (TafelCanvasClass *klass)
 
   tafel_canvas_clipboard_class_init (widget_class);
   tafel_canvas_menu_class_init (widget_class);
+  tafel_canvas_text_class_init (widget_class);
 
   gtk_widget_class_set_css_name (widget_class, "canvas");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);

@@ -1006,6 +1006,12 @@ test_edit_text (Fixture       *f,
   words = object_of (f, last_record (f));
   n = f->committed->len;
 
+  /* While it is changed in place, the board does not draw it. */
+  tafel_canvas_controller_set_editing (f->controller, words);
+  g_assert_true (tafel_canvas_controller_is_hidden (f->controller, words));
+  tafel_canvas_controller_set_editing (f->controller, NULL);
+  g_assert_false (tafel_canvas_controller_is_hidden (f->controller, words));
+
   /* New words: the same object, one amend record, one undo step. */
   g_assert_true (tafel_canvas_controller_edit_text (f->controller, words, "Hallo Welt\n", &error));
   g_assert_no_error (error);

@@ -78,6 +78,9 @@ struct _TafelCanvasController
   double           corner_x;         /* the corner grabbed */
   double           corner_y;
   TafelTransform   live_transform;   /* board → board while moving */
+
+  /* The text being changed in place, not drawn from the board meanwhile. */
+  TafelObject     *editing;
 };
 
 static inline double

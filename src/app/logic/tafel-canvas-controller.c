@@ -790,9 +790,33 @@ tafel_canvas_controller_is_hidden (TafelCanvasController *self,
 {
   g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
 
-  if (g_hash_table_contains (self->pending_erase, object))
+  if (g_hash_table_contains (self->pending_erase, object) || object == self->editing)
     return TRUE;
   return self->selection_hidden && g_hash_table_contains (self->selected, object);
+}
+
+void
+tafel_canvas_controller_set_editing (TafelCanvasController *self,
+                                     TafelObject           *object)
+{
+  TafelRect bounds;
+
+  g_return_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self));
+
+  if (self->editing == object)
+    return;
+  if (self->editing != NULL)
+    {
+      tafel_object_get_bounds (self->editing, &bounds);
+      self->editing = NULL;
+      tafel_canvas_controller_emit_hidden_changed (self, &bounds);
+    }
+  if (object != NULL)
+    {
+      self->editing = object;
+      tafel_object_get_bounds (object, &bounds);
+      tafel_canvas_controller_emit_hidden_changed (self, &bounds);
+    }
 }
 
 /* ---- Commands ------------------------------------------------------------ */

@@ -155,6 +155,10 @@ gboolean          tafel_canvas_controller_select_at         (TafelCanvasControll
                                                              double                 x,
                                                              double                 y);
 void              tafel_canvas_controller_clear_selection   (TafelCanvasController *self);
+/* The text @object (nullable: none) is being changed in place: the canvas
+ * does not draw it from the board meanwhile (see _is_hidden()). */
+void              tafel_canvas_controller_set_editing       (TafelCanvasController *self,
+                                                             TafelObject           *object);
 
 /* ---- Commands ------------------------------------------------------------ */
 
