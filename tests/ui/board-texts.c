@@ -12,7 +12,10 @@
  * what they typed. Reads the board without locking it, so the app may
  * have it open.
  *
- *   board-texts DATA-DIR BOARD-ID-OR-PREFIX */
+ * With --style, each line goes on with a tab, the colour as rrggbbaa, a
+ * tab and the size.
+ *
+ *   board-texts [--style] DATA-DIR BOARD-ID-OR-PREFIX */
 
 int
 main (int    argc,
@@ -22,10 +25,16 @@ main (int    argc,
   g_autoptr(TafelLog) log = NULL;
   g_autoptr(TafelBoardModel) model = NULL;
   g_autoptr(GPtrArray) objects = g_ptr_array_new ();
+  gboolean style = argc > 1 && g_str_equal (argv[1], "--style");
 
+  if (style)
+    {
+      argv++;
+      argc--;
+    }
   if (argc != 3)
     {
-      fprintf (stderr, "usage: board-texts DATA-DIR BOARD\n");
+      fprintf (stderr, "usage: board-texts [--style] DATA-DIR BOARD\n");
       return 2;
     }
 
@@ -56,6 +65,8 @@ main (int    argc,
           fputs ("\\\\", stdout);
         else
           putchar (*c);
+      if (style)
+        printf ("\t%08x\t%g", text.rgba, text.size);
       putchar ('\n');
       tafel_text_clear (&text);
     }
