@@ -3,15 +3,16 @@
 # Changing what is already drawn: a double click on a text, or Enter with
 # it selected, opens it in place and what is typed changes that text (the
 # board holds one text, not two); with a text selected the tool bar's
-# colour and size change it; each change is one undo step. The board's
-# log is read by board-texts after each step.
+# colour and size change it; each change is one undo step; End and the
+# context menu restack. The board's log is read by board-texts after each
+# step.
 set -u
 . "$(dirname "$0")/ui-lib.sh"
 
 board_texts=${TAFEL_BOARD_TEXTS:-}
 [ -x "$board_texts" ] || skip_all "the board-texts helper was not built"
 
-echo "1..11"
+echo "1..15"
 start_display
 
 export GSETTINGS_BACKEND=keyfile
@@ -97,14 +98,21 @@ check "Enter on a selected text changes it; a click elsewhere keeps the words" '
 timeout 5 xdotool mousemove --window "$win" 320 315 click 1
 # The popovers are windows of their own: open, the app shows two.
 windows_shown () { [ "$(timeout 5 xdotool search --onlyvisible --pid "$app" 2>/dev/null | wc -l)" = "$1" ]; }
+# drawn_at X Y RRGGBB: the screen shows that colour around window point
+# (X, Y) (the window lies at the screen's top left): a popover's button
+# is there to click.
+drawn_at () {
+  timeout 10 import -window root "$work/root.png" 2>/dev/null || return 1
+  [ "$(ink="#$3" ink_pixels "$work/root.png" "16x16+$(($1 - 8))+$(($2 - 8))")" -ge 20 ]
+}
 timeout 5 xdotool mousemove --window "$win" "$color_x" "$bar_y" click 1
-wait_for 10 windows_shown 2 || diag "the colour popover did not open"
+wait_for 10 drawn_at "$color_x" 138 c01c28 || diag "the colour popover did not open"
 timeout 5 xdotool mousemove --window "$win" "$color_x" 138 click 1
 check "the colour button recolours the selected text" 'Hallo Welt!\tc01c28ff\t24'
 wait_for 10 windows_shown 1 || diag "the colour popover did not close"
 
 timeout 5 xdotool mousemove --window "$win" "$width_x" "$bar_y" click 1
-wait_for 10 windows_shown 2 || diag "the size popover did not open"
+wait_for 10 drawn_at $((width_x + 72)) 139 c01c28 || diag "the size popover did not open"
 timeout 5 xdotool mousemove --window "$win" $((width_x + 72)) 139 click 1
 check "the size button resizes the selected text" 'Hallo Welt!\tc01c28ff\t56'
 timeout 5 xdotool key Escape
@@ -118,6 +126,46 @@ timeout 5 xdotool key ctrl+z
 check "undo takes the colour back" 'Hallo Welt!\t1c71d8ff\t24'
 timeout 5 xdotool key ctrl+z
 check "undo takes the words back" 'Hallo Welt\t1c71d8ff\t24'
+
+# ---- The z-order ---------------------------------------------------------------
+
+# board-texts lists the texts bottom first.
+words_are () { [ "$(stored | cut -f1 | tr '\n' ' ')" = "$1" ]; }
+check_order () {
+  if wait_for 15 words_are "$2"; then
+    ok "$1"
+  else
+    not_ok "$1"
+    diag "expected: $2"
+    stored | cut -f1 | sed 's/^/# stored: /'
+  fi
+}
+# (New texts take the size last chosen, 56: well apart, so that the
+# second click is not on the first text, which would open that.)
+timeout 5 xdotool key t
+timeout 5 xdotool mousemove --window "$win" 300 420 click 1
+timeout 10 xdotool type --delay 20 "Unten"
+timeout 5 xdotool key Return
+timeout 5 xdotool mousemove --window "$win" 300 540 click 1
+timeout 10 xdotool type --delay 20 "Oben"
+timeout 5 xdotool key Return
+check_order "new texts lie on top" "Hallo Welt Unten Oben "
+
+# End sends the selected text to the back.
+timeout 5 xdotool key v
+timeout 5 xdotool mousemove --window "$win" 330 570 click 1
+timeout 5 xdotool key End
+check_order "End sends the selection to the back" "Oben Hallo Welt Unten "
+
+# The context menu brings the text clicked to the front.
+timeout 5 xdotool mousemove --window "$win" 330 315 click 3
+wait_for 10 windows_shown 2 || diag "the context menu did not open"
+timeout 5 xdotool key f
+check_order "the context menu brings it to the front" "Oben Unten Hallo Welt "
+wait_for 10 windows_shown 1 || diag "the context menu did not close"
+
+timeout 5 xdotool key ctrl+z
+check_order "undo puts it back in its place" "Oben Hallo Welt Unten "
 
 if grep -E "CRITICAL|WARNING" "$work/tafel.log" >/dev/null; then
   not_ok "no warnings or criticals in the log"
