@@ -179,8 +179,9 @@ text_tool_active (TafelCanvas *self)
          tafel_canvas_controller_get_tool (self->controller) == TAFEL_CANVAS_TOOL_TEXT;
 }
 
-/* The text under widget point (x, y) when this press changes one: a
- * double click on it, or a click with the text tool (as in Excalidraw). */
+/* The text under widget point (x, y) when this press changes one: the
+ * second of a double click on it. (A single click with the text tool
+ * opens a new text, wherever it lands.) */
 static TafelObject *
 text_to_edit (TafelCanvas *self,
               double       x,
@@ -202,7 +203,7 @@ text_to_edit (TafelCanvas *self,
   self->last_press_x = x;
   self->last_press_y = y;
 
-  if (self->controller == NULL || (!double_click && !text_tool_active (self)))
+  if (self->controller == NULL || !double_click)
     return NULL;
   tafel_view_to_board (&self->view, x, y, &bx, &by);
   object = tafel_canvas_controller_object_at (self->controller, bx, by);

@@ -764,6 +764,19 @@ on_hidden_changed (TafelCanvasController *controller,
 {
   tafel_tile_cache_invalidate (self->tiles, dirty);
   patch_clear (&self->selection_patch);
+
+  /* A picture of something just drawn may show an object that is hidden
+   * now (a text opened to be changed, a stroke being erased): the tiles
+   * draw that place from here on. */
+  for (guint i = self->settling->len; i > 0; i--)
+    {
+      const TafelRect *b = &g_array_index (self->settling, Settling, i - 1).bounds;
+
+      if (b->x < dirty->x + dirty->width && dirty->x < b->x + b->width &&
+          b->y < dirty->y + dirty->height && dirty->y < b->y + b->height)
+        g_array_remove_index (self->settling, i - 1);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void

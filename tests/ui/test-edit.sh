@@ -140,8 +140,7 @@ check_order () {
     stored | cut -f1 | sed 's/^/# stored: /'
   fi
 }
-# (New texts take the size last chosen, 56: well apart, so that the
-# second click is not on the first text, which would open that.)
+# (New texts take the size last chosen, 56: well apart.)
 timeout 5 xdotool key t
 timeout 5 xdotool mousemove --window "$win" 300 420 click 1
 timeout 10 xdotool type --delay 20 "Unten"
