@@ -48,12 +48,17 @@ card_has_ink () {
   [ "$(ink_pixels "$work/shot.png" "$toolbar")" -eq 0 ] && [ "$(ink_pixels "$work/shot.png")" -ge 40 ]
 }
 
-x=220 y=330
-timeout 5 xdotool mousemove --window "$win" $x $y mousedown 1
-for i in $(seq 1 60); do
-  timeout 5 xdotool mousemove --window "$win" $((x + i * 8)) $((y + (i % 12) * 4 - 24))
-done
-timeout 5 xdotool mouseup 1
+# draw_stroke Y: a wavy stroke across the board of $win at height Y.
+draw_stroke () {
+  local x=220 y=$1
+  timeout 5 xdotool mousemove --window "$win" $x $y mousedown 1
+  for i in $(seq 1 60); do
+    timeout 5 xdotool mousemove --window "$win" $((x + i * 8)) $((y + (i % 12) * 4 - 24))
+  done
+  timeout 5 xdotool mouseup 1
+}
+
+draw_stroke 330
 if wait_for 10 has_ink 500; then
   ok "a red stroke is on the board ($(ink_pixels "$work/shot.png") red pixels)"
 else
@@ -95,12 +100,7 @@ win=$second
 focus_window "$win"
 timeout 5 xdotool key ctrl+n
 wait_for 20 window_name_is "$win" "Untitled Board" || bail "Ctrl+N opened no board in the second window"
-y=450
-timeout 5 xdotool mousemove --window "$win" $x $y mousedown 1
-for i in $(seq 1 60); do
-  timeout 5 xdotool mousemove --window "$win" $((x + i * 8)) $((y + (i % 12) * 4 - 24))
-done
-timeout 5 xdotool mouseup 1
+draw_stroke 450
 wait_for 10 has_ink 1500 || diag "the second stroke shows $(ink_pixels "$work/shot.png") red pixels"
 # The header bar's close button.
 timeout 5 xdotool mousemove --window "$win" 1071 28 click 1
