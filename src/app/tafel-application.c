@@ -447,6 +447,16 @@ tafel_application_window_removed (GtkApplication *application,
 
   GTK_APPLICATION_CLASS (tafel_application_parent_class)->window_removed (application, window);
 
+  /* The other windows' start pages drew that board's card from the open
+   * board when the list was last loaded (blank, for a board just made);
+   * now it is closed, they load it again from the board as it was left. */
+  for (GList *l = gtk_application_get_windows (application); l != NULL; l = l->next)
+    if (TAFEL_IS_WINDOW (l->data))
+      {
+        tafel_application_reload_boards (self);
+        break;
+      }
+
   for (GList *l = gtk_application_get_windows (application); l != NULL; l = l->next)
     if (TAFEL_IS_WINDOW (l->data) && tafel_window_get_board (l->data) != NULL)
       {

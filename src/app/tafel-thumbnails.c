@@ -21,7 +21,10 @@ write_png (cairo_surface_t *surface,
            const char      *path)
 {
   g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
+  /* One aside per thread: a board closed in one window is drawn by the
+   * thread that saves it and, at the same time, by another window's start
+   * page loading it. */
+  g_autofree char *tmp = g_strdup_printf ("%s.%" G_GSIZE_MODIFIER "x.tmp", path, (gsize) g_thread_self ());
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     return FALSE;
