@@ -474,22 +474,13 @@ part_chunk (const Part *part,
             guint       offset)
 {
   guint left = part->ids->len - offset;
-  gsize bytes = 0;
-  guint n = 0;
 
   if (part->kind == TAFEL_RECORD_KIND_TRANSFORM)
     return MIN (left, MAX_TRANSFORMS_PER_RECORD);
   if (part->kind != TAFEL_RECORD_KIND_AMEND)
     return MIN (left, MAX_IDS_PER_RECORD);
-
-  while (n < left && n < TAFEL_SET_MAX_OBJECTS)
-    {
-      bytes += tafel_amend_entry_get_size (&g_array_index (part->amends, TafelAmendEntry, offset + n));
-      if (n > 0 && bytes > MAX_AMEND_BYTES_PER_RECORD)
-        break;
-      n++;
-    }
-  return n;
+  return tafel_amend_entries_fit (&g_array_index (part->amends, TafelAmendEntry, offset), left,
+                                  MAX_AMEND_BYTES_PER_RECORD);
 }
 
 /* Moves @cursor past empty parts; FALSE when the step has no more. */

@@ -969,6 +969,26 @@ tafel_amend_entry_get_size (const TafelAmendEntry *entry)
   return size;
 }
 
+guint
+tafel_amend_entries_fit (const TafelAmendEntry *entries,
+                         guint                  n_entries,
+                         gsize                  max_bytes)
+{
+  gsize bytes = 0;
+  guint n = 0;
+
+  g_return_val_if_fail (entries != NULL || n_entries == 0, 0);
+
+  while (n < n_entries && n < TAFEL_SET_MAX_OBJECTS)
+    {
+      bytes += tafel_amend_entry_get_size (&entries[n]);
+      if (n > 0 && bytes > max_bytes)
+        break;
+      n++;
+    }
+  return n;
+}
+
 /**
  * tafel_amend_set_encode:
  * @set: 1 … TAFEL_SET_MAX_OBJECTS valid entries

@@ -350,6 +350,11 @@ typedef struct
 /* The encoded size of @entry in an amend body, to split a large change
  * over several records. */
 gsize    tafel_amend_entry_get_size (const TafelAmendEntry *entry);
+/* How many of the @n_entries (at least 1) go into one amend record of at
+ * most about @max_bytes (and TAFEL_SET_MAX_OBJECTS entries): at least 1. */
+guint    tafel_amend_entries_fit    (const TafelAmendEntry *entries,
+                                     guint                  n_entries,
+                                     gsize                  max_bytes);
 GBytes  *tafel_amend_set_encode (const TafelAmendSet *set) G_GNUC_WARN_UNUSED_RESULT;
 gboolean tafel_amend_set_decode (GBytes              *body,
                                  TafelAmendSet       *set,

@@ -600,6 +600,23 @@ test_body_amend (void)
   }
 
   {
+    /* Splitting a large change: by bytes, by count, never nothing. */
+    g_autofree char *words = g_strnfill (8000, 'w');
+    g_autofree TafelAmendEntry *many = g_new0 (TafelAmendEntry, TAFEL_SET_MAX_OBJECTS + 5);
+    TafelAmendEntry big[3];
+
+    for (guint i = 0; i < 3; i++)
+      big[i] = (TafelAmendEntry) { .fields = TAFEL_AMEND_TEXT, .text = words };
+    g_assert_cmpuint (tafel_amend_entries_fit (big, 3, 10000), ==, 1);
+    g_assert_cmpuint (tafel_amend_entries_fit (big, 3, 20000), ==, 2);
+    g_assert_cmpuint (tafel_amend_entries_fit (big, 3, 100), ==, 1);
+    for (guint i = 0; i < TAFEL_SET_MAX_OBJECTS + 5; i++)
+      many[i] = (TafelAmendEntry) { .fields = TAFEL_AMEND_Z };
+    g_assert_cmpuint (tafel_amend_entries_fit (many, TAFEL_SET_MAX_OBJECTS + 5, G_MAXSIZE), ==,
+                      TAFEL_SET_MAX_OBJECTS);
+  }
+
+  {
     /* Width 0 and an empty text are no values. */
     guint8 raw[1 + 32 + 1 + 4];
     float zero = 0;

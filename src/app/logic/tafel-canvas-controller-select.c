@@ -692,17 +692,8 @@ commit_amends (TafelCanvasController *self,
   while (start < entries->len)
     {
       TafelAmendEntry *first = &g_array_index (entries, TafelAmendEntry, start);
+      guint n = tafel_amend_entries_fit (first, entries->len - start, MAX_AMEND_BYTES);
       g_autoptr(GBytes) body = NULL;
-      gsize bytes = 0;
-      guint n = 0;
-
-      while (start + n < entries->len && n < TAFEL_SET_MAX_OBJECTS)
-        {
-          bytes += tafel_amend_entry_get_size (&first[n]);
-          if (n > 0 && bytes > MAX_AMEND_BYTES)
-            break;
-          n++;
-        }
 
       body = tafel_amend_set_encode (&(TafelAmendSet) { n, first });
       if (!tafel_canvas_controller_commit_in_group (self, TAFEL_RECORD_KIND_AMEND, body, done, error))
