@@ -66,6 +66,22 @@ names_a_file (const char *name)
          (g_str_has_suffix (name, ".tafel") || strchr (name, G_DIR_SEPARATOR) != NULL);
 }
 
+/* A damaged log names the command that repairs it. */
+static gboolean
+hint_repair (GError     **error,
+             const char  *id)
+{
+  if (error != NULL && g_error_matches (*error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_DAMAGED_LOG))
+    {
+      char *message = g_strdup_printf (_("%s Run “tafel-cli repair %s” to repair it."),
+                                       (*error)->message, id);
+
+      g_free ((*error)->message);
+      (*error)->message = message;
+    }
+  return FALSE;
+}
+
 gboolean
 tafel_cli_board_open (const char     *data_dir,
                       const char     *name,
@@ -115,6 +131,8 @@ tafel_cli_board_open (const char     *data_dir,
           {
             id_hex = tafel_invite_dup_board_id_hex (invite);
             out->board = tafel_board_open (data_dir, identity, id_hex, error);
+            if (out->board == NULL)
+              return hint_repair (error, id_hex);
           }
         if (out->board != NULL && writable && invite->brokers[0] != NULL &&
             (tafel_board_get_hints (out->board) == NULL || tafel_board_get_hints (out->board)[0] == NULL) &&
@@ -125,6 +143,8 @@ tafel_cli_board_open (const char     *data_dir,
       out->board = tafel_board_open_file (data_dir, identity, out->file, error);
     else
       out->board = tafel_board_open (data_dir, identity, name, error);
+    if (out->board == NULL && out->file == NULL && !names_a_link (name))
+      return hint_repair (error, name);
   }
   if (out->board == NULL)
     return FALSE;
@@ -160,7 +180,7 @@ tafel_cli_board_read (const char     *data_dir,
     }
   out->log = tafel_board_read (data_dir, id_hex != NULL ? id_hex : name, &out->title, id, error);
   if (out->log == NULL)
-    return FALSE;
+    return hint_repair (error, id_hex != NULL ? id_hex : name);
   out->id_hex = tafel_hex_encode (id, TAFEL_BOARD_ID_BYTES);
   return TRUE;
 }

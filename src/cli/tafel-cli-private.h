@@ -71,5 +71,6 @@ int tafel_cli_export (int argc, char **argv);
 int tafel_cli_seed   (int argc, char **argv);
 int tafel_cli_draw   (int argc, char **argv);
 int tafel_cli_chat   (int argc, char **argv);
+int tafel_cli_repair (int argc, char **argv);
 
 G_END_DECLS

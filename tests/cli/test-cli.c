@@ -445,6 +445,63 @@ test_cli_ambiguous_busy (Fixture       *f,
              "another Tafel program");
 }
 
+static char *
+info_field (Fixture    *f,
+            const char *board,
+            const char *member)
+{
+  g_autofree char *json = cli_ok ((const char *[]) { "info", board, "--json", "--data-dir", f->data, NULL });
+  g_autoptr(JsonNode) root = parse_json (json);
+
+  return g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (json_node_get_object (root), member));
+}
+
+/* The issue's report, step by step: 200 strokes in one import, the log's
+ * last byte damaged; info and import refuse the board and change nothing,
+ * repair keeps a backup and what is intact. */
+static void
+test_cli_damaged_log (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *id = new_board (f, "Damaged");
+  g_autofree char *trace = g_build_filename (f->tmp, "200.ndjson", NULL);
+  g_autofree char *log = NULL;
+  g_autofree char *bytes = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *records = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  gsize len, after_len;
+
+  for (guint i = 0; i < 200; i++)
+    g_string_append_printf (text, "{\"points\":[[%u,0],[%u,7],[%u,9]]}\n", i, i + 3, i + 5);
+  g_assert_true (g_file_set_contents (trace, text->str, -1, NULL));
+  g_free (cli_ok ((const char *[]) { "import", id, "--trace", trace, "--data-dir", f->data, NULL }));
+  log = g_build_filename (f->data, "boards", id, "log", NULL);
+  g_assert_true (g_file_get_contents (log, &bytes, &len, NULL));
+  bytes[len - 1] ^= 0xff;
+  g_assert_true (g_file_set_contents (log, bytes, (gssize) len, NULL));
+
+  cli_fails ((const char *[]) { "info", id, "--data-dir", f->data, NULL }, "damaged");
+  cli_fails ((const char *[]) { "info", id, "--data-dir", f->data, NULL }, "tafel-cli repair");
+  cli_fails ((const char *[]) { "import", id, "--trace", f->trace, "--data-dir", f->data, NULL }, "damaged");
+  g_assert_true (g_file_get_contents (log, &after, &after_len, NULL));
+  g_assert_cmpmem (after, after_len, bytes, len);
+
+  out = cli_ok ((const char *[]) { "repair", id, "--data-dir", f->data, NULL });
+  g_assert_nonnull (strstr (out, "log.damaged-"));
+  /* Every record up to the last signature stored before the damage. */
+  records = info_field (f, id, "records");
+  g_assert_cmpstr (records, ==, "192");
+  g_free (cli_ok ((const char *[]) { "import", id, "--trace", f->trace, "--data-dir", f->data, NULL }));
+  g_free (records);
+  records = info_field (f, id, "records");
+  g_assert_cmpstr (records, ==, "195");
+
+  cli_fails ((const char *[]) { "repair", "--data-dir", f->data, NULL }, "name a board");
+  cli_fails ((const char *[]) { "repair", "0000", "--data-dir", f->data, NULL }, "0000");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -463,6 +520,7 @@ main (int    argc,
   g_test_add ("/tafel/cli/failures", Fixture, NULL, fixture_set_up, test_cli_failures, fixture_tear_down);
   g_test_add ("/tafel/cli/ambiguous-busy", Fixture, NULL, fixture_set_up, test_cli_ambiguous_busy,
               fixture_tear_down);
+  g_test_add ("/tafel/cli/damaged-log", Fixture, NULL, fixture_set_up, test_cli_damaged_log, fixture_tear_down);
 
   return g_test_run ();
 }
