@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "tafel-atomic-file.h"
 #include "tafel-board-meta-private.h"
 #include "tafel-json-private.h"
 
@@ -264,9 +265,7 @@ tafel_board_meta_write (const char            *path,
   g_autofree char *text = json_to_string (node, TRUE);
   gboolean ok;
 
-  ok = g_file_set_contents_full (path, text, -1,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0600, &local_error);
+  ok = tafel_atomic_file_write (path, text, strlen (text), 0600, TAFEL_ATOMIC_FILE_NONE, &local_error);
   tafel_memzero (text, strlen (text));
   if (!ok)
     {

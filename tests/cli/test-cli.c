@@ -502,10 +502,57 @@ test_cli_damaged_log (Fixture       *f,
   cli_fails ((const char *[]) { "repair", "0000", "--data-dir", f->data, NULL }, "0000");
 }
 
+/* export -o over an existing file on a full disk (a small tmpfs): the
+ * export fails and the file is left as it was. */
+static void
+test_cli_export_full_disk (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *reason = NULL;
+  g_autofree char *full = tafel_test_full_disk_new (256 * 1024, &reason);
+  g_autofree char *id = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *big = g_build_filename (f->tmp, "big.ndjson", NULL);
+  g_autoptr(GString) text = g_string_new (NULL);
+  gsize before_len, after_len;
+
+  if (full == NULL)
+    {
+      g_test_skip (reason);
+      return;
+    }
+  id = new_board (f, "Full");
+  out = g_build_filename (full, "board.tafel", NULL);
+  g_free (cli_ok ((const char *[]) { "export", id, "-o", out, "--data-dir", f->data, NULL }));
+  g_assert_true (g_file_get_contents (out, &before, &before_len, NULL));
+  g_assert_cmpuint (before_len, >, 0);
+
+  for (guint i = 0; i < 500; i++)
+    g_string_append_printf (text, "{\"points\":[[%u,0],[%u,7],[%u,9],[%u,30]]}\n", i, i + 3, i + 5, i);
+  g_assert_true (g_file_set_contents (big, text->str, -1, NULL));
+  g_free (cli_ok ((const char *[]) { "import", id, "--trace", big, "--data-dir", f->data, NULL }));
+  tafel_test_fill_disk (full);
+
+  cli_fails ((const char *[]) { "export", id, "-o", out, "--data-dir", f->data, NULL }, "No space left");
+  g_assert_true (g_file_get_contents (out, &after, &after_len, NULL));
+  g_assert_cmpmem (after, after_len, before, before_len);
+  {
+    g_autoptr(GDir) d = g_dir_open (full, 0, NULL);
+    guint n = 0;
+
+    while (g_dir_read_name (d) != NULL)
+      n++;
+    g_assert_cmpuint (n, ==, 2);   /* the file and the filler */
+  }
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  tafel_test_private_mounts ();
   tafel_test_init (&argc, &argv);
 
   g_test_add_func ("/tafel/cli/version", test_cli_version);
@@ -521,6 +568,8 @@ main (int    argc,
   g_test_add ("/tafel/cli/ambiguous-busy", Fixture, NULL, fixture_set_up, test_cli_ambiguous_busy,
               fixture_tear_down);
   g_test_add ("/tafel/cli/damaged-log", Fixture, NULL, fixture_set_up, test_cli_damaged_log, fixture_tear_down);
+  g_test_add ("/tafel/cli/export-full-disk", Fixture, NULL, fixture_set_up, test_cli_export_full_disk,
+              fixture_tear_down);
 
   return g_test_run ();
 }
