@@ -8,6 +8,11 @@
 
 #include "tafel-json-private.h"
 
+/* json-glib's parser recurses once per level of nesting: 100,000 “[” ran
+ * it out of stack. No document Tafel reads nests deeper than a few levels
+ * (a trace line's points are three). */
+#define MAX_DEPTH 32
+
 static gboolean
 is_json_space (char c)
 {
@@ -18,12 +23,14 @@ is_json_space (char c)
  * object or array up to its closing bracket (brackets inside strings do not
  * count), a string up to its closing quote, or a bare word (number, true,
  * false, null) up to the next space or punctuation. A value that is not
- * closed ends at @len. This only finds where the value ends; json-glib
- * checks that it is well-formed. */
+ * closed ends at @len. This only finds where the value ends, and where it
+ * first nests deeper than MAX_DEPTH (*@too_deep, else 0); json-glib checks
+ * that it is well-formed. */
 static gsize
 end_of_value (const char *data,
               gsize       len,
-              gsize       start)
+              gsize       start,
+              gsize      *too_deep)
 {
   gsize depth = 0;
   gboolean in_string = FALSE;
@@ -60,7 +67,11 @@ end_of_value (const char *data,
           break;
         case '{':
         case '[':
-          depth++;
+          if (++depth > MAX_DEPTH)
+            {
+              *too_deep = i + 1;
+              return len;
+            }
           break;
         case '}':
         case ']':
@@ -81,10 +92,12 @@ end_of_value (const char *data,
  * @len: the length of @data
  * @error: return location for a #GError
  *
- * Like json_parser_load_from_data(), but refuses text after the top-level
- * value before json-glib sees it: json-glib 1.6 leaks the value it
- * has built when such text follows it (for example “[][]”), and every JSON
- * document Tafel reads is a single value.
+ * Like json_parser_load_from_data(), but refuses before json-glib sees
+ * them text after the top-level value (json-glib 1.6 leaks the value it
+ * has built when such text follows it, for example “[][]”, and every JSON
+ * document Tafel reads is a single value) and nesting more than 32 levels
+ * deep (json-glib recurses per level, so deep nesting overflows its
+ * stack).
  *
  * Returns: %TRUE if @data was one JSON value and @parser now holds it
  */
@@ -94,7 +107,7 @@ tafel_json_load (JsonParser  *parser,
                  gsize        len,
                  GError     **error)
 {
-  gsize i = 0;
+  gsize i = 0, too_deep = 0;
 
   g_return_val_if_fail (JSON_IS_PARSER (parser), FALSE);
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
@@ -103,7 +116,15 @@ tafel_json_load (JsonParser  *parser,
     i++;
   if (i < len)
     {
-      for (i = end_of_value (data, len, i); i < len; i++)
+      i = end_of_value (data, len, i, &too_deep);
+      if (too_deep != 0)
+        {
+          g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
+                       _("The JSON text nests more than %u levels deep (at byte %" PRIu64 ")"),
+                       MAX_DEPTH, (guint64) too_deep);
+          return FALSE;
+        }
+      for (; i < len; i++)
         if (!is_json_space (data[i]))
           {
             g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,

@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "tafel-board.h"
+#include "tafel-bytes.h"
 #include "tafel-core.h"
 #include "tafel-test-util.h"
 
@@ -548,6 +549,99 @@ test_cli_export_full_disk (Fixture       *f,
   }
 }
 
+/* @n opening brackets: JSON nested @n levels deep. */
+static char *
+deep_json (gsize n)
+{
+  char *text = g_malloc (n + 1);
+
+  memset (text, '[', n);
+  text[n] = '\0';
+  return text;
+}
+
+/* A .tafel file whose metadata is @json (checksum and all correct). */
+static void
+write_tafel_with_meta (const char *path,
+                       const char *json)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  guint8 version[4];
+  TafelHash sum;
+
+  tafel_put_bytes (out, (const guint8 *) "\x89TAFEL\r\n", 8);
+  tafel_store_u32 (version, 1);
+  tafel_put_bytes (out, version, 4);
+  tafel_put_blob (out, json, strlen (json));
+  tafel_put_varint (out, 0);
+  tafel_hash (&sum, out->data, out->len);
+  tafel_put_bytes (out, sum.bytes, TAFEL_HASH_BYTES);
+  g_assert_true (g_file_set_contents (path, (const char *) out->data, (gssize) out->len, NULL));
+}
+
+/* list shows the boards it can read, names on stderr each one it cannot
+ * with the reason, and exits 1 (also with --json). */
+static void
+assert_list_names_unreadable (Fixture    *f,
+                              const char *id,
+                              const char *why)
+{
+  g_autofree char *other = new_board (f, "Readable");
+
+  for (guint json = 0; json < 2; json++)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+      int status = run_cli (json ? (const char *[]) { "list", "--json", "--data-dir", f->data, NULL }
+                                 : (const char *[]) { "list", "--data-dir", f->data, NULL },
+                            &out, &err);
+
+      g_assert_false (g_spawn_check_wait_status (status, NULL));
+      g_assert_nonnull (strstr (out, other));
+      g_assert_null (strstr (out, id));
+      g_assert_true (g_str_has_prefix (err, "tafel-cli: list: board "));
+      g_assert_nonnull (strstr (err, id));
+      if (strstr (err, why) == NULL)
+        g_error ("“%s” does not mention “%s”", err, why);
+    }
+}
+
+/* JSON nested 100,000 levels deep (160 KB and less) crashed json-glib's
+ * recursive parser; every door refuses it with a clear message. */
+static void
+test_cli_deep_json (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *id = new_board (f, "Deep");
+  g_autofree char *deep = deep_json (100000);
+  g_autofree char *file = g_build_filename (f->tmp, "deep.tafel", NULL);
+  g_autofree char *trace = g_build_filename (f->tmp, "deep.ndjson", NULL);
+  g_autofree char *line = g_strdup_printf ("{\"points\":[[1,2]]}\n{\"points\":%s\n", deep);
+  g_autofree char *meta = g_build_filename (f->data, "boards", id, "meta", NULL);
+
+  write_tafel_with_meta (file, deep);
+  cli_fails ((const char *[]) { "info", file, "--data-dir", f->data, NULL }, "nests more than 32 levels");
+  cli_fails ((const char *[]) { "import", file, "--trace", f->trace, "--data-dir", f->data, NULL },
+             "nests more than 32 levels");
+
+  g_assert_true (g_file_set_contents (trace, line, -1, NULL));
+  cli_fails ((const char *[]) { "import", id, "--trace", trace, "--data-dir", f->data, NULL }, "Line 2");
+  cli_fails ((const char *[]) { "import", id, "--trace", trace, "--data-dir", f->data, NULL },
+             "nests more than 32 levels");
+  check_info (f, id, 0, 0, "Deep");
+
+  /* 32 levels are still read (and refused for what they are). */
+  {
+    g_autofree char *ok_depth = deep_json (32);
+
+    write_tafel_with_meta (file, ok_depth);
+    cli_fails ((const char *[]) { "info", file, "--data-dir", f->data, NULL }, "not a usable Tafel board file");
+  }
+
+  g_assert_true (g_file_set_contents (meta, deep, -1, NULL));
+  cli_fails ((const char *[]) { "info", id, "--data-dir", f->data, NULL }, "nests more than 32 levels");
+  assert_list_names_unreadable (f, id, "nests more than 32 levels");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -568,6 +662,7 @@ main (int    argc,
   g_test_add ("/tafel/cli/ambiguous-busy", Fixture, NULL, fixture_set_up, test_cli_ambiguous_busy,
               fixture_tear_down);
   g_test_add ("/tafel/cli/damaged-log", Fixture, NULL, fixture_set_up, test_cli_damaged_log, fixture_tear_down);
+  g_test_add ("/tafel/cli/deep-json", Fixture, NULL, fixture_set_up, test_cli_deep_json, fixture_tear_down);
   g_test_add ("/tafel/cli/export-full-disk", Fixture, NULL, fixture_set_up, test_cli_export_full_disk,
               fixture_tear_down);
 
