@@ -304,8 +304,15 @@ tafel_invite_parse (const char  *link,
     }
   if (strncmp (p, LINK_VERSION "/", strlen (LINK_VERSION "/")) != 0)
     {
-      g_set_error_literal (error, TAFEL_INVITE_ERROR, TAFEL_INVITE_ERROR_VERSION,
-                           _("This invite link was made by a newer version of Tafel; update Tafel to join the board"));
+      gsize digits = strspn (p + 1, "0123456789");
+
+      /* Only v2, v3, … can be newer: v0, v01 or v1x are no version at all. */
+      if (p[1] == '0' || p[1 + digits] != '/')
+        g_set_error_literal (error, TAFEL_INVITE_ERROR, TAFEL_INVITE_ERROR_VERSION,
+                             _("This is not a valid Tafel link version; the link may have been changed"));
+      else
+        g_set_error_literal (error, TAFEL_INVITE_ERROR, TAFEL_INVITE_ERROR_VERSION,
+                             _("This invite link was made by a newer version of Tafel; update Tafel to join the board"));
       return NULL;
     }
   p += strlen (LINK_VERSION "/");

@@ -579,6 +579,46 @@ write_tafel_with_meta (const char *path,
   g_assert_true (g_file_set_contents (path, (const char *) out->data, (gssize) out->len, NULL));
 }
 
+/* Numbers a trace cannot hold are refused with the line number, not
+ * wrapped (18446744073709551617 was imported as x = 1); a trace that
+ * starts with a UTF-8 byte order mark is read. */
+static void
+test_cli_trace_numbers (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *id = new_board (f, "Numbers");
+  g_autofree char *trace = g_build_filename (f->tmp, "numbers.ndjson", NULL);
+  static const char *const bad[] = {
+    "[[18446744073709551617,0]]",
+    "[[0,18446744073709551616]]",
+    "[[-9223372036854775809,0]]",
+    "[[100000000000000000000000000,0]]",
+    "[[1e400,0]]",
+    "[[1e26,0]]",
+    "[[0,-1e26]]",
+    "[[0,0,1e26]]",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("{\"points\":[[1,2]]}\n\n{\"points\":%s}\n", bad[i]);
+
+      g_assert_true (g_file_set_contents (trace, text, -1, NULL));
+      cli_fails ((const char *[]) { "import", id, "--trace", trace, "--data-dir", f->data, NULL }, "Line 3");
+    }
+  /* The largest integers json-glib holds are read (and refused for
+   * lying outside the board, not as numbers). */
+  g_assert_true (g_file_set_contents (trace, "{\"points\":[[9223372036854775807,0]]}\n", -1, NULL));
+  cli_fails ((const char *[]) { "import", id, "--trace", trace, "--data-dir", f->data, NULL }, "outside the board");
+  g_assert_true (g_file_set_contents (trace, "{\"points\":[[-9223372036854775808,0]]}\n", -1, NULL));
+  cli_fails ((const char *[]) { "import", id, "--trace", trace, "--data-dir", f->data, NULL }, "outside the board");
+  check_info (f, id, 0, 0, "Numbers");
+
+  g_assert_true (g_file_set_contents (trace, "\xEF\xBB\xBF{\"points\":[[1,2],[3,4e0]]}\n", -1, NULL));
+  g_free (cli_ok ((const char *[]) { "import", id, "--trace", trace, "--data-dir", f->data, NULL }));
+  check_info (f, id, 1, 2, "Numbers");
+}
+
 /* list shows the boards it can read, names on stderr each one it cannot
  * with the reason, and exits 1 (also with --json). */
 static void
@@ -662,6 +702,7 @@ main (int    argc,
   g_test_add ("/tafel/cli/ambiguous-busy", Fixture, NULL, fixture_set_up, test_cli_ambiguous_busy,
               fixture_tear_down);
   g_test_add ("/tafel/cli/damaged-log", Fixture, NULL, fixture_set_up, test_cli_damaged_log, fixture_tear_down);
+  g_test_add ("/tafel/cli/trace-numbers", Fixture, NULL, fixture_set_up, test_cli_trace_numbers, fixture_tear_down);
   g_test_add ("/tafel/cli/deep-json", Fixture, NULL, fixture_set_up, test_cli_deep_json, fixture_tear_down);
   g_test_add ("/tafel/cli/export-full-disk", Fixture, NULL, fixture_set_up, test_cli_export_full_disk,
               fixture_tear_down);
