@@ -9,11 +9,59 @@
 #include "tafel-cli-private.h"
 #include "tafel-invite.h"
 
+/* Where a link ends inside a message: at a space or a quotation mark. */
+static gboolean
+ends_link (const char *p)
+{
+  static const char *const quotes[] = { "”", "“", "„", "’", "‘", "»", "«" };
+
+  if (*p == '\0' || g_ascii_isspace (*p) || strchr ("\"'<>()", *p) != NULL)
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (quotes); i++)
+    if (g_str_has_prefix (p, quotes[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* @message with the secret of every tafel: link in it left out: whatever
+ * a message repeats (an argument, a path, a parse error), a board secret
+ * never reaches a terminal or a log. The secret is the fragment, which is
+ * base64url: it also ends at punctuation that follows it in a message. */
+static char *
+redact_links (const char *message)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = message;
+
+  while (*p != '\0')
+    {
+      if (g_ascii_strncasecmp (p, "tafel:", 6) == 0)
+        {
+          const char *q = p + 6;
+
+          while (!ends_link (q) && *q != '#')
+            q++;
+          g_string_append_len (out, p, q - p);
+          if (*q == '#')
+            {
+              g_string_append (out, "#…");
+              while (!ends_link (q) && strchr (":;,", *q) == NULL)
+                q++;
+            }
+          p = q;
+          continue;
+        }
+      g_string_append_c (out, *p++);
+    }
+  return g_string_free (out, FALSE);
+}
+
 int
 tafel_cli_fail (const char *format,
                 ...)
 {
   g_autofree char *message = NULL;
+  g_autofree char *safe = NULL;
   va_list args;
 
   va_start (args, format);
@@ -22,8 +70,15 @@ tafel_cli_fail (const char *format,
 
   /* One line, whatever the message holds. */
   g_strdelimit (message, "\r\n", ' ');
-  fprintf (stderr, "tafel-cli: %s\n", message);
+  safe = redact_links (message);
+  fprintf (stderr, "tafel-cli: %s\n", safe);
   return 1;
+}
+
+static gboolean
+names_a_link (const char *name)
+{
+  return g_ascii_strncasecmp (name, "tafel:", strlen ("tafel:")) == 0;
 }
 
 gboolean
@@ -48,16 +103,21 @@ tafel_cli_parse_options (const char    *command,
       *status = tafel_cli_fail ("%s: %s", command, error->message);
       return FALSE;
     }
+  /* A pasted link often comes with a space or a line break around it:
+   * trimmed as the link parser does, it is taken as the link it is and
+   * not as a file name. */
+  for (int i = 1; i < *argc; i++)
+    {
+      g_autofree char *trimmed = g_strstrip (g_strdup ((*argv)[i]));
+
+      if (names_a_link (trimmed))
+        g_strstrip ((*argv)[i]);
+    }
   if (*data_dir == NULL)
     *data_dir = tafel_default_data_dir ();
   return TRUE;
 }
 
-static gboolean
-names_a_link (const char *name)
-{
-  return g_ascii_strncasecmp (name, "tafel:", strlen ("tafel:")) == 0;
-}
 
 static gboolean
 names_a_file (const char *name)

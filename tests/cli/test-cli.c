@@ -579,6 +579,100 @@ write_tafel_with_meta (const char *path,
   g_assert_true (g_file_set_contents (path, (const char *) out->data, (gssize) out->len, NULL));
 }
 
+/* No error path repeats a board secret: every command that takes a board,
+ * with its link pasted as people paste it (spaces, a line break, quotes
+ * lost), in every place an argument can go, and broken links too. */
+static void
+test_cli_no_secret_echoed (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *out = cli_ok ((const char *[]) { "new", "--title", "Secret", "--data-dir", f->data, NULL });
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+  const char *id = lines[0];
+  const char *link = lines[1];
+  const char *secret = strchr (link, '#') + 1;
+  g_autofree char *other_link = NULL;
+  g_autofree char *png = g_build_filename (f->tmp, "x.png", NULL);
+  g_autofree char *missing_dir = g_build_filename (f->tmp, "nothing", NULL);
+  g_autoptr(GPtrArray) forms = g_ptr_array_new_with_free_func (g_free);
+  guint n_runs = 0;
+
+  g_assert_cmpuint (strlen (secret), ==, 43);
+  /* A link to a board that is not in this data folder, same secret. */
+  other_link = g_strdup_printf ("tafel://board/v1/00112233445566778899aabbccddeeff#%s", secret);
+
+  g_ptr_array_add (forms, g_strdup (link));
+  g_ptr_array_add (forms, g_strdup_printf (" %s", link));
+  g_ptr_array_add (forms, g_strdup_printf ("%s\n", link));
+  g_ptr_array_add (forms, g_strdup_printf ("\n\t%s  ", link));
+  g_ptr_array_add (forms, g_strdup (other_link));
+  g_ptr_array_add (forms, g_strdup_printf (" %s", other_link));
+  g_ptr_array_add (forms, g_strdup_printf ("tafel://board/v2/%s#%s", id, secret));
+  g_ptr_array_add (forms, g_strdup_printf ("tafel://board/v1x/%s#%s", id, secret));
+  g_ptr_array_add (forms, g_strdup_printf ("tafel://board/v1/%.20s#%s", id, secret));
+  g_ptr_array_add (forms, g_strdup_printf ("tafel://board/v1/%s?title=%%ZZ#%s", id, secret));
+  g_ptr_array_add (forms, g_strdup_printf ("tafel://board/v1/%s?broker=http://x#%s", id, secret));
+  g_ptr_array_add (forms, g_strdup_printf ("TAFEL://board/v1/%s#%s", id, secret));
+  g_ptr_array_add (forms, g_strdup_printf ("“%s”", link));
+  g_ptr_array_add (forms, g_strdup_printf ("<%s>", link));
+
+  for (guint i = 0; i < forms->len; i++)
+    {
+      const char *l = forms->pdata[i];
+      const char *const runs[][10] = {
+        { "info", l, "extra", "--data-dir", f->data, NULL },
+        { "info", id, l, "--data-dir", f->data, NULL },
+        { "info", l, "--data-dir", missing_dir, NULL },
+        { "info", id, "--data-dir", l, NULL },
+        { "info", l, "--json", "--data-dir", f->data, "--bogus", NULL },
+        { "import", l, "--data-dir", f->data, NULL },
+        { "import", l, "--trace", l, "--data-dir", f->data, NULL },
+        { "import", id, l, "--trace", f->trace, "--data-dir", f->data, NULL },
+        { "import", l, "--trace", f->trace, "--data-dir", missing_dir, "x", NULL },
+        { "export", l, "--data-dir", f->data, NULL },
+        { "export", l, "-o", png, "--data-dir", f->data, NULL },
+        { "export", l, "-o", "out.jpg", "--data-dir", f->data, NULL },
+        { "export", id, "-o", l, "--data-dir", f->data, NULL },
+        { "export", id, l, "-o", png, "--data-dir", f->data, NULL },
+        { "repair", l, "--data-dir", f->data, NULL },
+        { "repair", id, l, "--data-dir", f->data, NULL },
+        { "new", l, "--data-dir", f->data, NULL },
+        { "new", "--broker", l, "--data-dir", f->data, NULL },
+        { "list", l, "--data-dir", f->data, NULL },
+        { l, NULL },
+        { "seed", l, "extra", "--data-dir", f->data, NULL },
+        { "draw", l, "--data-dir", f->data, NULL },
+        { "chat", l, "--data-dir", f->data, NULL },
+        { "draw", l, "--trace", l, "--data-dir", f->data, NULL },
+      };
+
+      for (guint r = 0; r < G_N_ELEMENTS (runs); r++)
+        {
+          g_autofree char *o = NULL, *e = NULL;
+          int status = run_cli (runs[r], &o, &e);
+
+          n_runs++;
+          if (g_spawn_check_wait_status (status, NULL) && g_str_equal (runs[r][0], "info"))
+            continue;   /* the board was read: no error to look at */
+          if (strstr (o, secret) != NULL || strstr (e, secret) != NULL)
+            g_error ("tafel-cli %s %s… printed the board secret: %s%s", runs[r][0],
+                     runs[r][1] != NULL ? runs[r][1] : "", o, e);
+          /* Not even a part of it. */
+          {
+            g_autofree char *part = g_strndup (secret, 12);
+
+            g_assert_null (strstr (e, part));
+          }
+        }
+    }
+  g_test_message ("%u error paths, no secret in any output", n_runs);
+
+  /* A pasted link with a space or a line break around it is the board, not
+   * a file of that name. */
+  for (guint i = 1; i < 4; i++)
+    check_info (f, forms->pdata[i], 0, 0, "Secret");
+}
+
 /* Numbers a trace cannot hold are refused with the line number, not
  * wrapped (18446744073709551617 was imported as x = 1); a trace that
  * starts with a UTF-8 byte order mark is read. */
@@ -702,6 +796,8 @@ main (int    argc,
   g_test_add ("/tafel/cli/ambiguous-busy", Fixture, NULL, fixture_set_up, test_cli_ambiguous_busy,
               fixture_tear_down);
   g_test_add ("/tafel/cli/damaged-log", Fixture, NULL, fixture_set_up, test_cli_damaged_log, fixture_tear_down);
+  g_test_add ("/tafel/cli/no-secret-echoed", Fixture, NULL, fixture_set_up, test_cli_no_secret_echoed,
+              fixture_tear_down);
   g_test_add ("/tafel/cli/trace-numbers", Fixture, NULL, fixture_set_up, test_cli_trace_numbers, fixture_tear_down);
   g_test_add ("/tafel/cli/deep-json", Fixture, NULL, fixture_set_up, test_cli_deep_json, fixture_tear_down);
   g_test_add ("/tafel/cli/export-full-disk", Fixture, NULL, fixture_set_up, test_cli_export_full_disk,
