@@ -56,6 +56,26 @@ redact_links (const char *message)
   return g_string_free (out, FALSE);
 }
 
+char *
+tafel_cli_printable (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  GString *out = g_string_sized_new (strlen (valid));
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      /* ESC, BEL, a line break and their kind could clear the terminal or
+       * fake lines of output: shown as an escape, never sent. */
+      if (g_unichar_iscntrl (c))
+        g_string_append_printf (out, c < 0x80 ? "\\x%02x" : "\\u%04x", c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+  return g_string_free (out, FALSE);
+}
+
 int
 tafel_cli_fail (const char *format,
                 ...)
@@ -68,10 +88,12 @@ tafel_cli_fail (const char *format,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  /* One line, whatever the message holds. */
+  /* One line, whatever the message holds, and nothing a terminal acts on. */
   g_strdelimit (message, "\r\n", ' ');
   safe = redact_links (message);
-  fprintf (stderr, "tafel-cli: %s\n", safe);
+  g_free (message);
+  message = tafel_cli_printable (safe);
+  fprintf (stderr, "tafel-cli: %s\n", message);
   return 1;
 }
 

@@ -90,9 +90,9 @@ tafel_cli_list (int    argc,
       g_autoptr(TafelBoardInfo) info = g_list_model_get_item (list, i);
       g_autoptr(GDateTime) local = g_date_time_to_local (tafel_board_info_get_last_opened (info));
       g_autofree char *opened = g_date_time_format (local, "%Y-%m-%d %H:%M");
+      g_autofree char *title = tafel_cli_printable (tafel_board_info_get_title (info));
 
-      printf ("%s  %s  %s\n", tafel_board_info_get_id_hex (info), opened,
-              tafel_board_info_get_title (info));
+      printf ("%s  %s  %s\n", tafel_board_info_get_id_hex (info), opened, title);
     }
   return report_unreadable (list);
 }

@@ -12,6 +12,7 @@
 
 #include "tafel-board-private.h"
 #include "tafel-board.h"
+#include "tafel-invite.h"
 #include "tafel-log-file.h"
 #include "tafel-log-private.h"
 #include "tafel-record-private.h"
@@ -1021,12 +1022,16 @@ tafel_board_set_hints (TafelBoard          *self,
   if (hints == NULL)
     hints = none;
   for (guint i = 0; hints[i] != NULL; i++)
-    if (!g_utf8_validate (hints[i], -1, NULL) || hints[i][0] == '\0')
-      {
-        g_set_error_literal (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID,
-                             _("A rendezvous hint is empty or not valid text"));
+    {
+      if (i >= TAFEL_INVITE_MAX_BROKERS)
+        {
+          g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID,
+                       _("A board has at most %d rendezvous hints"), TAFEL_INVITE_MAX_BROKERS);
+          return FALSE;
+        }
+      if (!tafel_board_check_hint (hints[i], error))
         return FALSE;
-      }
+    }
   m = self->meta;
   m.hints = (char **) hints;
   if (!tafel_board_meta_write (self->meta_path, &m, error))

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "tafel-board-meta-private.h"
 #include "tafel-invite.h"
 
 #define LINK_PREFIX   "tafel://board/"
@@ -146,18 +147,13 @@ tafel_broker_url_check (const char  *url,
 static gboolean
 title_is_acceptable (const char *title)
 {
+  g_autofree char *stripped = NULL;
+
   if (!g_utf8_validate (title, -1, NULL) || strlen (title) > TAFEL_INVITE_TITLE_MAX)
     return FALSE;
-
-  for (const char *p = title; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_iscntrl (c))
-        return FALSE;
-    }
-
-  return TRUE;
+  /* A blank title is no title; any other is checked as every title is. */
+  stripped = g_strstrip (g_strdup (title));
+  return stripped[0] == '\0' || tafel_board_check_title (title, NULL);
 }
 
 static gboolean

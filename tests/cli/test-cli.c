@@ -673,6 +673,70 @@ test_cli_no_secret_echoed (Fixture       *f,
     check_info (f, forms->pdata[i], 0, 0, "Secret");
 }
 
+static void
+assert_no_control_bytes (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 && *p != '\n')
+      g_error ("a control byte 0x%02x reached the terminal: %s", (guchar) *p, text);
+  g_assert_null (strstr (text, "\xc2\x9b"));
+  g_assert_null (strstr (text, "\x7f"));
+}
+
+/* Control characters never reach a terminal: titles with ESC, BEL or a
+ * line break are refused when set, lose them when read from old
+ * metadata, and whatever an error repeats is escaped. */
+static void
+test_cli_control_characters (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *id = new_board (f, "Plain");
+  g_autofree char *meta = g_build_filename (f->data, "boards", id, "meta", NULL);
+  static const char *const titles[] = { "Clear\x1b[2J", "Bell\a", "Fake\nline", "C1\xc2\x9b""2J" };
+  static const char *const hints[] = { "http://broker.example", "mqtt://user:pass@broker.example" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    {
+      g_autofree char *o = NULL, *e = NULL;
+      int status = run_cli ((const char *[]) { "new", "--title", titles[i], "--data-dir", f->data, NULL }, &o, &e);
+
+      g_assert_false (g_spawn_check_wait_status (status, NULL));
+      g_assert_nonnull (strstr (e, "control characters"));
+      assert_no_control_bytes (e);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (hints); i++)
+    cli_fails ((const char *[]) { "new", "--broker", hints[i], "--data-dir", f->data, NULL }, "broker");
+
+  /* Metadata written before titles were checked. */
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autofree char *json = NULL;
+    g_autofree char *info = NULL;
+    g_autofree char *list = NULL;
+
+    g_assert_true (json_parser_load_from_file (parser, meta, NULL));
+    json_object_set_string_member (json_node_get_object (json_parser_get_root (parser)), "title",
+                                   "Plain\x1b[2J\a\nFake line");
+    json = json_to_string (json_parser_get_root (parser), FALSE);
+    g_assert_true (g_file_set_contents (meta, json, -1, NULL));
+    info = cli_ok ((const char *[]) { "info", id, "--data-dir", f->data, NULL });
+    list = cli_ok ((const char *[]) { "list", "--data-dir", f->data, NULL });
+    assert_no_control_bytes (info);
+    assert_no_control_bytes (list);
+    g_assert_nonnull (strstr (info, "Plain [2J  Fake line"));
+  }
+
+  /* An error that repeats what it was given. */
+  {
+    g_autofree char *o = NULL, *e = NULL;
+    int status = run_cli ((const char *[]) { "info", "\x1b[2J\aboard", "--data-dir", f->data, NULL }, &o, &e);
+
+    g_assert_false (g_spawn_check_wait_status (status, NULL));
+    assert_no_control_bytes (e);
+    g_assert_nonnull (strstr (e, "\\x1b[2J\\x07board"));
+  }
+}
+
 /* Numbers a trace cannot hold are refused with the line number, not
  * wrapped (18446744073709551617 was imported as x = 1); a trace that
  * starts with a UTF-8 byte order mark is read. */
@@ -797,6 +861,8 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/tafel/cli/damaged-log", Fixture, NULL, fixture_set_up, test_cli_damaged_log, fixture_tear_down);
   g_test_add ("/tafel/cli/no-secret-echoed", Fixture, NULL, fixture_set_up, test_cli_no_secret_echoed,
+              fixture_tear_down);
+  g_test_add ("/tafel/cli/control-characters", Fixture, NULL, fixture_set_up, test_cli_control_characters,
               fixture_tear_down);
   g_test_add ("/tafel/cli/trace-numbers", Fixture, NULL, fixture_set_up, test_cli_trace_numbers, fixture_tear_down);
   g_test_add ("/tafel/cli/deep-json", Fixture, NULL, fixture_set_up, test_cli_deep_json, fixture_tear_down);

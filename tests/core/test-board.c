@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "tafel-board.h"
 #include "tafel-board-list.h"
+#include "tafel-bytes.h"
 #include "tafel-core.h"
 #include "tafel-log-file.h"
 #include "tafel-test-util.h"
@@ -952,6 +954,112 @@ test_board_forged_log (Fixture       *f,
   g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_DAMAGED_LOG);
 }
 
+/* One check for titles and hints, wherever they come from: set by a
+ * person, read from this device's metadata, or from a .tafel file. */
+static void
+test_board_title_hint_checks (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  static const char *const bad_titles[] = { "Clear\x1b[2J", "Bell\a", "Two\nlines", "Tab\there",
+                                            "C1 \xc2\x9b""31m", "Del\x7f" };
+  static const char *const bad_hints[] = { "http://broker.example", "mqtt://user:pass@broker.example",
+                                           "mqtt://broker.example/path", "mqtt://", "", "\xff",
+                                           "lan2", "mqtts://h:0" };
+  g_autofree char *meta_path = g_build_filename (f->data, "boards", f->id, "meta", NULL);
+  g_autofree char *files = g_dir_make_tmp ("tafel-files-XXXXXX", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_titles); i++)
+    {
+      g_assert_false (tafel_board_set_title (f->board, bad_titles[i], &error));
+      g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID);
+      g_clear_error (&error);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad_hints); i++)
+    {
+      const char *hints[] = { "lan", bad_hints[i], NULL };
+
+      g_assert_false (tafel_board_set_hints (f->board, hints, &error));
+      g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID);
+      g_clear_error (&error);
+    }
+  {
+    const char *five[] = { "lan", "mqtt://a", "mqtt://b", "mqtt://c", "mqtt://d", NULL };
+
+    g_assert_false (tafel_board_set_hints (f->board, five, &error));
+    g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID);
+    g_clear_error (&error);
+  }
+  g_assert_cmpstr (tafel_board_get_title (f->board), ==, "Checks");
+
+  /* A .tafel file with such a title or hint is refused as a link is. */
+  {
+    g_autofree char *good = g_build_filename (files, "good.tafel", NULL);
+    g_autoptr(GFile) gf = g_file_new_for_path (good);
+    g_autofree char *contents = NULL;
+    gsize len;
+
+    g_assert_true (tafel_board_save_file (f->board, gf, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (good, &contents, &len, NULL));
+    for (guint k = 0; k < 2; k++)
+      {
+        /* The metadata blob's text, replaced by one with a bad field. */
+        g_autoptr(TafelLog) log = NULL;
+        g_autofree char *json = k == 0
+          ? g_strdup_printf ("{\"version\":1,\"id\":\"%s\",\"secret\":\"%064d\",\"title\":\"A\\u001b[2J\",\"hints\":[]}", f->id, 0)
+          : g_strdup_printf ("{\"version\":1,\"id\":\"%s\",\"secret\":\"%064d\",\"title\":\"A\",\"hints\":[\"mqtt://u:p@h\"]}", f->id, 0);
+        g_autoptr(GByteArray) out = g_byte_array_new ();
+        g_autofree char *bad = g_build_filename (files, "bad.tafel", NULL);
+        g_autoptr(GFile) bf = g_file_new_for_path (bad);
+        guint8 version[4];
+        TafelHash sum;
+
+        tafel_put_bytes (out, (const guint8 *) "\x89TAFEL\r\n", 8);
+        tafel_store_u32 (version, 1);
+        tafel_put_bytes (out, version, 4);
+        tafel_put_blob (out, json, strlen (json));
+        tafel_put_varint (out, 0);
+        tafel_hash (&sum, out->data, out->len);
+        tafel_put_bytes (out, sum.bytes, TAFEL_HASH_BYTES);
+        write_file (bad, out->data, out->len);
+        log = tafel_board_file_load (bf, NULL, NULL, &error);
+        g_assert_null (log);
+        g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_BAD_FILE);
+        g_test_message ("%s", error->message);
+        g_clear_error (&error);
+      }
+  }
+
+  /* This device's own metadata, written before these checks: the board
+   * still opens, the title without its control characters, the unusable
+   * hint left out. */
+  {
+    g_autofree char *json = NULL;
+    const char *lan[] = { "lan", NULL };
+
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *obj;
+    JsonArray *hints = json_array_new ();
+
+    g_clear_object (&f->board);
+    g_assert_true (json_parser_load_from_file (parser, meta_path, NULL));
+    obj = json_node_get_object (json_parser_get_root (parser));
+    json_object_set_string_member (obj, "title", "Old\x1b[2Jtitle");
+    json_array_add_string_element (hints, "lan");
+    json_array_add_string_element (hints, "http://x");
+    json_object_set_array_member (obj, "hints", hints);
+    json = json_to_string (json_parser_get_root (parser), FALSE);
+    g_assert_nonnull (strstr (json, "\\u001b"));
+    g_assert_true (g_file_set_contents (meta_path, json, -1, NULL));
+    f->board = tafel_board_open (f->data, f->me, f->id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (tafel_board_get_title (f->board), ==, "Old [2Jtitle");
+    g_assert_cmpstrv (tafel_board_get_hints (f->board), lan);
+  }
+  tafel_test_remove_tree (files);
+}
+
 /* Commits @n strokes as one batch (one append). */
 static void
 commit_batch (TafelBoard *board,
@@ -1456,6 +1564,7 @@ main (int    argc,
   ADD_BOARD ("torn-batch", "Batch", test_board_torn_batch);
   ADD_BOARD ("corrupt-middle", "Middle", test_board_corrupt_middle);
   ADD_BOARD ("forged-log", "Forged", test_board_forged_log);
+  ADD_BOARD ("title-hint-checks", "Checks", test_board_title_hint_checks);
   ADD_BOARD ("damaged-last-frame", "Last", test_board_damaged_last_frame);
   ADD_BOARD ("repair", "Repair", test_board_repair);
   ADD_BOARD ("full-disk", "Full", test_board_full_disk);
