@@ -84,15 +84,6 @@ static void schedule_work (TafelSync *self);
 
 /* ---- helpers ------------------------------------------------------------- */
 
-/* The first bytes of a key in hex, to tell peers apart in the trace. */
-const char *
-tafel_sync_trace_name (const TafelPublicKey *key,
-                       char                  buf[9])
-{
-  g_snprintf (buf, 9, "%02x%02x%02x%02x", key->bytes[0], key->bytes[1], key->bytes[2], key->bytes[3]);
-  return buf;
-}
-
 static void
 work_free (Work *work)
 {
@@ -433,11 +424,10 @@ handle_hello (Peer          *peer,
   {
     gint64 start = g_get_monotonic_time ();
     guint runs = peer_push (peer);
-    char name[9];
 
     peer_queue (peer, g_byte_array_append (g_byte_array_new (), (const guint8[]) { FRAME_DONE }, 1));
     TAFEL_NET_TRACE ("sync: hello from %s, answering with %u runs (%.3f ms to plan)",
-                     tafel_sync_trace_name (&peer->key, name), runs, (g_get_monotonic_time () - start) / 1e3);
+                     TAFEL_NET_TRACE_PEER (&peer->key), runs, (g_get_monotonic_time () - start) / 1e3);
   }
   peer_drain (peer);
   g_signal_emit (peer->sync, signals[PEER_ACKED], 0, &peer->key);
@@ -555,7 +545,7 @@ on_frame (TafelFrameChannel *channel,
         break;
       case FRAME_DONE:
         ok = tafel_reader_at_end (&r) || tafel_sync_protocol_error (&error, _("A malformed DONE frame"));
-        TAFEL_NET_TRACE ("sync: done from %s", tafel_sync_trace_name (&peer->key, (char[9]) { 0 }));
+        TAFEL_NET_TRACE ("sync: done from %s", TAFEL_NET_TRACE_PEER (&peer->key));
         if (ok)
           tafel_sync_verifier_push (peer, NULL);
         break;
@@ -675,14 +665,14 @@ work_cb (gpointer user_data)
           Work *next = g_queue_peek_head (&self->work);
           if (peer != NULL && (next == NULL || next->kind != WORK_SLICE || !tafel_key_equal (&next->peer, &work->peer)))
             {
-              TAFEL_NET_TRACE ("sync: ack to %s", tafel_sync_trace_name (&peer->key, (char[9]) { 0 }));
+              TAFEL_NET_TRACE ("sync: ack to %s", TAFEL_NET_TRACE_PEER (&peer->key));
               peer_queue_vector_frame (peer, FRAME_VECTOR);
               peer_drain (peer);
             }
         }
       else if (work->kind == WORK_SYNCED)
         {
-          TAFEL_NET_TRACE ("sync: synced with %s", tafel_sync_trace_name (&work->peer, (char[9]) { 0 }));
+          TAFEL_NET_TRACE ("sync: synced with %s", TAFEL_NET_TRACE_PEER (&work->peer));
           emit_for_peer (self, PEER_SYNCED, &work->peer);
         }
       work_free (work);
@@ -771,7 +761,7 @@ tafel_sync_add_peer (TafelSync            *self,
   peer->writable_handler = g_signal_connect (channel, "notify::writable", G_CALLBACK (on_writable), peer);
   peer->hello_id = g_timeout_add_seconds (HELLO_INTERVAL_S, hello_timer, peer);
 
-  TAFEL_NET_TRACE ("sync: hello to %s", tafel_sync_trace_name (key, (char[9]) { 0 }));
+  TAFEL_NET_TRACE ("sync: hello to %s", TAFEL_NET_TRACE_PEER (key));
   peer_queue_vector_frame (peer, FRAME_HELLO);
   peer_drain (peer);
 }
