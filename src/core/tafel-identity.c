@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "tafel-atomic-file.h"
 #include "tafel-identity.h"
 #include "tafel-record-private.h"
 
@@ -200,79 +201,32 @@ load (const char  *path,
   return g_steal_pointer (&self);
 }
 
-static gboolean
-write_all (int           fd,
-           const guint8 *data,
-           gsize         len)
-{
-  while (len > 0)
-    {
-      gssize w = write (fd, data, len);
-
-      if (w < 0 && errno == EINTR)
-        continue;
-      if (w < 0)
-        return FALSE;
-      data += w;
-      len -= (gsize) w;
-    }
-  return TRUE;
-}
-
 /* Creates the key file; %NULL with *lost_race set if another process won. */
 static TafelIdentity *
-create (const char  *dir,
-        const char  *path,
+create (const char  *path,
         gboolean    *lost_race,
         GError     **error)
 {
-  g_autofree char *tmp = g_build_filename (dir, ".identity-XXXXXX", NULL);
   g_autoptr(TafelIdentity) self = tafel_identity_new_ephemeral ();
+  g_autoptr(GError) local_error = NULL;
   guint8 buf[IDENTITY_SIZE];
-  int fd, saved;
+  gboolean ok;
 
   *lost_race = FALSE;
-  /* mkstemp creates the file with mode 0600 from the start. */
-  fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      fail_io (error, tmp, errno, _("Could not create the identity key file"));
-      return NULL;
-    }
-
   serialise (self->secret_key, buf);
-  if (!write_all (fd, buf, sizeof buf) || fsync (fd) != 0)
-    {
-      saved = errno;
-      tafel_memzero (buf, sizeof buf);
-      close (fd);
-      g_unlink (tmp);
-      fail_io (error, path, saved, _("Could not write the identity key file"));
-      return NULL;
-    }
+  /* Never replaces a key file: another process may have made one first. */
+  ok = tafel_atomic_file_write (path, buf, sizeof buf, 0600, TAFEL_ATOMIC_FILE_NO_CLOBBER, &local_error);
   tafel_memzero (buf, sizeof buf);
-  close (fd);
-
-  if (link (tmp, path) != 0)
+  if (!ok)
     {
-      saved = errno;
-      g_unlink (tmp);
-      if (saved == EEXIST)
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_EXIST))
         {
           *lost_race = TRUE;
           return NULL;
         }
-      fail_io (error, path, saved, _("Could not create the identity key file"));
+      g_set_error (error, TAFEL_IDENTITY_ERROR, TAFEL_IDENTITY_ERROR_IO, "%s: %s",
+                   _("Could not create the identity key file"), local_error->message);
       return NULL;
-    }
-  g_unlink (tmp);
-
-  /* Make the new name durable too. */
-  fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0)
-    {
-      fsync (fd);
-      close (fd);
     }
   return g_steal_pointer (&self);
 }
@@ -328,7 +282,7 @@ tafel_identity_load_or_create (const char  *data_dir,
 
       {
         gboolean lost_race;
-        TafelIdentity *self = create (data_dir, path, &lost_race, error);
+        TafelIdentity *self = create (path, &lost_race, error);
 
         if (self != NULL || !lost_race)
           return self;
