@@ -172,6 +172,50 @@ device_is_pen (GtkGesture *gesture)
   return device != NULL && gdk_device_get_source (device) == GDK_SOURCE_PEN;
 }
 
+static gboolean
+text_tool_active (TafelCanvas *self)
+{
+  return self->controller != NULL &&
+         tafel_canvas_controller_get_tool (self->controller) == TAFEL_CANVAS_TOOL_TEXT;
+}
+
+/* The text under widget point (x, y) when this press changes one: the
+ * second of a double click on it. (A single click with the text tool
+ * opens a new text, wherever it lands.) */
+static TafelObject *
+text_to_edit (TafelCanvas *self,
+              double       x,
+              double       y,
+              guint32      time_ms)
+{
+  GtkSettings *settings = gtk_widget_get_settings (GTK_WIDGET (self));
+  int double_time = 400, double_distance = 5;
+  gboolean double_click;
+  TafelObject *object;
+  double bx, by;
+
+  g_object_get (settings, "gtk-double-click-time", &double_time,
+                "gtk-double-click-distance", &double_distance, NULL);
+  double_click = self->last_press_ms != 0 && time_ms - self->last_press_ms <= (guint32) double_time &&
+                 fabs (x - self->last_press_x) <= double_distance &&
+                 fabs (y - self->last_press_y) <= double_distance;
+  self->last_press_ms = time_ms;
+  self->last_press_x = x;
+  self->last_press_y = y;
+
+  if (self->controller == NULL || !double_click)
+    return NULL;
+  tafel_view_to_board (&self->view, x, y, &bx, &by);
+  object = tafel_canvas_controller_object_at (self->controller, bx, by);
+  if (object == NULL || tafel_object_get_type (object) != TAFEL_OBJECT_TEXT)
+    return NULL;
+  /* A double click is the second press: the first one may have begun
+   * something (a selection); it ends here. */
+  tafel_canvas_controller_cancel (self->controller);
+  self->last_press_ms = 0;
+  return object;
+}
+
 static void
 on_primary_drag_begin (GtkGestureDrag *gesture,
                        double          x,
@@ -179,16 +223,22 @@ on_primary_drag_begin (GtkGestureDrag *gesture,
                        TafelCanvas    *self)
 {
   GtkEventController *controller = GTK_EVENT_CONTROLLER (gesture);
+  TafelObject *text;
 
-  gtk_widget_grab_focus (GTK_WIDGET (self));
-
-  /* A click outside the text being typed finishes it, and does no more. */
+  /* A click outside the text being typed stores it first (which hands the
+   * focus back to the canvas). With the text tool, the click goes on to
+   * open the next text where it landed; otherwise it does no more. */
   if (self->editor != NULL)
     {
-      tafel_canvas_finish_text (self);
-      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
-      return;
+      tafel_canvas_text_finish (self, TRUE);
+      if (!text_tool_active (self) || self->space_held)
+        {
+          gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+          return;
+        }
     }
+
+  gtk_widget_grab_focus (GTK_WIDGET (self));
 
   if (self->space_held)
     {
@@ -199,6 +249,13 @@ on_primary_drag_begin (GtkGestureDrag *gesture,
 
   /* A pen is the stylus gesture's. */
   if (device_is_pen (GTK_GESTURE (gesture)) || self->controller == NULL)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+
+  text = text_to_edit (self, x, y, gtk_event_controller_get_current_event_time (controller));
+  if (text != NULL && tafel_canvas_text_edit (self, text))
     {
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
       return;
@@ -328,11 +385,13 @@ on_stylus_down (GtkGestureStylus *gesture,
   if (self->controller == NULL || self->space_held)
     return;
 
-  /* A tap outside the text being typed finishes it, and does no more. */
+  /* A tap outside the text being typed stores it; with the text tool it
+   * goes on to open the next text there. */
   if (self->editor != NULL)
     {
-      tafel_canvas_finish_text (self);
-      return;
+      tafel_canvas_text_finish (self, TRUE);
+      if (!text_tool_active (self))
+        return;
     }
 
   gtk_widget_grab_focus (GTK_WIDGET (self));

@@ -47,6 +47,7 @@ enum {
 
 enum {
   TEXT_ERROR,
+  FAILED,
   VIEW_CHANGED,
   NAVIGATED,
   POINTER_MOVED,
@@ -55,8 +56,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-static void update_editor_style (TafelCanvas *self);
 
 double
 tafel_canvas_device_scale (TafelCanvas *self)
@@ -93,6 +92,14 @@ tafel_canvas_emit_error (TafelCanvas  *self,
   g_signal_emit (self, signals[TEXT_ERROR], 0, error);
 }
 
+void
+tafel_canvas_emit_failed (TafelCanvas  *self,
+                          const char   *what,
+                          const GError *error)
+{
+  g_signal_emit (self, signals[FAILED], 0, what, error);
+}
+
 static void
 view_changed (TafelCanvas *self,
               gboolean     scale_changed)
@@ -100,11 +107,7 @@ view_changed (TafelCanvas *self,
   if (self->controller != NULL)
     tafel_canvas_controller_set_scale (self->controller, self->view.scale);
   gtk_widget_queue_draw (GTK_WIDGET (self));
-  if (self->editor != NULL)
-    {
-      update_editor_style (self);
-      gtk_widget_queue_allocate (GTK_WIDGET (self));
-    }
+  tafel_canvas_text_update_style (self);
   if (scale_changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCALE]);
   g_signal_emit (self, signals[VIEW_CHANGED], 0);
@@ -707,6 +710,7 @@ tafel_canvas_snapshot (GtkWidget   *widget,
 
   gtk_snapshot_pop (snapshot);
 
+  gtk_widget_snapshot_child (widget, self->hint, snapshot);
   if (self->editor != NULL)
     gtk_widget_snapshot_child (widget, self->editor, snapshot);
 }
@@ -728,136 +732,19 @@ on_dark_changed (AdwStyleManager *manager,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-/* ---- Text typed in place ------------------------------------------------- */
+/* ---- The empty board ----------------------------------------------------- */
 
-static void
-update_editor_style (TafelCanvas *self)
+/* A new board says where to start; the hint goes as soon as anything is
+ * being drawn or typed, and for good once the board shows anything. */
+void
+tafel_canvas_update_hint (TafelCanvas *self)
 {
-  g_autofree char *css = NULL;
-  g_autofree char *color = NULL;
-  char size[G_ASCII_DTOSTR_BUF_SIZE];
-  double text_size = 24;
-  g_autofree char *pen = NULL;
-  guint32 rgba = 0x000000ff;
+  gboolean empty = self->controller != NULL &&
+                   tafel_board_model_get_n_visible (tafel_canvas_controller_get_model (self->controller)) == 0 &&
+                   !tafel_canvas_controller_is_busy (self->controller) &&
+                   self->editor == NULL;
 
-  g_object_get (self->controller, "text-size", &text_size, "pen-color", &pen, NULL);
-  tafel_color_parse (pen, &rgba);
-  color = tafel_color_to_string (tafel_canvas_ink (self, rgba));
-  g_ascii_formatd (size, sizeof size, "%.2f", text_size * self->view.scale);
-
-  css = g_strdup_printf ("textview.tafel-text-editor, textview.tafel-text-editor text {"
-                         " font-family: \"" TAFEL_TEXT_FONT_FAMILY "\"; font-size: %spx;"
-                         " color: %s; background: transparent; }",
-                         size, color);
-  gtk_css_provider_load_from_data (self->editor_css, css, -1);
-}
-
-static void
-finish_text (TafelCanvas *self,
-             gboolean     commit)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  GtkWidget *editor = self->editor;
-  GtkTextBuffer *buffer;
-  GtkTextIter start, end;
-
-  if (editor == NULL)
-    return;
-
-  /* Unset first: removing the widget moves the focus, which calls back. */
-  self->editor = NULL;
-
-  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (editor));
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-
-  gtk_widget_unparent (editor);
-  gtk_widget_grab_focus (GTK_WIDGET (self));
-
-  if (commit && !tafel_canvas_controller_commit_text (self->controller, self->editor_x, self->editor_y,
-                                                      text, &error))
-    tafel_canvas_emit_error (self, error);
-
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static gboolean
-on_editor_key_pressed (GtkEventControllerKey *key,
-                       guint                  keyval,
-                       guint                  keycode,
-                       GdkModifierType        state,
-                       TafelCanvas           *self)
-{
-  GdkModifierType mods = state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK | GDK_ALT_MASK);
-
-  /* Enter stores the text, Shift+Enter starts a new line, Escape drops it. */
-  if ((keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter) && mods == 0)
-    {
-      finish_text (self, TRUE);
-      return GDK_EVENT_STOP;
-    }
-  if (keyval == GDK_KEY_Escape)
-    {
-      finish_text (self, FALSE);
-      return GDK_EVENT_STOP;
-    }
-
-  return GDK_EVENT_PROPAGATE;
-}
-
-static void
-on_editor_focus_leave (GtkEventControllerFocus *focus,
-                       TafelCanvas             *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  /* Clicking elsewhere keeps what was typed, as in Excalidraw; switching
-   * to another window and back goes on typing. */
-  if (GTK_IS_WINDOW (root) && !gtk_window_is_active (GTK_WINDOW (root)))
-    return;
-  finish_text (self, TRUE);
-}
-
-static void
-on_text_edit_requested (TafelCanvasController *controller,
-                        double                 x,
-                        double                 y,
-                        TafelCanvas           *self)
-{
-  GtkEventController *key, *focus;
-  GtkWidget *editor;
-
-  finish_text (self, TRUE);
-
-  editor = gtk_text_view_new ();
-  gtk_widget_add_css_class (editor, "tafel-text-editor");
-  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (editor), GTK_WRAP_NONE);
-  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (editor), FALSE);
-  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (editor), 0);
-  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (editor), 0);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (editor),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Text on the board"),
-                                  -1);
-  gtk_style_context_add_provider (gtk_widget_get_style_context (editor),
-                                  GTK_STYLE_PROVIDER (self->editor_css),
-                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-
-  key = gtk_event_controller_key_new ();
-  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
-  g_signal_connect (key, "key-pressed", G_CALLBACK (on_editor_key_pressed), self);
-  gtk_widget_add_controller (editor, key);
-
-  focus = gtk_event_controller_focus_new ();
-  g_signal_connect (focus, "leave", G_CALLBACK (on_editor_focus_leave), self);
-  gtk_widget_add_controller (editor, focus);
-
-  self->editor = editor;
-  self->editor_x = x;
-  self->editor_y = y;
-  update_editor_style (self);
-  gtk_widget_set_parent (editor, GTK_WIDGET (self));
-  gtk_widget_grab_focus (editor);
+  gtk_widget_set_visible (self->hint, empty);
 }
 
 /* ---- Controller ---------------------------------------------------------- */
@@ -866,6 +753,7 @@ static void
 on_controller_changed (TafelCanvasController *controller,
                        TafelCanvas           *self)
 {
+  tafel_canvas_update_hint (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -876,12 +764,25 @@ on_hidden_changed (TafelCanvasController *controller,
 {
   tafel_tile_cache_invalidate (self->tiles, dirty);
   patch_clear (&self->selection_patch);
+
+  /* A picture of something just drawn may show an object that is hidden
+   * now (a text opened to be changed, a stroke being erased): the tiles
+   * draw that place from here on. */
+  for (guint i = self->settling->len; i > 0; i--)
+    {
+      const TafelRect *b = &g_array_index (self->settling, Settling, i - 1).bounds;
+
+      if (b->x < dirty->x + dirty->width && dirty->x < b->x + b->width &&
+          b->y < dirty->y + dirty->height && dirty->y < b->y + b->height)
+        g_array_remove_index (self->settling, i - 1);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
 on_tool_changed (TafelCanvas *self)
 {
-  finish_text (self, TRUE);
+  tafel_canvas_text_finish (self, TRUE);
   tafel_canvas_update_cursor (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -903,7 +804,7 @@ filter_hidden (const TafelObject *object,
 static void
 disconnect_controller (TafelCanvas *self)
 {
-  finish_text (self, FALSE);
+  tafel_canvas_text_finish (self, FALSE);
 
   if (self->controller != NULL)
     {
@@ -945,13 +846,17 @@ tafel_canvas_set_controller (TafelCanvas           *self,
       g_signal_connect (controller, "changed", G_CALLBACK (on_controller_changed), self);
       g_signal_connect (controller, "committed", G_CALLBACK (on_committed), self);
       g_signal_connect (controller, "hidden-changed", G_CALLBACK (on_hidden_changed), self);
-      g_signal_connect (controller, "text-edit-requested", G_CALLBACK (on_text_edit_requested), self);
       g_signal_connect_swapped (controller, "notify::tool", G_CALLBACK (on_tool_changed), self);
-      g_signal_connect_swapped (controller, "notify::text-size", G_CALLBACK (update_editor_style), self);
-      g_signal_connect_swapped (controller, "notify::pen-color", G_CALLBACK (update_editor_style), self);
+      g_signal_connect_swapped (controller, "notify::has-selection",
+                                G_CALLBACK (tafel_canvas_clipboard_update_actions), self);
+      tafel_canvas_text_connect (self, controller);
+      g_signal_connect_swapped (tafel_canvas_controller_get_model (controller), "objects-changed",
+                                G_CALLBACK (tafel_canvas_update_hint), self);
       tafel_canvas_remote_watch_model (self, tafel_canvas_controller_get_model (controller));
     }
 
+  tafel_canvas_update_hint (self);
+  tafel_canvas_clipboard_update_actions (self);
   tafel_canvas_update_cursor (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -969,7 +874,7 @@ tafel_canvas_finish_text (TafelCanvas *self)
 {
   g_return_if_fail (TAFEL_IS_CANVAS (self));
 
-  finish_text (self, TRUE);
+  tafel_canvas_text_finish (self, TRUE);
 }
 
 /* ---- The view ------------------------------------------------------------ */
@@ -1090,18 +995,46 @@ tafel_canvas_set_scale (TafelCanvas *self,
            gtk_widget_get_height (GTK_WIDGET (self)) / 2.0);
 }
 
+/* The part of the canvas that the widgets floating over it (its siblings
+ * in a GtkOverlay: the tool bar, the zoom buttons) leave in sight. */
+void
+tafel_canvas_get_clear_area (TafelCanvas *self,
+                             TafelRect   *area)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+  g_autoptr(GArray) obstacles = g_array_new (FALSE, FALSE, sizeof (TafelRect));
+
+  if (GTK_IS_OVERLAY (parent))
+    for (GtkWidget *child = gtk_widget_get_first_child (parent); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      {
+        graphene_rect_t b;
+
+        /* A hidden revealer may keep its size (a crossfading one does). */
+        if (child == widget || !gtk_widget_get_mapped (child) ||
+            (GTK_IS_REVEALER (child) && !gtk_revealer_get_child_revealed (GTK_REVEALER (child))) ||
+            !gtk_widget_compute_bounds (child, widget, &b))
+          continue;
+        g_array_append_val (obstacles, ((TafelRect) { b.origin.x, b.origin.y, b.size.width, b.size.height }));
+      }
+
+  tafel_view_clear_area (gtk_widget_get_width (widget), gtk_widget_get_height (widget),
+                         (const TafelRect *) (gpointer) obstacles->data, obstacles->len, area);
+}
+
 void
 tafel_canvas_zoom_to_rect (TafelCanvas     *self,
                            const TafelRect *bounds)
 {
   TafelView view = self->view;
+  TafelRect area;
 
   g_return_if_fail (TAFEL_IS_CANVAS (self));
 
-  tafel_view_fit (&view, bounds,
-                  gtk_widget_get_width (GTK_WIDGET (self)),
-                  gtk_widget_get_height (GTK_WIDGET (self)),
-                  48);
+  /* Nothing of the board hides under the tool bar or the zoom buttons. */
+  tafel_canvas_get_clear_area (self, &area);
+  tafel_view_fit_into (&view, bounds, &area, 24);
   g_signal_emit (self, signals[NAVIGATED], 0);
   tafel_canvas_set_view (self, &view);
 }
@@ -1165,6 +1098,17 @@ tafel_canvas_get_dark (TafelCanvas *self)
 
 /* ---- GObject ------------------------------------------------------------- */
 
+static gboolean
+fit_when_placed (gpointer data)
+{
+  TafelCanvas *self = data;
+
+  self->fit_id = 0;
+  self->fit_pending = FALSE;
+  tafel_canvas_zoom_to_fit (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 tafel_canvas_size_allocate (GtkWidget *widget,
                             int        width,
@@ -1172,14 +1116,11 @@ tafel_canvas_size_allocate (GtkWidget *widget,
                             int        baseline)
 {
   TafelCanvas *self = TAFEL_CANVAS (widget);
-  int min_w, nat_w, min_h, nat_h;
-  double wx, wy;
 
-  if (self->fit_pending && width > 0 && height > 0)
-    {
-      self->fit_pending = FALSE;
-      tafel_canvas_zoom_to_fit (self);
-    }
+  /* What floats over the canvas is placed after it: fit once all of it
+   * has its place. */
+  if (self->fit_pending && width > 0 && height > 0 && self->fit_id == 0)
+    self->fit_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, fit_when_placed, self, NULL);
 
   /* A new size shows another part of the board. */
   if (width != self->last_width || height != self->last_height)
@@ -1189,16 +1130,20 @@ tafel_canvas_size_allocate (GtkWidget *widget,
       g_signal_emit (self, signals[VIEW_CHANGED], 0);
     }
 
-  if (self->editor == NULL)
-    return;
+  /* The hint in the middle, as wide as it may be. */
+  {
+    int min_w, nat_w, min_h, nat_h, w, h;
 
-  gtk_widget_measure (self->editor, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, &nat_w, NULL, NULL);
-  gtk_widget_measure (self->editor, GTK_ORIENTATION_VERTICAL, -1, &min_h, &nat_h, NULL, NULL);
-  tafel_view_to_widget (&self->view, self->editor_x, self->editor_y, &wx, &wy);
-  gtk_widget_size_allocate (self->editor,
-                            &(GtkAllocation) { (int) round (wx), (int) round (wy),
-                                               MAX (nat_w + 24, 48), MAX (nat_h, min_h) },
-                            -1);
+    gtk_widget_measure (self->hint, GTK_ORIENTATION_HORIZONTAL, -1, &min_w, &nat_w, NULL, NULL);
+    w = CLAMP (nat_w, min_w, MAX (width - 48, min_w));
+    gtk_widget_measure (self->hint, GTK_ORIENTATION_VERTICAL, w, &min_h, &nat_h, NULL, NULL);
+    h = MAX (nat_h, min_h);
+    gtk_widget_size_allocate (self->hint,
+                              &(GtkAllocation) { (width - w) / 2, (height - h) / 2, w, h }, -1);
+  }
+
+  gtk_popover_present (GTK_POPOVER (self->menu));
+  tafel_canvas_text_allocate (self);
 }
 
 static void
@@ -1209,6 +1154,10 @@ tafel_canvas_dispose (GObject *object)
   g_signal_handlers_disconnect_by_data (adw_style_manager_get_default (), self);
   tafel_canvas_set_people (self, NULL);
   disconnect_controller (self);
+  tafel_canvas_text_dispose (self);
+  g_clear_pointer (&self->hint, gtk_widget_unparent);
+  tafel_canvas_menu_dispose (self);
+  g_clear_handle_id (&self->fit_id, g_source_remove);
 
   G_OBJECT_CLASS (tafel_canvas_parent_class)->dispose (object);
 }
@@ -1221,7 +1170,7 @@ tafel_canvas_finalize (GObject *object)
   g_clear_pointer (&self->chunks, g_array_unref);
   g_clear_pointer (&self->settling, g_array_unref);
   tafel_canvas_remote_finalize (self);
-  g_clear_object (&self->editor_css);
+  tafel_canvas_text_finalize (self);
 
   G_OBJECT_CLASS (tafel_canvas_parent_class)->finalize (object);
 }
@@ -1300,6 +1249,9 @@ tafel_canvas_class_init (TafelCanvasClass *klass)
   signals[TEXT_ERROR] =
     g_signal_new ("text-error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[FAILED] =
+    g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_POINTER);
   signals[VIEW_CHANGED] =
     g_signal_new ("view-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -1309,6 +1261,10 @@ tafel_canvas_class_init (TafelCanvasClass *klass)
   signals[POINTER_MOVED] =
     g_signal_new ("pointer-moved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_DOUBLE, G_TYPE_DOUBLE, G_TYPE_BOOLEAN);
+
+  tafel_canvas_clipboard_class_init (widget_class);
+  tafel_canvas_menu_class_init (widget_class);
+  tafel_canvas_text_class_init (widget_class);
 
   gtk_widget_class_set_css_name (widget_class, "canvas");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -1327,7 +1283,7 @@ tafel_canvas_init (TafelCanvas *self)
   self->settling = g_array_new (FALSE, TRUE, sizeof (Settling));
   g_array_set_clear_func (self->settling, (GDestroyNotify) settling_clear);
   tafel_canvas_remote_init (self);
-  self->editor_css = gtk_css_provider_new ();
+  tafel_canvas_text_init (self);
   g_signal_connect (style_manager, "notify::dark", G_CALLBACK (on_dark_changed), self);
 
   gtk_widget_add_css_class (GTK_WIDGET (self), "tafel-canvas");
@@ -1337,6 +1293,17 @@ tafel_canvas_init (TafelCanvas *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Board"),
                                   -1);
 
+  self->hint = gtk_label_new (_("Draw anywhere — press ? for shortcuts"));
+  gtk_label_set_wrap (GTK_LABEL (self->hint), TRUE);
+  gtk_label_set_justify (GTK_LABEL (self->hint), GTK_JUSTIFY_CENTER);
+  gtk_widget_set_can_target (self->hint, FALSE);
+  gtk_widget_add_css_class (self->hint, "dim-label");
+  gtk_widget_add_css_class (self->hint, "title-3");
+  gtk_widget_set_visible (self->hint, FALSE);
+  gtk_widget_set_parent (self->hint, GTK_WIDGET (self));
+
   tafel_canvas_input_init (self);
+  tafel_canvas_menu_init (self);
+  tafel_canvas_clipboard_init (self);
   tafel_canvas_update_cursor (self);
 }

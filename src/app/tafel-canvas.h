@@ -28,6 +28,8 @@ G_DECLARE_FINAL_TYPE (TafelCanvas, tafel_canvas, TAFEL, CANVAS, GtkWidget)
  *
  * Signals:
  *  ::text-error (const GError *): text typed in place could not be stored.
+ *  ::failed (const char *what, const GError *): a command of the canvas's
+ *    own (cut, paste) failed; @what says which, for a person.
  *  ::view-changed: the part of the board shown changed (scroll, zoom, size).
  *  ::navigated: the person moved the view (pan, zoom, fit), as opposed to
  *    tafel_canvas_set_view() from the program.
@@ -54,7 +56,8 @@ void                   tafel_canvas_zoom_step      (TafelCanvas           *self,
 /* Sets the zoom around the centre of the canvas. */
 void                   tafel_canvas_set_scale      (TafelCanvas           *self,
                                                     double                 scale);
-/* Shows all of @bounds (in board units). */
+/* Shows all of @bounds (in board units), in the part of the canvas that
+ * nothing floating over it (its siblings in a GtkOverlay) hides. */
 void                   tafel_canvas_zoom_to_rect   (TafelCanvas           *self,
                                                     const TafelRect       *bounds);
 /* Shows the whole board once the canvas has its size (at once when it has

@@ -57,6 +57,9 @@ struct _TafelToolbar
   GSimpleActionGroup *actions;
   const WidthKind    *width_kind;
   gboolean            updating;
+  /* With the selection tool, colour and width change what is selected. */
+  gboolean            selection;
+  gboolean            selection_texts;
 
   GtkFlowBox         *tools_box;
   GtkMenuButton      *color_button;
@@ -77,24 +80,35 @@ current_tool (TafelToolbar *self)
   return g_settings_get_enum (self->settings, "tool");
 }
 
-static const char *
-color_key (TafelCanvasTool tool)
+/* Whether colour and width go to the selection rather than a tool. */
+static gboolean
+restyling (TafelToolbar *self)
 {
+  return self->selection && current_tool (self) == TAFEL_CANVAS_TOOL_SELECT;
+}
+
+static const char *
+color_key (TafelToolbar *self)
+{
+  TafelCanvasTool tool = current_tool (self);
+
   if (tool == TAFEL_CANVAS_TOOL_HIGHLIGHTER)
     return "highlighter-color";
-  if (tafel_canvas_tool_has_ink (tool))
+  if (tafel_canvas_tool_has_ink (tool) || restyling (self))
     return "pen-color";
   return NULL;
 }
 
 static const WidthKind *
-width_kind (TafelCanvasTool tool)
+width_kind (TafelToolbar *self)
 {
+  TafelCanvasTool tool = current_tool (self);
+
   if (tool == TAFEL_CANVAS_TOOL_HIGHLIGHTER)
     return &width_kinds[1];
-  if (tool == TAFEL_CANVAS_TOOL_TEXT)
+  if (tool == TAFEL_CANVAS_TOOL_TEXT || (restyling (self) && self->selection_texts))
     return &width_kinds[2];
-  if (tafel_canvas_tool_has_ink (tool))
+  if (tafel_canvas_tool_has_ink (tool) || restyling (self))
     return &width_kinds[0];
   return NULL;
 }
@@ -102,7 +116,7 @@ width_kind (TafelCanvasTool tool)
 static guint32
 current_rgba (TafelToolbar *self)
 {
-  const char *key = color_key (current_tool (self));
+  const char *key = color_key (self);
   g_autofree char *text = NULL;
   guint32 rgba = 0x000000ff;
 
@@ -158,9 +172,8 @@ rebuild_presets (TafelToolbar *self)
 static void
 update (TafelToolbar *self)
 {
-  TafelCanvasTool tool = current_tool (self);
-  const WidthKind *kind = width_kind (tool);
-  const char *ckey = color_key (tool);
+  const WidthKind *kind = width_kind (self);
+  const char *ckey = color_key (self);
   guint32 rgba = current_rgba (self);
   GAction *action;
 
@@ -168,6 +181,9 @@ update (TafelToolbar *self)
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->color_button), ckey != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->width_button), kind != NULL);
+  /* A selection takes the presets: each click one change, where a slider
+   * being dragged would store every step on the way. */
+  gtk_widget_set_visible (GTK_WIDGET (self->width_scale), !restyling (self));
   tafel_swatch_set_rgba (self->color_swatch, rgba);
   tafel_swatch_set_rgba (self->width_swatch, rgba);
 
@@ -224,19 +240,32 @@ on_settings_changed (GSettings    *settings,
   update (self);
 }
 
+/* The new colour for what comes next, and for the selection. */
+static void
+set_color (TafelToolbar *self,
+           const char   *key,
+           const char   *color)
+{
+  gboolean restyle = restyling (self);
+
+  g_settings_set_string (self->settings, key, color);
+  if (restyle)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.selection-color", "s", color);
+}
+
 static void
 color_activated (GSimpleAction *action,
                  GVariant      *parameter,
                  gpointer       user_data)
 {
   TafelToolbar *self = user_data;
-  const char *key = color_key (current_tool (self));
+  const char *key = color_key (self);
   guint32 rgba;
 
   if (key == NULL || !tafel_color_parse (g_variant_get_string (parameter, NULL), &rgba))
     return;
 
-  g_settings_set_string (self->settings, key, g_variant_get_string (parameter, NULL));
+  set_color (self, key, g_variant_get_string (parameter, NULL));
   gtk_menu_button_popdown (self->color_button);
 }
 
@@ -247,12 +276,15 @@ width_activated (GSimpleAction *action,
 {
   TafelToolbar *self = user_data;
 
+  double width;
+
   if (self->width_kind == NULL)
     return;
 
-  g_settings_set_double (self->settings, self->width_kind->key,
-                         CLAMP (g_variant_get_double (parameter),
-                                self->width_kind->lower, self->width_kind->upper));
+  width = CLAMP (g_variant_get_double (parameter), self->width_kind->lower, self->width_kind->upper);
+  g_settings_set_double (self->settings, self->width_kind->key, width);
+  if (restyling (self))
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.selection-width", "(sd)", self->width_kind->key, width);
 }
 
 static void
@@ -262,7 +294,7 @@ on_custom_color_response (GtkDialog    *dialog,
 {
   if (response == GTK_RESPONSE_OK)
     {
-      const char *key = color_key (current_tool (self));
+      const char *key = color_key (self);
       GdkRGBA color;
 
       gtk_color_chooser_get_rgba (GTK_COLOR_CHOOSER (dialog), &color);
@@ -273,7 +305,7 @@ on_custom_color_response (GtkDialog    *dialog,
                          ((guint32) lround (color.blue * 255) << 8) | 0xff;
           g_autofree char *text = tafel_color_to_string (rgba);
 
-          g_settings_set_string (self->settings, key, text);
+          set_color (self, key, text);
         }
     }
 
@@ -441,6 +473,20 @@ tafel_toolbar_init (TafelToolbar *self)
   g_signal_connect (self->width_adjustment, "value-changed", G_CALLBACK (on_width_scale_changed), self);
   g_signal_connect (self->settings, "changed", G_CALLBACK (on_settings_changed), self);
 
+  update (self);
+}
+
+void
+tafel_toolbar_set_selection (TafelToolbar *self,
+                             gboolean      has_selection,
+                             gboolean      only_texts)
+{
+  g_return_if_fail (TAFEL_IS_TOOLBAR (self));
+
+  if (self->selection == has_selection && self->selection_texts == only_texts)
+    return;
+  self->selection = has_selection;
+  self->selection_texts = only_texts;
   update (self);
 }
 

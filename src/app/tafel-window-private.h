@@ -11,6 +11,7 @@
 #include "tafel-session.h"
 #include "tafel-share-popover.h"
 #include "tafel-start-page.h"
+#include "tafel-toolbar.h"
 #include "tafel-window.h"
 
 G_BEGIN_DECLS
@@ -40,6 +41,7 @@ struct _TafelWindow
   GtkButton             *rename_button;
   TafelCanvas           *canvas;
   GtkRevealer           *selection_revealer;
+  TafelToolbar          *toolbar;
   GtkButton             *zoom_level_button;
   GtkWidget             *redo_button;
   gboolean               narrow;

@@ -7,6 +7,7 @@
 
 #include "tafel-board-snapshot.h"
 #include "tafel-canvas.h"
+#include "tafel-color.h"
 #include "tafel-export.h"
 #include "tafel-start-page.h"
 #include "tafel-thumbnails.h"
@@ -116,6 +117,16 @@ update_actions (TafelWindow *self)
   gtk_widget_action_set_enabled (widget, "win.delete-selection", has_selection);
   gtk_widget_action_set_enabled (widget, "win.duplicate", has_selection);
   gtk_widget_action_set_enabled (widget, "win.raise", has_selection);
+  gtk_widget_action_set_enabled (widget, "win.lower", has_selection);
+  /* With a selection, the tool bar's colour and width change it. */
+  {
+    GPtrArray *selection = has_selection ? tafel_canvas_controller_get_selection (self->controller) : NULL;
+    gboolean only_texts = selection != NULL;
+
+    for (guint i = 0; selection != NULL && i < selection->len; i++)
+      only_texts &= tafel_object_get_type (g_ptr_array_index (selection, i)) == TAFEL_OBJECT_TEXT;
+    tafel_toolbar_set_selection (self->toolbar, has_selection, only_texts);
+  }
 
   for (const char * const *name = (const char * const[]) { "win.save-as", "win.export", "win.rename",
                                                             "win.close-board", "win.select-all",
@@ -144,6 +155,15 @@ on_text_error (TafelCanvas  *canvas,
                TafelWindow  *self)
 {
   show_error (self, _("The text could not be stored"), error);
+}
+
+static void
+on_canvas_failed (TafelCanvas  *canvas,
+                  const char   *what,
+                  const GError *error,
+                  TafelWindow  *self)
+{
+  show_error (self, what, error);
 }
 
 static void
@@ -395,6 +415,53 @@ raise_activated (GtkWidget  *widget,
 
   if (!tafel_canvas_controller_raise_selection (self->controller, &error))
     show_error (self, _("Could not bring to front"), error);
+}
+
+static void
+lower_activated (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  TafelWindow *self = TAFEL_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+
+  if (!tafel_canvas_controller_lower_selection (self->controller, &error))
+    show_error (self, _("Could not send to back"), error);
+}
+
+/* The tool bar's colour ("s") or width ("(sd)": the setting's key and the
+ * value) for the selection. */
+static void
+restyle_activated (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  TafelWindow *self = TAFEL_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = TRUE;
+
+  if (self->board == NULL)
+    return;
+
+  if (g_variant_is_of_type (parameter, G_VARIANT_TYPE_STRING))
+    {
+      guint32 rgba;
+
+      if (tafel_color_parse (g_variant_get_string (parameter, NULL), &rgba))
+        ok = tafel_canvas_controller_set_selection_color (self->controller, rgba, &error);
+    }
+  else
+    {
+      const char *key;
+      double value;
+
+      g_variant_get (parameter, "(&sd)", &key, &value);
+      ok = g_str_equal (key, "text-size")
+             ? tafel_canvas_controller_set_selection_text_size (self->controller, value, &error)
+             : tafel_canvas_controller_set_selection_width (self->controller, value, &error);
+    }
+  if (!ok)
+    show_error (self, _("A change could not be stored"), error);
 }
 
 static void
@@ -1053,6 +1120,7 @@ tafel_window_class_init (TafelWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TafelWindow, rename_button);
   gtk_widget_class_bind_template_child (widget_class, TafelWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, TafelWindow, selection_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TafelWindow, toolbar);
   gtk_widget_class_bind_template_child (widget_class, TafelWindow, zoom_level_button);
   gtk_widget_class_bind_template_child (widget_class, TafelWindow, redo_button);
   tafel_window_net_class_init (widget_class);
@@ -1062,6 +1130,9 @@ tafel_window_class_init (TafelWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.delete-selection", NULL, delete_selection_activated);
   gtk_widget_class_install_action (widget_class, "win.duplicate", NULL, duplicate_activated);
   gtk_widget_class_install_action (widget_class, "win.raise", NULL, raise_activated);
+  gtk_widget_class_install_action (widget_class, "win.lower", NULL, lower_activated);
+  gtk_widget_class_install_action (widget_class, "win.selection-color", "s", restyle_activated);
+  gtk_widget_class_install_action (widget_class, "win.selection-width", "(sd)", restyle_activated);
   gtk_widget_class_install_action (widget_class, "win.select-all", NULL, select_all_activated);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_in_activated);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_out_activated);
@@ -1081,6 +1152,7 @@ tafel_window_class_init (TafelWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_BackSpace, 0, "win.delete-selection", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK, "win.duplicate", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, 0, "win.raise", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_End, 0, "win.lower", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_CONTROL_MASK, "win.select-all", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "win.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "win.zoom-in", NULL);
@@ -1092,6 +1164,9 @@ tafel_window_class_init (TafelWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_exclam, GDK_SHIFT_MASK, "win.zoom-fit", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_exclam, 0, "win.zoom-fit", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "win.rename", NULL);
+  /* "?" shows the shortcuts, as the empty board says (Ctrl+? too). */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_question, 0, "win.show-help-overlay", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_question, GDK_SHIFT_MASK, "win.show-help-overlay", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.save-as", NULL);
 
   /* Single keys pick tools, as in Excalidraw. They reach the window only
@@ -1143,6 +1218,7 @@ tafel_window_init (TafelWindow *self)
 
   g_signal_connect_swapped (self->canvas, "notify::scale", G_CALLBACK (update_zoom_label), self);
   g_signal_connect (self->canvas, "text-error", G_CALLBACK (on_text_error), self);
+  g_signal_connect (self->canvas, "failed", G_CALLBACK (on_canvas_failed), self);
   g_signal_connect_swapped (self->rename_popover, "show", G_CALLBACK (on_rename_popover_show), self);
   g_signal_connect_swapped (self->rename_popover, "closed", G_CALLBACK (on_rename_popover_closed), self);
   g_signal_connect_swapped (self->rename_entry, "activate", G_CALLBACK (do_rename), self);

@@ -65,8 +65,12 @@ compare_authors_by_key (gconstpointer a,
 
 /* The canonical encoding, version 1:
  *   "tafel-board-state-1" NUL
- *   u64 n, then per visible object in z-order: id, then 0x00 for the
- *     identity transform or 0x01 and sx, sy, tx, ty as IEEE doubles
+ *   u64 n, then per visible object in z-order: id, then a flag byte: bit
+ *     0x01 when the transform is not the identity, then sx, sy, tx, ty as
+ *     IEEE doubles; bit 0x02 when amend records changed the object, then
+ *     u8 the properties changed and the latest of each: u64 rgba, double
+ *     width, u64 length and text, double z (a board nobody amended
+ *     digests as before amend records existed)
  *   u64 n, then per chat message in order: id
  *   u64 n, then per author with a profile, by key: key, u64 rgba,
  *     u64 name length, name
@@ -97,13 +101,37 @@ compute_digest (TafelBoardModel *self,
       digest_put (w, object->id.bytes, TAFEL_HASH_BYTES);
       t = object_transform (object);
       flag = transform_equal (t, &identity_transform) ? 0 : 1;
+      if (object->ops != NULL && object->ops->n_am > 0)
+        flag |= 2;
       digest_put (w, &flag, 1);
-      if (flag)
+      if (flag & 1)
         {
           digest_put_double (w, t->sx);
           digest_put_double (w, t->sy);
           digest_put_double (w, t->tx);
           digest_put_double (w, t->ty);
+        }
+      if (flag & 2)
+        {
+          const AmEntry *color = object_amendment (object, TAFEL_AMEND_COLOR);
+          const AmEntry *width = object_amendment (object, TAFEL_AMEND_WIDTH);
+          const AmEntry *text = object_amendment (object, TAFEL_AMEND_TEXT);
+          const AmEntry *z = object_amendment (object, TAFEL_AMEND_Z);
+          guint8 fields = (color != NULL ? TAFEL_AMEND_COLOR : 0) | (width != NULL ? TAFEL_AMEND_WIDTH : 0) |
+                          (text != NULL ? TAFEL_AMEND_TEXT : 0) | (z != NULL ? TAFEL_AMEND_Z : 0);
+
+          digest_put (w, &fields, 1);
+          if (color != NULL)
+            digest_put_u64 (w, color->rgba);
+          if (width != NULL)
+            digest_put_double (w, width->width);
+          if (text != NULL)
+            {
+              digest_put_u64 (w, strlen (text->text));
+              digest_put (w, text->text, strlen (text->text));
+            }
+          if (z != NULL)
+            digest_put_double (w, z->z);
         }
     }
 

@@ -23,6 +23,14 @@ void              _tafel_board_model_transform_before (TafelBoardModel   *self,
                                                        const TafelObject *object,
                                                        TafelRecord       *op,
                                                        TafelTransform    *transform);
+/* @entry (its id set) filled with the properties @fields had for @object
+ * considering only the amend records before @op: the latest amendment of
+ * each, or what the object's own record says (its lamport for z). */
+void              _tafel_board_model_amend_before     (TafelBoardModel   *self,
+                                                       const TafelObject *object,
+                                                       TafelRecord       *op,
+                                                       guint              fields,
+                                                       TafelAmendEntry   *entry);
 /* (element-type TafelObject) the objects a clear record targets that the
  * model knows, in no particular order. */
 GPtrArray        *_tafel_board_model_dup_cleared      (TafelBoardModel   *self,
@@ -74,16 +82,30 @@ typedef struct
   TafelTransform transform;
 } XfEntry;
 
-/* What erase, restore and transform records say about one object, each list
- * sorted by key: the last entry wins. Kept only for objects that such
- * records name, and for ids not seen yet. (Clears live with their authors,
- * see AuthorInfo.) */
+/* What one amend record says about one object. */
+typedef struct
+{
+  OpKey   key;
+  guint8  fields;        /* TafelAmendFields */
+  guint32 rgba;
+  float   width;
+  char   *text;
+  double  z;
+} AmEntry;
+
+/* What erase, restore, transform and amend records say about one object,
+ * each list sorted by key: the last entry wins (for amendments, the last
+ * entry that sets a property wins for that property). Kept only for
+ * objects that such records name, and for ids not seen yet. (Clears live
+ * with their authors, see AuthorInfo.) */
 typedef struct
 {
   VisEntry *vis;
   XfEntry  *xf;
+  AmEntry  *am;
   guint     n_vis;
   guint     n_xf;
+  guint     n_am;
   /* The object's own bounds, before its transform. */
   float     lx0, ly0, lx1, ly1;
 } ObjOps;
@@ -192,12 +214,40 @@ object_key (const TafelObject *object)
   return (OpKey) { object->lamport, object->seq, object->author };
 }
 
+/* The latest amendment of @object that sets @field, or %NULL. */
+static inline const AmEntry *
+object_amendment (const TafelObject *object,
+                  guint              field)
+{
+  if (object->ops != NULL)
+    for (guint i = object->ops->n_am; i-- > 0;)
+      if (object->ops->am[i].fields & field)
+        return &object->ops->am[i];
+
+  return NULL;
+}
+
+/* Where @object lies in the z-order: its own lamport unless restacked. */
+static inline double
+object_z (const TafelObject *object)
+{
+  const AmEntry *e = object_amendment (object, TAFEL_AMEND_Z);
+
+  return e != NULL ? e->z : (double) object->lamport;
+}
+
+/* Z-order: (z, lamport, author, seq). */
 static inline int
 compare_objects (const TafelObject *a,
                  const TafelObject *b)
 {
-  OpKey ka = object_key (a), kb = object_key (b);
+  double za = object_z (a), zb = object_z (b);
+  OpKey ka, kb;
 
+  if (za != zb)
+    return za < zb ? -1 : 1;
+  ka = object_key (a);
+  kb = object_key (b);
   return compare_keys (&ka, &kb);
 }
 

@@ -15,6 +15,7 @@ typedef struct
   gboolean        was_visible;
   float           x0, y0, x1, y1;
   TafelTransform  transform;
+  guint           n_am;         /* amendments before the batch */
 } Touched;
 
 typedef struct
@@ -23,6 +24,7 @@ typedef struct
   GPtrArray *new_objects;  /* TafelObject, borrowed */
   GPtrArray *chat;         /* TafelChatMessage */
   GPtrArray *profiles;     /* AuthorInfo, borrowed */
+  gboolean   restacked;    /* an object already in the z-order moved in it */
 } Batch;
 
 /* A record as the model reads it: from a TafelRecord of ::records-added
@@ -294,8 +296,11 @@ clear_winner (AuthorInfo  *info,
 static void
 obj_ops_free (ObjOps *ops)
 {
+  for (guint i = 0; i < ops->n_am; i++)
+    g_free (ops->am[i].text);
   g_free (ops->vis);
   g_free (ops->xf);
+  g_free (ops->am);
   g_free (ops);
 }
 
@@ -341,6 +346,29 @@ ops_insert_xf (ObjOps               *ops,
   ops->n_xf++;
 
   return pos == ops->n_xf - 1;
+}
+
+static void
+ops_insert_am (ObjOps                *ops,
+               const OpKey           *key,
+               const TafelAmendEntry *entry)
+{
+  guint pos = ops->n_am;
+
+  while (pos > 0 && compare_keys (&ops->am[pos - 1].key, key) > 0)
+    pos--;
+  /* An amend set names each object once: the same key again is the same
+   * record again. */
+  if (pos > 0 && compare_keys (&ops->am[pos - 1].key, key) == 0)
+    return;
+
+  ops->am = g_renew (AmEntry, ops->am, ops->n_am + 1);
+  memmove (&ops->am[pos + 1], &ops->am[pos], (ops->n_am - pos) * sizeof *ops->am);
+  ops->am[pos] = (AmEntry) {
+    *key, (guint8) entry->fields, entry->rgba, entry->width,
+    (entry->fields & TAFEL_AMEND_TEXT) ? g_strdup (entry->text) : NULL, entry->z,
+  };
+  ops->n_am++;
 }
 
 static ObjOps *
@@ -417,6 +445,67 @@ update_bounds (TafelObject *object)
   object->box[3] = round_up (MAX (ay, by));
 }
 
+/* A new width or text changes the object's own bounds: they are measured
+ * again from its content as amended. */
+static void
+update_own_bounds (TafelObject *object)
+{
+  TafelRect extents;
+  gboolean ok = FALSE;
+
+  switch (object->type)
+    {
+    case TAFEL_OBJECT_STROKE:
+      {
+        TafelStroke stroke = { 0 };
+
+        if ((ok = tafel_object_dup_stroke (object, &stroke)))
+          tafel_stroke_get_extents (&stroke, &extents);
+        tafel_stroke_clear (&stroke);
+      }
+      break;
+
+    case TAFEL_OBJECT_SHAPE:
+      {
+        TafelShape shape;
+
+        if ((ok = tafel_object_get_shape (object, &shape)))
+          tafel_shape_get_extents (&shape, &extents);
+      }
+      break;
+
+    case TAFEL_OBJECT_TEXT:
+    default:
+      {
+        TafelText text = { 0 };
+
+        if ((ok = tafel_object_dup_text (object, &text)))
+          tafel_text_get_extents (&text, &extents);
+        tafel_text_clear (&text);
+      }
+      break;
+    }
+
+  if (!ok)
+    return;
+
+  object_ensure_ops (object);
+  object->ops->lx0 = round_down (extents.x);
+  object->ops->ly0 = round_down (extents.y);
+  object->ops->lx1 = round_up (extents.x + extents.width);
+  object->ops->ly1 = round_up (extents.y + extents.height);
+  update_bounds (object);
+}
+
+static gboolean
+ops_change_extents (const ObjOps *ops)
+{
+  for (guint i = 0; ops != NULL && i < ops->n_am; i++)
+    if (ops->am[i].fields & (TAFEL_AMEND_WIDTH | TAFEL_AMEND_TEXT))
+      return TRUE;
+  return FALSE;
+}
+
 /* ---- Batches ------------------------------------------------------------- */
 
 /* Notes @object's state before the batch changes it, and takes it out of
@@ -439,6 +528,7 @@ touch (TafelBoardModel *self,
     object, (object->flags & OBJECT_VISIBLE) != 0,
     object->box[0], object->box[1], object->box[2], object->box[3],
     *object_transform (object),
+    object->ops != NULL ? object->ops->n_am : 0,
   };
   g_array_append_val (batch->touched, t);
 }
@@ -582,7 +672,10 @@ add_object (TafelBoardModel  *self,
       ops->ly0 = object->box[1];
       ops->lx1 = object->box[2];
       ops->ly1 = object->box[3];
-      update_bounds (object);
+      if (ops_change_extents (ops))
+        update_own_bounds (object);
+      else
+        update_bounds (object);
     }
 
   /* New objects start out hidden in the batch's view of things. */
@@ -710,6 +803,45 @@ apply_transform (TafelBoardModel  *self,
 }
 
 static void
+apply_amend (TafelBoardModel  *self,
+             Batch            *batch,
+             const RecordView *view,
+             GBytes           *body)
+{
+  TafelAmendSet set = { 0 };
+  g_autoptr(GError) error = NULL;
+  OpKey key;
+
+  if (!tafel_amend_set_decode (body, &set, &error))
+    {
+      g_debug ("Ignoring an undecodable amendment: %s", error->message);
+      return;
+    }
+
+  key = view_key (self, view);
+  for (guint i = 0; i < set.n_entries; i++)
+    {
+      const TafelAmendEntry *entry = &set.entries[i];
+      TafelObject *object = lookup_object (self, &entry->id);
+
+      if (object == NULL)
+        {
+          ops_insert_am (pending_ops (self, &entry->id), &key, entry);
+          continue;
+        }
+
+      touch (self, batch, object);
+      ops_insert_am (object_ensure_ops (object), &key, entry);
+      if (entry->fields & (TAFEL_AMEND_WIDTH | TAFEL_AMEND_TEXT))
+        update_own_bounds (object);
+      if (entry->fields & TAFEL_AMEND_Z)
+        batch->restacked = TRUE;
+    }
+
+  tafel_amend_set_clear (&set);
+}
+
+static void
 apply_profile (TafelBoardModel  *self,
                Batch            *batch,
                const RecordView *view,
@@ -784,6 +916,7 @@ apply_record (TafelBoardModel  *self,
     case TAFEL_RECORD_KIND_RESTORE:
     case TAFEL_RECORD_KIND_CLEAR:
     case TAFEL_RECORD_KIND_TRANSFORM:
+    case TAFEL_RECORD_KIND_AMEND:
     case TAFEL_RECORD_KIND_PROFILE:
     case TAFEL_RECORD_KIND_CHAT:
       break;
@@ -809,6 +942,10 @@ apply_record (TafelBoardModel  *self,
       apply_transform (self, batch, view, body);
       break;
 
+    case TAFEL_RECORD_KIND_AMEND:
+      apply_amend (self, batch, view, body);
+      break;
+
     case TAFEL_RECORD_KIND_PROFILE:
       apply_profile (self, batch, view, body);
       break;
@@ -818,6 +955,29 @@ apply_record (TafelBoardModel  *self,
       apply_chat (self, batch, view, body);
       break;
     }
+}
+
+static int
+compare_indices (gconstpointer a,
+                 gconstpointer b,
+                 gpointer      user_data)
+{
+  TafelBoardModel *self = user_data;
+
+  return compare_objects (object_at (self, *(const guint32 *) a), object_at (self, *(const guint32 *) b));
+}
+
+/* Objects already placed moved in the z-order (restacking is rare): all
+ * of it is sorted again, with the new objects. */
+static void
+sort_zorder (TafelBoardModel *self,
+             GPtrArray       *new_objects)
+{
+  for (guint i = 0; i < new_objects->len; i++)
+    g_array_append_val (self->zorder, ((TafelObject *) g_ptr_array_index (new_objects, i))->index);
+  g_array_sort_with_data (self->zorder, compare_indices, self);
+  for (guint k = 0; k < self->zorder->len; k++)
+    object_at (self, g_array_index (self->zorder, guint32, k))->rank = k;
 }
 
 /* Puts the batch's new objects into the z-order and renumbers the ranks
@@ -907,16 +1067,21 @@ finish_batch (TafelBoardModel *self,
   TafelRect dirty = { 0 };
   gboolean has_dirty = FALSE;
 
-  merge_zorder (self, batch->new_objects);
+  if (batch->restacked)
+    sort_zorder (self, batch->new_objects);
+  else
+    merge_zorder (self, batch->new_objects);
 
   for (guint i = 0; i < batch->touched->len; i++)
     {
       Touched *t = &g_array_index (batch->touched, Touched, i);
       TafelObject *object = t->object;
       gboolean now_visible = (object->flags & OBJECT_VISIBLE) != 0;
+      /* Amended (recoloured, restacked, …) counts as changed too. */
       gboolean moved = t->x0 != object->box[0] || t->y0 != object->box[1] ||
                        t->x1 != object->box[2] || t->y1 != object->box[3] ||
-                       !transform_equal (&t->transform, object_transform (object));
+                       !transform_equal (&t->transform, object_transform (object)) ||
+                       t->n_am != (object->ops != NULL ? object->ops->n_am : 0);
 
       object->flags &= ~OBJECT_TOUCHED;
 
@@ -1263,6 +1428,29 @@ tafel_board_model_get_n_visible (TafelBoardModel *self)
   return self->n_visible;
 }
 
+/**
+ * tafel_board_model_get_z_range:
+ * @self: a model
+ * @lowest: (out): the z of the bottom object
+ * @highest: (out): the z of the top object
+ *
+ * Returns: FALSE when the model knows no object
+ */
+gboolean
+tafel_board_model_get_z_range (TafelBoardModel *self,
+                               double          *lowest,
+                               double          *highest)
+{
+  g_return_val_if_fail (TAFEL_IS_BOARD_MODEL (self), FALSE);
+  g_return_val_if_fail (lowest != NULL && highest != NULL, FALSE);
+
+  if (self->zorder->len == 0)
+    return FALSE;
+  *lowest = object_z (object_at (self, g_array_index (self->zorder, guint32, 0)));
+  *highest = object_z (object_at (self, g_array_index (self->zorder, guint32, self->zorder->len - 1)));
+  return TRUE;
+}
+
 static int
 compare_u32 (gconstpointer a,
              gconstpointer b)
@@ -1522,6 +1710,100 @@ _tafel_board_model_transform_before (TafelBoardModel   *self,
         *transform = object->ops->xf[i].transform;
         return;
       }
+}
+
+void
+_tafel_board_model_amend_before (TafelBoardModel   *self,
+                                 const TafelObject *object,
+                                 TafelRecord       *op,
+                                 guint              fields,
+                                 TafelAmendEntry   *entry)
+{
+  OpKey key = record_key (self, op);
+  guint missing = fields;
+  g_autoptr(GBytes) body = _tafel_object_peek_body (object);
+
+  entry->id = object->id;
+  entry->fields = fields;
+
+  /* The latest amendment before @op of each property... */
+  for (guint i = object->ops != NULL ? object->ops->n_am : 0; i-- > 0 && missing != 0;)
+    {
+      const AmEntry *e = &object->ops->am[i];
+      guint here = e->fields & missing;
+
+      if (here == 0 || compare_keys (&e->key, &key) >= 0)
+        continue;
+      if (here & TAFEL_AMEND_COLOR)
+        entry->rgba = e->rgba;
+      if (here & TAFEL_AMEND_WIDTH)
+        entry->width = e->width;
+      if (here & TAFEL_AMEND_TEXT)
+        entry->text = g_strdup (e->text);
+      if (here & TAFEL_AMEND_Z)
+        entry->z = e->z;
+      missing &= ~here;
+    }
+
+  /* ...or what the object's own record says. */
+  if (missing & TAFEL_AMEND_Z)
+    entry->z = (double) object->lamport;
+  if ((missing & (TAFEL_AMEND_COLOR | TAFEL_AMEND_WIDTH | TAFEL_AMEND_TEXT)) == 0 || body == NULL)
+    return;
+
+  switch (object->type)
+    {
+    case TAFEL_OBJECT_STROKE:
+      {
+        TafelStroke stroke = { 0 };
+
+        if (tafel_stroke_decode (body, &stroke, NULL))
+          {
+            if (missing & TAFEL_AMEND_COLOR)
+              entry->rgba = stroke.rgba;
+            if (missing & TAFEL_AMEND_WIDTH)
+              entry->width = stroke.width;
+          }
+        tafel_stroke_clear (&stroke);
+      }
+      break;
+
+    case TAFEL_OBJECT_SHAPE:
+      {
+        TafelShape shape;
+
+        if (tafel_shape_decode (body, &shape, NULL))
+          {
+            if (missing & TAFEL_AMEND_COLOR)
+              entry->rgba = shape.stroke_rgba;
+            if (missing & TAFEL_AMEND_WIDTH)
+              entry->width = shape.width;
+          }
+      }
+      break;
+
+    case TAFEL_OBJECT_TEXT:
+    default:
+      {
+        TafelText text = { 0 };
+
+        if (tafel_text_decode (body, &text, NULL))
+          {
+            if (missing & TAFEL_AMEND_COLOR)
+              entry->rgba = text.rgba;
+            if (missing & TAFEL_AMEND_WIDTH)
+              entry->width = text.size;
+            if (missing & TAFEL_AMEND_TEXT)
+              entry->text = g_steal_pointer (&text.text);
+          }
+        tafel_text_clear (&text);
+      }
+      break;
+    }
+
+  /* A stroke has no text to go back to. */
+  if ((entry->fields & TAFEL_AMEND_TEXT) && entry->text == NULL)
+    entry->fields &= ~TAFEL_AMEND_TEXT;
 }
 
 GPtrArray *

@@ -56,6 +56,11 @@ TafelObject     *tafel_board_model_hit_test          (TafelBoardModel   *self,
 /* Union of the bounds of the visible objects; FALSE when there are none. */
 gboolean         tafel_board_model_get_bounds        (TafelBoardModel   *self,
                                                       TafelRect         *bounds);
+/* The lowest and highest z (see tafel_object_get_z()) of the objects the
+ * model knows, visible or not; FALSE when it knows none. */
+gboolean         tafel_board_model_get_z_range       (TafelBoardModel   *self,
+                                                      double            *lowest,
+                                                      double            *highest);
 
 /* (element-type TafelChatMessage) ordered by (lamport, author, seq). */
 GListModel      *tafel_board_model_get_chat          (TafelBoardModel   *self);

@@ -10,13 +10,16 @@
  * at 32 bytes an id (64 with a transform), inside TAFEL_RECORD_MAX_BYTES. */
 #define MAX_IDS_PER_RECORD        4096
 #define MAX_TRANSFORMS_PER_RECORD 2048
+/* Amendments carry a text each: the bytes decide where a record ends. */
+#define MAX_AMEND_BYTES_PER_RECORD (TAFEL_RECORD_MAX_BYTES / 2)
 
 /* One record's worth of intent, before chunking: hide, show or move a set. */
 typedef struct
 {
-  guint   kind;        /* TAFEL_RECORD_KIND_ERASE, _RESTORE or _TRANSFORM */
+  guint   kind;        /* TAFEL_RECORD_KIND_ERASE, _RESTORE, _TRANSFORM or _AMEND */
   GArray *ids;         /* TafelHash */
   GArray *transforms;  /* TafelTransform, for _TRANSFORM */
+  GArray *amends;      /* TafelAmendEntry (text owned), for _AMEND */
 } Part;
 
 /* One user action: the parts that undo it and the parts that redo it. */
@@ -58,6 +61,12 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+static void
+amend_entry_clear (gpointer data)
+{
+  g_free (((TafelAmendEntry *) data)->text);
+}
+
 static Part *
 part_new (guint kind)
 {
@@ -67,6 +76,11 @@ part_new (guint kind)
   part->ids = g_array_new (FALSE, FALSE, sizeof (TafelHash));
   if (kind == TAFEL_RECORD_KIND_TRANSFORM)
     part->transforms = g_array_new (FALSE, FALSE, sizeof (TafelTransform));
+  if (kind == TAFEL_RECORD_KIND_AMEND)
+    {
+      part->amends = g_array_new (FALSE, FALSE, sizeof (TafelAmendEntry));
+      g_array_set_clear_func (part->amends, amend_entry_clear);
+    }
 
   return part;
 }
@@ -78,6 +92,7 @@ part_free (gpointer data)
 
   g_array_unref (part->ids);
   g_clear_pointer (&part->transforms, g_array_unref);
+  g_clear_pointer (&part->amends, g_array_unref);
   g_free (part);
 }
 
@@ -291,6 +306,38 @@ step_add_record (TafelHistory *self,
       }
       break;
 
+    case TAFEL_RECORD_KIND_AMEND:
+      {
+        TafelAmendSet set = { 0 };
+
+        if (!tafel_amend_set_decode (tafel_record_get_body (record), &set, NULL))
+          return FALSE;
+        undo = part_new (TAFEL_RECORD_KIND_AMEND);
+        redo = part_new (TAFEL_RECORD_KIND_AMEND);
+        for (guint i = 0; i < set.n_entries; i++)
+          {
+            TafelObject *object = tafel_board_model_lookup (self->model, &set.entries[i].id);
+            TafelAmendEntry before = { 0 };
+
+            /* Back to how it looked just before this change; an object
+             * this device does not know cannot be changed back. */
+            if (object == NULL)
+              continue;
+            _tafel_board_model_amend_before (self->model, object, record, set.entries[i].fields, &before);
+            if (before.fields == 0)
+              continue;
+
+            g_array_append_vals (undo->ids, &set.entries[i].id, 1);
+            g_array_append_vals (undo->amends, &before, 1);
+            g_array_append_vals (redo->ids, &set.entries[i].id, 1);
+            g_array_append_vals (redo->amends, &set.entries[i], 1);
+            /* The text went to the redo part. */
+            set.entries[i].text = NULL;
+          }
+        tafel_amend_set_clear (&set);
+      }
+      break;
+
     case TAFEL_RECORD_KIND_CLEAR:
       {
         g_autoptr(GPtrArray) cleared = _tafel_board_model_dup_cleared (self->model, record);
@@ -421,10 +468,19 @@ tafel_history_can_redo (TafelHistory *self)
 
 /* ---- Undo and redo ------------------------------------------------------- */
 
+/* How many of @part's entries from @offset on go into one record. */
 static guint
-part_chunk_limit (const Part *part)
+part_chunk (const Part *part,
+            guint       offset)
 {
-  return part->kind == TAFEL_RECORD_KIND_TRANSFORM ? MAX_TRANSFORMS_PER_RECORD : MAX_IDS_PER_RECORD;
+  guint left = part->ids->len - offset;
+
+  if (part->kind == TAFEL_RECORD_KIND_TRANSFORM)
+    return MIN (left, MAX_TRANSFORMS_PER_RECORD);
+  if (part->kind != TAFEL_RECORD_KIND_AMEND)
+    return MIN (left, MAX_IDS_PER_RECORD);
+  return tafel_amend_entries_fit (&g_array_index (part->amends, TafelAmendEntry, offset), left,
+                                  MAX_AMEND_BYTES_PER_RECORD);
 }
 
 /* Moves @cursor past empty parts; FALSE when the step has no more. */
@@ -458,10 +514,16 @@ prepare (GPtrArray  *parts,
     return FALSE;
 
   part = g_ptr_array_index (parts, cursor.part);
-  n = MIN (part->ids->len - cursor.offset, part_chunk_limit (part));
+  n = part_chunk (part, cursor.offset);
 
   *kind = part->kind;
-  if (part->kind == TAFEL_RECORD_KIND_TRANSFORM)
+  if (part->kind == TAFEL_RECORD_KIND_AMEND)
+    {
+      TafelAmendSet set = { n, &g_array_index (part->amends, TafelAmendEntry, cursor.offset) };
+
+      *body = tafel_amend_set_encode (&set);
+    }
+  else if (part->kind == TAFEL_RECORD_KIND_TRANSFORM)
     {
       TafelTransformSet set = {
         n,
@@ -490,7 +552,7 @@ advance (GPtrArray *parts,
     {
       Part *part = g_ptr_array_index (parts, cursor->part);
 
-      cursor->offset += MIN (part->ids->len - cursor->offset, part_chunk_limit (part));
+      cursor->offset += part_chunk (part, cursor->offset);
     }
 
   return !cursor_settle (parts, cursor);

@@ -8,6 +8,27 @@ G_BEGIN_DECLS
 /* Between the model and the renderer; not for the app. */
 
 gboolean          _tafel_object_is_highlighter     (const TafelObject *object);
+
+/* How amend records change the way an object looks: its colour, its
+ * width (a text's size) and a text's words. @text is borrowed. */
+typedef struct
+{
+  guint        fields;   /* TAFEL_AMEND_COLOR, _WIDTH, _TEXT */
+  guint32      rgba;
+  float        width;
+  const char  *text;
+} TafelLook;
+
+/* @object's look as amended; FALSE (and an empty look) when nothing of it
+ * was amended. The text stays valid until the model next changes. */
+gboolean          _tafel_object_get_look           (const TafelObject *object,
+                                                    TafelLook         *look);
+void              _tafel_look_apply_stroke         (const TafelLook   *look,
+                                                    TafelStroke       *stroke);
+void              _tafel_look_apply_shape          (const TafelLook   *look,
+                                                    TafelShape        *shape);
+void              _tafel_look_apply_text           (const TafelLook   *look,
+                                                    TafelText         *text);
 /* The stored body of the object's record: borrowed from the log's storage,
  * valid while the model lives (peek), or holding that storage alive on any
  * thread (dup). */

@@ -85,7 +85,8 @@ tafel_object_get_author (const TafelObject *object)
  * @a: an object
  * @b: another object of the same model
  *
- * Z-order: (lamport, author, seq) of their records.
+ * Z-order: (z, lamport, author, seq), where z is the object's own lamport
+ * unless an amend record restacked it.
  *
  * Returns: negative when @a lies beneath @b, positive above, 0 for the same
  */
@@ -146,6 +147,83 @@ tafel_object_get_bounds (const TafelObject *object,
 }
 
 /**
+ * tafel_object_get_z:
+ * @object: an object
+ *
+ * Returns: its place in the z-order
+ */
+double
+tafel_object_get_z (const TafelObject *object)
+{
+  g_return_val_if_fail (object != NULL, 0);
+
+  return object_z (object);
+}
+
+/* ---- Amendments ---------------------------------------------------------- */
+
+gboolean
+_tafel_object_get_look (const TafelObject *object,
+                        TafelLook         *look)
+{
+  const AmEntry *e;
+
+  *look = (TafelLook) { 0 };
+  if ((e = object_amendment (object, TAFEL_AMEND_COLOR)) != NULL)
+    {
+      look->fields |= TAFEL_AMEND_COLOR;
+      look->rgba = e->rgba;
+    }
+  if ((e = object_amendment (object, TAFEL_AMEND_WIDTH)) != NULL)
+    {
+      look->fields |= TAFEL_AMEND_WIDTH;
+      look->width = e->width;
+    }
+  /* Only a text has words to change. */
+  if (object->type == TAFEL_OBJECT_TEXT && (e = object_amendment (object, TAFEL_AMEND_TEXT)) != NULL)
+    {
+      look->fields |= TAFEL_AMEND_TEXT;
+      look->text = e->text;
+    }
+  return look->fields != 0;
+}
+
+void
+_tafel_look_apply_stroke (const TafelLook *look,
+                          TafelStroke     *stroke)
+{
+  if (look->fields & TAFEL_AMEND_COLOR)
+    stroke->rgba = look->rgba;
+  if (look->fields & TAFEL_AMEND_WIDTH)
+    stroke->width = look->width;
+}
+
+void
+_tafel_look_apply_shape (const TafelLook *look,
+                         TafelShape      *shape)
+{
+  if (look->fields & TAFEL_AMEND_COLOR)
+    shape->stroke_rgba = look->rgba;
+  if (look->fields & TAFEL_AMEND_WIDTH)
+    shape->width = look->width;
+}
+
+void
+_tafel_look_apply_text (const TafelLook *look,
+                        TafelText       *text)
+{
+  if (look->fields & TAFEL_AMEND_COLOR)
+    text->rgba = look->rgba;
+  if (look->fields & TAFEL_AMEND_WIDTH)
+    text->size = look->width;
+  if ((look->fields & TAFEL_AMEND_TEXT) && look->text != NULL)
+    {
+      g_free (text->text);
+      text->text = g_strdup (look->text);
+    }
+}
+
+/**
  * tafel_object_dup_stroke:
  * @object: an object
  * @stroke: (out caller-allocates): the decoded stroke, free with tafel_stroke_clear()
@@ -159,6 +237,7 @@ tafel_object_dup_stroke (const TafelObject *object,
                          TafelStroke       *stroke)
 {
   g_autoptr(GBytes) body = NULL;
+  TafelLook look;
 
   g_return_val_if_fail (object != NULL, FALSE);
   g_return_val_if_fail (stroke != NULL, FALSE);
@@ -167,7 +246,11 @@ tafel_object_dup_stroke (const TafelObject *object,
     return FALSE;
 
   body = _tafel_object_peek_body (object);
-  return body != NULL && tafel_stroke_decode (body, stroke, NULL);
+  if (body == NULL || !tafel_stroke_decode (body, stroke, NULL))
+    return FALSE;
+  if (_tafel_object_get_look (object, &look))
+    _tafel_look_apply_stroke (&look, stroke);
+  return TRUE;
 }
 
 /**
@@ -182,6 +265,7 @@ tafel_object_get_shape (const TafelObject *object,
                         TafelShape        *shape)
 {
   g_autoptr(GBytes) body = NULL;
+  TafelLook look;
 
   g_return_val_if_fail (object != NULL, FALSE);
   g_return_val_if_fail (shape != NULL, FALSE);
@@ -190,7 +274,11 @@ tafel_object_get_shape (const TafelObject *object,
     return FALSE;
 
   body = _tafel_object_peek_body (object);
-  return body != NULL && tafel_shape_decode (body, shape, NULL);
+  if (body == NULL || !tafel_shape_decode (body, shape, NULL))
+    return FALSE;
+  if (_tafel_object_get_look (object, &look))
+    _tafel_look_apply_shape (&look, shape);
+  return TRUE;
 }
 
 /**
@@ -205,6 +293,7 @@ tafel_object_dup_text (const TafelObject *object,
                        TafelText         *text)
 {
   g_autoptr(GBytes) body = NULL;
+  TafelLook look;
 
   g_return_val_if_fail (object != NULL, FALSE);
   g_return_val_if_fail (text != NULL, FALSE);
@@ -213,7 +302,11 @@ tafel_object_dup_text (const TafelObject *object,
     return FALSE;
 
   body = _tafel_object_peek_body (object);
-  return body != NULL && tafel_text_decode (body, text, NULL);
+  if (body == NULL || !tafel_text_decode (body, text, NULL))
+    return FALSE;
+  if (_tafel_object_get_look (object, &look))
+    _tafel_look_apply_text (&look, text);
+  return TRUE;
 }
 
 /**

@@ -32,9 +32,12 @@ TafelObjectType       tafel_object_get_type      (const TafelObject *object);
 TafelRecord          *tafel_object_dup_record    (const TafelObject *object) G_GNUC_WARN_UNUSED_RESULT;
 /* Who made it. */
 const TafelPublicKey *tafel_object_get_author    (const TafelObject *object);
-/* Z-order, (lamport, author, seq): < 0 when @a lies beneath @b. */
+/* Z-order, (z, lamport, author, seq): < 0 when @a lies beneath @b. */
 int                   tafel_object_compare_order (const TafelObject *a,
                                                   const TafelObject *b);
+/* The object's place in the z-order: its lamport unless an amend record
+ * restacked it (see TafelAmendFields). */
+double                tafel_object_get_z         (const TafelObject *object);
 gboolean              tafel_object_is_visible    (const TafelObject *object);
 const TafelTransform *tafel_object_get_transform (const TafelObject *object);
 /* Bounds on the board with the transform applied and the line width included. */

@@ -29,6 +29,10 @@
  *   clear      varint n (0 … TAFEL_CLEAR_MAX_AUTHORS), n × (32-byte author,
  *              varint seq ≥ 1)
  *   chat       blob text (1 … TAFEL_TEXT_MAX_BYTES)
+ *   amend      varint n (1 … TAFEL_SET_MAX_OBJECTS), n × (32-byte id,
+ *              u8 fields (1 … 15), then those present in this order:
+ *              u32 rgba, f32 width, blob text (1 … TAFEL_TEXT_MAX_BYTES),
+ *              f64 z)
  */
 
 /* Scales of a transform stay within [1/65536, 65536] in magnitude. */
@@ -920,6 +924,226 @@ tafel_chat_clear (TafelChat *chat)
   g_clear_pointer (&chat->text, g_free);
 }
 
+/* ---- Amend --------------------------------------------------------------- */
+
+static int
+compare_amend_entry (gconstpointer a,
+                     gconstpointer b)
+{
+  return memcmp (((const TafelAmendEntry *) a)->id.bytes,
+                 ((const TafelAmendEntry *) b)->id.bytes, TAFEL_HASH_BYTES);
+}
+
+static gboolean
+amend_entry_valid (const TafelAmendEntry *e)
+{
+  return e->fields != 0 && (e->fields & ~TAFEL_AMEND_ALL) == 0 &&
+         (!(e->fields & TAFEL_AMEND_WIDTH) || (e->width > 0 && e->width <= TAFEL_WIDTH_MAX)) &&
+         (!(e->fields & TAFEL_AMEND_TEXT) ||
+          (e->text != NULL && e->text[0] != '\0' && strlen (e->text) <= TAFEL_TEXT_MAX_BYTES &&
+           g_utf8_validate (e->text, -1, NULL))) &&
+         (!(e->fields & TAFEL_AMEND_Z) || (isfinite (e->z) && fabs (e->z) <= TAFEL_RECORD_MAX_CLOCK));
+}
+
+/**
+ * tafel_amend_entry_get_size:
+ * @entry: an entry
+ *
+ * Returns: how many bytes @entry takes in an amend body
+ */
+gsize
+tafel_amend_entry_get_size (const TafelAmendEntry *entry)
+{
+  gsize size = TAFEL_HASH_BYTES + 1;
+
+  g_return_val_if_fail (entry != NULL, 0);
+
+  if (entry->fields & TAFEL_AMEND_COLOR)
+    size += 4;
+  if (entry->fields & TAFEL_AMEND_WIDTH)
+    size += 4;
+  if ((entry->fields & TAFEL_AMEND_TEXT) && entry->text != NULL)
+    size += tafel_varint_size (strlen (entry->text)) + strlen (entry->text);
+  if (entry->fields & TAFEL_AMEND_Z)
+    size += 8;
+  return size;
+}
+
+guint
+tafel_amend_entries_fit (const TafelAmendEntry *entries,
+                         guint                  n_entries,
+                         gsize                  max_bytes)
+{
+  gsize bytes = 0;
+  guint n = 0;
+
+  g_return_val_if_fail (entries != NULL || n_entries == 0, 0);
+
+  while (n < n_entries && n < TAFEL_SET_MAX_OBJECTS)
+    {
+      bytes += tafel_amend_entry_get_size (&entries[n]);
+      if (n > 0 && bytes > max_bytes)
+        break;
+      n++;
+    }
+  return n;
+}
+
+/**
+ * tafel_amend_set_encode:
+ * @set: 1 … TAFEL_SET_MAX_OBJECTS valid entries
+ *
+ * Entries are written sorted by id; of repeated ids the first is kept.
+ *
+ * Returns: (transfer full): the body of an amend record
+ */
+GBytes *
+tafel_amend_set_encode (const TafelAmendSet *set)
+{
+  g_autofree TafelAmendEntry *entries = NULL;
+  GByteArray *out;
+  guint n = 0;
+
+  g_return_val_if_fail (set != NULL, NULL);
+  g_return_val_if_fail (set->n_entries >= 1 && set->n_entries <= TAFEL_SET_MAX_OBJECTS, NULL);
+
+  entries = g_memdup2 (set->entries, set->n_entries * sizeof (TafelAmendEntry));
+  for (guint i = 0; i < set->n_entries; i++)
+    g_return_val_if_fail (amend_entry_valid (&entries[i]), NULL);
+  /* g_qsort_with_data() is stable, so of repeated ids the first stays first. */
+  g_qsort_with_data (entries, set->n_entries, sizeof (TafelAmendEntry),
+                     (GCompareDataFunc) compare_amend_entry, NULL);
+  for (guint i = 0; i < set->n_entries; i++)
+    if (n == 0 || !tafel_hash_equal (&entries[n - 1].id, &entries[i].id))
+      entries[n++] = entries[i];
+
+  out = g_byte_array_new ();
+  tafel_put_varint (out, n);
+  for (guint i = 0; i < n; i++)
+    {
+      const TafelAmendEntry *e = &entries[i];
+
+      tafel_put_bytes (out, e->id.bytes, TAFEL_HASH_BYTES);
+      tafel_put_u8 (out, (guint8) e->fields);
+      if (e->fields & TAFEL_AMEND_COLOR)
+        tafel_put_u32 (out, e->rgba);
+      if (e->fields & TAFEL_AMEND_WIDTH)
+        tafel_put_f32 (out, e->width);
+      if (e->fields & TAFEL_AMEND_TEXT)
+        put_text (out, e->text);
+      if (e->fields & TAFEL_AMEND_Z)
+        tafel_put_f64 (out, e->z + 0.0);
+    }
+  return finish (out);
+}
+
+static void
+amend_entry_clear (gpointer data)
+{
+  g_free (((TafelAmendEntry *) data)->text);
+}
+
+static gboolean
+amend_entry_parse (TafelReader      *r,
+                   gboolean          keep_text,
+                   TafelAmendEntry  *e,
+                   GError          **error)
+{
+  guint8 fields;
+
+  if (!tafel_read_copy (r, e->id.bytes, TAFEL_HASH_BYTES, "object id", error) ||
+      !tafel_read_u8 (r, "amended properties", &fields, error))
+    return FALSE;
+  e->fields = fields;
+  if (fields == 0 || (fields & ~TAFEL_AMEND_ALL) != 0)
+    return fail_invalid (error, _("An amendment names no property, or one this version does not know"));
+  if ((fields & TAFEL_AMEND_COLOR) && !tafel_read_u32 (r, "colour", &e->rgba, error))
+    return FALSE;
+  if ((fields & TAFEL_AMEND_WIDTH) &&
+      (!tafel_read_f32 (r, "width", &e->width, error) || !check_size (e->width, "width", error)))
+    return FALSE;
+  if ((fields & TAFEL_AMEND_TEXT) &&
+      !read_text (r, "text", TAFEL_TEXT_MAX_BYTES, FALSE, keep_text ? &e->text : NULL, error))
+    return FALSE;
+  if (fields & TAFEL_AMEND_Z)
+    {
+      if (!tafel_read_f64 (r, "place in the z-order", &e->z, error))
+        return FALSE;
+      if (!(fabs (e->z) <= TAFEL_RECORD_MAX_CLOCK))
+        return fail_invalid (error, _("A place in the z-order is beyond the limits"));
+      /* -0 and 0 are the same place; keep one spelling of it. */
+      e->z += 0.0;
+    }
+  return TRUE;
+}
+
+static gboolean
+amend_set_parse (TafelReader    *r,
+                 TafelAmendSet  *set,
+                 GError        **error)
+{
+  g_autoptr(GArray) entries = NULL;
+  guint n;
+
+  if (!read_count (r, "number of objects", 1, TAFEL_SET_MAX_OBJECTS, TAFEL_HASH_BYTES + 2, &n, error))
+    return FALSE;
+  entries = g_array_sized_new (FALSE, TRUE, sizeof (TafelAmendEntry), n);
+  g_array_set_clear_func (entries, amend_entry_clear);
+  for (guint i = 0; i < n; i++)
+    {
+      TafelAmendEntry *e;
+
+      g_array_set_size (entries, i + 1);
+      e = &g_array_index (entries, TafelAmendEntry, i);
+      if (!amend_entry_parse (r, set != NULL, e, error))
+        return FALSE;
+      if (i > 0 && tafel_hash_compare (&g_array_index (entries, TafelAmendEntry, i - 1).id, &e->id) >= 0)
+        return fail_invalid (error, _("The object ids are not sorted or repeat"));
+    }
+  if (!tafel_reader_expect_end (r, "amend set", error))
+    return FALSE;
+  if (set != NULL)
+    {
+      /* Handed over without the clear function running on the entries. */
+      set->n_entries = entries->len;
+      set->entries = (TafelAmendEntry *) (gpointer) g_array_free (g_steal_pointer (&entries), FALSE);
+    }
+  return TRUE;
+}
+
+/**
+ * tafel_amend_set_decode:
+ * @body: an amend record body
+ * @set: (out caller-allocates): where to put it
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE on success; entries come sorted by id; free with
+ *   tafel_amend_set_clear()
+ */
+gboolean
+tafel_amend_set_decode (GBytes         *body,
+                        TafelAmendSet  *set,
+                        GError        **error)
+{
+  TafelReader r;
+
+  g_return_val_if_fail (body != NULL && set != NULL, FALSE);
+
+  memset (set, 0, sizeof *set);
+  return amend_set_parse (body_reader (&r, body), set, error);
+}
+
+void
+tafel_amend_set_clear (TafelAmendSet *set)
+{
+  g_return_if_fail (set != NULL);
+
+  for (guint i = 0; i < set->n_entries; i++)
+    g_free (set->entries[i].text);
+  g_clear_pointer (&set->entries, g_free);
+  set->n_entries = 0;
+}
+
 /* ---- Validation of any known kind ---------------------------------------- */
 
 gboolean
@@ -956,6 +1180,8 @@ tafel_record_validate_body (guint           kind,
       return clear_parse (&r, NULL, error);
     case TAFEL_RECORD_KIND_CHAT:
       return chat_parse (&r, NULL, error);
+    case TAFEL_RECORD_KIND_AMEND:
+      return amend_set_parse (&r, NULL, error);
     default:
       return TRUE;
     }

@@ -55,9 +55,10 @@ typedef enum
   TAFEL_RECORD_KIND_TRANSFORM = 7,
   TAFEL_RECORD_KIND_CLEAR     = 8,
   TAFEL_RECORD_KIND_CHAT      = 9,
+  TAFEL_RECORD_KIND_AMEND     = 10,
 } TafelRecordKind;
 
-#define TAFEL_RECORD_KIND_IS_KNOWN(k) ((k) >= TAFEL_RECORD_KIND_PROFILE && (k) <= TAFEL_RECORD_KIND_CHAT)
+#define TAFEL_RECORD_KIND_IS_KNOWN(k) ((k) >= TAFEL_RECORD_KIND_PROFILE && (k) <= TAFEL_RECORD_KIND_AMEND)
 
 /**
  * TafelRecord:
@@ -305,6 +306,60 @@ gboolean tafel_clear_decode   (GBytes           *body,
                                TafelClear       *clear,
                                GError          **error);
 void     tafel_clear_clear    (TafelClear       *clear);
+
+/* amend: what existing objects look like, set per object and property:
+ * the colour, the width (a stroke's or shape's line width, a text's
+ * size), the words of a text and the place in the z-order. Like a
+ * transform, the latest record by (lamport, author, seq) wins, here per
+ * object *and property*, so any two peers with the same records agree,
+ * whatever order they arrived in; two people changing one text at once
+ * end with one of the two texts everywhere, never with two copies (which
+ * a new text replacing the old one by erase and add would leave), and a
+ * colour and a move made at once both stay.
+ *
+ * The place in the z-order is a number z: objects lie in the order of
+ * (z, lamport, author, seq), and an object nobody restacked has its own
+ * lamport as z. Bringing to the front sets z just above the highest,
+ * sending to the back just below the lowest. */
+typedef enum
+{
+  TAFEL_AMEND_COLOR = 1 << 0,
+  TAFEL_AMEND_WIDTH = 1 << 1,
+  TAFEL_AMEND_TEXT  = 1 << 2,
+  TAFEL_AMEND_Z     = 1 << 3,
+} TafelAmendFields;
+
+#define TAFEL_AMEND_ALL (TAFEL_AMEND_COLOR | TAFEL_AMEND_WIDTH | TAFEL_AMEND_TEXT | TAFEL_AMEND_Z)
+
+typedef struct
+{
+  TafelHash id;
+  guint     fields;  /* TafelAmendFields, at least one */
+  guint32   rgba;    /* TAFEL_AMEND_COLOR */
+  float     width;   /* TAFEL_AMEND_WIDTH: (0, TAFEL_WIDTH_MAX] */
+  char     *text;    /* TAFEL_AMEND_TEXT: UTF-8, 1 … TAFEL_TEXT_MAX_BYTES */
+  double    z;       /* TAFEL_AMEND_Z: finite, |z| ≤ TAFEL_RECORD_MAX_CLOCK */
+} TafelAmendEntry;
+
+typedef struct
+{
+  guint            n_entries;
+  TafelAmendEntry *entries;
+} TafelAmendSet;
+
+/* The encoded size of @entry in an amend body, to split a large change
+ * over several records. */
+gsize    tafel_amend_entry_get_size (const TafelAmendEntry *entry);
+/* How many of the @n_entries (at least 1) go into one amend record of at
+ * most about @max_bytes (and TAFEL_SET_MAX_OBJECTS entries): at least 1. */
+guint    tafel_amend_entries_fit    (const TafelAmendEntry *entries,
+                                     guint                  n_entries,
+                                     gsize                  max_bytes);
+GBytes  *tafel_amend_set_encode (const TafelAmendSet *set) G_GNUC_WARN_UNUSED_RESULT;
+gboolean tafel_amend_set_decode (GBytes              *body,
+                                 TafelAmendSet       *set,
+                                 GError             **error);
+void     tafel_amend_set_clear  (TafelAmendSet       *set);
 
 typedef struct
 {

@@ -77,13 +77,15 @@ decode_stroke (const guint8 *data,
   return TRUE;
 }
 
-/* Decodes @data (@len bytes) as @type and draws it with @transform. */
+/* Decodes @data (@len bytes) as @type and draws it with @transform, as
+ * @look (nullable) amends it. */
 static void
 draw_content (cairo_t              *cr,
               TafelObjectType       type,
               const guint8         *data,
               gsize                 len,
-              const TafelTransform *transform)
+              const TafelTransform *transform,
+              const TafelLook      *look)
 {
   cairo_save (cr);
   if (!apply_transform (cr, transform))
@@ -99,7 +101,11 @@ draw_content (cairo_t              *cr,
         TafelStroke stroke;
 
         if (decode_stroke (data, len, &stroke))
-          tafel_render_stroke (cr, &stroke);
+          {
+            if (look != NULL)
+              _tafel_look_apply_stroke (look, &stroke);
+            tafel_render_stroke (cr, &stroke);
+          }
       }
       break;
 
@@ -109,7 +115,11 @@ draw_content (cairo_t              *cr,
         TafelShape shape;
 
         if (tafel_shape_decode (body, &shape, NULL))
-          tafel_render_shape (cr, &shape);
+          {
+            if (look != NULL)
+              _tafel_look_apply_shape (look, &shape);
+            tafel_render_shape (cr, &shape);
+          }
       }
       break;
 
@@ -121,6 +131,8 @@ draw_content (cairo_t              *cr,
 
         if (tafel_text_decode (body, &text, NULL))
           {
+            if (look != NULL)
+              _tafel_look_apply_text (look, &text);
             tafel_render_text (cr, &text);
             tafel_text_clear (&text);
           }
@@ -149,7 +161,13 @@ tafel_render_object (cairo_t           *cr,
   g_return_if_fail (object != NULL);
 
   if (_tafel_object_peek_body_data (object, &data, &len))
-    draw_content (cr, tafel_object_get_type (object), data, len, tafel_object_get_transform (object));
+    {
+      TafelLook look;
+      gboolean amended = _tafel_object_get_look (object, &look);
+
+      draw_content (cr, tafel_object_get_type (object), data, len, tafel_object_get_transform (object),
+                    amended ? &look : NULL);
+    }
 }
 
 static void
@@ -211,6 +229,7 @@ typedef struct
 {
   GBytes         *body;  /* holds the log's storage alive, not the log */
   TafelTransform  transform;
+  TafelLook       look;  /* its text owned by the item */
   guint8          type;
   guint8          highlighter;
 } Item;
@@ -246,11 +265,16 @@ tafel_render_list_new (TafelObject * const *objects,
   for (guint i = 0; i < n_objects; i++)
     {
       GBytes *body = _tafel_object_dup_body (objects[i]);
+      TafelLook look;
 
       if (body == NULL)
         continue;
+      _tafel_object_get_look (objects[i], &look);
+      /* The words of an amended text go with the snapshot: the model may
+       * change (and free them) while a worker draws. */
+      look.text = g_strdup (look.text);
       list->items[n++] = (Item) {
-        body, *tafel_object_get_transform (objects[i]),
+        body, *tafel_object_get_transform (objects[i]), look,
         tafel_object_get_type (objects[i]), _tafel_object_is_highlighter (objects[i]),
       };
     }
@@ -271,7 +295,10 @@ tafel_render_list_unref (TafelRenderList *list)
   g_return_if_fail (list != NULL);
 
   for (guint i = 0; i < list->n_items; i++)
-    g_bytes_unref (list->items[i].body);
+    {
+      g_bytes_unref (list->items[i].body);
+      g_free ((char *) list->items[i].look.text);
+    }
   g_free (list);
 }
 
@@ -323,7 +350,8 @@ tafel_render_list_draw (TafelRenderList *list,
             gsize len;
             const guint8 *data = g_bytes_get_data (item->body, &len);
 
-            draw_content (cr, item->type, data, len, &item->transform);
+            draw_content (cr, item->type, data, len, &item->transform,
+                          item->look.fields != 0 ? &item->look : NULL);
           }
       }
 

@@ -2,10 +2,12 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gstdio.h>
 
 #include "tafel-canvas-controller.h"
+#include "tafel-clipboard.h"
 #include "tafel-core.h"
 #include "tafel-render.h"
 #include "tafel-test-util.h"
@@ -548,13 +550,14 @@ test_undo_redo (Fixture       *f,
   g_assert_true (tafel_canvas_controller_undo (f->controller, NULL));
   g_assert_cmpuint (tafel_board_model_get_n_visible (f->model), ==, 2);
 
-  /* Bring to front: stored again on top, one step. */
+  /* Bring to front: restacked in place, one record, one step. */
   tafel_canvas_controller_select_all (f->controller);
   n = f->committed->len;
   g_assert_true (tafel_canvas_controller_raise_selection (f->controller, NULL));
-  g_assert_cmpuint (f->committed->len, ==, n + 3);
+  g_assert_cmpuint (f->committed->len, ==, n + 1);
+  g_assert_cmpuint (tafel_record_get_kind (last_record (f)), ==, TAFEL_RECORD_KIND_AMEND);
   g_assert_cmpuint (tafel_board_model_get_n_visible (f->model), ==, 2);
-  g_assert_false (tafel_object_is_visible (object_of (f, a)));
+  g_assert_true (tafel_object_is_visible (object_of (f, a)));
   g_assert_true (tafel_canvas_controller_undo (f->controller, NULL));
   g_assert_true (tafel_object_is_visible (object_of (f, a)));
   g_assert_cmpuint (tafel_board_model_get_n_visible (f->model), ==, 2);
@@ -666,6 +669,385 @@ test_long_stroke_splits (Fixture       *f,
   tafel_stroke_clear (&second);
 }
 
+typedef struct
+{
+  GBytes *bytes;
+  gsize   offset;
+} PngReader;
+
+static cairo_status_t
+read_png (void          *closure,
+          unsigned char *data,
+          unsigned int   length)
+{
+  PngReader *reader = closure;
+  gsize size;
+  const guint8 *bytes = g_bytes_get_data (reader->bytes, &size);
+
+  if (reader->offset + length > size)
+    return CAIRO_STATUS_READ_ERROR;
+  memcpy (data, bytes + reader->offset, length);
+  reader->offset += length;
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* Copy and paste: the selection goes through the clipboard document into
+ * this board and into another one, as new objects centred where pasted,
+ * each paste one undo step. */
+static void
+test_copy_paste (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) pasted = NULL;
+  g_autoptr(GBytes) document = NULL;
+  g_autofree char *other_dir = NULL;
+  g_autoptr(TafelBoard) other = NULL;
+  g_autoptr(TafelBoardModel) other_model = NULL;
+  g_autoptr(TafelHistory) other_history = NULL;
+  g_autoptr(TafelCanvasController) other_controller = NULL;
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  TafelRecord *line;
+  TafelRect before, after, copy_bounds;
+  TafelText text = { 0 };
+  GPtrArray *selection;
+
+  line = draw_line_stroke (f, 0, 0, 100, 0);
+  g_assert_true (tafel_canvas_controller_commit_text (f->controller, 0, 40, "Kopie", &error));
+  g_assert_no_error (error);
+  tafel_canvas_controller_set_tool (f->controller, TAFEL_CANVAS_TOOL_SELECT);
+  tafel_canvas_controller_select_all (f->controller);
+  g_assert_true (tafel_canvas_controller_get_selection_bounds (f->controller, &before));
+
+  /* A moved object is copied where it shows. */
+  g_assert_true (tafel_canvas_controller_nudge_selection (f->controller, 10, 0, NULL));
+  before.x += 10;
+
+  items = tafel_canvas_controller_dup_selection_items (f->controller);
+  g_assert_cmpuint (items->len, ==, 2);
+
+  /* Other apps get the words and a picture of the selection. */
+  {
+    g_autofree char *words = tafel_clipboard_dup_text (tafel_canvas_controller_get_selection (f->controller));
+    g_autoptr(GBytes) png = tafel_clipboard_render_png (tafel_canvas_controller_get_selection (f->controller),
+                                                        2.0, &error);
+    PngReader reader = { png, 0 };
+    cairo_surface_t *picture;
+
+    g_assert_cmpstr (words, ==, "Kopie");
+    g_assert_no_error (error);
+    picture = cairo_image_surface_create_from_png_stream (read_png, &reader);
+    g_assert_cmpint (cairo_surface_status (picture), ==, CAIRO_STATUS_SUCCESS);
+    /* Twice the board's size, with a margin. */
+    g_assert_cmpint (cairo_image_surface_get_width (picture), >=, 2 * before.width);
+    g_assert_cmpint (cairo_image_surface_get_width (picture), <=, 2 * before.width + 40);
+    g_assert_cmpint (cairo_image_surface_get_height (picture), >=, 2 * before.height);
+    cairo_surface_destroy (picture);
+  }
+  document = tafel_clipboard_encode (items);
+  pasted = tafel_clipboard_decode (document, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pasted->len, ==, 2);
+
+  /* Into the same board, centred on (500, 300): two new objects, selected. */
+  g_assert_true (tafel_canvas_controller_paste (f->controller, pasted, 500, 300, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tafel_board_model_get_n_visible (f->model), ==, 4);
+  selection = tafel_canvas_controller_get_selection (f->controller);
+  g_assert_cmpuint (selection->len, ==, 2);
+  g_assert_false (tafel_canvas_controller_is_selected (f->controller, object_of (f, line)));
+  g_assert_true (tafel_canvas_controller_get_selection_bounds (f->controller, &after));
+  g_assert_cmpfloat_with_epsilon (after.x + after.width / 2, 500, 0.5);
+  g_assert_cmpfloat_with_epsilon (after.y + after.height / 2, 300, 0.5);
+  g_assert_cmpfloat_with_epsilon (after.width, before.width, 0.5);
+  g_assert_cmpfloat_with_epsilon (after.height, before.height, 0.5);
+
+  /* One step undoes the whole paste. */
+  g_assert_true (tafel_canvas_controller_undo (f->controller, NULL));
+  g_assert_cmpuint (tafel_board_model_get_n_visible (f->model), ==, 2);
+
+  /* Into another board: the same objects, as that board's records. */
+  other_dir = g_dir_make_tmp ("tafel-controller-other-XXXXXX", &error);
+  g_assert_no_error (error);
+  other = tafel_board_create (other_dir, f->identity, "Other", &error);
+  g_assert_no_error (error);
+  other_model = tafel_board_model_new (tafel_board_get_log (other));
+  other_history = tafel_history_new (other_model, tafel_identity_get_public_key (f->identity));
+  other_controller = tafel_canvas_controller_new (other, other_model, other_history);
+  g_assert_true (tafel_canvas_controller_paste (other_controller, pasted, -200, -100, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tafel_board_model_get_n_visible (other_model), ==, 2);
+  g_assert_true (tafel_board_model_get_bounds (other_model, &copy_bounds));
+  g_assert_cmpfloat_with_epsilon (copy_bounds.x + copy_bounds.width / 2, -200, 0.5);
+  g_assert_cmpfloat_with_epsilon (copy_bounds.y + copy_bounds.height / 2, -100, 0.5);
+  tafel_board_model_query (other_model, NULL, found);
+  g_assert_cmpuint (found->len, ==, 2);
+  g_assert_true (tafel_object_dup_text (g_ptr_array_index (found, 1), &text));
+  g_assert_cmpstr (text.text, ==, "Kopie");
+  g_assert_cmphex (text.rgba, ==, 0xc01c28ff);
+  g_assert_cmpfloat (text.size, ==, 30.0f);
+  tafel_text_clear (&text);
+
+  g_clear_pointer (&found, g_ptr_array_unref);
+  g_assert_finalize_object (g_steal_pointer (&other_controller));
+  g_assert_finalize_object (g_steal_pointer (&other_history));
+  g_assert_finalize_object (g_steal_pointer (&other_model));
+  g_assert_finalize_object (g_steal_pointer (&other));
+  tafel_test_remove_tree (other_dir);
+}
+
+/* A right click selects what it lands on, keeps a selection it lands in,
+ * and on nothing selects nothing. */
+static void
+test_select_at (Fixture       *f,
+                gconstpointer  data)
+{
+  TafelRecord *a, *b;
+
+  a = draw_line_stroke (f, 0, 0, 100, 0);
+  b = draw_line_stroke (f, 0, 100, 100, 100);
+  tafel_canvas_controller_set_tool (f->controller, TAFEL_CANVAS_TOOL_SELECT);
+
+  g_assert_true (tafel_canvas_controller_object_at (f->controller, 50, 2) == object_of (f, a));
+  g_assert_null (tafel_canvas_controller_object_at (f->controller, 50, 50));
+
+  g_assert_true (tafel_canvas_controller_select_at (f->controller, 50, 2));
+  g_assert_cmpuint (tafel_canvas_controller_get_selection (f->controller)->len, ==, 1);
+  g_assert_true (tafel_canvas_controller_is_selected (f->controller, object_of (f, a)));
+
+  tafel_canvas_controller_select_all (f->controller);
+  g_assert_true (tafel_canvas_controller_select_at (f->controller, 50, 101));
+  g_assert_cmpuint (tafel_canvas_controller_get_selection (f->controller)->len, ==, 2);
+
+  g_assert_false (tafel_canvas_controller_select_at (f->controller, 50, 50));
+  g_assert_false (tafel_canvas_controller_has_selection (f->controller));
+
+  g_assert_true (tafel_canvas_controller_select_at (f->controller, 50, 99));
+  g_assert_true (tafel_canvas_controller_is_selected (f->controller, object_of (f, b)));
+  g_assert_false (tafel_canvas_controller_is_selected (f->controller, object_of (f, a)));
+}
+
+/* The objects of the board, bottom first. */
+static GPtrArray *
+stack (Fixture *f)
+{
+  GPtrArray *objects = g_ptr_array_new ();
+
+  tafel_board_model_query (f->model, NULL, objects);
+  return objects;
+}
+
+static void
+test_restack (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  TafelObject *a, *b, *c, *d;
+
+  a = object_of (f, draw_line_stroke (f, 0, 0, 100, 0));
+  b = object_of (f, draw_line_stroke (f, 0, 10, 100, 10));
+  c = object_of (f, draw_line_stroke (f, 0, 20, 100, 20));
+  tafel_canvas_controller_set_tool (f->controller, TAFEL_CANVAS_TOOL_SELECT);
+
+  /* a and b to the front (a rubber band over both): above c, in their
+   * own order. */
+  drag (f, 0, -20, -20, 120, 15, 4);
+  g_assert_cmpuint (tafel_canvas_controller_get_selection (f->controller)->len, ==, 2);
+  g_assert_true (tafel_canvas_controller_raise_selection (f->controller, NULL));
+  g_assert_cmpuint (tafel_record_get_kind (last_record (f)), ==, TAFEL_RECORD_KIND_AMEND);
+  after = stack (f);
+  g_assert_true (g_ptr_array_index (after, 0) == c);
+  g_assert_true (g_ptr_array_index (after, 1) == a);
+  g_assert_true (g_ptr_array_index (after, 2) == b);
+  g_assert_cmpint (tafel_object_compare_order (c, a), <, 0);
+
+  /* Something drawn after it still lands on top. */
+  d = object_of (f, draw_line_stroke (f, 0, 30, 100, 30));
+  g_clear_pointer (&after, g_ptr_array_unref);
+  after = stack (f);
+  g_assert_true (g_ptr_array_index (after, 3) == d);
+
+  /* b to the back. */
+  tafel_canvas_controller_set_tool (f->controller, TAFEL_CANVAS_TOOL_SELECT);
+  g_assert_true (tafel_canvas_controller_select_at (f->controller, 50, 10));
+  g_assert_cmpuint (tafel_canvas_controller_get_selection (f->controller)->len, ==, 1);
+  g_assert_true (tafel_canvas_controller_lower_selection (f->controller, NULL));
+  g_clear_pointer (&after, g_ptr_array_unref);
+  after = stack (f);
+  g_assert_true (g_ptr_array_index (after, 0) == b);
+  g_assert_true (g_ptr_array_index (after, 1) == c);
+
+  /* Undo puts b back where it was, redo to the back again. */
+  g_assert_true (tafel_canvas_controller_undo (f->controller, NULL));
+  g_clear_pointer (&after, g_ptr_array_unref);
+  after = stack (f);
+  g_assert_true (g_ptr_array_index (after, 0) == c);
+  g_assert_true (g_ptr_array_index (after, 2) == b);
+  g_assert_true (tafel_canvas_controller_redo (f->controller, NULL));
+  g_clear_pointer (&after, g_ptr_array_unref);
+  after = stack (f);
+  g_assert_true (g_ptr_array_index (after, 0) == b);
+
+  /* Undoing everything back to the drawing order. */
+  while (tafel_history_can_undo (f->history))
+    g_assert_true (tafel_canvas_controller_undo (f->controller, NULL));
+  g_assert_true (tafel_canvas_controller_redo (f->controller, NULL));
+  g_assert_true (tafel_canvas_controller_redo (f->controller, NULL));
+  g_assert_true (tafel_canvas_controller_redo (f->controller, NULL));
+  before = stack (f);
+  g_assert_cmpuint (before->len, ==, 3);
+  g_assert_true (g_ptr_array_index (before, 0) == a);
+  g_assert_true (g_ptr_array_index (before, 1) == b);
+  g_assert_true (g_ptr_array_index (before, 2) == c);
+}
+
+static void
+test_restyle (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  TafelStroke stroke = { 0 };
+  TafelText text = { 0 };
+  TafelObject *line, *words, *marker;
+  guint n;
+
+  line = object_of (f, draw_line_stroke (f, 0, 0, 100, 0));
+  g_assert_true (tafel_canvas_controller_commit_text (f->controller, 0, 50, "Hallo", &error));
+  words = object_of (f, last_record (f));
+  tafel_canvas_controller_set_tool (f->controller, TAFEL_CANVAS_TOOL_HIGHLIGHTER);
+  drag (f, 0, 0, 100, 100, 100, 4);
+  marker = object_of (f, last_record (f));
+
+  /* Nothing selected, nothing changes. */
+  n = f->committed->len;
+  g_assert_true (tafel_canvas_controller_set_selection_color (f->controller, 0x1c71d8ff, &error));
+  g_assert_cmpuint (f->committed->len, ==, n);
+
+  /* A colour for all, the highlighter's too: one record, one undo step. */
+  tafel_canvas_controller_set_tool (f->controller, TAFEL_CANVAS_TOOL_SELECT);
+  tafel_canvas_controller_select_all (f->controller);
+  g_assert_true (tafel_canvas_controller_set_selection_color (f->controller, 0x1c71d8ff, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->committed->len, ==, n + 1);
+  g_assert_cmpuint (tafel_record_get_kind (last_record (f)), ==, TAFEL_RECORD_KIND_AMEND);
+  g_assert_true (tafel_object_dup_stroke (line, &stroke));
+  g_assert_cmphex (stroke.rgba, ==, 0x1c71d8ff);
+  tafel_stroke_clear (&stroke);
+  g_assert_true (tafel_object_dup_text (words, &text));
+  g_assert_cmphex (text.rgba, ==, 0x1c71d8ff);
+  tafel_text_clear (&text);
+  g_assert_true (tafel_object_dup_stroke (marker, &stroke));
+  g_assert_cmphex (stroke.rgba, ==, 0x1c71d8ff);
+  g_assert_cmpint (stroke.tool, ==, TAFEL_TOOL_HIGHLIGHTER);
+  tafel_stroke_clear (&stroke);
+
+  /* The same colour again stores nothing. */
+  g_assert_true (tafel_canvas_controller_set_selection_color (f->controller, 0x1c71d8ff, &error));
+  g_assert_cmpuint (f->committed->len, ==, n + 1);
+
+  /* A width for the lines, a size for the texts. */
+  g_assert_true (tafel_canvas_controller_set_selection_width (f->controller, 12, &error));
+  g_assert_true (tafel_object_dup_stroke (line, &stroke));
+  g_assert_cmpfloat (stroke.width, ==, 12);
+  tafel_stroke_clear (&stroke);
+  g_assert_true (tafel_object_dup_text (words, &text));
+  g_assert_cmpfloat (text.size, ==, 30);
+  tafel_text_clear (&text);
+  {
+    TafelRect small, big;
+
+    tafel_object_get_bounds (words, &small);
+    g_assert_true (tafel_canvas_controller_set_selection_text_size (f->controller, 60, &error));
+    g_assert_true (tafel_object_dup_text (words, &text));
+    g_assert_cmpfloat (text.size, ==, 60);
+    tafel_text_clear (&text);
+    /* Bigger letters take more room: hit tests and tiles follow. */
+    tafel_object_get_bounds (words, &big);
+    g_assert_cmpfloat (big.width, >, small.width * 1.5);
+  }
+  g_assert_cmpuint (f->committed->len, ==, n + 3);
+
+  /* Undo goes back one change at a time. */
+  g_assert_true (tafel_canvas_controller_undo (f->controller, NULL));
+  g_assert_true (tafel_object_dup_text (words, &text));
+  g_assert_cmpfloat (text.size, ==, 30);
+  tafel_text_clear (&text);
+  g_assert_true (tafel_canvas_controller_undo (f->controller, NULL));
+  g_assert_true (tafel_object_dup_stroke (line, &stroke));
+  g_assert_cmpfloat (stroke.width, ==, 4);
+  g_assert_cmphex (stroke.rgba, ==, 0x1c71d8ff);
+  tafel_stroke_clear (&stroke);
+  g_assert_true (tafel_canvas_controller_undo (f->controller, NULL));
+  g_assert_true (tafel_object_dup_stroke (line, &stroke));
+  g_assert_cmphex (stroke.rgba, ==, 0xc01c28ff);
+  tafel_stroke_clear (&stroke);
+  g_assert_true (tafel_object_dup_text (words, &text));
+  g_assert_cmphex (text.rgba, ==, 0xc01c28ff);
+  tafel_text_clear (&text);
+  g_assert_true (tafel_canvas_controller_redo (f->controller, NULL));
+  g_assert_true (tafel_object_dup_stroke (line, &stroke));
+  g_assert_cmphex (stroke.rgba, ==, 0x1c71d8ff);
+  tafel_stroke_clear (&stroke);
+}
+
+static void
+test_edit_text (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *huge = g_strnfill (TAFEL_TEXT_MAX_BYTES + 1, 'x');
+  TafelText text = { 0 };
+  TafelObject *words;
+  guint n;
+
+  g_assert_true (tafel_canvas_controller_commit_text (f->controller, 10, 20, "Hallo", &error));
+  words = object_of (f, last_record (f));
+  n = f->committed->len;
+
+  /* While it is changed in place, the board does not draw it. */
+  tafel_canvas_controller_set_editing (f->controller, words);
+  g_assert_true (tafel_canvas_controller_is_hidden (f->controller, words));
+  tafel_canvas_controller_set_editing (f->controller, NULL);
+  g_assert_false (tafel_canvas_controller_is_hidden (f->controller, words));
+
+  /* New words: the same object, one amend record, one undo step. */
+  g_assert_true (tafel_canvas_controller_edit_text (f->controller, words, "Hallo Welt\n", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->committed->len, ==, n + 1);
+  g_assert_cmpuint (tafel_record_get_kind (last_record (f)), ==, TAFEL_RECORD_KIND_AMEND);
+  g_assert_true (tafel_object_dup_text (words, &text));
+  g_assert_cmpstr (text.text, ==, "Hallo Welt");
+  g_assert_cmpfloat (text.x, ==, 10);
+  tafel_text_clear (&text);
+  g_assert_cmpuint (tafel_board_model_get_n_visible (f->model), ==, 1);
+
+  /* The same words store nothing; too many are refused. */
+  g_assert_true (tafel_canvas_controller_edit_text (f->controller, words, "Hallo Welt", &error));
+  g_assert_cmpuint (f->committed->len, ==, n + 1);
+  g_assert_false (tafel_canvas_controller_edit_text (f->controller, words, huge, &error));
+  g_assert_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+  g_assert_cmpuint (f->committed->len, ==, n + 1);
+
+  /* Undo brings the old words back. */
+  g_assert_true (tafel_canvas_controller_undo (f->controller, NULL));
+  g_assert_true (tafel_object_dup_text (words, &text));
+  g_assert_cmpstr (text.text, ==, "Hallo");
+  tafel_text_clear (&text);
+  g_assert_true (tafel_canvas_controller_redo (f->controller, NULL));
+
+  /* Emptied, the text is erased; undo brings it back with its words. */
+  g_assert_true (tafel_canvas_controller_edit_text (f->controller, words, " \n", &error));
+  g_assert_false (tafel_object_is_visible (words));
+  g_assert_true (tafel_canvas_controller_undo (f->controller, NULL));
+  g_assert_true (tafel_object_is_visible (words));
+  g_assert_true (tafel_object_dup_text (words, &text));
+  g_assert_cmpstr (text.text, ==, "Hallo Welt");
+  tafel_text_clear (&text);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -687,6 +1069,11 @@ main (int   argc,
   ADD ("text", test_text);
   ADD ("cancel", test_cancel);
   ADD ("long-stroke-splits", test_long_stroke_splits);
+  ADD ("copy-paste", test_copy_paste);
+  ADD ("select-at", test_select_at);
+  ADD ("restack", test_restack);
+  ADD ("restyle", test_restyle);
+  ADD ("edit-text", test_edit_text);
 
   return g_test_run ();
 }

@@ -101,6 +101,66 @@ test_view_fit (void)
   g_assert_cmpfloat (view.scale, ==, 1.0);
 }
 
+/* Zoom to fit into the part of the canvas nothing floats over. */
+static void
+test_view_fit_into (void)
+{
+  TafelView view = TAFEL_VIEW_INIT;
+  TafelRect bounds = { -200, 300, 4000, 2000 };
+  TafelRect area = { 100, 80, 800, 600 };
+  double wx0, wy0, wx1, wy1;
+
+  tafel_view_fit_into (&view, &bounds, &area, 20);
+  /* 4000 wide into 760 pixels (2000 high would take only 560 of them). */
+  g_assert_cmpfloat_with_epsilon (view.scale, 760.0 / 4000.0, 1e-12);
+  tafel_view_to_widget (&view, bounds.x, bounds.y, &wx0, &wy0);
+  tafel_view_to_widget (&view, bounds.x + bounds.width, bounds.y + bounds.height, &wx1, &wy1);
+  /* Within the area with its margin, centred in it. */
+  g_assert_cmpfloat_with_epsilon (wx0, 120, 1e-9);
+  g_assert_cmpfloat_with_epsilon (wx1, 880, 1e-9);
+  g_assert_cmpfloat (wy0, >=, 100 - 1e-9);
+  g_assert_cmpfloat (wy1, <=, 660 + 1e-9);
+  g_assert_cmpfloat_with_epsilon ((wy0 + wy1) / 2, 380, 1e-9);
+}
+
+static void
+test_view_clear_area (void)
+{
+  /* A tool bar at the top centre, zoom buttons in the bottom-right corner
+   * and a label in the bottom-left one, as the board window has them. */
+  TafelRect floating[] = {
+    { 340, 12, 420, 50 },
+    { 890, 650, 200, 50 },
+    { 12, 660, 150, 40 },
+  };
+  TafelRect area;
+
+  tafel_view_clear_area (1100, 712, floating, G_N_ELEMENTS (floating), &area);
+  g_assert_cmpfloat (area.x, ==, 0);
+  g_assert_cmpfloat (area.y, ==, 62);
+  g_assert_cmpfloat (area.width, ==, 1100);
+  g_assert_cmpfloat (area.height, ==, 650 - 62);
+
+  /* Nothing in the way: all of it. Something outside: all of it too. */
+  tafel_view_clear_area (1100, 712, NULL, 0, &area);
+  g_assert_cmpfloat (area.width, ==, 1100);
+  g_assert_cmpfloat (area.height, ==, 712);
+  tafel_view_clear_area (1100, 712, &(TafelRect) { 1200, 0, 50, 50 }, 1, &area);
+  g_assert_cmpfloat (area.width, ==, 1100);
+  g_assert_cmpfloat (area.height, ==, 712);
+
+  /* A panel down the right side takes a strip off the right. */
+  tafel_view_clear_area (1000, 700, &(TafelRect) { 700, 0, 300, 700 }, 1, &area);
+  g_assert_cmpfloat (area.x, ==, 0);
+  g_assert_cmpfloat (area.width, ==, 700);
+  g_assert_cmpfloat (area.height, ==, 700);
+
+  /* Something covering everything leaves the whole area, not nothing. */
+  tafel_view_clear_area (300, 200, &(TafelRect) { -10, -10, 400, 400 }, 1, &area);
+  g_assert_cmpfloat (area.width, ==, 300);
+  g_assert_cmpfloat (area.height, ==, 200);
+}
+
 /* Follow mode: another window's view shown whole, at whatever zoom that
  * takes, also beyond 100 %. */
 static void
@@ -146,6 +206,8 @@ main (int   argc,
   g_test_add_func ("/tafel/view/clamped", test_view_clamped);
   g_test_add_func ("/tafel/view/steps", test_view_steps);
   g_test_add_func ("/tafel/view/fit", test_view_fit);
+  g_test_add_func ("/tafel/view/fit-into", test_view_fit_into);
+  g_test_add_func ("/tafel/view/clear-area", test_view_clear_area);
   g_test_add_func ("/tafel/view/show-rect", test_view_show_rect);
 
   return g_test_run ();

@@ -647,12 +647,13 @@ test_unknown_and_undecodable (void)
     TAFEL_RECORD_KIND_STROKE, TAFEL_RECORD_KIND_SHAPE, TAFEL_RECORD_KIND_TEXT,
     TAFEL_RECORD_KIND_ERASE, TAFEL_RECORD_KIND_RESTORE, TAFEL_RECORD_KIND_TRANSFORM,
     TAFEL_RECORD_KIND_CLEAR, TAFEL_RECORD_KIND_CHAT, TAFEL_RECORD_KIND_PROFILE,
+    TAFEL_RECORD_KIND_AMEND,
   };
 
   test_peer_sync (plain, a);
 
   /* Kinds from a newer version are kept in the log and not shown. */
-  for (guint kind = 10; kind < 300; kind += 37)
+  for (guint kind = TAFEL_RECORD_KIND_AMEND + 1; kind < 300; kind += 37)
     {
       g_autoptr(TafelRecord) r = test_peer_sign (a, 0, kind, garbage);
       g_autoptr(GError) error = NULL;
@@ -1176,6 +1177,223 @@ test_stroke_extents_from_check (void)
   g_assert_true (tafel_hash_equal (&d1, &d2));
 }
 
+static GBytes *
+amend_body (const TafelHash *id,
+            guint            fields,
+            guint32          rgba,
+            float            width,
+            const char      *text,
+            double           z)
+{
+  TafelAmendEntry entry = { *id, fields, rgba, width, (char *) text, z };
+
+  return tafel_amend_set_encode (&(TafelAmendSet) { 1, &entry });
+}
+
+static GBytes *
+text_body (const char *words)
+{
+  TafelText text = { .x = 10, .y = 20, .text = (char *) words, .size = 20, .rgba = 0x000000ff };
+
+  return tafel_text_encode (&text);
+}
+
+static void
+test_amend_latest_wins (void)
+{
+  g_autoptr(TestPeer) a = test_peer_new ();
+  g_autoptr(TestPeer) b = test_peer_new ();
+  g_autoptr(TestPeer) c1 = test_peer_new ();
+  g_autoptr(TestPeer) c2 = test_peer_new ();
+  g_autoptr(GBytes) tb = text_body ("null");
+  g_autoptr(TafelRecord) t = test_peer_sign (a, 1, TAFEL_RECORD_KIND_TEXT, tb);
+  g_autoptr(GBytes) b1 = amend_body (tafel_record_get_id (t), TAFEL_AMEND_TEXT | TAFEL_AMEND_COLOR,
+                                     0xc01c28ff, 0, "eins", 0);
+  g_autoptr(GBytes) b2 = amend_body (tafel_record_get_id (t), TAFEL_AMEND_TEXT | TAFEL_AMEND_WIDTH,
+                                     0, 50, "zwei", 0);
+  g_autoptr(TafelRecord) x1 = test_peer_sign (a, 7, TAFEL_RECORD_KIND_AMEND, b1);
+  g_autoptr(TafelRecord) x2 = test_peer_sign (b, 6, TAFEL_RECORD_KIND_AMEND, b2);
+  TafelText text = { 0 };
+  TafelRect small, big;
+  Recorder rec;
+
+  add (c1, t);
+  tafel_object_get_bounds (object_of (c1, t), &small);
+  recorder_init (&rec, c1->model);
+  add (c1, x2);
+  /* An amended object is a changed one, over its old and new bounds. */
+  g_assert_cmpuint (rec.n_emissions, ==, 1);
+  g_assert_cmpuint (rec.changed->len, ==, 1);
+  tafel_object_get_bounds (object_of (c1, t), &big);
+  g_assert_cmpfloat (big.width, >, small.width);
+  g_assert_cmpfloat (rec.dirty.width, >=, big.width);
+  recorder_reset (&rec);
+  add (c1, x1);  /* lamport 7 beats 6, for the text only */
+  g_assert_cmpuint (rec.changed->len, ==, 1);
+  recorder_clear (&rec, c1->model);
+  g_assert_true (tafel_object_dup_text (object_of (c1, t), &text));
+  g_assert_cmpstr (text.text, ==, "eins");
+  g_assert_cmphex (text.rgba, ==, 0xc01c28ff);
+  g_assert_cmpfloat (text.size, ==, 50);
+  tafel_text_clear (&text);
+
+  /* The other way round, and an amendment before its object. */
+  add (c2, x2);
+  add (c2, t);
+  add (c2, x1);
+  g_assert_true (tafel_object_dup_text (object_of (c2, t), &text));
+  g_assert_cmpstr (text.text, ==, "eins");
+  g_assert_cmpfloat (text.size, ==, 50);
+  tafel_text_clear (&text);
+  assert_same_digest (c1, c2);
+  g_assert_cmpuint (tafel_board_model_get_n_visible (c2->model), ==, 1);
+}
+
+static void
+test_amend_restack (void)
+{
+  g_autoptr(TestPeer) a = test_peer_new ();
+  g_autoptr(TestPeer) c = test_peer_new ();
+  g_autoptr(GBytes) sb = test_line_stroke_body (0, 0, 10, 0, 2, 2);
+  g_autoptr(TafelRecord) s1 = test_peer_sign (a, 1, TAFEL_RECORD_KIND_STROKE, sb);
+  g_autoptr(TafelRecord) s2 = test_peer_sign (a, 2, TAFEL_RECORD_KIND_STROKE, sb);
+  g_autoptr(TafelRecord) s3 = test_peer_sign (a, 3, TAFEL_RECORD_KIND_STROKE, sb);
+  g_autoptr(GBytes) up = amend_body (tafel_record_get_id (s1), TAFEL_AMEND_Z, 0, 0, NULL, 3.5);
+  g_autoptr(TafelRecord) x = test_peer_sign (a, 4, TAFEL_RECORD_KIND_AMEND, up);
+  g_autoptr(GPtrArray) order = NULL;
+  double lo, hi;
+
+  add (c, s1);
+  add (c, s2);
+  add (c, x);
+  add (c, s3);
+  /* s1 is above s3 (z 3.5 > 3), s2 at the bottom. */
+  order = all_visible (c);
+  g_assert_cmpuint (order->len, ==, 3);
+  g_assert_true (g_ptr_array_index (order, 0) == object_of (c, s2));
+  g_assert_true (g_ptr_array_index (order, 1) == object_of (c, s3));
+  g_assert_true (g_ptr_array_index (order, 2) == object_of (c, s1));
+  g_assert_true (tafel_board_model_get_z_range (c->model, &lo, &hi));
+  g_assert_cmpfloat (lo, ==, 2);
+  g_assert_cmpfloat (hi, ==, 3.5);
+  g_assert_cmpfloat (tafel_object_get_z (object_of (c, s1)), ==, 3.5);
+  /* The hit test takes the top one. */
+  g_assert_true (tafel_board_model_hit_test (c->model, 5, 0, 1) == object_of (c, s1));
+}
+
+/* Every amended property counts in the digest. */
+static void
+test_amend_digest (void)
+{
+  g_autoptr(TestPeer) a = test_peer_new ();
+  g_autoptr(GBytes) tb = text_body ("null");
+  g_autoptr(TafelRecord) t = test_peer_sign (a, 1, TAFEL_RECORD_KIND_TEXT, tb);
+  g_autoptr(GPtrArray) digests = g_ptr_array_new_with_free_func (g_free);
+  struct { guint fields; guint32 rgba; float width; const char *text; double z; } cases[] = {
+    { TAFEL_AMEND_COLOR, 0xc01c28ff, 0, NULL, 0 },
+    { TAFEL_AMEND_COLOR, 0x1c71d8ff, 0, NULL, 0 },
+    { TAFEL_AMEND_WIDTH, 0, 30, NULL, 0 },
+    { TAFEL_AMEND_WIDTH, 0, 31, NULL, 0 },
+    { TAFEL_AMEND_TEXT, 0, 0, "eins", 0 },
+    { TAFEL_AMEND_TEXT, 0, 0, "zwei", 0 },
+    { TAFEL_AMEND_Z, 0, 0, NULL, 0.5 },
+    { TAFEL_AMEND_Z, 0, 0, NULL, -0.5 },
+  };
+
+  {
+    g_autoptr(TestPeer) plain = test_peer_new ();
+
+    add (plain, t);
+    g_ptr_array_add (digests, test_digest_hex (plain->model));
+  }
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(TestPeer) p = test_peer_new ();
+      g_autoptr(GBytes) body = amend_body (tafel_record_get_id (t), cases[i].fields, cases[i].rgba,
+                                           cases[i].width, cases[i].text, cases[i].z);
+      g_autoptr(TafelRecord) x = NULL;
+      char *hex;
+
+      add (p, t);
+      x = test_peer_commit (p, TAFEL_RECORD_KIND_AMEND, body);
+      hex = test_digest_hex (p->model);
+      for (guint j = 0; j < digests->len; j++)
+        g_assert_cmpstr (hex, !=, g_ptr_array_index (digests, j));
+      g_ptr_array_add (digests, hex);
+    }
+}
+
+/* Amendments of a few objects by three authors at once, delivered in many
+ * interleavings (each author's own in order, as sync hands them over):
+ * every replica ends with the same look and order. */
+static void
+test_amend_converges (void)
+{
+  TestPeer *authors[3] = { test_peer_new (), test_peer_new (), test_peer_new () };
+  GPtrArray *runs[3];
+  g_autoptr(GPtrArray) objects = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (10);
+  g_autofree char *first = NULL;
+
+  for (guint a = 0; a < 3; a++)
+    runs[a] = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *words = g_strdup_printf ("text %u", i);
+      g_autoptr(GBytes) body = text_body (words);
+      TafelRecord *r = test_peer_commit (authors[0], TAFEL_RECORD_KIND_TEXT, body);
+
+      g_ptr_array_add (objects, r);
+      g_ptr_array_add (runs[0], tafel_record_ref (r));
+    }
+  for (guint a = 1; a < 3; a++)
+    test_peer_sync (authors[a], authors[0]);
+
+  /* Each author amends on its own, in rounds, seeing nothing of the
+   * others: the same clocks come up, ties go by author. */
+  for (guint round = 0; round < 30; round++)
+    for (guint a = 0; a < 3; a++)
+      {
+        TafelRecord *target = g_ptr_array_index (objects, g_rand_int_range (rand, 0, objects->len));
+        guint fields = g_rand_int_range (rand, 1, TAFEL_AMEND_ALL + 1);
+        g_autofree char *words = g_strdup_printf ("edit %u by %u", round, a);
+        g_autoptr(GBytes) body = amend_body (tafel_record_get_id (target), fields,
+                                             g_rand_int (rand) | 0xff, g_rand_int_range (rand, 1, 80),
+                                             words, g_rand_double_range (rand, -10, 200));
+
+        g_ptr_array_add (runs[a], test_peer_commit (authors[a], TAFEL_RECORD_KIND_AMEND, body));
+      }
+
+  for (guint trial = 0; trial < 20; trial++)
+    {
+      g_autoptr(TestPeer) c = test_peer_new ();
+      guint next[3] = { 0 };
+      g_autofree char *hex = NULL;
+
+      while (next[0] < runs[0]->len || next[1] < runs[1]->len || next[2] < runs[2]->len)
+        {
+          guint a = g_rand_int_range (rand, 0, 3);
+
+          /* Texts first in run 0, so the others' amendments may come
+           * before their objects. */
+          if (next[a] < runs[a]->len)
+            add (c, g_ptr_array_index (runs[a], next[a]++));
+        }
+      hex = test_digest_hex (c->model);
+      if (first == NULL)
+        first = g_steal_pointer (&hex);
+      else
+        g_assert_cmpstr (hex, ==, first);
+    }
+
+  for (guint a = 0; a < 3; a++)
+    {
+      g_ptr_array_unref (runs[a]);
+      test_peer_free (authors[a]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1199,6 +1417,10 @@ main (int   argc,
   g_test_add_func ("/tafel/object/baked-body", test_object_baked_body);
   g_test_add_func ("/tafel/model/query-brute-force", test_query_brute_force);
   g_test_add_func ("/tafel/model/digest-set-semantics", test_digest_set_semantics);
+  g_test_add_func ("/tafel/model/amend-latest-wins", test_amend_latest_wins);
+  g_test_add_func ("/tafel/model/amend-restack", test_amend_restack);
+  g_test_add_func ("/tafel/model/amend-digest", test_amend_digest);
+  g_test_add_func ("/tafel/model/amend-converges", test_amend_converges);
 
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 #include "tafel-core.h"
 #include "tafel-identity.h"
 #include "tafel-record.h"
+#include "tafel-record-private.h"
 #include "tafel-stroke-import.h"
 #include "tafel-test-util.h"
 
@@ -516,6 +517,121 @@ test_body_transform_set (void)
   }
 }
 
+/* Decodes @bytes (@len) as an amend body: TRUE when accepted. */
+static gboolean
+amend_accepts (const guint8 *bytes,
+               gsize         len)
+{
+  g_autoptr(GBytes) b = g_bytes_new (bytes, len);
+  g_autoptr(GError) error = NULL;
+  TafelAmendSet d;
+  gboolean ok = tafel_amend_set_decode (b, &d, &error);
+
+  if (ok)
+    tafel_amend_set_clear (&d);
+  else
+    g_assert_true (error != NULL && error->domain == TAFEL_RECORD_ERROR);
+  g_assert_true (tafel_record_validate_body (TAFEL_RECORD_KIND_AMEND, bytes, len, NULL, NULL) == ok);
+  return ok;
+}
+
+static void
+test_body_amend (void)
+{
+  TafelAmendEntry e[3] = {
+    { .fields = TAFEL_AMEND_ALL, .rgba = 0x11223344, .width = 7.5f, .text = (char *) "Grüße", .z = -2.25 },
+    { .fields = TAFEL_AMEND_Z, .z = -0.0 },
+    { .fields = TAFEL_AMEND_COLOR, .rgba = 0xffffffff },
+  };
+  TafelAmendSet s = { 3, e }, d;
+  g_autoptr(GBytes) b = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize size = 1;
+
+  memset (&e[0].id, 0x99, sizeof e[0].id);
+  memset (&e[1].id, 0x11, sizeof e[1].id);
+  memset (&e[2].id, 0x99, sizeof e[2].id);   /* repeat: the first stays */
+  b = tafel_amend_set_encode (&s);
+  g_assert_true (tafel_amend_set_decode (b, &d, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (d.n_entries, ==, 2);
+  g_assert_true (tafel_hash_equal (&d.entries[0].id, &e[1].id));
+  g_assert_cmpuint (d.entries[0].fields, ==, TAFEL_AMEND_Z);
+  g_assert_true (d.entries[0].z == 0 && !signbit (d.entries[0].z));
+  g_assert_null (d.entries[0].text);
+  g_assert_cmpuint (d.entries[1].fields, ==, TAFEL_AMEND_ALL);
+  g_assert_cmphex (d.entries[1].rgba, ==, 0x11223344);
+  g_assert_cmpfloat (d.entries[1].width, ==, 7.5f);
+  g_assert_cmpstr (d.entries[1].text, ==, "Grüße");
+  g_assert_cmpfloat (d.entries[1].z, ==, -2.25);
+  for (guint i = 0; i < d.n_entries; i++)
+    size += tafel_amend_entry_get_size (&d.entries[i]);
+  g_assert_cmpuint (size, ==, g_bytes_get_size (b));
+  tafel_amend_set_clear (&d);
+
+  {
+    /* One entry by hand: id, fields, then the fields in order. */
+    guint8 raw[1 + 32 + 1 + 8];
+    double z = 5;
+
+    raw[0] = 1;
+    memset (raw + 1, 0x42, 32);
+    raw[33] = TAFEL_AMEND_Z;
+    memcpy (raw + 34, &z, 8);
+    /* (The f64 is little-endian on the wire, as on this machine.) */
+    g_assert_true (amend_accepts (raw, sizeof raw));
+    /* No property, or one this version does not know. */
+    raw[33] = 0;
+    g_assert_false (amend_accepts (raw, sizeof raw));
+    raw[33] = 0x10 | TAFEL_AMEND_Z;
+    g_assert_false (amend_accepts (raw, sizeof raw));
+    raw[33] = TAFEL_AMEND_Z;
+    /* A z beyond the clock's limit, or not a number. */
+    z = 2 * (double) TAFEL_RECORD_MAX_CLOCK;
+    memcpy (raw + 34, &z, 8);
+    g_assert_false (amend_accepts (raw, sizeof raw));
+    z = NAN;
+    memcpy (raw + 34, &z, 8);
+    g_assert_false (amend_accepts (raw, sizeof raw));
+    /* Cut short, or nothing at all. */
+    g_assert_false (amend_accepts (raw, sizeof raw - 1));
+    raw[0] = 0;
+    g_assert_false (amend_accepts (raw, 1));
+  }
+
+  {
+    /* Splitting a large change: by bytes, by count, never nothing. */
+    g_autofree char *words = g_strnfill (8000, 'w');
+    g_autofree TafelAmendEntry *many = g_new0 (TafelAmendEntry, TAFEL_SET_MAX_OBJECTS + 5);
+    TafelAmendEntry big[3];
+
+    for (guint i = 0; i < 3; i++)
+      big[i] = (TafelAmendEntry) { .fields = TAFEL_AMEND_TEXT, .text = words };
+    g_assert_cmpuint (tafel_amend_entries_fit (big, 3, 10000), ==, 1);
+    g_assert_cmpuint (tafel_amend_entries_fit (big, 3, 20000), ==, 2);
+    g_assert_cmpuint (tafel_amend_entries_fit (big, 3, 100), ==, 1);
+    for (guint i = 0; i < TAFEL_SET_MAX_OBJECTS + 5; i++)
+      many[i] = (TafelAmendEntry) { .fields = TAFEL_AMEND_Z };
+    g_assert_cmpuint (tafel_amend_entries_fit (many, TAFEL_SET_MAX_OBJECTS + 5, G_MAXSIZE), ==,
+                      TAFEL_SET_MAX_OBJECTS);
+  }
+
+  {
+    /* Width 0 and an empty text are no values. */
+    guint8 raw[1 + 32 + 1 + 4];
+    float zero = 0;
+
+    raw[0] = 1;
+    memset (raw + 1, 0x42, 32);
+    raw[33] = TAFEL_AMEND_WIDTH;
+    memcpy (raw + 34, &zero, 4);
+    g_assert_false (amend_accepts (raw, sizeof raw));
+    raw[33] = TAFEL_AMEND_TEXT;
+    raw[34] = 0;
+    g_assert_false (amend_accepts (raw, 35));
+  }
+}
+
 static void
 test_body_clear (void)
 {
@@ -905,6 +1021,7 @@ main (int    argc,
   g_test_add_func ("/tafel/record/body/text", test_body_text);
   g_test_add_func ("/tafel/record/body/object-set", test_body_object_set);
   g_test_add_func ("/tafel/record/body/transform-set", test_body_transform_set);
+  g_test_add_func ("/tafel/record/body/amend", test_body_amend);
   g_test_add_func ("/tafel/record/body/clear", test_body_clear);
   g_test_add_func ("/tafel/record/body/chat", test_body_chat);
   g_test_add_func ("/tafel/record/body/bake-transform", test_bake_transform);

@@ -78,6 +78,9 @@ struct _TafelCanvasController
   double           corner_x;         /* the corner grabbed */
   double           corner_y;
   TafelTransform   live_transform;   /* board → board while moving */
+
+  /* The text being changed in place, not drawn from the board meanwhile. */
+  TafelObject     *editing;
 };
 
 static inline double
@@ -143,6 +146,11 @@ gboolean   tafel_canvas_controller_erase_objects         (TafelCanvasController 
                                                           GPtrArray             *objects,
                                                           GError               **error);
 void       tafel_canvas_controller_cancel_gesture        (TafelCanvasController *self);
+/* @text without its trailing blanks in @trimmed, %NULL when it is blank;
+ * FALSE when it is too long for a text. */
+gboolean   tafel_canvas_controller_check_text            (const char            *text,
+                                                          char                 **trimmed,
+                                                          GError               **error);
 
 /* tafel-canvas-controller-select.c */
 /* Selects the visible ones of @objects (nullable: none). */

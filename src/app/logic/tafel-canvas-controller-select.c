@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The selection tool (pick, rubber band, move, resize) and the commands on
- * the selection (nudge, delete, duplicate, bring to front). */
+ * the selection (nudge, delete, duplicate, copy and paste, bring to
+ * front). */
 #include "config.h"
 
 #include <math.h>
 
 #include "tafel-canvas-controller-private.h"
+#include "tafel-clipboard.h"
 
 /* Tolerances on screen, in widget pixels, divided by the scale at use. */
 #define HIT_TOLERANCE_PX    6.0   /* clicking an object */
@@ -475,6 +477,46 @@ tafel_canvas_controller_clear_selection (TafelCanvasController *self)
     tafel_canvas_controller_set_selection (self, NULL);
 }
 
+TafelObject *
+tafel_canvas_controller_object_at (TafelCanvasController *self,
+                                   double                 x,
+                                   double                 y)
+{
+  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), NULL);
+
+  return tafel_board_model_hit_test (self->model, x, y, HIT_TOLERANCE_PX / self->scale);
+}
+
+gboolean
+tafel_canvas_controller_select_at (TafelCanvasController *self,
+                                   double                 x,
+                                   double                 y)
+{
+  TafelObject *hit;
+
+  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
+
+  if (self->gesture != GESTURE_NONE)
+    tafel_canvas_controller_cancel_gesture (self);
+
+  /* On the selection it stays as it is, so its menu acts on all of it. */
+  hit = tafel_canvas_controller_object_at (self, x, y);
+  if (hit != NULL && g_hash_table_contains (self->selected, hit))
+    return TRUE;
+
+  if (hit != NULL)
+    {
+      g_autoptr(GPtrArray) one = g_ptr_array_new ();
+
+      g_ptr_array_add (one, hit);
+      tafel_canvas_controller_set_selection (self, one);
+      return TRUE;
+    }
+
+  tafel_canvas_controller_clear_selection (self);
+  return FALSE;
+}
+
 gboolean
 tafel_canvas_controller_nudge_selection (TafelCanvasController *self,
                                          double                 dx,
@@ -518,84 +560,57 @@ tafel_canvas_controller_delete_selection (TafelCanvasController *self,
   return TRUE;
 }
 
-static void
-transform_point (const TafelTransform *t,
-                 double                dx,
-                 double                dy,
-                 double               *x,
-                 double               *y)
+/* Stores @items moved by (dx, dy) into @done, and selects what they
+ * became. */
+static gboolean
+commit_items (TafelCanvasController *self,
+              GPtrArray             *items,
+              double                 dx,
+              double                 dy,
+              GPtrArray             *done,
+              GError               **error)
 {
-  *x = clamp_coord (*x * t->sx + t->tx + dx);
-  *y = clamp_coord (*y * t->sy + t->ty + dy);
+  g_autoptr(GPtrArray) copies = g_ptr_array_new ();
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < items->len && ok; i++)
+    {
+      const TafelClipboardItem *item = g_ptr_array_index (items, i);
+      g_autoptr(GBytes) body = NULL;
+      TafelObject *copy;
+
+      body = (dx == 0 && dy == 0) ? g_bytes_ref (item->body) : tafel_clipboard_item_dup_moved (item, dx, dy);
+      if (body == NULL)
+        continue;
+
+      ok = tafel_canvas_controller_commit_in_group (self, item->kind, body, done, error);
+      if (!ok)
+        break;
+
+      copy = tafel_board_model_lookup (self->model, tafel_record_get_id (g_ptr_array_index (done, done->len - 1)));
+      if (copy != NULL)
+        g_ptr_array_add (copies, copy);
+    }
+
+  tafel_canvas_controller_set_selection (self, copies);
+  return ok;
 }
 
-/* The body of a new record that draws @object as it shows now, moved by
- * (dx, dy): its transform is baked into the content. */
-static GBytes *
-dup_baked_body (const TafelObject *object,
-                double             dx,
-                double             dy,
-                guint             *kind)
+GPtrArray *
+tafel_canvas_controller_dup_selection_items (TafelCanvasController *self)
 {
-  const TafelTransform *t = tafel_object_get_transform (object);
-  double k = sqrt (fabs (t->sx * t->sy));
+  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_clipboard_item_free);
 
-  switch (tafel_object_get_type (object))
+  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), items);
+
+  for (guint i = 0; i < self->selection->len; i++)
     {
-    case TAFEL_OBJECT_STROKE:
-      {
-        TafelStroke stroke = { 0 };
-        GBytes *body;
+      TafelClipboardItem *item = tafel_clipboard_item_new_for_object (g_ptr_array_index (self->selection, i));
 
-        if (!tafel_object_dup_stroke (object, &stroke))
-          return NULL;
-        for (guint i = 0; i < stroke.n_points; i++)
-          {
-            double x = stroke.points[i].x, y = stroke.points[i].y;
-
-            transform_point (t, dx, dy, &x, &y);
-            stroke.points[i].x = (float) x;
-            stroke.points[i].y = (float) y;
-          }
-        stroke.width = (float) CLAMP (stroke.width * k, 0.01, TAFEL_WIDTH_MAX);
-        tafel_stroke_quantise (&stroke);
-        body = tafel_stroke_encode (&stroke);
-        tafel_stroke_clear (&stroke);
-        *kind = TAFEL_RECORD_KIND_STROKE;
-        return body;
-      }
-
-    case TAFEL_OBJECT_SHAPE:
-      {
-        TafelShape shape;
-
-        if (!tafel_object_get_shape (object, &shape))
-          return NULL;
-        transform_point (t, dx, dy, &shape.x1, &shape.y1);
-        transform_point (t, dx, dy, &shape.x2, &shape.y2);
-        shape.width = (float) CLAMP (shape.width * k, 0.01, TAFEL_WIDTH_MAX);
-        *kind = TAFEL_RECORD_KIND_SHAPE;
-        return tafel_shape_encode (&shape);
-      }
-
-    case TAFEL_OBJECT_TEXT:
-      {
-        TafelText text = { 0 };
-        GBytes *body;
-
-        if (!tafel_object_dup_text (object, &text))
-          return NULL;
-        transform_point (t, dx, dy, &text.x, &text.y);
-        text.size = (float) CLAMP (text.size * fabs (t->sy), 0.5, TAFEL_WIDTH_MAX);
-        body = tafel_text_encode (&text);
-        tafel_text_clear (&text);
-        *kind = TAFEL_RECORD_KIND_TEXT;
-        return body;
-      }
-
-    default:
-      return NULL;
+      if (item != NULL)
+        g_ptr_array_add (items, item);
     }
+  return items;
 }
 
 /* Stores a copy of every selected object, moved by (dx, dy), into @done,
@@ -607,30 +622,37 @@ copy_selection (TafelCanvasController *self,
                 GPtrArray             *done,
                 GError               **error)
 {
-  g_autoptr(GPtrArray) copies = g_ptr_array_new ();
-  g_autoptr(GPtrArray) objects = g_ptr_array_copy (self->selection, NULL, NULL);
-  gboolean ok = TRUE;
+  g_autoptr(GPtrArray) items = tafel_canvas_controller_dup_selection_items (self);
 
-  for (guint i = 0; i < objects->len && ok; i++)
-    {
-      g_autoptr(GBytes) body = NULL;
-      TafelObject *copy;
-      guint kind = 0;
+  return commit_items (self, items, dx, dy, done, error);
+}
 
-      body = dup_baked_body (g_ptr_array_index (objects, i), dx, dy, &kind);
-      if (body == NULL)
-        continue;
+gboolean
+tafel_canvas_controller_paste (TafelCanvasController *self,
+                               GPtrArray             *items,
+                               double                 x,
+                               double                 y,
+                               GError               **error)
+{
+  g_autoptr(GPtrArray) done = NULL;
+  TafelRect bounds;
+  gboolean ok;
 
-      ok = tafel_canvas_controller_commit_in_group (self, kind, body, done, error);
-      if (!ok)
-        break;
+  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
+  g_return_val_if_fail (items != NULL, FALSE);
 
-      copy = tafel_board_model_lookup (self->model, tafel_record_get_id (g_ptr_array_index (done, done->len - 1)));
-      if (copy != NULL)
-        g_ptr_array_add (copies, copy);
-    }
+  if (!tafel_clipboard_get_bounds (items, &bounds))
+    return TRUE;
+  if (self->gesture != GESTURE_NONE)
+    tafel_canvas_controller_cancel_gesture (self);
 
-  tafel_canvas_controller_set_selection (self, copies);
+  /* What was copied lands centred on (x, y), all of it one undo step. */
+  done = tafel_canvas_controller_new_group ();
+  ok = commit_items (self, items,
+                     clamp_coord (x) - (bounds.x + bounds.width / 2),
+                     clamp_coord (y) - (bounds.y + bounds.height / 2),
+                     done, error);
+  tafel_canvas_controller_end_group (self, done);
   return ok;
 }
 
@@ -652,26 +674,278 @@ tafel_canvas_controller_duplicate_selection (TafelCanvasController *self,
   return ok;
 }
 
+/* ---- Amending: colour, width, text, z-order ----------------------------- */
+
+/* An amend record stays well inside TAFEL_RECORD_MAX_BYTES. */
+#define MAX_AMEND_BYTES (TAFEL_RECORD_MAX_BYTES / 2)
+
+/* Commits @entries (TafelAmendEntry) into @done, as many records as their
+ * number and size need. */
+static gboolean
+commit_amends (TafelCanvasController *self,
+               GArray                *entries,
+               GPtrArray             *done,
+               GError               **error)
+{
+  guint start = 0;
+
+  while (start < entries->len)
+    {
+      TafelAmendEntry *first = &g_array_index (entries, TafelAmendEntry, start);
+      guint n = tafel_amend_entries_fit (first, entries->len - start, MAX_AMEND_BYTES);
+      g_autoptr(GBytes) body = NULL;
+
+      body = tafel_amend_set_encode (&(TafelAmendSet) { n, first });
+      if (!tafel_canvas_controller_commit_in_group (self, TAFEL_RECORD_KIND_AMEND, body, done, error))
+        return FALSE;
+      start += n;
+    }
+
+  return TRUE;
+}
+
+/* Commits @entries as one undo step. */
+static gboolean
+amend_objects (TafelCanvasController *self,
+               GArray                *entries,
+               GError               **error)
+{
+  g_autoptr(GPtrArray) done = NULL;
+  gboolean ok;
+
+  if (entries->len == 0)
+    return TRUE;
+
+  done = tafel_canvas_controller_new_group ();
+  ok = commit_amends (self, entries, done, error);
+  tafel_canvas_controller_end_group (self, done);
+  tafel_canvas_controller_notify_selection (self);
+  return ok;
+}
+
+/* The colour and width @object shows now. */
+static gboolean
+object_look (const TafelObject *object,
+             guint32           *rgba,
+             double            *width)
+{
+  switch (tafel_object_get_type (object))
+    {
+    case TAFEL_OBJECT_STROKE:
+      {
+        TafelStroke stroke = { 0 };
+
+        if (!tafel_object_dup_stroke (object, &stroke))
+          return FALSE;
+        *rgba = stroke.rgba;
+        *width = stroke.width;
+        tafel_stroke_clear (&stroke);
+        return TRUE;
+      }
+
+    case TAFEL_OBJECT_SHAPE:
+      {
+        TafelShape shape;
+
+        if (!tafel_object_get_shape (object, &shape))
+          return FALSE;
+        *rgba = shape.stroke_rgba;
+        *width = shape.width;
+        return TRUE;
+      }
+
+    case TAFEL_OBJECT_TEXT:
+    default:
+      {
+        TafelText text = { 0 };
+
+        if (!tafel_object_dup_text (object, &text))
+          return FALSE;
+        *rgba = text.rgba;
+        *width = text.size;
+        tafel_text_clear (&text);
+        return TRUE;
+      }
+    }
+}
+
+static GArray *
+amend_array_new (void)
+{
+  return g_array_new (FALSE, TRUE, sizeof (TafelAmendEntry));
+}
+
+gboolean
+tafel_canvas_controller_set_selection_color (TafelCanvasController *self,
+                                             guint32                rgba,
+                                             GError               **error)
+{
+  g_autoptr(GArray) entries = amend_array_new ();
+
+  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
+
+  if (self->gesture != GESTURE_NONE)
+    return TRUE;
+
+  for (guint i = 0; i < self->selection->len; i++)
+    {
+      const TafelObject *object = g_ptr_array_index (self->selection, i);
+      TafelAmendEntry entry = { *tafel_object_get_id (object), TAFEL_AMEND_COLOR, rgba };
+      guint32 old;
+      double width;
+
+      if (!object_look (object, &old, &width))
+        continue;
+      if (entry.rgba != old)
+        g_array_append_val (entries, entry);
+    }
+
+  return amend_objects (self, entries, error);
+}
+
+/* Sets the width of strokes and shapes (@for_text FALSE) or the size of
+ * texts (@for_text TRUE) in the selection. */
+static gboolean
+set_selection_width (TafelCanvasController *self,
+                     double                 width,
+                     gboolean               for_text,
+                     GError               **error)
+{
+  g_autoptr(GArray) entries = amend_array_new ();
+
+  if (self->gesture != GESTURE_NONE || !(width > 0))
+    return TRUE;
+
+  width = MIN (width, TAFEL_WIDTH_MAX);
+  for (guint i = 0; i < self->selection->len; i++)
+    {
+      const TafelObject *object = g_ptr_array_index (self->selection, i);
+      TafelAmendEntry entry = { *tafel_object_get_id (object), TAFEL_AMEND_WIDTH, .width = (float) width };
+      guint32 rgba;
+      double old;
+
+      if ((tafel_object_get_type (object) == TAFEL_OBJECT_TEXT) != for_text ||
+          !object_look (object, &rgba, &old))
+        continue;
+      if ((float) old != entry.width)
+        g_array_append_val (entries, entry);
+    }
+
+  return amend_objects (self, entries, error);
+}
+
+gboolean
+tafel_canvas_controller_set_selection_width (TafelCanvasController *self,
+                                             double                 width,
+                                             GError               **error)
+{
+  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
+
+  return set_selection_width (self, width, FALSE, error);
+}
+
+gboolean
+tafel_canvas_controller_set_selection_text_size (TafelCanvasController *self,
+                                                 double                 size,
+                                                 GError               **error)
+{
+  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
+
+  return set_selection_width (self, size, TRUE, error);
+}
+
+/* Restacks the selection, keeping its own order, above everything
+ * (@to_front) or beneath everything. The z values stay within the
+ * Lamport clock: the front is at most one above the highest z, which no
+ * record's clock here is below, so anything drawn later still lands on
+ * top (see TafelAmendFields). */
+static gboolean
+restack_selection (TafelCanvasController *self,
+                   gboolean               to_front,
+                   GError               **error)
+{
+  g_autoptr(GArray) entries = amend_array_new ();
+  double lowest, highest;
+  guint n = self->selection->len;
+
+  if (n == 0 || self->gesture != GESTURE_NONE ||
+      !tafel_board_model_get_z_range (self->model, &lowest, &highest))
+    return TRUE;
+
+  for (guint k = 0; k < n; k++)
+    {
+      const TafelObject *object = g_ptr_array_index (self->selection, k);
+      TafelAmendEntry entry = { *tafel_object_get_id (object), TAFEL_AMEND_Z };
+
+      /* Bottom first: k = 0 … n - 1 over (highest, highest + 1] or
+       * [lowest - 1, lowest). */
+      entry.z = to_front ? highest + (double) (k + 1) / n : lowest - 1 + (double) k / n;
+      g_array_append_val (entries, entry);
+    }
+
+  return amend_objects (self, entries, error);
+}
+
 gboolean
 tafel_canvas_controller_raise_selection (TafelCanvasController *self,
                                          GError               **error)
 {
-  g_autoptr(GPtrArray) originals = NULL;
-  g_autoptr(GPtrArray) done = NULL;
-  gboolean ok;
-
   g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
 
-  if (self->selection->len == 0 || self->gesture != GESTURE_NONE)
+  return restack_selection (self, TRUE, error);
+}
+
+gboolean
+tafel_canvas_controller_lower_selection (TafelCanvasController *self,
+                                         GError               **error)
+{
+  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
+
+  return restack_selection (self, FALSE, error);
+}
+
+gboolean
+tafel_canvas_controller_edit_text (TafelCanvasController *self,
+                                   TafelObject           *object,
+                                   const char            *text,
+                                   GError               **error)
+{
+  g_autofree char *trimmed = NULL;
+  TafelText old = { 0 };
+  gboolean same;
+
+  g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
+  g_return_val_if_fail (object != NULL && text != NULL, FALSE);
+
+  if (!tafel_object_dup_text (object, &old))
+    return TRUE;
+  if (!tafel_canvas_controller_check_text (text, &trimmed, error))
+    {
+      tafel_text_clear (&old);
+      return FALSE;
+    }
+  same = g_strcmp0 (trimmed, old.text) == 0;
+  tafel_text_clear (&old);
+  if (same)
     return TRUE;
 
-  /* A record's place in the z-order is fixed by its clock; to come to the
-   * front, the objects are stored again as new records and the old ones
-   * erased, all one undo step. */
-  originals = g_ptr_array_copy (self->selection, NULL, NULL);
-  done = tafel_canvas_controller_new_group ();
-  ok = copy_selection (self, 0, 0, done, error) &&
-       tafel_canvas_controller_commit_object_set (self, TAFEL_RECORD_KIND_ERASE, originals, done, error);
-  tafel_canvas_controller_end_group (self, done);
-  return ok;
+  /* Emptied, the text is gone: erased, one undo step that brings it back. */
+  if (trimmed == NULL)
+    {
+      g_autoptr(GPtrArray) objects = g_ptr_array_new ();
+
+      g_ptr_array_add (objects, object);
+      return tafel_canvas_controller_erase_objects (self, objects, error);
+    }
+
+  /* A new text replacing the old one (erase and add) would leave two
+   * copies when two people change it at once; an amend record keeps the
+   * one object and the latest words win everywhere. */
+  {
+    g_autoptr(GArray) entries = amend_array_new ();
+    TafelAmendEntry entry = { *tafel_object_get_id (object), TAFEL_AMEND_TEXT, .text = trimmed };
+
+    g_array_append_val (entries, entry);
+    return amend_objects (self, entries, error);
+  }
 }

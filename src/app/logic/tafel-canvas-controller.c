@@ -790,12 +790,61 @@ tafel_canvas_controller_is_hidden (TafelCanvasController *self,
 {
   g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
 
-  if (g_hash_table_contains (self->pending_erase, object))
+  if (g_hash_table_contains (self->pending_erase, object) || object == self->editing)
     return TRUE;
   return self->selection_hidden && g_hash_table_contains (self->selected, object);
 }
 
+void
+tafel_canvas_controller_set_editing (TafelCanvasController *self,
+                                     TafelObject           *object)
+{
+  TafelRect bounds;
+
+  g_return_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self));
+
+  if (self->editing == object)
+    return;
+  if (self->editing != NULL)
+    {
+      tafel_object_get_bounds (self->editing, &bounds);
+      self->editing = NULL;
+      tafel_canvas_controller_emit_hidden_changed (self, &bounds);
+    }
+  if (object != NULL)
+    {
+      self->editing = object;
+      tafel_object_get_bounds (object, &bounds);
+      tafel_canvas_controller_emit_hidden_changed (self, &bounds);
+    }
+}
+
 /* ---- Commands ------------------------------------------------------------ */
+
+gboolean
+tafel_canvas_controller_check_text (const char  *text,
+                                    char       **trimmed,
+                                    GError     **error)
+{
+  /* Trailing blank lines and spaces are not part of the text; text that
+   * is only blanks is no text at all. */
+  g_autofree char *words = g_strchomp (g_strdup (text));
+
+  *trimmed = NULL;
+  if (words[strspn (words, " \t\n\r")] == '\0')
+    return TRUE;
+
+  if (strlen (words) > TAFEL_TEXT_MAX_BYTES)
+    {
+      g_set_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_TOO_LARGE,
+                   _("The text is too long: a text may hold at most %d bytes."),
+                   TAFEL_TEXT_MAX_BYTES);
+      return FALSE;
+    }
+
+  *trimmed = g_steal_pointer (&words);
+  return TRUE;
+}
 
 gboolean
 tafel_canvas_controller_commit_text (TafelCanvasController *self,
@@ -812,19 +861,10 @@ tafel_canvas_controller_commit_text (TafelCanvasController *self,
   g_return_val_if_fail (TAFEL_IS_CANVAS_CONTROLLER (self), FALSE);
   g_return_val_if_fail (text != NULL, FALSE);
 
-  /* Trailing blank lines and spaces are not part of the text; text that
-   * is only blanks is no text at all. */
-  trimmed = g_strchomp (g_strdup (text));
-  if (trimmed[strspn (trimmed, " \t\n\r")] == '\0')
+  if (!tafel_canvas_controller_check_text (text, &trimmed, error))
+    return FALSE;
+  if (trimmed == NULL)
     return TRUE;
-
-  if (strlen (trimmed) > TAFEL_TEXT_MAX_BYTES)
-    {
-      g_set_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_TOO_LARGE,
-                   _("The text is too long: a text may hold at most %d bytes."),
-                   TAFEL_TEXT_MAX_BYTES);
-      return FALSE;
-    }
 
   body_text = (TafelText) {
     .x = clamp_coord (x),

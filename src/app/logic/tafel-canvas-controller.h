@@ -143,7 +143,22 @@ gboolean          tafel_canvas_controller_get_selection_bounds (TafelCanvasContr
 void              tafel_canvas_controller_get_live_transform (TafelCanvasController *self,
                                                               TafelTransform        *transform);
 void              tafel_canvas_controller_select_all        (TafelCanvasController *self);
+/* The topmost object whose ink is at board point (x, y), within a few
+ * pixels on screen; %NULL when none. */
+TafelObject      *tafel_canvas_controller_object_at         (TafelCanvasController *self,
+                                                             double                 x,
+                                                             double                 y);
+/* A right click at board point (x, y): the object there becomes the
+ * selection, unless it is part of it already; nothing there, nothing is
+ * selected. Returns whether anything is selected now. */
+gboolean          tafel_canvas_controller_select_at         (TafelCanvasController *self,
+                                                             double                 x,
+                                                             double                 y);
 void              tafel_canvas_controller_clear_selection   (TafelCanvasController *self);
+/* The text @object (nullable: none) is being changed in place: the canvas
+ * does not draw it from the board meanwhile (see _is_hidden()). */
+void              tafel_canvas_controller_set_editing       (TafelCanvasController *self,
+                                                             TafelObject           *object);
 
 /* ---- Commands ------------------------------------------------------------ */
 
@@ -158,7 +173,39 @@ gboolean          tafel_canvas_controller_delete_selection    (TafelCanvasContro
                                                                GError               **error);
 gboolean          tafel_canvas_controller_duplicate_selection (TafelCanvasController *self,
                                                                GError               **error);
+/* Bring to front and send to back: restacks the selection (amend
+ * records, so every peer ends with the same order). */
 gboolean          tafel_canvas_controller_raise_selection     (TafelCanvasController *self,
+                                                               GError               **error);
+gboolean          tafel_canvas_controller_lower_selection     (TafelCanvasController *self,
+                                                               GError               **error);
+/* Recolours the selection. */
+gboolean          tafel_canvas_controller_set_selection_color (TafelCanvasController *self,
+                                                               guint32                rgba,
+                                                               GError               **error);
+/* The line width of the selected strokes and shapes. */
+gboolean          tafel_canvas_controller_set_selection_width (TafelCanvasController *self,
+                                                               double                 width,
+                                                               GError               **error);
+/* The size of the selected texts. */
+gboolean          tafel_canvas_controller_set_selection_text_size (TafelCanvasController *self,
+                                                                   double                 size,
+                                                                   GError               **error);
+/* New words for the text @object, one undo step; the same words store
+ * nothing, blank words erase it. */
+gboolean          tafel_canvas_controller_edit_text           (TafelCanvasController *self,
+                                                               TafelObject           *object,
+                                                               const char            *text,
+                                                               GError               **error);
+/* (element-type TafelClipboardItem) (transfer full) the selection as
+ * clipboard items, bottom first. */
+GPtrArray        *tafel_canvas_controller_dup_selection_items (TafelCanvasController *self) G_GNUC_WARN_UNUSED_RESULT;
+/* Stores @items (element-type TafelClipboardItem) as new objects centred
+ * on board point (x, y), as one undo step, and selects them. */
+gboolean          tafel_canvas_controller_paste               (TafelCanvasController *self,
+                                                               GPtrArray             *items,
+                                                               double                 x,
+                                                               double                 y,
                                                                GError               **error);
 /* Text at board point (x, y) in the current colour and text size; blank
  * text stores nothing and succeeds. */

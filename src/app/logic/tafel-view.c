@@ -109,14 +109,13 @@ tafel_view_step_scale (double scale,
 }
 
 void
-tafel_view_fit (TafelView       *view,
-                const TafelRect *bounds,
-                double           width,
-                double           height,
-                double           margin)
+tafel_view_fit_into (TafelView       *view,
+                     const TafelRect *bounds,
+                     const TafelRect *area,
+                     double           margin)
 {
-  double avail_w = MAX (width - 2 * margin, 1.0);
-  double avail_h = MAX (height - 2 * margin, 1.0);
+  double avail_w = MAX (area->width - 2 * margin, 1.0);
+  double avail_h = MAX (area->height - 2 * margin, 1.0);
   double scale = 1.0;
 
   if (bounds->width > 0)
@@ -125,9 +124,67 @@ tafel_view_fit (TafelView       *view,
     scale = MIN (scale, avail_h / bounds->height);
   scale = CLAMP (scale, TAFEL_VIEW_MIN_SCALE, TAFEL_VIEW_MAX_SCALE);
 
+  /* The centre of @bounds at the centre of @area. */
   view->scale = scale;
-  view->x = bounds->x + bounds->width / 2 - width / 2 / scale;
-  view->y = bounds->y + bounds->height / 2 - height / 2 / scale;
+  view->x = bounds->x + bounds->width / 2 - (area->x + area->width / 2) / scale;
+  view->y = bounds->y + bounds->height / 2 - (area->y + area->height / 2) / scale;
+}
+
+void
+tafel_view_fit (TafelView       *view,
+                const TafelRect *bounds,
+                double           width,
+                double           height,
+                double           margin)
+{
+  tafel_view_fit_into (view, bounds, &(TafelRect) { 0, 0, width, height }, margin);
+}
+
+void
+tafel_view_clear_area (double           width,
+                       double           height,
+                       const TafelRect *obstacles,
+                       guint            n_obstacles,
+                       TafelRect       *area)
+{
+  *area = (TafelRect) { 0, 0, MAX (width, 0), MAX (height, 0) };
+
+  /* Each obstacle in the way cuts the area down to the largest of the four
+   * pieces beside it: above, below, left or right of it. A tool bar along
+   * the top takes a strip off the top, buttons in a corner the bottom. */
+  for (guint i = 0; i < n_obstacles; i++)
+    {
+      const TafelRect *o = &obstacles[i];
+      double ax1 = area->x + area->width, ay1 = area->y + area->height;
+      double ox1 = o->x + o->width, oy1 = o->y + o->height;
+      TafelRect pieces[4];
+      double best = -1;
+      guint best_i = 0;
+
+      if (o->width <= 0 || o->height <= 0 ||
+          ox1 <= area->x || o->x >= ax1 || oy1 <= area->y || o->y >= ay1)
+        continue;
+
+      pieces[0] = (TafelRect) { area->x, area->y, area->width, o->y - area->y };
+      pieces[1] = (TafelRect) { area->x, oy1, area->width, ay1 - oy1 };
+      pieces[2] = (TafelRect) { area->x, area->y, o->x - area->x, area->height };
+      pieces[3] = (TafelRect) { ox1, area->y, ax1 - ox1, area->height };
+      for (guint j = 0; j < G_N_ELEMENTS (pieces); j++)
+        {
+          double size = MAX (pieces[j].width, 0) * MAX (pieces[j].height, 0);
+
+          if (size > best)
+            {
+              best = size;
+              best_i = j;
+            }
+        }
+
+      /* Nothing is left beside an obstacle that covers everything: keep
+       * the whole area rather than none. */
+      if (best > 0)
+        *area = pieces[best_i];
+    }
 }
 
 void

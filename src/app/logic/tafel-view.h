@@ -58,6 +58,21 @@ void     tafel_view_fit           (TafelView       *view,
                                    double           width,
                                    double           height,
                                    double           margin);
+/* Fits @bounds into @area, a part of the widget (widget pixels), with
+ * @margin pixels free around it, centred there, never zooming in beyond
+ * 100 %. */
+void     tafel_view_fit_into      (TafelView       *view,
+                                   const TafelRect *bounds,
+                                   const TafelRect *area,
+                                   double           margin);
+/* The largest part of a widget of @width × @height (as a rectangle in
+ * widget pixels) that none of @obstacles covers: what can be seen past
+ * what floats over the canvas. */
+void     tafel_view_clear_area    (double           width,
+                                   double           height,
+                                   const TafelRect *obstacles,
+                                   guint            n_obstacles,
+                                   TafelRect       *area);
 /* Shows all of @rect (another window's view of the board) as large as it
  * fits in a widget of @width × @height, centred, at any zoom in the range:
  * what follow mode shows of the person followed. */
