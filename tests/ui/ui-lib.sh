@@ -43,7 +43,9 @@ fi
 xvfb_pid=
 dbus_pid=
 
+# Everything the test started goes on every way out, the app too.
 ui_cleanup () {
+  for p in $(jobs -p); do kill "$p" 2>/dev/null; done
   [ -n "$dbus_pid" ] && kill "$dbus_pid" 2>/dev/null
   [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
   wait 2>/dev/null
