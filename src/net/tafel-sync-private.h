@@ -146,6 +146,11 @@ gboolean tafel_sync_get_peer_stats (TafelSync            *self,
                                     guint64              *bytes,
                                     guint64              *records);
 
+/* For tests: how many bytes of unverified records one peer may have
+ * collected in runs not ended yet (PENDING_MAX_BYTES, 256 MiB, otherwise). */
+void tafel_sync_set_pending_max (TafelSync *self,
+                                 gsize      bytes);
+
 /* For tests: how many bytes of RUN frames may wait for the verifier
  * before the channel holds back more (@high), and how few before it lets
  * them come again (@low). */
