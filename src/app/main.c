@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "tafel-application.h"
+#include "tafel-core.h"
 
 static gboolean
 wants_display (int    argc,
@@ -29,7 +30,7 @@ main (int    argc,
   g_autoptr(TafelApplication) app = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, tafel_locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -3,6 +3,7 @@
 
 #include <glib/gi18n.h>
 
+#include "tafel-net.h"
 #include "tafel-core.h"
 
 #include "tafel-application.h"
@@ -214,10 +215,8 @@ tafel_application_open_file (TafelApplication *self,
   file_log = tafel_board_file_load (file, NULL, id, &error);
   if (file_log != NULL)
     {
-      g_autofree char *id_hex = g_malloc (2 * TAFEL_BOARD_ID_BYTES + 1);
+      g_autofree char *id_hex = tafel_hex_encode (id, TAFEL_BOARD_ID_BYTES);
 
-      for (guint i = 0; i < TAFEL_BOARD_ID_BYTES; i++)
-        g_snprintf (id_hex + 2 * i, 3, "%02x", id[i]);
       existing = tafel_application_find_board_window (self, id_hex);
     }
   if (file_log == NULL)
@@ -548,6 +547,19 @@ tafel_application_open (GApplication  *application,
     restore_or_start (self);
 }
 
+/* Light, dark, or as the system says (Preferences). */
+static void
+apply_style (TafelApplication *self)
+{
+  static const AdwColorScheme schemes[] = {
+    ADW_COLOR_SCHEME_DEFAULT, ADW_COLOR_SCHEME_FORCE_LIGHT, ADW_COLOR_SCHEME_FORCE_DARK,
+  };
+  guint style = g_settings_get_enum (self->settings, "style");
+
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      schemes[MIN (style, G_N_ELEMENTS (schemes) - 1)]);
+}
+
 static void
 tafel_application_startup (GApplication *application)
 {
@@ -560,11 +572,18 @@ tafel_application_startup (GApplication *application)
     g_critical ("%s", error->message);
 
   self->settings = g_settings_new (SCHEMA_ID);
+  apply_style (self);
+  g_signal_connect_swapped (self->settings, "changed::style", G_CALLBACK (apply_style), self);
 }
 
 static void
 tafel_application_shutdown (GApplication *application)
 {
+  /* The boards' peers see you leave at once: the closed links deliver
+   * their goodbye before the process ends (else the others would count
+   * you as here until their dead-peer timeout). */
+  tafel_net_finish_closing (3000);
+
   /* Settings are written in the background; make sure they are out before
    * the process ends, or the next start would not know where you were. */
   g_settings_sync ();

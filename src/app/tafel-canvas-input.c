@@ -43,6 +43,20 @@ tafel_canvas_update_cursor (TafelCanvas *self)
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), name);
 }
 
+/* Space is held: the window sees it wherever the keyboard focus is (see
+ * tafel-window.c), so that it pans rather than pressing a focused button. */
+void
+tafel_canvas_set_pan_key (TafelCanvas *self,
+                          gboolean     held)
+{
+  g_return_if_fail (TAFEL_IS_CANVAS (self));
+
+  if (self->space_held == !!held)
+    return;
+  self->space_held = !!held;
+  tafel_canvas_update_cursor (self);
+}
+
 static void
 pan_begin (TafelCanvas *self,
            double       x,
@@ -490,16 +504,6 @@ on_key_pressed (GtkEventControllerKey *key,
   GdkModifierType mods = state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK | GDK_ALT_MASK);
   int dx = 0, dy = 0;
 
-  if (keyval == GDK_KEY_space && mods == 0)
-    {
-      if (!self->space_held)
-        {
-          self->space_held = TRUE;
-          tafel_canvas_update_cursor (self);
-        }
-      return GDK_EVENT_STOP;
-    }
-
   if (self->controller == NULL)
     return GDK_EVENT_PROPAGATE;
 
@@ -552,26 +556,8 @@ on_key_released (GtkEventControllerKey *key,
                  GdkModifierType        state,
                  TafelCanvas           *self)
 {
-  if (keyval == GDK_KEY_space && self->space_held)
-    {
-      self->space_held = FALSE;
-      tafel_canvas_update_cursor (self);
-    }
-
   if (self->controller != NULL && (keyval == GDK_KEY_Shift_L || keyval == GDK_KEY_Shift_R))
     tafel_canvas_controller_set_modifiers (self->controller, modifiers_from_state (state & ~GDK_SHIFT_MASK));
-}
-
-static void
-on_focus_leave (GtkEventControllerFocus *controller,
-                TafelCanvas             *self)
-{
-  /* A release we will never see must not leave the canvas in pan mode. */
-  if (self->space_held)
-    {
-      self->space_held = FALSE;
-      tafel_canvas_update_cursor (self);
-    }
 }
 
 /* ---- Setup --------------------------------------------------------------- */
@@ -622,7 +608,4 @@ tafel_canvas_input_init (TafelCanvas *self)
   g_signal_connect (controller, "key-released", G_CALLBACK (on_key_released), self);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
-  controller = gtk_event_controller_focus_new ();
-  g_signal_connect (controller, "leave", G_CALLBACK (on_focus_leave), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }

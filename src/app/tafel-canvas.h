@@ -71,6 +71,10 @@ void                   tafel_canvas_set_show_grid  (TafelCanvas           *self,
                                                     gboolean               show_grid);
 gboolean               tafel_canvas_get_dark       (TafelCanvas           *self);
 
+/* Whether the pan key (Space) is held: a drag then pans the board. */
+void                   tafel_canvas_set_pan_key    (TafelCanvas           *self,
+                                                    gboolean               held);
+
 /* Commits text being typed in place, if any. */
 void                   tafel_canvas_finish_text    (TafelCanvas           *self);
 

@@ -33,6 +33,7 @@ struct _TafelPreferencesWindow
   GtkColorButton       *color_button;
   GtkButton            *color_reset_button;
   GtkSwitch            *lan_switch;
+  AdwComboRow          *style_row;
   AdwEntryRow          *broker_url_row;
   GtkLabel             *broker_url_error;
   AdwEntryRow          *broker_username_row;
@@ -150,6 +151,34 @@ on_color_reset (GtkButton              *button,
   g_settings_reset (self->settings, "color");
 }
 
+static const char * const styles[] = { "system", "light", "dark" };
+
+static gboolean
+style_to_row (GValue   *value,
+              GVariant *variant,
+              gpointer  user_data)
+{
+  const char *nick = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (styles); i++)
+    if (g_str_equal (nick, styles[i]))
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static GVariant *
+row_to_style (const GValue       *value,
+              const GVariantType *type,
+              gpointer            user_data)
+{
+  guint row = g_value_get_uint (value);
+
+  return row < G_N_ELEMENTS (styles) ? g_variant_new_string (styles[row]) : NULL;
+}
+
 static void
 tafel_preferences_window_dispose (GObject *object)
 {
@@ -179,6 +208,7 @@ tafel_preferences_window_class_init (TafelPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TafelPreferencesWindow, color_button);
   gtk_widget_class_bind_template_child (widget_class, TafelPreferencesWindow, color_reset_button);
   gtk_widget_class_bind_template_child (widget_class, TafelPreferencesWindow, lan_switch);
+  gtk_widget_class_bind_template_child (widget_class, TafelPreferencesWindow, style_row);
   gtk_widget_class_bind_template_child (widget_class, TafelPreferencesWindow, broker_url_row);
   gtk_widget_class_bind_template_child (widget_class, TafelPreferencesWindow, broker_url_error);
   gtk_widget_class_bind_template_child (widget_class, TafelPreferencesWindow, broker_username_row);
@@ -211,6 +241,9 @@ tafel_preferences_window_init (TafelPreferencesWindow *self)
   g_settings_bind (self->settings, "turn-username", self->turn_username_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "turn-password", self->turn_password_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "lan-discovery", self->lan_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  /* The rows are in the order of the Style enum's values. */
+  g_settings_bind_with_mapping (self->settings, "style", self->style_row, "selected", G_SETTINGS_BIND_DEFAULT,
+                                style_to_row, row_to_style, NULL, NULL);
 
   /* An empty name means the user's real name; show which one that is. */
   real_name = g_strdup (g_get_real_name ());

@@ -58,7 +58,7 @@ struct _TafelToolbar
   const WidthKind    *width_kind;
   gboolean            updating;
 
-  GtkBox             *tools_box;
+  GtkFlowBox         *tools_box;
   GtkMenuButton      *color_button;
   GtkMenuButton      *width_button;
   TafelSwatch        *color_swatch;
@@ -348,8 +348,13 @@ build_tools (TafelToolbar *self)
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.tool");
       gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button),
                                               g_variant_new_string (tafel_canvas_tool_to_nick (tools[i].tool)));
-      gtk_box_append (self->tools_box, button);
+      gtk_flow_box_insert (self->tools_box, button, i);
     }
+
+  /* The buttons take the focus, not the cells around them. */
+  for (GtkWidget *cell = gtk_widget_get_first_child (GTK_WIDGET (self->tools_box));
+       cell != NULL; cell = gtk_widget_get_next_sibling (cell))
+    gtk_widget_set_focusable (cell, FALSE);
 }
 
 static void

@@ -94,7 +94,6 @@ update_status (TafelWindow *self)
 {
   TafelSessionStatus status = self->session != NULL ? tafel_session_get_status (self->session)
                                                     : TAFEL_SESSION_OFFLINE;
-  const char *broker_error = self->session != NULL ? tafel_session_get_broker_error (self->session) : NULL;
   guint others = self->people != NULL ? tafel_people_get_n_online (self->people) : 0;
   g_autofree char *label = NULL;
   g_autofree char *tooltip = NULL;
@@ -122,23 +121,27 @@ update_status (TafelWindow *self)
     case TAFEL_SESSION_CONNECTING:
       icon = "network-idle-symbolic";
       label = g_strdup (_("Connecting…"));
-      tooltip = g_strdup (broker_error != NULL ? broker_error : _("Waiting for others to open this board"));
+      tooltip = g_strdup (_("Someone else is on this board; the link to them is being set up"));
+      break;
+
+    case TAFEL_SESSION_ALONE:
+      icon = "network-idle-symbolic";
+      /* Translators: the board is online, and nobody else has it open */
+      label = g_strdup (_("Online · nobody else here yet"));
+      tooltip = g_strdup (_("Others who open this board, or its invite link, will find you"));
+      break;
+
+    case TAFEL_SESSION_SEARCHING:
+      icon = "network-offline-symbolic";
+      label = g_strdup (_("Looking for the others…"));
+      tooltip = g_strdup (tafel_session_get_search_reason (self->session));
       break;
 
     case TAFEL_SESSION_OFFLINE:
     default:
       icon = "network-offline-symbolic";
       label = g_strdup (_("Offline"));
-      if (self->session_error != NULL)
-        tooltip = g_strdup (self->session_error);
-      else if (broker_error != NULL)
-        tooltip = g_strdup (broker_error);
-      else if (self->session_config != NULL && self->session_config->broker_url == NULL &&
-               !self->session_config->lan)
-        tooltip = g_strdup (_("No broker is set and finding people on the local network is off; "
-                              "see Preferences"));
-      else
-        tooltip = g_strdup (_("Nobody else is reachable right now"));
+      tooltip = g_strdup (self->session_error != NULL ? self->session_error : _("This board is not online"));
       break;
     }
 
@@ -147,7 +150,7 @@ update_status (TafelWindow *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_box), tooltip);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->status_box),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip != NULL ? tooltip : "",
                                   -1);
 }
 
@@ -510,10 +513,30 @@ on_chat_error (TafelChatPanel *panel,
 
 /* ---- Panels -------------------------------------------------------------- */
 
+/* A narrow window shows one side panel at a time. */
+static void
+one_panel_if_narrow (TafelWindow     *self,
+                     GtkToggleButton *opened,
+                     GtkToggleButton *other)
+{
+  if (self->narrow && gtk_toggle_button_get_active (opened))
+    gtk_toggle_button_set_active (other, FALSE);
+}
+
+void
+tafel_window_net_update_narrow (TafelWindow *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->status_box), !self->narrow);
+  gtk_widget_set_visible (GTK_WIDGET (self->share_button), !self->narrow);
+  one_panel_if_narrow (self, self->chat_button, self->people_button);
+}
+
 static void
 on_chat_toggled (TafelWindow *self)
 {
   gboolean open = gtk_toggle_button_get_active (self->chat_button);
+
+  one_panel_if_narrow (self, self->chat_button, self->people_button);
 
   gtk_revealer_set_reveal_child (self->chat_revealer, open);
   if (self->chat_tracker != NULL)
@@ -527,6 +550,7 @@ on_chat_toggled (TafelWindow *self)
 static void
 on_people_toggled (TafelWindow *self)
 {
+  one_panel_if_narrow (self, self->people_button, self->chat_button);
   gtk_revealer_set_reveal_child (self->people_revealer, gtk_toggle_button_get_active (self->people_button));
 }
 

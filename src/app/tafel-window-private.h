@@ -41,6 +41,8 @@ struct _TafelWindow
   TafelCanvas           *canvas;
   GtkRevealer           *selection_revealer;
   GtkButton             *zoom_level_button;
+  GtkWidget             *redo_button;
+  gboolean               narrow;
 
   /* Online (tafel-window-net.c). */
   TafelSession          *session;
@@ -71,6 +73,10 @@ struct _TafelWindow
   GtkLabel              *follow_label;
 };
 
+/* Narrower than this, the window sheds what is also elsewhere (the
+ * status, Redo, Share) and shows one side panel at a time. */
+#define TAFEL_WINDOW_NARROW 600
+
 /* tafel-window-net.c */
 void tafel_window_net_class_init (GtkWidgetClass *widget_class);
 void tafel_window_net_init       (TafelWindow    *self);
@@ -79,5 +85,7 @@ void tafel_window_net_attach     (TafelWindow    *self);
 /* The board is about to go: offline, panels emptied. */
 void tafel_window_net_detach     (TafelWindow    *self);
 void tafel_window_net_update_actions (TafelWindow *self);
+/* The window became narrow or wide (self->narrow). */
+void tafel_window_net_update_narrow  (TafelWindow *self);
 
 G_END_DECLS

@@ -801,6 +801,81 @@ export_activated (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* ---- Space pans ---------------------------------------------------------- */
+
+/* Space pans the board whatever has the keyboard focus in the window: a
+ * header button focused by a click, or by its menu closing, would take it
+ * as a press. Only where text is typed is a space a space; an open
+ * popover keeps its keys (Space picks a menu item). */
+static gboolean
+space_pans (TafelWindow     *self,
+            GdkModifierType  state)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (self->board == NULL || g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "board") != 0)
+    return FALSE;
+  if ((state & (GDK_SHIFT_MASK | GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK)) != 0)
+    return FALSE;
+  if (focus == NULL)
+    return TRUE;
+  if (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT_VIEW (focus) ||
+      gtk_widget_get_ancestor (focus, GTK_TYPE_TEXT_VIEW) != NULL ||
+      gtk_widget_get_ancestor (focus, GTK_TYPE_POPOVER) != NULL)
+    return FALSE;
+  return TRUE;
+}
+
+static gboolean
+on_key_pressed (GtkEventControllerKey *key,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                TafelWindow           *self)
+{
+  if ((keyval != GDK_KEY_space && keyval != GDK_KEY_KP_Space) || !space_pans (self, state))
+    return GDK_EVENT_PROPAGATE;
+
+  tafel_canvas_set_pan_key (self->canvas, TRUE);
+  return GDK_EVENT_STOP;
+}
+
+static void
+on_key_released (GtkEventControllerKey *key,
+                 guint                  keyval,
+                 guint                  keycode,
+                 GdkModifierType        state,
+                 TafelWindow           *self)
+{
+  if (keyval == GDK_KEY_space || keyval == GDK_KEY_KP_Space)
+    tafel_canvas_set_pan_key (self->canvas, FALSE);
+}
+
+/* A release that goes to another window must not leave the board panning. */
+static void
+on_is_active_changed (TafelWindow *self)
+{
+  if (!gtk_window_is_active (GTK_WINDOW (self)))
+    tafel_canvas_set_pan_key (self->canvas, FALSE);
+}
+
+/* ---- Narrow windows ------------------------------------------------------- */
+
+/* Down to a phone's 360 pixels: the header bar sheds what has another
+ * home (Redo is Ctrl+Shift+Z, Share is in the main menu, and who is here
+ * is listed in the People panel). The tool bar wraps by itself
+ * (tafel-toolbar.ui). */
+static void
+update_narrow (TafelWindow *self)
+{
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  self->narrow = width > 0 && width < TAFEL_WINDOW_NARROW && !gtk_window_is_maximized (GTK_WINDOW (self));
+  gtk_widget_set_visible (self->redo_button, !self->narrow);
+  tafel_window_net_update_narrow (self);
+}
+
 /* ---- Window -------------------------------------------------------------- */
 
 static gboolean
@@ -900,6 +975,7 @@ tafel_window_class_init (TafelWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TafelWindow, canvas);
   gtk_widget_class_bind_template_child (widget_class, TafelWindow, selection_revealer);
   gtk_widget_class_bind_template_child (widget_class, TafelWindow, zoom_level_button);
+  gtk_widget_class_bind_template_child (widget_class, TafelWindow, redo_button);
   tafel_window_net_class_init (widget_class);
 
   gtk_widget_class_install_action (widget_class, "win.undo", NULL, undo_activated);
@@ -958,8 +1034,18 @@ tafel_window_init (TafelWindow *self)
 {
   g_autoptr(GAction) tool_action = NULL;
   g_autoptr(GAction) grid_action = NULL;
+  GtkEventController *key;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  key = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
+  g_signal_connect (key, "key-pressed", G_CALLBACK (on_key_pressed), self);
+  g_signal_connect (key, "key-released", G_CALLBACK (on_key_released), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), key);
+  g_signal_connect (self, "notify::is-active", G_CALLBACK (on_is_active_changed), NULL);
+  g_signal_connect (self, "notify::default-width", G_CALLBACK (update_narrow), NULL);
+  g_signal_connect (self, "notify::maximized", G_CALLBACK (update_narrow), NULL);
 
   self->settings = g_settings_new (SCHEMA_ID);
   tafel_window_net_init (self);
@@ -990,6 +1076,7 @@ tafel_window_init (TafelWindow *self)
   gtk_stack_set_visible_child_name (self->stack, "start");
   update_title (self);
   update_actions (self);
+  update_narrow (self);
 }
 
 TafelWindow *

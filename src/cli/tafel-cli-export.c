@@ -44,10 +44,16 @@ tafel_cli_export (int    argc,
   g_autoptr(GFile) out = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *area_text = NULL;
-  double scale = 1.0;
+  g_autofree char *page_text = NULL;
+  TafelExportOptions options = TAFEL_EXPORT_OPTIONS_INIT;
+  double dpi = 0;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Where to write (.tafel, .png, .svg or .pdf)"), N_("FILE") },
-    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &scale, N_("Pixels (or points) per board unit for images (default 1)"), N_("SCALE") },
+    { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &options.scale, N_("Pixels (or points) per board unit for images: 1, 2, 4… (default 1)"), N_("SCALE") },
+    { "dpi", 0, 0, G_OPTION_ARG_DOUBLE, &dpi, N_("The scale as dots per inch, 96 being 1×"), N_("DPI") },
+    { "transparent", 0, 0, G_OPTION_ARG_NONE, &options.transparent, N_("No white background"), NULL },
+    { "page", 0, 0, G_OPTION_ARG_STRING, &page_text, N_("A PDF’s paper: fit (the drawing’s size), a4 or letter, with the board scaled onto it"), N_("PAGE") },
+    { "landscape", 0, 0, G_OPTION_ARG_NONE, &options.landscape, N_("An A4 or Letter page on its side"), NULL },
     { "area", 0, 0, G_OPTION_ARG_STRING, &area_text, N_("Export only this part of the board"), N_("X,Y,WIDTH,HEIGHT") },
     TAFEL_CLI_DATA_DIR_OPTION (&data_dir),
     { NULL }
@@ -73,19 +79,31 @@ tafel_cli_export (int    argc,
 
       if (!tafel_export_format_for_path (output, &format, &error))
         return tafel_cli_fail (_("export: %s"), error->message);
+      if (dpi != 0)
+        {
+          if (!(dpi > 0) || !isfinite (dpi))
+            return tafel_cli_fail (_("export: a DPI of %g cannot be drawn; give a number above zero"), dpi);
+          options.scale = dpi / 96.0;
+        }
+      if (page_text != NULL && !tafel_export_page_from_string (page_text, &options.page))
+        return tafel_cli_fail (_("export: “%s” is not a page; give fit, a4 or letter"), page_text);
+      if (options.page != TAFEL_EXPORT_PAGE_FIT && format != TAFEL_EXPORT_PDF)
+        return tafel_cli_fail (_("export: --page applies to PDF files only"));
+      if (options.landscape && options.page == TAFEL_EXPORT_PAGE_FIT)
+        return tafel_cli_fail (_("export: --landscape needs --page a4 or --page letter"));
       if (area_text != NULL && !parse_area (area_text, &area))
         return tafel_cli_fail (_("export: “%s” is not an area; give X,Y,WIDTH,HEIGHT in board units"), area_text);
       if (!tafel_cli_board_read (data_dir, argv[1], &board, &error))
         return tafel_cli_fail ("%s", error->message);
 
       model = tafel_board_model_new (board.log);
-      if (!tafel_export_to_file (model, format, area_text != NULL ? &area : NULL, scale, out, &error))
+      if (!tafel_export_to_file_full (model, format, area_text != NULL ? &area : NULL, &options, out, &error))
         return tafel_cli_fail (_("export: %s"), error->message);
       return 0;
     }
 
-  if (area_text != NULL)
-    return tafel_cli_fail (_("export: --area applies to images only, not to .tafel files"));
+  if (area_text != NULL || page_text != NULL || options.transparent || options.landscape || dpi != 0)
+    return tafel_cli_fail (_("export: --area, --dpi, --page, --landscape and --transparent apply to images only, not to .tafel files"));
   if (!tafel_cli_board_open (data_dir, argv[1], FALSE, &board, &error))
     return tafel_cli_fail ("%s", error->message);
 

@@ -21,7 +21,8 @@
  * with an "event" member and "ms", the milliseconds since the command
  * started:
  *   started          board, peer (our key)
- *   status           status ("offline", "connecting", "online"), broker-error
+ *   status           status ("offline", "searching", "alone", "connecting", "online"),
+ *                    reason (why nobody can be found, while searching), broker-error
  *   peer-joined      peer, candidate ("host", "srflx", "relay"), path,
  *                    ice-ms (how long ICE took on this link, from when this
  *                    side started it), link-ms (until the peer was
@@ -222,10 +223,11 @@ static void
 on_status_changed (TafelSession *session,
                    Online       *o)
 {
-  static const char *names[] = { "offline", "connecting", "online" };
+  static const char *names[] = { "offline", "searching", "alone", "connecting", "online" };
   TafelSessionStatus status = tafel_session_get_status (session);
 
   emit (o, "status", NULL, "status", names[status],
+        "reason", tafel_session_get_search_reason (session),
         "broker-error", tafel_session_get_broker_error (session), NULL);
 }
 

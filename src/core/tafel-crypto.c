@@ -78,6 +78,19 @@ tafel_hash (TafelHash     *out,
     g_error ("BLAKE2b failed");
 }
 
+guint64
+tafel_checksum (gconstpointer data,
+                gsize         len)
+{
+  static const guint8 key[crypto_shorthash_siphash24_KEYBYTES] = "tafel checksum!";
+  guint8 out[crypto_shorthash_siphash24_BYTES];
+
+  G_STATIC_ASSERT (sizeof out == sizeof (guint64));
+  if (crypto_shorthash_siphash24 (out, data, len, key) != 0)
+    g_error ("SipHash failed");
+  return GUINT64_FROM_LE (*(const guint64 *) out);
+}
+
 G_STATIC_ASSERT (sizeof (TafelHashState) >= sizeof (crypto_generichash_state));
 
 void

@@ -70,6 +70,12 @@ void     tafel_hash_final              (TafelHashState *state,
                                         guint8         *out,
                                         gsize           out_len);
 
+/* A 64-bit checksum (SipHash-2-4 under a fixed, public key): finds
+ * accidental damage, such as a datagram corrupted on the way; it proves
+ * nothing against someone who alters data on purpose. */
+guint64  tafel_checksum                (gconstpointer  data,
+                                        gsize          len);
+
 gboolean tafel_hash_equal              (const TafelHash *a,
                                         const TafelHash *b);
 int      tafel_hash_compare            (const TafelHash *a,

@@ -111,13 +111,17 @@ static void
 draw_board (cairo_t         *cr,
             TafelBoardModel *model,
             const TafelRect *area,
-            double           scale)
+            double           scale,
+            gboolean         transparent)
 {
   g_autoptr(GPtrArray) objects = g_ptr_array_new ();
   TafelView view = { scale, area->x, area->y };
 
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
+  if (!transparent)
+    {
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_paint (cr);
+    }
 
   tafel_board_model_query (model, area, objects);
   tafel_render_objects (cr, &view, (TafelObject * const *) objects->pdata, objects->len);
@@ -136,39 +140,82 @@ check_cairo (cairo_status_t   status,
 }
 
 /**
- * tafel_export_to_bytes:
+ * tafel_export_page_from_string:
+ * @name: "fit", "a4" or "letter", in any case
+ * @page: (out): the page
+ *
+ * Returns: %FALSE when @name is none of them
+ */
+gboolean
+tafel_export_page_from_string (const char      *name,
+                               TafelExportPage *page)
+{
+  static const char *names[] = { "fit", "a4", "letter" };
+
+  g_return_val_if_fail (name != NULL && page != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_ascii_strcasecmp (name, names[i]) == 0)
+      {
+        *page = (TafelExportPage) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* A4 and Letter in points, portrait. */
+static void
+page_size (TafelExportPage  page,
+           gboolean         landscape,
+           double          *width,
+           double          *height)
+{
+  double w = page == TAFEL_EXPORT_PAGE_LETTER ? 612.0 : 595.275591;
+  double h = page == TAFEL_EXPORT_PAGE_LETTER ? 792.0 : 841.889764;
+
+  *width = landscape ? h : w;
+  *height = landscape ? w : h;
+}
+
+/**
+ * tafel_export_to_bytes_full:
  * @model: the board
  * @format: PNG, SVG or PDF
  * @rect: (nullable): the area on the board, or %NULL for the whole board
  *   with a margin
- * @scale: pixels (PNG, SVG) or points (PDF) per board unit
+ * @options: the scale, the background, and a PDF's page
  * @error: return location for a #GError
  *
- * Draws the board on white with the same renderer as the canvas. The PNG
- * of a record set is the same bytes wherever and whenever it is made on
- * the same system (fonts).
+ * Draws the board, on white unless @options says transparent, with the
+ * same renderer as the canvas. A PDF on an A4 or Letter page has the
+ * board as large as fits inside %TAFEL_EXPORT_PAGE_MARGIN, centred (the
+ * scale then follows from the page). The PNG of a record set is the same
+ * bytes wherever and whenever it is made on the same system (fonts).
  *
  * Returns: (transfer full): the encoded file, or %NULL with @error set
  *   (TAFEL_EXPORT_ERROR_EMPTY, _INVALID, _TOO_LARGE or _FAILED)
  */
 GBytes *
-tafel_export_to_bytes (TafelBoardModel    *model,
-                       TafelExportFormat   format,
-                       const TafelRect    *rect,
-                       double              scale,
-                       GError            **error)
+tafel_export_to_bytes_full (TafelBoardModel          *model,
+                            TafelExportFormat         format,
+                            const TafelRect          *rect,
+                            const TafelExportOptions *options,
+                            GError                  **error)
 {
   g_autoptr(GByteArray) out = NULL;
   cairo_surface_t *surface;
   cairo_t *cr;
   cairo_status_t status;
   TafelRect area;
-  double width, height;
+  double width, height, scale = options->scale;
+  double page_width = 0, page_height = 0;
+  gboolean on_page = format == TAFEL_EXPORT_PDF && options->page != TAFEL_EXPORT_PAGE_FIT;
 
   g_return_val_if_fail (TAFEL_IS_BOARD_MODEL (model), NULL);
+  g_return_val_if_fail (options != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!(scale > 0) || !isfinite (scale))
+  if (!on_page && (!(scale > 0) || !isfinite (scale)))
     {
       g_set_error (error, TAFEL_EXPORT_ERROR, TAFEL_EXPORT_ERROR_INVALID,
                    _("Cannot export at a scale of %g: it must be above zero"), scale);
@@ -178,8 +225,20 @@ tafel_export_to_bytes (TafelBoardModel    *model,
   if (!tafel_export_get_area (model, rect, &area, error))
     return NULL;
 
-  width = ceil (area.width * scale);
-  height = ceil (area.height * scale);
+  if (on_page)
+    {
+      /* The board as large as the page takes, inside its margins. */
+      page_size (options->page, options->landscape, &page_width, &page_height);
+      scale = MIN ((page_width - 2 * TAFEL_EXPORT_PAGE_MARGIN) / area.width,
+                   (page_height - 2 * TAFEL_EXPORT_PAGE_MARGIN) / area.height);
+      width = page_width;
+      height = page_height;
+    }
+  else
+    {
+      width = ceil (area.width * scale);
+      height = ceil (area.height * scale);
+    }
   if (width > TAFEL_EXPORT_MAX_SIDE || height > TAFEL_EXPORT_MAX_SIDE ||
       (format == TAFEL_EXPORT_PNG && width * height > TAFEL_EXPORT_MAX_PIXELS))
     {
@@ -209,12 +268,25 @@ tafel_export_to_bytes (TafelBoardModel    *model,
 
     case TAFEL_EXPORT_PNG:
     default:
-      surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) width, (int) height);
+      surface = cairo_image_surface_create (options->transparent ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24,
+                                            (int) width, (int) height);
       break;
     }
 
   cr = cairo_create (surface);
-  draw_board (cr, model, &area, scale);
+  if (on_page)
+    {
+      /* White paper, unless transparent; the board centred on it. */
+      if (!options->transparent)
+        {
+          cairo_set_source_rgb (cr, 1, 1, 1);
+          cairo_paint (cr);
+        }
+      cairo_translate (cr, (page_width - area.width * scale) / 2, (page_height - area.height * scale) / 2);
+      cairo_rectangle (cr, 0, 0, area.width * scale, area.height * scale);
+      cairo_clip (cr);
+    }
+  draw_board (cr, model, &area, scale, options->transparent || on_page);
   status = cairo_status (cr);
   cairo_destroy (cr);
 
@@ -232,26 +304,52 @@ tafel_export_to_bytes (TafelBoardModel    *model,
 }
 
 /**
- * tafel_export_to_file:
+ * tafel_export_to_bytes:
  * @model: the board
  * @format: PNG, SVG or PDF
  * @rect: (nullable): the area on the board, or %NULL for the whole board
+ *   with a margin
  * @scale: pixels (PNG, SVG) or points (PDF) per board unit
+ * @error: return location for a #GError
+ *
+ * tafel_export_to_bytes_full() on white, a PDF page the drawing's size.
+ *
+ * Returns: (transfer full): the encoded file, or %NULL with @error set
+ */
+GBytes *
+tafel_export_to_bytes (TafelBoardModel    *model,
+                       TafelExportFormat   format,
+                       const TafelRect    *rect,
+                       double              scale,
+                       GError            **error)
+{
+  TafelExportOptions options = TAFEL_EXPORT_OPTIONS_INIT;
+
+  options.scale = scale;
+  return tafel_export_to_bytes_full (model, format, rect, &options, error);
+}
+
+/**
+ * tafel_export_to_file_full:
+ * @model: the board
+ * @format: PNG, SVG or PDF
+ * @rect: (nullable): the area on the board, or %NULL for the whole board
+ * @options: as for tafel_export_to_bytes_full()
  * @file: where to write
  * @error: return location for a #GError
  *
- * Exports like tafel_export_to_bytes() and replaces @file atomically.
+ * Exports like tafel_export_to_bytes_full() and replaces @file atomically.
  *
  * Returns: %FALSE with @error set, also TAFEL_EXPORT_ERROR_IO when the
  *   file cannot be written
  */
 gboolean
-tafel_export_to_file (TafelBoardModel    *model,
-                      TafelExportFormat   format,
-                      const TafelRect    *rect,
-                      double              scale,
-                      GFile              *file,
-                      GError            **error)
+tafel_export_to_file_full (TafelBoardModel          *model,
+                           TafelExportFormat         format,
+                           const TafelRect          *rect,
+                           const TafelExportOptions *options,
+                           GFile                    *file,
+                           GError                  **error)
 {
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -259,7 +357,7 @@ tafel_export_to_file (TafelBoardModel    *model,
   g_return_val_if_fail (TAFEL_IS_BOARD_MODEL (model), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
-  bytes = tafel_export_to_bytes (model, format, rect, scale, error);
+  bytes = tafel_export_to_bytes_full (model, format, rect, options, error);
   if (bytes == NULL)
     return FALSE;
 
@@ -274,4 +372,31 @@ tafel_export_to_file (TafelBoardModel    *model,
     }
 
   return TRUE;
+}
+
+/**
+ * tafel_export_to_file:
+ * @model: the board
+ * @format: PNG, SVG or PDF
+ * @rect: (nullable): the area on the board, or %NULL for the whole board
+ * @scale: pixels (PNG, SVG) or points (PDF) per board unit
+ * @file: where to write
+ * @error: return location for a #GError
+ *
+ * tafel_export_to_file_full() on white, a PDF page the drawing's size.
+ *
+ * Returns: %FALSE with @error set
+ */
+gboolean
+tafel_export_to_file (TafelBoardModel    *model,
+                      TafelExportFormat   format,
+                      const TafelRect    *rect,
+                      double              scale,
+                      GFile              *file,
+                      GError            **error)
+{
+  TafelExportOptions options = TAFEL_EXPORT_OPTIONS_INIT;
+
+  options.scale = scale;
+  return tafel_export_to_file_full (model, format, rect, &options, file, error);
 }

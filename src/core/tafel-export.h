@@ -36,6 +36,39 @@ typedef enum
 #define TAFEL_EXPORT_MAX_PIXELS (64u * 1024u * 1024u)
 #define TAFEL_EXPORT_MAX_SIDE   32767
 
+/* The paper a PDF is printed on: the drawing's own size, or a sheet the
+ * board is scaled onto. */
+typedef enum
+{
+  TAFEL_EXPORT_PAGE_FIT,
+  TAFEL_EXPORT_PAGE_A4,
+  TAFEL_EXPORT_PAGE_LETTER,
+} TafelExportPage;
+
+/* Points of margin around the board on an A4 or Letter page. */
+#define TAFEL_EXPORT_PAGE_MARGIN 36.0
+
+/**
+ * TafelExportOptions:
+ * @scale: pixels (PNG, SVG) or points (PDF on the fit page) per board unit
+ * @transparent: no white background (PNG, SVG, PDF)
+ * @page: the PDF's paper; A4 and Letter scale the board to fit them
+ * @landscape: an A4 or Letter page on its side
+ */
+typedef struct
+{
+  double          scale;
+  gboolean        transparent;
+  TafelExportPage page;
+  gboolean        landscape;
+} TafelExportOptions;
+
+#define TAFEL_EXPORT_OPTIONS_INIT ((TafelExportOptions) { 1.0, FALSE, TAFEL_EXPORT_PAGE_FIT, FALSE })
+
+/* @name: "fit", "a4" or "letter" (any case). */
+gboolean tafel_export_page_from_string (const char      *name,
+                                        TafelExportPage *page);
+
 /* From the extension of @path: .png, .svg or .pdf (any case). */
 gboolean tafel_export_format_for_path (const char         *path,
                                        TafelExportFormat  *format,
@@ -56,6 +89,18 @@ GBytes  *tafel_export_to_bytes        (TafelBoardModel    *model,
                                        const TafelRect    *rect,
                                        double              scale,
                                        GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+/* With the options of @options. */
+GBytes  *tafel_export_to_bytes_full   (TafelBoardModel          *model,
+                                       TafelExportFormat         format,
+                                       const TafelRect          *rect,
+                                       const TafelExportOptions *options,
+                                       GError                  **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean tafel_export_to_file_full    (TafelBoardModel          *model,
+                                       TafelExportFormat         format,
+                                       const TafelRect          *rect,
+                                       const TafelExportOptions *options,
+                                       GFile                    *file,
+                                       GError                  **error);
 /* The same, written to @file atomically (a failed export leaves an
  * existing file as it was). */
 gboolean tafel_export_to_file         (TafelBoardModel    *model,

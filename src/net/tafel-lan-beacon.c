@@ -103,11 +103,10 @@ sealer_for_window (TafelLanBeacon *self,
                    gint64          window)
 {
   guint8 tag[TAG_BYTES];
-  char context[TAG_BYTES * 2 + 1];
+  g_autofree char *context = NULL;
 
   compute_tag (self, window, tag);
-  for (guint i = 0; i < TAG_BYTES; i++)
-    g_snprintf (context + 2 * i, 3, "%02x", tag[i]);
+  context = tafel_hex_encode (tag, TAG_BYTES);
 
   return tafel_sealer_new (self->seal_key, context, buckets);
 }

@@ -791,12 +791,16 @@ tafel_link_authenticated (TafelLink *self)
   g_signal_emit (self, signals[SIGNAL_CONNECTED], 0);
 }
 
+/* Links of this process still delivering their goodbye. */
+static int n_lingering;
+
 static void
 finish_linger (TafelLink *self)
 {
   if (!self->lingering)
     return;
   self->lingering = FALSE;
+  g_atomic_int_dec_and_test (&n_lingering);
   teardown (self);
   /* The reference taken when lingering began. */
   g_object_unref (self);
@@ -821,6 +825,7 @@ begin_linger (TafelLink *self)
   destroy_source (&self->heartbeat_timer);
   destroy_source (&self->connect_timer);
   self->lingering = TRUE;
+  g_atomic_int_inc (&n_lingering);
   g_object_ref (self);
   self->linger_timer = g_timeout_source_new (LINGER_MS);
   g_source_set_callback (self->linger_timer, linger_timeout, self, NULL);
@@ -975,6 +980,7 @@ tafel_link_new (TafelSignaling       *signaling,
                 const TafelPublicKey *remote)
 {
   TafelLink *self;
+  char name[TAFEL_PUBLIC_KEY_SHORT_HEX_SIZE];
   int order;
 
   g_return_val_if_fail (TAFEL_IS_SIGNALING (signaling), NULL);
@@ -991,8 +997,7 @@ tafel_link_new (TafelSignaling       *signaling,
   self->auth = tafel_link_auth_ref (auth);
   self->remote_key = *remote;
   self->controlling = order > 0;
-  self->name = g_strdup_printf ("%02x%02x%02x%02x", remote->bytes[0], remote->bytes[1],
-                                remote->bytes[2], remote->bytes[3]);
+  self->name = g_strdup (tafel_public_key_to_short_hex (remote, name));
 
   return self;
 }
@@ -1449,4 +1454,20 @@ tafel_link_test_get_stream_id (TafelLink *self)
 {
   g_return_val_if_fail (TAFEL_IS_LINK (self), 0);
   return self->stream_id;
+}
+
+/**
+ * tafel_link_saying_goodbye:
+ *
+ * Whether closed links of this process are still delivering their goodbye
+ * (each for at most about 2 s). A process about to exit runs its main loop
+ * until this is %FALSE, so that its peers see it leave at once rather than
+ * after their dead-peer timeout.
+ *
+ * Returns: %TRUE while a closed link lingers
+ */
+gboolean
+tafel_link_saying_goodbye (void)
+{
+  return g_atomic_int_get (&n_lingering) > 0;
 }

@@ -122,6 +122,7 @@ gint64                tafel_link_get_connect_time    (TafelLink            *self
 gsize                 tafel_link_get_send_queue_size (TafelLink            *self);
 
 gboolean              tafel_link_releasing_relays    (void);
+gboolean              tafel_link_saying_goodbye      (void);
 void                  tafel_link_set_receive_paused  (TafelLink            *self,
                                                       gboolean              paused);
 gint64                tafel_link_get_rtt             (TafelLink            *self);

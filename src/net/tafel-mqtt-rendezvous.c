@@ -456,15 +456,14 @@ tafel_mqtt_topic_for_board (const guint8 board_id[TAFEL_BOARD_ID_BYTES],
 {
   guint8 topic_key[TAFEL_KEY_BYTES];
   guint8 mac[TAFEL_MAC_BYTES];
-  GString *topic = g_string_new ("tafel/v1/");
+  g_autofree char *mac_hex = NULL;
 
   tafel_derive_key (topic_key, secret, "tafeltop", 1);
   tafel_mac (mac, topic_key, board_id, TAFEL_BOARD_ID_BYTES);
-  for (guint i = 0; i < 16; i++)
-    g_string_append_printf (topic, "%02x", mac[i]);
   tafel_memzero (topic_key, sizeof topic_key);
+  mac_hex = tafel_hex_encode (mac, 16);
 
-  return g_string_free (topic, FALSE);
+  return g_strconcat ("tafel/v1/", mac_hex, NULL);
 }
 
 /**
@@ -564,10 +563,8 @@ tafel_mqtt_rendezvous_start (TafelMqttRendezvous *self)
     {
       g_autofree char *client_id = NULL;
       const guint8 *instance = tafel_sealer_get_instance (self->sealer);
-      g_autofree char *instance_hex = g_malloc (16 * 2 + 1);
+      g_autofree char *instance_hex = tafel_hex_encode (instance, 16);
 
-      for (guint i = 0; i < 16; i++)
-        g_snprintf (instance_hex + 2 * i, 3, "%02x", instance[i]);
       client_id = g_strdup_printf ("tafel-%.16s", instance_hex);
 
       self->mosq = mosquitto_new (client_id, TRUE, self);

@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "tafel-crypto.h"
+
 G_BEGIN_DECLS
 
 /* Timing trace points for finding where replication time goes. Set
@@ -20,5 +22,9 @@ void     tafel_net_trace_print   (const char *format,
     if (G_UNLIKELY (tafel_net_trace_enabled ()))      \
       tafel_net_trace_print (__VA_ARGS__);            \
   } G_STMT_END
+
+/* A peer's short name for a trace line (valid for the whole statement). */
+#define TAFEL_NET_TRACE_PEER(key) \
+  tafel_public_key_to_short_hex ((key), (char[TAFEL_PUBLIC_KEY_SHORT_HEX_SIZE]) { 0 })
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 #include <sodium.h>
 #include <unistd.h>
 
+#include "tafel-link.h"
 #include "tafel-net.h"
 #include "tafel-net-trace.h"
 
@@ -67,4 +68,51 @@ tafel_net_trace_print (const char *format,
   what = g_strdup_vprintf (format, args);
   va_end (args);
   g_printerr ("tafel-trace %d %.3f %s\n", (int) getpid (), g_get_monotonic_time () / 1e3, what);
+}
+
+/**
+ * tafel_net_is_closing:
+ *
+ * Whether links this process closed are still delivering their goodbye
+ * or releasing their TURN relays.
+ *
+ * Returns: %TRUE while they are
+ */
+gboolean
+tafel_net_is_closing (void)
+{
+  return tafel_link_saying_goodbye () || tafel_link_releasing_relays ();
+}
+
+static gboolean
+closing_deadline_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * tafel_net_finish_closing:
+ * @timeout_ms: the longest to wait
+ *
+ * Runs the default main context until the links this process closed have
+ * said goodbye and released their relays (tafel_net_is_closing()), or
+ * @timeout_ms passed. For a process about to exit: without it, its peers
+ * learn that it left only by their dead-peer timeout, several seconds
+ * later, and its relays stay allocated on the TURN server.
+ */
+void
+tafel_net_finish_closing (guint timeout_ms)
+{
+  gboolean expired = FALSE;
+  guint deadline;
+
+  if (!tafel_net_is_closing ())
+    return;
+
+  deadline = g_timeout_add (timeout_ms, closing_deadline_cb, &expired);
+  while (tafel_net_is_closing () && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (!expired)
+    g_source_remove (deadline);
 }

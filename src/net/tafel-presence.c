@@ -450,7 +450,10 @@ check_cb (gpointer user_data)
       /* Keep our own presence alive on quiet links. */
       if (now - peer->last_sent > KEEPALIVE_MS * 1000)
         {
-          g_autoptr(GBytes) keepalive = g_bytes_new_static ((const guint8[]) { FRAME_KEEPALIVE }, 1);
+          /* Static storage: a channel may read the bytes after this
+           * returns (a compound literal here would be gone by then). */
+          static const guint8 keepalive_frame[] = { FRAME_KEEPALIVE };
+          g_autoptr(GBytes) keepalive = g_bytes_new_static (keepalive_frame, sizeof keepalive_frame);
 
           tafel_frame_channel_send (peer->channel, keepalive);
           peer->last_sent = now;

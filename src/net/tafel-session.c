@@ -237,22 +237,42 @@ new_message_id (TafelSession *self)
   return id;
 }
 
+static gboolean
+rendezvous_works (TafelSession *self)
+{
+  return (self->mqtt != NULL && tafel_mqtt_rendezvous_get_status (self->mqtt) == TAFEL_MQTT_STATUS_CONNECTED) ||
+         (self->lan != NULL && tafel_lan_beacon_get_n_links (self->lan) > 0);
+}
+
+/* Called whenever a link, a rendezvous medium or the set of known peers
+ * changes. */
 static void
 update_status (TafelSession *self)
 {
   TafelSessionStatus status = TAFEL_SESSION_OFFLINE;
+  gboolean linked = FALSE, linking = FALSE;
   GHashTableIter iter;
   gpointer value;
 
   if (self->running)
     {
-      if ((self->mqtt != NULL && tafel_mqtt_rendezvous_get_status (self->mqtt) == TAFEL_MQTT_STATUS_CONNECTED) ||
-          (self->lan != NULL && tafel_lan_beacon_get_n_links (self->lan) > 0))
-        status = TAFEL_SESSION_CONNECTING;
       g_hash_table_iter_init (&iter, self->peers);
       while (g_hash_table_iter_next (&iter, NULL, &value))
-        if (((Peer *) value)->connected)
-          status = TAFEL_SESSION_ONLINE;
+        {
+          Peer *peer = value;
+
+          linked |= peer->connected;
+          linking |= !peer->connected && (peer->link != NULL || peer->retry_id != 0);
+        }
+
+      if (linked)
+        status = TAFEL_SESSION_ONLINE;
+      else if (linking)
+        status = TAFEL_SESSION_CONNECTING;
+      else if (rendezvous_works (self))
+        status = TAFEL_SESSION_ALONE;
+      else
+        status = TAFEL_SESSION_SEARCHING;
     }
 
   if (status != self->status)
@@ -450,6 +470,7 @@ retry_cb (gpointer user_data)
     {
       TafelPublicKey key = peer->key;
       g_hash_table_remove (self->peers, &key);
+      update_status (self);
       return G_SOURCE_REMOVE;
     }
 
@@ -488,10 +509,6 @@ peer_went_down (Peer         *peer,
   tafel_presence_remove_peer (self->presence, &key);
   peer_drop_link (peer);
 
-  if (was_connected)
-    g_signal_emit (self, signals[PEER_LEFT], 0, &key, reason);
-  update_status (self);
-
   /* A peer that said goodbye left on purpose: dialling it again would only
    * hold one of the link slots until ICE gives up, and with enough
    * newcomers coming and going those attempts starve the next one. It
@@ -500,6 +517,10 @@ peer_went_down (Peer         *peer,
     g_hash_table_remove (self->peers, &key);
   else
     peer_schedule_retry (peer);
+
+  if (was_connected)
+    g_signal_emit (self, signals[PEER_LEFT], 0, &key, reason);
+  update_status (self);
 }
 
 static void
@@ -659,8 +680,7 @@ on_link_connected (TafelLink *link,
   GHashTableIter iter;
   gpointer value;
 
-  TAFEL_NET_TRACE ("session: link up to %02x%02x%02x%02x", peer->key.bytes[0], peer->key.bytes[1],
-                   peer->key.bytes[2], peer->key.bytes[3]);
+  TAFEL_NET_TRACE ("session: link up to %s", TAFEL_NET_TRACE_PEER (&peer->key));
   peer->connected = TRUE;
   peer->backoff_ms = MIN_BACKOFF_MS;
   peer->frame_handler = g_signal_connect (link, "frame", G_CALLBACK (on_peer_frame), peer);
@@ -711,6 +731,7 @@ peer_connect (Peer *peer)
   if (self->link_hook != NULL)
     self->link_hook (self, peer->link, &peer->key, self->link_hook_data);
   tafel_link_start (peer->link);
+  update_status (self);
 }
 
 /* A peer announced itself, was introduced, or signalled us: link to it
@@ -1190,6 +1211,35 @@ tafel_session_get_broker_error (TafelSession *self)
 {
   g_return_val_if_fail (TAFEL_IS_SESSION (self), NULL);
   return self->mqtt != NULL ? tafel_mqtt_rendezvous_get_last_error (self->mqtt) : NULL;
+}
+
+/**
+ * tafel_session_get_search_reason:
+ * @self: a #TafelSession
+ *
+ * Why the others cannot be found, while the status is
+ * %TAFEL_SESSION_SEARCHING: the broker's error, or what is missing.
+ *
+ * Returns: (nullable): a sentence for a person; %NULL in other states
+ */
+const char *
+tafel_session_get_search_reason (TafelSession *self)
+{
+  const char *broker_error;
+
+  g_return_val_if_fail (TAFEL_IS_SESSION (self), NULL);
+
+  if (self->status != TAFEL_SESSION_SEARCHING)
+    return NULL;
+
+  broker_error = tafel_session_get_broker_error (self);
+  if (broker_error != NULL)
+    return broker_error;
+  if (self->mqtt != NULL)
+    return _("Reaching the broker");
+  if (self->lan == NULL)
+    return _("No broker is set and looking on the local network is off; see Preferences");
+  return _("No network: no broker is set, and there is no local network to look on");
 }
 
 guint

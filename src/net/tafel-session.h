@@ -16,11 +16,27 @@ G_BEGIN_DECLS
 /* Direct links kept at most; beyond, records reach the rest by flooding. */
 #define TAFEL_SESSION_DEFAULT_MAX_LINKS 8
 
+/**
+ * TafelSessionStatus:
+ * @TAFEL_SESSION_OFFLINE: not started, or stopped
+ * @TAFEL_SESSION_SEARCHING: started, but no way of finding the others
+ *   works (yet): the broker is being reached or cannot be, none is set,
+ *   and there is no local network to look on; see
+ *   tafel_session_get_search_reason()
+ * @TAFEL_SESSION_ALONE: the others can find us, and nobody else is here
+ * @TAFEL_SESSION_CONNECTING: someone is here (or was, and is tried
+ *   again), and a link to them is being set up
+ * @TAFEL_SESSION_ONLINE: linked to at least one peer
+ *
+ * Where a board online is, for a person to be told.
+ */
 typedef enum
 {
-  TAFEL_SESSION_OFFLINE,     /* no rendezvous works and no link is up */
-  TAFEL_SESSION_CONNECTING,  /* looking for peers */
-  TAFEL_SESSION_ONLINE,      /* at least one peer linked */
+  TAFEL_SESSION_OFFLINE,
+  TAFEL_SESSION_SEARCHING,
+  TAFEL_SESSION_ALONE,
+  TAFEL_SESSION_CONNECTING,
+  TAFEL_SESSION_ONLINE,
 } TafelSessionStatus;
 
 /**
@@ -67,8 +83,9 @@ G_DECLARE_FINAL_TYPE (TafelSession, tafel_session, TAFEL, SESSION, GObject)
  *    reason is %NULL when the peer said goodbye. A peer that broke sync's
  *    rules (forged records, malformed frames) is refused for the rest of
  *    the session, and its reason says so.
- *  ::status-changed: the status or the broker error changed; see
- *    tafel_session_get_status() and tafel_session_get_broker_error().
+ *  ::status-changed: the status or the reason behind it changed; see
+ *    tafel_session_get_status(), tafel_session_get_search_reason() and
+ *    tafel_session_get_broker_error().
  *  ::identity-changed (const TafelPublicKey *former, const TafelPublicKey
  *    *now): another device writes under this device's identity too (a
  *    copied data folder, a restored backup); the board moved to the new
@@ -92,6 +109,8 @@ TafelPresence      *tafel_session_get_presence     (TafelSession              *s
 TafelSessionStatus  tafel_session_get_status       (TafelSession              *self);
 /* Why the broker is not reachable, for a person; %NULL when it is or none is set. */
 const char         *tafel_session_get_broker_error (TafelSession              *self);
+/* Why nobody can be found, for a person, while %TAFEL_SESSION_SEARCHING. */
+const char         *tafel_session_get_search_reason (TafelSession             *self);
 guint               tafel_session_get_n_peers      (TafelSession              *self);
 /* (element-type TafelPublicKey) (transfer container) the linked peers */
 GPtrArray          *tafel_session_list_peers       (TafelSession              *self) G_GNUC_WARN_UNUSED_RESULT;

@@ -116,9 +116,6 @@ struct _TafelSync
 };
 
 /* tafel-sync.c */
-/* The first bytes of a key in hex, to tell peers apart in the trace. */
-const char *tafel_sync_trace_name     (const TafelPublicKey *key,
-                                       char                  buf[9]);
 gboolean    tafel_sync_protocol_error (GError              **error,
                                        const char           *message);
 /* What a verified run, a DONE or an error from @peer (NULL if its link

@@ -114,11 +114,7 @@ collect_run (Inbox        *inbox,
     return tafel_sync_protocol_error (error, _("A run chunk has an impossible length or flags"));
 
   if (g_atomic_int_compare_and_exchange (&inbox->run_seen, FALSE, TRUE))
-    {
-      char name[9];
-
-      TAFEL_NET_TRACE ("sync: first run chunk from %s", tafel_sync_trace_name (&inbox->key, name));
-    }
+    TAFEL_NET_TRACE ("sync: first run chunk from %s", TAFEL_NET_TRACE_PEER (&inbox->key));
 
   run = g_hash_table_lookup (lane->pending, &author);
   if (run != NULL)
@@ -208,7 +204,6 @@ collect_run (Inbox        *inbox,
       g_autoptr(GPtrArray) records = g_ptr_array_ref (run->records);
       g_autoptr(GError) local_error = NULL;
       gint64 start = g_get_monotonic_time ();
-      char name[9];
 
       /* Each record's prev is the id of the one before it by construction,
        * so the last record's signature covers the whole run. */
@@ -226,7 +221,7 @@ collect_run (Inbox        *inbox,
         }
 
       TAFEL_NET_TRACE ("sync: run of %u records from %s verified in %.3f ms", records->len,
-                       tafel_sync_trace_name (&inbox->key, name), (g_get_monotonic_time () - start) / 1e3);
+                       TAFEL_NET_TRACE_PEER (&inbox->key), (g_get_monotonic_time () - start) / 1e3);
       g_atomic_pointer_add (&inbox->pending_bytes, - (gssize) run->bytes);
       lane->bytes -= run->bytes;
       g_hash_table_remove (lane->pending, &author);

@@ -120,15 +120,6 @@ static void probe_someone (TafelSync *self);
 
 /* ---- helpers ------------------------------------------------------------- */
 
-/* The first bytes of a key in hex, to tell peers apart in the trace. */
-const char *
-tafel_sync_trace_name (const TafelPublicKey *key,
-                       char                  buf[9])
-{
-  g_snprintf (buf, 9, "%02x%02x%02x%02x", key->bytes[0], key->bytes[1], key->bytes[2], key->bytes[3]);
-  return buf;
-}
-
 static void
 work_free (Work *work)
 {
@@ -467,13 +458,12 @@ static void
 report_clash (Peer *peer)
 {
   TafelSync *self = peer->sync;
-  char name[9];
 
   if (self->clash_reported)
     return;
   self->clash_reported = TRUE;
   g_message ("sync: peer %s holds records of this device's identity that it did not write",
-             tafel_sync_trace_name (&peer->key, name));
+             TAFEL_NET_TRACE_PEER (&peer->key));
   g_signal_emit (self, signals[IDENTITY_CLASH], 0, &peer->key);
 }
 
@@ -551,10 +541,9 @@ fork_found (TafelSync *self,
             guint64    from_seq)
 {
   TafelPublicKey author = fork->author;
-  char name[9];
 
   TAFEL_NET_TRACE ("sync: the network parts from our records of %s at seq %" G_GUINT64_FORMAT,
-                   tafel_sync_trace_name (&author, name), from_seq);
+                   TAFEL_NET_TRACE_PEER (&author), from_seq);
   fork->found = TRUE;
   /* Nothing of ours was refused: nothing to hold back any more. */
   if (from_seq > fork->top)
@@ -938,11 +927,10 @@ handle_hello (Peer          *peer,
   {
     gint64 start = g_get_monotonic_time ();
     guint runs = peer_push (peer);
-    char name[9];
 
     peer_queue (peer, g_byte_array_append (g_byte_array_new (), (const guint8[]) { FRAME_DONE }, 1));
     TAFEL_NET_TRACE ("sync: hello from %s, answering with %u runs (%.3f ms to plan)",
-                     tafel_sync_trace_name (&peer->key, name), runs, (g_get_monotonic_time () - start) / 1e3);
+                     TAFEL_NET_TRACE_PEER (&peer->key), runs, (g_get_monotonic_time () - start) / 1e3);
   }
   peer_drain (peer);
   g_signal_emit (peer->sync, signals[PEER_ACKED], 0, &peer->key);
@@ -1063,7 +1051,7 @@ on_frame (TafelFrameChannel *channel,
         break;
       case FRAME_DONE:
         ok = tafel_reader_at_end (&r) || tafel_sync_protocol_error (&error, _("A malformed DONE frame"));
-        TAFEL_NET_TRACE ("sync: done from %s", tafel_sync_trace_name (&peer->key, (char[9]) { 0 }));
+        TAFEL_NET_TRACE ("sync: done from %s", TAFEL_NET_TRACE_PEER (&peer->key));
         if (ok)
           tafel_sync_verifier_push (peer, NULL);
         break;
@@ -1191,14 +1179,14 @@ work_cb (gpointer user_data)
           Work *next = g_queue_peek_head (&self->work);
           if (peer != NULL && (next == NULL || next->kind != WORK_SLICE || !tafel_key_equal (&next->peer, &work->peer)))
             {
-              TAFEL_NET_TRACE ("sync: ack to %s", tafel_sync_trace_name (&peer->key, (char[9]) { 0 }));
+              TAFEL_NET_TRACE ("sync: ack to %s", TAFEL_NET_TRACE_PEER (&peer->key));
               peer_queue_vector_frame (peer, FRAME_VECTOR);
               peer_drain (peer);
             }
         }
       else if (work->kind == WORK_SYNCED)
         {
-          TAFEL_NET_TRACE ("sync: synced with %s", tafel_sync_trace_name (&work->peer, (char[9]) { 0 }));
+          TAFEL_NET_TRACE ("sync: synced with %s", TAFEL_NET_TRACE_PEER (&work->peer));
           emit_for_peer (self, PEER_SYNCED, &work->peer);
         }
       work_free (work);
@@ -1291,7 +1279,7 @@ tafel_sync_add_peer (TafelSync            *self,
   peer->writable_handler = g_signal_connect (channel, "notify::writable", G_CALLBACK (on_writable), peer);
   peer->hello_id = g_timeout_add_seconds (HELLO_INTERVAL_S, hello_timer, peer);
 
-  TAFEL_NET_TRACE ("sync: hello to %s", tafel_sync_trace_name (key, (char[9]) { 0 }));
+  TAFEL_NET_TRACE ("sync: hello to %s", TAFEL_NET_TRACE_PEER (key));
   peer_queue_vector_frame (peer, FRAME_HELLO);
   peer_drain (peer);
 }

@@ -3,14 +3,18 @@
 
 #include <string.h>
 
+#include "tafel-crypto.h"
 #include "tafel-transport.h"
 
 /* Wire format, integers big-endian:
  *
- *   DATA  u8 1 | u64 packet number | u64 stream offset | payload
+ *   DATA  u8 1 | u64 packet number | u64 stream offset | payload | check
  *   ACK   u8 2 | u64 max data | u32 ack delay (µs) | u8 n (0..32)
  *         | n × (u64 first, u64 end): received packet numbers [first, end),
- *           highest range first, ranges disjoint
+ *           highest range first, ranges disjoint | check
+ *
+ * "check" is tafel_checksum() of everything before it, 8 bytes: a
+ * datagram whose check does not match was damaged and is dropped unread.
  *
  * A DATA packet with an empty payload is a probe: it only asks for an ACK.
  * "max data" is the stream offset the receiver lets the sender write up to.
@@ -22,6 +26,8 @@ enum
   PACKET_ACK  = 2,
 };
 
+#define DATA_HEADER_BYTES    17
+#define CHECK_BYTES          8
 #define ACK_HEADER_BYTES     14
 #define ACK_RANGE_BYTES      16
 #define MAX_ACK_RANGES       32
@@ -791,7 +797,7 @@ receive_ack (TafelTransport *self,
   if (len < ACK_HEADER_BYTES)
     return FALSE;
   n = buf[13];
-  if (n > MAX_ACK_RANGES || len != ACK_HEADER_BYTES + (gsize) n * ACK_RANGE_BYTES)
+  if (n > MAX_ACK_RANGES || len != ACK_HEADER_BYTES + (gsize) n * ACK_RANGE_BYTES + CHECK_BYTES)
     return FALSE;
 
   /* Validate all ranges before acting on any. */
@@ -892,7 +898,7 @@ receive_data (TafelTransport *self,
     {
       ring_reserve (&self->recv, end - self->recv.base);
       ring_write_at (&self->recv, start - self->recv.base,
-                     buf + TAFEL_TRANSPORT_DATA_OVERHEAD + (start - offset), end - start);
+                     buf + DATA_HEADER_BYTES + (start - offset), end - start);
       /* Too fragmented to keep: drop it unacknowledged, it will come again. */
       if (!range_set_add (self->received, start, end, MAX_RECV_DATA_RANGES))
         return TRUE;
@@ -951,8 +957,13 @@ tafel_transport_receive (TafelTransport *self,
 
   g_return_val_if_fail (self != NULL, FALSE);
 
-  if (len == 0)
+  if (len <= CHECK_BYTES)
     return FALSE;
+  if (get_u64 (buf + len - CHECK_BYTES) != tafel_checksum (buf, len - CHECK_BYTES))
+    {
+      self->counters.damaged++;
+      return FALSE;
+    }
 
   switch (buf[0])
     {
@@ -979,7 +990,7 @@ build_ack (TafelTransport *self,
   guint n = MIN (self->recv_pns->len, MAX_ACK_RANGES);
   gint64 delay = self->have_recv_pn ? now - self->largest_recv_time : 0;
 
-  n = MIN (n, (self->max_datagram - ACK_HEADER_BYTES) / ACK_RANGE_BYTES);
+  n = MIN (n, (self->max_datagram - ACK_HEADER_BYTES - CHECK_BYTES) / ACK_RANGE_BYTES);
   self->max_data_sent = self->recv.base + self->window;
 
   buf[0] = PACKET_ACK;
@@ -999,7 +1010,7 @@ build_ack (TafelTransport *self,
   self->ack_deadline = NO_TIME;
   self->update_pending = FALSE;
 
-  return ACK_HEADER_BYTES + n * ACK_RANGE_BYTES;
+  return ACK_HEADER_BYTES + n * ACK_RANGE_BYTES + CHECK_BYTES;
 }
 
 static void
@@ -1072,7 +1083,7 @@ build_data (TafelTransport *self,
   buf[0] = PACKET_DATA;
   put_u64 (buf + 1, self->next_pn - 1);
   put_u64 (buf + 9, offset);
-  ring_read_at (&self->send, offset - self->send.base, buf + TAFEL_TRANSPORT_DATA_OVERHEAD, len);
+  ring_read_at (&self->send, offset - self->send.base, buf + DATA_HEADER_BYTES, len);
 
   self->bytes_in_flight += size;
   self->last_ack_eliciting_sent = now;
@@ -1084,6 +1095,17 @@ build_data (TafelTransport *self,
   else
     update_pacing (self, size, now);
 
+  return size;
+}
+
+/* Ends a datagram of @size bytes (its last CHECK_BYTES left for it) in
+ * its checksum. */
+static gsize
+seal (guint8 *buf,
+      gsize   size)
+{
+  if (size > 0)
+    put_u64 (buf + size - CHECK_BYTES, tafel_checksum (buf, size - CHECK_BYTES));
   return size;
 }
 
@@ -1112,9 +1134,9 @@ tafel_transport_transmit (TafelTransport *self,
 
   if (self->update_pending ||
       (self->ack_pending > 0 && (self->ack_now || now >= self->ack_deadline)))
-    return build_ack (self, buf, now);
+    return seal (buf, build_ack (self, buf, now));
 
-  return build_data (self, buf, now);
+  return seal (buf, build_data (self, buf, now));
 }
 
 /**
@@ -1141,7 +1163,7 @@ tafel_transport_transmit_ack (TafelTransport *self,
 
   if (self->ack_pending == 0 && !self->update_pending)
     return 0;
-  return build_ack (self, buf, now);
+  return seal (buf, build_ack (self, buf, now));
 }
 
 /**

@@ -26,12 +26,14 @@ G_BEGIN_DECLS
  *
  * Datagrams are not authenticated here: the stream they carry is (by
  * crypto_secretstream in the link), so forged data only breaks the stream
- * and closes the link.
+ * and closes the link. Each datagram ends in a checksum, so one damaged on
+ * the way (by a path that corrupts what a UDP checksum lets through) is
+ * dropped like a lost one instead of breaking the stream.
  */
 typedef struct _TafelTransport TafelTransport;
 
-/* Bytes of a DATA datagram that are not payload. */
-#define TAFEL_TRANSPORT_DATA_OVERHEAD 17
+/* Bytes of a DATA datagram that are not payload (header and checksum). */
+#define TAFEL_TRANSPORT_DATA_OVERHEAD (17 + 8)
 /* Datagram sizes: what any IPv4/IPv6 path carries unfragmented (also
  * through a TURN relay), and what loopback carries. */
 #define TAFEL_TRANSPORT_DATAGRAM_INTERNET 1200
@@ -49,6 +51,7 @@ typedef struct
   guint64 probes_sent;        /* probe timeouts */
   guint64 bytes_sent;         /* datagram bytes, including headers */
   guint64 bytes_received;     /* datagram bytes taken, including headers */
+  guint64 damaged;            /* datagrams dropped for a wrong checksum */
   gint64  srtt_us;            /* smoothed round-trip time; 0 before a sample */
   gint64  min_rtt_us;
   gsize   cwnd;               /* congestion window, bytes */

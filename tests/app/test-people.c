@@ -32,19 +32,26 @@ typedef struct
 } Fixture;
 
 static gboolean
+deadline_reached (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until @condition holds or WAIT_MS have passed. */
+static gboolean
 wait_until (gboolean (*condition) (gpointer data),
             gpointer   data)
 {
-  gint64 deadline = g_get_monotonic_time () + WAIT_MS * 1000;
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (WAIT_MS, deadline_reached, &timed_out);
+  gboolean met;
 
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return condition (data);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-    }
-  return TRUE;
+  while (!(met = condition (data)) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  return met;
 }
 
 /* What @from has that @to lacks, as a peer would send it. */
@@ -206,7 +213,7 @@ test_colors_and_names (Fixture       *f,
   g_autofree char *na = tafel_person_fallback_name (key_of (f->a));
   g_autofree char *na2 = tafel_person_fallback_name (key_of (f->a));
   g_autofree char *nb = tafel_person_fallback_name (key_of (f->b));
-  g_autofree char *hex = tafel_hash_to_hex ((const TafelHash *) key_of (f->a));
+  g_autofree char *hex = tafel_hex_encode (key_of (f->a)->bytes, TAFEL_PUBLIC_KEY_BYTES);
 
   /* The same key, the same colour and name; others differ (these two
    * random keys could share a colour only by a 1-in-65536 chance). */
@@ -458,6 +465,45 @@ test_online (Fixture       *f,
   g_assert_finalize_object (g_steal_pointer (&people));
 }
 
+/* You close the board (your presence goes): the others are no longer
+ * listed as online, but nobody "left": the one who goes is you, and you
+ * are not told that the other person did. */
+static void
+test_going_offline (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(TafelPeople) people = tafel_people_new (f->a, f->model_a);
+  Watch w = { people };
+
+  g_signal_connect (people, "person-joined", G_CALLBACK (on_joined), &w);
+  g_signal_connect (people, "person-left", G_CALLBACK (on_left), &w);
+  tafel_people_set_presence (people, f->presence_a);
+  tafel_presence_set_profile (f->presence_b, "Bea", 0x9141acff);
+  link_presence (f);
+  g_assert_true (wait_until (someone_joined, &w));
+  g_assert_cmpuint (tafel_people_get_n_online (people), ==, 1);
+
+  tafel_people_set_presence (people, NULL);
+  g_assert_cmpuint (tafel_people_get_n_online (people), ==, 0);
+  g_assert_cmpuint (w.left, ==, 0);
+  g_assert_null (w.last_left);
+
+  /* Online again: who is here then is announced as it arrives. */
+  tafel_people_set_presence (people, f->presence_a);
+  g_assert_cmpuint (w.left, ==, 0);
+
+  /* Bea goes: she, by her name, left. */
+  tafel_presence_remove_peer (f->presence_a, key_of (f->b));
+  g_assert_true (wait_until (someone_left, &w));
+  g_assert_cmpuint (w.left, ==, 1);
+  g_assert_cmpstr (w.last_left, ==, "Bea");
+
+  tafel_people_set_presence (people, NULL);
+  g_free (w.last_joined);
+  g_free (w.last_left);
+  g_assert_finalize_object (g_steal_pointer (&people));
+}
+
 /* ---- Presence feed --------------------------------------------------------------- */
 
 typedef struct
@@ -652,6 +698,7 @@ main (int    argc,
   ADD ("my-profile", test_my_profile);
   ADD ("offline-authors", test_offline_authors);
   ADD ("online", test_online);
+  ADD ("going-offline", test_going_offline);
   ADD ("presence-feed", test_presence_feed);
   ADD ("chat-tracker", test_chat_tracker);
 

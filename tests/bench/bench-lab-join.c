@@ -30,7 +30,7 @@ print_json (TafelIdentity   *identity,
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *digest = tafel_hash_to_hex (&join->digest);
-  g_autofree char *me = tafel_hash_to_hex ((const TafelHash *) tafel_identity_get_public_key (identity));
+  g_autofree char *me = tafel_hex_encode (tafel_identity_get_public_key (identity)->bytes, TAFEL_PUBLIC_KEY_BYTES);
   g_autofree char *text = NULL;
   const struct { const char *name; double value; } times[] = {
     { "ice-ms", join->ice_ms },

@@ -8,7 +8,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
-#include "bench-relay.h"
+#include "tafel-test-relay.h"
 #include "tafel-identity.h"
 #include "tafel-link-private.h"
 #include "tafel-signaling-hub.h"
@@ -371,7 +371,7 @@ static GSocketAddress *
 raw_address (RawSide *side)
 {
   GSList *candidates = nice_agent_get_local_candidates (side->agent, side->stream, 1);
-  GSocketAddress *address = bench_candidate_address (candidates->data);
+  GSocketAddress *address = tafel_test_candidate_address (candidates->data);
 
   g_slist_free_full (candidates, (GDestroyNotify) nice_candidate_free);
   return address;
@@ -389,7 +389,7 @@ bench_raw (RawMode     mode,
            const char *what,
            const char *path,
            guint64     total,
-           BenchRelay *relay,
+           TafelTestRelay *relay,
            guint       cap_s)
 {
   RawSide a, b;
@@ -407,10 +407,10 @@ bench_raw (RawMode     mode,
       g_autoptr(GSocketAddress) a_address = raw_address (&a);
       g_autoptr(GSocketAddress) b_address = raw_address (&b);
 
-      bench_relay_set_target (relay, 0, b_address);
-      bench_relay_set_target (relay, 1, a_address);
-      raw_exchange (&b, &a, bench_relay_get_port (relay, 0));
-      raw_exchange (&a, &b, bench_relay_get_port (relay, 1));
+      tafel_test_relay_set_target (relay, 0, b_address);
+      tafel_test_relay_set_target (relay, 1, a_address);
+      raw_exchange (&b, &a, tafel_test_relay_get_port (relay, 0));
+      raw_exchange (&a, &b, tafel_test_relay_get_port (relay, 1));
     }
   else
     {
@@ -486,7 +486,7 @@ typedef struct
 static void
 link_pair_init (LinkPair        *pair,
                 TafelLinkConfig *config,
-                BenchRelay      *relay)
+                TafelTestRelay      *relay)
 {
   guint8 board[TAFEL_BOARD_ID_BYTES], secret[TAFEL_BOARD_SECRET_BYTES];
 
@@ -511,7 +511,7 @@ link_pair_init (LinkPair        *pair,
       g_signal_connect (side->link, "frame", G_CALLBACK (link_frame), side);
       if (relay != NULL)
         {
-          bench_relay_route_link (relay, i, side->link);
+          tafel_test_relay_route_link (relay, i, side->link);
         }
     }
 }
@@ -570,7 +570,7 @@ bench_link (const char *what,
             const char *path,
             guint64     total,
             gsize       datagram,
-            BenchRelay *relay,
+            TafelTestRelay *relay,
             gboolean    default_buffers,
             guint       cap_s)
 {
@@ -788,37 +788,37 @@ main (int    argc,
 
   if (want ("rtt"))
     {
-      BenchRelay *relay;
+      TafelTestRelay *relay;
 
-      relay = bench_relay_new (50 * 1000, 0);
+      relay = tafel_test_relay_new (50 * 1000, 0);
       bench_raw (RAW_RELIABLE_AGENT, "libnice reliable agent (pseudo-TCP), raw", "50 ms RTT",
                  rtt_bytes / 2, relay, 30);
-      bench_relay_free (relay);
+      tafel_test_relay_free (relay);
 
-      relay = bench_relay_new (50 * 1000, 0);
+      relay = tafel_test_relay_new (50 * 1000, 0);
       bench_raw (RAW_PSEUDO_TCP, "PseudoTcpSocket 1 MiB buffers, raw", "50 ms RTT",
                  rtt_bytes, relay, 30);
-      bench_relay_free (relay);
+      tafel_test_relay_free (relay);
 
-      relay = bench_relay_new (50 * 1000, 0);
+      relay = tafel_test_relay_new (50 * 1000, 0);
       bench_link ("TafelLink, encrypted 64 KiB frames", "50 ms RTT (1200 B)",
                   rtt_bytes, 1200, relay, FALSE, 60);
-      bench_relay_free (relay);
+      tafel_test_relay_free (relay);
 
-      relay = bench_relay_new (50 * 1000, 0);
+      relay = tafel_test_relay_new (50 * 1000, 0);
       bench_link ("TafelLink, default socket buffers", "50 ms RTT (1200 B)",
                   rtt_bytes, 1200, relay, TRUE, 60);
-      bench_relay_free (relay);
+      tafel_test_relay_free (relay);
 
-      relay = bench_relay_new (50 * 1000, 0.001);
+      relay = tafel_test_relay_new (50 * 1000, 0.001);
       bench_raw (RAW_PSEUDO_TCP, "PseudoTcpSocket 1 MiB buffers, raw", "50 ms RTT, 0.1% loss",
                  rtt_bytes / 2, relay, 30);
-      bench_relay_free (relay);
+      tafel_test_relay_free (relay);
 
-      relay = bench_relay_new (50 * 1000, 0.001);
+      relay = tafel_test_relay_new (50 * 1000, 0.001);
       bench_link ("TafelLink, encrypted 64 KiB frames", "50 ms RTT, 0.1% loss",
                   rtt_bytes, 1200, relay, FALSE, 60);
-      bench_relay_free (relay);
+      tafel_test_relay_free (relay);
     }
 
   if (want ("latency"))

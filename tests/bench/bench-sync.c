@@ -11,7 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "bench-join.h"
-#include "bench-relay.h"
+#include "tafel-test-relay.h"
 #include "tafel-board-model.h"
 #include "tafel-board.h"
 #include "tafel-invite.h"
@@ -41,7 +41,7 @@
  *              tests/common (~70 points a stroke).
  * incremental  the same, when the joiner already holds 90 % of each author.
  * rtt          the late join of the synthetic board at 50 ms RTT: both
- *              links go through a userspace delay relay (bench-relay.c) with
+ *              links go through a userspace delay relay (tests/net/tafel-test-relay.c) with
  *              1200-byte datagrams, as on the internet.
  * paint        from "join" (parse the invite link, open the board, go
  *              online) to the first full paint (every record integrated and
@@ -189,7 +189,7 @@ typedef struct
   double           joined_cpu;  /* this process's CPU time then */
   GPid             other_pid;   /* a peer process whose CPU time to note too */
   double           other_cpu;
-  BenchRelay      *relay;
+  TafelTestRelay      *relay;
   guint            relay_side;
 } Node;
 
@@ -215,7 +215,7 @@ route_link (TafelSession         *session,
 {
   Node *node = user_data;
 
-  bench_relay_route_link (node->relay, node->relay_side, link);
+  tafel_test_relay_route_link (node->relay, node->relay_side, link);
 }
 
 static Node *
@@ -259,7 +259,7 @@ node_load (Node    *node,
 static void
 node_online (Node       *node,
              const char *broker_url,
-             BenchRelay *relay,
+             TafelTestRelay *relay,
              guint       relay_side)
 {
   g_autoptr(GError) error = NULL;
@@ -638,15 +638,36 @@ bench_latency (GArray *strokes)
 
 /* ---- 2–4. late join, incremental, at 50 ms RTT ------------------------------------ */
 
+/* The longest gap between two ticks of a 1 ms timer: how long the main
+ * loop (the app's UI thread) was kept from other work during a join. */
+typedef struct
+{
+  gint64 last;
+  gint64 max_gap;
+} Ticks;
+
+static gboolean
+tick (gpointer data)
+{
+  Ticks *t = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (t->last != 0)
+    t->max_gap = MAX (t->max_gap, now - t->last);
+  t->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 print_join_header (void)
 {
   printf ("Time: from link-up to the last record integrated (wall clock). CPU: user + system time\n"
           "of this process over that span (+ the seed process's, when it runs apart). MB/s: wire\n"
-          "bytes (datagrams from the seed, headers included) over the wall time.\n\n");
-  printf ("| %-36s | %7s | %9s | %7s | %7s | %13s | %7s | %9s | %8s | %6s |\n",
-          "board", "strokes", "points", "wire MB", "time s", "CPU s", "MB/s", "records/s", "fsync ms", "digest");
-  printf ("|--------------------------------------|---------|-----------|---------|---------|---------------|---------|-----------|----------|--------|\n");
+          "bytes (datagrams from the seed, headers included) over the wall time. Gap: the longest\n"
+          "the main loop went without turning (a 1 ms timer's ticks) from going online to the end.\n\n");
+  printf ("| %-36s | %7s | %9s | %7s | %7s | %13s | %7s | %9s | %8s | %6s | %6s |\n",
+          "board", "strokes", "points", "wire MB", "time s", "CPU s", "MB/s", "records/s", "fsync ms", "gap ms", "digest");
+  printf ("|--------------------------------------|---------|-----------|---------|---------|---------------|---------|-----------|----------|--------|--------|\n");
 }
 
 static char *cli_path;
@@ -690,7 +711,7 @@ bench_join (const char *label,
             gboolean    own_process)
 {
   guint8 id[TAFEL_BOARD_ID_BYTES], secret[TAFEL_BOARD_SECRET_BYTES];
-  BenchRelay *relay = rtt ? bench_relay_new (50 * 1000, 0) : NULL;
+  TafelTestRelay *relay = rtt ? tafel_test_relay_new (50 * 1000, 0) : NULL;
   Node *nodes[2];
   HasAll w;
   TafelTransportStats stats = { 0 };
@@ -704,6 +725,8 @@ bench_join (const char *label,
   guint64 points = 0;
   gboolean complete;
   g_autofree char *cpu_text = NULL;
+  Ticks ticks = { 0 };
+  guint tick_id;
 
   random_board (id, secret);
   nodes[0] = node_new (id, secret);
@@ -726,11 +749,13 @@ bench_join (const char *label,
     }
   else
     node_online (nodes[0], tafel_test_broker_get_url (broker), relay, 0);
+  tick_id = g_timeout_add (1, tick, &ticks);
   node_online (nodes[1], tafel_test_broker_get_url (broker), relay, 1);
 
   w = (HasAll) { nodes[1], content->n_records };
   complete = tafel_test_wait_until (has_all, &w, 300000);
   t1 = g_get_monotonic_time ();
+  g_source_remove (tick_id);
   cpu = cpu_s (0) - (own_process ? nodes[1]->joined_cpu
                                  : MIN (nodes[0]->joined_cpu ? nodes[0]->joined_cpu : G_MAXDOUBLE,
                                         nodes[1]->joined_cpu));
@@ -776,9 +801,9 @@ bench_join (const char *label,
     cpu_text = g_strdup_printf ("%.3f + %.3f", cpu, seed_cpu);
   else
     cpu_text = g_strdup_printf ("%.3f", cpu);
-  printf ("| %-36s | %7u | %9" G_GUINT64_FORMAT " | %7.1f | %7.3f | %13s | %7.1f | %9.0f | %8.1f | %6s |%s\n",
+  printf ("| %-36s | %7u | %9" G_GUINT64_FORMAT " | %7.1f | %7.3f | %13s | %7.1f | %9.0f | %8.1f | %6.1f | %6s |%s\n",
           label, missing, points, wire / MB, seconds, cpu_text, wire / MB / seconds, missing / seconds, flush_ms,
-          tafel_hash_equal (&seed_digest, &joiner_digest) ? "equal" : "DIFFER",
+          ticks.max_gap / 1e3, tafel_hash_equal (&seed_digest, &joiner_digest) ? "equal" : "DIFFER",
           complete ? "" : " (did not finish)");
   if (rtt)
     printf ("|   (transport: srtt %.1f ms, %" G_GUINT64_FORMAT " packets, %" G_GUINT64_FORMAT " lost, cwnd %.0f KiB)\n",
@@ -790,7 +815,7 @@ bench_join (const char *label,
   node_free (nodes[0]);
   node_free (nodes[1]);
   if (relay != NULL)
-    bench_relay_free (relay);
+    tafel_test_relay_free (relay);
   settle (300);
 }
 

@@ -4,6 +4,7 @@
 #include <cairo.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tafel-core.h"
@@ -443,6 +444,160 @@ test_render_list_snapshot (void)
   }
 }
 
+/* ---- Options: scale, transparency, pages ----------------------------------------- */
+
+static gboolean run (const char * const *argv);
+
+/* The alpha of a pixel of an ARGB32 image. */
+static guint
+alpha (cairo_surface_t *s,
+       int              x,
+       int              y)
+{
+  cairo_surface_flush (s);
+  return cairo_image_surface_get_data (s)[y * cairo_image_surface_get_stride (s) + x * 4 + 3];
+}
+
+/* The MediaBox of a PDF's one page, as cairo writes it: "[ 0 0 W H ]". */
+static void
+media_box (GBytes *pdf,
+           double *width,
+           double *height)
+{
+  const char *box = NULL;
+  gsize size = g_bytes_get_size (pdf);
+  const char *data = g_bytes_get_data (pdf, NULL);
+
+  /* The PDF holds binary streams: search past their NUL bytes. */
+  for (gsize i = 0; i + 9 < size && box == NULL; i++)
+    if (memcmp (data + i, "/MediaBox", 9) == 0)
+      box = data + i;
+  g_assert_nonnull (box);
+  g_assert_cmpint (sscanf (box, "/MediaBox [ 0 0 %lf %lf ]", width, height), ==, 2);
+}
+
+static void
+test_export_options (void)
+{
+  g_autoptr(TestPeer) a = sample_board ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) one = NULL, two = NULL, dpi = NULL, clear = NULL, a4 = NULL, letter = NULL;
+  g_autoptr(cairo_surface_t) i1 = NULL, i2 = NULL, i3 = NULL, it = NULL;
+  TafelExportOptions options = TAFEL_EXPORT_OPTIONS_INIT;
+  TafelRect area;
+  double w, h;
+
+  if (a == NULL)
+    {
+      g_test_skip ("The shared stroke traces (TAFEL_SHARED_DATA) are not there");
+      return;
+    }
+
+  /* 2× is twice the pixels on each side; 192 DPI is 2×. */
+  one = tafel_export_to_bytes_full (a->model, TAFEL_EXPORT_PNG, NULL, &options, &error);
+  g_assert_no_error (error);
+  options.scale = 2.0;
+  two = tafel_export_to_bytes_full (a->model, TAFEL_EXPORT_PNG, NULL, &options, &error);
+  g_assert_no_error (error);
+  i1 = png_decode (one);
+  i2 = png_decode (two);
+  g_assert_true (tafel_export_get_area (a->model, NULL, &area, NULL));
+  g_assert_cmpint (cairo_image_surface_get_width (i1), ==, (int) ceil (area.width));
+  g_assert_cmpint (cairo_image_surface_get_width (i2), ==, (int) ceil (area.width * 2));
+  g_assert_cmpint (cairo_image_surface_get_height (i2), ==, (int) ceil (area.height * 2));
+  /* Twice the pixels on a side, but for the rounding up of the last one. */
+  g_assert_cmpint (ABS (cairo_image_surface_get_width (i2) - 2 * cairo_image_surface_get_width (i1)), <=, 1);
+  g_assert_cmpint (ABS (cairo_image_surface_get_height (i2) - 2 * cairo_image_surface_get_height (i1)), <=, 1);
+  options.scale = 192.0 / 96.0;
+  dpi = tafel_export_to_bytes_full (a->model, TAFEL_EXPORT_PNG, NULL, &options, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (dpi, two));
+
+  /* Transparent: the corners (the margin) have alpha 0, the ink is there. */
+  options.scale = 1.0;
+  options.transparent = TRUE;
+  clear = tafel_export_to_bytes_full (a->model, TAFEL_EXPORT_PNG, NULL, &options, &error);
+  g_assert_no_error (error);
+  it = png_decode (clear);
+  g_assert_cmpint (cairo_image_surface_get_format (it), ==, CAIRO_FORMAT_ARGB32);
+  {
+    int iw = cairo_image_surface_get_width (it), ih = cairo_image_surface_get_height (it);
+    guint opaque = 0;
+
+    g_assert_cmpuint (alpha (it, 0, 0), ==, 0);
+    g_assert_cmpuint (alpha (it, iw - 1, 0), ==, 0);
+    g_assert_cmpuint (alpha (it, 0, ih - 1), ==, 0);
+    g_assert_cmpuint (alpha (it, iw - 1, ih - 1), ==, 0);
+    for (int y = 0; y < ih; y += 2)
+      for (int x = 0; x < iw; x += 2)
+        opaque += alpha (it, x, y) == 255;
+    g_assert_cmpuint (opaque, >, 500);
+  }
+  /* The opaque export has a white corner (no alpha channel at all). */
+  g_assert_cmpint (cairo_image_surface_get_format (i1), ==, CAIRO_FORMAT_RGB24);
+  g_assert_cmphex (pixel (i1, 0, 0), ==, 0xffffff);
+
+  /* An A4 page: its media box, with the board scaled to fit its margins. */
+  options = TAFEL_EXPORT_OPTIONS_INIT;
+  options.page = TAFEL_EXPORT_PAGE_A4;
+  a4 = tafel_export_to_bytes_full (a->model, TAFEL_EXPORT_PDF, NULL, &options, &error);
+  g_assert_no_error (error);
+  media_box (a4, &w, &h);
+  g_assert_cmpfloat_with_epsilon (w, 595.28, 0.01);
+  g_assert_cmpfloat_with_epsilon (h, 841.89, 0.01);
+  /* Letter on its side. */
+  options.page = TAFEL_EXPORT_PAGE_LETTER;
+  options.landscape = TRUE;
+  letter = tafel_export_to_bytes_full (a->model, TAFEL_EXPORT_PDF, NULL, &options, &error);
+  g_assert_no_error (error);
+  media_box (letter, &w, &h);
+  g_assert_cmpfloat_with_epsilon (w, 792, 0.01);
+  g_assert_cmpfloat_with_epsilon (h, 612, 0.01);
+
+  /* Scaled to fit: on the page, rasterised, the ink spans the page's
+   * width inside the margins (the board is wider than tall). */
+  g_assert_cmpfloat (area.width / area.height, >, 612.0 / 792.0);
+  {
+    g_autofree char *pdftoppm = g_find_program_in_path ("pdftoppm");
+    g_autofree char *dir = NULL, *pdf = NULL, *base = NULL, *png = NULL;
+    g_autoptr(cairo_surface_t) page = NULL;
+    int left = -1, right = -1;
+
+    if (pdftoppm == NULL)
+      {
+        g_test_message ("pdftoppm is missing: the page is not looked at");
+        return;
+      }
+    dir = g_dir_make_tmp ("tafel-page-XXXXXX", NULL);
+    pdf = g_build_filename (dir, "a4.pdf", NULL);
+    base = g_build_filename (dir, "a4", NULL);
+    png = g_build_filename (dir, "a4-1.png", NULL);
+    g_assert_true (g_file_set_contents (pdf, g_bytes_get_data (a4, NULL), g_bytes_get_size (a4), NULL));
+    g_assert_true (run ((const char *[]) { pdftoppm, "-r", "72", "-png", pdf, base, NULL }));
+    page = cairo_image_surface_create_from_png (png);
+    g_assert_cmpint (cairo_surface_status (page), ==, CAIRO_STATUS_SUCCESS);
+    g_assert_cmpint (ABS (cairo_image_surface_get_width (page) - 595), <=, 1);
+    for (int x = 0; x < 595; x++)
+      for (int y = 0; y < cairo_image_surface_get_height (page); y++)
+        if ((pixel (page, x, y) & 0xff) < 0xc0)
+          {
+            if (left < 0)
+              left = x;
+            right = x;
+            break;
+          }
+    g_test_message ("ink from x=%d to x=%d of 595", left, right);
+    /* Inside the 36 pt margins, and more than the page's width less the
+     * margins, less the board's own margin and a little. */
+    g_assert_cmpint (left, >=, 36 - 1);
+    g_assert_cmpint (right, <=, 595 - 36 + 1);
+    g_assert_cmpint (right - left, >, 595 - 2 * 36 - 2 * 40);
+    g_unlink (png);
+    g_unlink (pdf);
+    g_rmdir (dir);
+  }
+}
+
 /* ---- PNG, SVG and PDF agree -------------------------------------------------------- */
 
 static gboolean
@@ -610,6 +765,7 @@ main (int   argc,
 
   g_test_add_func ("/tafel/export/png-deterministic", test_png_deterministic);
   g_test_add_func ("/tafel/export/errors", test_export_errors);
+  g_test_add_func ("/tafel/export/options", test_export_options);
   g_test_add_func ("/tafel/export/formats-agree", test_formats_agree);
   g_test_add_func ("/tafel/render/pressure", test_render_pressure);
   g_test_add_func ("/tafel/render/highlighter-beneath-ink", test_render_highlighter_beneath_ink);

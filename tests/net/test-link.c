@@ -31,6 +31,7 @@ typedef struct
 {
   TafelLink  *link;
   gboolean    connected;
+  gint64      connected_at; /* monotonic µs when ::connected came */
   gboolean    closed;      /* the channel closed, in order */
   GError     *error;       /* from ::failed */
   GError     *closed_reason;
@@ -86,6 +87,7 @@ on_connected (TafelLink *link,
               Watch     *watch)
 {
   watch->connected = TRUE;
+  watch->connected_at = g_get_monotonic_time ();
 }
 
 static void
@@ -450,6 +452,40 @@ test_link_wrong_secret (Fixture       *fixture,
   peer_clear (&b);
 }
 
+/* The MAC over the transcript proves the secret on its own. A peer whose
+ * session keys are right, so that its handshake decrypts, but whose MAC key
+ * is not (it does not know the secret the MAC is keyed with) is refused as
+ * one without the secret, both ways; the identity signature alone, which
+ * such a peer makes correctly, must not let it in. */
+static void
+test_link_wrong_secret_mac (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  Peer a, b;
+  Watch w[2];
+  g_autoptr(TafelLinkAuth) auth = NULL;
+
+  peer_init (&a, fixture);
+  peer_init (&b, fixture);
+  auth = tafel_link_auth_new (fixture->board_id, fixture->secret, b.identity);
+  auth->mac_key[5] ^= 0x10;
+
+  watch_init (&w[0], make_link (fixture, &a, &b, NULL, NULL));
+  watch_init (&w[1], track (tafel_link_new (b.signaling, fixture->config, auth,
+                                            tafel_identity_get_public_key (a.identity))));
+  tafel_link_start (w[0].link);
+  tafel_link_start (w[1].link);
+  assert_refused_both_ways (fixture, w, TAFEL_LINK_ERROR_WRONG_SECRET);
+  /* Found by the MAC, not by a handshake that does not decrypt. */
+  g_assert_null (strstr (w[0].error->message, "decrypt"));
+  g_assert_null (strstr (w[1].error->message, "decrypt"));
+
+  watch_clear (&w[0]);
+  watch_clear (&w[1]);
+  peer_clear (&a);
+  peer_clear (&b);
+}
+
 static void
 test_link_wrong_board (Fixture       *fixture,
                        gconstpointer  data)
@@ -742,11 +778,12 @@ test_link_dead_peer (Fixture       *fixture,
   start = g_get_monotonic_time ();
   watch_clear (&w[1]);
 
-  g_assert_true (tafel_test_wait_until (has_error, &w[0], dead_ms + 4000));
+  /* Noticed by the heartbeat timeout: not early; late only by what a
+   * loaded machine adds (the bound is for a hang). */
+  g_assert_true (tafel_test_wait_until (has_error, &w[0], dead_ms + 3 * WAIT_MS));
   took = g_get_monotonic_time () - start;
   g_assert_error (w[0].error, TAFEL_LINK_ERROR, TAFEL_LINK_ERROR_PEER_DEAD);
   g_test_message ("dead peer noticed after %.2f s (dead timeout %.2f s)", took / 1e6, dead_ms / 1e3);
-  /* Noticed by the heartbeat timeout, neither early nor much late. */
   g_assert_cmpint (took, >=, (gint64) dead_ms * 1000 * 9 / 10);
 
   watch_clear (&w[0]);
@@ -927,17 +964,10 @@ test_link_late_peer (Fixture       *fixture,
   peer_clear (&b);
 }
 
-/* A starts 2 s before B (the two sides of a pair hear each other's
- * announcements seconds apart): they still link, and each link reports how
- * long ICE and the whole connection took from its own start. */
-/* Runs the main loop for a set time: the gap between the two peers'
- * starts is part of this scenario, not a wait for something to happen. */
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
-
+/* A starts before B, which comes only once A has signalled all it has (the
+ * two sides of a pair hear each other's announcements apart): they still
+ * link, and each link reports how long ICE and the whole connection took
+ * from its own start. */
 static void
 test_link_timing (Fixture       *fixture,
                   gconstpointer  data)
@@ -954,7 +984,7 @@ test_link_timing (Fixture       *fixture,
   g_assert_cmpint (tafel_link_get_connect_time (w[0].link), ==, -1);
   a_started = g_get_monotonic_time ();
   tafel_link_start (w[0].link);
-  tafel_test_wait_until (never, NULL, 2000);
+  g_assert_true (tafel_test_wait_until (a_has_signalled, fixture->hub, WAIT_MS));
   g_assert_cmpint (tafel_link_get_ice_time (w[0].link), ==, -1);
   g_assert_null (w[0].error);
 
@@ -976,6 +1006,11 @@ test_link_timing (Fixture       *fixture,
       g_assert_cmpint (ice, >, 0);
       g_assert_cmpint (connect, >=, ice);
       g_assert_cmpint (connect, <=, done - started);
+      /* Counted up to ::connected, from this link's own start: what the
+       * test saw, less only the signal's own way (a generous bound, so
+       * that only another starting point fails it). */
+      g_assert_cmpint (started + connect, <=, w[i].connected_at);
+      g_assert_cmpint (w[i].connected_at - (started + connect), <, G_USEC_PER_SEC / 2);
     }
   /* A could not find a path before B existed. */
   g_assert_cmpint (tafel_link_get_ice_time (w[0].link), >=, b_started - a_started);
@@ -1395,6 +1430,7 @@ main (int    argc,
   ADD ("exchange", test_link_exchange);
   ADD ("send-limits", test_link_send_limits);
   ADD ("wrong-secret", test_link_wrong_secret);
+  ADD ("wrong-secret-mac", test_link_wrong_secret_mac);
   ADD ("wrong-board", test_link_wrong_board);
   ADD ("forged-identity", test_link_forged_identity);
   ADD ("wrong-peer", test_link_wrong_peer);

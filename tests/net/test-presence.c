@@ -223,6 +223,99 @@ test_timeout (Fixture       *f,
   g_assert_null (tafel_presence_lookup (f->b, &f->key_a));
 }
 
+/* The real timeout (TAFEL_PRESENCE_TIMEOUT_MS, 10 s) and the keepalive that
+ * keeps a quiet peer present, at their real values. b has two peers: a is
+ * there but has nothing new to say; c goes silent without a goodbye (its
+ * channel stays open, as when its process hangs). c is gone once it has
+ * been silent for the whole timeout, not before, and soon after; a stays
+ * through two and a half timeouts on keepalives alone. */
+typedef struct
+{
+  TafelPublicKey key;
+  gint64         left_at;     /* monotonic µs, 0 while present */
+} Departure;
+
+static void
+on_departure (TafelPresence        *presence,
+              const TafelPublicKey *peer,
+              Departure            *d)
+{
+  if (tafel_key_equal (peer, &d->key) && d->left_at == 0)
+    d->left_at = g_get_monotonic_time ();
+}
+
+static gboolean
+has_left (gpointer data)
+{
+  return ((Departure *) data)->left_at != 0;
+}
+
+static void
+test_timeout_real (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(TafelPresence) c = tafel_presence_new ();
+  g_autoptr(TafelTestChannel) c_to_b = NULL, b_from_c = NULL;
+  TafelPublicKey key_c;
+  Departure a_left = { f->key_a }, c_left = { { { 0 } } };
+  CursorWait seen_a = { f, 3, 4 };
+  gint64 c_last_heard, idle_from;
+  guint a_frames;
+  double c_gone_s, idle_s;
+
+  tafel_random_bytes (key_c.bytes, sizeof key_c.bytes);
+  c_left.key = key_c;
+  tafel_test_channel_new_pair (1 << 20, &c_to_b, &b_from_c);
+  tafel_presence_add_peer (c, &f->key_b, TAFEL_FRAME_CHANNEL (c_to_b));
+  tafel_presence_add_peer (f->b, &key_c, TAFEL_FRAME_CHANNEL (b_from_c));
+  g_signal_connect (f->b, "peer-left", G_CALLBACK (on_departure), &a_left);
+  g_signal_connect (f->b, "peer-left", G_CALLBACK (on_departure), &c_left);
+
+  tafel_presence_set_cursor (f->a, TRUE, 3, 4);
+  tafel_presence_set_cursor (c, TRUE, 5, 6);
+  g_assert_true (tafel_test_wait_until (b_sees_cursor, &seen_a, 5000));
+  {
+    Fixture shadow = *f;
+    CursorWait seen_c = { &shadow, 5, 6 };
+
+    shadow.key_a = key_c;
+    g_assert_true (tafel_test_wait_until (b_sees_cursor, &seen_c, 5000));
+  }
+
+  /* c goes silent; a has nothing more to say from here on. */
+  g_clear_object (&c);
+  c_last_heard = tafel_presence_lookup (f->b, &key_c)->last_heard;
+  idle_from = g_get_monotonic_time ();
+  a_frames = tafel_test_channel_get_frames_sent (f->ch_a);
+
+  g_assert_true (tafel_test_wait_until (has_left, &c_left, TAFEL_PRESENCE_TIMEOUT_MS * 3));
+  c_gone_s = (c_left.left_at - c_last_heard) / 1e6;
+  g_test_message ("c was gone %.2f s after b last heard from it (timeout %d ms)", c_gone_s,
+                  TAFEL_PRESENCE_TIMEOUT_MS);
+  g_assert_null (tafel_presence_lookup (f->b, &key_c));
+  /* Not before the timeout; after it, only a hang would take this long. */
+  g_assert_cmpfloat (c_gone_s, >=, TAFEL_PRESENCE_TIMEOUT_MS / 1e3);
+  g_assert_cmpfloat (c_gone_s, <, TAFEL_PRESENCE_TIMEOUT_MS / 1e3 * 2.5);
+
+  /* Two and a half timeouts of a's silence in all: a stays. (The time is
+   * the scenario here, not a wait for an event.) */
+  g_assert_false (tafel_test_wait_until (has_left, &a_left,
+                                         TAFEL_PRESENCE_TIMEOUT_MS * 5 / 2 -
+                                         (g_get_monotonic_time () - idle_from) / 1000));
+  idle_s = (g_get_monotonic_time () - idle_from) / 1e6;
+  a_frames = tafel_test_channel_get_frames_sent (f->ch_a) - a_frames;
+  g_test_message ("a stayed present through %.1f s of idleness on %u keepalives", idle_s, a_frames);
+  g_assert_cmpfloat (idle_s, >=, TAFEL_PRESENCE_TIMEOUT_MS / 1e3 * 2.5);
+  g_assert_nonnull (tafel_presence_lookup (f->b, &f->key_a));
+  g_assert_cmpuint (f->b_left, ==, 1);
+  /* Keepalives, not a stream of frames: a few per timeout. */
+  g_assert_cmpuint (a_frames, >=, 2);
+  g_assert_cmpuint (a_frames, <=, (guint) idle_s + 1);
+
+  g_signal_handlers_disconnect_by_data (f->b, &a_left);
+  g_signal_handlers_disconnect_by_data (f->b, &c_left);
+}
+
 static void
 test_garbage_ignored (Fixture       *f,
                       gconstpointer  data)
@@ -256,6 +349,7 @@ main (int    argc,
   ADD ("/tafel/presence/stroke-in-progress", test_stroke_in_progress);
   ADD ("/tafel/presence/join-mid-stroke", test_join_mid_stroke);
   ADD ("/tafel/presence/timeout", test_timeout);
+  ADD ("/tafel/presence/timeout-real", test_timeout_real);
   ADD ("/tafel/presence/garbage-ignored", test_garbage_ignored);
 
   return g_test_run ();

@@ -468,11 +468,115 @@ test_broker_error (void)
 
   g_assert_true (tafel_test_wait_until (has_broker_error, session, WAIT_MS));
   g_assert_cmpuint (changes, >=, 1);
-  g_assert_cmpint (tafel_session_get_status (session), ==, TAFEL_SESSION_OFFLINE);
+  /* Still looking, and why it finds nobody is the broker's error. */
+  g_assert_cmpint (tafel_session_get_status (session), ==, TAFEL_SESSION_SEARCHING);
   g_assert_nonnull (strstr (tafel_session_get_broker_error (session), url));
+  g_assert_cmpstr (tafel_session_get_search_reason (session), ==, tafel_session_get_broker_error (session));
 
   tafel_session_stop (session);
   g_clear_object (&session);}
+/* With no broker and no local network search, nobody can be found, and
+ * the session says why at once; stopped, it is offline. */
+static void
+test_status_nothing_to_search (void)
+{
+  g_autofree char *data_dir = NULL;
+  g_autoptr(TafelBoard) board = lone_board (&data_dir);
+  g_autoptr(TafelSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  TafelSessionOptions options = { .local_addresses = loopback };
+
+  session = tafel_session_new (board, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (tafel_session_get_status (session), ==, TAFEL_SESSION_OFFLINE);
+  g_assert_true (tafel_session_start (session, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tafel_session_get_status (session), ==, TAFEL_SESSION_SEARCHING);
+  g_assert_nonnull (strstr (tafel_session_get_search_reason (session), "No broker is set"));
+
+  tafel_session_stop (session);
+  g_assert_cmpint (tafel_session_get_status (session), ==, TAFEL_SESSION_OFFLINE);
+  g_assert_null (tafel_session_get_search_reason (session));
+}
+
+typedef struct
+{
+  GArray *seen;   /* TafelSessionStatus, each new one in order */
+} StatusLog;
+
+static void
+on_status_logged (TafelSession *session,
+                  StatusLog    *log)
+{
+  TafelSessionStatus status = tafel_session_get_status (session);
+
+  if (log->seen->len == 0 || g_array_index (log->seen, TafelSessionStatus, log->seen->len - 1) != status)
+    g_array_append_val (log->seen, status);
+}
+
+static gboolean
+status_is (TafelSession       *session,
+           TafelSessionStatus  status)
+{
+  return tafel_session_get_status (session) == status;
+}
+
+static gboolean
+alone (gpointer data)
+{
+  return status_is (((Peer *) data)->session, TAFEL_SESSION_ALONE);
+}
+
+static gboolean
+online (gpointer data)
+{
+  return status_is (((Peer *) data)->session, TAFEL_SESSION_ONLINE);
+}
+
+/* What a person on a board is told: alone once the broker is reached
+ * (not "connecting" to nobody, however long nobody comes), connecting
+ * while a link to someone is set up, online once linked, and alone again
+ * as soon as the other says goodbye. */
+static void
+test_status_alone (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GArray) seen = g_array_new (FALSE, FALSE, sizeof (TafelSessionStatus));
+  StatusLog log = { seen };
+  TafelSessionStatus expected[] = { TAFEL_SESSION_CONNECTING, TAFEL_SESSION_ONLINE, TAFEL_SESSION_ALONE };
+  gint64 left_at;
+
+  if (f->broker == NULL)
+    return;
+
+  peer_start (f, &f->peers[0]);
+  g_assert_true (tafel_test_wait_until (alone, &f->peers[0], WAIT_MS));
+  g_assert_null (tafel_session_get_search_reason (f->peers[0].session));
+  /* Several announce intervals with nobody there: still alone. */
+  g_assert_false (tafel_test_wait_until (online, &f->peers[0], 2000));
+  g_assert_cmpint (tafel_session_get_status (f->peers[0].session), ==, TAFEL_SESSION_ALONE);
+
+  g_signal_connect (f->peers[0].session, "status-changed", G_CALLBACK (on_status_logged), &log);
+  peer_start (f, &f->peers[1]);
+  g_assert_true (tafel_test_wait_until (online, &f->peers[0], WAIT_MS));
+  g_assert_true (tafel_test_wait_until (online, &f->peers[1], WAIT_MS));
+
+  /* The other leaves: its goodbye takes effect at once, well within the
+   * dead-peer timeout of presence (10 s). */
+  left_at = g_get_monotonic_time ();
+  peer_stop (&f->peers[1]);
+  g_assert_true (tafel_test_wait_until (alone, &f->peers[0], 3000));
+  g_test_message ("alone again %.0f ms after the other left",
+                  (g_get_monotonic_time () - left_at) / 1000.0);
+  g_assert_cmpuint (f->peers[0].left, ==, 1);
+  g_assert_null (f->peers[0].left_errors->pdata[0]);
+
+  g_signal_handlers_disconnect_by_data (f->peers[0].session, &log);
+  g_assert_cmpuint (seen->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < seen->len; i++)
+    g_assert_cmpint (g_array_index (seen, TafelSessionStatus, i), ==, expected[i]);
+}
+
 /* ---- chat order ------------------------------------------------------------ */
 
 static void
@@ -593,6 +697,119 @@ test_chat_order (Fixture       *f,
 
     g_assert_cmpstr (late, ==, stayed);
   }
+}
+
+/* ---- the mesh relay's dedupe ------------------------------------------------ */
+
+#define FRAME_RELAY 0x30
+#define RELAY_HOPS  4
+
+/* RELAY frames (after the type byte: 32 from, 32 to, u8 hops, 8 id,
+ * payload) that came in on one of H's links, by message id. */
+typedef struct
+{
+  guint8 id[8];
+  guint  n;
+} RelayCount;
+
+static void
+count_relay (TafelLink  *link,
+             GBytes     *frame,
+             RelayCount *counts)
+{
+  gsize len;
+  const guint8 *data = g_bytes_get_data (frame, &len);
+
+  if (len < 1 + 32 + 32 + 1 + 8 || data[0] != FRAME_RELAY)
+    return;
+  for (RelayCount *c = counts; c->n != G_MAXUINT; c++)
+    if (memcmp (data + 1 + 32 + 32 + 1, c->id, 8) == 0)
+      c->n++;
+}
+
+static void
+send_relay (TafelLink            *link,
+            const TafelPublicKey *from,
+            const TafelPublicKey *to,
+            const guint8          id[8])
+{
+  g_autoptr(GByteArray) payload = g_byte_array_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  guint8 hops = RELAY_HOPS;
+
+  g_byte_array_append (payload, from->bytes, TAFEL_PUBLIC_KEY_BYTES);
+  g_byte_array_append (payload, to->bytes, TAFEL_PUBLIC_KEY_BYTES);
+  g_byte_array_append (payload, &hops, 1);
+  g_byte_array_append (payload, id, 8);
+  g_byte_array_append (payload, (const guint8 *) "signal", 6);
+  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&payload));
+  g_assert_true (tafel_link_send (link, FRAME_RELAY, bytes, NULL));
+}
+
+static gboolean
+controls_back (gpointer data)
+{
+  RelayCount *counts = data;
+
+  return counts[1].n >= 1 && counts[2].n >= 1;
+}
+
+static gboolean
+any_copy (gpointer data)
+{
+  return ((RelayCount *) data)[0].n > 0;
+}
+
+/* V, A and H are all linked. H sends one RELAY, for a peer nobody is
+ * linked to, to both V and A at once. Each passes it on to the other (every
+ * link but the one it came from), and each then sees it a second time and
+ * must drop it by its message id: nothing comes back to H. Without the
+ * dedupe the copies bounce between the three until their hops run out.
+ * Two relays addressed to H, sent after it, come straight back and show
+ * that V and A have passed the first one on. */
+static void
+test_relay_dedupe (Fixture       *f,
+                   gconstpointer  data)
+{
+  Peer *v = &f->peers[0], *a = &f->peers[1], *h = &f->peers[2];
+  AllLinked w = { f, 0, 3, 2 };
+  RelayCount counts[] = { { { 0 } }, { { 0 } }, { { 0 } }, { { 0 }, G_MAXUINT } };
+  const TafelPublicKey *h_key;
+  TafelPublicKey nobody;
+  TafelLink *to_v, *to_a;
+
+  if (f->broker == NULL)
+    return;
+
+  for (guint i = 0; i < 3; i++)
+    peer_start (f, &f->peers[i]);
+  g_assert_true (tafel_test_wait_until (all_linked, &w, WAIT_MS));
+  h_key = tafel_identity_get_public_key (h->identity);
+  to_v = tafel_session_get_link (h->session, tafel_identity_get_public_key (v->identity));
+  to_a = tafel_session_get_link (h->session, tafel_identity_get_public_key (a->identity));
+  g_signal_connect (to_v, "frame", G_CALLBACK (count_relay), counts);
+  g_signal_connect (to_a, "frame", G_CALLBACK (count_relay), counts);
+  for (guint i = 0; i < 3; i++)
+    tafel_random_bytes (counts[i].id, sizeof counts[i].id);
+  tafel_random_bytes (nobody.bytes, sizeof nobody.bytes);
+
+  send_relay (to_v, h_key, &nobody, counts[0].id);
+  send_relay (to_a, h_key, &nobody, counts[0].id);
+  send_relay (to_v, h_key, h_key, counts[1].id);
+  send_relay (to_a, h_key, h_key, counts[2].id);
+  g_assert_true (tafel_test_wait_until (controls_back, counts, WAIT_MS));
+
+  /* V and A have each passed the relay on to the other by now; a copy
+   * that came back would take milliseconds. (Nothing is to happen, so
+   * this waits its whole bound.) */
+  g_assert_false (tafel_test_wait_until (any_copy, counts, 2000));
+  g_test_message ("copies of the relay back at H: %u", counts[0].n);
+  g_assert_cmpuint (counts[0].n, ==, 0);
+  g_assert_cmpuint (counts[1].n, ==, 1);
+  g_assert_cmpuint (counts[2].n, ==, 1);
+
+  g_signal_handlers_disconnect_by_data (to_v, counts);
+  g_signal_handlers_disconnect_by_data (to_a, counts);
 }
 
 /* ---- a hostile member ------------------------------------------------------- */
@@ -760,8 +977,11 @@ main (int    argc,
   ADD ("broker-restart", test_broker_restart);
   g_test_add_func ("/tafel/session/turn-options", test_turn_options);
   g_test_add_func ("/tafel/session/broker-error", test_broker_error);
+  g_test_add_func ("/tafel/session/status-nothing-to-search", test_status_nothing_to_search);
+  ADD ("status-alone", test_status_alone);
   ADD ("chat-order", test_chat_order);
   ADD ("hostile-member", test_hostile_member);
+  ADD ("relay-dedupe", test_relay_dedupe);
 
   status = g_test_run ();
   g_array_unref (strokes);

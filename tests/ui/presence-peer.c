@@ -8,6 +8,7 @@
 
 #include "tafel-core.h"
 #include "tafel-invite.h"
+#include "tafel-net.h"
 #include "tafel-session.h"
 
 /* A peer for the UI tests that shows itself the way a Tafel window does:
@@ -33,6 +34,16 @@ on_peer_joined (TafelSession         *session,
                 gpointer              data)
 {
   printf ("linked\n");
+  fflush (stdout);
+}
+
+static void
+on_peer_left (TafelSession         *session,
+              const TafelPublicKey *peer,
+              const GError         *reason,
+              gpointer              data)
+{
+  printf ("unlinked\n");
   fflush (stdout);
 }
 
@@ -99,6 +110,7 @@ main (int    argc,
   tafel_presence_add_points (presence, points, G_N_ELEMENTS (points));
 
   g_signal_connect (session, "peer-joined", G_CALLBACK (on_peer_joined), NULL);
+  g_signal_connect (session, "peer-left", G_CALLBACK (on_peer_left), NULL);
   if (!tafel_session_start (session, &error))
     {
       fprintf (stderr, "presence-peer: %s\n", error->message);
@@ -113,5 +125,7 @@ main (int    argc,
   g_main_loop_unref (loop);
 
   tafel_session_stop (session);
+  /* Its goodbye reaches the others before it exits. */
+  tafel_net_finish_closing (3000);
   return 0;
 }

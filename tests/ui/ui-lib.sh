@@ -174,3 +174,35 @@ wait_exit () {
   wait "$pid"
   wait_status=$?
 }
+
+# ---- What a screen reader sees (tests/ui/a11y.py) --------------------------
+
+# A Python that has the AT-SPI bindings (pyenv's may lack them), or empty.
+a11y_python=
+for p in python3 /usr/bin/python3; do
+  if command -v "$p" >/dev/null 2>&1 &&
+     "$p" -c 'import gi; gi.require_version("Atspi", "2.0")' >/dev/null 2>&1; then
+    a11y_python=$p
+    break
+  fi
+done
+
+# need_a11y: skips the test when the accessibility tree cannot be read;
+# else lets the app publish it (the test environment turns it off).
+need_a11y () {
+  unset GTK_A11Y NO_AT_BRIDGE
+  [ -n "$a11y_python" ] || skip_all "no Python with the AT-SPI bindings (gir1.2-atspi-2.0, python3-gi)"
+  [ -f /usr/share/dbus-1/services/org.a11y.Bus.service ] ||
+    skip_all "the accessibility bus is not installed (at-spi2-core)"
+}
+
+# a11y COMMAND PID ARGS…: see a11y.py.
+a11y () {
+  local command=$1 pid=$2; shift 2
+  timeout 20 "$a11y_python" "$(dirname "${BASH_SOURCE[0]}")/a11y.py" "$command" "$pid" "$@" 2>/dev/null
+}
+
+# a11y_has PID ROLE NAME: succeeds while a node with ROLE and NAME is shown.
+a11y_has () {
+  a11y find "$1" "$2" "$3" >/dev/null
+}

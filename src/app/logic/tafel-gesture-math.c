@@ -112,21 +112,3 @@ tafel_constrain_shape (TafelShapeKind kind,
       break;
     }
 }
-
-double
-tafel_distance_to_segment (double px,
-                           double py,
-                           double ax,
-                           double ay,
-                           double bx,
-                           double by)
-{
-  double vx = bx - ax, vy = by - ay;
-  double len2 = vx * vx + vy * vy;
-  double t = 0;
-
-  if (len2 > 0)
-    t = CLAMP (((px - ax) * vx + (py - ay) * vy) / len2, 0.0, 1.0);
-
-  return hypot (px - (ax + t * vx), py - (ay + t * vy));
-}

@@ -48,12 +48,4 @@ void   tafel_constrain_shape (TafelShapeKind kind,
                               double        *x2,
                               double        *y2);
 
-/* Distance from (@px, @py) to the segment (@ax, @ay)–(@bx, @by). */
-double tafel_distance_to_segment (double px,
-                                  double py,
-                                  double ax,
-                                  double ay,
-                                  double bx,
-                                  double by);
-
 G_END_DECLS

@@ -161,8 +161,12 @@ update_person (TafelPeople *self,
   tafel_person_update (person, name, rgba, online, path);
 }
 
+/* Lists who is here now. With @announce, those who came or went since the
+ * last time are announced (::person-joined, ::person-left): not when our
+ * own presence comes or goes, for then we came or went, not they. */
 static void
-rebuild (TafelPeople *self)
+rebuild (TafelPeople *self,
+         gboolean     announce)
 {
   g_autoptr(GPtrArray) online = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) offline = g_ptr_array_new_with_free_func (g_object_unref);
@@ -228,7 +232,16 @@ rebuild (TafelPeople *self)
   while (g_hash_table_iter_next (&iter, &key, &value))
     if (!g_hash_table_contains (now_online, key))
       {
-        update_person (self, value, FALSE);
+        /* Who left is named as they were known while here: their presence
+         * is gone, and a profile record of theirs may never have come. */
+        if (tafel_board_model_get_profile (self->model, key, NULL, NULL))
+          update_person (self, value, FALSE);
+        else
+          {
+            g_autofree char *name = g_strdup (tafel_person_get_name (value));
+
+            tafel_person_update (value, name, tafel_person_get_rgba (value), FALSE, NULL);
+          }
         g_ptr_array_add (left, g_object_ref (value));
       }
 
@@ -247,6 +260,8 @@ rebuild (TafelPeople *self)
       g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, self->items->len);
     }
 
+  if (!announce)
+    return;
   for (guint i = 0; i < left->len; i++)
     g_signal_emit (self, signals[PERSON_LEFT], 0, g_ptr_array_index (left, i));
   for (guint i = 0; i < joined->len; i++)
@@ -262,7 +277,7 @@ on_peer_changed (TafelPresence        *presence,
                  TafelPeople          *self)
 {
   if ((changes & TAFEL_PRESENCE_PROFILE) || !g_hash_table_contains (self->online, peer))
-    rebuild (self);
+    rebuild (self, TRUE);
   g_signal_emit (self, signals[PRESENCE_CHANGED], 0, peer, changes);
 }
 
@@ -273,7 +288,7 @@ on_peer_left (TafelPresence        *presence,
 {
   TafelPublicKey key = *peer;
 
-  rebuild (self);
+  rebuild (self, TRUE);
   g_signal_emit (self, signals[PRESENCE_CHANGED], 0, &key,
                  TAFEL_PRESENCE_CURSOR | TAFEL_PRESENCE_VIEWPORT | TAFEL_PRESENCE_STROKE | TAFEL_PRESENCE_PROFILE);
 }
@@ -298,7 +313,8 @@ tafel_people_set_presence (TafelPeople   *self,
       tafel_presence_set_profile (presence, self->my_name, self->my_rgba);
     }
 
-  rebuild (self);
+  /* Going offline (or online again) changes who we see, not who is here. */
+  rebuild (self, FALSE);
 }
 
 TafelPresence *
@@ -318,7 +334,7 @@ tafel_people_set_path_func (TafelPeople         *self,
 
   self->path_func = func;
   self->path_data = user_data;
-  rebuild (self);
+  rebuild (self, TRUE);
 }
 
 void
@@ -326,7 +342,7 @@ tafel_people_refresh (TafelPeople *self)
 {
   g_return_if_fail (TAFEL_IS_PEOPLE (self));
 
-  rebuild (self);
+  rebuild (self, TRUE);
 }
 
 /* ---- You ----------------------------------------------------------------- */
@@ -450,7 +466,7 @@ on_profile_changed (TafelBoardModel      *model,
                     const TafelPublicKey *author,
                     TafelPeople          *self)
 {
-  rebuild (self);
+  rebuild (self, TRUE);
 }
 
 TafelPeople *
@@ -472,7 +488,7 @@ tafel_people_new (TafelBoard      *board,
   tafel_person_update (self->me, self->my_name, self->my_rgba, TRUE, NULL);
 
   g_signal_connect (model, "profile-changed", G_CALLBACK (on_profile_changed), self);
-  rebuild (self);
+  rebuild (self, FALSE);
   return self;
 }
 

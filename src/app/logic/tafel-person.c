@@ -195,7 +195,7 @@ tafel_person_fallback_name (const TafelPublicKey *key)
 
   g_return_val_if_fail (key != NULL, NULL);
 
-  hex = tafel_hash_to_hex ((const TafelHash *) key);
+  hex = tafel_hex_encode (key->bytes, TAFEL_PUBLIC_KEY_BYTES);
   /* Translators: someone who has not set a name; %s is the start of their key */
   return g_strdup_printf (_("Anonymous %.6s"), hex);
 }

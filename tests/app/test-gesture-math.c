@@ -109,28 +109,17 @@ test_constrain_square (void)
   g_assert_cmpfloat (y2, ==, 100);
 }
 
-static void
-test_distance_to_segment (void)
-{
-  g_assert_cmpfloat_with_epsilon (tafel_distance_to_segment (5, 3, 0, 0, 10, 0), 3, 1e-12);
-  g_assert_cmpfloat_with_epsilon (tafel_distance_to_segment (-3, 4, 0, 0, 10, 0), 5, 1e-12);
-  g_assert_cmpfloat_with_epsilon (tafel_distance_to_segment (13, 4, 0, 0, 10, 0), 5, 1e-12);
-  /* A degenerate segment is a point. */
-  g_assert_cmpfloat_with_epsilon (tafel_distance_to_segment (3, 4, 0, 0, 0, 0), 5, 1e-12);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
   tafel_test_init (&argc, &argv);
 
-  g_test_add_func ("/tafel/ink/one-euro/smooths-jitter", test_one_euro_smooths_jitter);
-  g_test_add_func ("/tafel/ink/one-euro/follows-fast", test_one_euro_follows_fast);
-  g_test_add_func ("/tafel/ink/one-euro/same-time", test_one_euro_same_time);
-  g_test_add_func ("/tafel/ink/constrain/line", test_constrain_line);
-  g_test_add_func ("/tafel/ink/constrain/square", test_constrain_square);
-  g_test_add_func ("/tafel/ink/distance-to-segment", test_distance_to_segment);
+  g_test_add_func ("/tafel/gesture-math/one-euro/smooths-jitter", test_one_euro_smooths_jitter);
+  g_test_add_func ("/tafel/gesture-math/one-euro/follows-fast", test_one_euro_follows_fast);
+  g_test_add_func ("/tafel/gesture-math/one-euro/same-time", test_one_euro_same_time);
+  g_test_add_func ("/tafel/gesture-math/constrain/line", test_constrain_line);
+  g_test_add_func ("/tafel/gesture-math/constrain/square", test_constrain_square);
 
   return g_test_run ();
 }

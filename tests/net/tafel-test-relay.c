@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "bench-relay.h"
+#include "tafel-test-relay.h"
 
 typedef struct
 {
@@ -17,17 +17,18 @@ typedef struct
 {
   gint64    due;
   RelayDir *dir;
+  guint     side;
   gsize     len;
   guint8    data[];
 } RelayPacket;
 
 typedef struct
 {
-  BenchRelay *relay;
+  TafelTestRelay *relay;
   guint       side;
 } Route;
 
-struct _BenchRelay
+struct _TafelTestRelay
 {
   GThread      *thread;
   GMainContext *context;
@@ -35,13 +36,13 @@ struct _BenchRelay
   GMutex        lock;
   RelayDir      dirs[2];   /* [0]: arrives at port 0, goes to side 1; [1] the reverse */
   Route         routes[2];
-  GQueue        queue;
+  GQueue        queue;     /* RelayPacket, by due time; relay thread only */
   GSource      *timer;
+  /* Under the lock: what the relay does. */
   gint64        delay_us;
-  double        loss;
+  TafelTestRelayImpairments impairments;
   GRand        *rand;
-  guint64       forwarded;
-  guint64       dropped;
+  TafelTestRelayCounts counts;
 };
 
 static gboolean
@@ -56,7 +57,7 @@ ready_time_dispatch (GSource     *source,
 static GSourceFuncs ready_time_funcs = { .dispatch = ready_time_dispatch };
 
 static void
-relay_arm (BenchRelay *relay)
+relay_arm (TafelTestRelay *relay)
 {
   RelayPacket *p = g_queue_peek_head (&relay->queue);
 
@@ -66,7 +67,7 @@ relay_arm (BenchRelay *relay)
 static gboolean
 relay_flush (gpointer data)
 {
-  BenchRelay *relay = data;
+  TafelTestRelay *relay = data;
   gint64 now = g_get_monotonic_time ();
   RelayPacket *p;
 
@@ -82,9 +83,12 @@ relay_flush (gpointer data)
       sent = to != NULL && g_socket_send_to (p->dir->out, to, (const char *) p->data, p->len, NULL, NULL) > 0;
       g_mutex_lock (&relay->lock);
       if (sent)
-        relay->forwarded++;
+        {
+          relay->counts.forwarded++;
+          relay->counts.bytes[p->side] += p->len;
+        }
       else
-        relay->dropped++;
+        relay->counts.dropped++;
       g_mutex_unlock (&relay->lock);
       g_clear_object (&to);
       g_free (p);
@@ -93,40 +97,98 @@ relay_flush (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Into the queue by due time; most datagrams are due last, so the search
+ * starts from the tail. */
+static void
+relay_enqueue (TafelTestRelay *relay,
+               RelayPacket    *p)
+{
+  GList *l = relay->queue.tail;
+
+  while (l != NULL && ((RelayPacket *) l->data)->due > p->due)
+    l = l->prev;
+  if (l == NULL)
+    g_queue_push_head (&relay->queue, p);
+  else
+    g_queue_insert_after (&relay->queue, l, p);
+}
+
+static RelayPacket *
+packet_new (RelayDir     *dir,
+            guint         side,
+            const guint8 *data,
+            gsize         len,
+            gint64        due)
+{
+  RelayPacket *p = g_malloc (sizeof *p + len);
+
+  p->due = due;
+  p->dir = dir;
+  p->side = side;
+  p->len = len;
+  memcpy (p->data, data, len);
+  return p;
+}
+
 static gboolean
 relay_receive (GSocket      *socket,
                GIOCondition  condition,
                gpointer      data)
 {
   RelayDir *dir = data;
-  BenchRelay *relay = g_object_get_data (G_OBJECT (socket), "relay");
+  TafelTestRelay *relay = g_object_get_data (G_OBJECT (socket), "relay");
+  guint side = dir == &relay->dirs[0] ? 0 : 1;
   guint8 buf[65536];
   gssize n;
 
   while ((n = g_socket_receive (socket, (char *) buf, sizeof buf, NULL, NULL)) > 0)
     {
-      RelayPacket *p;
+      TafelTestRelayImpairments im;
+      gint64 delay, due;
+      gboolean drop, duplicate, reorder, corrupt;
+      double extra = 0;
+      guint flip = 0;
 
-      if (relay->loss > 0 && g_rand_double (relay->rand) < relay->loss)
+      g_mutex_lock (&relay->lock);
+      im = relay->impairments;
+      delay = relay->delay_us;
+      drop = im.loss > 0 && g_rand_double (relay->rand) < im.loss;
+      duplicate = im.duplicate > 0 && g_rand_double (relay->rand) < im.duplicate;
+      reorder = im.reorder > 0 && g_rand_double (relay->rand) < im.reorder;
+      corrupt = im.corrupt > 0 && g_rand_double (relay->rand) < im.corrupt;
+      if (reorder)
+        extra = g_rand_double (relay->rand);
+      if (corrupt)
+        flip = g_rand_int_range (relay->rand, 0, n * 8);
+      if (drop)
+        relay->counts.dropped++;
+      else
         {
-          g_mutex_lock (&relay->lock);
-          relay->dropped++;
-          g_mutex_unlock (&relay->lock);
-          continue;
+          relay->counts.duplicated += duplicate;
+          relay->counts.reordered += reorder;
+          relay->counts.corrupted += corrupt;
         }
-      p = g_malloc (sizeof *p + n);
-      p->due = g_get_monotonic_time () + relay->delay_us;
-      p->dir = dir;
-      p->len = n;
-      memcpy (p->data, buf, n);
-      g_queue_push_tail (&relay->queue, p);
+      g_mutex_unlock (&relay->lock);
+      if (drop)
+        continue;
+
+      if (corrupt)
+        buf[flip / 8] ^= 1 << (flip % 8);
+      due = g_get_monotonic_time () + delay / 2;
+      /* Held back by up to a round trip (at least a few ms), so that the
+       * datagrams behind it arrive first. */
+      if (reorder)
+        due += (gint64) (extra * MAX (delay, 4000)) + 1000;
+      relay_enqueue (relay, packet_new (dir, side, buf, n, due));
+      if (duplicate)
+        relay_enqueue (relay, packet_new (dir, side, buf, n, due + 500));
     }
   relay_arm (relay);
   return G_SOURCE_CONTINUE;
 }
 
 static GSocket *
-relay_socket (BenchRelay *relay)
+relay_socket (TafelTestRelay *relay)
 {
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
@@ -146,7 +208,7 @@ relay_socket (BenchRelay *relay)
 static gpointer
 relay_thread (gpointer data)
 {
-  BenchRelay *relay = data;
+  TafelTestRelay *relay = data;
 
   g_main_context_push_thread_default (relay->context);
   g_main_loop_run (relay->loop);
@@ -154,15 +216,15 @@ relay_thread (gpointer data)
   return NULL;
 }
 
-BenchRelay *
-bench_relay_new (gint64 rtt_us,
+TafelTestRelay *
+tafel_test_relay_new (gint64 rtt_us,
                  double loss)
 {
-  BenchRelay *relay = g_new0 (BenchRelay, 1);
+  TafelTestRelay *relay = g_new0 (TafelTestRelay, 1);
 
   g_mutex_init (&relay->lock);
-  relay->delay_us = rtt_us / 2;
-  relay->loss = loss;
+  relay->delay_us = rtt_us;
+  relay->impairments.loss = loss;
   relay->rand = g_rand_new_with_seed (42);
   relay->context = g_main_context_new ();
   relay->loop = g_main_loop_new (relay->context, FALSE);
@@ -197,7 +259,7 @@ quit_loop (gpointer data)
 }
 
 void
-bench_relay_free (BenchRelay *relay)
+tafel_test_relay_free (TafelTestRelay *relay)
 {
   g_main_context_invoke (relay->context, quit_loop, relay->loop);
   g_thread_join (relay->thread);
@@ -225,14 +287,14 @@ socket_port (GSocket *socket)
 }
 
 guint16
-bench_relay_get_port (BenchRelay *relay,
+tafel_test_relay_get_port (TafelTestRelay *relay,
                       guint       side)
 {
   return socket_port (relay->dirs[side].in);
 }
 
 void
-bench_relay_set_target (BenchRelay     *relay,
+tafel_test_relay_set_target (TafelTestRelay     *relay,
                         guint           side,
                         GSocketAddress *to)
 {
@@ -242,18 +304,47 @@ bench_relay_set_target (BenchRelay     *relay,
 }
 
 void
-bench_relay_get_counts (BenchRelay *relay,
-                        guint64    *forwarded,
-                        guint64    *dropped)
+tafel_test_relay_get_counts (TafelTestRelay *relay,
+                             guint64        *forwarded,
+                             guint64        *dropped)
 {
   g_mutex_lock (&relay->lock);
-  *forwarded = relay->forwarded;
-  *dropped = relay->dropped;
+  *forwarded = relay->counts.forwarded;
+  *dropped = relay->counts.dropped;
+  g_mutex_unlock (&relay->lock);
+}
+
+void
+tafel_test_relay_get_all_counts (TafelTestRelay       *relay,
+                                 TafelTestRelayCounts *counts)
+{
+  g_mutex_lock (&relay->lock);
+  *counts = relay->counts;
+  g_mutex_unlock (&relay->lock);
+}
+
+void
+tafel_test_relay_set_impairments (TafelTestRelay                  *relay,
+                                  const TafelTestRelayImpairments *impairments,
+                                  guint32                          seed)
+{
+  g_mutex_lock (&relay->lock);
+  relay->impairments = *impairments;
+  g_rand_set_seed (relay->rand, seed);
+  g_mutex_unlock (&relay->lock);
+}
+
+void
+tafel_test_relay_set_rtt (TafelTestRelay *relay,
+                          gint64          rtt_us)
+{
+  g_mutex_lock (&relay->lock);
+  relay->delay_us = rtt_us;
   g_mutex_unlock (&relay->lock);
 }
 
 GSocketAddress *
-bench_candidate_address (const NiceCandidate *candidate)
+tafel_test_candidate_address (const NiceCandidate *candidate)
 {
   struct sockaddr_storage storage;
 
@@ -268,15 +359,15 @@ route_through_relay (NiceCandidate *candidate,
                      gpointer       user_data)
 {
   Route *route = user_data;
-  g_autoptr(GSocketAddress) real = bench_candidate_address (candidate);
+  g_autoptr(GSocketAddress) real = tafel_test_candidate_address (candidate);
 
-  bench_relay_set_target (route->relay, route->side, real);
-  nice_address_set_port (&candidate->addr, bench_relay_get_port (route->relay, route->side));
+  tafel_test_relay_set_target (route->relay, route->side, real);
+  nice_address_set_port (&candidate->addr, tafel_test_relay_get_port (route->relay, route->side));
   return TRUE;
 }
 
 void
-bench_relay_route_link (BenchRelay *relay,
+tafel_test_relay_route_link (TafelTestRelay *relay,
                         guint       side,
                         TafelLink  *link)
 {
