@@ -188,7 +188,10 @@ on_peer_left (TafelSession         *session,
               Online               *o)
 {
   g_autofree char *hex = key_hex (peer);
-  g_autofree char *sentence = g_strdup_printf (_("Peer %.12s left"), hex);
+  /* Without --json too, a peer that was dropped says why (a forger is
+   * refused for the session, a link that failed is retried). */
+  g_autofree char *sentence = reason != NULL ? g_strdup_printf (_("Peer %.12s left: %s"), hex, reason->message)
+                                             : g_strdup_printf (_("Peer %.12s left"), hex);
 
   emit (o, "peer-left", sentence, "peer", hex, "reason", reason != NULL ? reason->message : NULL, NULL);
 }
