@@ -198,6 +198,7 @@ on_records_reissued (TafelSession *session,
                      TafelWindow  *self)
 {
   g_autofree char *message = NULL;
+  AdwToast *toast;
 
   if (n == 0)
     return;
@@ -205,7 +206,12 @@ on_records_reissued (TafelSession *session,
                                           "%u change was sent again under your new identity",
                                           "%u changes were sent again under your new identity", n),
                              n);
-  note (self, message);
+  /* The note about the move stays until read, and an ordinary toast would
+   * wait behind it: this one goes in front, and the move's note comes back
+   * after it. */
+  toast = adw_toast_new (message);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void
