@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <json-glib/json-glib.h>
 
 #include "tafel-board.h"
 #include "tafel-bytes.h"
+#include "tafel-invite.h"
 #include "tafel-link-private.h"
 #include "tafel-session-private.h"
 
@@ -14,8 +19,8 @@
 /* A member that sends forged records is dropped and stays out: the victim
  * refuses its identity on that board for the rest of the session however
  * often it comes back, and says why it left (the reason `tafel-cli --json`
- * prints in its peer-left event). Real libnice links on loopback, real
- * mosquitto. */
+ * prints in its peer-left event, checked with a real tafel-cli seed).
+ * Real libnice links on loopback, real mosquitto. */
 
 #define WAIT_MS 60000
 
@@ -249,6 +254,175 @@ test_forger_stays_out (void)
   member_clear (&v);
 }
 
+/* ---- the same, told by tafel-cli ------------------------------------------ */
+
+/* The lines a tafel-cli prints, read as they come. */
+typedef struct
+{
+  GDataInputStream *in;
+  GPtrArray        *lines;
+  gboolean          eof;
+} CliOutput;
+
+static void read_next (CliOutput *o);
+
+static void
+on_line (GObject      *source,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  CliOutput *o = data;
+  char *line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source), result, NULL, NULL);
+
+  if (line == NULL)
+    {
+      o->eof = TRUE;
+      return;
+    }
+  g_ptr_array_add (o->lines, line);
+  read_next (o);
+}
+
+static void
+read_next (CliOutput *o)
+{
+  g_data_input_stream_read_line_async (o->in, G_PRIORITY_DEFAULT, NULL, on_line, o);
+}
+
+static gboolean
+cli_eof (gpointer data)
+{
+  return ((CliOutput *) data)->eof;
+}
+
+typedef struct
+{
+  CliOutput  *o;
+  const char *event;
+  const char *peer;     /* nullable: any */
+  char       *reason;   /* out: the event's reason, or NULL */
+  gboolean    found;
+} EventWait;
+
+/* The CLI printed a --json @event (for @peer). */
+static gboolean
+event_seen (gpointer data)
+{
+  EventWait *w = data;
+
+  for (guint i = 0; i < w->o->lines->len && !w->found; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *event;
+
+      if (!json_parser_load_from_data (parser, w->o->lines->pdata[i], -1, NULL) ||
+          !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        continue;
+      event = json_node_get_object (json_parser_get_root (parser));
+      if (g_strcmp0 (json_object_get_string_member_with_default (event, "event", ""), w->event) != 0 ||
+          (w->peer != NULL &&
+           g_strcmp0 (json_object_get_string_member_with_default (event, "peer", ""), w->peer) != 0))
+        continue;
+      w->found = TRUE;
+      if (json_object_has_member (event, "reason") &&
+          JSON_NODE_HOLDS_VALUE (json_object_get_member (event, "reason")))
+        w->reason = g_strdup (json_object_get_string_member (event, "reason"));
+    }
+  return w->found;
+}
+
+static gboolean
+has_joined (gpointer data)
+{
+  return ((Member *) data)->joined->len > 0;
+}
+
+/* `tafel-cli seed --json` says why it dropped a forger: its peer-left
+ * event carries the reason, not null. */
+static void
+test_forger_cli_reason (void)
+{
+  g_autofree char *skip = NULL;
+  g_autoptr(TafelTestBroker) broker = tafel_test_broker_start (TAFEL_TEST_BROKER_PLAIN, &skip);
+  const char *build_root = g_getenv ("TAFEL_BUILD_ROOT");
+  g_autofree char *cli = NULL;
+  g_autofree char *cli_dir = NULL;
+  g_autofree char *link_text = NULL;
+  g_autofree char *h_hex = NULL;
+  g_autoptr(TafelInvite) invite = NULL;
+  g_autoptr(GSubprocess) seed = NULL;
+  g_autoptr(GError) error = NULL;
+  CliOutput out = { 0 };
+  Member h = { 0 };
+  guint8 id[TAFEL_BOARD_ID_BYTES], secret[TAFEL_BOARD_SECRET_BYTES];
+  const char *brokers[2] = { NULL, NULL };
+  EventWait joined = { &out, "peer-joined", NULL, NULL, FALSE };
+  EventWait left = { &out, "peer-left", NULL, NULL, FALSE };
+
+  if (broker == NULL)
+    {
+      g_test_skip (skip);
+      return;
+    }
+  if (build_root == NULL)
+    {
+      g_test_skip ("TAFEL_BUILD_ROOT is not set (run under meson test)");
+      return;
+    }
+  cli = g_build_filename (build_root, "src", "cli", "tafel-cli", NULL);
+  tafel_random_bytes (id, sizeof id);
+  tafel_random_bytes (secret, sizeof secret);
+  brokers[0] = tafel_test_broker_get_url (broker);
+  invite = tafel_invite_new (id, secret, "Ban", brokers);
+  link_text = tafel_invite_to_string (invite);
+  cli_dir = g_dir_make_tmp ("tafel-ban-cli-XXXXXX", NULL);
+
+  {
+    g_autoptr(GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+
+    /* Gone with the test, also when an assertion aborts it. */
+    g_subprocess_launcher_set_child_setup (launcher, tafel_test_child_dies_with_parent,
+                                           GINT_TO_POINTER (getpid ()), NULL);
+    seed = g_subprocess_launcher_spawn (launcher, &error, cli, "seed", link_text, "--data-dir", cli_dir,
+                                        "--local-address", "127.0.0.1", "--json", NULL);
+  }
+  g_assert_no_error (error);
+  out.lines = g_ptr_array_new_with_free_func (g_free);
+  out.in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (seed));
+  read_next (&out);
+
+  member_start (&h, broker, id, secret);
+  h_hex = tafel_hex_encode (tafel_identity_get_public_key (h.identity)->bytes, TAFEL_PUBLIC_KEY_BYTES);
+  joined.peer = h_hex;
+  left.peer = h_hex;
+  g_assert_true (tafel_test_wait_until (event_seen, &joined, WAIT_MS));
+  g_assert_true (tafel_test_wait_until (has_joined, &h, WAIT_MS));
+
+  {
+    g_autoptr(GBytes) run = forged_run ();
+    TafelLink *link = tafel_session_get_link (h.session, h.joined->pdata[0]);
+
+    g_assert_nonnull (link);
+    g_assert_true (tafel_link_send (link, 0x11, run, NULL));
+  }
+  g_assert_true (tafel_test_wait_until (event_seen, &left, WAIT_MS));
+  g_test_message ("tafel-cli: peer-left, reason %s", left.reason != NULL ? left.reason : "null");
+  g_assert_nonnull (left.reason);
+  g_assert_nonnull (strstr (left.reason, "Refused for this session"));
+
+  member_clear (&h);
+  g_subprocess_send_signal (seed, SIGTERM);
+  g_assert_true (tafel_test_wait_until (cli_eof, &out, WAIT_MS));
+  g_assert_true (g_subprocess_wait (seed, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&out.in);
+  g_ptr_array_unref (out.lines);
+  g_free (joined.reason);
+  g_free (left.reason);
+  tafel_test_remove_tree (cli_dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -256,6 +430,7 @@ main (int    argc,
   tafel_test_init (&argc, &argv);
 
   g_test_add_func ("/tafel/session/forger-stays-out", test_forger_stays_out);
+  g_test_add_func ("/tafel/session/forger-cli-reason", test_forger_cli_reason);
 
   return g_test_run ();
 }
