@@ -10,7 +10,8 @@
 #  - the key file in Tafel's folder is a new identity;
 #  - a note says how many of its changes went out again under it, and the
 #    note about the move comes back after it;
-#  - the seed ends up with every stroke either device drew.
+#  - the seed ends up with every stroke either device drew;
+#  - drawing and undo go on under the new identity.
 # (docs/identity.md)
 set -u
 . "$(dirname "$0")/ui-lib.sh"
@@ -21,7 +22,7 @@ mosquitto=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 [ -x "$mosquitto" ] || skip_all "mosquitto is not installed"
 command -v python3 >/dev/null || skip_all "python3 is not installed"
 
-echo "1..7"
+echo "1..9"
 start_display
 
 pids=()
@@ -147,6 +148,31 @@ if wait_for 60 seed_strokes; then
 else
   not_ok "the seed shows every stroke either device drew (15)"
   sed 's/^/# /' "$work/seed.log" | tail -n 20
+fi
+
+# Drawing goes on under the new identity, and so does undo: a stroke
+# reaches the seed, Ctrl+Z takes it away there too.
+seed_visible_is () {
+  [ "$("$cli" info "$id" --data-dir "$work/seed" --json 2>/dev/null |
+       python3 -c 'import json, sys; print(json.load(sys.stdin)["visible"])' 2>/dev/null)" = "$1" ]
+}
+focus_window "$win"
+x=220 y=330
+timeout 5 xdotool mousemove --window "$win" $x $y mousedown 1
+for i in $(seq 1 40); do
+  timeout 5 xdotool mousemove --window "$win" $((x + i * 8)) $((y + (i % 12) * 4 - 24))
+done
+timeout 5 xdotool mouseup 1
+if wait_for 30 seed_visible_is 16; then
+  ok "a stroke drawn after the move reaches the seed (16)"
+else
+  not_ok "a stroke drawn after the move reaches the seed (16)"
+fi
+timeout 5 xdotool key ctrl+z
+if wait_for 30 seed_visible_is 15; then
+  ok "Ctrl+Z undoes it under the new identity (15 again)"
+else
+  not_ok "Ctrl+Z undoes it under the new identity (15 again)"
 fi
 
 quit_cleanly "$app"
