@@ -53,13 +53,8 @@ for _ in range(int(sys.argv[1])):
 EOF
 }
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$port" >"$work/mosquitto.conf"
-[ "$(id -u)" = 0 ] && echo "user root" >>"$work/mosquitto.conf"
-"$mosquitto" -c "$work/mosquitto.conf" >"$work/mosquitto.log" 2>&1 &
-pids+=($!)
-wait_for 10 python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" ||
-  bail "mosquitto did not start: $(cat "$work/mosquitto.log")"
+start_mosquitto
+pids+=("$mosquitto_pid")
 
 # Both devices share 5 strokes; then each draws its own under the same
 # identity: 4 in Tafel's folder (offline), 6 by the other device, online,
