@@ -220,24 +220,24 @@ write_all (int           fd,
   return TRUE;
 }
 
-/* Creates the key file; %NULL with *lost_race set if another process won. */
+/* A fresh key pair, written and synced to a new temporary file in @dir
+ * (*tmp, for the caller to link or rename into place at @path). */
 static TafelIdentity *
-create (const char  *dir,
-        const char  *path,
-        gboolean    *lost_race,
-        GError     **error)
+write_new_key (const char  *dir,
+               const char  *path,
+               char       **tmp,
+               GError     **error)
 {
-  g_autofree char *tmp = g_build_filename (dir, ".identity-XXXXXX", NULL);
+  g_autofree char *name = g_build_filename (dir, ".identity-XXXXXX", NULL);
   g_autoptr(TafelIdentity) self = tafel_identity_new_ephemeral ();
   guint8 buf[IDENTITY_SIZE];
   int fd, saved;
 
-  *lost_race = FALSE;
   /* mkstemp creates the file with mode 0600 from the start. */
-  fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
+  fd = g_mkstemp_full (name, O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0)
     {
-      fail_io (error, tmp, errno, _("Could not create the identity key file"));
+      fail_io (error, name, errno, _("Could not create the identity key file"));
       return NULL;
     }
 
@@ -247,12 +247,44 @@ create (const char  *dir,
       saved = errno;
       tafel_memzero (buf, sizeof buf);
       close (fd);
-      g_unlink (tmp);
+      g_unlink (name);
       fail_io (error, path, saved, _("Could not write the identity key file"));
       return NULL;
     }
   tafel_memzero (buf, sizeof buf);
   close (fd);
+  *tmp = g_steal_pointer (&name);
+  return g_steal_pointer (&self);
+}
+
+/* Makes a new name in @dir durable. */
+static void
+sync_dir (const char *dir)
+{
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+}
+
+/* Creates the key file; %NULL with *lost_race set if another process won. */
+static TafelIdentity *
+create (const char  *dir,
+        const char  *path,
+        gboolean    *lost_race,
+        GError     **error)
+{
+  g_autofree char *tmp = NULL;
+  g_autoptr(TafelIdentity) self = NULL;
+  int saved;
+
+  *lost_race = FALSE;
+  self = write_new_key (dir, path, &tmp, error);
+  if (self == NULL)
+    return NULL;
 
   if (link (tmp, path) != 0)
     {
@@ -267,14 +299,7 @@ create (const char  *dir,
       return NULL;
     }
   g_unlink (tmp);
-
-  /* Make the new name durable too. */
-  fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0)
-    {
-      fsync (fd);
-      close (fd);
-    }
+  sync_dir (dir);
   return g_steal_pointer (&self);
 }
 
@@ -348,29 +373,12 @@ replace_file (const char  *dir,
               const char  *path,
               GError     **error)
 {
-  g_autofree char *tmp = g_build_filename (dir, ".identity-XXXXXX", NULL);
-  g_autoptr(TafelIdentity) self = tafel_identity_new_ephemeral ();
-  guint8 buf[IDENTITY_SIZE];
-  int fd, saved;
+  g_autofree char *tmp = NULL;
+  g_autoptr(TafelIdentity) self = write_new_key (dir, path, &tmp, error);
+  int saved;
 
-  fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      fail_io (error, tmp, errno, _("Could not create the identity key file"));
-      return NULL;
-    }
-  serialise (self->secret_key, buf);
-  if (!write_all (fd, buf, sizeof buf) || fsync (fd) != 0)
-    {
-      saved = errno;
-      tafel_memzero (buf, sizeof buf);
-      close (fd);
-      g_unlink (tmp);
-      fail_io (error, path, saved, _("Could not write the identity key file"));
-      return NULL;
-    }
-  tafel_memzero (buf, sizeof buf);
-  close (fd);
+  if (self == NULL)
+    return NULL;
   if (g_rename (tmp, path) != 0)
     {
       saved = errno;
@@ -378,12 +386,7 @@ replace_file (const char  *dir,
       fail_io (error, path, saved, _("Could not replace the identity key file"));
       return NULL;
     }
-  fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0)
-    {
-      fsync (fd);
-      close (fd);
-    }
+  sync_dir (dir);
   return g_steal_pointer (&self);
 }
 
