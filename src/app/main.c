@@ -9,6 +9,7 @@
 
 #include "tafel-application.h"
 #include "tafel-core.h"
+#include "tafel-session-bus.h"
 
 static gboolean
 wants_display (int    argc,
@@ -23,6 +24,28 @@ wants_display (int    argc,
   return TRUE;
 }
 
+/* Without a session bus that answers, Tafel starts anyway and says so in
+ * one line. GLib then runs it as a separate instance; the empty address
+ * makes GApplication and GTK give up on the bus at once instead of
+ * waiting on one that does not answer. GTK's accessibility is found
+ * through the session bus, and GTK 4.8 cannot publish the widgets of an
+ * application that is not on it (it logs criticals), so it is off. */
+static void
+start_without_a_bus_if_needed (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (tafel_session_bus_check (TAFEL_SESSION_BUS_TIMEOUT_MS, &error))
+    return;
+
+  fprintf (stderr, "tafel: ");
+  fprintf (stderr, _("no D-Bus session bus (%s); starting anyway, as a separate instance "
+                     "without desktop notifications"), error->message);
+  fprintf (stderr, "\n");
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "", TRUE);
+  g_setenv ("GTK_A11Y", "none", TRUE);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -33,6 +56,9 @@ main (int    argc,
   bindtextdomain (GETTEXT_PACKAGE, tafel_locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
+  if (wants_display (argc, argv))
+    start_without_a_bus_if_needed ();
 
   /* GTK would print a warning and exit on its own; say it plainly instead. */
   if (wants_display (argc, argv) && !gtk_init_check ())

@@ -135,6 +135,68 @@ show_board (TafelApplication *self,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+static void tafel_application_open_board (TafelApplication *self,
+                                          const char       *id_hex,
+                                          GtkWindow        *reuse);
+
+static void
+on_repair_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    TafelApplication *self)
+{
+  const char *id_hex = g_object_get_data (G_OBJECT (dialog), "tafel-board-id");
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (dialog));
+  g_autoptr(GError) error = NULL;
+  g_auto(TafelBoardRepair) repair = { 0 };
+
+  if (!g_str_equal (response, "repair"))
+    return;
+  if (!tafel_board_repair (tafel_application_get_data_dir (self), id_hex, &repair, &error))
+    {
+      show_error (self, parent, _("The board could not be repaired"), error);
+      return;
+    }
+  tafel_application_open_board (self, id_hex, parent);
+}
+
+/* A board whose log on this device is damaged: say so in plain words and
+ * offer the repair, which keeps the damaged file and everything intact. */
+static void
+offer_repair (TafelApplication *self,
+              GtkWindow        *reuse,
+              const char       *id_hex,
+              const GError     *error)
+{
+  GtkWindow *parent = reuse;
+  GtkWidget *dialog;
+
+  if (!TAFEL_IS_WINDOW (parent))
+    parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (!TAFEL_IS_WINDOW (parent))
+    parent = GTK_WINDOW (tafel_window_new (GTK_APPLICATION (self)));
+  gtk_window_present (parent);
+
+  dialog = adw_message_dialog_new (parent, _("This Board’s Saved Copy Is Damaged"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), "%s\n\n%s",
+                                  _("Part of this board as saved on this device cannot be read, "
+                                    "so Tafel has not opened it and has changed nothing. Repairing "
+                                    "it keeps the damaged file as a backup, keeps everything that "
+                                    "is still intact, and gets the rest back from the people you "
+                                    "share the board with when it is next online."),
+                                  error->message);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Not Now"),
+                                    "repair", _("_Repair"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "repair",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "repair");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "tafel-board-id", g_strdup (id_hex), g_free);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_repair_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 tafel_application_open_board (TafelApplication *self,
                               const char       *id_hex,
@@ -158,6 +220,11 @@ tafel_application_open_board (TafelApplication *self,
   identity = tafel_application_get_identity (self, &error);
   if (identity != NULL)
     board = tafel_board_open (tafel_application_get_data_dir (self), identity, id_hex, &error);
+  if (board == NULL && g_error_matches (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_DAMAGED_LOG))
+    {
+      offer_repair (self, reuse, id_hex, error);
+      return;
+    }
   if (board == NULL)
     {
       show_error (self, reuse, _("The board could not be opened"), error);
@@ -447,6 +514,16 @@ tafel_application_window_removed (GtkApplication *application,
 
   GTK_APPLICATION_CLASS (tafel_application_parent_class)->window_removed (application, window);
 
+  /* The other windows' start pages drew that board's card from the open
+   * board when the list was last loaded (blank, for a board just made);
+   * now it is closed, they load it again from the board as it was left. */
+  for (GList *l = gtk_application_get_windows (application); l != NULL; l = l->next)
+    if (TAFEL_IS_WINDOW (l->data))
+      {
+        tafel_application_reload_boards (self);
+        break;
+      }
+
   for (GList *l = gtk_application_get_windows (application); l != NULL; l = l->next)
     if (TAFEL_IS_WINDOW (l->data) && tafel_window_get_board (l->data) != NULL)
       {
@@ -479,7 +556,12 @@ restore_or_start (TafelApplication *self)
       if (board == NULL)
         {
           /* A board deleted meanwhile is simply not reopened. */
-          if (!g_error_matches (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_NOT_FOUND))
+          if (g_error_matches (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_DAMAGED_LOG))
+            {
+              offer_repair (self, NULL, ids[i], error);
+              any = TRUE;
+            }
+          else if (!g_error_matches (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_NOT_FOUND))
             {
               show_error (self, NULL, _("A board could not be reopened"), error);
               any = TRUE;

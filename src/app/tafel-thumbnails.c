@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 
+#include "tafel-atomic-file.h"
 #include "tafel-board-snapshot.h"
 #include "tafel-color.h"
 #include "tafel-thumbnails.h"
@@ -16,22 +17,31 @@ thumbnail_path (const char *id_hex)
   return g_build_filename (g_get_user_cache_dir (), "tafel", "thumbnails", name, NULL);
 }
 
+static cairo_status_t
+append_png (void                *closure,
+            const unsigned char *data,
+            unsigned int         length)
+{
+  g_byte_array_append (closure, data, length);
+  return CAIRO_STATUS_SUCCESS;
+}
+
 static gboolean
 write_png (cairo_surface_t *surface,
            const char      *path)
 {
   g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
+  g_autoptr(GByteArray) png = g_byte_array_new ();
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     return FALSE;
-  /* Written aside and renamed, so a reader never sees half a picture. */
-  if (cairo_surface_write_to_png (surface, tmp) != CAIRO_STATUS_SUCCESS)
-    {
-      g_unlink (tmp);
-      return FALSE;
-    }
-  return g_rename (tmp, path) == 0;
+  /* Replaced whole, so a reader never sees half a picture and a full disk
+   * leaves the old one. The temporary file has a name of its own, so the
+   * thread saving a board just closed and another window's start page
+   * loading it at the same time do not write into one file. */
+  if (cairo_surface_write_to_png_stream (surface, append_png, png) != CAIRO_STATUS_SUCCESS)
+    return FALSE;
+  return tafel_atomic_file_write (path, png->data, png->len, 0600, TAFEL_ATOMIC_FILE_NONE, NULL);
 }
 
 /* A thumbnail of a board that shows nothing is an empty file. */
@@ -42,7 +52,7 @@ write_empty (const char *path)
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     return FALSE;
-  return g_file_set_contents (path, "", 0, NULL);
+  return tafel_atomic_file_write (path, "", 0, 0600, TAFEL_ATOMIC_FILE_NONE, NULL);
 }
 
 /* ---- Saving -------------------------------------------------------------- */

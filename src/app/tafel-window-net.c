@@ -496,8 +496,11 @@ on_chat_arrived (TafelChatTracker *tracker,
   g_autofree char *title = NULL;
   g_autofree char *body = NULL;
 
-  /* Only when you would not see it otherwise. */
-  if (app == NULL || gtk_window_is_active (GTK_WINDOW (self)) || messages->len == 0)
+  /* Only when you would not see it otherwise. Started without a session
+   * bus (main.c), there is no notification server to reach: the unread
+   * count on the Chat button tells. */
+  if (app == NULL || gtk_window_is_active (GTK_WINDOW (self)) || messages->len == 0 ||
+      g_application_get_dbus_connection (app) == NULL)
     return;
 
   if (messages->len == 1)

@@ -651,7 +651,7 @@ typedef struct
   TafelExportFormat   format;
   gboolean            has_rect;
   TafelRect           rect;
-  double              scale;
+  TafelExportOptions  options;
   GFile              *file;
 } ExportData;
 
@@ -674,7 +674,7 @@ export_thread (GTask        *task,
   ExportData *data = task_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(TafelBoardModel) model = tafel_board_snapshot_build (data->snapshot, &error);
-  double scale = data->scale;
+  TafelExportOptions options = data->options;
   TafelRect area;
 
   if (model == NULL ||
@@ -687,15 +687,15 @@ export_thread (GTask        *task,
   /* A whole board too large for one picture at this scale is made smaller. */
   if (data->format == TAFEL_EXPORT_PNG)
     {
-      double pixels = area.width * area.height * scale * scale;
+      double pixels = area.width * area.height * options.scale * options.scale;
 
       if (pixels > TAFEL_EXPORT_MAX_PIXELS)
-        scale *= sqrt (TAFEL_EXPORT_MAX_PIXELS / pixels) * 0.999;
+        options.scale *= sqrt (TAFEL_EXPORT_MAX_PIXELS / pixels) * 0.999;
     }
-  scale = MIN (scale, (TAFEL_EXPORT_MAX_SIDE - 1) / MAX (area.width, area.height));
+  options.scale = MIN (options.scale, (TAFEL_EXPORT_MAX_SIDE - 1) / MAX (area.width, area.height));
 
-  if (!tafel_export_to_file (model, data->format, data->has_rect ? &data->rect : NULL, scale,
-                             data->file, &error))
+  if (!tafel_export_to_file_full (model, data->format, data->has_rect ? &data->rect : NULL, &options,
+                                  data->file, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);
@@ -737,6 +737,82 @@ static const struct
   { "pdf", TAFEL_EXPORT_PDF, ".pdf", "application/pdf", N_("Export as PDF Document"), N_("PDF documents") },
 };
 
+/* The choices under the file list: what each format can be asked for. */
+static const struct
+{
+  const char      *id;
+  const char      *label;          /* translatable */
+  TafelExportPage  page;
+  gboolean         landscape;
+} export_pages[] = {
+  { "fit", N_("The drawing’s size"), TAFEL_EXPORT_PAGE_FIT, FALSE },
+  { "a4", N_("A4, portrait"), TAFEL_EXPORT_PAGE_A4, FALSE },
+  { "a4-landscape", N_("A4, landscape"), TAFEL_EXPORT_PAGE_A4, TRUE },
+  { "letter", N_("Letter, portrait"), TAFEL_EXPORT_PAGE_LETTER, FALSE },
+  { "letter-landscape", N_("Letter, landscape"), TAFEL_EXPORT_PAGE_LETTER, TRUE },
+};
+
+static void
+add_export_choices (GtkFileChooser    *chooser,
+                    TafelExportFormat  format)
+{
+  if (format == TAFEL_EXPORT_PNG)
+    {
+      gtk_file_chooser_add_choice (chooser, "scale", _("Size"),
+                                   (const char *[]) { "1", "2", "4", NULL },
+                                   /* Translators: the size of an exported picture */
+                                   (const char *[]) { _("Normal (1×)"), _("Double (2×)"), _("Quadruple (4×)"), NULL });
+      gtk_file_chooser_set_choice (chooser, "scale", "1");
+    }
+  if (format == TAFEL_EXPORT_PDF)
+    {
+      const char *ids[G_N_ELEMENTS (export_pages) + 1] = { NULL };
+      const char *labels[G_N_ELEMENTS (export_pages) + 1] = { NULL };
+
+      for (guint i = 0; i < G_N_ELEMENTS (export_pages); i++)
+        {
+          ids[i] = export_pages[i].id;
+          labels[i] = _(export_pages[i].label);
+        }
+      gtk_file_chooser_add_choice (chooser, "page", _("Page"), ids, labels);
+      gtk_file_chooser_set_choice (chooser, "page", "fit");
+    }
+  else
+    {
+      /* A boolean choice: a check box. */
+      gtk_file_chooser_add_choice (chooser, "transparent", _("Transparent background"), NULL, NULL);
+      gtk_file_chooser_set_choice (chooser, "transparent", "false");
+    }
+}
+
+/* Reads back what add_export_choices() offered (GTK warns about any other). */
+static void
+export_options_from_choices (GtkFileChooser     *chooser,
+                             TafelExportFormat   format,
+                             TafelExportOptions *options)
+{
+  if (format == TAFEL_EXPORT_PNG)
+    {
+      double scale = g_ascii_strtod (gtk_file_chooser_get_choice (chooser, "scale"), NULL);
+
+      if (scale > 0)
+        options->scale = scale;
+    }
+  if (format == TAFEL_EXPORT_PDF)
+    {
+      const char *page = gtk_file_chooser_get_choice (chooser, "page");
+
+      for (guint i = 0; i < G_N_ELEMENTS (export_pages); i++)
+        if (g_strcmp0 (page, export_pages[i].id) == 0)
+          {
+            options->page = export_pages[i].page;
+            options->landscape = export_pages[i].landscape;
+          }
+    }
+  else
+    options->transparent = g_strcmp0 (gtk_file_chooser_get_choice (chooser, "transparent"), "true") == 0;
+}
+
 static void
 on_export_response (GtkNativeDialog *dialog,
                     int              response,
@@ -755,7 +831,8 @@ on_export_response (GtkNativeDialog *dialog,
       data->snapshot = tafel_board_snapshot_new (tafel_board_get_log (self->board));
       data->format = export_formats[index].format;
       data->file = with_suffix (chosen, export_formats[index].suffix);
-      data->scale = 1.0;
+      data->options = TAFEL_EXPORT_OPTIONS_INIT;
+      export_options_from_choices (GTK_FILE_CHOOSER (dialog), data->format, &data->options);
 
       /* The current view comes out as it looks: at its zoom, for pictures. */
       if (g_strcmp0 (area, "view") == 0)
@@ -763,7 +840,8 @@ on_export_response (GtkNativeDialog *dialog,
           data->has_rect = TRUE;
           tafel_canvas_get_visible (self->canvas, &data->rect);
           if (data->format == TAFEL_EXPORT_PNG)
-            data->scale = tafel_canvas_get_scale (self->canvas) * gtk_widget_get_scale_factor (GTK_WIDGET (self));
+            data->options.scale *= tafel_canvas_get_scale (self->canvas) *
+                                   gtk_widget_get_scale_factor (GTK_WIDGET (self));
         }
 
       task = g_task_new (self, NULL, export_done, NULL);
@@ -806,6 +884,7 @@ export_activated (GtkWidget  *widget,
                                (const char *[]) { "board", "view", NULL },
                                (const char *[]) { _("The whole board"), _("What the window shows"), NULL });
   gtk_file_chooser_set_choice (GTK_FILE_CHOOSER (dialog), "area", "board");
+  add_export_choices (GTK_FILE_CHOOSER (dialog), export_formats[index].format);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (dialog), TRUE);
   g_object_set_data (G_OBJECT (dialog), "tafel-format", GUINT_TO_POINTER (index));
   g_signal_connect (dialog, "response", G_CALLBACK (on_export_response), self);

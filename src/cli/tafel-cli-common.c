@@ -9,21 +9,98 @@
 #include "tafel-cli-private.h"
 #include "tafel-invite.h"
 
+/* Where a link ends inside a message: at a space or a quotation mark. */
+static gboolean
+ends_link (const char *p)
+{
+  static const char *const quotes[] = { "”", "“", "„", "’", "‘", "»", "«" };
+
+  if (*p == '\0' || g_ascii_isspace (*p) || strchr ("\"'<>()", *p) != NULL)
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (quotes); i++)
+    if (g_str_has_prefix (p, quotes[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* @message with the secret of every tafel: link in it left out: whatever
+ * a message repeats (an argument, a path, a parse error), a board secret
+ * never reaches a terminal or a log. The secret is the fragment, which is
+ * base64url: it also ends at punctuation that follows it in a message. */
+static char *
+redact_links (const char *message)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = message;
+
+  while (*p != '\0')
+    {
+      if (g_ascii_strncasecmp (p, "tafel:", 6) == 0)
+        {
+          const char *q = p + 6;
+
+          while (!ends_link (q) && *q != '#')
+            q++;
+          g_string_append_len (out, p, q - p);
+          if (*q == '#')
+            {
+              g_string_append (out, "#…");
+              while (!ends_link (q) && strchr (":;,", *q) == NULL)
+                q++;
+            }
+          p = q;
+          continue;
+        }
+      g_string_append_c (out, *p++);
+    }
+  return g_string_free (out, FALSE);
+}
+
+char *
+tafel_cli_printable (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  GString *out = g_string_sized_new (strlen (valid));
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      /* ESC, BEL, a line break and their kind could clear the terminal or
+       * fake lines of output: shown as an escape, never sent. */
+      if (g_unichar_iscntrl (c))
+        g_string_append_printf (out, c < 0x80 ? "\\x%02x" : "\\u%04x", c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+  return g_string_free (out, FALSE);
+}
+
 int
 tafel_cli_fail (const char *format,
                 ...)
 {
   g_autofree char *message = NULL;
+  g_autofree char *safe = NULL;
   va_list args;
 
   va_start (args, format);
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  /* One line, whatever the message holds. */
+  /* One line, whatever the message holds, and nothing a terminal acts on. */
   g_strdelimit (message, "\r\n", ' ');
+  safe = redact_links (message);
+  g_free (message);
+  message = tafel_cli_printable (safe);
   fprintf (stderr, "tafel-cli: %s\n", message);
   return 1;
+}
+
+static gboolean
+names_a_link (const char *name)
+{
+  return g_ascii_strncasecmp (name, "tafel:", strlen ("tafel:")) == 0;
 }
 
 gboolean
@@ -48,22 +125,43 @@ tafel_cli_parse_options (const char    *command,
       *status = tafel_cli_fail ("%s: %s", command, error->message);
       return FALSE;
     }
+  /* A pasted link often comes with a space or a line break around it:
+   * trimmed as the link parser does, it is taken as the link it is and
+   * not as a file name. */
+  for (int i = 1; i < *argc; i++)
+    {
+      g_autofree char *trimmed = g_strstrip (g_strdup ((*argv)[i]));
+
+      if (names_a_link (trimmed))
+        g_strstrip ((*argv)[i]);
+    }
   if (*data_dir == NULL)
     *data_dir = tafel_default_data_dir ();
   return TRUE;
 }
 
-static gboolean
-names_a_link (const char *name)
-{
-  return g_ascii_strncasecmp (name, "tafel:", strlen ("tafel:")) == 0;
-}
 
 static gboolean
 names_a_file (const char *name)
 {
   return !names_a_link (name) &&
          (g_str_has_suffix (name, ".tafel") || strchr (name, G_DIR_SEPARATOR) != NULL);
+}
+
+/* A damaged log names the command that repairs it. */
+static gboolean
+hint_repair (GError     **error,
+             const char  *id)
+{
+  if (error != NULL && g_error_matches (*error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_DAMAGED_LOG))
+    {
+      char *message = g_strdup_printf (_("%s Run “tafel-cli repair %s” to repair it."),
+                                       (*error)->message, id);
+
+      g_free ((*error)->message);
+      (*error)->message = message;
+    }
+  return FALSE;
 }
 
 gboolean
@@ -115,6 +213,8 @@ tafel_cli_board_open (const char     *data_dir,
           {
             id_hex = tafel_invite_dup_board_id_hex (invite);
             out->board = tafel_board_open (data_dir, identity, id_hex, error);
+            if (out->board == NULL)
+              return hint_repair (error, id_hex);
           }
         if (out->board != NULL && writable && invite->brokers[0] != NULL &&
             (tafel_board_get_hints (out->board) == NULL || tafel_board_get_hints (out->board)[0] == NULL) &&
@@ -125,6 +225,8 @@ tafel_cli_board_open (const char     *data_dir,
       out->board = tafel_board_open_file (data_dir, identity, out->file, error);
     else
       out->board = tafel_board_open (data_dir, identity, name, error);
+    if (out->board == NULL && out->file == NULL && !names_a_link (name))
+      return hint_repair (error, name);
   }
   if (out->board == NULL)
     return FALSE;
@@ -160,7 +262,7 @@ tafel_cli_board_read (const char     *data_dir,
     }
   out->log = tafel_board_read (data_dir, id_hex != NULL ? id_hex : name, &out->title, id, error);
   if (out->log == NULL)
-    return FALSE;
+    return hint_repair (error, id_hex != NULL ? id_hex : name);
   out->id_hex = tafel_hex_encode (id, TAFEL_BOARD_ID_BYTES);
   return TRUE;
 }

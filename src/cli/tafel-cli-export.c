@@ -9,6 +9,7 @@
 
 #include "tafel-board-model.h"
 #include "tafel-cli-private.h"
+#include "tafel-atomic-file.h"
 #include "tafel-export.h"
 
 /* tafel-cli export BOARD -o OUT.tafel [--data-dir DIR]: writes a portable
@@ -120,9 +121,7 @@ tafel_cli_export (int    argc,
       gsize len;
 
       if (!g_file_load_contents (board.file, NULL, &contents, &len, NULL, &error) ||
-          !g_file_replace_contents (out, contents, len, NULL, FALSE,
-                                    G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                                    NULL, NULL, &error))
+          !tafel_atomic_file_write_gfile (out, contents, len, 0600, &error))
         return tafel_cli_fail (_("export: %s"), error->message);
     }
   return 0;

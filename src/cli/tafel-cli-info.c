@@ -159,7 +159,11 @@ tafel_cli_info (int    argc,
       Field *f = &g_array_index (fields, Field, i);
 
       if (f->text != NULL)
-        printf ("%-10s %s\n", f->label, f->text);
+        {
+          g_autofree char *text = tafel_cli_printable (f->text);
+
+          printf ("%-10s %s\n", f->label, text);
+        }
       else
         printf ("%-10s %" PRIu64 "\n", f->label, f->number);
     }

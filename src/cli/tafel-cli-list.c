@@ -10,7 +10,25 @@
 #include "tafel-cli-private.h"
 
 /* tafel-cli list [--json] [--data-dir DIR]: the boards of the data folder,
- * most recently opened first. */
+ * most recently opened first. A board that cannot be read is named on
+ * stderr with the reason, and the exit status is then 1, so a script
+ * cannot take a partial list for the whole. */
+static int
+report_unreadable (GListModel *list)
+{
+  guint n = tafel_board_list_get_n_unreadable (list);
+
+  fflush (stdout);
+  for (guint i = 0; i < n; i++)
+    {
+      const GError *error = NULL;
+      const char *id = tafel_board_list_get_unreadable (list, i, &error);
+
+      tafel_cli_fail (_("list: board %s cannot be read: %s"), id, error->message);
+    }
+  return n > 0 ? 1 : 0;
+}
+
 int
 tafel_cli_list (int    argc,
                 char **argv)
@@ -26,7 +44,9 @@ tafel_cli_list (int    argc,
   int status;
   guint n;
 
-  if (!tafel_cli_parse_options ("list", "", N_("Lists the boards in the data folder, most recently opened first."),
+  if (!tafel_cli_parse_options ("list", "", N_("Lists the boards in the data folder, most recently opened first. "
+                                              "Boards that cannot be read are named on stderr, and the exit "
+                                              "status is then 1."),
                                 entries, &argc, &argv, &data_dir, &status))
     return status;
   if (argc > 1)
@@ -62,7 +82,7 @@ tafel_cli_list (int    argc,
       root = json_builder_get_root (b);
       text = json_to_string (root, TRUE);
       printf ("%s\n", text);
-      return 0;
+      return report_unreadable (list);
     }
 
   for (guint i = 0; i < n; i++)
@@ -70,9 +90,9 @@ tafel_cli_list (int    argc,
       g_autoptr(TafelBoardInfo) info = g_list_model_get_item (list, i);
       g_autoptr(GDateTime) local = g_date_time_to_local (tafel_board_info_get_last_opened (info));
       g_autofree char *opened = g_date_time_format (local, "%Y-%m-%d %H:%M");
+      g_autofree char *title = tafel_cli_printable (tafel_board_info_get_title (info));
 
-      printf ("%s  %s  %s\n", tafel_board_info_get_id_hex (info), opened,
-              tafel_board_info_get_title (info));
+      printf ("%s  %s  %s\n", tafel_board_info_get_id_hex (info), opened, title);
     }
-  return 0;
+  return report_unreadable (list);
 }

@@ -115,7 +115,11 @@ emit (Online     *o,
   if (!o->options->json)
     {
       if (sentence != NULL)
-        printf ("%s\n", sentence);
+        {
+          g_autofree char *line = tafel_cli_printable (sentence);
+
+          printf ("%s\n", line);
+        }
       fflush (stdout);
       return;
     }

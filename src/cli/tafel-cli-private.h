@@ -22,6 +22,12 @@ typedef struct
  * failure status. */
 int tafel_cli_fail (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
+/* @text for a terminal: control characters (ESC, BEL, line breaks, …)
+ * written as escapes such as \x1b, invalid UTF-8 replaced. Everything
+ * the CLI prints that came from a board, a file or a peer goes through
+ * this. */
+char *tafel_cli_printable (const char *text) G_GNUC_WARN_UNUSED_RESULT;
+
 /* The --data-dir option every offline command takes. */
 #define TAFEL_CLI_DATA_DIR_OPTION(location) \
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, (location), \
@@ -71,5 +77,6 @@ int tafel_cli_export (int argc, char **argv);
 int tafel_cli_seed   (int argc, char **argv);
 int tafel_cli_draw   (int argc, char **argv);
 int tafel_cli_chat   (int argc, char **argv);
+int tafel_cli_repair (int argc, char **argv);
 
 G_END_DECLS

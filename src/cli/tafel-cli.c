@@ -16,6 +16,7 @@ static const TafelCliCommand commands[] = {
   { "list", "[--json]", N_("The boards in the data folder"), tafel_cli_list },
   { "import", "BOARD --trace F.ndjson", N_("Add a trace’s strokes to a board as yourself"), tafel_cli_import },
   { "info", "BOARD [--json]", N_("What a board holds"), tafel_cli_info },
+  { "repair", "BOARD", N_("Repair a board whose log is damaged, keeping a backup"), tafel_cli_repair },
   { "export", "BOARD -o OUT", N_("Write a board to a .tafel file or a PNG, SVG or PDF image"), tafel_cli_export },
   { "seed", "BOARD", N_("Join a board and stay online (an always-on peer)"), tafel_cli_seed },
   { "draw", "BOARD --trace F.ndjson", N_("Join, add a trace’s strokes, wait until every online peer has them"), tafel_cli_draw },

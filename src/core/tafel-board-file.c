@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "tafel-atomic-file.h"
 #include "tafel-board-private.h"
 #include "tafel-board.h"
 #include "tafel-bytes.h"
@@ -134,16 +135,12 @@ tafel_board_save_file (TafelBoard  *self,
   bytes = tafel_board_file_serialize (&meta, tafel_board_get_log (self));
   tafel_memzero (meta.secret, sizeof meta.secret);
 
-  ok = g_file_replace_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL, FALSE,
-                                G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                                NULL, NULL, &local_error);
+  ok = tafel_atomic_file_write_gfile (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                      0600, &local_error);
   tafel_memzero ((gpointer) g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   if (!ok)
     {
-      g_autofree char *name = g_file_get_parse_name (file);
-
-      g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_IO,
-                   _("Could not write “%s”: %s"), name, local_error->message);
+      g_set_error_literal (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_IO, local_error->message);
       return FALSE;
     }
   return TRUE;

@@ -101,7 +101,24 @@ struct _TafelBoardList
   GObject    parent_instance;
   char      *data_dir;
   GPtrArray *items;
+  GPtrArray *unreadable;  /* Unreadable: boards whose metadata cannot be read */
 };
+
+typedef struct
+{
+  char   *id_hex;
+  GError *error;
+} Unreadable;
+
+static void
+unreadable_free (gpointer data)
+{
+  Unreadable *u = data;
+
+  g_free (u->id_hex);
+  g_error_free (u->error);
+  g_free (u);
+}
 
 static GType
 tafel_board_list_get_item_type (GListModel *model)
@@ -144,6 +161,7 @@ tafel_board_list_finalize (GObject *object)
 
   g_free (self->data_dir);
   g_ptr_array_unref (self->items);
+  g_clear_pointer (&self->unreadable, g_ptr_array_unref);
   G_OBJECT_CLASS (tafel_board_list_parent_class)->finalize (object);
 }
 
@@ -171,7 +189,8 @@ compare_info (gconstpointer a,
 }
 
 static GPtrArray *
-scan (const char *data_dir)
+scan (const char *data_dir,
+      GPtrArray  *unreadable)
 {
   g_autofree char *boards = g_build_filename (data_dir, "boards", NULL);
   g_autoptr(GDir) dir = g_dir_open (boards, 0, NULL);
@@ -191,10 +210,18 @@ scan (const char *data_dir)
         continue;
       path = g_build_filename (boards, name, NULL);
       meta_path = g_build_filename (path, "meta", NULL);
-      /* A folder without readable metadata is not a board (yet). */
+      /* A folder without metadata is not a board yet (the metadata is
+       * written last); one whose metadata cannot be read is a board that
+       * is damaged, and is named. */
+      if (!g_file_test (meta_path, G_FILE_TEST_EXISTS))
+        continue;
       if (!tafel_board_meta_read (meta_path, &meta, &error))
         {
-          g_debug ("Skipping board folder %s: %s", path, error->message);
+          Unreadable *u = g_new0 (Unreadable, 1);
+
+          u->id_hex = g_strdup (name);
+          u->error = g_steal_pointer (&error);
+          g_ptr_array_add (unreadable, u);
           continue;
         }
       info = g_object_new (TAFEL_TYPE_BOARD_INFO, NULL);
@@ -206,6 +233,15 @@ scan (const char *data_dir)
     }
   g_ptr_array_sort (items, compare_info);
   return items;
+}
+
+static void
+rescan (TafelBoardList *self)
+{
+  g_clear_pointer (&self->unreadable, g_ptr_array_unref);
+  self->unreadable = g_ptr_array_new_with_free_func (unreadable_free);
+  g_clear_pointer (&self->items, g_ptr_array_unref);
+  self->items = scan (self->data_dir, self->unreadable);
 }
 
 /**
@@ -224,8 +260,7 @@ tafel_board_list_new (const char *data_dir)
 
   self = g_object_new (TAFEL_TYPE_BOARD_LIST, NULL);
   self->data_dir = g_strdup (data_dir);
-  g_ptr_array_unref (self->items);
-  self->items = scan (data_dir);
+  rescan (self);
   return G_LIST_MODEL (self);
 }
 
@@ -246,8 +281,46 @@ tafel_board_list_reload (GListModel *list)
 
   self = TAFEL_BOARD_LIST (list);
   removed = self->items->len;
-  g_ptr_array_unref (self->items);
-  self->items = scan (self->data_dir);
+  rescan (self);
   if (removed > 0 || self->items->len > 0)
     g_list_model_items_changed (list, 0, removed, self->items->len);
+}
+
+/**
+ * tafel_board_list_get_n_unreadable:
+ * @list: a list from tafel_board_list_new()
+ *
+ * Returns: how many board folders have metadata that cannot be read (they
+ *   are not among the items)
+ */
+guint
+tafel_board_list_get_n_unreadable (GListModel *list)
+{
+  g_return_val_if_fail (TAFEL_IS_BOARD_LIST (list), 0);
+
+  return TAFEL_BOARD_LIST (list)->unreadable->len;
+}
+
+/**
+ * tafel_board_list_get_unreadable:
+ * @list: a list from tafel_board_list_new()
+ * @i: less than tafel_board_list_get_n_unreadable()
+ * @error: (out) (transfer none) (optional): why it cannot be read
+ *
+ * Returns: (transfer none): the id of an unreadable board
+ */
+const char *
+tafel_board_list_get_unreadable (GListModel    *list,
+                                 guint          i,
+                                 const GError **error)
+{
+  Unreadable *u;
+
+  g_return_val_if_fail (TAFEL_IS_BOARD_LIST (list), NULL);
+  g_return_val_if_fail (i < TAFEL_BOARD_LIST (list)->unreadable->len, NULL);
+
+  u = TAFEL_BOARD_LIST (list)->unreadable->pdata[i];
+  if (error != NULL)
+    *error = u->error;
+  return u->id_hex;
 }

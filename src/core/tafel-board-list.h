@@ -25,5 +25,11 @@ G_DECLARE_FINAL_TYPE (TafelBoardList, tafel_board_list, TAFEL, BOARD_LIST, GObje
  * opened first; reload() re-reads the folder. */
 GListModel *tafel_board_list_new    (const char  *data_dir) G_GNUC_WARN_UNUSED_RESULT;
 void        tafel_board_list_reload (GListModel  *list);
+/* Board folders whose metadata is there but cannot be read: not items,
+ * but named with the reason, so that nobody is left wondering. */
+guint       tafel_board_list_get_n_unreadable (GListModel    *list);
+const char *tafel_board_list_get_unreadable   (GListModel    *list,
+                                               guint          i,
+                                               const GError **error);
 
 G_END_DECLS

@@ -40,6 +40,11 @@ gboolean    tafel_board_meta_read      (const char      *path,
 gboolean    tafel_board_meta_write     (const char      *path,
                                         const TafelBoardMeta *meta,
                                         GError         **error);
+/* A rendezvous hint from anywhere (a link, a file, the metadata, a
+ * person) is “lan” or a broker URL as tafel_broker_url_check() accepts
+ * it. */
+gboolean    tafel_board_check_hint     (const char      *hint,
+                                        GError         **error);
 gboolean    tafel_board_check_title    (const char      *title,
                                         GError         **error);
 

@@ -7,7 +7,9 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "tafel-atomic-file.h"
 #include "tafel-board-meta-private.h"
+#include "tafel-invite.h"
 #include "tafel-json-private.h"
 
 /* A board's metadata: its id, secret, title and hints, kept as JSON in the
@@ -67,6 +69,37 @@ tafel_board_check_title (const char  *title,
     {
       g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID,
                    _("The title is longer than %d bytes"), TAFEL_BOARD_TITLE_MAX_BYTES);
+      return FALSE;
+    }
+  /* ESC, BEL or a line break in a title could clear a terminal or fake
+   * lines of output wherever it is shown. */
+  for (const char *p = title; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      {
+        g_set_error_literal (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID,
+                             _("The title contains control characters (such as a line break)"));
+        return FALSE;
+      }
+  return TRUE;
+}
+
+gboolean
+tafel_board_check_hint (const char  *hint,
+                        GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  /* A hint is “lan” or a rendezvous broker, checked as a link's broker is:
+   * a hint from a file or a peer is no more trusted than one from a link. */
+  if (g_strcmp0 (hint, "lan") == 0)
+    return TRUE;
+  if (!g_utf8_validate (hint, -1, NULL) || !tafel_broker_url_check (hint, &local_error))
+    {
+      g_autofree char *shown = g_utf8_make_valid (hint, -1);
+
+      g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID,
+                   _("The rendezvous hint “%s” is not usable: %s"), shown,
+                   local_error != NULL ? local_error->message : _("it is not valid text"));
       return FALSE;
     }
   return TRUE;
@@ -170,12 +203,29 @@ tafel_board_meta_from_json (JsonNode        *node,
       return FALSE;
     }
   title = get_string (obj, "title");
-  if (title == NULL || !tafel_board_check_title (title, NULL))
+  if (title != NULL && code != TAFEL_BOARD_ERROR_BAD_FILE && g_utf8_validate (title, -1, NULL))
     {
+      /* This device's own metadata, written before titles were checked
+       * for control characters: the board stays readable, the title
+       * loses them. */
+      g_autoptr(GString) clean = g_string_new (NULL);
+
+      for (const char *p = title; *p != '\0'; p = g_utf8_next_char (p))
+        {
+          gunichar c = g_utf8_get_char (p);
+
+          g_string_append_unichar (clean, g_unichar_iscntrl (c) ? ' ' : c);
+        }
+      meta->title = g_string_free (g_steal_pointer (&clean), FALSE);
+    }
+  else
+    meta->title = g_strdup (title);
+  if (meta->title == NULL || !tafel_board_check_title (meta->title, NULL))
+    {
+      g_clear_pointer (&meta->title, g_free);
       g_set_error_literal (error, TAFEL_BOARD_ERROR, code, _("The board’s title is missing or invalid"));
       return FALSE;
     }
-  meta->title = g_strdup (title);
 
   hints = json_object_get_member (obj, "hints");
   {
@@ -196,12 +246,35 @@ tafel_board_meta_from_json (JsonNode        *node,
           {
             JsonNode *h = json_array_get_element (a, i);
 
+            g_autoptr(GError) hint_error = NULL;
+
             if (!JSON_NODE_HOLDS_VALUE (h) || json_node_get_value_type (h) != G_TYPE_STRING ||
                 !g_utf8_validate (json_node_get_string (h), -1, NULL))
               {
                 tafel_board_meta_clear (meta);
                 g_set_error_literal (error, TAFEL_BOARD_ERROR, code, _("A board hint is not text"));
                 return FALSE;
+              }
+            if (i >= TAFEL_INVITE_MAX_BROKERS ||
+                !tafel_board_check_hint (json_node_get_string (h), &hint_error))
+              {
+                /* A file someone sent is refused as a link with that
+                 * hint is; this device's own metadata (written before
+                 * hints were checked) only loses the hint, never used. */
+                if (code == TAFEL_BOARD_ERROR_BAD_FILE)
+                  {
+                    tafel_board_meta_clear (meta);
+                    if (hint_error != NULL)
+                      g_propagate_error (error, g_steal_pointer (&hint_error));
+                    else
+                      g_set_error (error, TAFEL_BOARD_ERROR, code,
+                                   _("The board names more than %d rendezvous hints"),
+                                   TAFEL_INVITE_MAX_BROKERS);
+                    return FALSE;
+                  }
+                g_debug ("Leaving out a rendezvous hint of the board’s metadata: %s",
+                         hint_error != NULL ? hint_error->message : "too many");
+                continue;
               }
             g_strv_builder_add (sb, json_node_get_string (h));
           }
@@ -264,9 +337,7 @@ tafel_board_meta_write (const char            *path,
   g_autofree char *text = json_to_string (node, TRUE);
   gboolean ok;
 
-  ok = g_file_set_contents_full (path, text, -1,
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0600, &local_error);
+  ok = tafel_atomic_file_write (path, text, strlen (text), 0600, TAFEL_ATOMIC_FILE_NONE, &local_error);
   tafel_memzero (text, strlen (text));
   if (!ok)
     {

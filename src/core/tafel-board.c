@@ -12,6 +12,7 @@
 
 #include "tafel-board-private.h"
 #include "tafel-board.h"
+#include "tafel-invite.h"
 #include "tafel-log-file.h"
 #include "tafel-log-private.h"
 #include "tafel-record-private.h"
@@ -688,6 +689,73 @@ tafel_board_open (const char     *data_dir,
   return open_dir (data_dir, identity, id_hex, error);
 }
 
+void
+tafel_board_repair_clear (TafelBoardRepair *repair)
+{
+  g_clear_pointer (&repair->backup_path, g_free);
+}
+
+/**
+ * tafel_board_repair:
+ * @data_dir: the Tafel data folder
+ * @id_or_prefix: a board id in hex, or a unique prefix of one
+ * @repair: (out caller-allocates): what was kept, dropped and backed up;
+ *   clear with tafel_board_repair_clear()
+ * @error: return location for a #GError
+ *
+ * Repairs a board whose log is damaged: the damaged log stays beside the
+ * new one as `log.damaged-<time>`, and the new log holds every record that
+ * is still intact and verified (each author's chain up to the last stored
+ * signature that verifies). What was lost comes back from peers by sync.
+ *
+ * Returns: %TRUE on success; TAFEL_BOARD_ERROR_NOT_FOUND, _AMBIGUOUS,
+ *   _CORRUPT (the metadata is damaged), _BUSY or _IO otherwise
+ */
+gboolean
+tafel_board_repair (const char        *data_dir,
+                    const char        *id_or_prefix,
+                    TafelBoardRepair  *repair,
+                    GError           **error)
+{
+  g_autofree char *id_hex = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *log_path = NULL;
+  g_autofree char *stamp = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_auto(TafelBoardMeta) meta = { 0 };
+
+  g_return_val_if_fail (data_dir != NULL, FALSE);
+  g_return_val_if_fail (repair != NULL, FALSE);
+
+  memset (repair, 0, sizeof *repair);
+  id_hex = resolve (data_dir, id_or_prefix, error);
+  if (id_hex == NULL)
+    return FALSE;
+  dir = tafel_board_dir (data_dir, id_hex);
+  log_path = g_build_filename (dir, "log", NULL);
+  if (!read_dir_meta (dir, id_hex, &meta, error))
+    return FALSE;
+
+  stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autofree char *name = i == 0 ? g_strdup_printf ("log.damaged-%s", stamp)
+                                     : g_strdup_printf ("log.damaged-%s-%u", stamp, i);
+
+      g_free (repair->backup_path);
+      repair->backup_path = g_build_filename (dir, name, NULL);
+      if (!g_file_test (repair->backup_path, G_FILE_TEST_EXISTS))
+        break;
+    }
+  if (!tafel_log_file_repair (log_path, meta.id, repair->backup_path, &repair->n_kept,
+                              &repair->n_dropped, &repair->damaged_bytes, error))
+    {
+      tafel_board_repair_clear (repair);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * tafel_board_read:
  * @data_dir: the Tafel data folder
@@ -974,12 +1042,16 @@ tafel_board_set_hints (TafelBoard          *self,
   if (hints == NULL)
     hints = none;
   for (guint i = 0; hints[i] != NULL; i++)
-    if (!g_utf8_validate (hints[i], -1, NULL) || hints[i][0] == '\0')
-      {
-        g_set_error_literal (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID,
-                             _("A rendezvous hint is empty or not valid text"));
+    {
+      if (i >= TAFEL_INVITE_MAX_BROKERS)
+        {
+          g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID,
+                       _("A board has at most %d rendezvous hints"), TAFEL_INVITE_MAX_BROKERS);
+          return FALSE;
+        }
+      if (!tafel_board_check_hint (hints[i], error))
         return FALSE;
-      }
+    }
   m = self->meta;
   m.hints = (char **) hints;
   if (!tafel_board_meta_write (self->meta_path, &m, error))

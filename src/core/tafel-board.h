@@ -15,12 +15,13 @@ typedef enum
 {
   TAFEL_BOARD_ERROR_NOT_FOUND,     /* no board with that id (or prefix) */
   TAFEL_BOARD_ERROR_AMBIGUOUS,     /* a prefix that matches several boards */
-  TAFEL_BOARD_ERROR_CORRUPT,       /* a damaged log in the middle, or metadata */
+  TAFEL_BOARD_ERROR_CORRUPT,       /* damaged metadata, or a log that is not this board's */
   TAFEL_BOARD_ERROR_BAD_FILE,      /* a .tafel file that is not one, or is damaged */
   TAFEL_BOARD_ERROR_NEWER_VERSION, /* written by a newer Tafel */
   TAFEL_BOARD_ERROR_IO,            /* the disk refused (full, read-only, …) */
   TAFEL_BOARD_ERROR_INVALID,       /* an argument that breaks a rule (empty title, …) */
   TAFEL_BOARD_ERROR_BUSY,          /* another process has the board open */
+  TAFEL_BOARD_ERROR_DAMAGED_LOG,   /* the log is damaged: tafel_board_repair() */
 } TafelBoardError;
 
 /* Titles are non-blank UTF-8 of at most this many bytes. */
@@ -52,12 +53,32 @@ TafelBoard    *tafel_board_create          (const char         *data_dir,
                                             const char         *title,
                                             GError            **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Opens by full hex id or a unique prefix of one. A torn tail of the log
- * file (a crash mid-write) is cut off with a warning; damage before it fails
- * with TAFEL_BOARD_ERROR_CORRUPT and changes nothing on disk. */
+ * file (a crash mid-write) is cut off with a warning; any other damage
+ * fails with TAFEL_BOARD_ERROR_DAMAGED_LOG and changes nothing on disk (see
+ * tafel_board_repair()). */
 TafelBoard    *tafel_board_open            (const char         *data_dir,
                                             TafelIdentity      *identity,
                                             const char         *id_or_prefix,
                                             GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+/* What tafel_board_repair() did. */
+typedef struct
+{
+  guint    n_kept;         /* records in the repaired log */
+  guint    n_dropped;      /* records read but not kept: no signature after them verified */
+  guint64  damaged_bytes;  /* bytes that were not part of any sound record */
+  char    *backup_path;    /* the damaged log, kept as it was */
+} TafelBoardRepair;
+
+void           tafel_board_repair_clear    (TafelBoardRepair   *repair);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TafelBoardRepair, tafel_board_repair_clear)
+
+/* Repairs a board whose log is damaged (TAFEL_BOARD_ERROR_DAMAGED_LOG on open):
+ * keeps the damaged log beside it as a backup and writes a new log of every
+ * record still intact and verified; peers fill in the rest by sync. */
+gboolean       tafel_board_repair          (const char         *data_dir,
+                                            const char         *id_or_prefix,
+                                            TafelBoardRepair   *repair,
+                                            GError            **error);
 /* Reads a board's records and title without locking or changing anything,
  * also while another process has the board open. */
 TafelLog      *tafel_board_read            (const char         *data_dir,

@@ -6,6 +6,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "tafel-atomic-file.h"
 #include "tafel-export.h"
 #include "tafel-render.h"
 
@@ -361,13 +362,10 @@ tafel_export_to_file_full (TafelBoardModel          *model,
   if (bytes == NULL)
     return FALSE;
 
-  if (!g_file_replace_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                NULL, FALSE, G_FILE_CREATE_NONE, NULL, NULL, &local_error))
+  if (!tafel_atomic_file_write_gfile (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                      0666, &local_error))
     {
-      g_autofree char *name = g_file_get_parse_name (file);
-
-      g_set_error (error, TAFEL_EXPORT_ERROR, TAFEL_EXPORT_ERROR_IO,
-                   _("Could not write “%s”: %s"), name, local_error->message);
+      g_set_error_literal (error, TAFEL_EXPORT_ERROR, TAFEL_EXPORT_ERROR_IO, local_error->message);
       return FALSE;
     }
 

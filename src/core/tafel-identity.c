@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "tafel-atomic-file.h"
 #include "tafel-identity.h"
 #include "tafel-record-private.h"
 
@@ -201,105 +202,33 @@ load (const char  *path,
   return g_steal_pointer (&self);
 }
 
-static gboolean
-write_all (int           fd,
-           const guint8 *data,
-           gsize         len)
-{
-  while (len > 0)
-    {
-      gssize w = write (fd, data, len);
-
-      if (w < 0 && errno == EINTR)
-        continue;
-      if (w < 0)
-        return FALSE;
-      data += w;
-      len -= (gsize) w;
-    }
-  return TRUE;
-}
-
-/* A fresh key pair, written and synced to a new temporary file in @dir
- * (*tmp, for the caller to link or rename into place at @path). */
-static TafelIdentity *
-write_new_key (const char  *dir,
-               const char  *path,
-               char       **tmp,
-               GError     **error)
-{
-  g_autofree char *name = g_build_filename (dir, ".identity-XXXXXX", NULL);
-  g_autoptr(TafelIdentity) self = tafel_identity_new_ephemeral ();
-  guint8 buf[IDENTITY_SIZE];
-  int fd, saved;
-
-  /* mkstemp creates the file with mode 0600 from the start. */
-  fd = g_mkstemp_full (name, O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      fail_io (error, name, errno, _("Could not create the identity key file"));
-      return NULL;
-    }
-
-  serialise (self->secret_key, buf);
-  if (!write_all (fd, buf, sizeof buf) || fsync (fd) != 0)
-    {
-      saved = errno;
-      tafel_memzero (buf, sizeof buf);
-      close (fd);
-      g_unlink (name);
-      fail_io (error, path, saved, _("Could not write the identity key file"));
-      return NULL;
-    }
-  tafel_memzero (buf, sizeof buf);
-  close (fd);
-  *tmp = g_steal_pointer (&name);
-  return g_steal_pointer (&self);
-}
-
-/* Makes a new name in @dir durable. */
-static void
-sync_dir (const char *dir)
-{
-  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-  if (fd >= 0)
-    {
-      fsync (fd);
-      close (fd);
-    }
-}
-
 /* Creates the key file; %NULL with *lost_race set if another process won. */
 static TafelIdentity *
-create (const char  *dir,
-        const char  *path,
+create (const char  *path,
         gboolean    *lost_race,
         GError     **error)
 {
-  g_autofree char *tmp = NULL;
-  g_autoptr(TafelIdentity) self = NULL;
-  int saved;
+  g_autoptr(TafelIdentity) self = tafel_identity_new_ephemeral ();
+  g_autoptr(GError) local_error = NULL;
+  guint8 buf[IDENTITY_SIZE];
+  gboolean ok;
 
   *lost_race = FALSE;
-  self = write_new_key (dir, path, &tmp, error);
-  if (self == NULL)
-    return NULL;
-
-  if (link (tmp, path) != 0)
+  serialise (self->secret_key, buf);
+  /* Never replaces a key file: another process may have made one first. */
+  ok = tafel_atomic_file_write (path, buf, sizeof buf, 0600, TAFEL_ATOMIC_FILE_NO_CLOBBER, &local_error);
+  tafel_memzero (buf, sizeof buf);
+  if (!ok)
     {
-      saved = errno;
-      g_unlink (tmp);
-      if (saved == EEXIST)
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_EXIST))
         {
           *lost_race = TRUE;
           return NULL;
         }
-      fail_io (error, path, saved, _("Could not create the identity key file"));
+      g_set_error (error, TAFEL_IDENTITY_ERROR, TAFEL_IDENTITY_ERROR_IO, "%s: %s",
+                   _("Could not create the identity key file"), local_error->message);
       return NULL;
     }
-  g_unlink (tmp);
-  sync_dir (dir);
   return g_steal_pointer (&self);
 }
 
@@ -354,7 +283,7 @@ tafel_identity_load_or_create (const char  *data_dir,
 
       {
         gboolean lost_race;
-        TafelIdentity *self = create (data_dir, path, &lost_race, error);
+        TafelIdentity *self = create (path, &lost_race, error);
 
         if (self != NULL || !lost_race)
           return self;
@@ -366,27 +295,26 @@ tafel_identity_load_or_create (const char  *data_dir,
   return NULL;
 }
 
-/* Writes a fresh key pair over @path (a temporary file renamed into
- * place: the file is whole at every moment). The caller holds the lock. */
+/* Writes a fresh key pair over @path (tafel_atomic_file_write(): the file
+ * is whole at every moment). The caller holds the lock. */
 static TafelIdentity *
-replace_file (const char  *dir,
-              const char  *path,
+replace_file (const char  *path,
               GError     **error)
 {
-  g_autofree char *tmp = NULL;
-  g_autoptr(TafelIdentity) self = write_new_key (dir, path, &tmp, error);
-  int saved;
+  g_autoptr(TafelIdentity) self = tafel_identity_new_ephemeral ();
+  g_autoptr(GError) local_error = NULL;
+  guint8 buf[IDENTITY_SIZE];
+  gboolean ok;
 
-  if (self == NULL)
-    return NULL;
-  if (g_rename (tmp, path) != 0)
+  serialise (self->secret_key, buf);
+  ok = tafel_atomic_file_write (path, buf, sizeof buf, 0600, TAFEL_ATOMIC_FILE_NONE, &local_error);
+  tafel_memzero (buf, sizeof buf);
+  if (!ok)
     {
-      saved = errno;
-      g_unlink (tmp);
-      fail_io (error, path, saved, _("Could not replace the identity key file"));
+      g_set_error (error, TAFEL_IDENTITY_ERROR, TAFEL_IDENTITY_ERROR_IO, "%s: %s",
+                   _("Could not replace the identity key file"), local_error->message);
       return NULL;
     }
-  sync_dir (dir);
   return g_steal_pointer (&self);
 }
 
@@ -448,7 +376,7 @@ tafel_identity_replace (const char     *data_dir,
   if (current != NULL && !tafel_key_equal (&current->public_key, &old->public_key))
     result = g_steal_pointer (&current);
   else
-    result = replace_file (data_dir, path, error);
+    result = replace_file (path, error);
 
   close (lock_fd);
   return result;

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "tafel-board-meta-private.h"
 #include "tafel-invite.h"
 
 #define LINK_PREFIX   "tafel://board/"
@@ -146,18 +147,13 @@ tafel_broker_url_check (const char  *url,
 static gboolean
 title_is_acceptable (const char *title)
 {
+  g_autofree char *stripped = NULL;
+
   if (!g_utf8_validate (title, -1, NULL) || strlen (title) > TAFEL_INVITE_TITLE_MAX)
     return FALSE;
-
-  for (const char *p = title; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_iscntrl (c))
-        return FALSE;
-    }
-
-  return TRUE;
+  /* A blank title is no title; any other is checked as every title is. */
+  stripped = g_strstrip (g_strdup (title));
+  return stripped[0] == '\0' || tafel_board_check_title (title, NULL);
 }
 
 static gboolean
@@ -304,8 +300,15 @@ tafel_invite_parse (const char  *link,
     }
   if (strncmp (p, LINK_VERSION "/", strlen (LINK_VERSION "/")) != 0)
     {
-      g_set_error_literal (error, TAFEL_INVITE_ERROR, TAFEL_INVITE_ERROR_VERSION,
-                           _("This invite link was made by a newer version of Tafel; update Tafel to join the board"));
+      gsize digits = strspn (p + 1, "0123456789");
+
+      /* Only v2, v3, … can be newer: v0, v01 or v1x are no version at all. */
+      if (p[1] == '0' || p[1 + digits] != '/')
+        g_set_error_literal (error, TAFEL_INVITE_ERROR, TAFEL_INVITE_ERROR_VERSION,
+                             _("This is not a valid Tafel link version; the link may have been changed"));
+      else
+        g_set_error_literal (error, TAFEL_INVITE_ERROR, TAFEL_INVITE_ERROR_VERSION,
+                             _("This invite link was made by a newer version of Tafel; update Tafel to join the board"));
       return NULL;
     }
   p += strlen (LINK_VERSION "/");

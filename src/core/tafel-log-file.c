@@ -51,32 +51,45 @@
  * exactly.
  *
  * Signatures: each append stores the signature of each author's last
- * record in that append and no other. Every author's last record in the
- * file is therefore signed, and since a signature covers prev, which is the
- * hash of the record before, and so on, that one signature authenticates
- * the author's whole chain. One record per commit stores one signature per
- * record; bulk commits and runs from peers store one per author and batch.
- * Per-record signatures stay within the storage budget (about 3.3 bytes
- * per point on real strokes with them), so the file is never rewritten to
- * drop them.
+ * record in that append. Every author's last record in the file is
+ * therefore signed, and since a signature covers prev, which is the hash
+ * of the record before, and so on, that one signature authenticates the
+ * author's whole chain. Within an append, a record that carries its
+ * signature also stores it once SIGN_EVERY_RECORDS records or
+ * SIGN_EVERY_BYTES of payload of its author went by without one, so a
+ * damaged byte costs at most that much of a bulk commit when the log is
+ * repaired (records between two stored signatures stand or fall
+ * together). Records made on this device all carry their signatures; a
+ * run from a peer carries only its last, so it is stored with one. One
+ * record per commit stores one signature per record. Per-record
+ * signatures stay within the storage budget (about 3.3 bytes per point on
+ * real strokes with them), so the file is never rewritten to drop them.
  *
  * On open, every frame's CRC is checked, every payload parsed, each
  * author's lamport must rise, and each author's last record's signature is
  * verified (one Ed25519 verification per author); bodies are not validated
  * again (they were before being written, and the signature pins them).
  *
- * A frame that is cut short or fails its CRC ends the readable part. If no
- * valid frame follows it anywhere, it is the torn tail of an interrupted
- * append: it is cut off with a warning, together with any records after
- * their author's last signature (the unsigned part of a torn batch), and
- * the file is truncated there so later appends continue cleanly. If a
- * valid frame does follow, the damage is in the middle: opening fails with
- * TAFEL_BOARD_ERROR_CORRUPT and the file is left as it is. */
+ * Only a torn write may be cut: the file ends inside a frame (its length
+ * bytes, or a sound frame head whose frame reaches past the end of the
+ * file), or everything from a frame's start to the end of the file is
+ * zeros (an extension that a crash left unwritten). That frame is cut off
+ * with a warning, together with the records after their author's last
+ * signature (the rest of the interrupted append, never acknowledged), and
+ * the file is truncated there so later appends continue cleanly. A
+ * complete frame whose CRC fails, a damaged frame head, or a payload that
+ * does not parse is damage wherever it is, the last frame included:
+ * opening fails with TAFEL_BOARD_ERROR_CORRUPT and the file is left as it
+ * is (TAFEL_BOARD_ERROR_DAMAGED_LOG). tafel_log_file_repair() then keeps
+ * the damaged file as a backup and writes a new log of every record it can
+ * still verify. */
 
 #define LOG_MAGIC        "TAFELLOG"
 #define LOG_VERSION      1
 #define LOG_HEADER_SIZE  32
 #define FRAME_MAX        (TAFEL_RECORD_MAX_BYTES + 128)
+#define SIGN_EVERY_RECORDS 32
+#define SIGN_EVERY_BYTES   (16 * 1024)
 
 /* ---- CRC-32C (Castagnoli), slicing by 8 ---------------------------------- */
 
@@ -134,6 +147,8 @@ typedef struct
   guint          index;
   guint64        seq;
   guint64        lamport;
+  guint          unsigned_records;  /* written since its last stored signature */
+  gsize          unsigned_bytes;
 } WAuthor;
 
 struct _TafelPayloadWriter
@@ -244,18 +259,50 @@ writer_author (TafelPayloadWriter   *writer,
   return wa;
 }
 
+static void
+count_signature (WAuthor  *wa,
+                 gboolean  signed_,
+                 gsize     payload_len)
+{
+  if (signed_)
+    {
+      wa->unsigned_records = 0;
+      wa->unsigned_bytes = 0;
+    }
+  else
+    {
+      wa->unsigned_records++;
+      wa->unsigned_bytes += payload_len;
+    }
+}
+
 /* Tells the writer what a file already holds (read back by the reader). */
 static void
 tafel_payload_writer_learn (TafelPayloadWriter   *writer,
                             const TafelPublicKey *key,
                             guint64               seq,
-                            guint64               lamport)
+                            guint64               lamport,
+                            gboolean              has_signature,
+                            gsize                 payload_len)
 {
   gboolean is_new;
   WAuthor *wa = writer_author (writer, key, &is_new);
 
   wa->seq = seq;
   wa->lamport = lamport;
+  count_signature (wa, has_signature, payload_len);
+}
+
+/* Whether the author's next record should store its signature so that no
+ * more than SIGN_EVERY_RECORDS records or SIGN_EVERY_BYTES go unsigned. */
+static gboolean
+tafel_payload_writer_wants_signature (TafelPayloadWriter   *writer,
+                                      const TafelPublicKey *key)
+{
+  WAuthor *wa = g_hash_table_lookup (writer->authors, key);
+
+  return wa != NULL && (wa->unsigned_records + 1 >= SIGN_EVERY_RECORDS ||
+                        wa->unsigned_bytes >= SIGN_EVERY_BYTES);
 }
 
 void
@@ -269,6 +316,7 @@ tafel_payload_writer_put (TafelPayloadWriter *writer,
   GBytes *body = tafel_record_get_body (record);
   gboolean is_new;
   WAuthor *wa = writer_author (writer, key, &is_new);
+  guint start = out->len;
 
   g_assert (tafel_record_get_seq (record) == wa->seq + 1);
   g_assert (tafel_record_get_lamport (record) > wa->lamport);
@@ -284,6 +332,7 @@ tafel_payload_writer_put (TafelPayloadWriter *writer,
 
   wa->seq++;
   wa->lamport = tafel_record_get_lamport (record);
+  count_signature (wa, sig != NULL, out->len - start);
 }
 
 /* ---- Payload reader ------------------------------------------------------ */
@@ -480,6 +529,51 @@ frame_at (const guint8  *data,
   return TRUE;
 }
 
+/* Whether the frame that fails at @off is the torn end of an interrupted
+ * write; if not, @why says what is damaged. */
+static gboolean
+is_torn_frame (const guint8  *data,
+               gsize          size,
+               gsize          off,
+               const char   **why)
+{
+  guint64 len = 0;
+  guint shift = 0;
+  gsize p = off;
+  guint32 hc;
+  gboolean zeros = TRUE;
+
+  for (gsize i = off; i < size && zeros; i++)
+    zeros = data[i] == 0;
+  if (zeros)
+    return TRUE;
+
+  *why = _("a record’s length is damaged");
+  for (;;)
+    {
+      guint8 b;
+
+      if (p >= size)
+        return TRUE;
+      if (shift > 21)
+        return FALSE;
+      b = data[p++];
+      len |= (guint64) (b & 0x7f) << shift;
+      if (!(b & 0x80))
+        break;
+      shift += 7;
+    }
+  if (size - p < 2)
+    return TRUE;
+  hc = tafel_crc32c (0, data + off, p - off);
+  if (len == 0 || len > FRAME_MAX || data[p] != (hc & 0xff) || data[p + 1] != ((hc >> 8) & 0xff))
+    return FALSE;
+  if (size - p - 2 < len + 4)
+    return TRUE;
+  *why = _("a record’s checksum does not match");
+  return FALSE;
+}
+
 /* ---- The log file -------------------------------------------------------- */
 
 struct _TafelLogFile
@@ -641,9 +735,10 @@ fail_corrupt (GError     **error,
               guint64      offset,
               const char  *why)
 {
-  g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_CORRUPT,
+  g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_DAMAGED_LOG,
                _("The board’s log “%s” is damaged at byte %" PRIu64 " (%s); "
-                 "it was left unchanged"), path, offset, why);
+                 "nothing was changed. Repairing it keeps the damaged file as a "
+                 "backup and every record that is still intact."), path, offset, why);
   return FALSE;
 }
 
@@ -675,6 +770,13 @@ load_frames (const char         *path,
 
       if (!frame_at (data, size, off, &payload, &len, &next))
         {
+          const char *why = NULL;
+
+          if (!is_torn_frame (data, size, off, &why))
+            {
+              fail_corrupt (error, path, off, why);
+              return 0;
+            }
           bad = off;
           torn = TRUE;
           break;
@@ -694,21 +796,6 @@ load_frames (const char         *path,
       off = next;
     }
 
-  if (torn)
-    {
-      /* Damage followed by a valid frame is not a torn tail. */
-      for (gsize p = bad + 1; p < size; p++)
-        {
-          const guint8 *payload;
-          gsize len, next;
-
-          if (frame_at (data, size, p, &payload, &len, &next))
-            {
-              fail_corrupt (error, path, bad, _("valid records follow the damage"));
-              return 0;
-            }
-        }
-    }
   cut = torn ? bad : size;
 
   /* Records after their author's last signature can only be the rest of an
@@ -765,7 +852,7 @@ load_frames (const char         *path,
           fail_corrupt (error, path, off, local_error->message);
           return 0;
         }
-      tafel_payload_writer_learn (writer, pl.author, pl.seq, pl.lamport);
+      tafel_payload_writer_learn (writer, pl.author, pl.seq, pl.lamport, pl.has_signature, len);
       off = next;
     }
 
@@ -845,7 +932,8 @@ open_log (const char    *path,
     }
   if (memcmp (data + 12, board_id, TAFEL_BOARD_ID_BYTES) != 0)
     {
-      fail_corrupt (error, path, 12, _("it belongs to another board"));
+      g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_CORRUPT,
+                   _("The board’s log “%s” belongs to another board; nothing was changed"), path);
       return NULL;
     }
 
@@ -858,8 +946,8 @@ open_log (const char    *path,
    * it loads what is complete and leaves the file alone. */
   if (cut < size && writable)
     {
-      g_warning ("The end of the board’s log “%s” was damaged, most likely by an interrupted "
-                 "write; %zu bytes after byte %zu were cut off",
+      g_warning ("The board’s log “%s” ends inside a write that was interrupted; "
+                 "its %zu bytes after byte %zu were never acknowledged and were cut off",
                  path, size - cut, cut);
       if (ftruncate (file->fd, (off_t) cut) != 0 || fsync (file->fd) != 0)
         {
@@ -925,8 +1013,13 @@ tafel_log_file_append (TafelLogFile  *file,
   tafel_payload_writer_begin (file->writer);
   for (guint i = 0; i < n_records; i++)
     {
+      gboolean keep = last[i] ||
+                      (tafel_record_get_signature (records[i]) != NULL &&
+                       tafel_payload_writer_wants_signature (file->writer,
+                                                             tafel_record_get_author (records[i])));
+
       g_byte_array_set_size (payload, 0);
-      tafel_payload_writer_put (file->writer, payload, records[i], last[i]);
+      tafel_payload_writer_put (file->writer, payload, records[i], keep);
       put_frame (buf, payload->data, payload->len);
     }
 
@@ -962,4 +1055,300 @@ tafel_log_file_get_seq (TafelLogFile         *file,
                         const TafelPublicKey *author)
 {
   return tafel_payload_writer_get_seq (file->writer, author);
+}
+
+/* ---- Repair -------------------------------------------------------------- */
+
+/* One author's chain while salvaging: records read since the last one
+ * that was verified wait in @pending until a stored signature covers them
+ * through the hash links. */
+typedef struct
+{
+  TafelPublicKey key;
+  gboolean       broken;    /* a record did not verify: the rest is dropped */
+  guint64        seq;
+  guint64        lamport;
+  TafelHash      prev;
+  GPtrArray     *pending;   /* TafelRecord */
+} SAuthor;
+
+static void
+sauthor_free (gpointer data)
+{
+  SAuthor *sa = data;
+
+  g_clear_pointer (&sa->pending, g_ptr_array_unref);
+  g_free (sa);
+}
+
+typedef struct
+{
+  TafelLog      *log;
+  GHashTable    *by_index;  /* index → SAuthor */
+  GHashTable    *keys;      /* key → SAuthor (borrowed) */
+  GPtrArray     *kept;      /* verified records in file order, with the signatures stored */
+  guint          n_read;    /* records read from sound frames */
+} Salvage;
+
+static void
+salvage_drop (Salvage *s,
+              SAuthor *sa)
+{
+  sa->broken = TRUE;
+  g_ptr_array_set_size (sa->pending, 0);
+}
+
+/* Reads one sound frame's payload. Unlike the strict reader it cannot
+ * trust that no frame before it was lost: an author index it does not
+ * know may introduce an author or name one whose introduction was lost,
+ * and a known author's record may follow a lost one of its own. Both are
+ * settled by the next stored signature: a chain that does not verify is
+ * dropped from there on. */
+static void
+salvage_frame (Salvage      *s,
+               const guint8 *data,
+               gsize         len)
+{
+  TafelReader r;
+  guint64 head, ref, delta, kind;
+  gboolean has_sig;
+  TafelSignature sig;
+  SAuthor *sa;
+  gsize rest;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(TafelRecord) record = NULL;
+
+  tafel_reader_init (&r, data, len);
+  if (!tafel_read_varint (&r, "record author", &head, NULL))
+    return;
+  ref = head >> 1;
+  has_sig = (head & 1) != 0;
+  sa = g_hash_table_lookup (s->by_index, GUINT_TO_POINTER ((guint) ref));
+  if (ref > G_MAXUINT)
+    return;
+  if (sa == NULL)
+    {
+      TafelPublicKey key;
+
+      if (!tafel_read_copy (&r, key.bytes, TAFEL_PUBLIC_KEY_BYTES, "author key", NULL))
+        return;
+      sa = g_new0 (SAuthor, 1);
+      sa->key = key;
+      sa->pending = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
+      /* A key seen before under another index cannot be a true
+       * introduction: the index named an author whose introduction was
+       * lost. */
+      if (g_hash_table_contains (s->keys, &key))
+        sa->broken = TRUE;
+      else
+        g_hash_table_insert (s->keys, &sa->key, sa);
+      g_hash_table_insert (s->by_index, GUINT_TO_POINTER ((guint) ref), sa);
+    }
+  s->n_read++;
+  if (sa->broken)
+    return;
+
+  if (!tafel_read_varint_range (&r, "lamport step", 1, TAFEL_RECORD_MAX_CLOCK, &delta, NULL) ||
+      !tafel_read_varint_range (&r, "record kind", 1, G_MAXUINT32, &kind, NULL) ||
+      sa->lamport + delta > TAFEL_RECORD_MAX_CLOCK || sa->seq + 1 > TAFEL_RECORD_MAX_CLOCK)
+    {
+      salvage_drop (s, sa);
+      return;
+    }
+  rest = tafel_reader_remaining (&r);
+  if (has_sig)
+    {
+      if (rest < TAFEL_SIGNATURE_BYTES)
+        {
+          salvage_drop (s, sa);
+          return;
+        }
+      rest -= TAFEL_SIGNATURE_BYTES;
+      memcpy (sig.bytes, r.p + rest, TAFEL_SIGNATURE_BYTES);
+    }
+  if (rest > TAFEL_RECORD_MAX_BYTES)
+    {
+      salvage_drop (s, sa);
+      return;
+    }
+
+  body = g_bytes_new (r.p, rest);
+  record = tafel_record_new (&sa->key, sa->seq + 1, sa->seq == 0 ? NULL : &sa->prev,
+                             sa->lamport + delta, (guint) kind, body, has_sig ? &sig : NULL);
+  sa->seq++;
+  sa->lamport += delta;
+  sa->prev = *tafel_record_get_id (record);
+  g_ptr_array_add (sa->pending, g_steal_pointer (&record));
+  if (has_sig)
+    {
+      /* The signature covers the pending records through their links; the
+       * log checks the links, the signature and the bodies. */
+      if (!tafel_log_add_run (s->log, (TafelRecord **) sa->pending->pdata, sa->pending->len, NULL))
+        {
+          salvage_drop (s, sa);
+          return;
+        }
+      for (guint i = 0; i < sa->pending->len; i++)
+        g_ptr_array_add (s->kept, tafel_record_ref (sa->pending->pdata[i]));
+      g_ptr_array_set_size (sa->pending, 0);
+    }
+}
+
+/* Reads every sound frame of @data (skipping damaged bytes) into @log;
+ * returns the records kept in file order (with the signatures the file
+ * stored, so the new log keeps them), how many records were read and how
+ * many bytes were unreadable. */
+static GPtrArray *
+salvage (const guint8 *data,
+         gsize         size,
+         TafelLog     *log,
+         guint        *n_read,
+         guint64      *damaged_bytes)
+{
+  Salvage s = { 0 };
+  gsize off = LOG_HEADER_SIZE;
+
+  s.log = log;
+  s.kept = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
+  s.by_index = g_hash_table_new_full (NULL, NULL, NULL, sauthor_free);
+  s.keys = g_hash_table_new (tafel_key_hash, tafel_key_equal);
+  *damaged_bytes = 0;
+  while (off < size)
+    {
+      const guint8 *payload;
+      gsize len, next;
+
+      if (frame_at (data, size, off, &payload, &len, &next))
+        {
+          salvage_frame (&s, payload, len);
+          off = next;
+        }
+      else
+        {
+          (*damaged_bytes)++;
+          off++;
+        }
+    }
+  *n_read = s.n_read;
+  g_hash_table_unref (s.keys);
+  g_hash_table_unref (s.by_index);
+  return s.kept;
+}
+
+/**
+ * tafel_log_file_repair:
+ * @path: a damaged log file
+ * @board_id: the board it belongs to
+ * @backup_path: where the damaged file is kept, which must not exist
+ * @n_kept: (out): records in the new log
+ * @n_dropped: (out): records read from sound frames but not kept, because
+ *   no stored signature that follows them could be verified
+ * @damaged_bytes: (out): bytes that were not part of any sound frame
+ * @error: return location for a #GError
+ *
+ * Keeps the damaged file as @backup_path (a hard link to the very same
+ * bytes) and replaces @path by a new log of every record that is still
+ * intact and verified: each author's chain up to the last stored signature
+ * that verifies. Nothing is repaired while another process holds the log
+ * (TAFEL_BOARD_ERROR_BUSY).
+ */
+gboolean
+tafel_log_file_repair (const char    *path,
+                       const guint8  *board_id,
+                       const char    *backup_path,
+                       guint         *n_kept,
+                       guint         *n_dropped,
+                       guint64       *damaged_bytes,
+                       GError       **error)
+{
+  g_autoptr(GMappedFile) mapped = NULL;
+  g_autoptr(TafelLog) log = tafel_log_new ();
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GByteArray) buf = NULL;
+  g_autoptr(GByteArray) payload = NULL;
+  g_autoptr(TafelPayloadWriter) writer = tafel_payload_writer_new ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *tmp = g_build_filename (dir, ".log-XXXXXX", NULL);
+  const guint8 *data;
+  gsize size;
+  guint n_read;
+  int fd, out;
+
+  fd = open (path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return fail_errno (error, TAFEL_BOARD_ERROR_IO, path, errno, _("Could not open the board’s log"));
+  if (!lock_fd (fd, path, error))
+    {
+      close (fd);
+      return FALSE;
+    }
+  mapped = g_mapped_file_new_from_fd (fd, FALSE, NULL);
+  data = mapped != NULL ? (const guint8 *) g_mapped_file_get_contents (mapped) : NULL;
+  size = mapped != NULL ? g_mapped_file_get_length (mapped) : 0;
+  /* The header may be damaged too: the board id comes from the metadata
+   * and the header is written anew. */
+  if (size > LOG_HEADER_SIZE)
+    records = salvage (data, size, log, &n_read, damaged_bytes);
+  else
+    {
+      records = g_ptr_array_new ();
+      n_read = 0;
+      *damaged_bytes = size;
+    }
+
+  buf = g_byte_array_sized_new (LOG_HEADER_SIZE + records->len * 128);
+  g_byte_array_set_size (buf, LOG_HEADER_SIZE);
+  write_header (buf->data, board_id);
+  payload = g_byte_array_new ();
+  for (guint i = 0; i < records->len; i++)
+    {
+      TafelRecord *record = records->pdata[i];
+
+      g_byte_array_set_size (payload, 0);
+      tafel_payload_writer_put (writer, payload, record, tafel_record_get_signature (record) != NULL);
+      put_frame (buf, payload->data, payload->len);
+    }
+
+  out = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
+  if (out < 0)
+    {
+      int saved = errno;
+
+      close (fd);
+      return fail_errno (error, TAFEL_BOARD_ERROR_IO, tmp, saved, _("Could not write the board’s log"));
+    }
+  if (!write_all_at (out, buf->data, buf->len, 0) || fsync (out) != 0)
+    {
+      int saved = errno;
+
+      close (out);
+      g_unlink (tmp);
+      close (fd);
+      return fail_errno (error, TAFEL_BOARD_ERROR_IO, tmp, saved, _("Could not write the board’s log"));
+    }
+  close (out);
+  /* The backup first: whatever happens next, the damaged bytes are kept. */
+  if (link (path, backup_path) != 0)
+    {
+      int saved = errno;
+
+      g_unlink (tmp);
+      close (fd);
+      return fail_errno (error, TAFEL_BOARD_ERROR_IO, backup_path, saved,
+                         _("Could not keep a backup of the board’s log"));
+    }
+  if (g_rename (tmp, path) != 0)
+    {
+      int saved = errno;
+
+      g_unlink (tmp);
+      close (fd);
+      return fail_errno (error, TAFEL_BOARD_ERROR_IO, path, saved, _("Could not write the board’s log"));
+    }
+  sync_dir_of (path);
+  close (fd);
+
+  *n_kept = records->len;
+  *n_dropped = n_read - records->len;
+  return TRUE;
 }

@@ -84,9 +84,10 @@ TafelLogFile *tafel_log_file_create   (const char    *path,
                                        const guint8  *board_id,
                                        GError       **error);
 /* Opens and locks @path, reads every record into @log (which must be
- * empty) and verifies them. A torn tail is cut off (and the file truncated)
- * with a warning; damage before valid frames fails with
- * TAFEL_BOARD_ERROR_CORRUPT and leaves the file untouched. Another process
+ * empty) and verifies them. A torn tail (the file ends inside a frame) is
+ * cut off (and the file truncated) with a warning; any other damage, the
+ * last frame included, fails with TAFEL_BOARD_ERROR_CORRUPT and leaves the
+ * file untouched. Another process
  * holding the board fails with TAFEL_BOARD_ERROR_BUSY. */
 TafelLogFile *tafel_log_file_open     (const char    *path,
                                        const guint8  *board_id,
@@ -112,6 +113,15 @@ gboolean      tafel_log_file_sync     (TafelLogFile  *file,
                                        GError       **error);
 guint64       tafel_log_file_get_seq  (TafelLogFile         *file,
                                        const TafelPublicKey *author);
+/* Keeps the damaged @path as @backup_path and writes a new log of every
+ * record still intact and verified (see tafel-log-file.c). */
+gboolean      tafel_log_file_repair   (const char    *path,
+                                       const guint8  *board_id,
+                                       const char    *backup_path,
+                                       guint         *n_kept,
+                                       guint         *n_dropped,
+                                       guint64       *damaged_bytes,
+                                       GError       **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TafelLogFile, tafel_log_file_close)
 

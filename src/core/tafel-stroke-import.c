@@ -163,6 +163,9 @@ tafel_stroke_import_parse (const char  *data,
   guint line = 0;
 
   g_array_set_clear_func (strokes, clear_stroke);
+  /* Editors on some systems start UTF-8 text with a byte order mark. */
+  if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    p += 3;
   while (p < end)
     {
       const char *nl = memchr (p, '\n', (gsize) (end - p));

@@ -175,6 +175,15 @@ GBytes *tafel_link_test_seal_frame       (TafelLink  *self,
 void    tafel_link_test_send_raw         (TafelLink  *self,
                                           GBytes     *bytes);
 
+/* Handles one whole frame of the peer's stream (without its length) as
+ * if it had come over the path, as long as the link has not failed or
+ * closed: for fuzzing the handshake and the frames without ICE, with a
+ * link that tafel_link_handshake_start() started instead of
+ * tafel_link_start(). */
+void    tafel_link_test_receive_frame    (TafelLink    *self,
+                                          const guint8 *data,
+                                          gsize         len);
+
 void    tafel_link_set_remote_candidate_filter (TafelLink               *self,
                                                 TafelLinkCandidateFilter filter,
                                                 gpointer                 user_data);

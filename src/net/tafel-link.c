@@ -1420,6 +1420,19 @@ tafel_link_test_send_raw (TafelLink *self,
 }
 
 void
+tafel_link_test_receive_frame (TafelLink    *self,
+                               const guint8 *data,
+                               gsize         len)
+{
+  g_return_if_fail (TAFEL_IS_LINK (self));
+
+  if (self->state == TAFEL_LINK_STATE_FAILED || self->state == TAFEL_LINK_STATE_CLOSED)
+    return;
+  if (len <= G_MAXUINT32 && frame_length_ok (self, (guint32) len))
+    handle_frame (self, data, len);
+}
+
+void
 tafel_link_set_remote_candidate_filter (TafelLink                *self,
                                         TafelLinkCandidateFilter  filter,
                                         gpointer                  user_data)

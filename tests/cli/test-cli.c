@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "tafel-board.h"
+#include "tafel-bytes.h"
 #include "tafel-core.h"
 #include "tafel-test-util.h"
 
@@ -445,10 +446,405 @@ test_cli_ambiguous_busy (Fixture       *f,
              "another Tafel program");
 }
 
+static char *
+info_field (Fixture    *f,
+            const char *board,
+            const char *member)
+{
+  g_autofree char *json = cli_ok ((const char *[]) { "info", board, "--json", "--data-dir", f->data, NULL });
+  g_autoptr(JsonNode) root = parse_json (json);
+
+  return g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (json_node_get_object (root), member));
+}
+
+/* The issue's report, step by step: 200 strokes in one import, the log's
+ * last byte damaged; info and import refuse the board and change nothing,
+ * repair keeps a backup and what is intact. */
+static void
+test_cli_damaged_log (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *id = new_board (f, "Damaged");
+  g_autofree char *trace = g_build_filename (f->tmp, "200.ndjson", NULL);
+  g_autofree char *log = NULL;
+  g_autofree char *bytes = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *records = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  gsize len, after_len;
+
+  for (guint i = 0; i < 200; i++)
+    g_string_append_printf (text, "{\"points\":[[%u,0],[%u,7],[%u,9]]}\n", i, i + 3, i + 5);
+  g_assert_true (g_file_set_contents (trace, text->str, -1, NULL));
+  g_free (cli_ok ((const char *[]) { "import", id, "--trace", trace, "--data-dir", f->data, NULL }));
+  log = g_build_filename (f->data, "boards", id, "log", NULL);
+  g_assert_true (g_file_get_contents (log, &bytes, &len, NULL));
+  bytes[len - 1] ^= 0xff;
+  g_assert_true (g_file_set_contents (log, bytes, (gssize) len, NULL));
+
+  cli_fails ((const char *[]) { "info", id, "--data-dir", f->data, NULL }, "damaged");
+  cli_fails ((const char *[]) { "info", id, "--data-dir", f->data, NULL }, "tafel-cli repair");
+  cli_fails ((const char *[]) { "import", id, "--trace", f->trace, "--data-dir", f->data, NULL }, "damaged");
+  g_assert_true (g_file_get_contents (log, &after, &after_len, NULL));
+  g_assert_cmpmem (after, after_len, bytes, len);
+
+  out = cli_ok ((const char *[]) { "repair", id, "--data-dir", f->data, NULL });
+  g_assert_nonnull (strstr (out, "log.damaged-"));
+  /* Every record up to the last signature stored before the damage. */
+  records = info_field (f, id, "records");
+  g_assert_cmpstr (records, ==, "192");
+  g_free (cli_ok ((const char *[]) { "import", id, "--trace", f->trace, "--data-dir", f->data, NULL }));
+  g_free (records);
+  records = info_field (f, id, "records");
+  g_assert_cmpstr (records, ==, "195");
+
+  cli_fails ((const char *[]) { "repair", "--data-dir", f->data, NULL }, "name a board");
+  cli_fails ((const char *[]) { "repair", "0000", "--data-dir", f->data, NULL }, "0000");
+}
+
+/* export -o over an existing file on a full disk (a small tmpfs): the
+ * export fails and the file is left as it was. */
+static void
+test_cli_export_full_disk (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *reason = NULL;
+  g_autofree char *full = tafel_test_full_disk_new (256 * 1024, &reason);
+  g_autofree char *id = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *big = g_build_filename (f->tmp, "big.ndjson", NULL);
+  g_autoptr(GString) text = g_string_new (NULL);
+  gsize before_len, after_len;
+
+  if (full == NULL)
+    {
+      g_test_skip (reason);
+      return;
+    }
+  id = new_board (f, "Full");
+  out = g_build_filename (full, "board.tafel", NULL);
+  g_free (cli_ok ((const char *[]) { "export", id, "-o", out, "--data-dir", f->data, NULL }));
+  g_assert_true (g_file_get_contents (out, &before, &before_len, NULL));
+  g_assert_cmpuint (before_len, >, 0);
+
+  for (guint i = 0; i < 500; i++)
+    g_string_append_printf (text, "{\"points\":[[%u,0],[%u,7],[%u,9],[%u,30]]}\n", i, i + 3, i + 5, i);
+  g_assert_true (g_file_set_contents (big, text->str, -1, NULL));
+  g_free (cli_ok ((const char *[]) { "import", id, "--trace", big, "--data-dir", f->data, NULL }));
+  tafel_test_fill_disk (full);
+
+  cli_fails ((const char *[]) { "export", id, "-o", out, "--data-dir", f->data, NULL }, "No space left");
+  g_assert_true (g_file_get_contents (out, &after, &after_len, NULL));
+  g_assert_cmpmem (after, after_len, before, before_len);
+  {
+    g_autoptr(GDir) d = g_dir_open (full, 0, NULL);
+    guint n = 0;
+
+    while (g_dir_read_name (d) != NULL)
+      n++;
+    g_assert_cmpuint (n, ==, 2);   /* the file and the filler */
+  }
+}
+
+/* @n opening brackets: JSON nested @n levels deep. */
+static char *
+deep_json (gsize n)
+{
+  char *text = g_malloc (n + 1);
+
+  memset (text, '[', n);
+  text[n] = '\0';
+  return text;
+}
+
+/* A .tafel file whose metadata is @json (checksum and all correct). */
+static void
+write_tafel_with_meta (const char *path,
+                       const char *json)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  guint8 version[4];
+  TafelHash sum;
+
+  tafel_put_bytes (out, (const guint8 *) "\x89TAFEL\r\n", 8);
+  tafel_store_u32 (version, 1);
+  tafel_put_bytes (out, version, 4);
+  tafel_put_blob (out, json, strlen (json));
+  tafel_put_varint (out, 0);
+  tafel_hash (&sum, out->data, out->len);
+  tafel_put_bytes (out, sum.bytes, TAFEL_HASH_BYTES);
+  g_assert_true (g_file_set_contents (path, (const char *) out->data, (gssize) out->len, NULL));
+}
+
+/* No error path repeats a board secret: every command that takes a board,
+ * with its link pasted as people paste it (spaces, a line break, quotes
+ * lost), in every place an argument can go, and broken links too. */
+static void
+test_cli_no_secret_echoed (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *out = cli_ok ((const char *[]) { "new", "--title", "Secret", "--data-dir", f->data, NULL });
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+  const char *id = lines[0];
+  const char *link = lines[1];
+  const char *secret = strchr (link, '#') + 1;
+  g_autofree char *other_link = NULL;
+  g_autofree char *png = g_build_filename (f->tmp, "x.png", NULL);
+  g_autofree char *missing_dir = g_build_filename (f->tmp, "nothing", NULL);
+  g_autoptr(GPtrArray) forms = g_ptr_array_new_with_free_func (g_free);
+  guint n_runs = 0;
+
+  g_assert_cmpuint (strlen (secret), ==, 43);
+  /* A link to a board that is not in this data folder, same secret. */
+  other_link = g_strdup_printf ("tafel://board/v1/00112233445566778899aabbccddeeff#%s", secret);
+
+  g_ptr_array_add (forms, g_strdup (link));
+  g_ptr_array_add (forms, g_strdup_printf (" %s", link));
+  g_ptr_array_add (forms, g_strdup_printf ("%s\n", link));
+  g_ptr_array_add (forms, g_strdup_printf ("\n\t%s  ", link));
+  g_ptr_array_add (forms, g_strdup (other_link));
+  g_ptr_array_add (forms, g_strdup_printf (" %s", other_link));
+  g_ptr_array_add (forms, g_strdup_printf ("tafel://board/v2/%s#%s", id, secret));
+  g_ptr_array_add (forms, g_strdup_printf ("tafel://board/v1x/%s#%s", id, secret));
+  g_ptr_array_add (forms, g_strdup_printf ("tafel://board/v1/%.20s#%s", id, secret));
+  g_ptr_array_add (forms, g_strdup_printf ("tafel://board/v1/%s?title=%%ZZ#%s", id, secret));
+  g_ptr_array_add (forms, g_strdup_printf ("tafel://board/v1/%s?broker=http://x#%s", id, secret));
+  g_ptr_array_add (forms, g_strdup_printf ("TAFEL://board/v1/%s#%s", id, secret));
+  g_ptr_array_add (forms, g_strdup_printf ("“%s”", link));
+  g_ptr_array_add (forms, g_strdup_printf ("<%s>", link));
+
+  for (guint i = 0; i < forms->len; i++)
+    {
+      const char *l = forms->pdata[i];
+      const char *const runs[][10] = {
+        { "info", l, "extra", "--data-dir", f->data, NULL },
+        { "info", id, l, "--data-dir", f->data, NULL },
+        { "info", l, "--data-dir", missing_dir, NULL },
+        { "info", id, "--data-dir", l, NULL },
+        { "info", l, "--json", "--data-dir", f->data, "--bogus", NULL },
+        { "import", l, "--data-dir", f->data, NULL },
+        { "import", l, "--trace", l, "--data-dir", f->data, NULL },
+        { "import", id, l, "--trace", f->trace, "--data-dir", f->data, NULL },
+        { "import", l, "--trace", f->trace, "--data-dir", missing_dir, "x", NULL },
+        { "export", l, "--data-dir", f->data, NULL },
+        { "export", l, "-o", png, "--data-dir", f->data, NULL },
+        { "export", l, "-o", "out.jpg", "--data-dir", f->data, NULL },
+        { "export", id, "-o", l, "--data-dir", f->data, NULL },
+        { "export", id, l, "-o", png, "--data-dir", f->data, NULL },
+        { "repair", l, "--data-dir", f->data, NULL },
+        { "repair", id, l, "--data-dir", f->data, NULL },
+        { "new", l, "--data-dir", f->data, NULL },
+        { "new", "--broker", l, "--data-dir", f->data, NULL },
+        { "list", l, "--data-dir", f->data, NULL },
+        { l, NULL },
+        { "seed", l, "extra", "--data-dir", f->data, NULL },
+        { "draw", l, "--data-dir", f->data, NULL },
+        { "chat", l, "--data-dir", f->data, NULL },
+        { "draw", l, "--trace", l, "--data-dir", f->data, NULL },
+      };
+
+      for (guint r = 0; r < G_N_ELEMENTS (runs); r++)
+        {
+          g_autofree char *o = NULL, *e = NULL;
+          int status = run_cli (runs[r], &o, &e);
+
+          n_runs++;
+          if (g_spawn_check_wait_status (status, NULL) && g_str_equal (runs[r][0], "info"))
+            continue;   /* the board was read: no error to look at */
+          if (strstr (o, secret) != NULL || strstr (e, secret) != NULL)
+            g_error ("tafel-cli %s %s… printed the board secret: %s%s", runs[r][0],
+                     runs[r][1] != NULL ? runs[r][1] : "", o, e);
+          /* Not even a part of it. */
+          {
+            g_autofree char *part = g_strndup (secret, 12);
+
+            g_assert_null (strstr (e, part));
+          }
+        }
+    }
+  g_test_message ("%u error paths, no secret in any output", n_runs);
+
+  /* A pasted link with a space or a line break around it is the board, not
+   * a file of that name. */
+  for (guint i = 1; i < 4; i++)
+    check_info (f, forms->pdata[i], 0, 0, "Secret");
+}
+
+static void
+assert_no_control_bytes (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 && *p != '\n')
+      g_error ("a control byte 0x%02x reached the terminal: %s", (guchar) *p, text);
+  g_assert_null (strstr (text, "\xc2\x9b"));
+  g_assert_null (strstr (text, "\x7f"));
+}
+
+/* Control characters never reach a terminal: titles with ESC, BEL or a
+ * line break are refused when set, lose them when read from old
+ * metadata, and whatever an error repeats is escaped. */
+static void
+test_cli_control_characters (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *id = new_board (f, "Plain");
+  g_autofree char *meta = g_build_filename (f->data, "boards", id, "meta", NULL);
+  static const char *const titles[] = { "Clear\x1b[2J", "Bell\a", "Fake\nline", "C1\xc2\x9b""2J" };
+  static const char *const hints[] = { "http://broker.example", "mqtt://user:pass@broker.example" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    {
+      g_autofree char *o = NULL, *e = NULL;
+      int status = run_cli ((const char *[]) { "new", "--title", titles[i], "--data-dir", f->data, NULL }, &o, &e);
+
+      g_assert_false (g_spawn_check_wait_status (status, NULL));
+      g_assert_nonnull (strstr (e, "control characters"));
+      assert_no_control_bytes (e);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (hints); i++)
+    cli_fails ((const char *[]) { "new", "--broker", hints[i], "--data-dir", f->data, NULL }, "broker");
+
+  /* Metadata written before titles were checked. */
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autofree char *json = NULL;
+    g_autofree char *info = NULL;
+    g_autofree char *list = NULL;
+
+    g_assert_true (json_parser_load_from_file (parser, meta, NULL));
+    json_object_set_string_member (json_node_get_object (json_parser_get_root (parser)), "title",
+                                   "Plain\x1b[2J\a\nFake line");
+    json = json_to_string (json_parser_get_root (parser), FALSE);
+    g_assert_true (g_file_set_contents (meta, json, -1, NULL));
+    info = cli_ok ((const char *[]) { "info", id, "--data-dir", f->data, NULL });
+    list = cli_ok ((const char *[]) { "list", "--data-dir", f->data, NULL });
+    assert_no_control_bytes (info);
+    assert_no_control_bytes (list);
+    g_assert_nonnull (strstr (info, "Plain [2J  Fake line"));
+  }
+
+  /* An error that repeats what it was given. */
+  {
+    g_autofree char *o = NULL, *e = NULL;
+    int status = run_cli ((const char *[]) { "info", "\x1b[2J\aboard", "--data-dir", f->data, NULL }, &o, &e);
+
+    g_assert_false (g_spawn_check_wait_status (status, NULL));
+    assert_no_control_bytes (e);
+    g_assert_nonnull (strstr (e, "\\x1b[2J\\x07board"));
+  }
+}
+
+/* Numbers a trace cannot hold are refused with the line number, not
+ * wrapped (18446744073709551617 was imported as x = 1); a trace that
+ * starts with a UTF-8 byte order mark is read. */
+static void
+test_cli_trace_numbers (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *id = new_board (f, "Numbers");
+  g_autofree char *trace = g_build_filename (f->tmp, "numbers.ndjson", NULL);
+  static const char *const bad[] = {
+    "[[18446744073709551617,0]]",
+    "[[0,18446744073709551616]]",
+    "[[-9223372036854775809,0]]",
+    "[[100000000000000000000000000,0]]",
+    "[[1e400,0]]",
+    "[[1e26,0]]",
+    "[[0,-1e26]]",
+    "[[0,0,1e26]]",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("{\"points\":[[1,2]]}\n\n{\"points\":%s}\n", bad[i]);
+
+      g_assert_true (g_file_set_contents (trace, text, -1, NULL));
+      cli_fails ((const char *[]) { "import", id, "--trace", trace, "--data-dir", f->data, NULL }, "Line 3");
+    }
+  /* The largest integers json-glib holds are read (and refused for
+   * lying outside the board, not as numbers). */
+  g_assert_true (g_file_set_contents (trace, "{\"points\":[[9223372036854775807,0]]}\n", -1, NULL));
+  cli_fails ((const char *[]) { "import", id, "--trace", trace, "--data-dir", f->data, NULL }, "outside the board");
+  g_assert_true (g_file_set_contents (trace, "{\"points\":[[-9223372036854775808,0]]}\n", -1, NULL));
+  cli_fails ((const char *[]) { "import", id, "--trace", trace, "--data-dir", f->data, NULL }, "outside the board");
+  check_info (f, id, 0, 0, "Numbers");
+
+  g_assert_true (g_file_set_contents (trace, "\xEF\xBB\xBF{\"points\":[[1,2],[3,4e0]]}\n", -1, NULL));
+  g_free (cli_ok ((const char *[]) { "import", id, "--trace", trace, "--data-dir", f->data, NULL }));
+  check_info (f, id, 1, 2, "Numbers");
+}
+
+/* list shows the boards it can read, names on stderr each one it cannot
+ * with the reason, and exits 1 (also with --json). */
+static void
+assert_list_names_unreadable (Fixture    *f,
+                              const char *id,
+                              const char *why)
+{
+  g_autofree char *other = new_board (f, "Readable");
+
+  for (guint json = 0; json < 2; json++)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+      int status = run_cli (json ? (const char *[]) { "list", "--json", "--data-dir", f->data, NULL }
+                                 : (const char *[]) { "list", "--data-dir", f->data, NULL },
+                            &out, &err);
+
+      g_assert_false (g_spawn_check_wait_status (status, NULL));
+      g_assert_nonnull (strstr (out, other));
+      g_assert_null (strstr (out, id));
+      g_assert_true (g_str_has_prefix (err, "tafel-cli: list: board "));
+      g_assert_nonnull (strstr (err, id));
+      if (strstr (err, why) == NULL)
+        g_error ("“%s” does not mention “%s”", err, why);
+    }
+}
+
+/* JSON nested 100,000 levels deep (160 KB and less) crashed json-glib's
+ * recursive parser; every door refuses it with a clear message. */
+static void
+test_cli_deep_json (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *id = new_board (f, "Deep");
+  g_autofree char *deep = deep_json (100000);
+  g_autofree char *file = g_build_filename (f->tmp, "deep.tafel", NULL);
+  g_autofree char *trace = g_build_filename (f->tmp, "deep.ndjson", NULL);
+  g_autofree char *line = g_strdup_printf ("{\"points\":[[1,2]]}\n{\"points\":%s\n", deep);
+  g_autofree char *meta = g_build_filename (f->data, "boards", id, "meta", NULL);
+
+  write_tafel_with_meta (file, deep);
+  cli_fails ((const char *[]) { "info", file, "--data-dir", f->data, NULL }, "nests more than 32 levels");
+  cli_fails ((const char *[]) { "import", file, "--trace", f->trace, "--data-dir", f->data, NULL },
+             "nests more than 32 levels");
+
+  g_assert_true (g_file_set_contents (trace, line, -1, NULL));
+  cli_fails ((const char *[]) { "import", id, "--trace", trace, "--data-dir", f->data, NULL }, "Line 2");
+  cli_fails ((const char *[]) { "import", id, "--trace", trace, "--data-dir", f->data, NULL },
+             "nests more than 32 levels");
+  check_info (f, id, 0, 0, "Deep");
+
+  /* 32 levels are still read (and refused for what they are). */
+  {
+    g_autofree char *ok_depth = deep_json (32);
+
+    write_tafel_with_meta (file, ok_depth);
+    cli_fails ((const char *[]) { "info", file, "--data-dir", f->data, NULL }, "not a usable Tafel board file");
+  }
+
+  g_assert_true (g_file_set_contents (meta, deep, -1, NULL));
+  cli_fails ((const char *[]) { "info", id, "--data-dir", f->data, NULL }, "nests more than 32 levels");
+  assert_list_names_unreadable (f, id, "nests more than 32 levels");
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  tafel_test_private_mounts ();
   tafel_test_init (&argc, &argv);
 
   g_test_add_func ("/tafel/cli/version", test_cli_version);
@@ -462,6 +858,15 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/tafel/cli/failures", Fixture, NULL, fixture_set_up, test_cli_failures, fixture_tear_down);
   g_test_add ("/tafel/cli/ambiguous-busy", Fixture, NULL, fixture_set_up, test_cli_ambiguous_busy,
+              fixture_tear_down);
+  g_test_add ("/tafel/cli/damaged-log", Fixture, NULL, fixture_set_up, test_cli_damaged_log, fixture_tear_down);
+  g_test_add ("/tafel/cli/no-secret-echoed", Fixture, NULL, fixture_set_up, test_cli_no_secret_echoed,
+              fixture_tear_down);
+  g_test_add ("/tafel/cli/control-characters", Fixture, NULL, fixture_set_up, test_cli_control_characters,
+              fixture_tear_down);
+  g_test_add ("/tafel/cli/trace-numbers", Fixture, NULL, fixture_set_up, test_cli_trace_numbers, fixture_tear_down);
+  g_test_add ("/tafel/cli/deep-json", Fixture, NULL, fixture_set_up, test_cli_deep_json, fixture_tear_down);
+  g_test_add ("/tafel/cli/export-full-disk", Fixture, NULL, fixture_set_up, test_cli_export_full_disk,
               fixture_tear_down);
 
   return g_test_run ();

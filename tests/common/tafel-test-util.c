@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -178,4 +184,69 @@ tafel_test_chain (TafelIdentity *id,
                                                           TAFEL_RECORD_KIND_STROKE, body));
     }
   return chain;
+}
+
+static char *private_mounts_failed;
+
+void
+tafel_test_private_mounts (void)
+{
+  if (geteuid () != 0)
+    private_mounts_failed = g_strdup ("mounting a small tmpfs needs root");
+  else if (unshare (CLONE_NEWNS) != 0)
+    private_mounts_failed = g_strdup_printf ("unshare(CLONE_NEWNS): %s", g_strerror (errno));
+  else if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+    private_mounts_failed = g_strdup_printf ("making the mounts private: %s", g_strerror (errno));
+}
+
+char *
+tafel_test_full_disk_new (gsize   size,
+                          char  **reason)
+{
+  g_autofree char *options = g_strdup_printf ("size=%" G_GSIZE_FORMAT ",mode=0700", size);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+
+  if (private_mounts_failed != NULL)
+    {
+      *reason = g_strdup (private_mounts_failed);
+      return NULL;
+    }
+  dir = g_dir_make_tmp ("tafel-full-XXXXXX", &error);
+  g_assert_no_error (error);
+  /* Mounted in this process's own mount namespace: it goes away with the
+   * process, whichever way it ends. */
+  if (mount ("tafel-test", dir, "tmpfs", MS_NOSUID | MS_NODEV, options) != 0)
+    {
+      *reason = g_strdup_printf ("mounting a tmpfs: %s", g_strerror (errno));
+      g_rmdir (dir);
+      return NULL;
+    }
+  return g_steal_pointer (&dir);
+}
+
+void
+tafel_test_fill_disk (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "filler", NULL);
+  static const char block[4096];
+  int fd = open (path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  gsize written = 0;
+
+  g_assert_cmpint (fd, >=, 0);
+  /* Bounded by the size of the tmpfs; small writes at the end use up the
+   * last bytes of a partly used page. */
+  for (gsize chunk = sizeof block; chunk > 0; )
+    {
+      gssize w = write (fd, block, chunk);
+
+      if (w > 0)
+        written += (gsize) w;
+      else if (errno == ENOSPC)
+        chunk /= 2;
+      else
+        g_error ("filling %s: %s", dir, g_strerror (errno));
+      g_assert_cmpuint (written, <, 1024 * 1024 * 1024);
+    }
+  close (fd);
 }

@@ -55,4 +55,15 @@ GPtrArray   *tafel_test_chain       (TafelIdentity *id,
                                      guint          n,
                                      guint32        seed);
 
+/* A real full disk: gives this process mounts of its own (call first
+ * thing in main(), before any thread starts) so that the folders of
+ * tafel_test_full_disk_new() vanish with it. Needs root; without it, a
+ * later tafel_test_full_disk_new() says why. */
+void         tafel_test_private_mounts  (void);
+/* A new folder on a tmpfs of @size bytes, or NULL with *@reason set (to
+ * skip with). tafel_test_fill_disk() then fills it to the last byte. */
+char        *tafel_test_full_disk_new   (gsize        size,
+                                         char       **reason);
+void         tafel_test_fill_disk       (const char  *dir);
+
 G_END_DECLS

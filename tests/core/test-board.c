@@ -8,9 +8,11 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "tafel-board.h"
 #include "tafel-board-list.h"
+#include "tafel-bytes.h"
 #include "tafel-core.h"
 #include "tafel-log-file.h"
 #include "tafel-test-util.h"
@@ -855,7 +857,7 @@ test_board_corrupt_middle (Fixture       *f,
       write_file (path, bad, len);
       f->board = tafel_board_open (f->data, f->me, f->id, &error);
       g_assert_null (f->board);
-      g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_CORRUPT);
+      g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_DAMAGED_LOG);
       g_assert_nonnull (strstr (error->message, "damaged"));
       g_clear_error (&error);
       g_assert_true (g_file_get_contents (path, (char **) &after, &after_len, NULL));
@@ -870,8 +872,8 @@ test_board_corrupt_middle (Fixture       *f,
     write_file (path, newer, len);
     f->board = tafel_board_open (f->data, f->me, f->id, &error);
     g_assert_null (f->board);
-    /* The header CRC no longer matches either: corrupt, not newer. */
-    g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_CORRUPT);
+    /* The header CRC no longer matches either: damaged, not newer. */
+    g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_DAMAGED_LOG);
     g_clear_error (&error);
   }
 
@@ -949,7 +951,348 @@ test_board_forged_log (Fixture       *f,
   }
   f->board = tafel_board_open (f->data, f->me, f->id, &error);
   g_assert_null (f->board);
-  g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_CORRUPT);
+  g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_DAMAGED_LOG);
+}
+
+/* One check for titles and hints, wherever they come from: set by a
+ * person, read from this device's metadata, or from a .tafel file. */
+static void
+test_board_title_hint_checks (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  static const char *const bad_titles[] = { "Clear\x1b[2J", "Bell\a", "Two\nlines", "Tab\there",
+                                            "C1 \xc2\x9b""31m", "Del\x7f" };
+  static const char *const bad_hints[] = { "http://broker.example", "mqtt://user:pass@broker.example",
+                                           "mqtt://broker.example/path", "mqtt://", "", "\xff",
+                                           "lan2", "mqtts://h:0" };
+  g_autofree char *meta_path = g_build_filename (f->data, "boards", f->id, "meta", NULL);
+  g_autofree char *files = g_dir_make_tmp ("tafel-files-XXXXXX", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_titles); i++)
+    {
+      g_assert_false (tafel_board_set_title (f->board, bad_titles[i], &error));
+      g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID);
+      g_clear_error (&error);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad_hints); i++)
+    {
+      const char *hints[] = { "lan", bad_hints[i], NULL };
+
+      g_assert_false (tafel_board_set_hints (f->board, hints, &error));
+      g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID);
+      g_clear_error (&error);
+    }
+  {
+    const char *five[] = { "lan", "mqtt://a", "mqtt://b", "mqtt://c", "mqtt://d", NULL };
+
+    g_assert_false (tafel_board_set_hints (f->board, five, &error));
+    g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_INVALID);
+    g_clear_error (&error);
+  }
+  g_assert_cmpstr (tafel_board_get_title (f->board), ==, "Checks");
+
+  /* A .tafel file with such a title or hint is refused as a link is. */
+  {
+    g_autofree char *good = g_build_filename (files, "good.tafel", NULL);
+    g_autoptr(GFile) gf = g_file_new_for_path (good);
+    g_autofree char *contents = NULL;
+    gsize len;
+
+    g_assert_true (tafel_board_save_file (f->board, gf, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (good, &contents, &len, NULL));
+    for (guint k = 0; k < 2; k++)
+      {
+        /* The metadata blob's text, replaced by one with a bad field. */
+        g_autoptr(TafelLog) log = NULL;
+        g_autofree char *json = k == 0
+          ? g_strdup_printf ("{\"version\":1,\"id\":\"%s\",\"secret\":\"%064d\",\"title\":\"A\\u001b[2J\",\"hints\":[]}", f->id, 0)
+          : g_strdup_printf ("{\"version\":1,\"id\":\"%s\",\"secret\":\"%064d\",\"title\":\"A\",\"hints\":[\"mqtt://u:p@h\"]}", f->id, 0);
+        g_autoptr(GByteArray) out = g_byte_array_new ();
+        g_autofree char *bad = g_build_filename (files, "bad.tafel", NULL);
+        g_autoptr(GFile) bf = g_file_new_for_path (bad);
+        guint8 version[4];
+        TafelHash sum;
+
+        tafel_put_bytes (out, (const guint8 *) "\x89TAFEL\r\n", 8);
+        tafel_store_u32 (version, 1);
+        tafel_put_bytes (out, version, 4);
+        tafel_put_blob (out, json, strlen (json));
+        tafel_put_varint (out, 0);
+        tafel_hash (&sum, out->data, out->len);
+        tafel_put_bytes (out, sum.bytes, TAFEL_HASH_BYTES);
+        write_file (bad, out->data, out->len);
+        log = tafel_board_file_load (bf, NULL, NULL, &error);
+        g_assert_null (log);
+        g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_BAD_FILE);
+        g_test_message ("%s", error->message);
+        g_clear_error (&error);
+      }
+  }
+
+  /* This device's own metadata, written before these checks: the board
+   * still opens, the title without its control characters, the unusable
+   * hint left out. */
+  {
+    g_autofree char *json = NULL;
+    const char *lan[] = { "lan", NULL };
+
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *obj;
+    JsonArray *hints = json_array_new ();
+
+    g_clear_object (&f->board);
+    g_assert_true (json_parser_load_from_file (parser, meta_path, NULL));
+    obj = json_node_get_object (json_parser_get_root (parser));
+    json_object_set_string_member (obj, "title", "Old\x1b[2Jtitle");
+    json_array_add_string_element (hints, "lan");
+    json_array_add_string_element (hints, "http://x");
+    json_object_set_array_member (obj, "hints", hints);
+    json = json_to_string (json_parser_get_root (parser), FALSE);
+    g_assert_nonnull (strstr (json, "\\u001b"));
+    g_assert_true (g_file_set_contents (meta_path, json, -1, NULL));
+    f->board = tafel_board_open (f->data, f->me, f->id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (tafel_board_get_title (f->board), ==, "Old [2Jtitle");
+    g_assert_cmpstrv (tafel_board_get_hints (f->board), lan);
+  }
+  tafel_test_remove_tree (files);
+}
+
+/* Commits @n strokes as one batch (one append). */
+static void
+commit_batch (TafelBoard *board,
+              guint       n,
+              guint32     seed)
+{
+  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (bodies, tafel_test_stroke_body (5 + i % 30, seed + i));
+  g_assert_true (tafel_board_commit_many (board, TAFEL_RECORD_KIND_STROKE, (GBytes **) bodies->pdata,
+                                          n, &error));
+  g_assert_no_error (error);
+}
+
+static void
+assert_damaged (Fixture      *f,
+                const char   *path,
+                const guint8 *bad,
+                gsize         len)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TafelLog) read = NULL;
+  g_autofree guint8 *after = NULL;
+  gsize after_len;
+
+  f->board = tafel_board_open (f->data, f->me, f->id, &error);
+  g_assert_null (f->board);
+  g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_DAMAGED_LOG);
+  g_clear_error (&error);
+  read = tafel_board_read (f->data, f->id, NULL, NULL, &error);
+  g_assert_null (read);
+  g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_DAMAGED_LOG);
+  g_assert_true (g_file_get_contents (path, (char **) &after, &after_len, NULL));
+  g_assert_cmpmem (after, after_len, bad, len);
+}
+
+/* A complete last frame that fails its checksum is damage, not a torn
+ * write: nothing is cut, the board does not open, and the next write
+ * cannot destroy the batch. */
+static void
+test_board_damaged_last_frame (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *path = log_path (f->board);
+  g_autofree guint8 *good = NULL;
+  g_autoptr(GArray) offsets = NULL;
+  gsize len, last;
+
+  commit_batch (f->board, 200, 1);
+  g_clear_object (&f->board);
+  g_assert_true (g_file_get_contents (path, (char **) &good, &len, NULL));
+  offsets = frame_offsets (good, len);
+  g_assert_cmpuint (offsets->len, ==, 200);
+  last = g_array_index (offsets, gsize, 199);
+
+  /* Its last byte damaged, and one bit flipped at every position of the
+   * last frame. */
+  for (gsize pos = last; pos < len; pos++)
+    for (guint bit = 0; bit < 8; bit += pos == len - 1 ? 1 : 7)
+      {
+        g_autofree guint8 *bad = g_memdup2 (good, len);
+
+        bad[pos] ^= 1u << bit;
+        write_file (path, bad, len);
+        assert_damaged (f, path, bad, len);
+      }
+  {
+    g_autofree guint8 *bad = g_memdup2 (good, len);
+
+    bad[len - 1] ^= 0xff;
+    write_file (path, bad, len);
+    assert_damaged (f, path, bad, len);
+  }
+}
+
+static guint
+count_signed (const guint8 *data,
+              gsize         len,
+              GArray       *offsets)
+{
+  g_autoptr(TafelPayloadReader) reader = tafel_payload_reader_new ();
+  guint n = 0;
+
+  for (guint i = 0; i < offsets->len; i++)
+    {
+      gsize off = g_array_index (offsets, gsize, i);
+      gsize end = i + 1 < offsets->len ? g_array_index (offsets, gsize, i + 1) : len;
+      gsize head = off;
+      TafelPayload pl;
+
+      while (data[head] & 0x80)
+        head++;
+      head += 3;   /* the last length byte and the two check bytes */
+      g_assert_true (tafel_payload_reader_parse (reader, data + head, end - head - 4, TRUE, &pl, NULL));
+      n += pl.has_signature;
+    }
+  return n;
+}
+
+/* Repair keeps the damaged file as a backup, keeps every record it can
+ * verify, and a bulk commit stores enough signatures that one damaged byte
+ * costs a few records, not the batch. */
+static void
+test_board_repair (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = log_path (f->board);
+  g_autofree guint8 *good = NULL;
+  g_autoptr(GArray) offsets = NULL;
+  g_autoptr(GPtrArray) chain = tafel_test_chain (f->peer, 40, 3);
+  g_autoptr(TafelLog) whole = NULL;
+  g_autoptr(GBytes) whole_print = NULL;
+  gsize len;
+  guint n_signed;
+
+  commit_batch (f->board, 200, 1);
+  /* A peer's run: one signature for all of it. */
+  {
+    g_autoptr(GPtrArray) run = g_ptr_array_new_with_free_func ((GDestroyNotify) tafel_record_unref);
+
+    for (guint i = 0; i < 40; i++)
+      g_ptr_array_add (run, i == 39 ? tafel_record_ref (chain->pdata[i])
+                                    : tafel_record_with_signature (chain->pdata[i], NULL));
+    g_assert_true (tafel_board_receive_run (f->board, (TafelRecord **) run->pdata, 40, &error));
+    g_assert_no_error (error);
+  }
+  commit_strokes (f->board, 3, 900);
+  g_clear_object (&f->board);
+  whole = tafel_board_read (f->data, f->id, NULL, NULL, &error);
+  g_assert_no_error (error);
+  whole_print = fingerprint (whole);
+  g_assert_true (g_file_get_contents (path, (char **) &good, &len, NULL));
+  offsets = frame_offsets (good, len);
+  g_assert_cmpuint (offsets->len, ==, 243);
+  /* 200 in one batch store a signature at least every 32 records; the
+   * peer's run stores one, the three single commits three. */
+  n_signed = count_signed (good, len, offsets);
+  g_assert_cmpuint (n_signed, >=, 200 / 32 + 1 + 3);
+
+  /* One damaged byte in the middle of the batch, in record 100. */
+  {
+    g_autofree guint8 *bad = g_memdup2 (good, len);
+    g_autofree guint8 *backup = NULL;
+    g_autofree char *meta_dir = g_build_filename (f->data, "boards", f->id, "log.damaged-", NULL);
+    g_autofree char *meta = g_build_filename (f->data, "boards", f->id, "meta", NULL);
+    g_autofree char *meta_before = NULL;
+    g_autofree char *meta_after = NULL;
+    gsize backup_len;
+    g_auto(TafelBoardRepair) repair = { 0 };
+    TafelLog *log;
+
+    bad[g_array_index (offsets, gsize, 100) + 10] ^= 0x10;
+    write_file (path, bad, len);
+    assert_damaged (f, path, bad, len);
+    g_assert_true (g_file_get_contents (meta, &meta_before, NULL, NULL));
+
+    g_assert_true (tafel_board_repair (f->data, f->id, &repair, &error));
+    g_assert_no_error (error);
+    /* The backup holds the damaged bytes as they were. */
+    g_assert_true (g_str_has_prefix (repair.backup_path, meta_dir));
+    g_assert_true (g_file_get_contents (repair.backup_path, (char **) &backup, &backup_len, NULL));
+    g_assert_cmpmem (backup, backup_len, bad, len);
+    g_assert_true (g_file_get_contents (meta, &meta_after, NULL, NULL));
+    g_assert_cmpstr (meta_before, ==, meta_after);
+
+    /* My chain is kept up to the last stored signature before the damage
+     * (record 101 of the batch; a signature is stored at least every 32
+     * records), the peer's run whole. My records after the damage cannot
+     * follow a hole in the chain: peers send them again by sync. */
+    g_assert_cmpuint (repair.n_kept, ==, 96 + 40);
+    g_assert_cmpuint (repair.n_kept + repair.n_dropped, ==, 242);
+    g_assert_cmpuint (repair.damaged_bytes, >, 0);
+
+    f->board = tafel_board_open (f->data, f->me, f->id, &error);
+    g_assert_no_error (error);
+    log = tafel_board_get_log (f->board);
+    g_assert_cmpuint (tafel_log_get_n_records (log), ==, repair.n_kept);
+    g_assert_cmpuint (tafel_log_get_head_seq (log, tafel_identity_get_public_key (f->peer)), ==, 40);
+    g_assert_cmpuint (tafel_log_get_head_seq (log, tafel_identity_get_public_key (f->me)), ==, 96);
+
+    /* What a peer holding the whole board sends on sync (what the repaired
+     * board lacks) brings it back to the board as it was. */
+    {
+      g_autoptr(TafelVersionVector) vv = tafel_log_dup_version_vector (log);
+      g_autoptr(GPtrArray) missing = tafel_log_dup_missing (whole, vv);
+      g_autoptr(GBytes) after = NULL;
+
+      g_assert_cmpuint (missing->len, ==, 243 - 136);
+      g_assert_true (tafel_board_receive_run (f->board, (TafelRecord **) missing->pdata, missing->len, &error));
+      g_assert_no_error (error);
+      after = fingerprint (tafel_board_get_log (f->board));
+      g_assert_true (g_bytes_equal (after, whole_print));
+    }
+    /* The board takes new records again, and they are kept. */
+    commit_strokes (f->board, 2, 5000);
+    g_clear_object (&f->board);
+    f->board = tafel_board_open (f->data, f->me, f->id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (tafel_log_get_n_records (tafel_board_get_log (f->board)), ==, 243 + 2);
+    g_clear_object (&f->board);
+  }
+
+  /* A damaged byte inside the peer's run loses that run (it carries one
+   * signature) and nothing else; the peer sends it again on sync. */
+  {
+    g_autofree guint8 *bad = g_memdup2 (good, len);
+    g_auto(TafelBoardRepair) repair = { 0 };
+
+    bad[g_array_index (offsets, gsize, 220) + 5] ^= 0x01;
+    write_file (path, bad, len);
+    g_assert_true (tafel_board_repair (f->data, f->id, &repair, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (repair.n_kept, ==, 203);
+    f->board = tafel_board_open (f->data, f->me, f->id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (tafel_log_get_head_seq (tafel_board_get_log (f->board),
+                                              tafel_identity_get_public_key (f->peer)), ==, 0);
+    g_clear_object (&f->board);
+  }
+
+  /* Repairing a board that another process has open is refused. */
+  {
+    g_auto(TafelBoardRepair) repair = { 0 };
+
+    f->board = tafel_board_open (f->data, f->me, f->id, &error);
+    g_assert_no_error (error);
+    g_assert_false (tafel_board_repair (f->data, f->id, &repair, &error));
+    g_assert_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_BUSY);
+    g_assert_null (repair.backup_path);
+  }
 }
 
 static void
@@ -1221,6 +1564,9 @@ main (int    argc,
   ADD_BOARD ("torn-batch", "Batch", test_board_torn_batch);
   ADD_BOARD ("corrupt-middle", "Middle", test_board_corrupt_middle);
   ADD_BOARD ("forged-log", "Forged", test_board_forged_log);
+  ADD_BOARD ("title-hint-checks", "Checks", test_board_title_hint_checks);
+  ADD_BOARD ("damaged-last-frame", "Last", test_board_damaged_last_frame);
+  ADD_BOARD ("repair", "Repair", test_board_repair);
   ADD_BOARD ("full-disk", "Full", test_board_full_disk);
   ADD_BOARD ("tafel-file", "Export me", test_board_tafel_file);
   ADD_BOARD ("tafel-file-bad", "Source", test_board_tafel_file_bad);

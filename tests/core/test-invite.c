@@ -93,6 +93,35 @@ test_expected_codes (void)
     }
 }
 
+/* Only a link from a later version is called newer; v0, v01 and v1x are
+ * no version at all. */
+static void
+test_version_messages (void)
+{
+  static const struct { const char *file; const char *says; } cases[] = {
+    { "n_newer_version.txt", "newer version" },
+    { "n_version_zero.txt", "not a valid Tafel link version" },
+    { "n_version_suffix.txt", "not a valid Tafel link version" },
+    { "n_version_leading_zero.txt", "not a valid Tafel link version" },
+  };
+  g_autofree char *dir = fixtures_dir ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, cases[i].file, NULL);
+      g_autofree char *contents = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TafelInvite) invite = NULL;
+
+      g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+      invite = tafel_invite_parse (contents, &error);
+      g_assert_null (invite);
+      g_assert_error (error, TAFEL_INVITE_ERROR, TAFEL_INVITE_ERROR_VERSION);
+      if (strstr (error->message, cases[i].says) == NULL)
+        g_error ("%s: “%s” does not say “%s”", cases[i].file, error->message, cases[i].says);
+    }
+}
+
 static void
 test_round_trip_random (void)
 {
@@ -176,6 +205,7 @@ main (int    argc,
     }
 
   g_test_add_func ("/tafel/invite/expected-codes", test_expected_codes);
+  g_test_add_func ("/tafel/invite/version-messages", test_version_messages);
   g_test_add_func ("/tafel/invite/round-trip-random", test_round_trip_random);
   g_test_add_func ("/tafel/invite/broker-urls", test_broker_urls);
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Share: on a new board, Ctrl+I shows the invite link as a QR code, and
 # Copy puts the link on the clipboard, where another program reads it: a
-# link to this very board, with its secret.
+# link to this very board, with its secret; a toast says it was copied.
 set -u
 . "$(dirname "$0")/ui-lib.sh"
 
@@ -10,7 +10,14 @@ cli="$build_root/src/cli/tafel-cli"
 clipboard_text=${TAFEL_CLIPBOARD_TEXT:-}
 [ -x "$clipboard_text" ] || skip_all "the clipboard-text helper was not built"
 
-echo "1..4"
+# The toast is read as a screen reader reads it, where that can be done.
+can_read_a11y=
+if [ -n "$a11y_python" ] && [ -f /usr/share/dbus-1/services/org.a11y.Bus.service ]; then
+  unset GTK_A11Y NO_AT_BRIDGE
+  can_read_a11y=1
+fi
+
+echo "1..5"
 start_display
 
 # No LAN beacon: its multicast would leave loopback.
@@ -79,6 +86,17 @@ case "$link" in
   *)
     not_ok "Copy puts the board's invite link on the clipboard (got “$link”, board $id)" ;;
 esac
+
+copied_toast () {
+  a11y names "$app" "label" | grep -qxF "Invite link copied"
+}
+if [ -z "$can_read_a11y" ]; then
+  ok "# SKIP no AT-SPI to read the toast with"
+elif wait_for 10 copied_toast; then
+  ok "Copy says so in a toast (“Invite link copied”)"
+else
+  not_ok "Copy says so in a toast (“Invite link copied”)"
+fi
 
 # Quit once the popover is gone.
 timeout 5 xdotool key Escape

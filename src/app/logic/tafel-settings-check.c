@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 #include <glib/gi18n.h>
 
+#include "tafel-invite.h"
 #include "tafel-record.h"
 #include "tafel-settings-check.h"
 
@@ -175,7 +176,17 @@ tafel_settings_check_broker_url (const char *url,
     return fail (error, _("The address must be only mqtt://host:port, without a path."));
 
   hostport = end != NULL ? g_strndup (rest, end - rest) : g_strdup (rest);
-  return check_host_port (hostport, error);
+  if (!check_host_port (hostport, error))
+    return FALSE;
+  /* The friendly checks above explain the usual mistakes; the core's
+   * check is the one every broker address passes, from wherever it comes. */
+  {
+    g_autoptr(GError) local_error = NULL;
+
+    if (!tafel_broker_url_check (url, &local_error))
+      return fail (error, "%s", local_error->message);
+  }
+  return TRUE;
 }
 
 gboolean
