@@ -173,6 +173,47 @@ on_link_changed (TafelWindow *self)
   update_status (self);
 }
 
+/* Another device writes under this device's identity (a copied data
+ * folder, a restored backup): the session moved this board to a new
+ * identity (docs/identity.md). The person learns why the board said
+ * something about them, and that nothing is lost; the note stays until
+ * read. */
+static void
+on_identity_changed (TafelSession         *session,
+                     const TafelPublicKey *former,
+                     const TafelPublicKey *now,
+                     TafelWindow          *self)
+{
+  tafel_window_show_error (self, _("Another device is using your identity"),
+                           _("Another device writes on this board under the same identity as this one, "
+                             "most likely from a copy of this device’s data folder or a restored backup, "
+                             "so your drawings and theirs collided. This device now draws under a new "
+                             "identity of its own. Nothing you drew is lost: whatever the others did not "
+                             "take from you is sent again under the new identity."));
+}
+
+static void
+on_records_reissued (TafelSession *session,
+                     guint         n,
+                     TafelWindow  *self)
+{
+  g_autofree char *message = NULL;
+  AdwToast *toast;
+
+  if (n == 0)
+    return;
+  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "%u change was sent again under your new identity",
+                                          "%u changes were sent again under your new identity", n),
+                             n);
+  /* The note about the move stays until read, and an ordinary toast would
+   * wait behind it: this one goes in front, and the move's note comes back
+   * after it. */
+  toast = adw_toast_new (message);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 static void
 start_session (TafelWindow *self)
 {
@@ -197,6 +238,8 @@ start_session (TafelWindow *self)
   g_signal_connect_swapped (self->session, "status-changed", G_CALLBACK (update_status), self);
   g_signal_connect_swapped (self->session, "peer-joined", G_CALLBACK (on_link_changed), self);
   g_signal_connect_swapped (self->session, "peer-left", G_CALLBACK (on_link_changed), self);
+  g_signal_connect (self->session, "identity-changed", G_CALLBACK (on_identity_changed), self);
+  g_signal_connect (self->session, "records-reissued", G_CALLBACK (on_records_reissued), self);
 
   presence = tafel_session_get_presence (self->session);
   tafel_people_set_presence (self->people, presence);

@@ -226,6 +226,16 @@ tafel_window_get_board (TafelWindow *self)
   return self->board;
 }
 
+/* Another device writes under this device's identity, and the board moved
+ * to a new one (docs/identity.md): undo follows, to what is drawn under
+ * it from now on. */
+static void
+on_identity_moved (TafelWindow *self)
+{
+  tafel_history_set_author (self->history,
+                            tafel_identity_get_public_key (tafel_board_get_identity (self->board)));
+}
+
 void
 tafel_window_set_board (TafelWindow *self,
                         TafelBoard  *board)
@@ -263,6 +273,7 @@ tafel_window_set_board (TafelWindow *self,
       g_signal_connect_swapped (self->history, "notify::can-redo", G_CALLBACK (update_actions), self);
       g_signal_connect_swapped (self->model, "objects-changed", G_CALLBACK (on_objects_changed), self);
       g_signal_connect_swapped (self->board, "notify::title", G_CALLBACK (update_title), self);
+      g_signal_connect_swapped (self->board, "notify::identity", G_CALLBACK (on_identity_moved), self);
 
       tafel_canvas_set_controller (self->canvas, self->controller);
       /* Show what is there: the whole drawing, at most at 100 %. */

@@ -27,13 +27,18 @@
  *                    ice-ms (how long ICE took on this link, from when this
  *                    side started it), link-ms (until the peer was
  *                    authenticated)
- *   peer-left        peer, reason
+ *   peer-left        peer, reason (null when the peer said goodbye)
  *   records-received peer, count
  *   synced           peer, records, digest (the board-state digest once all
  *                    the peer offered on link-up is integrated)
  *   drawn            records, strokes (draw: committed)
  *   said             seq (chat: the message committed)
  *   delivered        peers (draw, chat: every linked peer has our records)
+ *   identity-changed former, peer (the new key), message: another device
+ *                    writes under this identity too; this one moved to a
+ *                    new identity (docs/identity.md)
+ *   reissued         records, message: the former identity's records the
+ *                    network refused were issued again under the new one
  * Without --json the same events are printed as short sentences. */
 
 typedef struct
@@ -187,7 +192,10 @@ on_peer_left (TafelSession         *session,
               Online               *o)
 {
   g_autofree char *hex = key_hex (peer);
-  g_autofree char *sentence = g_strdup_printf (_("Peer %.12s left"), hex);
+  /* Without --json too, a peer that was dropped says why (a forger is
+   * refused for the session, a link that failed is retried). */
+  g_autofree char *sentence = reason != NULL ? g_strdup_printf (_("Peer %.12s left: %s"), hex, reason->message)
+                                             : g_strdup_printf (_("Peer %.12s left"), hex);
 
   emit (o, "peer-left", sentence, "peer", hex, "reason", reason != NULL ? reason->message : NULL, NULL);
 }
@@ -228,6 +236,37 @@ on_status_changed (TafelSession *session,
   emit (o, "status", NULL, "status", names[status],
         "reason", tafel_session_get_search_reason (session),
         "broker-error", tafel_session_get_broker_error (session), NULL);
+}
+
+static void
+on_identity_changed (TafelSession         *session,
+                     const TafelPublicKey *former,
+                     const TafelPublicKey *now,
+                     Online               *o)
+{
+  g_autofree char *former_hex = key_hex (former);
+  g_autofree char *now_hex = key_hex (now);
+  g_autofree char *sentence =
+    g_strdup_printf (_("Another device is using this identity (%.12s) too, so their records and "
+                       "ours collide. This device now writes as a new identity, %.12s; "
+                       "nothing drawn here is lost."), former_hex, now_hex);
+
+  emit (o, "identity-changed", sentence, "former", former_hex, "peer", now_hex, "message", sentence, NULL);
+}
+
+static void
+on_records_reissued (TafelSession *session,
+                     guint         n,
+                     Online       *o)
+{
+  g_autofree char *count = g_strdup_printf ("#%u", n);
+  g_autofree char *sentence =
+    g_strdup_printf (g_dngettext (NULL, "%u record the other device’s had displaced was sent again "
+                                        "under the new identity",
+                                  "%u records the other device’s had displaced were sent again "
+                                  "under the new identity", n), n);
+
+  emit (o, "reissued", sentence, "records", count, "message", sentence, NULL);
 }
 
 static gboolean
@@ -309,6 +348,8 @@ online_start (Online      *o,
   g_signal_connect (o->session, "peer-joined", G_CALLBACK (on_peer_joined), o);
   g_signal_connect (o->session, "peer-left", G_CALLBACK (on_peer_left), o);
   g_signal_connect (o->session, "status-changed", G_CALLBACK (on_status_changed), o);
+  g_signal_connect (o->session, "identity-changed", G_CALLBACK (on_identity_changed), o);
+  g_signal_connect (o->session, "records-reissued", G_CALLBACK (on_records_reissued), o);
   g_signal_connect (tafel_session_get_sync (o->session), "records-received", G_CALLBACK (on_records_received), o);
   g_signal_connect (tafel_session_get_sync (o->session), "peer-synced", G_CALLBACK (on_peer_synced), o);
 
@@ -424,7 +465,10 @@ check_delivered (DrawWait *w)
   TafelSync *sync = tafel_session_get_sync (o->session);
   const TafelPublicKey *me = tafel_identity_get_public_key (tafel_board_get_identity (o->board));
 
+  /* While records of a former identity wait to be issued again, what we
+   * wrote is not all out yet. */
   if (w->done || w->drawing || w->error != NULL ||
+      tafel_board_get_former_identities (o->board)->len > 0 ||
       (int) tafel_session_get_n_peers (o->session) < w->min_peers ||
       !tafel_sync_all_peers_have (sync, me, w->head))
     return;
@@ -456,6 +500,21 @@ on_draw_peer_joined (TafelSession         *session,
                      const TafelPublicKey *peer,
                      DrawWait             *w)
 {
+  check_delivered (w);
+}
+
+/* What we drew went out again under the new identity: that is what the
+ * peers must have now. */
+static void
+on_draw_reissued (TafelSession *session,
+                  guint         n,
+                  DrawWait     *w)
+{
+  TafelBoard *board = w->online->board;
+
+  if (!w->drawing)
+    w->head = tafel_log_get_head_seq (tafel_board_get_log (board),
+                                      tafel_identity_get_public_key (tafel_board_get_identity (board)));
   check_delivered (w);
 }
 
@@ -614,6 +673,7 @@ tafel_cli_draw (int    argc,
   g_signal_connect (tafel_session_get_sync (o.session), "peer-acked", G_CALLBACK (on_peer_acked), &w);
   g_signal_connect (o.session, "peer-joined", G_CALLBACK (on_draw_peer_joined), &w);
   g_signal_connect (o.session, "peer-left", G_CALLBACK (on_draw_peer_left), &w);
+  g_signal_connect (o.session, "records-reissued", G_CALLBACK (on_draw_reissued), &w);
 
   if (pace_ms > 0 && bodies->len > 0)
     {
@@ -733,6 +793,7 @@ tafel_cli_chat (int    argc,
   g_signal_connect (tafel_session_get_sync (o.session), "peer-acked", G_CALLBACK (on_peer_acked), &w);
   g_signal_connect (o.session, "peer-joined", G_CALLBACK (on_draw_peer_joined), &w);
   g_signal_connect (o.session, "peer-left", G_CALLBACK (on_draw_peer_left), &w);
+  g_signal_connect (o.session, "records-reissued", G_CALLBACK (on_draw_reissued), &w);
   timeout_id = g_timeout_add_seconds (timeout_s, on_draw_timeout, &w);
   check_delivered (&w);
   if (!w.done)

@@ -56,6 +56,7 @@ enum
   OBJECT_VISIBLE     = 1 << 0,
   OBJECT_HIGHLIGHTER = 1 << 1,
   OBJECT_TOUCHED     = 1 << 2,  /* already noted in the current batch */
+  OBJECT_GONE        = 1 << 3,  /* its record was dropped from the log again */
 };
 
 typedef struct _AuthorInfo AuthorInfo;

@@ -180,7 +180,8 @@ slots_grow (TafelBoardModel *self)
   self->slot_bits = self->slots == NULL ? 10 : self->slot_bits + 1;
   self->slots = g_new0 (guint32, 1u << self->slot_bits);
   for (guint i = 0; i < self->n_objects; i++)
-    slots_insert (self, object_at (self, i));
+    if (!(object_at (self, i)->flags & OBJECT_GONE))
+      slots_insert (self, object_at (self, i));
 }
 
 /* ---- Authors ------------------------------------------------------------- */
@@ -746,6 +747,8 @@ apply_clear (TafelBoardModel  *self,
     {
       TafelObject *object = object_at (self, k);
 
+      if (object->flags & OBJECT_GONE)
+        continue;
       for (guint i = 0; i < clear.n_authors; i++)
         if (object->seq <= clear.seqs[i] &&
             memcmp (object->author->key.bytes, clear.authors[i].bytes, TAFEL_PUBLIC_KEY_BYTES) == 0)
@@ -1187,6 +1190,179 @@ on_records_added (TafelLog        *log,
   batch_clear (&batch);
 }
 
+/* ---- Records dropped again ----------------------------------------------- */
+
+/* Drops the entries of @author from @from_seq on; TRUE if any went. */
+static gboolean
+ops_drop_tail (ObjOps     *ops,
+               AuthorInfo *author,
+               guint64     from_seq)
+{
+  guint n_vis = 0, n_xf = 0;
+  gboolean dropped;
+
+  for (guint i = 0; i < ops->n_vis; i++)
+    if (ops->vis[i].key.author != author || ops->vis[i].key.seq < from_seq)
+      ops->vis[n_vis++] = ops->vis[i];
+  for (guint i = 0; i < ops->n_xf; i++)
+    if (ops->xf[i].key.author != author || ops->xf[i].key.seq < from_seq)
+      ops->xf[n_xf++] = ops->xf[i];
+  dropped = n_vis != ops->n_vis || n_xf != ops->n_xf;
+  ops->n_vis = n_vis;
+  ops->n_xf = n_xf;
+  return dropped;
+}
+
+static void
+author_drop_clears (AuthorInfo *info,
+                    AuthorInfo *author,
+                    guint64     from_seq)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < info->clears->len; i++)
+    {
+      ClearEntry *e = &g_array_index (info->clears, ClearEntry, i);
+
+      if (e->key.author != author || e->key.seq < from_seq)
+        g_array_index (info->clears, ClearEntry, n++) = *e;
+    }
+  if (n == info->clears->len)
+    return;
+  g_array_set_size (info->clears, n);
+  g_array_set_size (info->clears_max, n);
+  for (guint i = n; i-- > 0;)
+    {
+      const OpKey *here = &g_array_index (info->clears, ClearEntry, i).key;
+      const OpKey *after = i + 1 < n ? &g_array_index (info->clears_max, OpKey, i + 1) : NULL;
+
+      g_array_index (info->clears_max, OpKey, i) =
+        after != NULL && compare_keys (after, here) > 0 ? *after : *here;
+    }
+}
+
+/* The author's latest profile among the records the log still holds. */
+static void
+author_reread_profile (TafelBoardModel *self,
+                       AuthorInfo      *info,
+                       Batch           *batch)
+{
+  guint64 head = tafel_log_get_head_seq (self->log, &info->key);
+
+  g_clear_pointer (&info->profile_name, g_free);
+  info->has_profile = FALSE;
+  for (guint64 seq = head; seq >= 1; seq--)
+    {
+      TafelLogEntryView entry;
+      g_autoptr(GBytes) body = NULL;
+      TafelProfile profile = { 0 };
+
+      if (!tafel_log_peek (self->log, &info->key, seq, &entry) || entry.kind != TAFEL_RECORD_KIND_PROFILE)
+        continue;
+      body = g_bytes_new_static (entry.body, entry.body_len);
+      if (!tafel_profile_decode (body, &profile, NULL))
+        continue;
+      info->has_profile = TRUE;
+      info->profile_key = (OpKey) { entry.lamport, seq, info };
+      info->profile_name = g_steal_pointer (&profile.name);
+      info->profile_rgba = profile.rgba;
+      tafel_profile_clear (&profile);
+      break;
+    }
+  if (!info->profile_changed)
+    {
+      info->profile_changed = TRUE;
+      g_ptr_array_add (batch->profiles, info);
+    }
+}
+
+/* The log took an author's records from @from_seq on out again: the state
+ * becomes what the remaining records say, as if those had never come.
+ * Objects of the dropped records stay in memory (pointers to them stay
+ * valid) but are gone from every list, the z-order and the id table. */
+static void
+on_tail_dropped (TafelLog             *log,
+                 const TafelPublicKey *key,
+                 guint64               from_seq,
+                 TafelBoardModel      *self)
+{
+  AuthorInfo *author = g_hash_table_lookup (self->author_index, key);
+  GHashTableIter iter;
+  gpointer value;
+  guint n_rank = 0;
+  Batch batch;
+
+  if (author == NULL)
+    return;
+
+  batch_init (&batch);
+
+  /* Dropped records undo what they did to every object; note every object
+   * first, as a clear may have reached any of them. */
+  for (guint k = 0; k < self->n_objects; k++)
+    {
+      TafelObject *object = object_at (self, k);
+
+      if (object->flags & OBJECT_GONE)
+        continue;
+      touch (self, &batch, object);
+      if (object->author == author && object->seq >= from_seq)
+        {
+          object->flags = (object->flags | OBJECT_GONE) & ~OBJECT_VISIBLE;
+          continue;
+        }
+      if (object->ops != NULL)
+        ops_drop_tail (object->ops, author, from_seq);
+    }
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      ObjOps *ops = value;
+
+      ops_drop_tail (ops, author, from_seq);
+      if (ops->n_vis == 0 && ops->n_xf == 0)
+        g_hash_table_iter_remove (&iter);
+    }
+  for (guint i = 0; i < self->authors->len; i++)
+    author_drop_clears (g_ptr_array_index (self->authors, i), author, from_seq);
+
+  for (guint k = 0; k < self->n_objects; k++)
+    {
+      TafelObject *object = object_at (self, k);
+
+      if (object->flags & OBJECT_GONE)
+        continue;
+      update_visibility (object);
+      update_bounds (object);
+    }
+
+  /* Out of the z-order and the id table. */
+  for (guint r = 0; r < self->zorder->len; r++)
+    {
+      guint32 index = g_array_index (self->zorder, guint32, r);
+      TafelObject *object = object_at (self, index);
+
+      if (object->flags & OBJECT_GONE)
+        continue;
+      object->rank = n_rank;
+      g_array_index (self->zorder, guint32, n_rank++) = index;
+    }
+  g_array_set_size (self->zorder, n_rank);
+  memset (self->slots, 0, (1u << self->slot_bits) * sizeof *self->slots);
+  for (guint k = 0; k < self->n_objects; k++)
+    if (!(object_at (self, k)->flags & OBJECT_GONE))
+      slots_insert (self, object_at (self, k));
+
+  if (author->has_profile && author->profile_key.seq >= from_seq)
+    author_reread_profile (self, author, &batch);
+  tafel_chat_list_remove_tail (self->chat, key, from_seq);
+
+  self->digest_valid = FALSE;
+  self->bounds_valid = FALSE;
+  finish_batch (self, &batch, TRUE);
+  batch_clear (&batch);
+}
+
 /* Reads every record straight from the log's storage: no record objects
  * are made for a board of any size. */
 static void
@@ -1231,6 +1407,7 @@ tafel_board_model_constructed (GObject *object)
 
   build_from_log (self);
   g_signal_connect_object (self->log, "records-added", G_CALLBACK (on_records_added), self, 0);
+  g_signal_connect_object (self->log, "tail-dropped", G_CALLBACK (on_tail_dropped), self, 0);
 }
 
 static void
@@ -1820,6 +1997,8 @@ _tafel_board_model_dup_cleared (TafelBoardModel *self,
     {
       TafelObject *object = object_at (self, k);
 
+      if (object->flags & OBJECT_GONE)
+        continue;
       for (guint i = 0; i < clear.n_authors; i++)
         if (object->seq <= clear.seqs[i] &&
             memcmp (object->author->key.bytes, clear.authors[i].bytes, TAFEL_PUBLIC_KEY_BYTES) == 0)

@@ -24,7 +24,8 @@ G_DECLARE_FINAL_TYPE (TafelBoardModel, tafel_board_model, TAFEL, BOARD_MODEL, GO
  * Any two models whose logs hold the same records are equal, whatever the
  * order the records arrived in, and report the same digest.
  *
- * The model follows the log's ::records-added and updates incrementally.
+ * The model follows the log's ::records-added and updates incrementally,
+ * and its ::tail-dropped (records taken out again, see docs/identity.md).
  *
  * Signals:
  *  ::objects-changed (GPtrArray *added, GPtrArray *removed,

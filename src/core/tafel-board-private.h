@@ -36,4 +36,17 @@ TafelLog   *tafel_board_file_read      (GFile           *file,
                                         TafelBoardMeta  *meta,
                                         GError         **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Between tafel-board.c and tafel-board-identity.c. */
+const char *_tafel_board_get_data_dir           (TafelBoard           *self);
+/* @identity signs from now on; the one before joins the former ones. */
+void        _tafel_board_swap_identity          (TafelBoard           *self,
+                                                 TafelIdentity        *identity);
+void        _tafel_board_forget_former_identity (TafelBoard           *self,
+                                                 TafelIdentity        *former);
+gboolean    _tafel_board_drop_tail              (TafelBoard           *self,
+                                                 const TafelPublicKey *author,
+                                                 guint64               from_seq,
+                                                 const TafelSignature *head_signature,
+                                                 GError              **error);
+
 G_END_DECLS

@@ -45,6 +45,9 @@ struct _TafelBoard
   TafelBoardMeta meta;
 
   TafelIdentity *identity;
+  /* Identities this board wrote under that another device used too, whose
+   * refused records are still to be issued again (docs/identity.md). */
+  GPtrArray     *former_identities;
   TafelLog      *log;
   TafelLogFile  *file;
   gulong         added_handler;
@@ -62,6 +65,7 @@ enum
 {
   PROP_0,
   PROP_TITLE,
+  PROP_IDENTITY,
   N_PROPS
 };
 
@@ -101,6 +105,7 @@ tafel_board_dispose (GObject *object)
   g_clear_pointer (&self->unstored, g_hash_table_unref);
   g_clear_object (&self->log);
   g_clear_object (&self->identity);
+  g_clear_pointer (&self->former_identities, g_ptr_array_unref);
 
   G_OBJECT_CLASS (tafel_board_parent_class)->dispose (object);
 }
@@ -133,6 +138,9 @@ tafel_board_get_property (GObject    *object,
     case PROP_TITLE:
       g_value_set_string (value, self->meta.title);
       break;
+    case PROP_IDENTITY:
+      g_value_set_object (value, self->identity);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -155,12 +163,24 @@ tafel_board_class_init (TafelBoardClass *klass)
   properties[PROP_TITLE] =
     g_param_spec_string ("title", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * TafelBoard:identity:
+   *
+   * The identity new records are signed with. It changes only when this
+   * device finds another device writing under it too
+   * (tafel_board_replace_identity()).
+   */
+  properties[PROP_IDENTITY] =
+    g_param_spec_object ("identity", NULL, NULL, TAFEL_TYPE_IDENTITY,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 tafel_board_init (TafelBoard *self)
 {
+  self->former_identities = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 /* ---- Storing ------------------------------------------------------------- */
@@ -1038,6 +1058,101 @@ tafel_board_set_hints (TafelBoard          *self,
     return FALSE;
   g_strfreev (self->meta.hints);
   self->meta.hints = g_strdupv ((char **) hints);
+  return TRUE;
+}
+
+/* ---- Moving to a new identity (tafel-board-identity.c) ------------------- */
+
+const char *
+_tafel_board_get_data_dir (TafelBoard *self)
+{
+  return self->data_dir;
+}
+
+void
+_tafel_board_swap_identity (TafelBoard    *self,
+                            TafelIdentity *identity)
+{
+  g_ptr_array_add (self->former_identities, g_steal_pointer (&self->identity));
+  self->identity = g_object_ref (identity);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IDENTITY]);
+}
+
+void
+_tafel_board_forget_former_identity (TafelBoard    *self,
+                                     TafelIdentity *former)
+{
+  g_ptr_array_remove (self->former_identities, former);
+}
+
+/**
+ * tafel_board_get_former_identities:
+ * @self: a board
+ *
+ * Returns: (transfer none) (element-type TafelIdentity): identities this
+ *   board wrote under before tafel_board_replace_identity(), whose refused
+ *   records are still to be issued again with tafel_board_reissue()
+ */
+GPtrArray *
+tafel_board_get_former_identities (TafelBoard *self)
+{
+  g_return_val_if_fail (TAFEL_IS_BOARD (self), NULL);
+  return self->former_identities;
+}
+
+/* Writes the log file anew without @author's records from @from_seq on
+ * (@head_signature signs the record that becomes its last), synced, and
+ * renamed over the old one; then takes those records out of the log. On
+ * failure the file and the log are as they were. */
+gboolean
+_tafel_board_drop_tail (TafelBoard           *self,
+                        const TafelPublicKey *author,
+                        guint64               from_seq,
+                        const TafelSignature *head_signature,
+                        GError              **error)
+{
+  g_autofree char *log_path = g_build_filename (self->dir, "log", NULL);
+  g_autofree char *new_path = g_build_filename (self->dir, "log.rewrite", NULL);
+  g_autoptr(TafelLog) stored = tafel_log_new ();
+  g_autoptr(TafelVersionVector) none = tafel_version_vector_new ();
+  g_autoptr(GPtrArray) keep = NULL;
+  g_autoptr(TafelLogFile) file = NULL;
+
+  /* What the file holds, read back as it is (its heads signed), less the
+   * dropped records. */
+  if (!store_unstored (self, NULL, 0, error) || !tafel_log_file_sync (self->file, error) ||
+      !tafel_log_file_read (log_path, self->meta.id, stored, error))
+    return FALSE;
+  if (tafel_log_get_head_seq (stored, author) >= from_seq &&
+      !tafel_log_drop_tail (stored, author, from_seq, head_signature, error))
+    return FALSE;
+  keep = tafel_log_dup_missing (stored, none);
+
+  g_unlink (new_path);  /* a leftover of an interrupted rewrite */
+  file = tafel_log_file_create (new_path, self->meta.id, error);
+  if (file == NULL)
+    return FALSE;
+  if (!tafel_log_file_append (file, (TafelRecord **) keep->pdata, keep->len, error) ||
+      !tafel_log_file_sync (file, error))
+    {
+      g_unlink (new_path);
+      return FALSE;
+    }
+  if (g_rename (new_path, log_path) != 0)
+    {
+      int saved = errno;
+
+      g_unlink (new_path);
+      g_set_error (error, TAFEL_BOARD_ERROR, TAFEL_BOARD_ERROR_IO,
+                   _("Could not replace the board’s log “%s”: %s"), log_path, g_strerror (saved));
+      return FALSE;
+    }
+  tafel_log_file_close (self->file);
+  self->file = g_steal_pointer (&file);
+  g_hash_table_remove (self->unstored, author);
+
+  if (!tafel_log_drop_tail (self->log, author, from_seq, head_signature, error))
+    g_return_val_if_reached (FALSE);  /* the file said the same a moment ago */
   return TRUE;
 }
 

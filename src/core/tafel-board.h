@@ -46,7 +46,7 @@ G_DECLARE_FINAL_TYPE (TafelBoard, tafel_board, TAFEL, BOARD, GObject)
  * before anyone else can see it; records received from peers are appended
  * as they are integrated.
  *
- * Properties: ::title (string, notify).
+ * Properties: ::title (string, notify), ::identity (TafelIdentity, notify).
  */
 TafelBoard    *tafel_board_create          (const char         *data_dir,
                                             TafelIdentity      *identity,
@@ -151,6 +151,19 @@ gboolean       tafel_board_receive         (TafelBoard         *self,
 gboolean       tafel_board_receive_run     (TafelBoard         *self,
                                             TafelRecord       **records,
                                             guint               n_records,
+                                            GError            **error);
+
+/* Another device writes under this board's identity too: move to a fresh
+ * one, and issue the former identity's refused records again under it
+ * (docs/identity.md). */
+gboolean       tafel_board_replace_identity (TafelBoard        *self,
+                                             GError           **error);
+/* (element-type TafelIdentity) (transfer none) */
+GPtrArray     *tafel_board_get_former_identities (TafelBoard   *self);
+gboolean       tafel_board_reissue         (TafelBoard         *self,
+                                            TafelIdentity      *former,
+                                            guint64             from_seq,
+                                            guint              *n_reissued,
                                             GError            **error);
 
 /* Makes sure everything written so far is on disk (fsync). */

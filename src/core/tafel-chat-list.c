@@ -161,3 +161,25 @@ tafel_chat_list_insert (TafelChatList *self,
   self->items = g_steal_pointer (&merged);
   g_list_model_items_changed (G_LIST_MODEL (self), first, old_len - first, self->items->len - first);
 }
+
+void
+tafel_chat_list_remove_tail (TafelChatList        *self,
+                             const TafelPublicKey *author,
+                             guint64               from_seq)
+{
+  g_return_if_fail (TAFEL_IS_CHAT_LIST (self));
+  g_return_if_fail (author != NULL);
+
+  /* Back to front, so each removal is one exact ::items-changed. */
+  for (guint i = self->items->len; i-- > 0;)
+    {
+      TafelChatMessage *message = g_ptr_array_index (self->items, i);
+
+      if (_tafel_chat_message_get_seq (message) >= from_seq &&
+          tafel_key_equal (tafel_chat_message_get_author (message), author))
+        {
+          g_ptr_array_remove_index (self->items, i);
+          g_list_model_items_changed (G_LIST_MODEL (self), i, 1, 0);
+        }
+    }
+}

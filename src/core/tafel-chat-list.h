@@ -19,4 +19,10 @@ TafelChatList *tafel_chat_list_new    (void) G_GNUC_WARN_UNUSED_RESULT;
 void           tafel_chat_list_insert (TafelChatList *self,
                                        GPtrArray     *messages);
 
+/* Removes the messages of @author from seq @from_seq on (records the log
+ * dropped again). */
+void           tafel_chat_list_remove_tail (TafelChatList        *self,
+                                            const TafelPublicKey *author,
+                                            guint64               from_seq);
+
 G_END_DECLS

@@ -13,6 +13,7 @@ TafelChatMessage *_tafel_chat_message_new          (const TafelHash      *id,
                                                     guint64               lamport,
                                                     guint64               seq,
                                                     char                 *text) G_GNUC_WARN_UNUSED_RESULT;
+guint64           _tafel_chat_message_get_seq      (TafelChatMessage  *self);
 /* (lamport, author, seq) */
 int               _tafel_chat_message_compare      (TafelChatMessage  *a,
                                                     TafelChatMessage  *b);

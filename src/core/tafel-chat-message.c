@@ -162,3 +162,11 @@ tafel_chat_message_get_text (TafelChatMessage *self)
 
   return self->text;
 }
+
+guint64
+_tafel_chat_message_get_seq (TafelChatMessage *self)
+{
+  g_return_val_if_fail (TAFEL_IS_CHAT_MESSAGE (self), 0);
+
+  return self->seq;
+}

@@ -439,6 +439,38 @@ tafel_history_push (TafelHistory *self,
 }
 
 /**
+ * tafel_history_set_author:
+ * @self: a history
+ * @me: the identity this device writes under now
+ *
+ * Follows this device to a new identity (tafel_board_replace_identity()):
+ * from now on the operations of @me are pushed and undone. The steps
+ * recorded so far are dropped, for the records they name may have been
+ * issued again under new ids; ::can-undo and ::can-redo are notified when
+ * they change.
+ */
+void
+tafel_history_set_author (TafelHistory         *self,
+                          const TafelPublicKey *me)
+{
+  gboolean could_undo, could_redo;
+
+  g_return_if_fail (TAFEL_IS_HISTORY (self));
+  g_return_if_fail (me != NULL);
+
+  if (tafel_key_equal (&self->me, me))
+    return;
+  could_undo = tafel_history_can_undo (self);
+  could_redo = tafel_history_can_redo (self);
+  self->me = *me;
+  g_ptr_array_set_size (self->undo_stack, 0);
+  g_ptr_array_set_size (self->redo_stack, 0);
+  self->undo_cursor = (Cursor) { 0, 0 };
+  self->redo_cursor = (Cursor) { 0, 0 };
+  notify_changes (self, could_undo, could_redo);
+}
+
+/**
  * tafel_history_can_undo:
  * @self: a history
  *

@@ -36,6 +36,11 @@ void          tafel_history_push             (TafelHistory         *self,
 void          tafel_history_push_group       (TafelHistory         *self,
                                               TafelRecord         **committed,
                                               guint                 n_committed);
+/* This device moved to a new identity (docs/identity.md): from now on the
+ * operations of @me. The steps so far are forgotten: the records they
+ * name may have been issued again under other ids. */
+void          tafel_history_set_author       (TafelHistory         *self,
+                                              const TafelPublicKey *me);
 gboolean      tafel_history_can_undo         (TafelHistory         *self);
 gboolean      tafel_history_can_redo         (TafelHistory         *self);
 /* The record to commit to undo (or redo) the latest operation; FALSE when

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -292,6 +293,93 @@ tafel_identity_load_or_create (const char  *data_dir,
 
   fail_io (error, path, EAGAIN, _("Could not create the identity key file"));
   return NULL;
+}
+
+/* Writes a fresh key pair over @path (tafel_atomic_file_write(): the file
+ * is whole at every moment). The caller holds the lock. */
+static TafelIdentity *
+replace_file (const char  *path,
+              GError     **error)
+{
+  g_autoptr(TafelIdentity) self = tafel_identity_new_ephemeral ();
+  g_autoptr(GError) local_error = NULL;
+  guint8 buf[IDENTITY_SIZE];
+  gboolean ok;
+
+  serialise (self->secret_key, buf);
+  ok = tafel_atomic_file_write (path, buf, sizeof buf, 0600, TAFEL_ATOMIC_FILE_NONE, &local_error);
+  tafel_memzero (buf, sizeof buf);
+  if (!ok)
+    {
+      g_set_error (error, TAFEL_IDENTITY_ERROR, TAFEL_IDENTITY_ERROR_IO, "%s: %s",
+                   _("Could not replace the identity key file"), local_error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+/**
+ * tafel_identity_replace:
+ * @data_dir: the Tafel data folder
+ * @old: the identity this device found another device using too
+ * @error: return location for a #GError
+ *
+ * Gives this device a new identity in @data_dir/identity in place of @old
+ * (see docs/identity.md). When the file no longer holds @old (another
+ * board or process of this device replaced it first), that identity is
+ * returned instead of making yet another one. The old key is not kept.
+ *
+ * Returns: (transfer full): the identity to write with from now on, or
+ *   %NULL with @error set (the file is then unchanged)
+ */
+TafelIdentity *
+tafel_identity_replace (const char     *data_dir,
+                        TafelIdentity  *old,
+                        GError        **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *lock_path = NULL;
+  g_autoptr(TafelIdentity) current = NULL;
+  TafelIdentity *result;
+  int lock_fd;
+
+  g_return_val_if_fail (data_dir != NULL, NULL);
+  g_return_val_if_fail (TAFEL_IS_IDENTITY (old), NULL);
+
+  if (g_mkdir_with_parents (data_dir, 0700) != 0)
+    {
+      fail_io (error, data_dir, errno, _("Could not create the data folder"));
+      return NULL;
+    }
+  path = g_build_filename (data_dir, "identity", NULL);
+  lock_path = g_build_filename (data_dir, ".identity-lock", NULL);
+
+  /* One replacement at a time in this folder, or two boards noticing at
+   * once would each make a key and one would be lost. */
+  lock_fd = open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (lock_fd < 0)
+    {
+      fail_io (error, lock_path, errno, _("Could not lock the identity key file"));
+      return NULL;
+    }
+  while (flock (lock_fd, LOCK_EX) != 0)
+    if (errno != EINTR)
+      {
+        int saved = errno;
+
+        close (lock_fd);
+        fail_io (error, lock_path, saved, _("Could not lock the identity key file"));
+        return NULL;
+      }
+
+  current = tafel_identity_load_or_create (data_dir, NULL);
+  if (current != NULL && !tafel_key_equal (&current->public_key, &old->public_key))
+    result = g_steal_pointer (&current);
+  else
+    result = replace_file (path, error);
+
+  close (lock_fd);
+  return result;
 }
 
 /**

@@ -28,6 +28,11 @@ G_DECLARE_FINAL_TYPE (TafelIdentity, tafel_identity, TAFEL, IDENTITY, GObject)
  * folder ($XDG_DATA_HOME/tafel unless overridden). */
 TafelIdentity        *tafel_identity_load_or_create (const char          *data_dir,
                                                      GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+/* A new identity in place of @old, which another device uses too
+ * (docs/identity.md); the one already there if it is no longer @old. */
+TafelIdentity        *tafel_identity_replace        (const char          *data_dir,
+                                                     TafelIdentity       *old,
+                                                     GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 /* An identity that lives only in memory (tests, benchmarks). */
 TafelIdentity        *tafel_identity_new_ephemeral  (void) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -183,6 +183,7 @@ enum
 {
   SIGNAL_RECORDS_ADDED,
   SIGNAL_EQUIVOCATION,
+  SIGNAL_TAIL_DROPPED,
   N_SIGNALS
 };
 
@@ -232,6 +233,18 @@ tafel_log_class_init (TafelLogClass *klass)
    */
   signals[SIGNAL_EQUIVOCATION] =
     g_signal_new ("equivocation", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_UINT64);
+
+  /**
+   * TafelLog::tail-dropped:
+   * @log: the log
+   * @author: (type gpointer): the author's TafelPublicKey
+   * @seq: the first seq that was dropped; the author's head is now @seq - 1
+   *
+   * Emitted by tafel_log_drop_tail() once the records are gone.
+   */
+  signals[SIGNAL_TAIL_DROPPED] =
+    g_signal_new ("tail-dropped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_UINT64);
 }
 
@@ -847,6 +860,91 @@ tafel_log_add_trusted_run (TafelLog     *self,
   g_return_val_if_fail (records != NULL || n_records == 0, FALSE);
 
   return add_run_internal (self, records, n_records, TRUE, error);
+}
+
+/**
+ * tafel_log_drop_tail:
+ * @self: a log
+ * @author: the author whose records to drop
+ * @from_seq: the first seq to drop (≥ 1, at most the author's head)
+ * @head_signature: (nullable): the signature of the author's record
+ *   @from_seq - 1, the new head; %NULL only when @from_seq is 1
+ * @error: return location for a #GError
+ *
+ * Takes the author's records from @from_seq on out of the log, and every
+ * record of the author that is held. Only for records this device wrote
+ * itself under an identity another device also used: the network kept the
+ * other device's records at those seqs, and this log has to give its own
+ * up to take them (see docs/identity.md). Emits ::tail-dropped.
+ *
+ * Returns: %TRUE on success; %FALSE (TAFEL_LOG_ERROR_INVALID or
+ *   _BAD_SIGNATURE) with the log unchanged
+ */
+gboolean
+tafel_log_drop_tail (TafelLog              *self,
+                     const TafelPublicKey  *key,
+                     guint64                from_seq,
+                     const TafelSignature  *head_signature,
+                     GError               **error)
+{
+  Author *author;
+  TafelPublicKey copy;
+
+  g_return_val_if_fail (TAFEL_IS_LOG (self), FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  author = find_author (self, key);
+  if (author == NULL || from_seq < 1 || from_seq > author->n_entries)
+    return fail_log (error, TAFEL_LOG_ERROR_INVALID, _("There are no records from seq %" PRIu64 " to drop"),
+                     from_seq);
+  if (from_seq > 1)
+    {
+      g_autoptr(TafelRecord) head = NULL;
+      g_autoptr(TafelRecord) signed_head = NULL;
+
+      if (head_signature == NULL)
+        return fail_log (error, TAFEL_LOG_ERROR_UNSIGNED,
+                         _("The record that becomes the author’s last needs its signature"));
+      head = materialise (self, author, from_seq - 1);
+      signed_head = tafel_record_with_signature (head, head_signature);
+      if (!tafel_record_verify_signature (signed_head, NULL))
+        return fail_log (error, TAFEL_LOG_ERROR_BAD_SIGNATURE,
+                         _("The signature of record %" PRIu64 " does not match its author and content"),
+                         from_seq - 1);
+    }
+
+  self->n_records -= (guint) (author->n_entries - (from_seq - 1));
+  author->n_entries = from_seq - 1;
+  author->head_signed = from_seq > 1;
+  if (head_signature != NULL && from_seq > 1)
+    author->head_sig = *head_signature;
+  if (author->held != NULL)
+    {
+      self->n_held -= g_hash_table_size (author->held);
+      self->held_bytes -= author->held_bytes;
+      author->held_bytes = 0;
+      g_hash_table_remove_all (author->held);
+    }
+
+  /* The id index has no deletion: build it again (this is rare). */
+  memset (self->slots, 0, self->n_slots * sizeof *self->slots);
+  self->n_used = 0;
+  for (guint a = 0; a < self->authors->len; a++)
+    {
+      Author *each = g_ptr_array_index (self->authors, a);
+
+      for (guint64 seq = 1; seq <= each->n_entries; seq++)
+        index_insert_slot (self, slot_make (each, seq));
+    }
+
+  /* Clocks rise along each chain, so the largest is at some head. */
+  self->max_lamport = 0;
+  for (guint a = 0; a < self->authors->len; a++)
+    self->max_lamport = MAX (self->max_lamport, author_head_lamport (g_ptr_array_index (self->authors, a)));
+
+  copy = author->key;
+  g_signal_emit (self, signals[SIGNAL_TAIL_DROPPED], 0, &copy, from_seq);
+  return TRUE;
 }
 
 /* ---- Reading back stored records (tafel-log-private.h) ------------------- */

@@ -84,6 +84,8 @@ G_DECLARE_FINAL_TYPE (TafelLog, tafel_log, TAFEL, LOG, GObject)
  *    the log (gapless), in the order they were integrated: per author in
  *    seq order. Emitted once per add call that integrated anything.
  *  ::equivocation (const TafelPublicKey *author, guint64 seq)
+ *  ::tail-dropped (const TafelPublicKey *author, guint64 seq): the
+ *    author's records from @seq on were taken out (tafel_log_drop_tail()).
  */
 
 TafelLog           *tafel_log_new                 (void) G_GNUC_WARN_UNUSED_RESULT;
@@ -106,6 +108,14 @@ gboolean            tafel_log_add_run             (TafelLog               *self,
 gboolean            tafel_log_add_trusted_run     (TafelLog               *self,
                                                    TafelRecord           **records,
                                                    guint                   n_records,
+                                                   GError                **error);
+
+/* Takes an author's own records from @from_seq on out again (see the
+ * function's documentation and docs/identity.md). */
+gboolean            tafel_log_drop_tail           (TafelLog               *self,
+                                                   const TafelPublicKey   *author,
+                                                   guint64                 from_seq,
+                                                   const TafelSignature   *head_signature,
                                                    GError                **error);
 
 guint               tafel_log_get_n_records       (TafelLog               *self);

@@ -37,6 +37,13 @@
  * Each connected link (a TafelFrameChannel) carries sync (0x10–0x1f) and
  * presence (0x20–0x2f) besides the session's own frames. A link that fails or closes is
  * retried with exponential backoff while the peer was heard from recently.
+ * A peer that sync drops for breaking its rules (forged records, malformed
+ * frames, a flood of runs) is refused for the rest of the session.
+ *
+ * When sync finds another device writing under this device's identity,
+ * the session moves the board to a fresh identity, links anew under it,
+ * has sync find which of the former identity's records the network
+ * refused, and issues those again (docs/identity.md).
  */
 
 #define KIND_ANNOUNCE        1
@@ -165,6 +172,14 @@ struct _TafelSession
   gboolean               running;
   TafelSessionStatus     status;
 
+  GHashTable            *banned;       /* TafelPublicKey * → GError: refused for the session */
+  gulong                 failed_handler;
+  gulong                 clash_handler;
+  gulong                 fork_handler;
+  guint                  clash_id;     /* moving to a new identity, from idle */
+  GArray                *found;        /* Found: fork points to act on, from idle */
+  guint                  found_id;
+
   TafelSessionLinkHook   link_hook;     /* tests and benchmarks */
   gpointer               link_hook_data;
 };
@@ -173,8 +188,16 @@ enum {
   PEER_JOINED,
   PEER_LEFT,
   STATUS_CHANGED,
+  IDENTITY_CHANGED,
+  RECORDS_REISSUED,
   N_SIGNALS
 };
+
+typedef struct
+{
+  TafelPublicKey author;
+  guint64        from_seq;
+} Found;
 
 static guint signals[N_SIGNALS];
 
@@ -477,7 +500,10 @@ peer_went_down (Peer         *peer,
   TafelSession *self = peer->session;
   gboolean was_connected = peer->connected;
   TafelPublicKey key = peer->key;
+  const GError *ban = g_hash_table_lookup (self->banned, &key);
 
+  if (ban != NULL)
+    reason = ban;
   peer->connected = FALSE;
   tafel_sync_remove_peer (self->sync, &key);
   tafel_presence_remove_peer (self->presence, &key);
@@ -487,7 +513,7 @@ peer_went_down (Peer         *peer,
    * hold one of the link slots until ICE gives up, and with enough
    * newcomers coming and going those attempts starve the next one. It
    * announces itself when it is back. A link that failed is retried. */
-  if (reason == NULL)
+  if (reason == NULL || ban != NULL)
     g_hash_table_remove (self->peers, &key);
   else
     peer_schedule_retry (peer);
@@ -549,8 +575,11 @@ handle_relay (TafelSession *self,
 
   if (tafel_key_equal (&to, &self->me))
     {
-      g_autoptr(GBytes) payload = g_bytes_new (r->p, tafel_reader_remaining (r));
+      g_autoptr(GBytes) payload = NULL;
 
+      if (g_hash_table_contains (self->banned, &from))
+        return;
+      payload = g_bytes_new (r->p, tafel_reader_remaining (r));
       /* Someone signals us through the mesh: answer. */
       peer_discovered (self, &from);
       tafel_signaling_deliver (TAFEL_SIGNALING (self->signaling), &from, payload);
@@ -716,7 +745,8 @@ peer_discovered (TafelSession         *self,
 {
   Peer *peer;
 
-  if (!self->running || tafel_key_equal (key, &self->me) || key_is_zero (key))
+  if (!self->running || tafel_key_equal (key, &self->me) || key_is_zero (key) ||
+      g_hash_table_contains (self->banned, key))
     return;
 
   peer = g_hash_table_lookup (self->peers, key);
@@ -732,6 +762,147 @@ peer_discovered (TafelSession         *self,
 
   if (peer->link == NULL && peer->retry_id == 0 && n_live_links (self) < self->max_links)
     peer_connect (peer);
+}
+
+static gboolean announce_cb (gpointer user_data);
+
+/* ---- peers that break sync's rules --------------------------------------- */
+
+static void
+on_sync_peer_failed (TafelSync            *sync,
+                     const TafelPublicKey *key,
+                     const GError         *error,
+                     TafelSession         *self)
+{
+  Peer *peer = g_hash_table_lookup (self->peers, key);
+
+  /* A peer of another sync version may be honest: it gets the usual
+   * backoff. Forged records, malformed frames and floods are no accident:
+   * such a peer is not let back in while this session lasts. */
+  if (!g_error_matches (error, TAFEL_SYNC_ERROR, TAFEL_SYNC_ERROR_VERSION))
+    {
+      GError *reason = g_error_new (error->domain, error->code, _("Refused for this session: %s"),
+                                    error->message);
+
+      g_hash_table_insert (self->banned, g_memdup2 (key, sizeof *key), reason);
+    }
+  if (peer != NULL)
+    peer_went_down (peer, error);
+}
+
+/* ---- one identity on two devices ----------------------------------------- */
+
+/* From now on as @identity: every link is made anew under it (a peer keeps
+ * one link per identity, and the one we share with the other device is
+ * theirs now). */
+static void
+relink_as (TafelSession  *self,
+           TafelIdentity *identity)
+{
+  GHashTableIter iter;
+  gpointer value;
+  g_autoptr(GError) reason = g_error_new_literal (TAFEL_LINK_ERROR, TAFEL_LINK_ERROR_PEER_RESTARTED,
+                                                  _("This device moved to a new identity"));
+  g_autoptr(GPtrArray) left = g_ptr_array_new_with_free_func (g_free);
+
+  self->me = *tafel_identity_get_public_key (identity);
+  g_clear_pointer (&self->auth, tafel_link_auth_unref);
+  self->auth = tafel_link_auth_new (tafel_board_get_id (self->board), tafel_board_get_secret (self->board),
+                                    identity);
+  tafel_sync_set_identity (self->sync, &self->me);
+
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Peer *peer = value;
+
+      if (peer->connected)
+        g_ptr_array_add (left, g_memdup2 (&peer->key, sizeof peer->key));
+      peer->connected = FALSE;
+      tafel_sync_remove_peer (self->sync, &peer->key);
+      tafel_presence_remove_peer (self->presence, &peer->key);
+    }
+  g_hash_table_remove_all (self->peers);
+  for (guint i = 0; i < left->len; i++)
+    g_signal_emit (self, signals[PEER_LEFT], 0, left->pdata[i], reason);
+  update_status (self);
+  if (self->running)
+    announce_cb (self);
+}
+
+static gboolean
+clash_cb (gpointer user_data)
+{
+  TafelSession *self = user_data;
+  g_autoptr(TafelIdentity) former = g_object_ref (tafel_board_get_identity (self->board));
+  g_autoptr(GError) error = NULL;
+  TafelPublicKey former_key = *tafel_identity_get_public_key (former);
+
+  self->clash_id = 0;
+  if (!tafel_board_replace_identity (self->board, &error))
+    {
+      g_warning ("Another device uses this device’s identity, and a new one could not be made: %s",
+                 error->message);
+      return G_SOURCE_REMOVE;
+    }
+  relink_as (self, tafel_board_get_identity (self->board));
+  tafel_sync_find_fork (self->sync, &former_key);
+  g_signal_emit (self, signals[IDENTITY_CHANGED], 0, &former_key, &self->me);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_identity_clash (TafelSync            *sync,
+                   const TafelPublicKey *peer,
+                   TafelSession         *self)
+{
+  /* Not from within sync's frame handling: the links go. */
+  if (self->clash_id == 0)
+    self->clash_id = g_idle_add (clash_cb, self);
+}
+
+static gboolean
+found_cb (gpointer user_data)
+{
+  TafelSession *self = user_data;
+  GPtrArray *formers = tafel_board_get_former_identities (self->board);
+
+  self->found_id = 0;
+  while (self->found->len > 0)
+    {
+      Found found = g_array_index (self->found, Found, 0);
+      g_autoptr(GError) error = NULL;
+      TafelIdentity *former = NULL;
+      guint n = 0;
+
+      g_array_remove_index (self->found, 0);
+      for (guint i = 0; i < formers->len && former == NULL; i++)
+        if (tafel_key_equal (tafel_identity_get_public_key (formers->pdata[i]), &found.author))
+          former = formers->pdata[i];
+      if (former == NULL)
+        continue;
+      if (!tafel_board_reissue (self->board, former, found.from_seq, &n, &error))
+        {
+          g_warning ("The records another device’s records displaced could not be issued again: %s",
+                     error->message);
+          continue;
+        }
+      g_signal_emit (self, signals[RECORDS_REISSUED], 0, n);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_fork_found (TafelSync            *sync,
+               const TafelPublicKey *author,
+               guint64               from_seq,
+               TafelSession         *self)
+{
+  Found found = { *author, from_seq };
+
+  g_array_append_val (self->found, found);
+  if (self->found_id == 0)
+    self->found_id = g_idle_add (found_cb, self);
 }
 
 /* ---- rendezvous input ---------------------------------------------------- */
@@ -758,6 +929,7 @@ handle_envelope (TafelSession *self,
   if (kind == KIND_ANNOUNCE)
     peer_discovered (self, &from);
   else if (kind == KIND_SIGNAL && tafel_key_equal (&to, &self->me) &&
+           !g_hash_table_contains (self->banned, &from) &&
            tafel_reader_remaining (&r) <= TAFEL_SIGNALING_MAX_MESSAGE)
     {
       g_autoptr(GBytes) payload = g_bytes_new (r.p, tafel_reader_remaining (&r));
@@ -897,6 +1069,14 @@ tafel_session_new (TafelBoard                 *board,
   self->board = g_object_ref (board);
   self->me = *tafel_identity_get_public_key (tafel_board_get_identity (board));
   self->sync = tafel_sync_new (tafel_board_get_log (board));
+  tafel_sync_set_identity (self->sync, &self->me);
+  self->failed_handler = g_signal_connect (self->sync, "peer-failed", G_CALLBACK (on_sync_peer_failed), self);
+  self->clash_handler = g_signal_connect (self->sync, "identity-clash", G_CALLBACK (on_identity_clash), self);
+  self->fork_handler = g_signal_connect (self->sync, "fork-found", G_CALLBACK (on_fork_found), self);
+  /* A move to a new identity that an earlier session of this board began. */
+  for (guint i = 0; i < tafel_board_get_former_identities (board)->len; i++)
+    tafel_sync_find_fork (self->sync,
+                          tafel_identity_get_public_key (tafel_board_get_former_identities (board)->pdata[i]));
   self->presence = tafel_presence_new ();
   self->auth = tafel_link_auth_new (tafel_board_get_id (board), tafel_board_get_secret (board),
                                     tafel_board_get_identity (board));
@@ -1264,6 +1444,14 @@ tafel_session_dispose (GObject *object)
     }
   if (self->lan != NULL)
     g_clear_signal_handler (&self->lan_message_handler, self->lan);
+  if (self->sync != NULL)
+    {
+      g_clear_signal_handler (&self->failed_handler, self->sync);
+      g_clear_signal_handler (&self->clash_handler, self->sync);
+      g_clear_signal_handler (&self->fork_handler, self->sync);
+    }
+  g_clear_handle_id (&self->clash_id, g_source_remove);
+  g_clear_handle_id (&self->found_id, g_source_remove);
   g_clear_object (&self->mqtt);
   g_clear_object (&self->lan);
   g_clear_object (&self->signaling);
@@ -1290,6 +1478,8 @@ tafel_session_finalize (GObject *object)
   g_hash_table_unref (self->peers);
   g_ptr_array_unref (self->closing);
   g_hash_table_unref (self->seen_ids);
+  g_hash_table_unref (self->banned);
+  g_array_unref (self->found);
   g_queue_clear (&self->seen_order);
   g_clear_pointer (&self->auth, tafel_link_auth_unref);
   g_clear_pointer (&self->config, tafel_link_config_unref);
@@ -1314,6 +1504,12 @@ tafel_session_class_init (TafelSessionClass *klass)
   signals[STATUS_CHANGED] =
     g_signal_new ("status-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[IDENTITY_CHANGED] =
+    g_signal_new ("identity-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_POINTER);
+  signals[RECORDS_REISSUED] =
+    g_signal_new ("records-reissued", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
 }
 
 static void
@@ -1322,5 +1518,7 @@ tafel_session_init (TafelSession *self)
   self->peers = g_hash_table_new_full (tafel_key_hash, tafel_key_equal, NULL, (GDestroyNotify) peer_free);
   self->closing = g_ptr_array_new ();
   self->seen_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->banned = g_hash_table_new_full (tafel_key_hash, tafel_key_equal, g_free, (GDestroyNotify) g_error_free);
+  self->found = g_array_new (FALSE, FALSE, sizeof (Found));
   g_queue_init (&self->seen_order);
 }

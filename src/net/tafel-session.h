@@ -79,10 +79,20 @@ G_DECLARE_FINAL_TYPE (TafelSession, tafel_session, TAFEL, SESSION, GObject)
  *
  * Signals:
  *  ::peer-joined (const TafelPublicKey *peer): a link came up.
- *  ::peer-left (const TafelPublicKey *peer, const GError *reason)
+ *  ::peer-left (const TafelPublicKey *peer, const GError *reason): the
+ *    reason is %NULL when the peer said goodbye. A peer that broke sync's
+ *    rules (forged records, malformed frames) is refused for the rest of
+ *    the session, and its reason says so.
  *  ::status-changed: the status or the reason behind it changed; see
  *    tafel_session_get_status(), tafel_session_get_search_reason() and
  *    tafel_session_get_broker_error().
+ *  ::identity-changed (const TafelPublicKey *former, const TafelPublicKey
+ *    *now): another device writes under this device's identity too (a
+ *    copied data folder, a restored backup); the board moved to the new
+ *    identity @now (docs/identity.md).
+ *  ::records-reissued (guint n): the records of the former identity that
+ *    the network refused (it kept the other device's) were issued again
+ *    under the new one; nothing drawn is lost.
  */
 TafelSession       *tafel_session_new              (TafelBoard                *board,
                                                     const TafelSessionOptions *options,

@@ -68,6 +68,14 @@ struct _Peer
   gsize               inbox_bytes;  /* frames handed to the verifier, not yet back */
   gboolean            held;       /* the channel holds back frames */
   gboolean            hello_received;
+  gboolean            probing;    /* a PROBE is out, about probe_author */
+  TafelPublicKey      probe_author;
+  GArray             *probe_seqs; /* guint64, what the PROBE asked about */
+  GHashTable         *told;       /* authors we told it equivocated (TafelPublicKey *) */
+  /* For tests: what went out to this peer. */
+  guint64             frames_sent;
+  guint64             bytes_sent;
+  guint64             records_sent;
   guint               hello_id;
   guint               drain_id;
 };
@@ -96,6 +104,15 @@ struct _TafelSync
   /* The peer whose records are being integrated, so they are not pushed
    * straight back to it. */
   Peer       *integrating_from;
+  gulong      equivocation_handler;
+  gulong      tail_handler;
+
+  /* The identity this device writes as (docs/identity.md), and the former
+   * ones whose fork point is still being asked for: Fork by author. */
+  gboolean       has_me;
+  TafelPublicKey me;
+  gboolean       clash_reported;
+  GHashTable    *forks;
 };
 
 /* tafel-sync.c */
@@ -117,6 +134,19 @@ void        tafel_sync_inbox_unref       (Inbox                *inbox);
  * in line after everything handed on before it. */
 void        tafel_sync_verifier_push     (Peer                 *peer,
                                           GBytes               *frame);
+
+/* For tests: what sync sent to @peer since it was added (frames, their
+ * bytes, and records in RUN frames); FALSE when it is not a peer. */
+gboolean tafel_sync_get_peer_stats (TafelSync            *self,
+                                    const TafelPublicKey *peer,
+                                    guint64              *frames,
+                                    guint64              *bytes,
+                                    guint64              *records);
+
+/* For tests: how many bytes of unverified records one peer may have
+ * collected in runs not ended yet (PENDING_MAX_BYTES, 256 MiB, otherwise). */
+void tafel_sync_set_pending_max (TafelSync *self,
+                                 gsize      bytes);
 
 /* For tests: how many bytes of RUN frames may wait for the verifier
  * before the channel holds back more (@high), and how few before it lets

@@ -53,6 +53,7 @@ struct _Pipe
   GMainContext   *context;
   gint            cancelled;  /* atomic: the sync is going away */
   guint           n_lanes;
+  gssize          pending_max; /* PENDING_MAX_BYTES, or less for a test */
   TafelSync      *sync;       /* main thread only; NULL once disposed */
 };
 
@@ -81,6 +82,7 @@ static gboolean
 collect_run (Inbox        *inbox,
              Lane         *lane,
              guint         max_authors,
+             gssize        pending_max,
              GBytes       *frame,
              TafelReader  *r,
              GPtrArray   **complete,
@@ -189,7 +191,7 @@ collect_run (Inbox        *inbox,
   if (!tafel_reader_at_end (r))
     return tafel_sync_protocol_error (error, _("A run chunk has bytes after its records"));
 
-  if (g_atomic_pointer_add (&inbox->pending_bytes, chunk_bytes) + chunk_bytes > PENDING_MAX_BYTES)
+  if (g_atomic_pointer_add (&inbox->pending_bytes, chunk_bytes) + chunk_bytes > pending_max)
     {
       g_set_error_literal (error, TAFEL_SYNC_ERROR, TAFEL_SYNC_ERROR_TOO_MUCH,
                            _("The peer sent more unverified data than Tafel holds for a run"));
@@ -360,8 +362,8 @@ verify (Pipe *pipe,
 
       tafel_reader_init (&r, g_bytes_get_data (task->frame, NULL), g_bytes_get_size (task->frame));
       tafel_read_u8 (&r, "frame type", &type, NULL);
-      if (collect_run (inbox, lane, MAX (PENDING_MAX_AUTHORS / pipe->n_lanes, 1), task->frame, &r,
-                       &result->records, &error))
+      if (collect_run (inbox, lane, MAX (PENDING_MAX_AUTHORS / pipe->n_lanes, 1),
+                       g_atomic_pointer_get (&pipe->pending_max), task->frame, &r, &result->records, &error))
         {
           if (result->records != NULL)
             result->kind = RESULT_RUN;
@@ -513,6 +515,7 @@ tafel_sync_verifier_init (TafelSync *self)
   self->pipe->sync = self;
   self->n_lanes = CLAMP (g_get_num_processors (), 1, MAX_LANES);
   self->pipe->n_lanes = self->n_lanes;
+  self->pipe->pending_max = PENDING_MAX_BYTES;
   for (guint i = 0; i < self->n_lanes; i++)
     self->lanes[i] = g_thread_pool_new (verify_task, self->pipe, 1, FALSE, NULL);
   self->reorder = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) result_free);
@@ -547,4 +550,13 @@ tafel_sync_verifier_shutdown (TafelSync *self)
         }
       g_clear_pointer (&self->pipe, pipe_unref);
     }
+}
+
+void
+tafel_sync_set_pending_max (TafelSync *self,
+                            gsize      bytes)
+{
+  g_return_if_fail (TAFEL_IS_SYNC (self));
+
+  g_atomic_pointer_set (&self->pipe->pending_max, (gssize) bytes);
 }

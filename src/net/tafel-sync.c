@@ -19,6 +19,15 @@
  *                         body, u8 has_signature, [64 signature] }
  *   DONE    0x12  every run answering the last HELLO has been sent
  *   VECTOR  0x13  version vector: what the sender now holds (an ack)
+ *   PROBE   0x14  32 author, varint n, n × { varint seq, 32 id }, seqs
+ *                 rising: "which of these records of the author do you
+ *                 hold?"
+ *   FORK    0x15  32 author, u8 what, varint seq, varint head: the answer
+ *                 to a PROBE (what 0; seq: the last probed seq whose id
+ *                 the sender holds there, 0 if none), or a notice that
+ *                 the sender refused a record of the author at seq as an
+ *                 equivocation (what 1); head: the sender's head seq of
+ *                 the author
  *
  * Both sides send HELLO on link-up. Each answers a HELLO with the runs the
  * other lacks and DONE, and keeps, per peer, an estimate of the peer's
@@ -34,6 +43,13 @@
  *
  * Incoming RUN chunks are collected and verified on threads of their own
  * (tafel-sync-verifier.c).
+ *
+ * One identity on two devices (docs/identity.md): every HELLO and VECTOR
+ * tells what the peer holds of this device's own identity; anything this
+ * device did not write is another device's, and ::identity-clash says so.
+ * For an identity this device wrote under before, PROBE and FORK find the
+ * first seq where the network holds another record than this device's
+ * (::fork-found), and this device's records of it are held back meanwhile.
  */
 
 #define PROTOCOL_VERSION       1
@@ -41,6 +57,12 @@
 #define FRAME_RUN              0x11
 #define FRAME_DONE             0x12
 #define FRAME_VECTOR           0x13
+#define FRAME_PROBE            0x14
+#define FRAME_FORK             0x15
+
+#define FORK_ANSWER            0
+#define FORK_NOTICE            1
+#define PROBE_MAX              1024
 
 #define CHUNK_TARGET_BYTES     (192 * 1024)
 #define INTEGRATE_BUDGET_US    6000
@@ -72,8 +94,21 @@ enum {
   PEER_ACKED,
   PEER_FAILED,
   RECORDS_RECEIVED,
+  IDENTITY_CLASH,
+  FORK_FOUND,
   N_SIGNALS
 };
+
+/* Where the network's records of a former identity part from ours: agreed
+ * up to @lo, something else at @hi (top + 1 while not known). */
+typedef struct
+{
+  TafelPublicKey author;
+  guint64        top;      /* our head when the search began */
+  guint64        lo;
+  guint64        hi;
+  gboolean       found;    /* ::fork-found emitted; held until the drop */
+} Fork;
 
 static guint signals[N_SIGNALS];
 
@@ -81,6 +116,7 @@ G_DEFINE_FINAL_TYPE (TafelSync, tafel_sync, G_TYPE_OBJECT)
 
 static void schedule_push (TafelSync *self);
 static void schedule_work (TafelSync *self);
+static void probe_someone (TafelSync *self);
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -208,6 +244,7 @@ out_item_next_chunk (Peer    *peer,
       n++;
     }
 
+  peer->records_sent += n;
   frame = g_byte_array_sized_new (body->len + 96);
   put_run_header (frame, first, n, item->next_seq > item->last_seq);
   g_byte_array_append (frame, body->data, body->len);
@@ -236,6 +273,8 @@ peer_drain (Peer *peer)
         frame = out_item_next_chunk (peer, item);
       if (item->last == NULL || item->next_seq > item->last_seq)
         out_item_free (g_queue_pop_head (&peer->out));
+      peer->frames_sent++;
+      peer->bytes_sent += g_bytes_get_size (frame);
       tafel_frame_channel_send (peer->channel, frame);
 
       if (encoded && !g_queue_is_empty (&peer->out))
@@ -318,6 +357,10 @@ peer_push (Peer *peer)
       their_seq = tafel_version_vector_lookup (estimate, author);
       if (their_seq >= our_seq)
         continue;
+      /* Our records of a former identity may be the ones the network
+       * refused: none leaves until the fork is known. */
+      if (g_hash_table_contains (peer->sync->forks, author))
+        continue;
       if (their_seq > 0)
         {
           /* Their head must be ours at that seq, or the author forked and
@@ -388,7 +431,423 @@ fail_peer (Peer         *peer,
   g_message ("sync: dropping a peer: %s", error->message);
   tafel_frame_channel_close (peer->channel);
   g_hash_table_remove (self->peers, &key);
+  probe_someone (self);
   g_signal_emit (self, signals[PEER_FAILED], 0, &key, error);
+}
+
+/* ---- one identity on two devices ----------------------------------------- */
+
+/* Whether @peer's entry (@seq, @head) for @author is the same chain as ours
+ * up to @seq; a @seq beyond our head is not (nothing we can check says it
+ * is). */
+static gboolean
+entry_is_ours (TafelSync            *self,
+               const TafelPublicKey *author,
+               guint64               seq,
+               const TafelHash      *head)
+{
+  g_autoptr(TafelRecord) ours = NULL;
+
+  if (seq == 0)
+    return TRUE;
+  ours = tafel_log_lookup_seq (self->log, author, seq);
+  return ours != NULL && head != NULL && tafel_hash_equal (tafel_record_get_id (ours), head);
+}
+
+static void
+report_clash (Peer *peer)
+{
+  TafelSync *self = peer->sync;
+
+  if (self->clash_reported)
+    return;
+  self->clash_reported = TRUE;
+  g_message ("sync: peer %s holds records of this device's identity that it did not write",
+             TAFEL_NET_TRACE_PEER (&peer->key));
+  g_signal_emit (self, signals[IDENTITY_CLASH], 0, &peer->key);
+}
+
+static void
+queue_fork_frame (Peer                 *peer,
+                  const TafelPublicKey *author,
+                  guint8                what,
+                  guint64               seq)
+{
+  GByteArray *frame = g_byte_array_sized_new (64);
+
+  tafel_put_u8 (frame, FRAME_FORK);
+  tafel_put_bytes (frame, author->bytes, TAFEL_PUBLIC_KEY_BYTES);
+  tafel_put_u8 (frame, what);
+  tafel_put_varint (frame, seq);
+  tafel_put_varint (frame, tafel_log_get_head_seq (peer->sync->log, author));
+  peer_queue (peer, frame);
+  peer_drain (peer);
+}
+
+/* Asks @peer which of our records of @fork's author it holds: every seq
+ * left in doubt when they are few, else a spread that halves the doubt
+ * at every answer. */
+static void
+send_probe (Peer *peer,
+            Fork *fork)
+{
+  g_autoptr(GArray) seqs = g_array_new (FALSE, FALSE, sizeof (guint64));
+  GByteArray *frame;
+
+  if (fork->hi - fork->lo - 1 <= PROBE_MAX)
+    {
+      for (guint64 seq = fork->lo + 1; seq < fork->hi; seq++)
+        g_array_append_val (seqs, seq);
+    }
+  else
+    {
+      for (guint64 step = 1; step < fork->hi - fork->lo; step *= 2)
+        {
+          guint64 seq = fork->hi - step;
+
+          g_array_prepend_val (seqs, seq);
+        }
+      if (g_array_index (seqs, guint64, 0) != fork->lo + 1)
+        {
+          guint64 seq = fork->lo + 1;
+
+          g_array_prepend_val (seqs, seq);
+        }
+    }
+
+  frame = g_byte_array_sized_new (40 + seqs->len * 40);
+  tafel_put_u8 (frame, FRAME_PROBE);
+  tafel_put_bytes (frame, fork->author.bytes, TAFEL_PUBLIC_KEY_BYTES);
+  tafel_put_varint (frame, seqs->len);
+  for (guint i = 0; i < seqs->len; i++)
+    {
+      guint64 seq = g_array_index (seqs, guint64, i);
+      g_autoptr(TafelRecord) ours = tafel_log_lookup_seq (peer->sync->log, &fork->author, seq);
+
+      tafel_put_varint (frame, seq);
+      tafel_put_bytes (frame, tafel_record_get_id (ours)->bytes, TAFEL_HASH_BYTES);
+    }
+  peer->probing = TRUE;
+  peer->probe_author = fork->author;
+  g_array_set_size (peer->probe_seqs, 0);
+  g_array_append_vals (peer->probe_seqs, seqs->data, seqs->len);
+  peer_queue (peer, frame);
+  peer_drain (peer);
+}
+
+static void
+fork_found (TafelSync *self,
+            Fork      *fork,
+            guint64    from_seq)
+{
+  TafelPublicKey author = fork->author;
+
+  TAFEL_NET_TRACE ("sync: the network parts from our records of %s at seq %" G_GUINT64_FORMAT,
+                   TAFEL_NET_TRACE_PEER (&author), from_seq);
+  fork->found = TRUE;
+  /* Nothing of ours was refused: nothing to hold back any more. */
+  if (from_seq > fork->top)
+    g_hash_table_remove (self->forks, &author);
+  g_signal_emit (self, signals[FORK_FOUND], 0, &author, from_seq);
+}
+
+/* Probes @peer about every fork whose answer its vector may hold: it
+ * holds something of the author other than our records up to the top. */
+static void
+probe_if_useful (Peer *peer)
+{
+  TafelSync *self = peer->sync;
+  GHashTableIter iter;
+  gpointer value;
+
+  if (peer->probing || !peer->hello_received)
+    return;
+  g_hash_table_iter_init (&iter, self->forks);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Fork *fork = value;
+      const TafelHash *head = NULL;
+      guint64 seq = 0;
+
+      if (fork->found)
+        continue;
+      for (guint i = 0; i < tafel_version_vector_get_size (peer->acked); i++)
+        {
+          const TafelPublicKey *author;
+
+          tafel_version_vector_get (peer->acked, i, &author, &seq, &head);
+          if (tafel_key_equal (author, &fork->author))
+            break;
+          seq = 0;
+        }
+      if (seq == 0 || (seq == fork->top && entry_is_ours (self, &fork->author, seq, head)))
+        continue;
+      send_probe (peer, fork);
+      return;
+    }
+}
+
+static void
+probe_someone (TafelSync *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    probe_if_useful (value);
+}
+
+/* What a peer's vector says of our own identity. */
+static void
+check_own_entry (Peer                     *peer,
+                 const TafelVersionVector *theirs)
+{
+  TafelSync *self = peer->sync;
+
+  if (!self->has_me || self->clash_reported)
+    return;
+  for (guint i = 0; i < tafel_version_vector_get_size (theirs); i++)
+    {
+      const TafelPublicKey *author;
+      const TafelHash *head;
+      guint64 seq;
+
+      tafel_version_vector_get (theirs, i, &author, &seq, &head);
+      if (tafel_key_equal (author, &self->me) && !entry_is_ours (self, author, seq, head))
+        report_clash (peer);
+    }
+}
+
+static gboolean
+handle_probe (Peer          *peer,
+              TafelReader   *r,
+              GError       **error)
+{
+  TafelPublicKey author;
+  guint64 n, last = 0, agreed = 0;
+
+  if (!tafel_read_copy (r, author.bytes, TAFEL_PUBLIC_KEY_BYTES, "probe author", error) ||
+      !tafel_read_varint (r, "probe length", &n, error))
+    return FALSE;
+  if (n < 1 || n > PROBE_MAX + 64)
+    return tafel_sync_protocol_error (error, _("A probe of impossible length"));
+  for (guint64 i = 0; i < n; i++)
+    {
+      TafelHash id;
+      guint64 seq;
+
+      if (!tafel_read_varint (r, "probe seq", &seq, error) ||
+          !tafel_read_copy (r, id.bytes, TAFEL_HASH_BYTES, "probe id", error))
+        return FALSE;
+      if (seq <= last || seq > TAFEL_RECORD_MAX_CLOCK)
+        return tafel_sync_protocol_error (error, _("A probe whose seqs do not rise"));
+      last = seq;
+      if (entry_is_ours (peer->sync, &author, seq, &id))
+        agreed = seq;
+    }
+  if (!tafel_reader_at_end (r))
+    return tafel_sync_protocol_error (error, _("A probe with bytes after its end"));
+  queue_fork_frame (peer, &author, FORK_ANSWER, agreed);
+  return TRUE;
+}
+
+static gboolean
+handle_fork (Peer          *peer,
+             TafelReader   *r,
+             GError       **error)
+{
+  TafelSync *self = peer->sync;
+  TafelPublicKey author;
+  guint64 seq, head;
+  guint8 what;
+  Fork *fork;
+
+  if (!tafel_read_copy (r, author.bytes, TAFEL_PUBLIC_KEY_BYTES, "fork author", error) ||
+      !tafel_read_u8 (r, "fork kind", &what, error) ||
+      !tafel_read_varint (r, "fork seq", &seq, error) ||
+      !tafel_read_varint (r, "fork head", &head, error))
+    return FALSE;
+  if (!tafel_reader_at_end (r) || what > FORK_NOTICE)
+    return tafel_sync_protocol_error (error, _("A malformed FORK frame"));
+
+  if (what == FORK_NOTICE)
+    {
+      /* The peer refused a record of ours as an equivocation. */
+      if (self->has_me && tafel_key_equal (&author, &self->me))
+        report_clash (peer);
+      probe_if_useful (peer);
+      return TRUE;
+    }
+
+  fork = g_hash_table_lookup (self->forks, &author);
+  if (!peer->probing || !tafel_key_equal (&peer->probe_author, &author))
+    return TRUE;  /* an answer to a question of an earlier link: no matter */
+  peer->probing = FALSE;
+  if (fork == NULL || fork->found)
+    return TRUE;
+
+  if (seq >= fork->top)
+    fork_found (self, fork, fork->top + 1);
+  else
+    {
+      guint64 next = fork->hi;
+
+      fork->lo = MAX (fork->lo, seq);
+      /* The first seq we asked about after the one it agreed on. */
+      for (guint i = 0; i < peer->probe_seqs->len; i++)
+        if (g_array_index (peer->probe_seqs, guint64, i) > seq)
+          {
+            next = g_array_index (peer->probe_seqs, guint64, i);
+            break;
+          }
+      if (next <= head)
+        fork->hi = MIN (fork->hi, next);  /* it holds something else there */
+      if (fork->hi == fork->lo + 1)
+        fork_found (self, fork, fork->hi);
+    }
+  if (g_hash_table_contains (self->forks, &author) && !fork->found)
+    probe_if_useful (peer);
+  return TRUE;
+}
+
+/* The log refused a record as an equivocation: its author's device hears
+ * of it, if it is linked to us. */
+static void
+on_equivocation (TafelLog             *log,
+                 const TafelPublicKey *author,
+                 guint64               seq,
+                 TafelSync            *self)
+{
+  Peer *peer = g_hash_table_lookup (self->peers, author);
+
+  if (self->has_me && tafel_key_equal (author, &self->me) && self->integrating_from != NULL)
+    report_clash (self->integrating_from);
+  if (peer == NULL || g_hash_table_contains (peer->told, author))
+    return;
+  g_hash_table_add (peer->told, g_memdup2 (author, sizeof *author));
+  queue_fork_frame (peer, author, FORK_NOTICE, seq);
+}
+
+/* Our records of @author from @seq on left the log: nothing of them may
+ * still go out, and the peers hear what we hold now. */
+static void
+on_tail_dropped (TafelLog             *log,
+                 const TafelPublicKey *author,
+                 guint64               seq,
+                 TafelSync            *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_remove (self->forks, author);
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Peer *peer = value;
+      GList *l = peer->out.head;
+      guint64 acked_seq = 0;
+      const TafelHash *acked_head = NULL;
+
+      while (l != NULL)
+        {
+          GList *next = l->next;
+          OutItem *item = l->data;
+
+          if (item->frame == NULL && tafel_key_equal (&item->author, author) && item->last_seq >= seq)
+            {
+              out_item_free (item);
+              g_queue_delete_link (&peer->out, l);
+            }
+          l = next;
+        }
+      for (guint i = 0; i < tafel_version_vector_get_size (peer->acked); i++)
+        {
+          const TafelPublicKey *key;
+          guint64 s;
+          const TafelHash *h;
+
+          tafel_version_vector_get (peer->acked, i, &key, &s, &h);
+          if (tafel_key_equal (key, author))
+            {
+              acked_seq = s;
+              acked_head = h;
+            }
+        }
+      tafel_version_vector_set (peer->estimate, author, acked_seq, acked_head);
+      if (peer->hello_received)
+        {
+          peer_queue_vector_frame (peer, FRAME_HELLO);
+          peer_drain (peer);
+        }
+    }
+  schedule_push (self);
+}
+
+/**
+ * tafel_sync_set_identity:
+ * @self: a #TafelSync
+ * @me: the identity this device writes as
+ *
+ * Sync then watches what every peer holds of @me: a record this device did
+ * not write means another device uses the identity too, and
+ * ::identity-clash says so (once per identity).
+ */
+void
+tafel_sync_set_identity (TafelSync            *self,
+                         const TafelPublicKey *me)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_if_fail (TAFEL_IS_SYNC (self));
+  g_return_if_fail (me != NULL);
+
+  if (self->has_me && tafel_key_equal (&self->me, me))
+    return;
+  self->has_me = TRUE;
+  self->me = *me;
+  self->clash_reported = FALSE;
+  g_hash_table_iter_init (&iter, self->peers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((Peer *) value)->hello_received)
+      check_own_entry (value, ((Peer *) value)->acked);
+}
+
+/**
+ * tafel_sync_find_fork:
+ * @self: a #TafelSync
+ * @former: an identity this device wrote under before
+ *
+ * Finds, by asking the peers that hold records of @former other than
+ * ours, the first of our records of @former the network holds another
+ * record for, and emits ::fork-found with it (or with our head + 1 when
+ * the network refused none). Our records of @former are not offered to
+ * anyone meanwhile.
+ */
+void
+tafel_sync_find_fork (TafelSync            *self,
+                      const TafelPublicKey *former)
+{
+  Fork *fork;
+
+  g_return_if_fail (TAFEL_IS_SYNC (self));
+  g_return_if_fail (former != NULL);
+
+  if (g_hash_table_contains (self->forks, former))
+    return;
+  fork = g_new0 (Fork, 1);
+  fork->author = *former;
+  fork->top = tafel_log_get_head_seq (self->log, former);
+  fork->lo = 0;
+  fork->hi = fork->top + 1;
+  g_hash_table_insert (self->forks, &fork->author, fork);
+  if (fork->top == 0)
+    {
+      fork_found (self, fork, 1);
+      return;
+    }
+  probe_someone (self);
 }
 
 /* ---- receiving ----------------------------------------------------------- */
@@ -417,9 +876,53 @@ handle_hello (Peer          *peer,
   if (theirs == NULL)
     return FALSE;
 
+  /* A hello is the peer's whole state: where it holds less of an author
+   * than we thought, or another record at that seq (it dropped a fork,
+   * docs/identity.md), we believe it; everything else only rises. */
+  for (guint i = 0; i < tafel_version_vector_get_size (theirs); i++)
+    {
+      const TafelPublicKey *author;
+      const TafelHash *head;
+      guint64 seq;
+      gboolean lower = FALSE;
+
+      tafel_version_vector_get (theirs, i, &author, &seq, &head);
+      for (guint j = 0; j < tafel_version_vector_get_size (peer->estimate); j++)
+        {
+          const TafelPublicKey *key;
+          const TafelHash *known;
+          guint64 known_seq;
+
+          tafel_version_vector_get (peer->estimate, j, &key, &known_seq, &known);
+          if (tafel_key_equal (key, author))
+            {
+              lower = seq < known_seq || (seq == known_seq && known != NULL && !tafel_hash_equal (known, head));
+              break;
+            }
+        }
+      if (lower)
+        tafel_version_vector_set (peer->estimate, author, seq, head);
+      tafel_version_vector_set (peer->acked, author, seq, head);
+    }
+  /* And an author it does not name at all, it holds nothing of. */
+  {
+    g_autoptr(TafelVersionVector) known = tafel_version_vector_copy (peer->estimate);
+
+    for (guint j = 0; j < tafel_version_vector_get_size (known); j++)
+      {
+        const TafelPublicKey *key;
+
+        tafel_version_vector_get (known, j, &key, NULL, NULL);
+        if (tafel_version_vector_lookup (theirs, key) == 0)
+          {
+            tafel_version_vector_set (peer->estimate, key, 0, NULL);
+            tafel_version_vector_set (peer->acked, key, 0, NULL);
+          }
+      }
+  }
   vector_merge (peer->estimate, theirs);
-  vector_merge (peer->acked, theirs);
   peer->hello_received = TRUE;
+  check_own_entry (peer, theirs);
 
   {
     gint64 start = g_get_monotonic_time ();
@@ -431,6 +934,7 @@ handle_hello (Peer          *peer,
   }
   peer_drain (peer);
   g_signal_emit (peer->sync, signals[PEER_ACKED], 0, &peer->key);
+  probe_if_useful (peer);
   return TRUE;
 }
 
@@ -447,7 +951,9 @@ handle_vector (Peer          *peer,
 
   vector_merge (peer->estimate, theirs);
   vector_merge (peer->acked, theirs);
+  check_own_entry (peer, theirs);
   g_signal_emit (peer->sync, signals[PEER_ACKED], 0, &peer->key);
+  probe_if_useful (peer);
   return TRUE;
 }
 
@@ -552,6 +1058,12 @@ on_frame (TafelFrameChannel *channel,
       case FRAME_VECTOR:
         ok = handle_vector (peer, &r, &error);
         break;
+      case FRAME_PROBE:
+        ok = handle_probe (peer, &r, &error);
+        break;
+      case FRAME_FORK:
+        ok = handle_fork (peer, &r, &error);
+        break;
       default:
         /* A newer sync frame this version does not know: ignore it. */
         break;
@@ -576,8 +1088,10 @@ on_closed (TafelFrameChannel *channel,
            Peer              *peer)
 {
   TafelPublicKey key = peer->key;
+  TafelSync *self = peer->sync;
 
-  g_hash_table_remove (peer->sync->peers, &key);
+  g_hash_table_remove (self->peers, &key);
+  probe_someone (self);
 }
 
 static void
@@ -721,6 +1235,8 @@ peer_free (Peer *peer)
   g_clear_pointer (&peer->acked, tafel_version_vector_free);
   g_queue_clear_full (&peer->out, (GDestroyNotify) out_item_free);
   g_clear_pointer (&peer->inbox, tafel_sync_inbox_unref);
+  g_clear_pointer (&peer->told, g_hash_table_unref);
+  g_clear_pointer (&peer->probe_seqs, g_array_unref);
   g_free (peer);
 }
 
@@ -753,6 +1269,8 @@ tafel_sync_add_peer (TafelSync            *self,
   peer->channel = g_object_ref (channel);
   peer->estimate = tafel_version_vector_new ();
   peer->acked = tafel_version_vector_new ();
+  peer->told = g_hash_table_new_full (tafel_key_hash, tafel_key_equal, g_free, NULL);
+  peer->probe_seqs = g_array_new (FALSE, FALSE, sizeof (guint64));
   peer->inbox = tafel_sync_inbox_new (key);
   g_hash_table_insert (self->peers, &peer->key, peer);
 
@@ -772,7 +1290,35 @@ tafel_sync_remove_peer (TafelSync            *self,
 {
   g_return_if_fail (TAFEL_IS_SYNC (self));
 
-  g_hash_table_remove (self->peers, key);
+  if (g_hash_table_remove (self->peers, key))
+    probe_someone (self);
+}
+
+/* Whether @peer said it holds @author's records up to @seq, and they are
+ * ours: a different record at the seq it named (or, for this device's own
+ * identity, more records than we wrote) is no delivery. */
+static gboolean
+acked_has (TafelSync            *self,
+           Peer                 *peer,
+           const TafelPublicKey *author,
+           guint64               seq)
+{
+  for (guint i = 0; i < tafel_version_vector_get_size (peer->acked); i++)
+    {
+      const TafelPublicKey *key;
+      const TafelHash *head;
+      guint64 acked;
+
+      tafel_version_vector_get (peer->acked, i, &key, &acked, &head);
+      if (!tafel_key_equal (key, author))
+        continue;
+      if (acked < seq)
+        return FALSE;
+      if (acked > tafel_log_get_head_seq (self->log, author))
+        return !(self->has_me && tafel_key_equal (author, &self->me));
+      return entry_is_ours (self, author, acked, head);
+    }
+  return seq == 0;
 }
 
 gboolean
@@ -786,7 +1332,7 @@ tafel_sync_peer_has (TafelSync            *self,
   g_return_val_if_fail (TAFEL_IS_SYNC (self), FALSE);
 
   peer = g_hash_table_lookup (self->peers, key);
-  return peer != NULL && tafel_version_vector_lookup (peer->acked, author) >= seq;
+  return peer != NULL && acked_has (self, peer, author, seq);
 }
 
 gboolean
@@ -801,7 +1347,7 @@ tafel_sync_all_peers_have (TafelSync            *self,
 
   g_hash_table_iter_init (&iter, self->peers);
   while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (tafel_version_vector_lookup (((Peer *) value)->acked, author) < seq)
+    if (!acked_has (self, value, author, seq))
       return FALSE;
   return TRUE;
 }
@@ -812,6 +1358,29 @@ tafel_sync_is_busy (TafelSync *self)
   g_return_val_if_fail (TAFEL_IS_SYNC (self), FALSE);
 
   return !g_queue_is_empty (&self->work) || self->tasks > 0;
+}
+
+gboolean
+tafel_sync_get_peer_stats (TafelSync            *self,
+                           const TafelPublicKey *key,
+                           guint64              *frames,
+                           guint64              *bytes,
+                           guint64              *records)
+{
+  Peer *peer;
+
+  g_return_val_if_fail (TAFEL_IS_SYNC (self), FALSE);
+
+  peer = g_hash_table_lookup (self->peers, key);
+  if (peer == NULL)
+    return FALSE;
+  if (frames != NULL)
+    *frames = peer->frames_sent;
+  if (bytes != NULL)
+    *bytes = peer->bytes_sent;
+  if (records != NULL)
+    *records = peer->records_sent;
+  return TRUE;
 }
 
 void
@@ -838,6 +1407,8 @@ tafel_sync_new (TafelLog *log)
   self = g_object_new (TAFEL_TYPE_SYNC, NULL);
   self->log = g_object_ref (log);
   self->added_handler = g_signal_connect (log, "records-added", G_CALLBACK (on_records_added), self);
+  self->equivocation_handler = g_signal_connect (log, "equivocation", G_CALLBACK (on_equivocation), self);
+  self->tail_handler = g_signal_connect (log, "tail-dropped", G_CALLBACK (on_tail_dropped), self);
   return self;
 }
 
@@ -853,7 +1424,11 @@ tafel_sync_dispose (GObject *object)
   if (self->peers != NULL)
     g_hash_table_remove_all (self->peers);
   if (self->log != NULL)
-    g_clear_signal_handler (&self->added_handler, self->log);
+    {
+      g_clear_signal_handler (&self->added_handler, self->log);
+      g_clear_signal_handler (&self->equivocation_handler, self->log);
+      g_clear_signal_handler (&self->tail_handler, self->log);
+    }
   g_clear_object (&self->log);
 
   G_OBJECT_CLASS (tafel_sync_parent_class)->dispose (object);
@@ -866,6 +1441,7 @@ tafel_sync_finalize (GObject *object)
 
   g_hash_table_unref (self->peers);
   g_hash_table_unref (self->reorder);
+  g_hash_table_unref (self->forks);
 
   G_OBJECT_CLASS (tafel_sync_parent_class)->finalize (object);
 }
@@ -890,12 +1466,19 @@ tafel_sync_class_init (TafelSyncClass *klass)
   signals[RECORDS_RECEIVED] =
     g_signal_new ("records-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_UINT);
+  signals[IDENTITY_CLASH] =
+    g_signal_new ("identity-clash", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[FORK_FOUND] =
+    g_signal_new ("fork-found", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_POINTER, G_TYPE_UINT64);
 }
 
 static void
 tafel_sync_init (TafelSync *self)
 {
   self->peers = g_hash_table_new_full (tafel_key_hash, tafel_key_equal, NULL, (GDestroyNotify) peer_free);
+  self->forks = g_hash_table_new_full (tafel_key_hash, tafel_key_equal, NULL, g_free);
   self->slice = SLICE_START;
   self->inbox_high = INBOX_HIGH_WATER;
   self->inbox_low = INBOX_LOW_WATER;

@@ -49,6 +49,14 @@ G_DECLARE_FINAL_TYPE (TafelSync, tafel_sync, TAFEL, SYNC, GObject)
  *    peer broke the protocol or sent forged records; its channel is closed
  *    and it is removed. Nothing unverified from it was stored.
  *  ::records-received (const TafelPublicKey *peer, guint n_records)
+ *  ::identity-clash (const TafelPublicKey *peer): @peer holds records of
+ *    this device's identity (tafel_sync_set_identity()) that this device
+ *    did not write: another device uses the identity too. Emitted once
+ *    per identity.
+ *  ::fork-found (const TafelPublicKey *author, guint64 from_seq): for a
+ *    former identity (tafel_sync_find_fork()), the first of this device's
+ *    records the network holds another record for; beyond the head when
+ *    none of them was refused.
  */
 TafelSync *tafel_sync_new                  (TafelLog             *log) G_GNUC_WARN_UNUSED_RESULT;
 void       tafel_sync_add_peer             (TafelSync            *self,
@@ -65,6 +73,16 @@ gboolean   tafel_sync_peer_has             (TafelSync            *self,
 gboolean   tafel_sync_all_peers_have       (TafelSync            *self,
                                             const TafelPublicKey *author,
                                             guint64               seq);
+/* The identity this device writes as: sync watches what peers hold of it
+ * and emits ::identity-clash when another device writes under it too. */
+void       tafel_sync_set_identity         (TafelSync            *self,
+                                            const TafelPublicKey *me);
+/* Asks the peers, from now on, where the network's records of @former
+ * (an identity this device wrote under before) part from this device's,
+ * and holds back this device's records of it meanwhile; emits
+ * ::fork-found with the answer. */
+void       tafel_sync_find_fork            (TafelSync            *self,
+                                            const TafelPublicKey *former);
 /* Whether incoming records are waiting to be verified or integrated. */
 gboolean   tafel_sync_is_busy              (TafelSync            *self);
 

@@ -685,7 +685,7 @@ spawn_seed (Node *node)
 
   if (!g_spawn_async (NULL, (char **) argv, NULL,
                       G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
-                      NULL, NULL, &pid, &error))
+                      tafel_test_child_dies_with_parent, GINT_TO_POINTER (getpid ()), &pid, &error))
     g_error ("Cannot start %s: %s", cli_path, error->message);
   return pid;
 }

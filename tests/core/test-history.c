@@ -359,6 +359,38 @@ test_group (void)
   g_assert_false (tafel_history_can_undo (a->history));
 }
 
+/* The device moved to a new identity (docs/identity.md): its history
+ * follows, undoes what it draws from then on, and forgets the steps of
+ * the former identity. Without the move, pushing a record of the new
+ * identity is refused as another author's. */
+static void
+test_new_author (void)
+{
+  g_autoptr(TestPeer) a = test_peer_new ();
+  g_autoptr(TafelRecord) before = draw (a, 0);
+  g_autoptr(TafelRecord) after = NULL;
+  g_autoptr(TafelIdentity) fresh = tafel_identity_new_ephemeral ();
+  guint notified = 0;
+
+  g_assert_true (tafel_history_can_undo (a->history));
+  g_signal_connect (a->history, "notify::can-undo", G_CALLBACK (count_notify), &notified);
+  g_set_object (&a->identity, fresh);
+  a->seq = 0;
+  tafel_history_set_author (a->history, tafel_identity_get_public_key (fresh));
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_false (tafel_history_can_undo (a->history));
+  g_assert_false (tafel_history_can_redo (a->history));
+
+  after = draw (a, 100);
+  g_assert_true (tafel_history_can_undo (a->history));
+  g_assert_true (test_peer_undo (a));
+  g_assert_false (visible (a, after));
+  g_assert_true (visible (a, before));
+  g_assert_false (tafel_history_can_undo (a->history));
+  g_assert_true (test_peer_redo (a));
+  g_assert_true (visible (a, after));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -374,6 +406,7 @@ main (int   argc,
   g_test_add_func ("/tafel/history/notify", test_notify);
   g_test_add_func ("/tafel/history/undo-after-erased-by-other", test_undo_after_someone_else_erased);
   g_test_add_func ("/tafel/history/group", test_group);
+  g_test_add_func ("/tafel/history/new-author", test_new_author);
 
   return g_test_run ();
 }

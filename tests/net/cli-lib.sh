@@ -21,8 +21,11 @@ command -v python3 >/dev/null || skip_all "python3 is not installed"
 
 work=$(mktemp -d "${TAFEL_TEST_TMPDIR:-/tmp}/cli-test.XXXXXX")
 pids=()
+# Every process the test started goes, on every way out: those it named,
+# and any other background job (a draw that was still running when a
+# check bailed out).
 cli_lib_cleanup () {
-  for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null; done
+  for p in "${pids[@]}" $(jobs -p); do kill -KILL "$p" 2>/dev/null; done
   wait 2>/dev/null
   rm -rf "$work" "$tap_out"
 }

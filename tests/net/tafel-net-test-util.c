@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include <glib/gstdio.h>
@@ -97,6 +98,16 @@ run_shell (const char  *dir,
   return TRUE;
 }
 
+void
+tafel_test_child_dies_with_parent (gpointer parent_pid)
+{
+  /* Async-signal-safe calls only: this runs between fork and exec. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  /* The test may have died before the line above took effect. */
+  if (getppid () != GPOINTER_TO_INT (parent_pid))
+    _exit (127);
+}
+
 static gboolean
 spawn_broker (TafelTestBroker *broker)
 {
@@ -107,7 +118,7 @@ spawn_broker (TafelTestBroker *broker)
   if (!g_spawn_async (broker->dir, (char **) argv, NULL,
                       G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
                       G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                      NULL, NULL, &broker->pid, &error))
+                      tafel_test_child_dies_with_parent, GINT_TO_POINTER (getpid ()), &broker->pid, &error))
     {
       g_printerr ("cannot start mosquitto: %s\n", error->message);
       return FALSE;
@@ -221,6 +232,12 @@ tafel_test_broker_restart (TafelTestBroker *broker)
 {
   g_assert (broker->pid == 0);
   return spawn_broker (broker);
+}
+
+GPid
+tafel_test_broker_get_pid (TafelTestBroker *broker)
+{
+  return broker->pid;
 }
 
 void

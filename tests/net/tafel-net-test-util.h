@@ -11,6 +11,13 @@ gboolean tafel_test_wait_until (gboolean (*condition) (gpointer data),
                                 gpointer   data,
                                 guint      timeout_ms);
 
+/* A GSpawnChildSetupFunc for every process a test starts: the child is
+ * killed when the test's process dies, whatever way it dies (an
+ * assertion's abort, a crash, a timeout's SIGKILL), so nothing a test
+ * started outlives it. @parent_pid: GINT_TO_POINTER (getpid ()) of the
+ * test. */
+void     tafel_test_child_dies_with_parent (gpointer parent_pid);
+
 /* A TCP port on 127.0.0.1 that was free a moment ago. */
 guint16  tafel_test_free_port  (void);
 
@@ -33,6 +40,7 @@ gboolean         tafel_test_broker_restart  (TafelTestBroker     *broker);
 void             tafel_test_broker_stop     (TafelTestBroker     *broker);
 void             tafel_test_broker_free     (TafelTestBroker     *broker);
 guint16          tafel_test_broker_get_port (TafelTestBroker     *broker);
+GPid             tafel_test_broker_get_pid  (TafelTestBroker     *broker);
 /* mqtt://127.0.0.1:PORT or mqtts://localhost:PORT */
 const char      *tafel_test_broker_get_url  (TafelTestBroker     *broker);
 /* The CA certificate clients must trust (TLS only). */

@@ -26,7 +26,7 @@ shared=${TAFEL_SHARED_DATA:-}
 work=$(mktemp -d "${TAFEL_TEST_TMPDIR:-/tmp}/cli-peers.XXXXXX")
 pids=()
 cleanup () {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${pids[@]}" $(jobs -p); do kill "$p" 2>/dev/null; done
   wait 2>/dev/null
   rm -rf "$work"
 }
@@ -85,8 +85,8 @@ net=(--local-address 127.0.0.1 --json)
 "$cli" seed "$link" --data-dir "$work/b" "${net[@]}" >"$work/b.log" 2>&1 & pids+=($!); b_pid=$!
 
 # Two peers draw at once, each until every online peer has its strokes.
-"$cli" draw "$link" --data-dir "$work/c" --trace "$work/c.ndjson" --peers 2 "${net[@]}" >"$work/c.log" 2>&1 & c_pid=$!
-"$cli" draw "$link" --data-dir "$work/d" --trace "$work/d.ndjson" --peers 2 "${net[@]}" >"$work/d.log" 2>&1 & d_pid=$!
+"$cli" draw "$link" --data-dir "$work/c" --trace "$work/c.ndjson" --peers 2 "${net[@]}" >"$work/c.log" 2>&1 & pids+=($!); c_pid=$!
+"$cli" draw "$link" --data-dir "$work/d" --trace "$work/d.ndjson" --peers 2 "${net[@]}" >"$work/d.log" 2>&1 & pids+=($!); d_pid=$!
 wait $c_pid; c_status=$?
 wait $d_pid; d_status=$?
 check "a drawing peer delivers to every online peer and exits 0" test "$c_status" = 0

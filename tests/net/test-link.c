@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "tafel-identity.h"
 #include "tafel-link-auth-private.h"
@@ -1140,12 +1141,20 @@ turn_start (void)
   pidfile = g_strdup_printf ("--pidfile=%s/turn.pid", turn->dir);
   log = g_strdup_printf ("--log-file=%s/turn.log", turn->dir);
 
-  turn->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                                    program, "-n", "--listening-ip=127.0.0.1", port,
-                                    "--relay-ip=127.0.0.1", min_port, max_port,
-                                    "--lt-cred-mech", "--user=tafel:chalk", "--realm=tafel.test",
-                                    "--no-tls", "--no-dtls", "--no-cli", "--allow-loopback-peers",
-                                    log, userdb, pidfile, NULL);
+  {
+    g_autoptr(GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+
+    /* Gone with the test, also when an assertion aborts it. */
+    g_subprocess_launcher_set_child_setup (launcher, tafel_test_child_dies_with_parent,
+                                           GINT_TO_POINTER (getpid ()), NULL);
+    turn->process = g_subprocess_launcher_spawn (launcher, &error,
+                                                 program, "-n", "--listening-ip=127.0.0.1", port,
+                                                 "--relay-ip=127.0.0.1", min_port, max_port,
+                                                 "--lt-cred-mech", "--user=tafel:chalk", "--realm=tafel.test",
+                                                 "--no-tls", "--no-dtls", "--no-cli", "--allow-loopback-peers",
+                                                 log, userdb, pidfile, NULL);
+  }
   g_assert_no_error (error);
 
   deadline = g_get_monotonic_time () + WAIT_MS * 1000;

@@ -3,6 +3,7 @@
 
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -328,7 +329,8 @@ test_hostile_messages (Fixture       *fixture,
 
     g_assert_true (g_spawn_async_with_pipes (NULL, (char **) argv, NULL,
                                              G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD,
-                                             NULL, NULL, &sub_pid, NULL, &sub_out, NULL, &error));
+                                             tafel_test_child_dies_with_parent, GINT_TO_POINTER (getpid ()),
+                                             &sub_pid, NULL, &sub_out, NULL, &error));
     g_assert_no_error (error);
 
     /* mosquitto_sub subscribes asynchronously: publish until it has one. */

@@ -76,13 +76,8 @@ esac
 quit_cleanly "$app"
 
 # ---- A broker, and a board nobody else has open --------------------------
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$port" >"$work/mosquitto.conf"
-[ "$(id -u)" = 0 ] && echo "user root" >>"$work/mosquitto.conf"
-"$mosquitto" -c "$work/mosquitto.conf" >"$work/mosquitto.log" 2>&1 &
-pids+=($!)
-wait_for 10 python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" ||
-  bail "mosquitto did not start: $(cat "$work/mosquitto.log")"
+start_mosquitto
+pids+=("$mosquitto_pid")
 
 out=$("$cli" new --data-dir "$work/author" --title "Status" --broker "mqtt://127.0.0.1:$port") ||
   bail "tafel-cli new failed"

@@ -44,13 +44,8 @@ net=(--local-address 127.0.0.1 --json)
 mkdir -p "$XDG_CONFIG_HOME/gtk-4.0"
 printf '[Settings]\ngtk-enable-animations=false\n' >"$XDG_CONFIG_HOME/gtk-4.0/settings.ini"
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$port" >"$work/mosquitto.conf"
-[ "$(id -u)" = 0 ] && echo "user root" >>"$work/mosquitto.conf"
-"$mosquitto" -c "$work/mosquitto.conf" >"$work/mosquitto.log" 2>&1 &
-pids+=($!)
-wait_for 10 python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" ||
-  bail "mosquitto did not start: $(cat "$work/mosquitto.log")"
+start_mosquitto
+pids+=("$mosquitto_pid")
 
 # A board made elsewhere, with the broker in its link; a seed peer keeps it
 # online (started once Tafel shows who is there before it).

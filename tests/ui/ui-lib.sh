@@ -43,7 +43,9 @@ fi
 xvfb_pid=
 dbus_pid=
 
+# Everything the test started goes on every way out, the app too.
 ui_cleanup () {
+  for p in $(jobs -p); do kill "$p" 2>/dev/null; done
   [ -n "$dbus_pid" ] && kill "$dbus_pid" 2>/dev/null
   [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
   wait 2>/dev/null
@@ -203,4 +205,17 @@ a11y () {
 # a11y_has PID ROLE NAME: succeeds while a node with ROLE and NAME is shown.
 a11y_has () {
   a11y find "$1" "$2" "$3" >/dev/null
+}
+
+# start_mosquitto: a mosquitto ($mosquitto) for this test alone, on a free
+# loopback port ($port), anonymous and without persistence; its process is
+# $mosquitto_pid. Bails when it does not answer within 10 s.
+start_mosquitto () {
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\n' "$port" >"$work/mosquitto.conf"
+  [ "$(id -u)" = 0 ] && echo "user root" >>"$work/mosquitto.conf"
+  "$mosquitto" -c "$work/mosquitto.conf" >"$work/mosquitto.log" 2>&1 &
+  mosquitto_pid=$!
+  wait_for 10 python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" ||
+    bail "mosquitto did not start: $(cat "$work/mosquitto.log")"
 }
