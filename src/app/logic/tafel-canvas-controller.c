@@ -378,75 +378,6 @@ shape_end (TafelCanvasController *self)
 
 /* ---- Eraser -------------------------------------------------------------- */
 
-/* Whether the eraser swept along (x1, y1)–(x2, y2) with @radius touches the
- * ink of @object. */
-static gboolean
-eraser_touches (const TafelObject *object,
-                double             x1,
-                double             y1,
-                double             x2,
-                double             y2,
-                double             radius)
-{
-  const TafelTransform *t = tafel_object_get_transform (object);
-  double sx = fabs (t->sx) > 1e-9 ? t->sx : 1e-9;
-  double sy = fabs (t->sy) > 1e-9 ? t->sy : 1e-9;
-  double length = hypot (x2 - x1, y2 - y1);
-  /* Sample the sweep finely enough that no ink thinner than the eraser
-   * slips between two samples. */
-  guint steps = (guint) MIN (ceil (length / (radius / 2)), 1000);
-  double tolerance = radius / MIN (fabs (sx), fabs (sy));
-  TafelStroke stroke = { 0 };
-  TafelShape shape;
-  gboolean hit = FALSE;
-
-  switch (tafel_object_get_type (object))
-    {
-    case TAFEL_OBJECT_STROKE:
-      if (!tafel_object_dup_stroke (object, &stroke))
-        return FALSE;
-      for (guint i = 0; i <= steps && !hit; i++)
-        {
-          double f = steps > 0 ? (double) i / steps : 0;
-          double bx = x1 + (x2 - x1) * f, by = y1 + (y2 - y1) * f;
-
-          hit = tafel_stroke_hit_test (&stroke, (bx - t->tx) / sx, (by - t->ty) / sy, tolerance);
-        }
-      tafel_stroke_clear (&stroke);
-      return hit;
-
-    case TAFEL_OBJECT_SHAPE:
-      if (!tafel_object_get_shape (object, &shape))
-        return FALSE;
-      for (guint i = 0; i <= steps && !hit; i++)
-        {
-          double f = steps > 0 ? (double) i / steps : 0;
-          double bx = x1 + (x2 - x1) * f, by = y1 + (y2 - y1) * f;
-
-          hit = tafel_shape_hit_test (&shape, (bx - t->tx) / sx, (by - t->ty) / sy, tolerance);
-        }
-      return hit;
-
-    case TAFEL_OBJECT_TEXT:
-    default:
-      {
-        TafelRect b;
-
-        /* Text is hit anywhere in its box. */
-        tafel_object_get_bounds (object, &b);
-        for (guint i = 0; i <= steps && !hit; i++)
-          {
-            double f = steps > 0 ? (double) i / steps : 0;
-            double bx = x1 + (x2 - x1) * f, by = y1 + (y2 - y1) * f;
-
-            hit = bx >= b.x - radius && bx <= b.x + b.width + radius &&
-                  by >= b.y - radius && by <= b.y + b.height + radius;
-          }
-        return hit;
-      }
-    }
-}
-
 static void
 erase_along (TafelCanvasController *self,
              double                 x1,
@@ -470,7 +401,9 @@ erase_along (TafelCanvasController *self,
 
       if (g_hash_table_contains (self->pending_erase, object))
         continue;
-      if (!eraser_touches (object, x1, y1, x2, y2, radius))
+      /* The sweep between two motion events is tested whole, so no ink
+       * thinner than the eraser slips between them. */
+      if (!tafel_object_hit_test (object, x1, y1, x2, y2, radius))
         continue;
 
       g_hash_table_add (self->pending_erase, object);
