@@ -84,8 +84,9 @@ test_bus (void)
   g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *address = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *dbus_daemon = g_find_program_in_path ("dbus-daemon");
 
-  if (g_find_program_in_path ("dbus-daemon") == NULL)
+  if (dbus_daemon == NULL)
     {
       g_test_skip ("dbus-daemon is not installed");
       return;
