@@ -424,20 +424,14 @@ load_thumbnail (TafelBoardInfo      *info,
                 gpointer             user_data)
 {
   TafelApplication *self = user_data;
-  g_autoptr(GError) error = NULL;
-  TafelIdentity *identity;
   GtkWindow *open_window;
   TafelLog *open_log = NULL;
-
-  identity = tafel_application_get_identity (self, &error);
-  if (identity == NULL)
-    return FALSE;
 
   open_window = tafel_application_find_board_window (self, tafel_board_info_get_id_hex (info));
   if (open_window != NULL)
     open_log = tafel_board_get_log (tafel_window_get_board (TAFEL_WINDOW (open_window)));
 
-  tafel_thumbnail_load_async (tafel_application_get_data_dir (self), identity, info, open_log, dark,
+  tafel_thumbnail_load_async (tafel_application_get_data_dir (self), info, open_log, dark,
                               cancellable, callback, callback_data);
   return TRUE;
 }

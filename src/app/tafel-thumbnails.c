@@ -57,6 +57,27 @@ write_empty (const char *path)
 
 /* ---- Saving -------------------------------------------------------------- */
 
+/* Boards whose picture is being saved. A start page asking for a board
+ * that was closed a moment ago waits for the picture of what was on
+ * screen, instead of racing the save and drawing from the data folder
+ * what the log may not hold yet. Used on the main thread only. */
+typedef struct
+{
+  guint      saves;   /* saves of this board under way */
+  GPtrArray *loads;   /* GTasks waiting for them */
+} PendingSave;
+
+static GHashTable *pending_saves;   /* id_hex → PendingSave */
+
+static void
+pending_save_free (PendingSave *pending)
+{
+  g_ptr_array_unref (pending->loads);
+  g_free (pending);
+}
+
+static void load_thread (GTask *, gpointer, gpointer, GCancellable *);
+
 typedef struct
 {
   TafelBoardSnapshot *snapshot;
@@ -105,6 +126,18 @@ save_done (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
+  g_autofree char *id_hex = user_data;
+  PendingSave *pending = g_hash_table_lookup (pending_saves, id_hex);
+
+  g_assert (pending != NULL && pending->saves > 0);
+  if (--pending->saves == 0)
+    {
+      g_autoptr(GPtrArray) loads = g_ptr_array_ref (pending->loads);
+
+      g_hash_table_remove (pending_saves, id_hex);
+      for (guint i = 0; i < loads->len; i++)
+        g_task_run_in_thread (g_ptr_array_index (loads, i), load_thread);
+    }
   g_application_release (G_APPLICATION (source));
 }
 
@@ -114,6 +147,7 @@ tafel_thumbnail_save_async (GApplication *application,
                             const char   *id_hex)
 {
   g_autoptr(GTask) task = NULL;
+  PendingSave *pending;
   SaveData *data;
 
   g_return_if_fail (G_IS_APPLICATION (application));
@@ -123,8 +157,20 @@ tafel_thumbnail_save_async (GApplication *application,
   data->snapshot = tafel_board_snapshot_new (log);
   data->path = thumbnail_path (id_hex);
 
+  if (pending_saves == NULL)
+    pending_saves = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) pending_save_free);
+  pending = g_hash_table_lookup (pending_saves, id_hex);
+  if (pending == NULL)
+    {
+      pending = g_new0 (PendingSave, 1);
+      pending->loads = g_ptr_array_new_with_free_func (g_object_unref);
+      g_hash_table_insert (pending_saves, g_strdup (id_hex), pending);
+    }
+  pending->saves++;
+
   g_application_hold (application);
-  task = g_task_new (application, NULL, save_done, NULL);
+  task = g_task_new (application, NULL, save_done, g_strdup (id_hex));
   g_task_set_source_tag (task, tafel_thumbnail_save_async);
   g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
   g_task_run_in_thread (task, save_thread);
@@ -135,7 +181,6 @@ tafel_thumbnail_save_async (GApplication *application,
 typedef struct
 {
   char               *data_dir;
-  TafelIdentity      *identity;
   char               *id_hex;
   char               *board_dir;
   TafelBoardSnapshot *snapshot;   /* when the board is open here */
@@ -146,11 +191,18 @@ static void
 load_data_free (LoadData *data)
 {
   g_free (data->data_dir);
-  g_clear_object (&data->identity);
   g_free (data->id_hex);
   g_free (data->board_dir);
   tafel_board_snapshot_free (data->snapshot);
   g_free (data);
+}
+
+/* When a file last changed, in nanoseconds: whole seconds would let a
+ * picture stored in the same second as a later stroke pass for current. */
+static gint64
+mtime_ns (const GStatBuf *st)
+{
+  return (gint64) st->st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st->st_mtim.tv_nsec;
 }
 
 /* The newest change to any file of the board. */
@@ -170,7 +222,7 @@ board_mtime (const char *dir)
       GStatBuf st;
 
       if (g_stat (path, &st) == 0)
-        newest = MAX (newest, (gint64) st.st_mtime);
+        newest = MAX (newest, mtime_ns (&st));
     }
   return newest;
 }
@@ -201,13 +253,15 @@ load_thread (GTask        *task,
   g_autofree char *path = thumbnail_path (data->id_hex);
   g_autoptr(GError) error = NULL;
   g_autoptr(TafelBoardModel) model = NULL;
-  g_autoptr(TafelBoard) board = NULL;
+  g_autoptr(TafelLog) log = NULL;
   cairo_surface_t *surface = NULL;
   GStatBuf st;
 
-  /* A stored picture at least as new as the board will do. */
+  /* A stored picture newer than every file of the board will do. On a
+   * tie (timestamps are only as fine as the kernel's clock tick) the board
+   * may have changed after the picture: draw it again. */
   if (data->snapshot == NULL && g_stat (path, &st) == 0 &&
-      (gint64) st.st_mtime >= board_mtime (data->board_dir))
+      mtime_ns (&st) > board_mtime (data->board_dir))
     {
       if (st.st_size == 0)
         {
@@ -233,9 +287,11 @@ load_thread (GTask        *task,
     model = tafel_board_snapshot_build (data->snapshot, &error);
   else
     {
-      board = tafel_board_open (data->data_dir, data->identity, data->id_hex, &error);
-      if (board != NULL)
-        model = tafel_board_model_new (tafel_board_get_log (board));
+      /* Read without the board's lock: a window may be letting go of it
+       * at this moment, or opening it again. */
+      log = tafel_board_read (data->data_dir, data->id_hex, NULL, NULL, &error);
+      if (log != NULL)
+        model = tafel_board_model_new (log);
     }
   if (model == NULL)
     {
@@ -258,7 +314,6 @@ load_thread (GTask        *task,
 
 void
 tafel_thumbnail_load_async (const char          *data_dir,
-                            TafelIdentity       *identity,
                             TafelBoardInfo      *info,
                             TafelLog            *open_log,
                             gboolean             dark,
@@ -267,15 +322,14 @@ tafel_thumbnail_load_async (const char          *data_dir,
                             gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  PendingSave *pending;
   LoadData *data;
 
   g_return_if_fail (data_dir != NULL);
-  g_return_if_fail (TAFEL_IS_IDENTITY (identity));
   g_return_if_fail (TAFEL_IS_BOARD_INFO (info));
 
   data = g_new0 (LoadData, 1);
   data->data_dir = g_strdup (data_dir);
-  data->identity = g_object_ref (identity);
   data->id_hex = g_strdup (tafel_board_info_get_id_hex (info));
   data->board_dir = g_strdup (tafel_board_info_get_path (info));
   data->snapshot = open_log != NULL ? tafel_board_snapshot_new (open_log) : NULL;
@@ -284,7 +338,12 @@ tafel_thumbnail_load_async (const char          *data_dir,
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, tafel_thumbnail_load_async);
   g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
-  g_task_run_in_thread (task, load_thread);
+
+  pending = pending_saves != NULL ? g_hash_table_lookup (pending_saves, data->id_hex) : NULL;
+  if (pending != NULL)
+    g_ptr_array_add (pending->loads, g_steal_pointer (&task));
+  else
+    g_task_run_in_thread (task, load_thread);
 }
 
 GdkTexture *

@@ -21,11 +21,11 @@ void        tafel_thumbnail_save_async  (GApplication        *application,
                                          TafelLog            *log,
                                          const char          *id_hex);
 /* The board's picture, rendered if the stored one is missing or older than
- * the board: from @open_log when the board is open in this process (it
- * cannot be opened twice), else by opening it from @data_dir. The result
- * is %NULL (without error) for a board that shows nothing. */
+ * the board: from @open_log when the board is open in this process, else
+ * by reading it from @data_dir (without its lock). A load that comes while
+ * the board's picture is being saved waits for the save. The result is
+ * %NULL (without error) for a board that shows nothing. */
 void        tafel_thumbnail_load_async  (const char          *data_dir,
-                                         TafelIdentity       *identity,
                                          TafelBoardInfo      *info,
                                          TafelLog            *open_log,
                                          gboolean             dark,
