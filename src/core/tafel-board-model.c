@@ -1160,6 +1160,7 @@ batch_init (Batch *batch)
   batch->new_objects = g_ptr_array_new ();
   batch->chat = g_ptr_array_new_with_free_func (g_object_unref);
   batch->profiles = g_ptr_array_new ();
+  batch->restacked = FALSE;
 }
 
 static void

@@ -12,6 +12,17 @@ set -u
 need_a11y
 command -v pdfinfo >/dev/null 2>&1 || skip_all "pdfinfo is not installed (poppler-utils)"
 
+# Under AddressSanitizer, no leak check of the app at its exit in this test.
+# GTK's file chooser makes GLib's 2048th quark, and GLib then drops its
+# first quark table on purpose (gquark.c: readers without a lock may still
+# hold it), 16 KiB that LeakSanitizer reports; GTK 4.8's file chooser also
+# loses a few tree paths of its list. GLib and GTK keep no frame pointers,
+# so the reports stop at g_malloc: no suppression can name these, and a
+# leak of ours would look the same. The export itself runs under
+# LeakSanitizer in the unit and cli tests; the window's glue around the
+# dialog is the part left unchecked for leaks.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
+
 echo "1..8"
 start_display
 
@@ -32,7 +43,7 @@ window_name_is () {
   [ "$(timeout 5 xdotool getwindowname "$1" 2>/dev/null)" = "$2" ]
 }
 timeout 5 xdotool key ctrl+n
-wait_for 20 window_name_is "$win" "Untitled Board" || bail "Ctrl+N opened no board"
+wait_for 20 window_name_is "$win" "Untitled Board" || { sed "s/^/# /" "$work/tafel.log"; bail "Ctrl+N opened no board (window is “$(xdotool getwindowname "$win")”)"; }
 
 # A stroke to export.
 x=220 y=330
