@@ -432,7 +432,7 @@ on_disconnect (struct mosquitto *mosq,
  * @len: its length
  *
  * Returns: (transfer full) (nullable): the body, or %NULL when the message
- *   is on another topic, empty, foreign, garbled, stale or replayed
+ *   is on another topic, foreign, garbled, stale or replayed
  */
 GBytes *
 tafel_mqtt_rendezvous_open_message (TafelMqttRendezvous *self,
@@ -444,7 +444,7 @@ tafel_mqtt_rendezvous_open_message (TafelMqttRendezvous *self,
 
   g_return_val_if_fail (TAFEL_IS_MQTT_RENDEZVOUS (self), NULL);
 
-  if (g_strcmp0 (topic, self->topic) != 0 || len == 0)
+  if (g_strcmp0 (topic, self->topic) != 0)
     return NULL;
 
   /* Anyone can publish on a broker; what does not open with the board's
