@@ -10,7 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "tafel-lan-beacon.h"
+#include "tafel-lan-beacon-private.h"
 #include "tafel-sealer.h"
 
 /*
@@ -214,17 +214,32 @@ rescan_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static void
-handle_datagram (TafelLanBeacon *self,
-                 const guint8   *data,
-                 gsize           len)
+/**
+ * tafel_lan_beacon_open_datagram:
+ * @self: a #TafelLanBeacon
+ * @data: a datagram from anyone on the network
+ * @len: its length
+ *
+ * Checks the header of a datagram that came to the beacon's port (magic,
+ * version, and the board's tag for the current or the previous window)
+ * and opens the sealed message in it.
+ *
+ * Returns: (transfer full) (nullable): the body, or %NULL when the
+ *   datagram is not for this board, or garbled, stale or replayed
+ */
+GBytes *
+tafel_lan_beacon_open_datagram (TafelLanBeacon *self,
+                                const guint8   *data,
+                                gsize           len)
 {
-  g_autoptr(GBytes) body = NULL;
+  GBytes *body;
   guint8 tag[TAG_BYTES];
   TafelSealer *sealer = NULL;
 
+  g_return_val_if_fail (TAFEL_IS_LAN_BEACON (self), NULL);
+
   if (len < HEADER_BYTES || memcmp (data, MAGIC, 4) != 0 || data[4] != VERSION)
-    return;
+    return NULL;
 
   update_sealers (self);
   compute_tag (self, self->sealer_window, tag);
@@ -237,16 +252,23 @@ handle_datagram (TafelLanBeacon *self,
         sealer = self->previous_sealer;
     }
   if (sealer == NULL)
-    return;  /* another board, or another window */
+    return NULL;  /* another board, or another window */
 
   body = tafel_sealer_open (sealer, data + HEADER_BYTES, len - HEADER_BYTES);
   if (body == NULL)
-    {
-      g_debug ("lan: dropped a datagram that is garbled, stale or replayed");
-      return;
-    }
+    g_debug ("lan: dropped a datagram that is garbled, stale or replayed");
+  return body;
+}
 
-  g_signal_emit (self, signals[MESSAGE], 0, body);
+static void
+handle_datagram (TafelLanBeacon *self,
+                 const guint8   *data,
+                 gsize           len)
+{
+  g_autoptr(GBytes) body = tafel_lan_beacon_open_datagram (self, data, len);
+
+  if (body != NULL)
+    g_signal_emit (self, signals[MESSAGE], 0, body);
 }
 
 static gboolean
@@ -443,6 +465,40 @@ send_on_link (TafelLanBeacon *self,
 }
 
 /**
+ * tafel_lan_beacon_seal_datagram:
+ * @self: a #TafelLanBeacon
+ * @body: at most %TAFEL_LAN_MAX_BODY bytes
+ *
+ * Returns: (transfer full): the datagram that carries @body to the peers
+ *   of the board: the header with the current tag, and @body sealed
+ */
+GBytes *
+tafel_lan_beacon_seal_datagram (TafelLanBeacon *self,
+                                GBytes         *body)
+{
+  g_autoptr(GBytes) sealed = NULL;
+  guint8 *datagram;
+  gsize sealed_len;
+  guint8 tag[TAG_BYTES];
+
+  g_return_val_if_fail (TAFEL_IS_LAN_BEACON (self), NULL);
+  g_return_val_if_fail (g_bytes_get_size (body) <= TAFEL_LAN_MAX_BODY, NULL);
+
+  update_sealers (self);
+  sealed = tafel_sealer_seal (self->sealer, body);
+  g_assert (sealed != NULL);
+  sealed_len = g_bytes_get_size (sealed);
+
+  datagram = g_malloc (HEADER_BYTES + sealed_len);
+  memcpy (datagram, MAGIC, 4);
+  datagram[4] = VERSION;
+  compute_tag (self, self->sealer_window, tag);
+  memcpy (datagram + 5, tag, TAG_BYTES);
+  memcpy (datagram + HEADER_BYTES, g_bytes_get_data (sealed, NULL), sealed_len);
+  return g_bytes_new_take (datagram, HEADER_BYTES + sealed_len);
+}
+
+/**
  * tafel_lan_beacon_publish:
  * @self: a started #TafelLanBeacon
  * @body: at most %TAFEL_LAN_MAX_BODY bytes
@@ -457,11 +513,8 @@ tafel_lan_beacon_publish (TafelLanBeacon  *self,
                           GBytes          *body,
                           GError         **error)
 {
-  g_autoptr(GBytes) sealed = NULL;
-  g_autofree guint8 *datagram = NULL;
-  gsize sealed_len;
+  g_autoptr(GBytes) datagram = NULL;
   guint sent = 0;
-  guint8 tag[TAG_BYTES];
 
   g_return_val_if_fail (TAFEL_IS_LAN_BEACON (self), FALSE);
 
@@ -479,20 +532,11 @@ tafel_lan_beacon_publish (TafelLanBeacon  *self,
       return FALSE;
     }
 
-  update_sealers (self);
-  sealed = tafel_sealer_seal (self->sealer, body);
-  g_assert (sealed != NULL);
-  sealed_len = g_bytes_get_size (sealed);
-
-  datagram = g_malloc (HEADER_BYTES + sealed_len);
-  memcpy (datagram, MAGIC, 4);
-  datagram[4] = VERSION;
-  compute_tag (self, self->sealer_window, tag);
-  memcpy (datagram + 5, tag, TAG_BYTES);
-  memcpy (datagram + HEADER_BYTES, g_bytes_get_data (sealed, NULL), sealed_len);
+  datagram = tafel_lan_beacon_seal_datagram (self, body);
 
   for (guint i = 0; i < self->links->len; i++)
-    if (send_on_link (self, &g_array_index (self->links, Link, i), datagram, HEADER_BYTES + sealed_len))
+    if (send_on_link (self, &g_array_index (self->links, Link, i),
+                      g_bytes_get_data (datagram, NULL), g_bytes_get_size (datagram)))
       sent++;
 
   if (sent == 0)

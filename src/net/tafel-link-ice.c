@@ -15,18 +15,6 @@
 
 #define MAX_PENDING_CANDIDATES  64
 
-/* Signalling messages: "TL", version, then a GVariant (yssss): type, the
- * sender's ICE ufrag, its password (credentials and restart only), the
- * recipient's ufrag as the sender knows it ("" if it does not), and a
- * candidate line (for a restart: the sender's previous ufrag). */
-enum
-{
-  MSG_CREDENTIALS = 1,
-  MSG_CANDIDATE   = 2,
-  MSG_END_OF_CANDIDATES = 3,
-  MSG_RESTART = 4,          /* from the controlling side: new credentials */
-  MSG_RESTART_REQUEST = 5,  /* from the controlled side: please restart */
-};
 #define MSG_FORMAT "(yssss)"
 
 typedef struct
@@ -53,29 +41,113 @@ tafel_link_ice_init (TafelLink *self)
 
 /* ---- signalling ---------------------------------------------------------- */
 
+/**
+ * tafel_link_signal_build:
+ * @type: a MSG_ type
+ * @ufrag: the sender's ICE ufrag
+ * @pwd: its password, or ""
+ * @known: the recipient's ufrag as the sender knows it, or ""
+ * @candidate: a candidate line, the sender's previous ufrag, or ""
+ *
+ * The strings are valid UTF-8 (libnice makes them ASCII).
+ *
+ * Returns: (transfer full): the signalling message
+ */
+GBytes *
+tafel_link_signal_build (guint8      type,
+                         const char *ufrag,
+                         const char *pwd,
+                         const char *known,
+                         const char *candidate)
+{
+  g_autoptr(GVariant) body = NULL;
+  g_autoptr(GBytes) body_bytes = NULL;
+  g_autoptr(GByteArray) message = g_byte_array_new ();
+  const guint8 header[3] = { 'T', 'L', LINK_PROTOCOL_VERSION };
+
+  body = g_variant_ref_sink (g_variant_new (MSG_FORMAT, type, ufrag, pwd, known, candidate));
+  body_bytes = g_variant_get_data_as_bytes (body);
+  g_byte_array_append (message, header, sizeof header);
+  g_byte_array_append (message, g_bytes_get_data (body_bytes, NULL), g_bytes_get_size (body_bytes));
+  return g_byte_array_free_to_bytes (g_steal_pointer (&message));
+}
+
+static gboolean
+valid_ice_string (const char *s,
+                  gboolean    may_be_empty)
+{
+  gsize len = strlen (s);
+
+  return (may_be_empty || len > 0) && len <= TAFEL_LINK_SIGNAL_MAX_ICE_STRING;
+}
+
+/**
+ * tafel_link_signal_parse:
+ * @message: a signalling message from anyone
+ * @msg: (out caller-allocates): where the message goes; clear it with
+ *   tafel_link_signal_clear() when this returns %TRUE
+ *
+ * Decodes a message of the link's signalling, as it arrives: of this
+ * protocol version, in the normal form of its GVariant (so each message
+ * has one encoding), of a known type, with strings within their limits.
+ *
+ * Returns: %TRUE when @message is such a message
+ */
+gboolean
+tafel_link_signal_parse (GBytes          *message,
+                         TafelLinkSignal *msg)
+{
+  g_autoptr(GVariant) body = NULL;
+  g_autoptr(GBytes) body_bytes = NULL;
+  const guint8 *data;
+  gsize len;
+  guint8 type;
+  const char *ufrag, *pwd, *known, *candidate;
+
+  data = g_bytes_get_data (message, &len);
+  if (len < 3 || data[0] != 'T' || data[1] != 'L' || data[2] != LINK_PROTOCOL_VERSION)
+    return FALSE;
+
+  body_bytes = g_bytes_new_from_bytes (message, 3, len - 3);
+  body = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (MSG_FORMAT), body_bytes, FALSE));
+  if (!g_variant_is_normal_form (body))
+    return FALSE;
+  g_variant_get (body, "(y&s&s&s&s)", &type, &ufrag, &pwd, &known, &candidate);
+  if (!valid_ice_string (ufrag, FALSE) || !valid_ice_string (pwd, TRUE) ||
+      !valid_ice_string (known, TRUE) || strlen (candidate) > TAFEL_LINK_SIGNAL_MAX_CANDIDATE)
+    return FALSE;
+  if (type < MSG_CREDENTIALS || type > MSG_RESTART_REQUEST)
+    return FALSE;
+
+  msg->type = type;
+  msg->ufrag = g_strdup (ufrag);
+  msg->pwd = g_strdup (pwd);
+  msg->known = g_strdup (known);
+  msg->candidate = g_strdup (candidate);
+  return TRUE;
+}
+
+void
+tafel_link_signal_clear (TafelLinkSignal *msg)
+{
+  g_clear_pointer (&msg->ufrag, g_free);
+  g_clear_pointer (&msg->pwd, g_free);
+  g_clear_pointer (&msg->known, g_free);
+  g_clear_pointer (&msg->candidate, g_free);
+}
+
 static void
 send_signal (TafelLink  *self,
              guint8      type,
              const char *candidate)
 {
-  g_autoptr(GVariant) body = NULL;
-  g_autoptr(GBytes) body_bytes = NULL;
-  g_autoptr(GByteArray) message = g_byte_array_new ();
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) error = NULL;
-  const guint8 header[3] = { 'T', 'L', LINK_PROTOCOL_VERSION };
 
-  body = g_variant_ref_sink (g_variant_new (MSG_FORMAT, type,
-                                            self->local_ufrag,
-                                            type == MSG_CREDENTIALS || type == MSG_RESTART
-                                            ? self->local_pwd : "",
-                                            self->remote_ufrag != NULL ? self->remote_ufrag : "",
-                                            candidate != NULL ? candidate : ""));
-  body_bytes = g_variant_get_data_as_bytes (body);
-  g_byte_array_append (message, header, sizeof header);
-  g_byte_array_append (message, g_bytes_get_data (body_bytes, NULL), g_bytes_get_size (body_bytes));
-  bytes = g_byte_array_free_to_bytes (g_steal_pointer (&message));
-
+  bytes = tafel_link_signal_build (type, self->local_ufrag,
+                                   type == MSG_CREDENTIALS || type == MSG_RESTART ? self->local_pwd : "",
+                                   self->remote_ufrag != NULL ? self->remote_ufrag : "",
+                                   candidate != NULL ? candidate : "");
   if (!tafel_signaling_send (self->signaling, &self->remote_key, bytes, &error))
     g_debug ("Link to peer %s: could not signal: %s", self->name, error->message);
 }
@@ -147,15 +219,6 @@ apply_remote_credentials (TafelLink *self)
   g_ptr_array_set_size (self->pending_candidates, 0);
 }
 
-static gboolean
-valid_ice_string (const char *s,
-                  gboolean    may_be_empty)
-{
-  gsize len = strlen (s);
-
-  return (may_be_empty || len > 0) && len <= 256;
-}
-
 static void
 keep_pending_candidate (TafelLink  *self,
                         guint8      type,
@@ -217,10 +280,7 @@ tafel_link_ice_receive_signal (TafelSignaling       *signaling,
                                GBytes               *message,
                                TafelLink            *self)
 {
-  g_autoptr(GVariant) body = NULL;
-  g_autoptr(GBytes) body_bytes = NULL;
-  const guint8 *data;
-  gsize len;
+  g_auto(TafelLinkSignal) msg = { 0, };
   guint8 type;
   const char *ufrag, *pwd, *known, *candidate;
 
@@ -229,21 +289,16 @@ tafel_link_ice_receive_signal (TafelSignaling       *signaling,
   if (self->state != TAFEL_LINK_STATE_CONNECTING && self->state != TAFEL_LINK_STATE_CONNECTED)
     return;
 
-  data = g_bytes_get_data (message, &len);
-  if (len < 3 || data[0] != 'T' || data[1] != 'L' || data[2] != LINK_PROTOCOL_VERSION)
-    return;
-
-  body_bytes = g_bytes_new_from_bytes (message, 3, len - 3);
-  body = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (MSG_FORMAT), body_bytes, FALSE));
-  if (!g_variant_is_normal_form (body))
+  if (!tafel_link_signal_parse (message, &msg))
     {
       g_debug ("Link to peer %s: ignoring a malformed signalling message", self->name);
       return;
     }
-  g_variant_get (body, "(y&s&s&s&s)", &type, &ufrag, &pwd, &known, &candidate);
-  if (!valid_ice_string (ufrag, FALSE) || !valid_ice_string (pwd, TRUE) ||
-      !valid_ice_string (known, TRUE) || strlen (candidate) > 512)
-    return;
+  type = msg.type;
+  ufrag = msg.ufrag;
+  pwd = msg.pwd;
+  known = msg.known;
+  candidate = msg.candidate;
 
   switch (type)
     {

@@ -16,6 +16,43 @@ G_BEGIN_DECLS
 
 #define LINK_PROTOCOL_VERSION   1
 
+/* Signalling messages: "TL", version, then a GVariant (yssss): type, the
+ * sender's ICE ufrag, its password (credentials and restart only), the
+ * recipient's ufrag as the sender knows it ("" if it does not), and a
+ * candidate line (for a restart: the sender's previous ufrag). */
+enum
+{
+  MSG_CREDENTIALS = 1,
+  MSG_CANDIDATE   = 2,
+  MSG_END_OF_CANDIDATES = 3,
+  MSG_RESTART = 4,          /* from the controlling side: new credentials */
+  MSG_RESTART_REQUEST = 5,  /* from the controlled side: please restart */
+};
+
+#define TAFEL_LINK_SIGNAL_MAX_ICE_STRING  256
+#define TAFEL_LINK_SIGNAL_MAX_CANDIDATE   512
+
+/* A signalling message as tafel_link_signal_parse() found it. */
+typedef struct
+{
+  guint8  type;       /* MSG_* */
+  char   *ufrag;      /* 1 to 256 bytes */
+  char   *pwd;        /* up to 256 bytes */
+  char   *known;      /* up to 256 bytes */
+  char   *candidate;  /* up to 512 bytes */
+} TafelLinkSignal;
+
+GBytes  *tafel_link_signal_build (guint8           type,
+                                  const char      *ufrag,
+                                  const char      *pwd,
+                                  const char      *known,
+                                  const char      *candidate) G_GNUC_WARN_UNUSED_RESULT;
+gboolean tafel_link_signal_parse (GBytes          *message,
+                                  TafelLinkSignal *msg);
+void     tafel_link_signal_clear (TafelLinkSignal *msg);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TafelLinkSignal, tafel_link_signal_clear)
+
 /* Frame types the link uses itself. */
 enum
 {

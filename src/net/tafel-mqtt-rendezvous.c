@@ -9,7 +9,7 @@
 #include <mosquitto.h>
 
 #include "tafel-invite.h"
-#include "tafel-mqtt-rendezvous.h"
+#include "tafel-mqtt-rendezvous-private.h"
 #include "tafel-sealer.h"
 
 /*
@@ -424,6 +424,60 @@ on_disconnect (struct mosquitto *mosq,
    * dispatcher handles the loss there. */
 }
 
+/**
+ * tafel_mqtt_rendezvous_open_message:
+ * @self: a #TafelMqttRendezvous
+ * @topic: the topic the broker delivered the message on
+ * @payload: the message, from anyone who can publish at the broker
+ * @len: its length
+ *
+ * Returns: (transfer full) (nullable): the body, or %NULL when the message
+ *   is on another topic, foreign, garbled, stale or replayed
+ */
+GBytes *
+tafel_mqtt_rendezvous_open_message (TafelMqttRendezvous *self,
+                                    const char          *topic,
+                                    gconstpointer        payload,
+                                    gsize                len)
+{
+  GBytes *body;
+
+  g_return_val_if_fail (TAFEL_IS_MQTT_RENDEZVOUS (self), NULL);
+
+  if (g_strcmp0 (topic, self->topic) != 0)
+    return NULL;
+
+  /* Anyone can publish on a broker; what does not open with the board's
+   * key, or is stale or replayed, is noise or an attack and is dropped
+   * without a fuss. */
+  body = tafel_sealer_open (self->sealer, payload, len);
+  if (body == NULL)
+    g_debug ("mqtt: dropped a message that is foreign, garbled, stale or replayed");
+  return body;
+}
+
+/**
+ * tafel_mqtt_rendezvous_seal_message:
+ * @self: a #TafelMqttRendezvous
+ * @body: at most %TAFEL_MQTT_MAX_BODY bytes
+ *
+ * Returns: (transfer full): @body sealed with the board key and padded to
+ *   a bucket size, as it goes to the broker
+ */
+GBytes *
+tafel_mqtt_rendezvous_seal_message (TafelMqttRendezvous *self,
+                                    GBytes              *body)
+{
+  GBytes *sealed;
+
+  g_return_val_if_fail (TAFEL_IS_MQTT_RENDEZVOUS (self), NULL);
+  g_return_val_if_fail (g_bytes_get_size (body) <= TAFEL_MQTT_MAX_BODY, NULL);
+
+  sealed = tafel_sealer_seal (self->sealer, body);
+  g_assert (sealed != NULL);
+  return sealed;
+}
+
 static void
 on_message (struct mosquitto                *mosq,
             void                            *obj,
@@ -432,20 +486,11 @@ on_message (struct mosquitto                *mosq,
   TafelMqttRendezvous *self = obj;
   g_autoptr(GBytes) body = NULL;
 
-  if (g_strcmp0 (msg->topic, self->topic) != 0 || msg->payloadlen <= 0)
+  if (msg->payloadlen <= 0)
     return;
-
-  /* Anyone can publish on a broker; what does not open with the board's
-   * key, or is stale or replayed, is noise or an attack and is dropped
-   * without a fuss. */
-  body = tafel_sealer_open (self->sealer, msg->payload, msg->payloadlen);
-  if (body == NULL)
-    {
-      g_debug ("mqtt: dropped a message that is foreign, garbled, stale or replayed");
-      return;
-    }
-
-  g_signal_emit (self, signals[MESSAGE], 0, body);
+  body = tafel_mqtt_rendezvous_open_message (self, msg->topic, msg->payload, msg->payloadlen);
+  if (body != NULL)
+    g_signal_emit (self, signals[MESSAGE], 0, body);
 }
 
 /* ---- public API ---------------------------------------------------------- */
@@ -667,8 +712,7 @@ tafel_mqtt_rendezvous_publish (TafelMqttRendezvous  *self,
       return FALSE;
     }
 
-  sealed = tafel_sealer_seal (self->sealer, body);
-  g_assert (sealed != NULL);
+  sealed = tafel_mqtt_rendezvous_seal_message (self, body);
 
   rc = mosquitto_publish (self->mosq, NULL, self->topic, (int) g_bytes_get_size (sealed),
                           g_bytes_get_data (sealed, NULL), 0, false);

@@ -6,6 +6,32 @@
 
 G_BEGIN_DECLS
 
+/* The rendezvous envelope, inside the sealing of the MQTT broker and the
+ * LAN beacon: u8 kind, 32 from, 32 to (zeros for an announcement),
+ * u64 message id, payload (a signal's). */
+#define TAFEL_ENVELOPE_ANNOUNCE       1
+#define TAFEL_ENVELOPE_SIGNAL         2
+#define TAFEL_ENVELOPE_HEADER_BYTES   (1 + 32 + 32 + 8)
+
+typedef struct
+{
+  guint8          kind;
+  TafelPublicKey  from;
+  TafelPublicKey  to;
+  guint64         id;
+  const guint8   *payload;
+  gsize           payload_len;
+} TafelRendezvousEnvelope;
+
+GBytes  *tafel_rendezvous_envelope_build (guint8                    kind,
+                                          const TafelPublicKey     *from,
+                                          const TafelPublicKey     *to,
+                                          guint64                   id,
+                                          GBytes                   *payload) G_GNUC_WARN_UNUSED_RESULT;
+gboolean tafel_rendezvous_envelope_parse (const guint8             *data,
+                                          gsize                     len,
+                                          TafelRendezvousEnvelope  *envelope);
+
 /* Hooks for tests and benchmarks, not for the app. */
 
 /* Called with every link the session creates, before it starts: a

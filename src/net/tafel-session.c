@@ -46,9 +46,6 @@
  * refused, and issues those again (docs/identity.md).
  */
 
-#define KIND_ANNOUNCE        1
-#define KIND_SIGNAL          2
-#define ENVELOPE_HEADER      (1 + 32 + 32 + 8)
 
 #define FRAME_RELAY          0x30
 #define FRAME_PEERS          0x31
@@ -298,23 +295,71 @@ n_live_links (TafelSession *self)
 
 /* ---- sending over the media and the mesh --------------------------------- */
 
+/**
+ * tafel_rendezvous_envelope_build:
+ * @kind: %TAFEL_ENVELOPE_ANNOUNCE or %TAFEL_ENVELOPE_SIGNAL
+ * @from: the sender
+ * @to: (nullable): the addressee, %NULL for none
+ * @id: the message id
+ * @payload: (nullable): what a signal carries
+ *
+ * Returns: (transfer full): the envelope, for tafel_rendezvous_envelope_parse()
+ */
+GBytes *
+tafel_rendezvous_envelope_build (guint8                kind,
+                                 const TafelPublicKey *from,
+                                 const TafelPublicKey *to,
+                                 guint64               id,
+                                 GBytes               *payload)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  static const TafelPublicKey zero = { { 0 } };
+
+  tafel_put_u8 (out, kind);
+  tafel_put_bytes (out, from->bytes, TAFEL_PUBLIC_KEY_BYTES);
+  tafel_put_bytes (out, (to != NULL ? to : &zero)->bytes, TAFEL_PUBLIC_KEY_BYTES);
+  tafel_put_u64 (out, id);
+  if (payload != NULL)
+    tafel_put_bytes (out, g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+/**
+ * tafel_rendezvous_envelope_parse:
+ * @data: an opened rendezvous message, from any member of the board
+ * @len: its length
+ * @envelope: (out caller-allocates): its fields; the payload points into @data
+ *
+ * Reads the envelope's header. What the kind, the addressee and the
+ * payload mean is the session's to judge.
+ *
+ * Returns: %TRUE when @data holds a whole header
+ */
+gboolean
+tafel_rendezvous_envelope_parse (const guint8              *data,
+                                 gsize                      len,
+                                 TafelRendezvousEnvelope   *envelope)
+{
+  TafelReader r;
+
+  tafel_reader_init (&r, data, len);
+  if (!tafel_read_u8 (&r, "kind", &envelope->kind, NULL) ||
+      !tafel_read_copy (&r, envelope->from.bytes, TAFEL_PUBLIC_KEY_BYTES, "from", NULL) ||
+      !tafel_read_copy (&r, envelope->to.bytes, TAFEL_PUBLIC_KEY_BYTES, "to", NULL) ||
+      !tafel_read_u64 (&r, "id", &envelope->id, NULL))
+    return FALSE;
+  envelope->payload = r.p;
+  envelope->payload_len = tafel_reader_remaining (&r);
+  return TRUE;
+}
+
 static GBytes *
 build_envelope (TafelSession         *self,
                 guint8                kind,
                 const TafelPublicKey *to,
                 GBytes               *payload)
 {
-  g_autoptr(GByteArray) out = g_byte_array_new ();
-  static const TafelPublicKey zero = { { 0 } };
-  guint64 id = new_message_id (self);
-
-  tafel_put_u8 (out, kind);
-  tafel_put_bytes (out, self->me.bytes, TAFEL_PUBLIC_KEY_BYTES);
-  tafel_put_bytes (out, (to != NULL ? to : &zero)->bytes, TAFEL_PUBLIC_KEY_BYTES);
-  tafel_put_u64 (out, id);
-  if (payload != NULL)
-    tafel_put_bytes (out, g_bytes_get_data (payload, NULL), g_bytes_get_size (payload));
-  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+  return tafel_rendezvous_envelope_build (kind, &self->me, to, new_message_id (self), payload);
 }
 
 /* Publishes on every rendezvous medium that works; TRUE if any took it. */
@@ -398,7 +443,7 @@ session_send_signal (TafelSession          *self,
                      GBytes                *message,
                      GError               **error)
 {
-  g_autoptr(GBytes) envelope = build_envelope (self, KIND_SIGNAL, to, message);
+  g_autoptr(GBytes) envelope = build_envelope (self, TAFEL_ENVELOPE_SIGNAL, to, message);
   guint64 id;
   gboolean sent;
 
@@ -909,33 +954,26 @@ on_fork_found (TafelSync            *sync,
 
 static void
 handle_envelope (TafelSession *self,
-                 GBytes       *envelope)
+                 GBytes       *bytes)
 {
-  TafelReader r;
-  TafelPublicKey from, to;
-  guint8 kind;
-  guint64 id;
+  TafelRendezvousEnvelope envelope;
 
-  tafel_reader_init (&r, g_bytes_get_data (envelope, NULL), g_bytes_get_size (envelope));
-  if (!tafel_read_u8 (&r, "kind", &kind, NULL) ||
-      !tafel_read_copy (&r, from.bytes, TAFEL_PUBLIC_KEY_BYTES, "from", NULL) ||
-      !tafel_read_copy (&r, to.bytes, TAFEL_PUBLIC_KEY_BYTES, "to", NULL) ||
-      !tafel_read_u64 (&r, "id", &id, NULL))
+  if (!tafel_rendezvous_envelope_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &envelope))
     return;
   /* The same message may come over the broker, the LAN and the mesh. */
-  if (!remember_id (self, id) || tafel_key_equal (&from, &self->me))
+  if (!remember_id (self, envelope.id) || tafel_key_equal (&envelope.from, &self->me))
     return;
 
-  if (kind == KIND_ANNOUNCE)
-    peer_discovered (self, &from);
-  else if (kind == KIND_SIGNAL && tafel_key_equal (&to, &self->me) &&
-           !g_hash_table_contains (self->banned, &from) &&
-           tafel_reader_remaining (&r) <= TAFEL_SIGNALING_MAX_MESSAGE)
+  if (envelope.kind == TAFEL_ENVELOPE_ANNOUNCE)
+    peer_discovered (self, &envelope.from);
+  else if (envelope.kind == TAFEL_ENVELOPE_SIGNAL && tafel_key_equal (&envelope.to, &self->me) &&
+           !g_hash_table_contains (self->banned, &envelope.from) &&
+           envelope.payload_len <= TAFEL_SIGNALING_MAX_MESSAGE)
     {
-      g_autoptr(GBytes) payload = g_bytes_new (r.p, tafel_reader_remaining (&r));
+      g_autoptr(GBytes) payload = g_bytes_new (envelope.payload, envelope.payload_len);
 
-      peer_discovered (self, &from);
-      tafel_signaling_deliver (TAFEL_SIGNALING (self->signaling), &from, payload);
+      peer_discovered (self, &envelope.from);
+      tafel_signaling_deliver (TAFEL_SIGNALING (self->signaling), &envelope.from, payload);
     }
 }
 
@@ -956,7 +994,7 @@ on_mqtt_status (TafelMqttRendezvous *mqtt,
   /* Announce at once on (re)connecting, so peers need not wait. */
   if (tafel_mqtt_rendezvous_get_status (mqtt) == TAFEL_MQTT_STATUS_CONNECTED)
     {
-      g_autoptr(GBytes) envelope = build_envelope (self, KIND_ANNOUNCE, NULL, NULL);
+      g_autoptr(GBytes) envelope = build_envelope (self, TAFEL_ENVELOPE_ANNOUNCE, NULL, NULL);
       tafel_mqtt_rendezvous_publish (mqtt, envelope, NULL);
     }
 }
@@ -975,7 +1013,7 @@ static gboolean
 announce_cb (gpointer user_data)
 {
   TafelSession *self = user_data;
-  g_autoptr(GBytes) envelope = build_envelope (self, KIND_ANNOUNCE, NULL, NULL);
+  g_autoptr(GBytes) envelope = build_envelope (self, TAFEL_ENVELOPE_ANNOUNCE, NULL, NULL);
 
   publish_envelope (self, envelope);
   update_status (self);
