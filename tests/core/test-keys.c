@@ -412,6 +412,40 @@ test_seal_refused (void)
   g_assert_true (tafel_public_key_is_valid (tafel_epoch_keys_get_write_public_key (edit)));
 }
 
+/* The identity opens a sealed box of any length; a short or altered one
+ * fails and leaves the output as it was. */
+static void
+test_identity_open_sealed (void)
+{
+  g_autoptr(TafelIdentity) member = tafel_identity_new_ephemeral ();
+  g_autoptr(GError) error = NULL;
+  static const char message[] = "a role secret of any length";
+  guint8 sealed[sizeof message + TAFEL_SEAL_OVERHEAD_BYTES];
+  guint8 out[sizeof message];
+
+  g_assert_true (tafel_seal_to_public_key (sealed, tafel_identity_get_public_key (member),
+                                           message, sizeof message, &error));
+  g_assert_no_error (error);
+  g_assert_true (tafel_identity_open_sealed (member, out, sealed, sizeof sealed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (out, sizeof out, message, sizeof message);
+
+  for (gsize len = 0; len < TAFEL_SEAL_OVERHEAD_BYTES; len++)
+    {
+      memset (out, 0xaa, sizeof out);
+      g_assert_false (tafel_identity_open_sealed (member, out, sealed, len, &error));
+      g_assert_error (error, TAFEL_CRYPTO_ERROR, TAFEL_CRYPTO_ERROR_DECRYPT);
+      g_clear_error (&error);
+    }
+
+  sealed[sizeof sealed - 1] ^= 1;
+  memset (out, 0xaa, sizeof out);
+  g_assert_false (tafel_identity_open_sealed (member, out, sealed, sizeof sealed, &error));
+  g_assert_error (error, TAFEL_CRYPTO_ERROR, TAFEL_CRYPTO_ERROR_DECRYPT);
+  for (gsize i = 0; i < sizeof out; i++)
+    g_assert_cmpuint (out[i], ==, 0xaa);
+}
+
 /* The id of a new board names its owner and its first write key. */
 static void
 test_board_id (void)
@@ -452,6 +486,7 @@ main (int    argc,
   g_test_add_func ("/tafel/keys/enrolment-proof", test_enrolment_proof);
   g_test_add_func ("/tafel/keys/seal", test_seal);
   g_test_add_func ("/tafel/keys/seal-refused", test_seal_refused);
+  g_test_add_func ("/tafel/keys/identity-open-sealed", test_identity_open_sealed);
   g_test_add_func ("/tafel/keys/board-id", test_board_id);
 
   return g_test_run ();
