@@ -492,6 +492,7 @@ test_lower_links_carry_no_higher_key (void)
       g_autofree char *edit_link = NULL;
       g_autofree char *view_link = NULL;
       g_autofree char *seed_link = NULL;
+      guint8 write_seed[TAFEL_KEY_BYTES];
 
       tafel_random_bytes (id, sizeof id);
       edit = tafel_invite_new_capability (id, TAFEL_CAPABILITY_EDIT, tafel_epoch_keys_get_edit_secret (keys),
@@ -508,6 +509,12 @@ test_lower_links_carry_no_higher_key (void)
       g_assert_true (link_holds (view_link, tafel_epoch_keys_get_read_key (keys)));
       g_assert_true (link_holds (seed_link, tafel_epoch_keys_get_seed_secret (keys)));
 
+      /* Ws, the seed of the write key pair, computed here as docs/access.md
+       * says, since no getter hands it out. */
+      tafel_derive_key (write_seed, tafel_epoch_keys_get_edit_secret (keys), "tafelcap", 2);
+      g_assert_false (link_holds (edit_link, write_seed));
+      g_assert_false (link_holds (view_link, write_seed));
+      g_assert_false (link_holds (seed_link, write_seed));
       g_assert_false (link_holds (view_link, tafel_epoch_keys_get_edit_secret (keys)));
       g_assert_false (link_holds (seed_link, tafel_epoch_keys_get_edit_secret (keys)));
       g_assert_false (link_holds (seed_link, tafel_epoch_keys_get_read_key (keys)));
