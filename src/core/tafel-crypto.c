@@ -22,6 +22,9 @@ G_STATIC_ASSERT (TAFEL_AEAD_TAG_BYTES == crypto_aead_xchacha20poly1305_ietf_ABYT
 G_STATIC_ASSERT (TAFEL_KEY_BYTES == crypto_secretstream_xchacha20poly1305_KEYBYTES);
 G_STATIC_ASSERT (TAFEL_STREAM_HEADER_BYTES == crypto_secretstream_xchacha20poly1305_HEADERBYTES);
 G_STATIC_ASSERT (TAFEL_STREAM_ABYTES == crypto_secretstream_xchacha20poly1305_ABYTES);
+G_STATIC_ASSERT (TAFEL_SEAL_OVERHEAD_BYTES == crypto_box_SEALBYTES);
+G_STATIC_ASSERT (TAFEL_KX_PUBLIC_BYTES == crypto_box_PUBLICKEYBYTES);
+G_STATIC_ASSERT (TAFEL_KX_SECRET_BYTES == crypto_box_SECRETKEYBYTES);
 
 G_DEFINE_QUARK (tafel-crypto-error-quark, tafel_crypto_error)
 
@@ -292,6 +295,134 @@ tafel_derive_key (guint8        out[TAFEL_KEY_BYTES],
   g_assert (strlen (context) == crypto_kdf_CONTEXTBYTES);
   if (crypto_kdf_derive_from_key (out, TAFEL_KEY_BYTES, subkey_id, context, root) != 0)
     g_error ("key derivation failed");
+}
+
+void
+tafel_hash_sized (guint8        *out,
+                  gsize          out_len,
+                  const guint8  *key,
+                  gsize          key_len,
+                  gconstpointer  data,
+                  gsize          len)
+{
+  g_assert (out_len >= crypto_generichash_BYTES_MIN && out_len <= crypto_generichash_BYTES_MAX);
+  g_assert (key == NULL || (key_len >= crypto_generichash_KEYBYTES_MIN &&
+                            key_len <= crypto_generichash_KEYBYTES_MAX));
+  if (crypto_generichash (out, out_len, data, len, key, key != NULL ? key_len : 0) != 0)
+    g_error ("BLAKE2b failed");
+}
+
+/**
+ * tafel_public_key_is_valid:
+ * @public_key: an Ed25519 public key
+ *
+ * Whether @public_key is a canonical point of the main subgroup, as every
+ * key made by an honest Ed25519 implementation is: low-order points and
+ * other encodings that no key pair has are refused.
+ *
+ * Returns: %TRUE for a usable key
+ */
+gboolean
+tafel_public_key_is_valid (const TafelPublicKey *public_key)
+{
+  ensure_sodium ();
+  return crypto_core_ed25519_is_valid_point (public_key->bytes) == 1;
+}
+
+/**
+ * tafel_seal_to_public_key:
+ * @out: (out caller-allocates): @len + TAFEL_SEAL_OVERHEAD_BYTES bytes
+ * @recipient: the Ed25519 key of whoever may open it
+ * @plain: (array length=len): what to seal
+ * @len: its length
+ * @error: return location for a #GError
+ *
+ * Seals @plain anonymously (crypto_box_seal) to the X25519 form of
+ * @recipient. Fails with %TAFEL_CRYPTO_ERROR_BAD_KEY when @recipient is no
+ * valid Ed25519 key.
+ *
+ * Returns: %TRUE when sealed
+ */
+gboolean
+tafel_seal_to_public_key (guint8               *out,
+                          const TafelPublicKey *recipient,
+                          gconstpointer         plain,
+                          gsize                 len,
+                          GError              **error)
+{
+  guint8 x_public[crypto_box_PUBLICKEYBYTES];
+
+  /* The conversion refuses points off the curve, of small order or
+   * outside the main subgroup. */
+  ensure_sodium ();
+  if (crypto_sign_ed25519_pk_to_curve25519 (x_public, recipient->bytes) != 0)
+    {
+      g_set_error_literal (error, TAFEL_CRYPTO_ERROR, TAFEL_CRYPTO_ERROR_BAD_KEY,
+                           "The recipient’s key is not a valid Ed25519 public key");
+      return FALSE;
+    }
+  if (crypto_box_seal (out, plain, len, x_public) != 0)
+    g_error ("crypto_box_seal failed");
+
+  return TRUE;
+}
+
+/**
+ * tafel_seal_open:
+ * @out: (out caller-allocates): @len - TAFEL_SEAL_OVERHEAD_BYTES bytes
+ * @secret_key: the recipient's Ed25519 secret key (seed and public key)
+ * @sealed: (array length=len): what tafel_seal_to_public_key() made
+ * @len: its length
+ * @error: return location for a #GError
+ *
+ * Opens a sealed box with the X25519 form of @secret_key. Fails with
+ * %TAFEL_CRYPTO_ERROR_DECRYPT when it was sealed to another key, altered
+ * or cut short; @out is then untouched.
+ *
+ * Returns: %TRUE when opened
+ */
+gboolean
+tafel_seal_open (guint8         *out,
+                 const guint8    secret_key[TAFEL_SECRET_KEY_BYTES],
+                 gconstpointer   sealed,
+                 gsize           len,
+                 GError        **error)
+{
+  guint8 x_public[crypto_box_PUBLICKEYBYTES];
+  guint8 x_secret[crypto_box_SECRETKEYBYTES];
+  g_autofree guint8 *plain = NULL;
+  gboolean ok;
+
+  ensure_sodium ();
+  if (len < crypto_box_SEALBYTES)
+    {
+      g_set_error_literal (error, TAFEL_CRYPTO_ERROR, TAFEL_CRYPTO_ERROR_DECRYPT,
+                           "The sealed message is too short");
+      return FALSE;
+    }
+  /* libsodium keeps the public key in the second half of the secret key. */
+  if (crypto_sign_ed25519_pk_to_curve25519 (x_public, secret_key + crypto_sign_SEEDBYTES) != 0 ||
+      crypto_sign_ed25519_sk_to_curve25519 (x_secret, secret_key) != 0)
+    {
+      g_set_error_literal (error, TAFEL_CRYPTO_ERROR, TAFEL_CRYPTO_ERROR_BAD_KEY,
+                           "The secret key has no X25519 form");
+      return FALSE;
+    }
+
+  /* Opened into a scratch buffer first, so that a failure leaves @out as it was. */
+  plain = g_malloc (len - crypto_box_SEALBYTES + 1);
+  ok = crypto_box_seal_open (plain, sealed, len, x_public, x_secret) == 0;
+  sodium_memzero (x_secret, sizeof x_secret);
+  if (!ok)
+    {
+      g_set_error_literal (error, TAFEL_CRYPTO_ERROR, TAFEL_CRYPTO_ERROR_DECRYPT,
+                           "The sealed message was not sealed to this key, or was altered");
+      return FALSE;
+    }
+
+  memcpy (out, plain, len - crypto_box_SEALBYTES);
+  sodium_memzero (plain, len - crypto_box_SEALBYTES);
+  return TRUE;
 }
 
 void

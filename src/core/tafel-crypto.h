@@ -113,6 +113,31 @@ void     tafel_derive_key              (guint8          out[TAFEL_KEY_BYTES],
                                         const char     *context,
                                         guint64         subkey_id);
 
+/* BLAKE2b with an output of @out_len bytes (16 to 64), keyed when @key is
+ * not %NULL. The length is a parameter of BLAKE2b, not a truncation. */
+void     tafel_hash_sized              (guint8         *out,
+                                        gsize           out_len,
+                                        const guint8   *key,
+                                        gsize           key_len,
+                                        gconstpointer   data,
+                                        gsize           len);
+
+/* Sealed boxes (crypto_box_seal) to an Ed25519 identity key, through its
+ * X25519 form: anyone can seal to a public key, only the holder of its
+ * secret key opens. The sealed form is TAFEL_SEAL_OVERHEAD_BYTES longer. */
+#define TAFEL_SEAL_OVERHEAD_BYTES 48
+gboolean tafel_public_key_is_valid     (const TafelPublicKey *public_key);
+gboolean tafel_seal_to_public_key      (guint8               *out,
+                                        const TafelPublicKey *recipient,
+                                        gconstpointer         plain,
+                                        gsize                 len,
+                                        GError              **error);
+gboolean tafel_seal_open               (guint8               *out,
+                                        const guint8          secret_key[TAFEL_SECRET_KEY_BYTES],
+                                        gconstpointer         sealed,
+                                        gsize                 len,
+                                        GError              **error);
+
 /* Ed25519. */
 void     tafel_sign_keypair            (TafelPublicKey *public_key,
                                         guint8          secret_key[TAFEL_SECRET_KEY_BYTES]);

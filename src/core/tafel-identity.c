@@ -419,6 +419,34 @@ tafel_identity_sign (TafelIdentity  *self,
 }
 
 /**
+ * tafel_identity_open_sealed:
+ * @self: an identity
+ * @out: (out caller-allocates): @len - TAFEL_SEAL_OVERHEAD_BYTES bytes
+ * @sealed: (array length=len): a sealed box
+ * @len: its length
+ * @error: return location for a #GError
+ *
+ * Opens a secret that someone sealed to this identity's public key (a key
+ * handed to a member in an `epoch` record, docs/access.md), without the
+ * secret key ever leaving the identity.
+ *
+ * Returns: %TRUE when opened, %FALSE with a #TAFEL_CRYPTO_ERROR when it
+ *   was sealed to another key or altered
+ */
+gboolean
+tafel_identity_open_sealed (TafelIdentity  *self,
+                            guint8         *out,
+                            gconstpointer   sealed,
+                            gsize           len,
+                            GError        **error)
+{
+  g_return_val_if_fail (TAFEL_IS_IDENTITY (self), FALSE);
+  g_return_val_if_fail (out != NULL && sealed != NULL, FALSE);
+
+  return tafel_seal_open (out, self->secret_key, sealed, len, error);
+}
+
+/**
  * tafel_identity_sign_record:
  * @self: an identity
  * @seq: the next seq of this identity

@@ -41,6 +41,13 @@ void                  tafel_identity_sign           (TafelIdentity       *self,
                                                      TafelSignature      *sig,
                                                      gconstpointer        message,
                                                      gsize                len);
+/* Opens what tafel_seal_to_public_key() sealed to this identity's key;
+ * @out holds @len - TAFEL_SEAL_OVERHEAD_BYTES bytes. */
+gboolean              tafel_identity_open_sealed    (TafelIdentity       *self,
+                                                     guint8              *out,
+                                                     gconstpointer        sealed,
+                                                     gsize                len,
+                                                     GError             **error);
 /* Builds and signs the next record of this identity. */
 TafelRecord          *tafel_identity_sign_record    (TafelIdentity       *self,
                                                      guint64              seq,
