@@ -349,8 +349,14 @@ test_v2_signature_covers_ciphertext (void)
         d = tafel_record_decode (buf, len, &error);
         if (d != NULL)
           {
+            /* A flipped length can, for some ciphertexts, make a record
+             * that ends without a signature: unsigned, then. */
             g_assert_false (tafel_record_verify_signature (d, &error));
-            g_assert_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_BAD_SIGNATURE);
+            g_assert_nonnull (error);
+            g_assert_true (error->code == TAFEL_RECORD_ERROR_BAD_SIGNATURE ||
+                           error->code == TAFEL_RECORD_ERROR_UNSIGNED);
+            g_assert_true (error->code == TAFEL_RECORD_ERROR_BAD_SIGNATURE ||
+                           i < sig_flag_at - g_bytes_get_size (plain));
           }
         else if (i >= sig_flag_at - g_bytes_get_size (plain))
           g_assert_not_reached ();  /* the ciphertext always decodes */
@@ -709,10 +715,43 @@ test_control_epoch_tampered (void)
   g_assert_cmpuint (d[EPOCH_MEMBERS_AT - 1], ==, 3);
   g_assert_cmpuint (d[EPOCH_REMOVED_AT - 1], ==, 1);
 
-  /* Unknown role. */
-  memcpy (buf, d, len);
-  buf[EPOCH_MEMBERS_AT + 32] = 5;
-  expect_body_error (64, buf, len, TAFEL_RECORD_ERROR_INVALID);
+  /* Unknown roles, said as such. */
+  for (guint role = 5; role < 256; role += 50)
+    {
+      g_autoptr(GBytes) bad = NULL;
+      g_autoptr(GError) error = NULL;
+      TafelEpoch e;
+
+      memcpy (buf, d, len);
+      buf[EPOCH_MEMBERS_AT + 32] = (guint8) role;
+      expect_body_error (64, buf, len, TAFEL_RECORD_ERROR_INVALID);
+      bad = g_bytes_new (buf, len);
+      g_assert_false (tafel_epoch_decode (bad, &e, &error));
+      g_assert_nonnull (strstr (error->message, "unknown"));
+    }
+
+  /* Two people removed, repeated or out of order. */
+  {
+    TafelEpochRemoval removed[2];
+    TafelEpoch e = { .epoch = 1, .n_removed = 2, .removed = removed };
+    g_autoptr(GBytes) two = NULL;
+    const guint8 *t;
+    gsize tlen, at = 1 + 3 * 32 + 1 + 1;
+    g_autofree guint8 *tb = NULL;
+
+    fill (removed[0].key.bytes, TAFEL_PUBLIC_KEY_BYTES, 1);
+    fill (removed[1].key.bytes, TAFEL_PUBLIC_KEY_BYTES, 2);
+    removed[0].cut_off = removed[1].cut_off = 5;
+    two = tafel_epoch_encode (&e);
+    t = g_bytes_get_data (two, &tlen);
+    tb = g_memdup2 (t, tlen);
+    g_assert_cmpuint (t[at - 1], ==, 2);
+    memcpy (tb + at + 33, t + at, 32);  /* the second equals the first */
+    expect_body_error (64, tb, tlen, TAFEL_RECORD_ERROR_INVALID);
+    memcpy (tb + at, t + at + 33, 32);  /* swapped */
+    memcpy (tb + at + 33, t + at, 32);
+    expect_body_error (64, tb, tlen, TAFEL_RECORD_ERROR_INVALID);
+  }
 
   /* Two owners: the first member (a seed) becomes an owner too. */
   memcpy (buf, d, len);
