@@ -141,8 +141,10 @@ tafel_epoch_encode (const TafelEpoch *epoch)
 
   members = g_memdup2 (epoch->members, MAX (epoch->n_members, 1) * sizeof *members);
   removed = g_memdup2 (epoch->removed, MAX (epoch->n_removed, 1) * sizeof *removed);
-  qsort (members, epoch->n_members, sizeof *members, compare_epoch_member);
-  qsort (removed, epoch->n_removed, sizeof *removed, compare_epoch_removal);
+  if (epoch->n_members > 0)
+    qsort (members, epoch->n_members, sizeof *members, compare_epoch_member);
+  if (epoch->n_removed > 0)
+    qsort (removed, epoch->n_removed, sizeof *removed, compare_epoch_removal);
   for (guint i = 0; i < epoch->n_removed; i++)
     {
       g_return_val_if_fail (removed[i].cut_off >= 1 && removed[i].cut_off <= TAFEL_RECORD_MAX_CLOCK,
@@ -301,7 +303,8 @@ tafel_enrol_encode (const TafelEnrol *enrol)
   g_return_val_if_fail (enrol->n_vouched <= TAFEL_ENROL_MAX_VOUCHED, NULL);
 
   vouched = g_memdup2 (enrol->vouched, MAX (enrol->n_vouched, 1) * sizeof *vouched);
-  qsort (vouched, enrol->n_vouched, sizeof *vouched, compare_vouch);
+  if (enrol->n_vouched > 0)
+    qsort (vouched, enrol->n_vouched, sizeof *vouched, compare_vouch);
   for (guint i = 0; i < enrol->n_vouched; i++)
     {
       g_return_val_if_fail (vouched[i].seq >= 1 && vouched[i].seq <= TAFEL_RECORD_MAX_CLOCK, NULL);
