@@ -84,8 +84,9 @@ typedef enum
  *
  * One immutable change to a board, by one author: a reference-counted
  * value. Its id is the BLAKE2b-256 of its *signed bytes* (the canonical
- * encoding of author, seq, prev, lamport, kind and body, without the
- * signature), so the id does not depend on whether a signature is attached.
+ * encoding of author, seq, prev, lamport, kind and body, and on version 2
+ * key id and time, without the signature), so the id does not depend on
+ * whether a signature is attached.
  *
  * The signature is optional on a record: a gapless run of one author's
  * records is authenticated by the hash chain (each record's prev is the id
@@ -178,7 +179,9 @@ typedef const guint8 *(*TafelBodyKeyFunc) (guint32  key_id,
  * with TAFEL_RECORD_ERROR_UNKNOWN_KEY when @lookup holds no key for the
  * record's key id, and with TAFEL_RECORD_ERROR_MALFORMED when the
  * decrypted body does not parse (a wrong key, or a faulty writer: the
- * record stays, signed by its author, but shows nothing). */
+ * record stays, signed by its author, but shows nothing). A content kind
+ * unknown to this build has nothing to check: a wrong key gives bytes that
+ * mean nothing, as an unknown kind's body does to this build anyway. */
 GBytes               *tafel_record_open_body        (TafelRecord          *record,
                                                      TafelBodyKeyFunc      lookup,
                                                      gpointer              user_data,
