@@ -641,3 +641,30 @@ tafel_stream_free (TafelStream *stream)
   if (stream != NULL)
     sodium_free (stream);
 }
+
+G_STATIC_ASSERT (TAFEL_BODY_NONCE_BYTES == crypto_stream_xchacha20_NONCEBYTES);
+G_STATIC_ASSERT (TAFEL_KEY_BYTES == crypto_stream_xchacha20_KEYBYTES);
+
+void
+tafel_body_nonce (guint8        nonce[TAFEL_BODY_NONCE_BYTES],
+                  const guint8  key[TAFEL_KEY_BYTES],
+                  gconstpointer header,
+                  gsize         header_len)
+{
+  if (crypto_generichash (nonce, TAFEL_BODY_NONCE_BYTES, header, header_len,
+                          key, TAFEL_KEY_BYTES) != 0)
+    g_error ("BLAKE2b failed");
+}
+
+void
+tafel_body_xor (guint8        *out,
+                gconstpointer  in,
+                gsize          len,
+                const guint8   nonce[TAFEL_BODY_NONCE_BYTES],
+                const guint8   key[TAFEL_KEY_BYTES])
+{
+  if (len == 0)
+    return;
+  if (crypto_stream_xchacha20_xor (out, in, len, nonce, key) != 0)
+    g_error ("XChaCha20 failed");
+}

@@ -206,4 +206,22 @@ void         tafel_stream_free         (TafelStream    *stream);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TafelStream, tafel_stream_free)
 
+/* Record bodies of envelope version 2 (docs/access.md): XChaCha20 without a
+ * tag (the author's signature over the ciphertext is the integrity check),
+ * with a nonce derived from the envelope bytes before the body. */
+#define TAFEL_BODY_NONCE_BYTES    24   /* XChaCha20 */
+
+/* BLAKE2b-192 keyed with @key over @header: the nonce of one record body. */
+void     tafel_body_nonce              (guint8          nonce[TAFEL_BODY_NONCE_BYTES],
+                                        const guint8    key[TAFEL_KEY_BYTES],
+                                        gconstpointer   header,
+                                        gsize           header_len);
+/* XChaCha20 (crypto_stream_xchacha20_xor): @out = @in XOR keystream, @len
+ * bytes; @out may equal @in. Encrypts and decrypts alike. */
+void     tafel_body_xor                (guint8         *out,
+                                        gconstpointer   in,
+                                        gsize           len,
+                                        const guint8    nonce[TAFEL_BODY_NONCE_BYTES],
+                                        const guint8    key[TAFEL_KEY_BYTES]);
+
 G_END_DECLS

@@ -504,3 +504,52 @@ tafel_identity_sign_record (TafelIdentity   *self,
   return tafel_record_new_with_id (&self->public_key, seq, seq > 1 ? prev : NULL, lamport, kind,
                                    body, &sig, &id);
 }
+
+/**
+ * tafel_identity_sign_record_v2:
+ * @self: an identity
+ * @seq: the next seq of this identity
+ * @prev: (nullable): the id of record @seq - 1 (%NULL for seq 1)
+ * @lamport: the Lamport clock
+ * @kind: the record kind
+ * @key_id: the key id of the epoch the record is written in
+ * @body_key: (nullable): the body key B of @key_id; needed for a content kind
+ * @time: the wall clock, ms since 1970
+ * @plain: the plaintext body
+ *
+ * Builds a version 2 record authored by this identity, its body encrypted
+ * when its kind is content, and signs it over the envelope as sent. The
+ * arguments follow the rules of tafel_record_new_v2().
+ *
+ * Returns: (transfer full): the signed record
+ */
+TafelRecord *
+tafel_identity_sign_record_v2 (TafelIdentity   *self,
+                               guint64          seq,
+                               const TafelHash *prev,
+                               guint64          lamport,
+                               guint            kind,
+                               guint32          key_id,
+                               const guint8    *body_key,
+                               guint64          time,
+                               GBytes          *plain)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(TafelRecord) unsigned_record = NULL;
+  g_autoptr(GBytes) signed_bytes = NULL;
+  TafelSignature sig;
+
+  g_return_val_if_fail (TAFEL_IS_IDENTITY (self), NULL);
+  g_return_val_if_fail (plain != NULL, NULL);
+  g_return_val_if_fail (body_key != NULL || !TAFEL_RECORD_KIND_IS_CONTENT (kind), NULL);
+
+  body = tafel_record_seal_body (&self->public_key, seq, seq > 1 ? prev : NULL, lamport, kind,
+                                 key_id, time, body_key, plain);
+  unsigned_record = tafel_record_new_v2 (&self->public_key, seq, seq > 1 ? prev : NULL, lamport,
+                                         kind, key_id, time, body, NULL);
+  g_return_val_if_fail (unsigned_record != NULL, NULL);
+  signed_bytes = tafel_record_dup_signed_bytes (unsigned_record);
+  tafel_sign (&sig, self->secret_key, g_bytes_get_data (signed_bytes, NULL),
+              g_bytes_get_size (signed_bytes));
+  return tafel_record_with_signature (unsigned_record, &sig);
+}

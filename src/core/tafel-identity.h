@@ -55,5 +55,18 @@ TafelRecord          *tafel_identity_sign_record    (TafelIdentity       *self,
                                                      guint64              lamport,
                                                      guint                kind,
                                                      GBytes              *body) G_GNUC_WARN_UNUSED_RESULT;
+/* Builds and signs the next record of this identity in envelope version 2
+ * (docs/access.md): a content kind's @plain body is encrypted with
+ * @body_key, the 32-byte key B of @key_id (ignored for other kinds, may be
+ * %NULL there). @time is the wall clock in ms since 1970. */
+TafelRecord          *tafel_identity_sign_record_v2 (TafelIdentity       *self,
+                                                     guint64              seq,
+                                                     const TafelHash     *prev,
+                                                     guint64              lamport,
+                                                     guint                kind,
+                                                     guint32              key_id,
+                                                     const guint8        *body_key,
+                                                     guint64              time,
+                                                     GBytes              *plain) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

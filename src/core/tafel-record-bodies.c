@@ -455,6 +455,18 @@ read_count (TafelReader  *r,
   return TRUE;
 }
 
+gboolean
+tafel_record_read_count (TafelReader  *r,
+                         const char   *what,
+                         guint         min,
+                         guint         max,
+                         gsize         item_min_bytes,
+                         guint        *n,
+                         GError      **error)
+{
+  return read_count (r, what, min, max, item_min_bytes, n, error);
+}
+
 static gboolean
 object_set_parse (TafelReader     *r,
                   TafelObjectSet  *set,

@@ -10,6 +10,10 @@
 G_BEGIN_DECLS
 
 #define TAFEL_RECORD_VERSION 1
+/* Envelope version 2 (docs/access.md): key id, time, encrypted content. */
+#define TAFEL_RECORD_VERSION_2   2
+/* The newest envelope version this build reads. */
+#define TAFEL_RECORD_VERSION_MAX 2
 
 /* The signed bytes of a record are this context followed by the envelope up
  * to (not including) the signature flag. The context keeps a record
@@ -21,6 +25,8 @@ G_BEGIN_DECLS
 /* The longest envelope header before the body: version, author, seq, prev,
  * lamport, kind and body length. */
 #define TAFEL_RECORD_HEADER_MAX (1 + TAFEL_PUBLIC_KEY_BYTES + 10 + TAFEL_HASH_BYTES + 10 + 10 + 10)
+/* The same for version 2, which adds the key id and the time. */
+#define TAFEL_RECORD_V2_HEADER_MAX (TAFEL_RECORD_HEADER_MAX + 4 + 10)
 
 /* What checking a stroke's points finds out on the way, so that whoever
  * needs the stroke's extents next need not decode it again: the box of its
@@ -42,6 +48,17 @@ gsize        tafel_record_write_header   (guint8               *buf,
                                           guint64               lamport,
                                           guint                 kind,
                                           gsize                 body_len);
+/* The same for envelope version 2; @buf holds TAFEL_RECORD_V2_HEADER_MAX
+ * bytes. */
+gsize        tafel_record_write_header_v2 (guint8               *buf,
+                                           const TafelPublicKey *author,
+                                           guint64               seq,
+                                           const TafelHash      *prev,
+                                           guint64               lamport,
+                                           guint                 kind,
+                                           guint32               key_id,
+                                           guint64               time,
+                                           gsize                 body_len);
 /* The id of a record with this header and body. */
 void         tafel_record_compute_id     (TafelHash            *id,
                                           const guint8         *header,
@@ -55,6 +72,18 @@ TafelRecord *tafel_record_new_with_id    (const TafelPublicKey *author,
                                           const TafelHash      *prev,
                                           guint64               lamport,
                                           guint                 kind,
+                                          GBytes               *body,
+                                          const TafelSignature *signature,
+                                          const TafelHash      *id) G_GNUC_WARN_UNUSED_RESULT;
+/* The same for a version 2 envelope; @body is as on the wire (the
+ * ciphertext of a content kind). */
+TafelRecord *tafel_record_new_with_id_v2 (const TafelPublicKey *author,
+                                          guint64               seq,
+                                          const TafelHash      *prev,
+                                          guint64               lamport,
+                                          guint                 kind,
+                                          guint32               key_id,
+                                          guint64               time,
                                           GBytes               *body,
                                           const TafelSignature *signature,
                                           const TafelHash      *id) G_GNUC_WARN_UNUSED_RESULT;
@@ -97,5 +126,23 @@ gboolean     tafel_stroke_decode_points  (TafelReader             *r,
                                           TafelPoint              *points,
                                           TafelStrokeBox          *box,
                                           GError                 **error);
+
+/* Reads a varint count of items in [@min, @max] that each take at least
+ * @item_min_bytes, failing early when the rest of the input cannot hold
+ * them. */
+gboolean     tafel_record_read_count     (TafelReader          *r,
+                                          const char           *what,
+                                          guint                 min,
+                                          guint                 max,
+                                          gsize                 item_min_bytes,
+                                          guint                *n,
+                                          GError              **error);
+
+/* Control bodies (kinds 64–67 on a version 2 envelope): checks the body
+ * the way the kind's decode() does. Other kinds pass. */
+gboolean     tafel_control_validate_body (guint                 kind,
+                                          gconstpointer         body,
+                                          gsize                 len,
+                                          GError              **error);
 
 G_END_DECLS

@@ -26,7 +26,19 @@
  * Varints are minimal LEB128, so a record has exactly one encoding with a
  * signature and one without. The signed bytes are the signing context
  * followed by everything up to the signature flag; the id is their
- * BLAKE2b-256. The whole envelope is at most TAFEL_RECORD_MAX_BYTES. */
+ * BLAKE2b-256. The whole envelope is at most TAFEL_RECORD_MAX_BYTES.
+ *
+ * Version 2 (docs/access.md) is the same with two fields after the kind:
+ *
+ *   u32     key id    little-endian; 0 for epoch 0, else the first 4 bytes
+ *                     of the epoch record's id
+ *   varint  time      ms since 1970, 0 … TAFEL_RECORD_MAX_CLOCK (a claim)
+ *
+ * and the body of a content kind (1–63) is XChaCha20 ciphertext under the
+ * key id's body key B, with the nonce BLAKE2b-192 keyed with B over every
+ * envelope byte before the body. The signature, the id and the limits are
+ * those of version 1, over the envelope as it is (the ciphertext), so a
+ * peer without the key checks them all. */
 
 G_DEFINE_QUARK (tafel-record-error-quark, tafel_record_error)
 
@@ -34,6 +46,9 @@ struct _TafelRecord
 {
   gatomicrefcount ref_count;
   guint           kind;
+  guint8          version;
+  guint32         key_id;        /* version 2 */
+  guint64         time;          /* version 2 */
   gboolean        has_signature;
   gboolean        body_checked;  /* the body passed tafel_record_validate_body() */
   TafelStrokeBox  stroke_box;    /* what that found out about a stroke */
@@ -69,6 +84,49 @@ tafel_record_write_header (guint8               *buf,
   n += tafel_varint_write (buf + n, kind);
   n += tafel_varint_write (buf + n, body_len);
   return n;
+}
+
+gsize
+tafel_record_write_header_v2 (guint8               *buf,
+                              const TafelPublicKey *author,
+                              guint64               seq,
+                              const TafelHash      *prev,
+                              guint64               lamport,
+                              guint                 kind,
+                              guint32               key_id,
+                              guint64               time,
+                              gsize                 body_len)
+{
+  gsize n = 0;
+
+  buf[n++] = TAFEL_RECORD_VERSION_2;
+  memcpy (buf + n, author->bytes, TAFEL_PUBLIC_KEY_BYTES);
+  n += TAFEL_PUBLIC_KEY_BYTES;
+  n += tafel_varint_write (buf + n, seq);
+  memcpy (buf + n, prev != NULL ? prev->bytes : zero_hash.bytes, TAFEL_HASH_BYTES);
+  n += TAFEL_HASH_BYTES;
+  n += tafel_varint_write (buf + n, lamport);
+  n += tafel_varint_write (buf + n, kind);
+  tafel_store_u32 (buf + n, key_id);
+  n += 4;
+  n += tafel_varint_write (buf + n, time);
+  n += tafel_varint_write (buf + n, body_len);
+  return n;
+}
+
+/* The header of @record as it is encoded, into a buffer of
+ * TAFEL_RECORD_V2_HEADER_MAX bytes. */
+static gsize
+record_write_header (TafelRecord *record,
+                     guint8      *buf,
+                     gsize        body_len)
+{
+  if (record->version == TAFEL_RECORD_VERSION_2)
+    return tafel_record_write_header_v2 (buf, &record->author, record->seq, &record->prev,
+                                         record->lamport, record->kind, record->key_id,
+                                         record->time, body_len);
+  return tafel_record_write_header (buf, &record->author, record->seq, &record->prev,
+                                    record->lamport, record->kind, body_len);
 }
 
 void
@@ -114,6 +172,9 @@ tafel_record_new_with_id (const TafelPublicKey *author,
 
   g_atomic_ref_count_init (&self->ref_count);
   self->kind = kind;
+  self->version = TAFEL_RECORD_VERSION;
+  self->key_id = 0;
+  self->time = 0;
   self->seq = seq;
   self->lamport = lamport;
   self->body = g_bytes_ref (body);
@@ -282,6 +343,9 @@ tafel_record_with_signature (TafelRecord          *record,
   copy = tafel_record_new_with_id (&record->author, record->seq, &record->prev,
                                    record->lamport, record->kind, record->body,
                                    signature, &record->id);
+  copy->version = record->version;
+  copy->key_id = record->key_id;
+  copy->time = record->time;
   copy->body_checked = record->body_checked;
   copy->stroke_box = record->stroke_box;
   return copy;
@@ -300,7 +364,7 @@ tafel_record_with_signature (TafelRecord          *record,
 GBytes *
 tafel_record_dup_signed_bytes (TafelRecord *record)
 {
-  guint8 header[TAFEL_RECORD_HEADER_MAX];
+  guint8 header[TAFEL_RECORD_V2_HEADER_MAX];
   gsize header_len, body_len;
   gconstpointer body;
   GByteArray *out;
@@ -308,8 +372,7 @@ tafel_record_dup_signed_bytes (TafelRecord *record)
   g_return_val_if_fail (record != NULL, NULL);
 
   body = g_bytes_get_data (record->body, &body_len);
-  header_len = tafel_record_write_header (header, &record->author, record->seq, &record->prev,
-                                          record->lamport, record->kind, body_len);
+  header_len = record_write_header (record, header, body_len);
   out = g_byte_array_sized_new (TAFEL_RECORD_SIGNING_CONTEXT_LEN + header_len + body_len);
   tafel_put_bytes (out, TAFEL_RECORD_SIGNING_CONTEXT, TAFEL_RECORD_SIGNING_CONTEXT_LEN);
   tafel_put_bytes (out, header, header_len);
@@ -377,8 +440,12 @@ tafel_record_compare_order (TafelRecord *a,
 gsize
 tafel_record_get_encoded_size (TafelRecord *record)
 {
-  return encoded_size (record->seq, record->lamport, record->kind,
-                       g_bytes_get_size (record->body), record->has_signature);
+  gsize size = encoded_size (record->seq, record->lamport, record->kind,
+                             g_bytes_get_size (record->body), record->has_signature);
+
+  if (record->version == TAFEL_RECORD_VERSION_2)
+    size += 4 + tafel_varint_size (record->time);
+  return size;
 }
 
 /**
@@ -393,7 +460,7 @@ tafel_record_get_encoded_size (TafelRecord *record)
 GBytes *
 tafel_record_encode (TafelRecord *record)
 {
-  guint8 header[TAFEL_RECORD_HEADER_MAX];
+  guint8 header[TAFEL_RECORD_V2_HEADER_MAX];
   gsize header_len, body_len;
   gconstpointer body;
   GByteArray *out;
@@ -401,8 +468,7 @@ tafel_record_encode (TafelRecord *record)
   g_return_val_if_fail (record != NULL, NULL);
 
   body = g_bytes_get_data (record->body, &body_len);
-  header_len = tafel_record_write_header (header, &record->author, record->seq, &record->prev,
-                                          record->lamport, record->kind, body_len);
+  header_len = record_write_header (record, header, body_len);
   out = g_byte_array_sized_new (tafel_record_get_encoded_size (record));
   tafel_put_bytes (out, header, header_len);
   tafel_put_bytes (out, body, body_len);
@@ -433,7 +499,8 @@ tafel_record_decode (gconstpointer   data,
   TafelReader r;
   guint8 version, sig_flag;
   const guint8 *author, *prev, *body;
-  guint64 seq, lamport, kind;
+  guint64 seq, lamport, kind, time = 0;
+  guint32 key_id = 0;
   gsize body_len, header_len;
   TafelSignature sig;
   TafelHash id;
@@ -454,11 +521,11 @@ tafel_record_decode (gconstpointer   data,
   tafel_reader_init (&r, data, len);
   if (!tafel_read_u8 (&r, "record version", &version, error))
     return NULL;
-  if (version > TAFEL_RECORD_VERSION)
+  if (version > TAFEL_RECORD_VERSION_MAX)
     {
       g_set_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_UNSUPPORTED,
                    _("The record has format version %u; this version of Tafel reads up to %u"),
-                   version, TAFEL_RECORD_VERSION);
+                   version, TAFEL_RECORD_VERSION_MAX);
       return NULL;
     }
   if (version == 0)
@@ -472,8 +539,13 @@ tafel_record_decode (gconstpointer   data,
       !tafel_read_varint_range (&r, "record seq", 1, TAFEL_RECORD_MAX_CLOCK, &seq, error) ||
       !tafel_read_raw (&r, TAFEL_HASH_BYTES, "record prev", &prev, error) ||
       !tafel_read_varint_range (&r, "record lamport", 1, TAFEL_RECORD_MAX_CLOCK, &lamport, error) ||
-      !tafel_read_varint_range (&r, "record kind", 1, G_MAXUINT32, &kind, error) ||
-      !tafel_read_blob (&r, "record body", TAFEL_RECORD_MAX_BYTES, &body, &body_len, error))
+      !tafel_read_varint_range (&r, "record kind", 1, G_MAXUINT32, &kind, error))
+    return NULL;
+  if (version == TAFEL_RECORD_VERSION_2 &&
+      (!tafel_read_u32 (&r, "record key id", &key_id, error) ||
+       !tafel_read_varint_range (&r, "record time", 0, TAFEL_RECORD_MAX_CLOCK, &time, error)))
+    return NULL;
+  if (!tafel_read_blob (&r, "record body", TAFEL_RECORD_MAX_BYTES, &body, &body_len, error))
     return NULL;
   header_len = (gsize) (body - (const guint8 *) data);
 
@@ -500,14 +572,27 @@ tafel_record_decode (gconstpointer   data,
   if (!tafel_reader_expect_end (&r, "record", error))
     return NULL;
 
-  if (!tafel_record_validate_body ((guint) kind, body, body_len, &box, error))
+  if (version == TAFEL_RECORD_VERSION_2)
+    {
+      /* A content body is ciphertext here: the reader who holds its key
+       * checks it (tafel_record_open_body()). */
+      if (!TAFEL_RECORD_KIND_IS_CONTENT (kind) &&
+          !tafel_control_validate_body ((guint) kind, body, body_len, error))
+        return NULL;
+    }
+  else if (!tafel_record_validate_body ((guint) kind, body, body_len, &box, error))
     return NULL;
 
   tafel_record_compute_id (&id, data, header_len, body, body_len);
   body_bytes = g_bytes_new (body, body_len);
-  record = tafel_record_new_with_id ((const TafelPublicKey *) author, seq, (const TafelHash *) prev,
-                                     lamport, (guint) kind, body_bytes,
-                                     sig_flag ? &sig : NULL, &id);
+  if (version == TAFEL_RECORD_VERSION_2)
+    record = tafel_record_new_with_id_v2 ((const TafelPublicKey *) author, seq,
+                                          (const TafelHash *) prev, lamport, (guint) kind,
+                                          key_id, time, body_bytes, sig_flag ? &sig : NULL, &id);
+  else
+    record = tafel_record_new_with_id ((const TafelPublicKey *) author, seq,
+                                       (const TafelHash *) prev, lamport, (guint) kind,
+                                       body_bytes, sig_flag ? &sig : NULL, &id);
   record->body_checked = TRUE;
   record->stroke_box = box;
   return record;
@@ -536,7 +621,15 @@ tafel_record_check_body (TafelRecord  *record,
   if (record->body_checked)
     return TRUE;
   data = g_bytes_get_data (record->body, &len);
-  if (!tafel_record_validate_body (record->kind, data, len, &record->stroke_box, error))
+  if (record->version == TAFEL_RECORD_VERSION_2)
+    {
+      /* Ciphertext cannot be checked without its key: see
+       * tafel_record_open_body(). */
+      if (!TAFEL_RECORD_KIND_IS_CONTENT (record->kind) &&
+          !tafel_control_validate_body (record->kind, data, len, error))
+        return FALSE;
+    }
+  else if (!tafel_record_validate_body (record->kind, data, len, &record->stroke_box, error))
     return FALSE;
   record->body_checked = TRUE;
   return TRUE;
@@ -575,4 +668,255 @@ tafel_record_get_encoded_size_for (guint64 seq,
                                    gsize   body_len)
 {
   return encoded_size (seq, lamport, kind, body_len, TRUE);
+}
+
+/* ---- Envelope version 2 -------------------------------------------------- */
+
+TafelRecord *
+tafel_record_new_with_id_v2 (const TafelPublicKey *author,
+                             guint64               seq,
+                             const TafelHash      *prev,
+                             guint64               lamport,
+                             guint                 kind,
+                             guint32               key_id,
+                             guint64               time,
+                             GBytes               *body,
+                             const TafelSignature *signature,
+                             const TafelHash      *id)
+{
+  TafelRecord *self = tafel_record_new_with_id (author, seq, prev, lamport, kind, body,
+                                                signature, id);
+
+  self->version = TAFEL_RECORD_VERSION_2;
+  self->key_id = key_id;
+  self->time = time;
+  return self;
+}
+
+/**
+ * tafel_record_new_v2:
+ * @author: the author's public key
+ * @seq: the author's sequence number, 1 … TAFEL_RECORD_MAX_CLOCK
+ * @prev: (nullable): id of the author's record @seq - 1 (%NULL for seq 1)
+ * @lamport: the Lamport clock, 1 … TAFEL_RECORD_MAX_CLOCK
+ * @kind: the record kind, ≥ 1
+ * @key_id: the key id of the epoch the record belongs to
+ * @time: the author's wall clock in ms since 1970, ≤ TAFEL_RECORD_MAX_CLOCK
+ * @body: the body as on the wire (ciphertext for a content kind)
+ * @signature: (nullable): the author's signature over the signed bytes
+ *
+ * Builds a version 2 record and computes its id, with the rules of
+ * tafel_record_new(). The signature is not checked here.
+ *
+ * Returns: (transfer full): a new record
+ */
+TafelRecord *
+tafel_record_new_v2 (const TafelPublicKey *author,
+                     guint64               seq,
+                     const TafelHash      *prev,
+                     guint64               lamport,
+                     guint                 kind,
+                     guint32               key_id,
+                     guint64               time,
+                     GBytes               *body,
+                     const TafelSignature *signature)
+{
+  guint8 header[TAFEL_RECORD_V2_HEADER_MAX];
+  gsize header_len, body_len;
+  gconstpointer body_data;
+  TafelHash id;
+
+  g_return_val_if_fail (author != NULL, NULL);
+  g_return_val_if_fail (body != NULL, NULL);
+  g_return_val_if_fail (seq >= 1 && seq <= TAFEL_RECORD_MAX_CLOCK, NULL);
+  g_return_val_if_fail (lamport >= 1 && lamport <= TAFEL_RECORD_MAX_CLOCK, NULL);
+  g_return_val_if_fail (time <= TAFEL_RECORD_MAX_CLOCK, NULL);
+  g_return_val_if_fail (kind >= 1, NULL);
+  g_return_val_if_fail (seq != 1 || prev == NULL || tafel_hash_equal (prev, &zero_hash), NULL);
+  g_return_val_if_fail (seq == 1 || (prev != NULL && !tafel_hash_equal (prev, &zero_hash)), NULL);
+
+  body_data = g_bytes_get_data (body, &body_len);
+  g_return_val_if_fail (tafel_record_get_encoded_size_for_v2 (seq, lamport, kind, time, body_len) <=
+                        TAFEL_RECORD_MAX_BYTES, NULL);
+
+  header_len = tafel_record_write_header_v2 (header, author, seq, prev, lamport, kind, key_id,
+                                             time, body_len);
+  tafel_record_compute_id (&id, header, header_len, body_data, body_len);
+
+  return tafel_record_new_with_id_v2 (author, seq, prev, lamport, kind, key_id, time, body,
+                                      signature, &id);
+}
+
+guint
+tafel_record_get_version (TafelRecord *record)
+{
+  g_return_val_if_fail (record != NULL, 0);
+  return record->version;
+}
+
+guint32
+tafel_record_get_key_id (TafelRecord *record)
+{
+  g_return_val_if_fail (record != NULL, 0);
+  return record->key_id;
+}
+
+guint64
+tafel_record_get_time (TafelRecord *record)
+{
+  g_return_val_if_fail (record != NULL, 0);
+  return record->time;
+}
+
+gboolean
+tafel_record_is_encrypted (TafelRecord *record)
+{
+  g_return_val_if_fail (record != NULL, FALSE);
+  return record->version == TAFEL_RECORD_VERSION_2 && TAFEL_RECORD_KIND_IS_CONTENT (record->kind);
+}
+
+guint32
+tafel_key_id_from_record_id (const TafelHash *epoch_record_id)
+{
+  g_return_val_if_fail (epoch_record_id != NULL, 0);
+  return tafel_load_u32 (epoch_record_id->bytes);
+}
+
+gsize
+tafel_record_get_encoded_size_for_v2 (guint64 seq,
+                                      guint64 lamport,
+                                      guint   kind,
+                                      guint64 time,
+                                      gsize   body_len)
+{
+  return encoded_size (seq, lamport, kind, body_len, TRUE) + 4 + tafel_varint_size (time);
+}
+
+/* XORs @len bytes of @in into @out with the key stream of the body of the
+ * record whose header (every envelope byte before the body) is @header. */
+static void
+body_crypt (guint8        *out,
+            gconstpointer  in,
+            gsize          len,
+            const guint8  *header,
+            gsize          header_len,
+            const guint8  *body_key)
+{
+  guint8 nonce[TAFEL_BODY_NONCE_BYTES];
+
+  tafel_body_nonce (nonce, body_key, header, header_len);
+  tafel_body_xor (out, in, len, nonce, body_key);
+}
+
+/**
+ * tafel_record_seal_body:
+ * @author: the author's public key
+ * @seq: the record's seq
+ * @prev: (nullable): id of the author's record @seq - 1
+ * @lamport: its Lamport time
+ * @kind: its kind
+ * @key_id: its key id
+ * @time: its time
+ * @body_key: (nullable): the 32-byte body key B of @key_id; needed for a
+ *   content kind
+ * @plain: the plaintext body
+ *
+ * The body of the version 2 record with this header as it goes on the
+ * wire: @plain encrypted for a content kind, @plain itself otherwise.
+ *
+ * Returns: (transfer full): the body
+ */
+GBytes *
+tafel_record_seal_body (const TafelPublicKey *author,
+                        guint64               seq,
+                        const TafelHash      *prev,
+                        guint64               lamport,
+                        guint                 kind,
+                        guint32               key_id,
+                        guint64               time,
+                        const guint8         *body_key,
+                        GBytes               *plain)
+{
+  guint8 header[TAFEL_RECORD_V2_HEADER_MAX];
+  gsize header_len, len;
+  gconstpointer data;
+  guint8 *out;
+
+  g_return_val_if_fail (author != NULL, NULL);
+  g_return_val_if_fail (plain != NULL, NULL);
+
+  if (!TAFEL_RECORD_KIND_IS_CONTENT (kind))
+    return g_bytes_ref (plain);
+
+  g_return_val_if_fail (body_key != NULL, NULL);
+  data = g_bytes_get_data (plain, &len);
+  header_len = tafel_record_write_header_v2 (header, author, seq, prev, lamport, kind, key_id,
+                                             time, len);
+  out = g_malloc (MAX (len, 1));
+  body_crypt (out, data, len, header, header_len, body_key);
+  return g_bytes_new_take (out, len);
+}
+
+/**
+ * tafel_record_open_body:
+ * @record: a record
+ * @lookup: (scope call): gives the body key of a key id
+ * @user_data: for @lookup
+ * @error: return location for a #GError
+ *
+ * The plaintext of the record's body. For a version 1 record and a
+ * plaintext kind, the body itself (@lookup is not called). For an
+ * encrypted one, the body decrypted with the key @lookup gives for the
+ * record's key id and checked as its kind's decode() does.
+ *
+ * Returns: (transfer full): the plaintext, or %NULL with
+ *   TAFEL_RECORD_ERROR_UNKNOWN_KEY (no key for the key id) or
+ *   TAFEL_RECORD_ERROR_MALFORMED (the decrypted body does not parse)
+ */
+GBytes *
+tafel_record_open_body (TafelRecord       *record,
+                        TafelBodyKeyFunc   lookup,
+                        gpointer           user_data,
+                        GError           **error)
+{
+  guint8 header[TAFEL_RECORD_V2_HEADER_MAX];
+  gsize header_len, len;
+  gconstpointer data;
+  const guint8 *key;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint8 *out;
+  char author_hex[TAFEL_PUBLIC_KEY_SHORT_HEX_SIZE];
+
+  g_return_val_if_fail (record != NULL, NULL);
+
+  if (!tafel_record_is_encrypted (record))
+    return g_bytes_ref (record->body);
+
+  key = lookup != NULL ? lookup (record->key_id, user_data) : NULL;
+  if (key == NULL)
+    {
+      g_set_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_UNKNOWN_KEY,
+                   _("Record %" PRIu64 " of %s is encrypted with key %08" PRIx32
+                     ", which this device does not hold"),
+                   record->seq, tafel_public_key_to_short_hex (&record->author, author_hex),
+                   record->key_id);
+      return NULL;
+    }
+
+  data = g_bytes_get_data (record->body, &len);
+  header_len = record_write_header (record, header, len);
+  out = g_malloc (MAX (len, 1));
+  body_crypt (out, data, len, header, header_len, key);
+  plain = g_bytes_new_take (out, len);
+
+  if (!tafel_record_validate_body (record->kind, out, len, NULL, &local_error))
+    {
+      g_set_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_MALFORMED,
+                   _("Record %" PRIu64 " of %s does not make sense once decrypted (%s)"),
+                   record->seq, tafel_public_key_to_short_hex (&record->author, author_hex),
+                   local_error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&plain);
 }

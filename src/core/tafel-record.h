@@ -38,6 +38,7 @@ typedef enum
   TAFEL_RECORD_ERROR_BAD_SIGNATURE, /* signature does not match author and content */
   TAFEL_RECORD_ERROR_UNSIGNED,      /* a signature is needed here and missing */
   TAFEL_RECORD_ERROR_INVALID,       /* well-formed but breaks a rule (seq 0, bad UTF-8, …) */
+  TAFEL_RECORD_ERROR_UNKNOWN_KEY,   /* the body is encrypted with a key this peer does not hold */
 } TafelRecordError;
 
 GQuark tafel_record_error_quark (void);
@@ -60,13 +61,32 @@ typedef enum
 
 #define TAFEL_RECORD_KIND_IS_KNOWN(k) ((k) >= TAFEL_RECORD_KIND_PROFILE && (k) <= TAFEL_RECORD_KIND_AMEND)
 
+/* Control kinds (docs/access.md): plaintext on a version 2 envelope, read
+ * by every peer, seed peers included. On a version 1 envelope they are
+ * unknown kinds like any other (TAFEL_RECORD_KIND_IS_KNOWN() does not
+ * change). */
+typedef enum
+{
+  TAFEL_RECORD_KIND_EPOCH  = 64,
+  TAFEL_RECORD_KIND_ENROL  = 65,
+  TAFEL_RECORD_KIND_ROLE   = 66,
+  TAFEL_RECORD_KIND_MEMBER = 67,
+} TafelControlKind;
+
+/* Kinds 1–63 are content: encrypted on a version 2 envelope. Kinds 64–127
+ * are control, plaintext; so is every kind from 128 on (unknown). */
+#define TAFEL_RECORD_KIND_IS_CONTENT(k)       ((k) >= 1 && (k) <= 63)
+#define TAFEL_RECORD_KIND_IS_CONTROL(k)       ((k) >= 64 && (k) <= 127)
+#define TAFEL_RECORD_KIND_IS_KNOWN_CONTROL(k) ((k) >= TAFEL_RECORD_KIND_EPOCH && (k) <= TAFEL_RECORD_KIND_MEMBER)
+
 /**
  * TafelRecord:
  *
  * One immutable change to a board, by one author: a reference-counted
  * value. Its id is the BLAKE2b-256 of its *signed bytes* (the canonical
- * encoding of author, seq, prev, lamport, kind and body, without the
- * signature), so the id does not depend on whether a signature is attached.
+ * encoding of author, seq, prev, lamport, kind and body, and on version 2
+ * key id and time, without the signature), so the id does not depend on
+ * whether a signature is attached.
  *
  * The signature is optional on a record: a gapless run of one author's
  * records is authenticated by the hash chain (each record's prev is the id
@@ -98,6 +118,81 @@ const TafelSignature *tafel_record_get_signature    (TafelRecord          *recor
 /* A new record with the same content and @signature attached (or dropped). */
 TafelRecord          *tafel_record_with_signature   (TafelRecord          *record,
                                                      const TafelSignature *signature) G_GNUC_WARN_UNUSED_RESULT;
+
+/* ---- Envelope version 2 (docs/access.md) ---------------------------------
+ *
+ * A version 2 record adds a key id (the epoch whose body key encrypts it)
+ * and its author's wall-clock time (ms since 1970; a claim, shown and
+ * never ordered by). The body of a content kind is ciphertext: the record,
+ * its id, its signature and everything a seed peer checks are about the
+ * ciphertext; tafel_record_open_body() gives the plaintext to a reader
+ * that holds the key. Version 1 records have version 1, key id 0, time 0
+ * and a plaintext body. */
+
+/* 1 or 2. */
+guint                 tafel_record_get_version      (TafelRecord          *record);
+/* 0 on version 1. */
+guint32               tafel_record_get_key_id       (TafelRecord          *record);
+/* 0 on version 1. */
+guint64               tafel_record_get_time         (TafelRecord          *record);
+/* Whether the body on the wire is ciphertext (a content kind on version 2). */
+gboolean              tafel_record_is_encrypted     (TafelRecord          *record);
+
+/* The key id that names the epoch written by the epoch record with id
+ * @epoch_record_id: its first 4 bytes (the envelope stores the key id
+ * little-endian, so these are the bytes on the wire). */
+guint32               tafel_key_id_from_record_id   (const TafelHash      *epoch_record_id);
+
+/* A version 2 record whose @body is as on the wire (ciphertext for a
+ * content kind); the rules of tafel_record_new() apply, @time is at most
+ * TAFEL_RECORD_MAX_CLOCK. To write one, see tafel_identity_sign_record_v2(). */
+TafelRecord          *tafel_record_new_v2           (const TafelPublicKey *author,
+                                                     guint64               seq,
+                                                     const TafelHash      *prev,
+                                                     guint64               lamport,
+                                                     guint                 kind,
+                                                     guint32               key_id,
+                                                     guint64               time,
+                                                     GBytes               *body,
+                                                     const TafelSignature *signature) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Encrypts (content kinds) or copies (others) @plain into the body of a
+ * version 2 record with this header: for a content kind @body_key (the
+ * 32-byte key B of @key_id) is needed, for others it is ignored. */
+GBytes               *tafel_record_seal_body        (const TafelPublicKey *author,
+                                                     guint64               seq,
+                                                     const TafelHash      *prev,
+                                                     guint64               lamport,
+                                                     guint                 kind,
+                                                     guint32               key_id,
+                                                     guint64               time,
+                                                     const guint8         *body_key,
+                                                     GBytes               *plain) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Gives the 32-byte body key B of @key_id, or %NULL when the caller holds
+ * none; the bytes stay valid until the call it was passed to returns. */
+typedef const guint8 *(*TafelBodyKeyFunc) (guint32  key_id,
+                                           gpointer user_data);
+
+/* The plaintext body: the body itself for version 1 and plaintext kinds,
+ * otherwise the decrypted body, checked as its kind's decode() does. Fails
+ * with TAFEL_RECORD_ERROR_UNKNOWN_KEY when @lookup holds no key for the
+ * record's key id, and with TAFEL_RECORD_ERROR_MALFORMED when the
+ * decrypted body does not parse (a wrong key, or a faulty writer: the
+ * record stays, signed by its author, but shows nothing). A content kind
+ * unknown to this build has nothing to check: a wrong key gives bytes that
+ * mean nothing, as an unknown kind's body does to this build anyway. */
+GBytes               *tafel_record_open_body        (TafelRecord          *record,
+                                                     TafelBodyKeyFunc      lookup,
+                                                     gpointer              user_data,
+                                                     GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The size of a signed version 2 envelope with these fields. */
+gsize                 tafel_record_get_encoded_size_for_v2 (guint64    seq,
+                                                            guint64    lamport,
+                                                            guint      kind,
+                                                            guint64    time,
+                                                            gsize      body_len);
 
 /* The exact bytes the signature and the id are computed over. */
 GBytes               *tafel_record_dup_signed_bytes (TafelRecord          *record) G_GNUC_WARN_UNUSED_RESULT;
@@ -157,8 +252,9 @@ tafel_order_compare (guint64               lamport_a,
 }
 
 /* The self-contained wire envelope: version, author, seq, prev, lamport,
- * kind, body, optional signature. decode() checks structure and limits,
- * not the signature. */
+ * kind, (version 2: key id, time,) body, optional signature. decode()
+ * checks structure and limits, not the signature; it needs no key (the
+ * body of a version 2 content kind is not checked: it is ciphertext). */
 GBytes               *tafel_record_encode           (TafelRecord          *record) G_GNUC_WARN_UNUSED_RESULT;
 TafelRecord          *tafel_record_decode           (gconstpointer         data,
                                                      gsize                 len,
@@ -383,5 +479,126 @@ gboolean tafel_profile_decode (GBytes             *body,
                                TafelProfile       *profile,
                                GError            **error);
 void     tafel_profile_clear  (TafelProfile       *profile);
+
+/* ---- Control bodies (docs/access.md) ------------------------------------ */
+
+/* Control records are plaintext: every peer reads them, seed peers too.
+ * Lists are sorted by key without repeats, so a body has one encoding;
+ * encode() sorts, and refuses (as a programming error) what decode()
+ * refuses. */
+
+typedef enum
+{
+  TAFEL_ROLE_OWNER  = 0,
+  TAFEL_ROLE_ADMIN  = 1,
+  TAFEL_ROLE_EDITOR = 2,
+  TAFEL_ROLE_VIEWER = 3,
+  TAFEL_ROLE_SEED   = 4,
+} TafelRole;
+
+#define TAFEL_ROLE_IS_KNOWN(r) ((guint) (r) <= TAFEL_ROLE_SEED)
+
+/* A 32-byte secret sealed with crypto_box_seal (48 bytes of overhead) to a
+ * member's identity; opaque here. */
+#define TAFEL_SEALED_SECRET_BYTES   (48 + 32)
+#define TAFEL_ACCESS_KEY_BYTES      32            /* wpk, rcheck, scheck */
+/* At most this many entries per list of a control record; each list also
+ * has to fit the record (TAFEL_RECORD_MAX_BYTES). */
+#define TAFEL_EPOCH_MAX_MEMBERS     2000
+#define TAFEL_EPOCH_MAX_REMOVED     2000
+#define TAFEL_ENROL_MAX_VOUCHED     TAFEL_CLEAR_MAX_AUTHORS
+#define TAFEL_MEMBER_MAX_ENTRIES    2000
+
+typedef struct
+{
+  TafelPublicKey key;
+  TafelRole      role;
+  guint8         sealed[TAFEL_SEALED_SECRET_BYTES];  /* the secret of its role */
+} TafelEpochMember;
+
+typedef struct
+{
+  TafelPublicKey key;
+  guint64        cut_off;  /* their last accepted seq, 1 … TAFEL_RECORD_MAX_CLOCK */
+} TafelEpochRemoval;
+
+/* epoch (64): a new set of keys and who holds them. At most one member is
+ * the owner, nobody is both a member and removed, and epoch 0 (genesis)
+ * removes nobody. */
+typedef struct
+{
+  guint64            epoch;   /* 0 … TAFEL_RECORD_MAX_CLOCK */
+  guint8             wpk[TAFEL_ACCESS_KEY_BYTES];
+  guint8             rcheck[TAFEL_ACCESS_KEY_BYTES];
+  guint8             scheck[TAFEL_ACCESS_KEY_BYTES];
+  guint              n_members;
+  TafelEpochMember  *members;
+  guint              n_removed;
+  TafelEpochRemoval *removed;
+} TafelEpoch;
+
+GBytes  *tafel_epoch_encode  (const TafelEpoch *epoch) G_GNUC_WARN_UNUSED_RESULT;
+gboolean tafel_epoch_decode  (GBytes           *body,
+                              TafelEpoch       *epoch,
+                              GError          **error);
+void     tafel_epoch_clear   (TafelEpoch       *epoch);
+
+/* A Tafel 0.1 author's records that an enrolment vouches for: 1 … seq,
+ * the last with id @head. */
+typedef struct
+{
+  TafelPublicKey author;
+  guint64        seq;
+  TafelHash      head;
+} TafelEnrolVouch;
+
+/* enrol (65): its author joins the epoch of @key_id as an editor. */
+typedef struct
+{
+  guint32          key_id;
+  TafelSignature   proof;      /* by the epoch's wsk over board id, author, epoch */
+  guint            n_vouched;  /* 0 … TAFEL_ENROL_MAX_VOUCHED */
+  TafelEnrolVouch *vouched;
+} TafelEnrol;
+
+GBytes  *tafel_enrol_encode  (const TafelEnrol *enrol) G_GNUC_WARN_UNUSED_RESULT;
+gboolean tafel_enrol_decode  (GBytes           *body,
+                              TafelEnrol       *enrol,
+                              GError          **error);
+void     tafel_enrol_clear   (TafelEnrol       *enrol);
+
+/* role (66): the owner makes @member an admin or an editor again. */
+typedef struct
+{
+  TafelPublicKey member;
+  TafelRole      role;     /* TAFEL_ROLE_ADMIN or TAFEL_ROLE_EDITOR */
+  guint64        cut_off;  /* 1 … TAFEL_RECORD_MAX_CLOCK: the member's last seq
+                            * whose admin actions count */
+} TafelRoleChange;
+
+GBytes  *tafel_role_change_encode (const TafelRoleChange *change) G_GNUC_WARN_UNUSED_RESULT;
+gboolean tafel_role_change_decode (GBytes                *body,
+                                   TafelRoleChange       *change,
+                                   GError               **error);
+
+/* member (67): viewers and seed peers its author met. */
+typedef struct
+{
+  TafelPublicKey key;
+  TafelRole      role;    /* TAFEL_ROLE_VIEWER or TAFEL_ROLE_SEED */
+  guint32        key_id;  /* the epoch they were met in */
+} TafelMemberEntry;
+
+typedef struct
+{
+  guint             n_entries;  /* 1 … TAFEL_MEMBER_MAX_ENTRIES */
+  TafelMemberEntry *entries;
+} TafelMemberSet;
+
+GBytes  *tafel_member_set_encode (const TafelMemberSet *set) G_GNUC_WARN_UNUSED_RESULT;
+gboolean tafel_member_set_decode (GBytes               *body,
+                                  TafelMemberSet       *set,
+                                  GError              **error);
+void     tafel_member_set_clear  (TafelMemberSet       *set);
 
 G_END_DECLS

@@ -185,7 +185,7 @@ test_envelope_malformed (void)
 
   /* Newer version; version 0. */
   memcpy (buf, e, len);
-  buf[0] = 2;
+  buf[0] = 3;
   expect_decode_error (buf, len, TAFEL_RECORD_ERROR_UNSUPPORTED);
   buf[0] = 0;
   expect_decode_error (buf, len, TAFEL_RECORD_ERROR_MALFORMED);
