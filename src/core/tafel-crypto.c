@@ -651,9 +651,7 @@ tafel_body_nonce (guint8        nonce[TAFEL_BODY_NONCE_BYTES],
                   gconstpointer header,
                   gsize         header_len)
 {
-  if (crypto_generichash (nonce, TAFEL_BODY_NONCE_BYTES, header, header_len,
-                          key, TAFEL_KEY_BYTES) != 0)
-    g_error ("BLAKE2b failed");
+  tafel_hash_sized (nonce, TAFEL_BODY_NONCE_BYTES, key, TAFEL_KEY_BYTES, header, header_len);
 }
 
 void

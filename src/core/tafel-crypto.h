@@ -126,6 +126,8 @@ void     tafel_hash_sized              (guint8         *out,
  * X25519 form: anyone can seal to a public key, only the holder of its
  * secret key opens. The sealed form is TAFEL_SEAL_OVERHEAD_BYTES longer. */
 #define TAFEL_SEAL_OVERHEAD_BYTES 48
+/* A secret of 32 bytes sealed to a member's identity. */
+#define TAFEL_SEALED_SECRET_BYTES (TAFEL_KEY_BYTES + TAFEL_SEAL_OVERHEAD_BYTES)
 gboolean tafel_public_key_is_valid     (const TafelPublicKey *public_key);
 gboolean tafel_seal_to_public_key      (guint8               *out,
                                         const TafelPublicKey *recipient,

@@ -36,8 +36,6 @@ typedef enum
 
 GQuark tafel_keys_error_quark (void);
 
-/* A secret of 32 bytes sealed to a member's identity. */
-#define TAFEL_SEALED_SECRET_BYTES (TAFEL_KEY_BYTES + TAFEL_SEAL_OVERHEAD_BYTES)
 /* The public check values of an epoch (rcheck, scheck). */
 #define TAFEL_CHECK_BYTES         TAFEL_KEY_BYTES
 /* Signed before the fields of an enrolment proof. */

@@ -498,9 +498,8 @@ typedef enum
 
 #define TAFEL_ROLE_IS_KNOWN(r) ((guint) (r) <= TAFEL_ROLE_SEED)
 
-/* A 32-byte secret sealed with crypto_box_seal (48 bytes of overhead) to a
- * member's identity; opaque here. */
-#define TAFEL_SEALED_SECRET_BYTES   (48 + 32)
+/* Sealed secrets (TAFEL_SEALED_SECRET_BYTES, tafel-crypto.h) are opaque
+ * here: tafel-keys.c seals and opens them. */
 #define TAFEL_ACCESS_KEY_BYTES      32            /* wpk, rcheck, scheck */
 /* At most this many entries per list of a control record; each list also
  * has to fit the record (TAFEL_RECORD_MAX_BYTES). */
