@@ -680,6 +680,16 @@ recompute (TafelAccess *self)
     }
 }
 
+static gboolean
+epochs_have_key_id (TafelAccess *self,
+                    guint32      key_id)
+{
+  for (guint i = 0; i < self->epochs->len; i++)
+    if (g_array_index (self->epochs, ValidEpoch, i).key_id == key_id)
+      return TRUE;
+  return FALSE;
+}
+
 gboolean
 tafel_access_add_record (TafelAccess  *self,
                          TafelRecord  *record,
@@ -735,18 +745,19 @@ tafel_access_add_record (TafelAccess  *self,
         }
       e->parsed = TRUE;
 
-      if (e->kind == TAFEL_RECORD_KIND_ENROL)
+      /* The bound on held enrolments, against the epochs as last
+       * computed (no recompute per record): an enrolment whose key id
+       * names none of them counts as held until the next recompute. */
+      if (e->kind == TAFEL_RECORD_KIND_ENROL && !epochs_have_key_id (self, e->body.enrol.key_id))
         {
-          guint64 number;
-
-          if (!tafel_access_lookup_key_id (self, e->body.enrol.key_id, &number)
-              && self->n_held >= TAFEL_ACCESS_MAX_HELD)
+          if (self->n_held >= TAFEL_ACCESS_MAX_HELD)
             {
               g_set_error_literal (error, TAFEL_ACCESS_ERROR, TAFEL_ACCESS_ERROR_TOO_MANY,
                                    _("Too many enrolments are waiting for an epoch that is not known yet"));
               entry_free (e);
               return FALSE;
             }
+          self->n_held++;
         }
     }
 

@@ -56,7 +56,7 @@ scenario_write (Scenario *sc,
 
   w->seq++;
   sc->lamport++;
-  if (sc->sign || TAFEL_RECORD_KIND_IS_CONTENT (kind))
+  if (sc->sign)
     r = tafel_identity_sign_record_v2 (w->identity, w->seq, w->seq > 1 ? &w->prev : NULL, sc->lamport, kind,
                                        key_id, body_key, 1796000000000 + sc->lamport, plain);
   else
