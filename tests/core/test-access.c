@@ -128,6 +128,27 @@ test_genesis (void)
   scenario_clear (&sc);
 }
 
+/* The genesis is its author's first record: one at seq 2 anchors nothing. */
+static void
+test_genesis_first (void)
+{
+  Scenario sc;
+  g_autoptr(TafelRecord) genesis = scenario_init (&sc, TRUE);
+  g_autoptr(TafelRecord) stroke = NULL, late = NULL;
+  g_autoptr(TafelAccess) access = tafel_access_new (sc.board_id, NULL);
+  TafelAccessMember m = member (&sc.owner, TAFEL_ROLE_OWNER);
+
+  sc.owner.seq = 0;
+  stroke = scenario_content (&sc, &sc.owner, 0);
+  late = scenario_epoch (&sc, &sc.owner, 0, sc.keys0, &m, 1, NULL, 0, 0);
+  g_assert_true (tafel_access_add_record (access, stroke, NULL));
+  g_assert_true (tafel_access_add_record (access, late, NULL));
+  g_assert_false (tafel_access_get_owner (access, NULL));
+  g_assert_true (tafel_access_add_record (access, genesis, NULL));
+  g_assert_true (tafel_access_get_owner (access, NULL));
+  scenario_clear (&sc);
+}
+
 /* ---- Enrolment -------------------------------------------------------- */
 
 static void
@@ -252,17 +273,17 @@ test_admin_removes_editor (void)
 {
   Board b;
   g_autoptr(TafelRecord) before = NULL, after = NULL, epoch1 = NULL;
-  TafelAccessMember members[2];
-  TafelEpochRemoval removed;
+  TafelAccessMember members[1];
+  TafelEpochRemoval removed[2];
 
   board_init (&b);
   before = scenario_content (&b.sc, &b.ed, 0);          /* ed seq 2 */
   g_ptr_array_add (b.records, tafel_record_ref (before));
-  members[0] = member (&b.sc.owner, TAFEL_ROLE_OWNER);
-  members[1] = member (&b.admin, TAFEL_ROLE_ADMIN);
-  sort_members (members, 2);
-  removed = (TafelEpochRemoval) { b.ed.key, 2 };
-  epoch1 = scenario_epoch (&b.sc, &b.admin, 1, b.keys1, members, 2, &removed, 1, 0);
+  /* It tries to remove the owner too: that never counts. */
+  members[0] = member (&b.admin, TAFEL_ROLE_ADMIN);
+  removed[0] = (TafelEpochRemoval) { b.ed.key, 2 };
+  removed[1] = (TafelEpochRemoval) { b.sc.owner.key, 1 };
+  epoch1 = scenario_epoch (&b.sc, &b.admin, 1, b.keys1, members, 1, removed, 2, 0);
   g_ptr_array_add (b.records, tafel_record_ref (epoch1));
   after = scenario_content (&b.sc, &b.ed, 0);           /* ed seq 3 */
   g_ptr_array_add (b.records, tafel_record_ref (after));
@@ -281,6 +302,8 @@ test_admin_removes_editor (void)
       g_assert_cmpint (tafel_access_check_record (access, after, &error), ==, TAFEL_ACCESS_CUT_OFF);
       g_assert_error (error, TAFEL_ACCESS_ERROR, TAFEL_ACCESS_ERROR_REMOVED);
       g_assert_true (tafel_access_epoch_is_valid (access, tafel_record_get_id (epoch1)));
+      g_assert_false (tafel_access_get_cut_off (access, &b.sc.owner.key, NULL));
+      g_assert_true (tafel_access_is_authorised (access, &b.sc.owner.key, 100, STROKE));
       g_assert_true (tafel_access_get_current_epoch (access, &epoch, &key_id));
       g_assert_cmpuint (epoch, ==, 1);
       g_assert_cmpuint (key_id, ==, tafel_key_id_from_record_id (tafel_record_get_id (epoch1)));
@@ -610,7 +633,7 @@ test_removed_admin_powerless (void)
 {
   Board b;
   g_autoptr(TafelEpochKeys) keys2 = tafel_epoch_keys_new_random ();
-  g_autoptr(TafelRecord) revenge = NULL;
+  g_autoptr(TafelRecord) revenge = NULL, low = NULL;
   TafelAccessMember m[2];
   TafelEpochRemoval removed[2];
 
@@ -619,16 +642,18 @@ test_removed_admin_powerless (void)
   m[1] = member (&b.ed, TAFEL_ROLE_EDITOR);
   sort_members (m, 2);
   removed[0] = (TafelEpochRemoval) { b.admin.key, 1 };
-  g_ptr_array_add (b.records, scenario_epoch (&b.sc, &b.sc.owner, 1, b.keys1, m, 2, removed, 1, 0));
-  m[0] = member (&b.admin, TAFEL_ROLE_ADMIN);
+  g_ptr_array_add (b.records, scenario_epoch (&b.sc, &b.sc.owner, 2, b.keys1, m, 2, removed, 1, 0));
   removed[0] = (TafelEpochRemoval) { b.ed.key, 1 };
   removed[1] = (TafelEpochRemoval) { b.sc.owner.key, 1 };
   {
     TafelAccessMember one = member (&b.admin, TAFEL_ROLE_ADMIN);
-    TafelEpochRemoval sorted[2] = { removed[0], removed[1] };
 
-    revenge = scenario_epoch (&b.sc, &b.admin, 2, keys2, &one, 1, sorted, 2, 0);  /* admin seq 2 */
+    /* one of a lower number than the removal (counted first, then found
+     * past the cut-off), one of a higher */
+    low = scenario_epoch (&b.sc, &b.admin, 1, keys2, &one, 1, removed, 1, 0);      /* admin seq 2 */
+    revenge = scenario_epoch (&b.sc, &b.admin, 3, keys2, &one, 1, removed, 2, 0);  /* admin seq 3 */
   }
+  g_ptr_array_add (b.records, tafel_record_ref (low));
   g_ptr_array_add (b.records, tafel_record_ref (revenge));
 
   FOR_EACH_ORDER (&b.sc, b.records, access)
@@ -636,11 +661,13 @@ test_removed_admin_powerless (void)
       guint64 epoch = 0;
 
       g_assert_false (tafel_access_epoch_is_valid (access, tafel_record_get_id (revenge)));
+      g_assert_false (tafel_access_epoch_is_valid (access, tafel_record_get_id (low)));
       g_assert_cmpint (verdict (access, revenge), ==, TAFEL_ACCESS_CUT_OFF);
       g_assert_false (tafel_access_get_cut_off (access, &b.ed.key, NULL));
+      g_assert_true (has_role (access, &b.ed.key, TAFEL_ROLE_EDITOR));
       g_assert_false (tafel_access_get_cut_off (access, &b.sc.owner.key, NULL));
       g_assert_true (tafel_access_get_current_epoch (access, &epoch, NULL));
-      g_assert_cmpuint (epoch, ==, 1);
+      g_assert_cmpuint (epoch, ==, 2);
     }
   board_clear (&b);
 }
@@ -850,6 +877,7 @@ main (int   argc,
   tafel_test_init (&argc, &argv);
 
   g_test_add_func ("/access/genesis", test_genesis);
+  g_test_add_func ("/access/genesis-first", test_genesis_first);
   g_test_add_func ("/access/enrol", test_enrol);
   g_test_add_func ("/access/enrol-held", test_enrol_held);
   g_test_add_func ("/access/admin-removes-editor", test_admin_removes_editor);
