@@ -273,6 +273,90 @@ check_invariants (TafelAccess *access,
         }
     }
   g_assert_false (tafel_access_get_cut_off (access, &p->sc.owner.key, NULL));
+
+  /* The rules, recomputed here from the records and what the replica
+   * says is in effect: */
+  {
+    guint64 owner_seq[N_WRITERS] = { 0 };
+    TafelRole last_role[N_WRITERS];
+    gboolean ever_admin[N_WRITERS] = { FALSE };
+    guint64 min_cut[N_WRITERS + 1];
+    guint64 newest = 0, current = 0;
+    const TafelHash *current_id = NULL;
+    guint32 key_id = 0;
+
+    for (guint i = 0; i <= N_WRITERS; i++)
+      min_cut[i] = G_MAXUINT64;
+    for (guint i = 0; i < records->len; i++)
+      {
+        TafelRecord *r = records->pdata[i];
+        const TafelPublicKey *author = tafel_record_get_author (r);
+
+        if (tafel_record_get_kind (r) == TAFEL_RECORD_KIND_ROLE && tafel_key_equal (author, &p->sc.owner.key))
+          {
+            TafelRoleChange change;
+
+            g_assert_true (tafel_role_change_decode (tafel_record_get_body (r), &change, NULL));
+            for (guint w = 0; w < N_WRITERS; w++)
+              if (tafel_key_equal (&change.member, &p->w[w].key))
+                {
+                  ever_admin[w] |= change.role == TAFEL_ROLE_ADMIN;
+                  if (tafel_record_get_seq (r) > owner_seq[w])
+                    {
+                      owner_seq[w] = tafel_record_get_seq (r);
+                      last_role[w] = change.role;
+                    }
+                }
+          }
+      }
+    for (guint i = 0; i < records->len; i++)
+      {
+        TafelRecord *r = records->pdata[i];
+        const TafelPublicKey *author = tafel_record_get_author (r);
+
+        if (tafel_record_get_kind (r) == TAFEL_RECORD_KIND_EPOCH
+            && tafel_access_epoch_is_valid (access, tafel_record_get_id (r)))
+          {
+            TafelEpoch epoch;
+            gboolean by_admin = tafel_key_equal (author, &p->sc.owner.key);
+
+            /* in effect: by the owner or someone the owner made admin */
+            for (guint w = 0; w < N_WRITERS; w++)
+              by_admin |= tafel_key_equal (author, &p->w[w].key) && ever_admin[w];
+            g_assert_true (by_admin || tafel_record_get_seq (r) == 1);
+            g_assert_true (tafel_epoch_decode (tafel_record_get_body (r), &epoch, NULL));
+            for (guint j = 0; j < epoch.n_removed; j++)
+              for (guint w = 0; w < N_WRITERS; w++)
+                if (tafel_key_equal (&epoch.removed[j].key, &p->w[w].key))
+                  min_cut[w] = MIN (min_cut[w], epoch.removed[j].cut_off);
+            if (epoch.epoch > newest || current_id == NULL
+                || (epoch.epoch == newest && tafel_hash_compare (tafel_record_get_id (r), current_id) < 0))
+              {
+                newest = epoch.epoch;
+                current_id = tafel_record_get_id (r);
+              }
+            tafel_epoch_clear (&epoch);
+          }
+      }
+    /* every cut-off of a valid epoch record applies, the smallest wins */
+    for (guint w = 0; w < N_WRITERS; w++)
+      {
+        guint64 cut_off = 0;
+        gboolean cut = tafel_access_get_cut_off (access, &p->w[w].key, &cut_off);
+        TafelRole role;
+
+        g_assert_cmpint (cut, ==, min_cut[w] != G_MAXUINT64);
+        if (cut)
+          g_assert_cmpuint (cut_off, ==, min_cut[w]);
+        /* role: the owner's last role record, by seq */
+        else if (tafel_access_get_role (access, &p->w[w].key, &role))
+          g_assert_cmpint (role == TAFEL_ROLE_ADMIN, ==, owner_seq[w] > 0 && last_role[w] == TAFEL_ROLE_ADMIN);
+      }
+    /* the current epoch: the newest number, the lowest id among equals */
+    g_assert_true (tafel_access_get_current_epoch (access, &current, &key_id));
+    g_assert_cmpuint (current, ==, newest);
+    g_assert_cmpuint (key_id, ==, newest == 0 ? 0 : tafel_key_id_from_record_id (current_id));
+  }
 }
 
 static void
