@@ -1040,6 +1040,10 @@ check (TafelAccess          *self,
 
   if (st != NULL && st->enrolled && st->enrol_seq < seq)
     return TAFEL_ACCESS_AUTHORISED;
+  /* An admin's `epoch` records may be in effect: they are stored even if
+   * the admin never enrolled (the owner made it admin all the same). */
+  if (kind == TAFEL_RECORD_KIND_EPOCH && is_admin_action (self, author, seq))
+    return TAFEL_ACCESS_AUTHORISED;
   if (st != NULL && st->held_enrol && st->held_seq < seq)
     return refuse (error, TAFEL_ACCESS_HELD, TAFEL_ACCESS_ERROR_HELD,
                    _("This enrolment names an epoch that is not known yet"));

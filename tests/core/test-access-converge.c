@@ -324,6 +324,8 @@ check_invariants (TafelAccess *access,
             for (guint w = 0; w < N_WRITERS; w++)
               by_admin |= tafel_key_equal (author, &p->w[w].key) && ever_admin[w];
             g_assert_true (by_admin || tafel_record_get_seq (r) == 1);
+            /* and stored wherever it is in effect */
+            g_assert_cmpint (tafel_access_check_record (access, r, NULL), ==, TAFEL_ACCESS_AUTHORISED);
             g_assert_true (tafel_epoch_decode (tafel_record_get_body (r), &epoch, NULL));
             for (guint j = 0; j < epoch.n_removed; j++)
               for (guint w = 0; w < N_WRITERS; w++)

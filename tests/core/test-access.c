@@ -311,6 +311,36 @@ test_admin_removes_editor (void)
   board_clear (&b);
 }
 
+/* An admin who never enrolled: its epoch records are stored and count,
+ * its content is refused. */
+static void
+test_admin_without_enrolment (void)
+{
+  Board b;
+  Writer admin2;
+  g_autoptr(TafelRecord) epoch1 = NULL, stroke = NULL;
+  TafelAccessMember m[2];
+
+  board_init (&b);
+  writer_init (&admin2);
+  g_ptr_array_add (b.records, scenario_role (&b.sc, &b.sc.owner, &admin2.key, TAFEL_ROLE_ADMIN, 1));
+  m[0] = member (&b.sc.owner, TAFEL_ROLE_OWNER);
+  m[1] = member (&admin2, TAFEL_ROLE_ADMIN);
+  sort_members (m, 2);
+  epoch1 = scenario_epoch (&b.sc, &admin2, 1, b.keys1, m, 2, NULL, 0, 0);
+  g_ptr_array_add (b.records, tafel_record_ref (epoch1));
+  stroke = scenario_content (&b.sc, &admin2, 0);
+  FOR_EACH_ORDER (&b.sc, b.records, access)
+    {
+      g_assert_true (tafel_access_epoch_is_valid (access, tafel_record_get_id (epoch1)));
+      g_assert_cmpint (verdict (access, epoch1), ==, TAFEL_ACCESS_AUTHORISED);
+      g_assert_cmpint (verdict (access, stroke), ==, TAFEL_ACCESS_REFUSED);
+      g_assert_true (has_role (access, &admin2.key, TAFEL_ROLE_ADMIN));
+    }
+  writer_clear (&admin2);
+  board_clear (&b);
+}
+
 /* Epoch and role records by someone who is no admin are stored and
  * never in effect. */
 static void
@@ -881,6 +911,7 @@ main (int   argc,
   g_test_add_func ("/access/enrol", test_enrol);
   g_test_add_func ("/access/enrol-held", test_enrol_held);
   g_test_add_func ("/access/admin-removes-editor", test_admin_removes_editor);
+  g_test_add_func ("/access/admin-without-enrolment", test_admin_without_enrolment);
   g_test_add_func ("/access/non-admin-no-effect", test_non_admin_has_no_effect);
   g_test_add_func ("/access/concurrent-removals", test_concurrent_removals);
   g_test_add_func ("/access/same-number", test_same_number);
