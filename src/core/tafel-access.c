@@ -761,6 +761,16 @@ tafel_access_add_record (TafelAccess  *self,
         }
     }
 
+  /* Content and unknown kinds of version 2 change no answer (the
+   * verdict on them reads only what the control records say): nothing
+   * to keep, so the cost of a recompute follows the control records,
+   * not the board. */
+  if (!e->parsed && e->version != 1)
+    {
+      entry_free (e);
+      return TRUE;
+    }
+
   g_hash_table_insert (self->entries, &e->id, e);
   if (e->version == 1)
     {
@@ -773,9 +783,7 @@ tafel_access_add_record (TafelAccess  *self,
       else
         g_bytes_unref (k);
     }
-  /* Content records change no answer but is_authorised()'s, which reads
-   * only derived state: no need to recompute for them. */
-  if (e->parsed || (e->version == 1 && self->has_anchor))
+  if (e->parsed || self->has_anchor)
     self->dirty = TRUE;
   return TRUE;
 }

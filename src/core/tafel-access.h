@@ -77,10 +77,13 @@ void                  tafel_access_free             (TafelAccess          *acces
 
 /* Adds a record (version 1 or 2, any kind); a second copy of one (same
  * id) changes nothing. Refuses a version 2 control record whose body does
- * not parse, and an enrolment beyond TAFEL_ACCESS_MAX_HELD waiting ones. */
+ * not parse, and an enrolment beyond TAFEL_ACCESS_MAX_HELD waiting ones.
+ * Only control records and version 1 records are kept: the others change
+ * no answer (ask tafel_access_check_record() about them). */
 gboolean              tafel_access_add_record       (TafelAccess          *access,
                                                      TafelRecord          *record,
                                                      GError              **error);
+/* The records kept: control records and version 1 records. */
 guint                 tafel_access_get_n_records    (TafelAccess          *access);
 
 /* FALSE (and @owner untouched) until the owner is known. */
