@@ -896,6 +896,49 @@ test_upgrade_owner (void)
   g_assert_cmpint (verdict (access, unvouched), ==, TAFEL_ACCESS_REFUSED);
   g_assert_cmpint (verdict (access, enrol), ==, TAFEL_ACCESS_AUTHORISED);
   g_assert_true (has_role (access, &joiner.key, TAFEL_ROLE_EDITOR));
+
+  /* Another enrolment vouches for the joiner's seq 2 with a head that is
+   * not that record: it stays uncovered. */
+  {
+    TafelEnrolVouch bad = { joiner.key, 2, *tafel_record_get_id (c1) };
+    TafelEnrol e2 = { 0 };
+    g_autoptr(GBytes) b2 = NULL;
+    g_autoptr(TafelRecord) r2 = NULL;
+    Writer fourth;
+
+    writer_init (&fourth);
+    g_assert_true (tafel_epoch_keys_sign_enrolment (keys0, board_id, &fourth.key, 0, &e2.proof));
+    e2.n_vouched = 1;
+    e2.vouched = &bad;
+    b2 = tafel_enrol_encode (&e2);
+    r2 = scenario_write (&sc, &fourth, TAFEL_RECORD_KIND_ENROL, 0, b2);
+    g_assert_true (tafel_access_add_record (access, r2, NULL));
+    g_assert_cmpint (verdict (access, r2), ==, TAFEL_ACCESS_AUTHORISED);
+    g_assert_cmpint (verdict (access, unvouched), ==, TAFEL_ACCESS_REFUSED);
+    writer_clear (&fourth);
+  }
+
+  /* A vouch whose head is not the record at its seq covers nothing. */
+  {
+    g_autoptr(TafelAccess) other = tafel_access_new (board_id, tafel_epoch_keys_get_write_public_key (keys0));
+    g_autoptr(GBytes) wrong_body = NULL;
+    g_autoptr(TafelRecord) wrong = NULL;
+    Writer third;
+
+    writer_init (&third);
+    for (guint i = 0; i < 2; i++)
+      vouched[i].head = *tafel_record_get_id (vouched[i].seq == 2 ? c1 : c2);
+    g_assert_true (tafel_epoch_keys_sign_enrolment (keys0, board_id, &third.key, 0, &e.proof));
+    wrong_body = tafel_enrol_encode (&e);
+    wrong = scenario_write (&sc, &third, TAFEL_RECORD_KIND_ENROL, 0, wrong_body);
+    g_assert_true (tafel_access_add_record (other, c1, NULL));
+    g_assert_true (tafel_access_add_record (other, c2, NULL));
+    g_assert_true (tafel_access_add_record (other, j1, NULL));
+    g_assert_true (tafel_access_add_record (other, wrong, NULL));
+    g_assert_false (tafel_access_get_owner (other, NULL));
+    g_assert_cmpint (verdict (other, c1), ==, TAFEL_ACCESS_REFUSED);
+    writer_clear (&third);
+  }
   writer_clear (&creator);
   writer_clear (&joiner);
 }
