@@ -48,8 +48,9 @@ GQuark tafel_access_error_quark (void);
  * TafelAccessVerdict:
  * @TAFEL_ACCESS_AUTHORISED: store it and let it take effect (an `epoch`
  *   or `role` record still only counts when its author may do that)
- * @TAFEL_ACCESS_HELD: an enrolment (or a record of its author) whose epoch
- *   is not known yet: keep it aside and ask again
+ * @TAFEL_ACCESS_HELD: an enrolment (or a later record of its author)
+ *   whose epoch is not known yet, or any record while the owner is not
+ *   known (no genesis yet): keep it aside and ask again
  * @TAFEL_ACCESS_CUT_OFF: past its author's cut-off: skip it silently
  * @TAFEL_ACCESS_REFUSED: not authorised: refuse it
  */
