@@ -63,6 +63,30 @@ struct _TafelRecord
 
 static const TafelHash zero_hash;
 
+/* What both envelope versions start with: version, author, seq, prev,
+ * lamport and kind. */
+static gsize
+write_header_start (guint8               *buf,
+                    guint8                version,
+                    const TafelPublicKey *author,
+                    guint64               seq,
+                    const TafelHash      *prev,
+                    guint64               lamport,
+                    guint                 kind)
+{
+  gsize n = 0;
+
+  buf[n++] = version;
+  memcpy (buf + n, author->bytes, TAFEL_PUBLIC_KEY_BYTES);
+  n += TAFEL_PUBLIC_KEY_BYTES;
+  n += tafel_varint_write (buf + n, seq);
+  memcpy (buf + n, prev != NULL ? prev->bytes : zero_hash.bytes, TAFEL_HASH_BYTES);
+  n += TAFEL_HASH_BYTES;
+  n += tafel_varint_write (buf + n, lamport);
+  n += tafel_varint_write (buf + n, kind);
+  return n;
+}
+
 gsize
 tafel_record_write_header (guint8               *buf,
                            const TafelPublicKey *author,
@@ -72,16 +96,8 @@ tafel_record_write_header (guint8               *buf,
                            guint                 kind,
                            gsize                 body_len)
 {
-  gsize n = 0;
+  gsize n = write_header_start (buf, TAFEL_RECORD_VERSION, author, seq, prev, lamport, kind);
 
-  buf[n++] = TAFEL_RECORD_VERSION;
-  memcpy (buf + n, author->bytes, TAFEL_PUBLIC_KEY_BYTES);
-  n += TAFEL_PUBLIC_KEY_BYTES;
-  n += tafel_varint_write (buf + n, seq);
-  memcpy (buf + n, prev != NULL ? prev->bytes : zero_hash.bytes, TAFEL_HASH_BYTES);
-  n += TAFEL_HASH_BYTES;
-  n += tafel_varint_write (buf + n, lamport);
-  n += tafel_varint_write (buf + n, kind);
   n += tafel_varint_write (buf + n, body_len);
   return n;
 }
@@ -97,16 +113,8 @@ tafel_record_write_header_v2 (guint8               *buf,
                               guint64               time,
                               gsize                 body_len)
 {
-  gsize n = 0;
+  gsize n = write_header_start (buf, TAFEL_RECORD_VERSION_2, author, seq, prev, lamport, kind);
 
-  buf[n++] = TAFEL_RECORD_VERSION_2;
-  memcpy (buf + n, author->bytes, TAFEL_PUBLIC_KEY_BYTES);
-  n += TAFEL_PUBLIC_KEY_BYTES;
-  n += tafel_varint_write (buf + n, seq);
-  memcpy (buf + n, prev != NULL ? prev->bytes : zero_hash.bytes, TAFEL_HASH_BYTES);
-  n += TAFEL_HASH_BYTES;
-  n += tafel_varint_write (buf + n, lamport);
-  n += tafel_varint_write (buf + n, kind);
   tafel_store_u32 (buf + n, key_id);
   n += 4;
   n += tafel_varint_write (buf + n, time);
