@@ -214,6 +214,18 @@ tafel_reader_init (TafelReader   *r,
   r->end = r->p + len;
 }
 
+/* Sets @r up to read @bytes, which must outlive it. */
+static inline TafelReader *
+tafel_reader_init_bytes (TafelReader *r,
+                         GBytes      *bytes)
+{
+  gsize len;
+  gconstpointer data = g_bytes_get_data (bytes, &len);
+
+  tafel_reader_init (r, data, len);
+  return r;
+}
+
 /**
  * tafel_reader_remaining:
  * @r: a reader

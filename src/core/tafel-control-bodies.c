@@ -40,17 +40,6 @@ fail_invalid (GError     **error,
   return FALSE;
 }
 
-static TafelReader *
-body_reader (TafelReader *r,
-             GBytes      *body)
-{
-  gsize len;
-  gconstpointer data = g_bytes_get_data (body, &len);
-
-  tafel_reader_init (r, data, len);
-  return r;
-}
-
 static int
 compare_keys (const TafelPublicKey *a,
               const TafelPublicKey *b)
@@ -263,7 +252,7 @@ tafel_epoch_decode (GBytes      *body,
   g_return_val_if_fail (body != NULL && epoch != NULL, FALSE);
 
   memset (epoch, 0, sizeof *epoch);
-  return epoch_parse (body_reader (&r, body), epoch, error);
+  return epoch_parse (tafel_reader_init_bytes (&r, body), epoch, error);
 }
 
 void
@@ -382,7 +371,7 @@ tafel_enrol_decode (GBytes      *body,
   g_return_val_if_fail (body != NULL && enrol != NULL, FALSE);
 
   memset (enrol, 0, sizeof *enrol);
-  return enrol_parse (body_reader (&r, body), enrol, error);
+  return enrol_parse (tafel_reader_init_bytes (&r, body), enrol, error);
 }
 
 void
@@ -454,7 +443,7 @@ tafel_role_change_decode (GBytes           *body,
   g_return_val_if_fail (body != NULL && change != NULL, FALSE);
 
   memset (change, 0, sizeof *change);
-  return role_change_parse (body_reader (&r, body), change, error);
+  return role_change_parse (tafel_reader_init_bytes (&r, body), change, error);
 }
 
 /* ---- Member -------------------------------------------------------------- */
@@ -553,7 +542,7 @@ tafel_member_set_decode (GBytes          *body,
   g_return_val_if_fail (body != NULL && set != NULL, FALSE);
 
   memset (set, 0, sizeof *set);
-  return member_set_parse (body_reader (&r, body), set, error);
+  return member_set_parse (tafel_reader_init_bytes (&r, body), set, error);
 }
 
 void

@@ -47,18 +47,6 @@ fail_invalid (GError     **error,
   return FALSE;
 }
 
-/* Sets @r up to read @body, which must outlive it. */
-static TafelReader *
-body_reader (TafelReader *r,
-             GBytes      *body)
-{
-  gsize len;
-  gconstpointer data = g_bytes_get_data (body, &len);
-
-  tafel_reader_init (r, data, len);
-  return r;
-}
-
 static gboolean
 read_text (TafelReader  *r,
            const char   *what,
@@ -193,7 +181,7 @@ tafel_profile_decode (GBytes        *body,
   g_return_val_if_fail (body != NULL && profile != NULL, FALSE);
 
   memset (profile, 0, sizeof *profile);
-  return profile_parse (body_reader (&r, body), profile, error);
+  return profile_parse (tafel_reader_init_bytes (&r, body), profile, error);
 }
 
 void
@@ -292,7 +280,7 @@ tafel_shape_decode (GBytes      *body,
   g_return_val_if_fail (body != NULL && shape != NULL, FALSE);
 
   memset (shape, 0, sizeof *shape);
-  return shape_parse (body_reader (&r, body), shape, error);
+  return shape_parse (tafel_reader_init_bytes (&r, body), shape, error);
 }
 
 /* ---- Text ---------------------------------------------------------------- */
@@ -374,7 +362,7 @@ tafel_text_decode (GBytes     *body,
   g_return_val_if_fail (body != NULL && text != NULL, FALSE);
 
   memset (text, 0, sizeof *text);
-  return text_parse (body_reader (&r, body), text, error);
+  return text_parse (tafel_reader_init_bytes (&r, body), text, error);
 }
 
 void
@@ -509,7 +497,7 @@ tafel_object_set_decode (GBytes          *body,
   g_return_val_if_fail (body != NULL && set != NULL, FALSE);
 
   memset (set, 0, sizeof *set);
-  return object_set_parse (body_reader (&r, body), set, error);
+  return object_set_parse (tafel_reader_init_bytes (&r, body), set, error);
 }
 
 void
@@ -732,7 +720,7 @@ tafel_transform_set_decode (GBytes             *body,
   g_return_val_if_fail (body != NULL && set != NULL, FALSE);
 
   memset (set, 0, sizeof *set);
-  return transform_set_parse (body_reader (&r, body), set, error);
+  return transform_set_parse (tafel_reader_init_bytes (&r, body), set, error);
 }
 
 void
@@ -858,7 +846,7 @@ tafel_clear_decode (GBytes      *body,
   g_return_val_if_fail (body != NULL && clear != NULL, FALSE);
 
   memset (clear, 0, sizeof *clear);
-  return clear_parse (body_reader (&r, body), clear, error);
+  return clear_parse (tafel_reader_init_bytes (&r, body), clear, error);
 }
 
 void
@@ -926,7 +914,7 @@ tafel_chat_decode (GBytes     *body,
   g_return_val_if_fail (body != NULL && chat != NULL, FALSE);
 
   memset (chat, 0, sizeof *chat);
-  return chat_parse (body_reader (&r, body), chat, error);
+  return chat_parse (tafel_reader_init_bytes (&r, body), chat, error);
 }
 
 void
@@ -1142,7 +1130,7 @@ tafel_amend_set_decode (GBytes         *body,
   g_return_val_if_fail (body != NULL && set != NULL, FALSE);
 
   memset (set, 0, sizeof *set);
-  return amend_set_parse (body_reader (&r, body), set, error);
+  return amend_set_parse (tafel_reader_init_bytes (&r, body), set, error);
 }
 
 void
