@@ -9,6 +9,8 @@
 
 #include <glib/gstdio.h>
 
+#include "tafel-board-meta-private.h"
+#include "tafel-board-private.h"
 #include "tafel-board.h"
 #include "tafel-bytes.h"
 #include "tafel-core.h"
@@ -670,6 +672,43 @@ test_repair (void)
   tafel_test_remove_tree (dir);
 }
 
+/* The .tafel file shares the payloads: version 2 records survive a save
+ * and a load. */
+static void
+test_tafel_file (void)
+{
+  g_autoptr(TafelIdentity) me = tafel_identity_new_ephemeral ();
+  g_autoptr(TafelIdentity) other = tafel_identity_new_ephemeral ();
+  g_autoptr(GPtrArray) mine = mixed_chain (me);
+  g_autoptr(GPtrArray) theirs = v2_chain (other, 5);
+  g_autoptr(TafelLog) log = tafel_log_new ();
+  g_autoptr(TafelLog) back = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(TafelBoardMeta) meta = { { 0 } };
+  g_auto(TafelBoardMeta) meta_back = { { 0 } };
+  g_autofree char *want = NULL;
+  g_autofree char *got = NULL;
+  const char *hints[] = { NULL };
+
+  memset (meta.id, 0x5e, sizeof meta.id);
+  memset (meta.secret, 0x7a, sizeof meta.secret);
+  meta.title = g_strdup ("v2");
+  meta.hints = g_strdupv ((char **) hints);
+  add_run (log, mine, 0, mine->len);
+  add_run (log, theirs, 0, theirs->len);
+  bytes = tafel_board_file_serialize (&meta, log);
+  back = tafel_board_file_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), "v2.tafel",
+                                 &meta_back, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (back);
+  want = log_digest (log);
+  got = log_digest (back);
+  g_assert_cmpstr (got, ==, want);
+  for (guint i = 0; i < mine->len; i++)
+    assert_same_record (back, mine->pdata[i]);
+}
+
 /* Payloads that misuse the escape are refused. */
 static void
 test_payload_guards (void)
@@ -744,6 +783,7 @@ main (int    argc,
   g_test_add_func ("/tafel/log-v2/format1-refuses-v2", test_format1_refuses_v2);
   g_test_add_func ("/tafel/log-v2/damage-and-torn", test_damage_and_torn);
   g_test_add_func ("/tafel/log-v2/repair", test_repair);
+  g_test_add_func ("/tafel/log-v2/tafel-file", test_tafel_file);
   g_test_add_func ("/tafel/log-v2/payload-guards", test_payload_guards);
   return g_test_run ();
 }
