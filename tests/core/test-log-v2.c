@@ -672,6 +672,75 @@ test_repair (void)
   tafel_test_remove_tree (dir);
 }
 
+static void
+put_test_frame (GByteArray   *out,
+                const guint8 *payload,
+                gsize         len)
+{
+  guint8 head[12];
+  guint n = tafel_varint_write (head, len);
+  guint32 hc = tafel_crc32c (0, head, n);
+  guint8 crc[4];
+
+  head[n++] = hc & 0xff;
+  head[n++] = (hc >> 8) & 0xff;
+  g_byte_array_append (out, head, n);
+  g_byte_array_append (out, payload, len);
+  tafel_store_u32 (crc, tafel_crc32c (0, payload, len));
+  g_byte_array_append (out, crc, 4);
+}
+
+/* Repair reads frames with less trust than opening: a sound frame whose
+ * body fits the limit but whose envelope would not is dropped, not built
+ * (version 1 and 2 alike). */
+static void
+test_repair_oversized (void)
+{
+  for (guint version = 1; version <= 2; version++)
+    {
+      g_autofree char *dir = tmp_dir ();
+      g_autofree char *path = g_build_filename (dir, "log", NULL);
+      g_autofree char *backup = g_build_filename (dir, "log.damaged", NULL);
+      g_autoptr(GByteArray) file = g_byte_array_new ();
+      g_autoptr(GByteArray) payload = g_byte_array_new ();
+      g_autoptr(GError) error = NULL;
+      g_autofree guint8 *body = g_malloc0 (TAFEL_RECORD_MAX_BYTES - 10);
+      guint8 key[TAFEL_PUBLIC_KEY_BYTES], sig[TAFEL_SIGNATURE_BYTES], header[32];
+      guint n_kept = 99, n_dropped = 99;
+      guint64 damaged;
+
+      memcpy (header, "TAFELLOG", 8);
+      tafel_store_u32 (header + 8, version);
+      memcpy (header + 12, board_id, 16);
+      tafel_store_u32 (header + 28, tafel_crc32c (0, header, 28));
+      g_byte_array_append (file, header, 32);
+      memset (key, 9, sizeof key);
+      memset (sig, 3, sizeof sig);
+      tafel_put_varint (payload, 1);             /* author 0, new, signed */
+      tafel_put_bytes (payload, key, sizeof key);
+      tafel_put_varint (payload, 1);             /* lamport */
+      if (version == 2)
+        {
+          tafel_put_varint (payload, 0);
+          tafel_put_varint (payload, TAFEL_RECORD_KIND_STROKE << 1);
+          tafel_put_varint (payload, tafel_zigzag_encode ((gint64) T0));
+        }
+      else
+        tafel_put_varint (payload, TAFEL_RECORD_KIND_STROKE);
+      tafel_put_bytes (payload, body, TAFEL_RECORD_MAX_BYTES - 10);
+      tafel_put_bytes (payload, sig, sizeof sig);
+      put_test_frame (file, payload->data, payload->len);
+      write_file (path, file->data, file->len);
+
+      g_assert_true (tafel_log_file_repair (path, board_id, backup, &n_kept, &n_dropped, &damaged, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (n_kept, ==, 0);
+      g_assert_cmpuint (n_dropped, ==, 1);
+      g_assert_cmpuint (damaged, ==, 0);
+      tafel_test_remove_tree (dir);
+    }
+}
+
 /* The .tafel file shares the payloads: version 2 records survive a save
  * and a load. */
 static void
@@ -783,6 +852,7 @@ main (int    argc,
   g_test_add_func ("/tafel/log-v2/format1-refuses-v2", test_format1_refuses_v2);
   g_test_add_func ("/tafel/log-v2/damage-and-torn", test_damage_and_torn);
   g_test_add_func ("/tafel/log-v2/repair", test_repair);
+  g_test_add_func ("/tafel/log-v2/repair-oversized", test_repair_oversized);
   g_test_add_func ("/tafel/log-v2/tafel-file", test_tafel_file);
   g_test_add_func ("/tafel/log-v2/payload-guards", test_payload_guards);
   return g_test_run ();
