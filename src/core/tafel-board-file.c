@@ -200,10 +200,17 @@ read_records (TafelReader  *r,
             return bad_file (error, name, _("an author’s records are split up"));
 
           body = g_bytes_new (pl.body, pl.body_len);
-          if (tafel_record_get_encoded_size_for (pl.seq, pl.lamport, pl.kind, pl.body_len) > TAFEL_RECORD_MAX_BYTES)
+          if ((pl.version == 2 ?
+               tafel_record_get_encoded_size_for_v2 (pl.seq, pl.lamport, pl.kind, pl.time, pl.body_len) :
+               tafel_record_get_encoded_size_for (pl.seq, pl.lamport, pl.kind, pl.body_len)) > TAFEL_RECORD_MAX_BYTES)
             return bad_file (error, name, _("a record is larger than a record may be"));
-          rec = tafel_record_new (pl.author, pl.seq, prev != NULL ? tafel_record_get_id (prev) : NULL,
-                                  pl.lamport, pl.kind, body, pl.has_signature ? &pl.signature : NULL);
+          if (pl.version == 2)
+            rec = tafel_record_new_v2 (pl.author, pl.seq, prev != NULL ? tafel_record_get_id (prev) : NULL,
+                                       pl.lamport, pl.kind, pl.key_id, pl.time, body,
+                                       pl.has_signature ? &pl.signature : NULL);
+          else
+            rec = tafel_record_new (pl.author, pl.seq, prev != NULL ? tafel_record_get_id (prev) : NULL,
+                                    pl.lamport, pl.kind, body, pl.has_signature ? &pl.signature : NULL);
           g_ptr_array_add (run, rec);
         }
       else if (run->len > 0)

@@ -52,6 +52,9 @@ typedef struct
   guint64               seq;
   guint64               lamport;
   guint                 kind;
+  guint                 version;    /* of the envelope: 1 or 2 */
+  guint32               key_id;     /* version 2 only, else 0 */
+  guint64               time;       /* version 2 only, else 0 */
   const guint8         *body;       /* borrowed from the payload */
   gsize                 body_len;
   gboolean              has_signature;

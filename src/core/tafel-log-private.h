@@ -16,6 +16,9 @@ gboolean              tafel_log_append_stored  (TafelLog             *self,
                                                 const TafelPublicKey *author,
                                                 guint64               lamport,
                                                 guint                 kind,
+                                                guint                 version,
+                                                guint32               key_id,
+                                                guint64               time,
                                                 gconstpointer         body,
                                                 gsize                 body_len,
                                                 const TafelSignature *sig,
@@ -32,7 +35,10 @@ typedef struct
   const TafelHash      *prev;       /* NULL for seq 1 */
   guint64               lamport;
   guint                 kind;
-  const guint8         *body;
+  guint                 version;    /* of the envelope: 1 or 2 */
+  guint32               key_id;     /* 0 on version 1 */
+  guint64               time;       /* 0 on version 1 */
+  const guint8         *body;       /* as on the wire: ciphertext for content on version 2 */
   gsize                 body_len;
   const TafelSignature *signature;  /* the head's only */
 } TafelLogEntryView;

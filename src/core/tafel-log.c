@@ -17,6 +17,10 @@
  *
  *  - per author, an array of fixed-size entries indexed by seq - 1: the
  *    record's id, lamport, kind and a pointer to its body;
+ *  - a version 2 record (docs/access.md) is marked by the top bit of its
+ *    entry's body length (a body is far below 2 GiB), and its key id and
+ *    time (u32 and u64, little-endian: ENTRY_V2_EXTRA bytes) sit in the
+ *    arena just before its body, so version 1 entries pay nothing;
  *  - bodies are copied, packed as they came, into an arena of 1 MiB chunks
  *    that never move, shared by reference with the GBytes of records
  *    handed out, so a record outlives the log safely;
@@ -79,10 +83,9 @@ arena_unref (gpointer data)
     }
 }
 
-static const guint8 *
-arena_copy (Arena         *arena,
-            gconstpointer  data,
-            gsize          len)
+static guint8 *
+arena_alloc (Arena *arena,
+             gsize  len)
 {
   guint8 *p;
 
@@ -103,8 +106,6 @@ arena_copy (Arena         *arena,
       p = arena->cur + arena->used;
       arena->used += len;
     }
-  if (len > 0)
-    memcpy (p, data, len);
   return p;
 }
 
@@ -115,9 +116,40 @@ typedef struct
   TafelHash     id;
   guint64       lamport;
   const guint8 *body;
-  guint32       body_len;
+  guint32       body_len;  /* | ENTRY_V2 for a version 2 record */
   guint32       kind;
 } Entry;
+
+#define ENTRY_V2       0x80000000u
+#define ENTRY_V2_EXTRA 12  /* u32 key id, u64 time, before the body */
+
+G_STATIC_ASSERT (TAFEL_RECORD_MAX_BYTES < ENTRY_V2);
+
+static inline gsize
+entry_body_len (const Entry *e)
+{
+  return e->body_len & ~ENTRY_V2;
+}
+
+static inline guint
+entry_version (const Entry *e)
+{
+  return (e->body_len & ENTRY_V2) != 0 ? TAFEL_RECORD_VERSION_2 : TAFEL_RECORD_VERSION;
+}
+
+static inline guint32
+entry_key_id (const Entry *e)
+{
+  return (e->body_len & ENTRY_V2) != 0 ? tafel_load_u32 (e->body - ENTRY_V2_EXTRA) : 0;
+}
+
+static inline guint64
+entry_time (const Entry *e)
+{
+  if ((e->body_len & ENTRY_V2) == 0)
+    return 0;
+  return tafel_load_u32 (e->body - 8) | ((guint64) tafel_load_u32 (e->body - 4) << 32);
+}
 
 typedef struct
 {
@@ -428,11 +460,18 @@ append_entry (TafelLog              *self,
               const TafelHash       *id,
               guint64                lamport,
               guint                  kind,
+              guint                  version,
+              guint32                key_id,
+              guint64                time,
               gconstpointer          body,
               gsize                  body_len,
               const TafelSignature  *sig)
 {
   Entry *e;
+  guint8 *p;
+
+  g_assert (body_len <= TAFEL_RECORD_MAX_BYTES);
+  g_assert (version == TAFEL_RECORD_VERSION || version == TAFEL_RECORD_VERSION_2);
 
   if (author->n_entries == author->cap)
     {
@@ -444,7 +483,20 @@ append_entry (TafelLog              *self,
   e->lamport = lamport;
   e->kind = kind;
   e->body_len = (guint32) body_len;
-  e->body = arena_copy (self->arena, body, body_len);
+  if (version == TAFEL_RECORD_VERSION_2)
+    {
+      p = arena_alloc (self->arena, ENTRY_V2_EXTRA + body_len);
+      tafel_store_u32 (p, key_id);
+      tafel_store_u32 (p + 4, (guint32) time);
+      tafel_store_u32 (p + 8, (guint32) (time >> 32));
+      p += ENTRY_V2_EXTRA;
+      e->body_len |= ENTRY_V2;
+    }
+  else
+    p = arena_alloc (self->arena, body_len);
+  if (body_len > 0)
+    memcpy (p, body, body_len);
+  e->body = p;
   author->head_signed = sig != NULL;
   if (sig != NULL)
     author->head_sig = *sig;
@@ -462,8 +514,10 @@ append_record (TafelLog    *self,
   GBytes *body = tafel_record_get_body (record);
 
   append_entry (self, author, tafel_record_get_id (record), tafel_record_get_lamport (record),
-                tafel_record_get_kind (record), g_bytes_get_data (body, NULL),
-                g_bytes_get_size (body), tafel_record_get_signature (record));
+                tafel_record_get_kind (record), tafel_record_get_version (record),
+                tafel_record_get_key_id (record), tafel_record_get_time (record),
+                g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                tafel_record_get_signature (record));
 }
 
 static TafelRecord *
@@ -472,14 +526,18 @@ materialise (TafelLog *self,
              guint64   seq)
 {
   const Entry *e = &author->entries[seq - 1];
+  const TafelHash *prev = seq > 1 ? &author->entries[seq - 2].id : NULL;
+  const TafelSignature *sig = seq == author->n_entries && author->head_signed ? &author->head_sig : NULL;
   g_autoptr(GBytes) body = NULL;
   TafelRecord *record;
 
-  body = g_bytes_new_with_free_func (e->body, e->body_len, arena_unref, arena_ref (self->arena));
-  record = tafel_record_new_with_id (&author->key, seq, seq > 1 ? &author->entries[seq - 2].id : NULL,
-                                     e->lamport, e->kind, body,
-                                     seq == author->n_entries && author->head_signed ? &author->head_sig : NULL,
-                                     &e->id);
+  body = g_bytes_new_with_free_func (e->body, entry_body_len (e), arena_unref, arena_ref (self->arena));
+  if (entry_version (e) == TAFEL_RECORD_VERSION_2)
+    record = tafel_record_new_with_id_v2 (&author->key, seq, prev, e->lamport, e->kind,
+                                          entry_key_id (e), entry_time (e), body, sig, &e->id);
+  else
+    record = tafel_record_new_with_id (&author->key, seq, prev, e->lamport, e->kind, body, sig,
+                                       &e->id);
   tafel_record_mark_body_checked (record);
   return record;
 }
@@ -643,15 +701,6 @@ add_run_internal (TafelLog     *self,
 
       if (!tafel_key_equal (tafel_record_get_author (r), key))
         return fail_log (error, TAFEL_LOG_ERROR_BAD_RUN, _("A run mixes records of several authors"));
-      /* The log keeps, stores and sends back the fields of envelope
-       * version 1 only; a version 2 record would lose its key id and time
-       * here and no longer match its id. Until boards take version 2
-       * (docs/access.md), it is refused like any record this board cannot
-       * hold. */
-      if (tafel_record_get_version (r) != 1)
-        return fail_log (error, TAFEL_LOG_ERROR_INVALID,
-                         _("Record %" PRIu64 " has envelope version %u, which this board does not take yet"),
-                         tafel_record_get_seq (r), tafel_record_get_version (r));
       if (tafel_record_get_seq (r) != first_seq + i)
         return fail_log (error, TAFEL_LOG_ERROR_BAD_RUN,
                          _("A run is not in gapless seq order at record %" PRIu64),
@@ -963,6 +1012,9 @@ tafel_log_append_stored (TafelLog             *self,
                          const TafelPublicKey *key,
                          guint64               lamport,
                          guint                 kind,
+                         guint                 version,
+                         guint32               key_id,
+                         guint64               time,
                          gconstpointer         body,
                          gsize                 body_len,
                          const TafelSignature *sig,
@@ -970,7 +1022,7 @@ tafel_log_append_stored (TafelLog             *self,
 {
   Author *author = find_author (self, key);
   guint64 seq = (author != NULL ? author->n_entries : 0) + 1;
-  guint8 header[TAFEL_RECORD_HEADER_MAX];
+  guint8 header[TAFEL_RECORD_V2_HEADER_MAX];
   gsize header_len;
   TafelHash id;
 
@@ -979,16 +1031,23 @@ tafel_log_append_stored (TafelLog             *self,
       seq > TAFEL_RECORD_MAX_CLOCK)
     return fail_log (error, TAFEL_LOG_ERROR_INVALID,
                      _("Record %" PRIu64 " has a Lamport clock or kind out of order"), seq);
+  /* The payload reader gives only these. */
+  g_return_val_if_fail (version == TAFEL_RECORD_VERSION || version == TAFEL_RECORD_VERSION_2, FALSE);
+  g_return_val_if_fail (time <= TAFEL_RECORD_MAX_CLOCK && body_len <= TAFEL_RECORD_MAX_BYTES, FALSE);
 
   if (author == NULL)
     author = ensure_author (self, key);
-  header_len = tafel_record_write_header (header, key, seq, author_head_id (author), lamport, kind,
-                                          body_len);
+  if (version == TAFEL_RECORD_VERSION_2)
+    header_len = tafel_record_write_header_v2 (header, key, seq, author_head_id (author), lamport,
+                                               kind, key_id, time, body_len);
+  else
+    header_len = tafel_record_write_header (header, key, seq, author_head_id (author), lamport,
+                                            kind, body_len);
   if (header_len + body_len + 1 + TAFEL_SIGNATURE_BYTES > TAFEL_RECORD_MAX_BYTES)
     return fail_log (error, TAFEL_LOG_ERROR_INVALID,
                      _("Record %" PRIu64 " is larger than a record may be"), seq);
   tafel_record_compute_id (&id, header, header_len, body, body_len);
-  append_entry (self, author, &id, lamport, kind, body, body_len, sig);
+  append_entry (self, author, &id, lamport, kind, version, key_id, time, body, body_len, sig);
   return TRUE;
 }
 
@@ -1031,8 +1090,11 @@ tafel_log_peek (TafelLog              *self,
   view->prev = seq > 1 ? &author->entries[seq - 2].id : NULL;
   view->lamport = e->lamport;
   view->kind = e->kind;
+  view->version = entry_version (e);
+  view->key_id = entry_key_id (e);
+  view->time = entry_time (e);
   view->body = e->body;
-  view->body_len = e->body_len;
+  view->body_len = entry_body_len (e);
   view->signature = seq == author->n_entries && author->head_signed ? &author->head_sig : NULL;
   return TRUE;
 }

@@ -140,7 +140,9 @@ collect_run (Inbox        *inbox,
 
   for (guint64 i = 0; i < n; i++)
     {
-      guint64 lamport, kind, body_len, seq = run->next_seq;
+      guint64 lamport, kind, body_len, seq = run->next_seq, time = 0;
+      guint32 key_id = 0;
+      gboolean v2 = FALSE;
       const guint8 *body_data;
       guint8 has_sig;
       TafelSignature sig;
@@ -149,12 +151,24 @@ collect_run (Inbox        *inbox,
       g_autoptr(GError) local_error = NULL;
 
       if (!tafel_read_varint (r, "record clock", &lamport, error) ||
-          !tafel_read_varint (r, "record kind", &kind, error) ||
-          !tafel_read_varint (r, "record body length", &body_len, error))
+          !tafel_read_varint (r, "record kind", &kind, error))
+        return FALSE;
+      /* Kind 0 escapes a version 2 envelope: kind, key id, time. */
+      if (kind == 0)
+        {
+          v2 = TRUE;
+          if (!tafel_read_varint (r, "record kind", &kind, error) ||
+              !tafel_read_u32 (r, "record key id", &key_id, error) ||
+              !tafel_read_varint (r, "record time", &time, error))
+            return FALSE;
+        }
+      if (!tafel_read_varint (r, "record body length", &body_len, error))
         return FALSE;
       if (seq > TAFEL_RECORD_MAX_CLOCK || lamport < 1 || lamport > TAFEL_RECORD_MAX_CLOCK ||
           kind < 1 || kind > G_MAXUINT32 || body_len > TAFEL_RECORD_MAX_BYTES ||
-          tafel_record_get_encoded_size_for (seq, lamport, kind, body_len) > TAFEL_RECORD_MAX_BYTES)
+          time > TAFEL_RECORD_MAX_CLOCK ||
+          (v2 ? tafel_record_get_encoded_size_for_v2 (seq, lamport, kind, time, body_len)
+              : tafel_record_get_encoded_size_for (seq, lamport, kind, body_len)) > TAFEL_RECORD_MAX_BYTES)
         return tafel_sync_protocol_error (error, _("A record in a run breaks the limits"));
       if (!tafel_read_raw (r, body_len, "record body", &body_data, error) ||
           !tafel_read_u8 (r, "signature flag", &has_sig, error))
@@ -169,8 +183,12 @@ collect_run (Inbox        *inbox,
        * integrated. */
       body = g_bytes_new_from_bytes (frame, body_data - (const guint8 *) g_bytes_get_data (frame, NULL),
                                      body_len);
-      record = tafel_record_new (&author, seq, seq > 1 ? &run->prev : NULL, lamport, (guint) kind,
-                                 body, has_sig ? &sig : NULL);
+      if (v2)
+        record = tafel_record_new_v2 (&author, seq, seq > 1 ? &run->prev : NULL, lamport, (guint) kind,
+                                      key_id, time, body, has_sig ? &sig : NULL);
+      else
+        record = tafel_record_new (&author, seq, seq > 1 ? &run->prev : NULL, lamport, (guint) kind,
+                                   body, has_sig ? &sig : NULL);
       /* Bodies are checked as chunks arrive, so the final verification and
        * the integration slices do not have to. */
       if (!tafel_record_check_body (record, &local_error))

@@ -17,6 +17,8 @@
  *                   varint n, u8 flags (bit 0: this chunk ends the run),
  *                   n × { varint lamport, varint kind, varint body length,
  *                         body, u8 has_signature, [64 signature] }
+ *                 A version 2 envelope (docs/access.md) has kind 0 there,
+ *                 then varint kind, u32 key id, varint time.
  *   DONE    0x12  every run answering the last HELLO has been sent
  *   VECTOR  0x13  version vector: what the sender now holds (an ack)
  *   PROBE   0x14  32 author, varint n, n × { varint seq, 32 id }, seqs
@@ -202,7 +204,18 @@ put_run_record (GByteArray  *frame,
   const TafelSignature *sig = tafel_record_get_signature (record);
 
   tafel_put_varint (frame, tafel_record_get_lamport (record));
-  tafel_put_varint (frame, tafel_record_get_kind (record));
+  if (tafel_record_get_version (record) == 2)
+    {
+      guint8 key_id[4];
+
+      tafel_store_u32 (key_id, tafel_record_get_key_id (record));
+      tafel_put_varint (frame, 0);
+      tafel_put_varint (frame, tafel_record_get_kind (record));
+      tafel_put_bytes (frame, key_id, 4);
+      tafel_put_varint (frame, tafel_record_get_time (record));
+    }
+  else
+    tafel_put_varint (frame, tafel_record_get_kind (record));
   tafel_put_varint (frame, g_bytes_get_size (body));
   tafel_put_bytes (frame, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
   if (with_signature && sig != NULL)

@@ -536,11 +536,11 @@ test_v2_malformed (void)
   }
 }
 
-/* Version 1 and 2 records of one author form one chain; the log takes the
- * version 1 records and refuses the version 2 ones until it keeps their
- * fields (it would otherwise hand back records whose id does not match). */
+/* Version 1 and 2 records of one author form one chain, and the log takes
+ * both, handing back the version 2 one with its key id and time (more in
+ * test-log-v2.c). */
 static void
-test_v2_log_refuses (void)
+test_v2_log_takes (void)
 {
   g_autoptr(TafelIdentity) id = tafel_identity_new_ephemeral ();
   g_autoptr(TafelLog) log = tafel_log_new ();
@@ -549,14 +549,30 @@ test_v2_log_refuses (void)
   g_autoptr(TafelRecord) r2 = tafel_identity_sign_record_v2 (id, 2, tafel_record_get_id (r1), 2,
                                                              TAFEL_RECORD_KIND_CHAT, KEY_ID, key_b,
                                                              TIME_MS, plain);
+  g_autoptr(TafelRecord) back = NULL;
+  g_autoptr(GBytes) want = NULL;
+  g_autoptr(GBytes) got = NULL;
+  g_autoptr(GBytes) opened = NULL;
   g_autoptr(GError) error = NULL;
 
   g_assert_true (tafel_log_add (log, r1, &error));
   g_assert_no_error (error);
   g_assert_true (tafel_hash_equal (tafel_record_get_prev (r2), tafel_record_get_id (r1)));
-  g_assert_false (tafel_log_add (log, r2, &error));
-  g_assert_error (error, TAFEL_LOG_ERROR, TAFEL_LOG_ERROR_INVALID);
-  g_assert_cmpuint (tafel_log_get_n_records (log), ==, 1);
+  g_assert_true (tafel_log_add (log, r2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tafel_log_get_n_records (log), ==, 2);
+  back = tafel_log_lookup (log, tafel_record_get_id (r2));
+  g_assert_nonnull (back);
+  g_assert_cmpuint (tafel_record_get_version (back), ==, 2);
+  g_assert_cmpuint (tafel_record_get_key_id (back), ==, KEY_ID);
+  g_assert_cmpuint (tafel_record_get_time (back), ==, TIME_MS);
+  want = tafel_record_encode (r2);
+  got = tafel_record_encode (back);
+  g_assert_true (g_bytes_equal (want, got));
+  g_assert_true (tafel_record_verify_signature (back, NULL));
+  opened = tafel_record_open_body (back, lookup_b, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (opened, plain));
 }
 
 /* ---- Control bodies ------------------------------------------------------ */
@@ -1005,7 +1021,7 @@ main (int    argc,
   g_test_add_func ("/tafel/record-v2/envelope/wrong-key", test_v2_wrong_key);
   g_test_add_func ("/tafel/record-v2/envelope/v1-unchanged", test_v1_unchanged);
   g_test_add_func ("/tafel/record-v2/envelope/malformed", test_v2_malformed);
-  g_test_add_func ("/tafel/record-v2/envelope/log-refuses", test_v2_log_refuses);
+  g_test_add_func ("/tafel/record-v2/envelope/log-takes", test_v2_log_takes);
   g_test_add_func ("/tafel/record-v2/envelope/key-id", test_key_id_from_record_id);
   g_test_add_func ("/tafel/record-v2/control/round-trip", test_control_round_trip);
   g_test_add_func ("/tafel/record-v2/control/truncated", test_control_truncated);
