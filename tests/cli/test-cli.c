@@ -825,6 +825,7 @@ test_cli_link_file (Fixture       *f,
       { two_lines, -1, "does not hold a Tafel link" },
       { with_nul, (gssize) strlen (link) + 1, "does not hold a Tafel link" },
       { long_text, -1, "longer than" },
+      { "tafel://board/v1/\xff\xfe\n", -1, "does not hold a Tafel link" },
       { other_version, -1, "version" },
     };
     g_autofree char *missing = g_build_filename (f->tmp, "missing.link", NULL);
