@@ -792,6 +792,18 @@ test_cli_link_file (Fixture       *f,
     g_assert_true (g_str_has_prefix (e, ARGUMENT_WARNING));
     g_assert_null (strstr (e, secret));
   }
+  /* Links of version 2 (edit, view, seed) too, also when refused. */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *o = NULL, *e = NULL;
+      g_autofree char *v2 = g_strdup_printf ("tafel://board/v2/%s/%s#%s", id,
+                                             (const char *[]) { "edit", "view", "seed" }[i], secret);
+
+      run_cli ((const char *[]) { "info", v2, "--data-dir", f->data, NULL }, &o, &e);
+      g_assert_true (g_str_has_prefix (e, ARGUMENT_WARNING));
+      g_assert_null (strstr (e, secret));
+      g_assert_null (strstr (o, secret));
+    }
   /* A link without a secret, or an id, gets no warning. */
   g_free (cli_ok ((const char *[]) { "info", id, "--data-dir", f->data, NULL }));
 
