@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "tafel-cli-private.h"
 #include "tafel-invite.h"
@@ -76,25 +81,59 @@ tafel_cli_printable (const char *text)
   return g_string_free (out, FALSE);
 }
 
+/* Prints "tafel-cli: PREFIXMESSAGE" on one line, whatever the message holds,
+ * with nothing a terminal acts on and no link secret. */
+static void
+print_line (const char *prefix,
+            const char *format,
+            va_list     args)
+{
+  g_autofree char *message = g_strdup_vprintf (format, args);
+  g_autofree char *safe = NULL;
+  g_autofree char *printable = NULL;
+
+  g_strdelimit (message, "\r\n", ' ');
+  safe = redact_links (message);
+  printable = tafel_cli_printable (safe);
+  fprintf (stderr, "tafel-cli: %s%s\n", prefix, printable);
+}
+
 int
 tafel_cli_fail (const char *format,
                 ...)
 {
-  g_autofree char *message = NULL;
-  g_autofree char *safe = NULL;
   va_list args;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  print_line ("", format, args);
   va_end (args);
-
-  /* One line, whatever the message holds, and nothing a terminal acts on. */
-  g_strdelimit (message, "\r\n", ' ');
-  safe = redact_links (message);
-  g_free (message);
-  message = tafel_cli_printable (safe);
-  fprintf (stderr, "tafel-cli: %s\n", message);
   return 1;
+}
+
+void
+tafel_cli_warn (const char *format,
+                ...)
+{
+  /* TRANSLATORS: the beginning of a warning line of tafel-cli. */
+  g_autofree char *prefix = g_strdup_printf ("%s ", _("warning:"));
+  va_list args;
+
+  va_start (args, format);
+  print_line (prefix, format, args);
+  va_end (args);
+}
+
+gboolean
+tafel_cli_carries_secret (const char *arg)
+{
+  for (const char *p = arg; *p != '\0'; p++)
+    if (g_ascii_strncasecmp (p, "tafel:", 6) == 0)
+      {
+        const char *hash = strchr (p, '#');
+
+        return hash != NULL && hash[1] != '\0' && !g_ascii_isspace (hash[1]);
+      }
+  return FALSE;
 }
 
 static gboolean
@@ -140,6 +179,131 @@ tafel_cli_parse_options (const char    *command,
   return TRUE;
 }
 
+/* A link is some hundred bytes; a file much longer than that is not one. */
+#define LINK_FILE_MAX 4096
+
+/* Reads the link from @fd (@path, or NULL for standard input); never
+ * repeats what it read in an error. */
+static char *
+read_link (int          fd,
+           const char  *path,
+           GError     **error)
+{
+  g_autofree char *where = path != NULL ? g_strdup_printf (_("The link file “%s”"), path)
+                                        : g_strdup (_("Standard input"));
+  char buffer[LINK_FILE_MAX + 1];
+  gsize length = 0;
+  gboolean has_nul;
+  g_autofree char *link = NULL;
+
+  while (length < sizeof buffer)
+    {
+      gssize n = read (fd, buffer + length, sizeof buffer - length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                       /* TRANSLATORS: “The link file “F”” or “Standard input”, then why it could not be read. */
+                       _("%s could not be read: %s"), where, g_strerror (saved));
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      length += (gsize) n;
+    }
+  if (length > LINK_FILE_MAX)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _("%s is longer than %d bytes: it is not a Tafel link"), where, LINK_FILE_MAX);
+      return NULL;
+    }
+  has_nul = memchr (buffer, '\0', length) != NULL;
+  link = g_strstrip (g_strndup (buffer, length));
+  if (*link == '\0' && !has_nul)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("%s holds no link"), where);
+      return NULL;
+    }
+  /* One line that starts as a link does; what else it holds is not shown. */
+  if (has_nul || !names_a_link (link) || strpbrk (link, "\r\n") != NULL ||
+      !g_utf8_validate (link, -1, NULL))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _("%s does not hold a Tafel link (tafel://…) on one line"), where);
+      return NULL;
+    }
+  return g_steal_pointer (&link);
+}
+
+/* The link in @path ("-": standard input). */
+static char *
+read_link_file (const char  *path,
+                GError     **error)
+{
+  struct stat st;
+  char *link;
+  int fd;
+
+  if (g_str_equal (path, "-"))
+    return read_link (STDIN_FILENO, NULL, error);
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   _("The link file “%s” could not be opened: %s"), path, g_strerror (saved));
+      return NULL;
+    }
+  /* As ssh does for keys: a secret others can read is no longer one. */
+  if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && (st.st_mode & (S_IRGRP | S_IROTH)) != 0)
+    tafel_cli_warn (_("the link file “%s” can be read by other users of this machine (mode %04o); "
+                      "anyone who reads it can open the board: “chmod 600 %s”"),
+                    path, (guint) (st.st_mode & 07777), path);
+  link = read_link (fd, path, error);
+  close (fd);
+  return link;
+}
+
+char *
+tafel_cli_board_argument (const char  *command,
+                          const char  *link_file,
+                          int          argc,
+                          char       **argv,
+                          int         *status)
+{
+  g_autoptr(GError) error = NULL;
+  char *link;
+
+  if (link_file != NULL && argc > 1)
+    {
+      *status = tafel_cli_fail (_("%s: give the board either as an argument or with --link-file, not both"), command);
+      return NULL;
+    }
+  if (link_file == NULL && argc < 2)
+    {
+      *status = tafel_cli_fail (_("%s: no board given (BOARD, --link-file FILE, or - to read the link from standard input)"),
+                                command);
+      return NULL;
+    }
+  if (argc > 2)
+    {
+      *status = tafel_cli_fail (_("%s: unexpected argument “%s”"), command, argv[2]);
+      return NULL;
+    }
+  if (link_file == NULL && !g_str_equal (argv[1], "-"))
+    return g_strdup (argv[1]);
+
+  link = read_link_file (link_file != NULL ? link_file : "-", &error);
+  if (link == NULL)
+    *status = tafel_cli_fail ("%s: %s", command, error->message);
+  return link;
+}
 
 static gboolean
 names_a_file (const char *name)

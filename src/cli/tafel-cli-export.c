@@ -39,6 +39,8 @@ int
 tafel_cli_export (int    argc,
                   char **argv)
 {
+  g_autofree char *link_file = NULL;
+  g_autofree char *name = NULL;
   g_autofree char *data_dir = NULL;
   g_autofree char *output = NULL;
   g_auto(TafelCliBoard) board = { 0 };
@@ -56,18 +58,18 @@ tafel_cli_export (int    argc,
     { "page", 0, 0, G_OPTION_ARG_STRING, &page_text, N_("A PDF’s paper: fit (the drawing’s size), a4 or letter, with the board scaled onto it"), N_("PAGE") },
     { "landscape", 0, 0, G_OPTION_ARG_NONE, &options.landscape, N_("An A4 or Letter page on its side"), NULL },
     { "area", 0, 0, G_OPTION_ARG_STRING, &area_text, N_("Export only this part of the board"), N_("X,Y,WIDTH,HEIGHT") },
+    TAFEL_CLI_LINK_FILE_OPTION (&link_file),
     TAFEL_CLI_DATA_DIR_OPTION (&data_dir),
     { NULL }
   };
   int status;
 
-  if (!tafel_cli_parse_options ("export", "BOARD -o FILE", N_("Writes a board to a .tafel file or draws it as a PNG, SVG or PDF image."),
+  if (!tafel_cli_parse_options ("export", "BOARD|--link-file FILE -o FILE", N_("Writes a board to a .tafel file or draws it as a PNG, SVG or PDF image."),
                                 entries, &argc, &argv, &data_dir, &status))
     return status;
-  if (argc < 2)
-    return tafel_cli_fail (_("export: no board given"));
-  if (argc > 2)
-    return tafel_cli_fail (_("export: unexpected argument “%s”"), argv[2]);
+  name = tafel_cli_board_argument ("export", link_file, argc, argv, &status);
+  if (name == NULL)
+    return status;
   if (output == NULL)
     return tafel_cli_fail (_("export: no output file given (-o FILE)"));
 
@@ -94,7 +96,7 @@ tafel_cli_export (int    argc,
         return tafel_cli_fail (_("export: --landscape needs --page a4 or --page letter"));
       if (area_text != NULL && !parse_area (area_text, &area))
         return tafel_cli_fail (_("export: “%s” is not an area; give X,Y,WIDTH,HEIGHT in board units"), area_text);
-      if (!tafel_cli_board_read (data_dir, argv[1], &board, &error))
+      if (!tafel_cli_board_read (data_dir, name, &board, &error))
         return tafel_cli_fail ("%s", error->message);
 
       model = tafel_board_model_new (board.log);
@@ -105,7 +107,7 @@ tafel_cli_export (int    argc,
 
   if (area_text != NULL || page_text != NULL || options.transparent || options.landscape || dpi != 0)
     return tafel_cli_fail (_("export: --area, --dpi, --page, --landscape and --transparent apply to images only, not to .tafel files"));
-  if (!tafel_cli_board_open (data_dir, argv[1], FALSE, &board, &error))
+  if (!tafel_cli_board_open (data_dir, name, FALSE, &board, &error))
     return tafel_cli_fail ("%s", error->message);
 
   if (board.board != NULL)

@@ -17,6 +17,8 @@ int
 tafel_cli_import (int    argc,
                   char **argv)
 {
+  g_autofree char *link_file = NULL;
+  g_autofree char *name = NULL;
   g_autofree char *data_dir = NULL;
   g_autofree char *trace = NULL;
   g_auto(TafelCliBoard) board = { 0 };
@@ -25,20 +27,20 @@ tafel_cli_import (int    argc,
   g_autoptr(GError) error = NULL;
   GOptionEntry entries[] = {
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace, N_("An NDJSON stroke trace"), N_("FILE") },
+    TAFEL_CLI_LINK_FILE_OPTION (&link_file),
     TAFEL_CLI_DATA_DIR_OPTION (&data_dir),
     { NULL }
   };
   guint64 points = 0;
   int status;
 
-  if (!tafel_cli_parse_options ("import", "BOARD --trace FILE",
+  if (!tafel_cli_parse_options ("import", "BOARD|--link-file FILE --trace FILE",
                                 N_("Adds the strokes of a trace to a board, as yourself."),
                                 entries, &argc, &argv, &data_dir, &status))
     return status;
-  if (argc < 2)
-    return tafel_cli_fail (_("import: no board given"));
-  if (argc > 2)
-    return tafel_cli_fail (_("import: unexpected argument “%s”"), argv[2]);
+  name = tafel_cli_board_argument ("import", link_file, argc, argv, &status);
+  if (name == NULL)
+    return status;
   if (trace == NULL)
     return tafel_cli_fail (_("import: no trace given (--trace FILE)"));
 
@@ -47,7 +49,7 @@ tafel_cli_import (int    argc,
   if (strokes == NULL)
     return tafel_cli_fail ("%s: %s", trace, error->message);
 
-  if (!tafel_cli_board_open (data_dir, argv[1], TRUE, &board, &error))
+  if (!tafel_cli_board_open (data_dir, name, TRUE, &board, &error))
     return tafel_cli_fail ("%s", error->message);
 
   bodies = g_ptr_array_new_full (strokes->len, (GDestroyNotify) g_bytes_unref);

@@ -84,6 +84,8 @@ int
 tafel_cli_info (int    argc,
                 char **argv)
 {
+  g_autofree char *link_file = NULL;
+  g_autofree char *name = NULL;
   g_autofree char *data_dir = NULL;
   gboolean json = FALSE;
   g_auto(TafelCliBoard) board = { 0 };
@@ -91,6 +93,7 @@ tafel_cli_info (int    argc,
   g_autoptr(GArray) fields = g_array_new (FALSE, FALSE, sizeof (Field));
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON"), NULL },
+    TAFEL_CLI_LINK_FILE_OPTION (&link_file),
     TAFEL_CLI_DATA_DIR_OPTION (&data_dir),
     { NULL }
   };
@@ -98,15 +101,14 @@ tafel_cli_info (int    argc,
   int status;
 
   g_array_set_clear_func (fields, field_clear);
-  if (!tafel_cli_parse_options ("info", "BOARD", N_("Shows what a board holds."),
+  if (!tafel_cli_parse_options ("info", "BOARD|--link-file FILE", N_("Shows what a board holds."),
                                 entries, &argc, &argv, &data_dir, &status))
     return status;
-  if (argc < 2)
-    return tafel_cli_fail (_("info: no board given"));
-  if (argc > 2)
-    return tafel_cli_fail (_("info: unexpected argument “%s”"), argv[2]);
+  name = tafel_cli_board_argument ("info", link_file, argc, argv, &status);
+  if (name == NULL)
+    return status;
 
-  if (!tafel_cli_board_read (data_dir, argv[1], &board, &error))
+  if (!tafel_cli_board_read (data_dir, name, &board, &error))
     return tafel_cli_fail ("%s", error->message);
 
   tafel_log_foreach (board.log, count_record, &counts);

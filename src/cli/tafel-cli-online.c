@@ -401,27 +401,29 @@ int
 tafel_cli_seed (int    argc,
                 char **argv)
 {
+  g_autofree char *link_file = NULL;
+  g_autofree char *name = NULL;
   g_autofree char *data_dir = NULL;
   g_auto(NetOptions) net = { 0 };
   g_autoptr(GError) error = NULL;
   GOptionEntry entries[] = {
     NET_OPTION_ENTRIES (&net),
+    TAFEL_CLI_LINK_FILE_OPTION (&link_file),
     TAFEL_CLI_DATA_DIR_OPTION (&data_dir),
     { NULL }
   };
   Online o = { &net, .started_us = g_get_monotonic_time () };
   int status;
 
-  if (!tafel_cli_parse_options ("seed", "BOARD", N_("Joins a board and stays online, keeping it available to everyone."),
+  if (!tafel_cli_parse_options ("seed", "BOARD|--link-file FILE", N_("Joins a board and stays online, keeping it available to everyone."),
                                 entries, &argc, &argv, &data_dir, &status))
     return status;
-  if (argc < 2)
-    return tafel_cli_fail (_("seed: no board given"));
-  if (argc > 2)
-    return tafel_cli_fail (_("seed: unexpected argument “%s”"), argv[2]);
+  name = tafel_cli_board_argument ("seed", link_file, argc, argv, &status);
+  if (name == NULL)
+    return status;
 
   o.loop = g_main_loop_new (NULL, FALSE);
-  if (!online_start (&o, data_dir, argv[1], &error))
+  if (!online_start (&o, data_dir, name, &error))
     {
       online_finish (&o);
       return tafel_cli_fail (_("seed: %s"), error->message);
@@ -614,6 +616,8 @@ int
 tafel_cli_draw (int    argc,
                 char **argv)
 {
+  g_autofree char *link_file = NULL;
+  g_autofree char *name = NULL;
   g_autofree char *data_dir = NULL;
   g_autofree char *trace_path = NULL;
   g_auto(NetOptions) net = { 0 };
@@ -629,6 +633,7 @@ tafel_cli_draw (int    argc,
     { "pace", 0, 0, G_OPTION_ARG_INT, &pace_ms, N_("Draw at a pen’s pace: a point every MS milliseconds, shown live; each stroke is committed as the pen lifts"), N_("MS") },
     { "stay", 0, 0, G_OPTION_ARG_NONE, &stay, N_("Stay online once every peer has the strokes, until interrupted"), NULL },
     NET_OPTION_ENTRIES (&net),
+    TAFEL_CLI_LINK_FILE_OPTION (&link_file),
     TAFEL_CLI_DATA_DIR_OPTION (&data_dir),
     { NULL }
   };
@@ -636,14 +641,13 @@ tafel_cli_draw (int    argc,
   DrawWait w = { &o };
   int status;
 
-  if (!tafel_cli_parse_options ("draw", "BOARD --trace F.ndjson",
+  if (!tafel_cli_parse_options ("draw", "BOARD|--link-file FILE --trace F.ndjson",
                                 N_("Joins a board, adds a trace’s strokes as yourself, and waits until every online peer has them."),
                                 entries, &argc, &argv, &data_dir, &status))
     return status;
-  if (argc < 2)
-    return tafel_cli_fail (_("draw: no board given"));
-  if (argc > 2)
-    return tafel_cli_fail (_("draw: unexpected argument “%s”"), argv[2]);
+  name = tafel_cli_board_argument ("draw", link_file, argc, argv, &status);
+  if (name == NULL)
+    return status;
   if (trace_path == NULL)
     return tafel_cli_fail (_("draw: no trace given (--trace FILE)"));
   if (min_peers < 0 || timeout_s <= 0)
@@ -658,7 +662,7 @@ tafel_cli_draw (int    argc,
     g_ptr_array_add (bodies, tafel_stroke_encode (&g_array_index (strokes, TafelStroke, i)));
 
   o.loop = g_main_loop_new (NULL, FALSE);
-  if (!online_start (&o, data_dir, argv[1], &error))
+  if (!online_start (&o, data_dir, name, &error))
     {
       online_finish (&o);
       return tafel_cli_fail (_("draw: %s"), error->message);
@@ -733,6 +737,8 @@ int
 tafel_cli_chat (int    argc,
                 char **argv)
 {
+  g_autofree char *link_file = NULL;
+  g_autofree char *name = NULL;
   g_autofree char *data_dir = NULL;
   g_autofree char *message = NULL;
   g_auto(NetOptions) net = { 0 };
@@ -745,6 +751,7 @@ tafel_cli_chat (int    argc,
     { "peers", 0, 0, G_OPTION_ARG_INT, &min_peers, N_("Wait for at least this many peers (default 1)"), N_("N") },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, N_("Give up after this many seconds (default 120)"), N_("SECONDS") },
     NET_OPTION_ENTRIES (&net),
+    TAFEL_CLI_LINK_FILE_OPTION (&link_file),
     TAFEL_CLI_DATA_DIR_OPTION (&data_dir),
     { NULL }
   };
@@ -753,14 +760,13 @@ tafel_cli_chat (int    argc,
   guint timeout_id;
   int status;
 
-  if (!tafel_cli_parse_options ("chat", "BOARD --message TEXT",
+  if (!tafel_cli_parse_options ("chat", "BOARD|--link-file FILE --message TEXT",
                                 N_("Joins a board, says something in its chat as yourself, and waits until every online peer has it."),
                                 entries, &argc, &argv, &data_dir, &status))
     return status;
-  if (argc < 2)
-    return tafel_cli_fail (_("chat: no board given"));
-  if (argc > 2)
-    return tafel_cli_fail (_("chat: unexpected argument “%s”"), argv[2]);
+  name = tafel_cli_board_argument ("chat", link_file, argc, argv, &status);
+  if (name == NULL)
+    return status;
   if (message == NULL || *g_strstrip (message) == '\0')
     return tafel_cli_fail (_("chat: no message given (--message TEXT)"));
   if (strlen (message) > TAFEL_TEXT_MAX_BYTES)
@@ -769,7 +775,7 @@ tafel_cli_chat (int    argc,
     return tafel_cli_fail (_("chat: --peers must not be negative and --timeout must be positive"));
 
   o.loop = g_main_loop_new (NULL, FALSE);
-  if (!online_start (&o, data_dir, argv[1], &error))
+  if (!online_start (&o, data_dir, name, &error))
     {
       online_finish (&o);
       return tafel_cli_fail (_("chat: %s"), error->message);

@@ -22,6 +22,13 @@ typedef struct
  * failure status. */
 int tafel_cli_fail (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
+/* Prints "tafel-cli: warning: MESSAGE" to stderr, on one line, with every
+ * link secret left out, as tafel_cli_fail() does. */
+void tafel_cli_warn (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
+/* Whether @arg holds a tafel: link with a secret (a #… fragment). */
+gboolean tafel_cli_carries_secret (const char *arg);
+
 /* @text for a terminal: control characters (ESC, BEL, line breaks, …)
  * written as escapes such as \x1b, invalid UTF-8 replaced. Everything
  * the CLI prints that came from a board, a file or a peer goes through
@@ -32,6 +39,24 @@ char *tafel_cli_printable (const char *text) G_GNUC_WARN_UNUSED_RESULT;
 #define TAFEL_CLI_DATA_DIR_OPTION(location) \
   { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, (location), \
     N_("The Tafel data folder (default: $XDG_DATA_HOME/tafel)"), N_("DIR") }
+
+/* The --link-file option of every command that takes a board: the link is
+ * read from a file (or standard input, "-") and not from the command line,
+ * where every user of the machine can read it in /proc/PID/cmdline. */
+#define TAFEL_CLI_LINK_FILE_OPTION(location) \
+  { "link-file", 0, 0, G_OPTION_ARG_FILENAME, (location), \
+    N_("Read the board’s link from FILE (- for standard input), not from the command line"), N_("FILE") }
+
+/* The board a command names, after its options are parsed: its one
+ * argument (BOARD), the link read from standard input when that argument
+ * is "-", or the link read from @link_file ("-": standard input). A link
+ * file readable by other users gets a warning. On failure prints one line
+ * (never the link) and returns NULL with *status set. */
+char *tafel_cli_board_argument (const char  *command,
+                                const char  *link_file,
+                                int          argc,
+                                char       **argv,
+                                int         *status) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Parses a command's options; on failure prints one line and returns FALSE
  * with *status set. Fills in the default data folder. */

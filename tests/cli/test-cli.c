@@ -39,15 +39,49 @@ run_cli (const char * const *args,
   return status;
 }
 
-/* Runs a command that must succeed; returns its output. */
+/* Runs tafel-cli with @input on its standard input. */
+static int
+run_cli_input (const char * const *args,
+               const char         *input,
+               char              **out,
+               char              **err)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (argv, cli_path ());
+  for (; *args != NULL; args++)
+    g_ptr_array_add (argv, g_strdup (*args));
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, input, NULL, out, err, &error));
+  g_assert_no_error (error);
+  return g_subprocess_get_status (process);
+}
+
+/* The warning a link with a secret given as an argument gets. */
+#define ARGUMENT_WARNING "tafel-cli: warning: a link with its secret was given on the command line"
+
+/* Runs a command that must succeed; returns its output. Its standard error
+ * is empty, but for the warning when a link is given as an argument. */
 static char *
 cli_ok (const char * const *args)
 {
   g_autofree char *out = NULL, *err = NULL;
   int status = run_cli (args, &out, &err);
+  gboolean link_argument = FALSE;
 
   if (!g_spawn_check_wait_status (status, NULL))
     g_error ("tafel-cli %s failed: %s", args[0], err);
+  for (const char * const *a = args; *a != NULL; a++)
+    link_argument |= strstr (*a, "tafel:") != NULL && strchr (*a, '#') != NULL;
+  if (link_argument && g_str_has_prefix (err, ARGUMENT_WARNING) && strchr (err, '\n') != NULL)
+    memmove (err, strchr (err, '\n') + 1, strlen (strchr (err, '\n') + 1) + 1);
   g_assert_cmpstr (err, ==, "");
   return g_steal_pointer (&out);
 }
@@ -673,6 +707,179 @@ test_cli_no_secret_echoed (Fixture       *f,
     check_info (f, forms->pdata[i], 0, 0, "Secret");
 }
 
+/* Checks that @err is one line, holds @what and nothing of @secret. */
+static void
+assert_one_line_without (const char *err,
+                         const char *what,
+                         const char *secret)
+{
+  g_autofree char *part = g_strndup (secret, 12);
+
+  g_assert_true (g_str_has_prefix (err, "tafel-cli: "));
+  g_assert_cmpint (strchr (err, '\n') - err, ==, strlen (err) - 1);
+  if (strstr (err, what) == NULL)
+    g_error ("“%s” does not mention “%s”", err, what);
+  g_assert_null (strstr (err, part));
+}
+
+/* A link read from a file or from standard input, kept off the command
+ * line where every user of the machine can read it; a link given as an
+ * argument gets a warning that does not repeat it. */
+static void
+test_cli_link_file (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *out = cli_ok ((const char *[]) { "new", "--title", "Kept", "--data-dir", f->data, NULL });
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+  const char *id = lines[0];
+  const char *link = lines[1];
+  const char *secret = strchr (link, '#') + 1;
+  g_autofree char *path = g_build_filename (f->tmp, "board.link", NULL);
+  g_autofree char *text = g_strdup_printf ("%s\n", link);
+  g_autofree char *png = g_build_filename (f->tmp, "board.png", NULL);
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+
+  /* From a file: no warning (cli_ok wants an empty stderr). */
+  {
+    g_autofree char *json = cli_ok ((const char *[]) { "info", "--link-file", path, "--json", "--data-dir", f->data, NULL });
+
+    g_assert_nonnull (strstr (json, id));
+    g_assert_nonnull (strstr (json, "\"Kept\""));
+  }
+  g_free (cli_ok ((const char *[]) { "import", "--link-file", path, "--trace", f->trace, "--data-dir", f->data, NULL }));
+  g_free (cli_ok ((const char *[]) { "export", "--link-file", path, "-o", png, "--data-dir", f->data, NULL }));
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+
+  /* From standard input, as "-" for the board or for the file, with the
+   * spaces and line breaks a pasted link comes with. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *o = NULL, *e = NULL;
+      g_autofree char *input = g_strdup_printf ("  %s \r\n", link);
+      int status = run_cli_input (i == 0 ? (const char *[]) { "info", "-", "--json", "--data-dir", f->data, NULL }
+                                         : (const char *[]) { "info", "--link-file", "-", "--json", "--data-dir", f->data, NULL },
+                                  input, &o, &e);
+
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      g_assert_cmpstr (e, ==, "");
+      g_assert_nonnull (strstr (o, "\"Kept\""));
+    }
+
+  /* As an argument: it works, with one warning line that names the way
+   * out and not the secret; also with --json, on stderr only. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *o = NULL, *e = NULL;
+      int status = run_cli (i == 0 ? (const char *[]) { "info", link, "--data-dir", f->data, NULL }
+                                   : (const char *[]) { "info", link, "--json", "--data-dir", f->data, NULL },
+                            &o, &e);
+
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      g_assert_true (g_str_has_prefix (e, ARGUMENT_WARNING));
+      assert_one_line_without (e, "--link-file", secret);
+      g_assert_null (strstr (o, secret));
+      if (i == 1)
+        json_node_unref (parse_json (o));
+    }
+  /* Anywhere on the command line, also where it is refused. */
+  {
+    g_autofree char *o = NULL, *e = NULL;
+    int status = run_cli ((const char *[]) { "seed", id, link, "--data-dir", f->data, NULL }, &o, &e);
+
+    g_assert_false (g_spawn_check_wait_status (status, NULL));
+    g_assert_true (g_str_has_prefix (e, ARGUMENT_WARNING));
+    g_assert_null (strstr (e, secret));
+  }
+  /* Links of version 2 (edit, view, seed) too, also when refused. */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *o = NULL, *e = NULL;
+      g_autofree char *v2 = g_strdup_printf ("tafel://board/v2/%s/%s#%s", id,
+                                             (const char *[]) { "edit", "view", "seed" }[i], secret);
+
+      run_cli ((const char *[]) { "info", v2, "--data-dir", f->data, NULL }, &o, &e);
+      g_assert_true (g_str_has_prefix (e, ARGUMENT_WARNING));
+      g_assert_null (strstr (e, secret));
+      g_assert_null (strstr (o, secret));
+    }
+  /* A link without a secret, or an id, gets no warning. */
+  g_free (cli_ok ((const char *[]) { "info", id, "--data-dir", f->data, NULL }));
+
+  /* A link file others can read works, with a warning that names the
+   * file and not what it holds. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *o = NULL, *e = NULL;
+      int status;
+
+      g_assert_cmpint (g_chmod (path, i == 0 ? 0640 : 0604), ==, 0);
+      status = run_cli ((const char *[]) { "info", "--link-file", path, "--data-dir", f->data, NULL }, &o, &e);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      assert_one_line_without (e, path, secret);
+      g_assert_nonnull (strstr (e, "chmod 600"));
+    }
+  g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+
+  /* Bad link files: a clear error, a failure status, nothing they hold
+   * repeated. */
+  {
+    g_autofree char *long_text = g_strnfill (5000, 'a');
+    g_autofree char *two_lines = g_strdup_printf ("%s\n%s\n", link, link);
+    g_autofree char *other_version = g_strdup_printf ("tafel://board/v9/%s#%s\n", id, secret);
+    g_autofree char *garbage = g_strdup_printf ("%s\n", secret);
+    g_autofree char *with_nul = g_strdup_printf ("%s\n", link);
+    struct { const char *content; gssize length; const char *what; } bad[] = {
+      { "", 0, "holds no link" },
+      { " \n\t\n", -1, "holds no link" },
+      { garbage, -1, "does not hold a Tafel link" },
+      { two_lines, -1, "does not hold a Tafel link" },
+      { with_nul, (gssize) strlen (link) + 1, "does not hold a Tafel link" },
+      { long_text, -1, "longer than" },
+      { "tafel://board/v1/\xff\xfe\n", -1, "does not hold a Tafel link" },
+      { other_version, -1, "version" },
+    };
+    g_autofree char *missing = g_build_filename (f->tmp, "missing.link", NULL);
+    const char *commands[] = { "info", "export", "import", "seed", "draw", "chat" };
+
+    with_nul[strlen (link) - 5] = '\0';
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autofree char *o = NULL, *e = NULL;
+        int status;
+
+        g_assert_true (g_file_set_contents (path, bad[i].content, bad[i].length, NULL));
+        g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+        status = run_cli ((const char *[]) { "info", "--link-file", path, "--data-dir", f->data, NULL }, &o, &e);
+        g_assert_false (g_spawn_check_wait_status (status, NULL));
+        g_assert_cmpstr (o, ==, "");
+        assert_one_line_without (e, bad[i].what, secret);
+
+        /* The same on standard input. */
+        g_clear_pointer (&o, g_free);
+        g_clear_pointer (&e, g_free);
+        if (bad[i].length < 0)
+          {
+            status = run_cli_input ((const char *[]) { "info", "-", "--data-dir", f->data, NULL }, bad[i].content, &o, &e);
+            g_assert_false (g_spawn_check_wait_status (status, NULL));
+            g_assert_cmpstr (o, ==, "");
+            assert_one_line_without (e, bad[i].what, secret);
+          }
+      }
+    /* Every command that takes a board reads --link-file. */
+    for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+      {
+        g_autofree char *expected = g_strdup_printf ("%s: The link file", commands[i]);
+
+        cli_fails ((const char *[]) { commands[i], "--link-file", missing, "--data-dir", f->data, NULL }, expected);
+      }
+    /* A board and a link file: which one? */
+    cli_fails ((const char *[]) { "info", id, "--link-file", missing, "--data-dir", f->data, NULL }, "not both");
+    cli_fails ((const char *[]) { "info", "--data-dir", f->data, NULL }, "--link-file");
+  }
+}
+
 static void
 assert_no_control_bytes (const char *text)
 {
@@ -862,6 +1069,7 @@ main (int    argc,
   g_test_add ("/tafel/cli/damaged-log", Fixture, NULL, fixture_set_up, test_cli_damaged_log, fixture_tear_down);
   g_test_add ("/tafel/cli/no-secret-echoed", Fixture, NULL, fixture_set_up, test_cli_no_secret_echoed,
               fixture_tear_down);
+  g_test_add ("/tafel/cli/link-file", Fixture, NULL, fixture_set_up, test_cli_link_file, fixture_tear_down);
   g_test_add ("/tafel/cli/control-characters", Fixture, NULL, fixture_set_up, test_cli_control_characters,
               fixture_tear_down);
   g_test_add ("/tafel/cli/trace-numbers", Fixture, NULL, fixture_set_up, test_cli_trace_numbers, fixture_tear_down);

@@ -71,22 +71,25 @@ PY
   done
 fi
 
-echo "1..10"
+echo "1..11"
 
 out=$("$cli" new --data-dir "$work/a" --title "Peers" --broker "mqtt://127.0.0.1:$port")
 id=$(echo "$out" | head -n 1)
 link=$(echo "$out" | sed -n 2p)
 check "new prints an invite link with the broker" \
   grep -q "broker=mqtt%3A%2F%2F127.0.0.1%3A$port" <<<"$link"
+# The peers read the link as a server should give it: from a file only its
+# owner reads, or on standard input, never from the command line.
+(umask 077; echo "$link" >"$work/link")
 "$cli" import "$id" --data-dir "$work/a" --trace "$work/a.ndjson" >/dev/null
 
 net=(--local-address 127.0.0.1 --json)
-"$cli" seed "$link" --data-dir "$work/a" "${net[@]}" >"$work/a.log" 2>&1 & pids+=($!); a_pid=$!
-"$cli" seed "$link" --data-dir "$work/b" "${net[@]}" >"$work/b.log" 2>&1 & pids+=($!); b_pid=$!
+"$cli" seed --link-file "$work/link" --data-dir "$work/a" "${net[@]}" >"$work/a.log" 2>&1 & pids+=($!); a_pid=$!
+"$cli" seed - --data-dir "$work/b" "${net[@]}" <"$work/link" >"$work/b.log" 2>&1 & pids+=($!); b_pid=$!
 
 # Two peers draw at once, each until every online peer has its strokes.
-"$cli" draw "$link" --data-dir "$work/c" --trace "$work/c.ndjson" --peers 2 "${net[@]}" >"$work/c.log" 2>&1 & pids+=($!); c_pid=$!
-"$cli" draw "$link" --data-dir "$work/d" --trace "$work/d.ndjson" --peers 2 "${net[@]}" >"$work/d.log" 2>&1 & pids+=($!); d_pid=$!
+"$cli" draw --link-file "$work/link" --data-dir "$work/c" --trace "$work/c.ndjson" --peers 2 "${net[@]}" >"$work/c.log" 2>&1 & pids+=($!); c_pid=$!
+"$cli" draw - --data-dir "$work/d" --trace "$work/d.ndjson" --peers 2 "${net[@]}" <"$work/link" >"$work/d.log" 2>&1 & pids+=($!); d_pid=$!
 wait $c_pid; c_status=$?
 wait $d_pid; d_status=$?
 check "a drawing peer delivers to every online peer and exits 0" test "$c_status" = 0
@@ -113,7 +116,7 @@ fi
 
 # The author leaves; a newcomer gets everything from the remaining seed.
 kill -TERM $a_pid; wait $a_pid 2>/dev/null
-"$cli" seed "$link" --data-dir "$work/e" "${net[@]}" >"$work/e.log" 2>&1 & pids+=($!); e_pid=$!
+"$cli" seed --link-file - --data-dir "$work/e" "${net[@]}" <"$work/link" >"$work/e.log" 2>&1 & pids+=($!); e_pid=$!
 wait_for 60 grep -q '"event":"synced"' "$work/e.log"
 check "a late joiner syncs while the author is offline" grep -q '"event":"synced"' "$work/e.log"
 kill -TERM $b_pid $e_pid; wait $b_pid $e_pid 2>/dev/null
@@ -124,6 +127,9 @@ expected=$(( $(wc -l <"$work/a.ndjson") + $(wc -l <"$work/c.ndjson") + $(wc -l <
 check "the seed that stayed holds every stroke ($expected)" test "$(records "$work/b")" = "$expected"
 check "the late joiner holds them too" test "$(records "$work/e")" = "$expected"
 check "both show the same board (digest)" test "$(digest "$work/b")" = "$(digest "$work/e")"
+secret=${link#*#}
+check "no peer warned or repeated the link's secret (given by file and on stdin)" \
+  bash -c '! grep -q -e "$1" -e "warning:" "$2"/[abcde].log' _ "$secret" "$work"
 
 if [ $failed -ne 0 ]; then
   for f in "$work"/*.log; do echo "# --- $f"; sed 's/^/# /' "$f" | tail -n 15; done
