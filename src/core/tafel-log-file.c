@@ -428,7 +428,8 @@ read_kind (TafelReader  *r,
     return FALSE;
   if (!tafel_read_zigzag (r, "record time", &delta, error))
     return FALSE;
-  if ((delta < 0 && (guint64) -delta > last_time) ||
+  /* Negated as unsigned: -G_MININT64 does not fit a gint64. */
+  if ((delta < 0 && -(guint64) delta > last_time) ||
       (delta > 0 && (guint64) delta > TAFEL_RECORD_MAX_CLOCK - last_time))
     {
       g_set_error_literal (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_INVALID,

@@ -412,8 +412,14 @@ test_v2_wrong_key (void)
       g_autoptr(GBytes) opened = tafel_record_open_body (r, lookup_wrong, NULL, &error);
 
       g_test_message ("kind %u", kinds[k]);
-      g_assert_null (opened);
-      g_assert_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_MALFORMED);
+      /* Bodies carry no tag (docs/access.md): a wrong key gives random
+       * bytes, which almost always fail to parse, but may, rarely, make a
+       * valid body of a short kind (seen once in a full run). What is
+       * promised is that the plaintext never comes out. */
+      if (opened != NULL)
+        g_assert_false (g_bytes_equal (opened, plain));
+      else
+        g_assert_error (error, TAFEL_RECORD_ERROR, TAFEL_RECORD_ERROR_MALFORMED);
     }
 
   /* A key for another key id is not asked for this one. */
