@@ -230,6 +230,12 @@ on_primary_drag_begin (GtkGestureDrag *gesture,
    * open the next text where it landed; otherwise it does no more. */
   if (self->editor != NULL)
     {
+      /* This press counts as the last one: a press on a text right after
+       * it is not the second half of a double click with an older press
+       * there (which would open that text again). */
+      self->last_press_ms = gtk_event_controller_get_current_event_time (controller);
+      self->last_press_x = x;
+      self->last_press_y = y;
       tafel_canvas_text_finish (self, TRUE);
       if (!text_tool_active (self) || self->space_held)
         {
@@ -389,6 +395,12 @@ on_stylus_down (GtkGestureStylus *gesture,
    * goes on to open the next text there. */
   if (self->editor != NULL)
     {
+      /* This press counts as the last one: a press on a text right after
+       * it is not the second half of a double click with an older press
+       * there (which would open that text again). */
+      self->last_press_ms = gtk_event_controller_get_current_event_time (controller);
+      self->last_press_x = x;
+      self->last_press_y = y;
       tafel_canvas_text_finish (self, TRUE);
       if (!text_tool_active (self))
         return;
