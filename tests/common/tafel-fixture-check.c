@@ -6,6 +6,7 @@
 #include "tafel-fixture-check.h"
 #include "tafel-log.h"
 #include "tafel-record.h"
+#include "tafel-record-private.h"
 
 /* Whatever decodes as an envelope must decode with its kind's own decoder
  * too; a disagreement is a bug, not bad input. */
@@ -15,6 +16,12 @@ check_typed_body (TafelRecord *record)
   GBytes *body = tafel_record_get_body (record);
   g_autoptr(GError) error = NULL;
   gboolean ok = TRUE;
+
+  /* A version 2 content body is ciphertext: fuzz-record opens it with a
+   * key and checks what comes out. */
+  if (tafel_record_get_version (record) == TAFEL_RECORD_VERSION_2 &&
+      TAFEL_RECORD_KIND_IS_CONTENT (tafel_record_get_kind (record)))
+    return;
 
   switch (tafel_record_get_kind (record))
     {
