@@ -447,7 +447,7 @@ static void
 test_format1_fixture (void)
 {
   g_autofree char *fixture = g_build_filename (g_getenv ("TAFEL_SOURCE_ROOT"), "tests", "fixtures",
-                                               "logs", "format1.log", NULL);
+                                               "logs", "format1.tafel-log", NULL);
   g_autofree char *dir = tmp_dir ();
   g_autofree char *path = g_build_filename (dir, "log", NULL);
   g_autofree guint8 *orig = NULL;
