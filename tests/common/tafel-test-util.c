@@ -59,6 +59,43 @@ compare_double (gconstpointer a,
   return (x > y) - (x < y);
 }
 
+static const char *expected_pattern;
+static guint expected_warnings, seen_warnings;
+
+GLogWriterOutput
+tafel_test_log_writer (GLogLevelFlags   level,
+                       const GLogField *fields,
+                       gsize            n_fields,
+                       gpointer         user_data)
+{
+  if ((level & G_LOG_LEVEL_WARNING) && expected_warnings > 0)
+    for (gsize i = 0; i < n_fields; i++)
+      if (g_str_equal (fields[i].key, "MESSAGE") &&
+          g_pattern_match_simple (expected_pattern, fields[i].value))
+        {
+          expected_warnings--;
+          seen_warnings++;
+          return G_LOG_WRITER_HANDLED;
+        }
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+void
+tafel_test_expect_warning (const char *pattern)
+{
+  expected_pattern = pattern;
+  expected_warnings = 1;
+  seen_warnings = 0;
+}
+
+void
+tafel_test_assert_warned (void)
+{
+  g_assert_cmpuint (seen_warnings, ==, 1);
+  g_assert_cmpuint (expected_warnings, ==, 0);
+  seen_warnings = 0;
+}
+
 double
 tafel_test_percentile (GArray *values,
                        double  p)

@@ -25,6 +25,20 @@ void         tafel_test_use_test_tmpdir (void);
  * followed). Quietly does what it can. */
 void         tafel_test_remove_tree     (const char *path);
 
+/* Expected warnings. g_test_expect_message() does not see structured log
+ * messages in GLib 2.74, so a test that expects a warning installs
+ * tafel_test_log_writer() (g_log_set_writer_func) and calls
+ * tafel_test_expect_warning() before the warning's cause: one warning whose
+ * message matches @pattern (g_pattern_match_simple) is then kept out of the
+ * log (where G_DEBUG=fatal-warnings would abort), and
+ * tafel_test_assert_warned() checks that exactly it came. */
+GLogWriterOutput tafel_test_log_writer  (GLogLevelFlags   level,
+                                         const GLogField *fields,
+                                         gsize            n_fields,
+                                         gpointer         user_data);
+void         tafel_test_expect_warning  (const char *pattern);
+void         tafel_test_assert_warned   (void);
+
 /* The nearest-rank percentile @p (0 < p ≤ 1) of @values (element-type
  * double), which it sorts; 0 when there are none. p = 1 is the maximum. */
 double       tafel_test_percentile      (GArray     *values,

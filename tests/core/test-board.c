@@ -17,50 +17,6 @@
 #include "tafel-log-file.h"
 #include "tafel-test-util.h"
 
-/* ---- Expected warnings --------------------------------------------------------
- * g_test_expect_message() does not see structured log messages in GLib
- * 2.74, so the expected "cut off" warnings are caught by a log writer. */
-
-static guint expected_warnings;
-static guint seen_warnings;
-static const char *expected_pattern;
-
-static GLogWriterOutput
-writer (GLogLevelFlags   level,
-        const GLogField *fields,
-        gsize            n_fields,
-        gpointer         user_data)
-{
-  if ((level & G_LOG_LEVEL_WARNING) && expected_warnings > 0)
-    {
-      for (gsize i = 0; i < n_fields; i++)
-        if (g_str_equal (fields[i].key, "MESSAGE") &&
-            g_pattern_match_simple (expected_pattern, fields[i].value))
-          {
-            expected_warnings--;
-            seen_warnings++;
-            return G_LOG_WRITER_HANDLED;
-          }
-    }
-  return g_log_writer_default (level, fields, n_fields, user_data);
-}
-
-static void
-expect_warning (const char *pattern)
-{
-  expected_pattern = pattern;
-  expected_warnings = 1;
-  seen_warnings = 0;
-}
-
-static void
-assert_warned (void)
-{
-  g_assert_cmpuint (seen_warnings, ==, 1);
-  g_assert_cmpuint (expected_warnings, ==, 0);
-  seen_warnings = 0;
-}
-
 /* ---- Helpers --------------------------------------------------------------------- */
 
 static char *
@@ -747,10 +703,10 @@ test_board_torn_tail (Fixture       *f,
       struct stat st;
 
       write_file (path, good, cut);
-      expect_warning ("*cut off*");
+      tafel_test_expect_warning ("*cut off*");
       f->board = tafel_board_open (f->data, f->me, f->id, &error);
       g_assert_no_error (error);
-      assert_warned ();
+      tafel_test_assert_warned ();
       got = fingerprint (tafel_board_get_log (f->board));
       g_assert_true (g_bytes_equal (got, first_nine));
       g_assert_cmpint (g_stat (path, &st), ==, 0);
@@ -771,10 +727,10 @@ test_board_torn_tail (Fixture       *f,
 
     memcpy (zeros, good, len);
     write_file (path, zeros, len + 4096);
-    expect_warning ("*cut off*");
+    tafel_test_expect_warning ("*cut off*");
     f->board = tafel_board_open (f->data, f->me, f->id, &error);
     g_assert_no_error (error);
-    assert_warned ();
+    tafel_test_assert_warned ();
     g_assert_cmpuint (tafel_log_get_n_records (tafel_board_get_log (f->board)), ==, 10);
     g_clear_object (&f->board);
   }
@@ -815,10 +771,10 @@ test_board_torn_batch (Fixture       *f,
       struct stat st;
 
       write_file (path, good, cut);
-      expect_warning ("*cut off*");
+      tafel_test_expect_warning ("*cut off*");
       f->board = tafel_board_open (f->data, f->me, f->id, &error);
       g_assert_no_error (error);
-      assert_warned ();
+      tafel_test_assert_warned ();
       g_assert_cmpuint (tafel_log_get_n_records (tafel_board_get_log (f->board)), ==, 2);
       g_assert_cmpuint (tafel_log_get_head_seq (tafel_board_get_log (f->board),
                                                 tafel_identity_get_public_key (f->peer)), ==, 0);
@@ -1545,7 +1501,7 @@ main (int    argc,
       char **argv)
 {
   tafel_test_init (&argc, &argv);
-  g_log_set_writer_func (writer, NULL, NULL);
+  g_log_set_writer_func (tafel_test_log_writer, NULL, NULL);
 
 #define ADD(path, func) \
   g_test_add ("/tafel/board/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

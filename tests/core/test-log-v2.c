@@ -30,45 +30,6 @@ static const guint8 board_id[TAFEL_BOARD_ID_BYTES] = {
 };
 static guint8 key_b[TAFEL_KEY_BYTES];
 
-/* ---- Warnings ------------------------------------------------------------ */
-
-static const char *expected_pattern;
-static guint expected_warnings, seen_warnings;
-
-static GLogWriterOutput
-writer (GLogLevelFlags   level,
-        const GLogField *fields,
-        gsize            n_fields,
-        gpointer         user_data)
-{
-  if ((level & G_LOG_LEVEL_WARNING) && expected_warnings > 0)
-    for (gsize i = 0; i < n_fields; i++)
-      if (g_str_equal (fields[i].key, "MESSAGE") &&
-          g_pattern_match_simple (expected_pattern, fields[i].value))
-        {
-          expected_warnings--;
-          seen_warnings++;
-          return G_LOG_WRITER_HANDLED;
-        }
-  return g_log_writer_default (level, fields, n_fields, user_data);
-}
-
-static void
-expect_warning (const char *pattern)
-{
-  expected_pattern = pattern;
-  expected_warnings = 1;
-  seen_warnings = 0;
-}
-
-static void
-assert_warned (void)
-{
-  g_assert_cmpuint (seen_warnings, ==, 1);
-  g_assert_cmpuint (expected_warnings, ==, 0);
-  seen_warnings = 0;
-}
-
 /* ---- Records ------------------------------------------------------------- */
 
 /* Appends the next record of @id to @chain: version 1 with @v1, else
@@ -615,10 +576,10 @@ test_damage_and_torn (void)
       struct stat st;
 
       write_file (path, good, cut);
-      expect_warning ("*cut off*");
+      tafel_test_expect_warning ("*cut off*");
       file = tafel_log_file_open (path, board_id, log, &error);
       g_assert_no_error (error);
-      assert_warned ();
+      tafel_test_assert_warned ();
       g_assert_cmpuint (tafel_log_get_n_records (log), ==, n - 1);
       for (guint i = 0; i + 1 < mine->len; i++)
         assert_same_record (log, mine->pdata[i]);
@@ -843,7 +804,7 @@ main (int    argc,
       char **argv)
 {
   tafel_test_init (&argc, &argv);
-  g_log_set_writer_func (writer, NULL, NULL);
+  g_log_set_writer_func (tafel_test_log_writer, NULL, NULL);
   tafel_random_bytes (key_b, sizeof key_b);
 
   g_test_add_func ("/tafel/log-v2/memory", test_memory);
