@@ -27,15 +27,6 @@
  *
  * Times are CPU seconds of this process (the machine is shared). */
 
-static double
-cpu_now (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
 typedef struct
 {
   Scenario   sc;
@@ -100,12 +91,12 @@ run (guint n)
 
   board_build (&b, n);
 
-  t0 = cpu_now ();
+  t0 = tafel_test_cpu_seconds ();
   access = tafel_access_new (b.sc.board_id, NULL);
   for (guint i = 0; i < b.control->len; i++)
     g_assert_true (tafel_access_add_record (access, b.control->pdata[i], NULL));
   members = tafel_access_dup_members (access);
-  cold = cpu_now () - t0;
+  cold = tafel_test_cpu_seconds () - t0;
   g_assert_cmpuint (members->len, ==, n);
 
   writer_init (&viewer);
@@ -116,15 +107,15 @@ run (guint n)
       g_autoptr(TafelRecord) named = scenario_member (&b.sc, &b.members[3], &viewer.key, TAFEL_ROLE_VIEWER, 0);
       g_autoptr(GArray) list = NULL;
 
-      t0 = cpu_now ();
+      t0 = tafel_test_cpu_seconds ();
       g_assert_true (tafel_access_add_record (access, named, NULL));
       list = tafel_access_dup_members (access);
-      recompute += cpu_now () - t0;
+      recompute += tafel_test_cpu_seconds () - t0;
       g_assert_cmpuint (list->len, ==, n + 1);
     }
   recompute /= reps;
 
-  t0 = cpu_now ();
+  t0 = tafel_test_cpu_seconds ();
   for (guint r = 0; r < 20; r++)
     for (guint i = 0; i < b.content->len; i++)
       {
@@ -134,7 +125,7 @@ run (guint n)
                                           tafel_record_get_kind (rec));
         calls++;
       }
-  check = cpu_now () - t0;
+  check = tafel_test_cpu_seconds () - t0;
   g_assert_cmpuint (ok, ==, calls);
 
   printf ("| %7u | %14.3f | %7.1f | %12.3f |\n", n, check / calls * 1e6, cold * 1e3, recompute * 1e3);

@@ -39,43 +39,6 @@
  * Times are CPU seconds of this process (the machine is shared); records/s
  * are over CPU time. */
 
-static double
-cpu_now (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
-static GArray *
-load_real (void)
-{
-  const char *names[] = { "quickdraw-strokes.ndjson", "excalidraw-strokes.ndjson" };
-  GArray *all = NULL;
-
-  for (guint t = 0; t < G_N_ELEMENTS (names); t++)
-    {
-      g_autofree char *path = tafel_test_shared_path (names[t]);
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GArray) strokes = NULL;
-
-      if (path == NULL)
-        continue;
-      strokes = tafel_stroke_import_load_path (path, &error);
-      if (strokes == NULL)
-        {
-          fprintf (stderr, "%s\n", error->message);
-          continue;
-        }
-      if (all == NULL)
-        all = g_array_new (FALSE, TRUE, sizeof (TafelStroke));
-      g_array_append_vals (all, strokes->data, strokes->len);
-      g_array_set_clear_func (strokes, NULL);
-    }
-  return all;
-}
-
 static guint8 body_key[32];
 
 static const guint8 *
@@ -143,7 +106,7 @@ run (guint          version,
   guint64 time = (guint64) (g_get_real_time () / 1000);
   double t0;
 
-  t0 = cpu_now ();
+  t0 = tafel_test_cpu_seconds ();
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(TafelRecord) r = NULL;
@@ -160,10 +123,10 @@ run (guint          version,
       g_ptr_array_add (envelopes, tafel_record_encode (r));
       g_ptr_array_add (records, g_steal_pointer (&r));
     }
-  res->seal_cpu = cpu_now () - t0;
+  res->seal_cpu = tafel_test_cpu_seconds () - t0;
 
   res->envelope_bytes = 0;
-  t0 = cpu_now ();
+  t0 = tafel_test_cpu_seconds ();
   for (guint i = 0; i < n; i++)
     {
       GBytes *enc = envelopes->pdata[i];
@@ -182,7 +145,7 @@ run (guint          version,
         return FALSE;
       res->envelope_bytes += g_bytes_get_size (enc);
     }
-  res->open_cpu = cpu_now () - t0;
+  res->open_cpu = tafel_test_cpu_seconds () - t0;
 
   res->rest_own_bytes = log_file_size (records, 1);
   res->rest_received_bytes = log_file_size (records, records->len);
@@ -215,7 +178,7 @@ main (int    argc,
   if (n == 0)
     return 2;
 
-  real = load_real ();
+  real = tafel_test_load_real_strokes ();
   if (real == NULL || real->len == 0)
     {
       printf ("(the real traces are not in $TAFEL_SHARED_DATA; nothing to measure)\n");

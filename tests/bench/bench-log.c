@@ -47,17 +47,6 @@ now (void)
   return (double) g_get_monotonic_time () / 1e6;
 }
 
-/* CPU time of this process: the machine is shared, so wall time alone
- * says as much about the neighbours as about us. */
-static double
-cpu_now (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
 static gsize
 rss_bytes (void)
 {
@@ -91,9 +80,9 @@ run_load (const char *data_dir,
 
   rss_before = rss_bytes ();
   t0 = now ();
-  c0 = cpu_now ();
+  c0 = tafel_test_cpu_seconds ();
   board = tafel_board_open (data_dir, me, id, &error);
-  c1 = cpu_now ();
+  c1 = tafel_test_cpu_seconds ();
   t1 = now ();
   rss_after = rss_bytes ();
   if (board == NULL)
@@ -199,7 +188,7 @@ run_dataset (const char *self_exe,
 
   /* Create: one record per commit, authors taking turns. */
   t0 = now ();
-  c0 = cpu_now ();
+  c0 = tafel_test_cpu_seconds ();
   for (guint i = 0; i < n_strokes; i++)
     {
       TafelStroke *s = &g_array_index (strokes, TafelStroke, i % strokes->len);
@@ -216,7 +205,7 @@ run_dataset (const char *self_exe,
   for (guint a = 0; a < n_authors; a++)
     if (!tafel_board_flush (boards->pdata[a], &error))
       return FALSE;
-  row->create_cpu = cpu_now () - c0;
+  row->create_cpu = tafel_test_cpu_seconds () - c0;
   row->create_s = now () - t0;
 
   for (guint a = 0; a < n_authors; a++)
@@ -263,7 +252,7 @@ run_dataset (const char *self_exe,
       g_ptr_array_add (wire, tafel_record_encode (all->pdata[i]));
 
     t0 = now ();
-    c0 = cpu_now ();
+    c0 = tafel_test_cpu_seconds ();
     for (guint i = 0; i <= wire->len; i++)
       {
         TafelRecord *r = NULL;
@@ -291,7 +280,7 @@ run_dataset (const char *self_exe,
         if (r != NULL)
           g_ptr_array_add (run, r);
       }
-    row->ingest_cpu = cpu_now () - c0;
+    row->ingest_cpu = tafel_test_cpu_seconds () - c0;
     row->ingest_s = now () - t0;
     if (tafel_log_get_n_records (log) != row->records)
       return FALSE;
@@ -320,35 +309,6 @@ run_dataset (const char *self_exe,
 
   tafel_test_remove_tree (tmp);
   return TRUE;
-}
-
-static GArray *
-load_real (void)
-{
-  const char *names[] = { "quickdraw-strokes.ndjson", "excalidraw-strokes.ndjson" };
-  GArray *all = NULL;
-
-  for (guint t = 0; t < G_N_ELEMENTS (names); t++)
-    {
-      g_autofree char *path = tafel_test_shared_path (names[t]);
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GArray) strokes = NULL;
-
-      if (path == NULL)
-        continue;
-      strokes = tafel_stroke_import_load_path (path, &error);
-      if (strokes == NULL)
-        {
-          fprintf (stderr, "%s\n", error->message);
-          continue;
-        }
-      if (all == NULL)
-        all = g_array_new (FALSE, TRUE, sizeof (TafelStroke));
-      /* Move the strokes over; their points now belong to @all. */
-      g_array_append_vals (all, strokes->data, strokes->len);
-      g_array_set_clear_func (strokes, NULL);
-    }
-  return all;
 }
 
 static void
@@ -409,7 +369,7 @@ main (int    argc,
   if (n_strokes == 0 || n_authors == 0)
     return 2;
 
-  real = load_real ();
+  real = tafel_test_load_real_strokes ();
   synthetic = tafel_test_random_walk (MIN (n_strokes, 100000u), 42);
 
   printf ("Tafel record log: %u strokes by %u authors, one record per commit\n\n", n_strokes, n_authors);

@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -192,6 +193,44 @@ tafel_test_load_strokes (void)
   strokes = tafel_stroke_import_load_path (path, &error);
   g_assert_no_error (error);
   return strokes;
+}
+
+GArray *
+tafel_test_load_real_strokes (void)
+{
+  const char *names[] = { "quickdraw-strokes.ndjson", "excalidraw-strokes.ndjson" };
+  GArray *all = NULL;
+
+  for (guint t = 0; t < G_N_ELEMENTS (names); t++)
+    {
+      g_autofree char *path = tafel_test_shared_path (names[t]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) strokes = NULL;
+
+      if (path == NULL)
+        continue;
+      strokes = tafel_stroke_import_load_path (path, &error);
+      if (strokes == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          continue;
+        }
+      if (all == NULL)
+        all = g_array_new (FALSE, TRUE, sizeof (TafelStroke));
+      /* Move the strokes over; their points now belong to @all. */
+      g_array_append_vals (all, strokes->data, strokes->len);
+      g_array_set_clear_func (strokes, NULL);
+    }
+  return all;
+}
+
+double
+tafel_test_cpu_seconds (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
 }
 
 GBytes *

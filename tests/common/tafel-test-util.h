@@ -60,6 +60,14 @@ char        *tafel_test_shared_path (const char *name);
  * strokes. (element-type TafelStroke) (transfer full) */
 GArray      *tafel_test_load_strokes (void);
 
+/* Every real stroke of the shared traces (QuickDraw and Excalidraw), or
+ * NULL when none is there. (element-type TafelStroke) (transfer full) */
+GArray      *tafel_test_load_real_strokes (void);
+
+/* The CPU time this process has used, in seconds (benchmarks on a shared
+ * machine report CPU time rather than wall time). */
+double       tafel_test_cpu_seconds (void);
+
 /* A stroke body from a few fixed points. */
 GBytes      *tafel_test_stroke_body (guint    n_points,
                                      guint32  seed);
