@@ -199,6 +199,49 @@ tafel_record_new_with_id (const TafelPublicKey *author,
   return self;
 }
 
+/* tafel_record_new() and tafel_record_new_v2(): checks the rules, builds
+ * the record and computes its id over its header and body. */
+static TafelRecord *
+record_new (guint                 version,
+            const TafelPublicKey *author,
+            guint64               seq,
+            const TafelHash      *prev,
+            guint64               lamport,
+            guint                 kind,
+            guint32               key_id,
+            guint64               time,
+            GBytes               *body,
+            const TafelSignature *signature)
+{
+  guint8 header[TAFEL_RECORD_V2_HEADER_MAX];
+  gsize header_len, body_len, size;
+  gconstpointer body_data;
+  TafelRecord *self;
+
+  g_return_val_if_fail (author != NULL, NULL);
+  g_return_val_if_fail (body != NULL, NULL);
+  g_return_val_if_fail (seq >= 1 && seq <= TAFEL_RECORD_MAX_CLOCK, NULL);
+  g_return_val_if_fail (lamport >= 1 && lamport <= TAFEL_RECORD_MAX_CLOCK, NULL);
+  g_return_val_if_fail (time <= TAFEL_RECORD_MAX_CLOCK, NULL);
+  g_return_val_if_fail (kind >= 1, NULL);
+  g_return_val_if_fail (seq != 1 || prev == NULL || tafel_hash_equal (prev, &zero_hash), NULL);
+  g_return_val_if_fail (seq == 1 || (prev != NULL && !tafel_hash_equal (prev, &zero_hash)), NULL);
+
+  body_data = g_bytes_get_data (body, &body_len);
+  size = version == TAFEL_RECORD_VERSION_2
+         ? tafel_record_get_encoded_size_for_v2 (seq, lamport, kind, time, body_len)
+         : encoded_size (seq, lamport, kind, body_len, TRUE);
+  g_return_val_if_fail (size <= TAFEL_RECORD_MAX_BYTES, NULL);
+
+  self = version == TAFEL_RECORD_VERSION_2
+         ? tafel_record_new_with_id_v2 (author, seq, prev, lamport, kind, key_id, time, body,
+                                        signature, &zero_hash)
+         : tafel_record_new_with_id (author, seq, prev, lamport, kind, body, signature, &zero_hash);
+  header_len = record_write_header (self, header, body_len);
+  tafel_record_compute_id (&self->id, header, header_len, body_data, body_len);
+  return self;
+}
+
 /**
  * tafel_record_new:
  * @author: the author's public key
@@ -225,28 +268,7 @@ tafel_record_new (const TafelPublicKey *author,
                   GBytes               *body,
                   const TafelSignature *signature)
 {
-  guint8 header[TAFEL_RECORD_HEADER_MAX];
-  gsize header_len;
-  gsize body_len;
-  gconstpointer body_data;
-  TafelHash id;
-
-  g_return_val_if_fail (author != NULL, NULL);
-  g_return_val_if_fail (body != NULL, NULL);
-  g_return_val_if_fail (seq >= 1 && seq <= TAFEL_RECORD_MAX_CLOCK, NULL);
-  g_return_val_if_fail (lamport >= 1 && lamport <= TAFEL_RECORD_MAX_CLOCK, NULL);
-  g_return_val_if_fail (kind >= 1, NULL);
-  g_return_val_if_fail (seq != 1 || prev == NULL || tafel_hash_equal (prev, &zero_hash), NULL);
-  g_return_val_if_fail (seq == 1 || (prev != NULL && !tafel_hash_equal (prev, &zero_hash)), NULL);
-
-  body_data = g_bytes_get_data (body, &body_len);
-  g_return_val_if_fail (encoded_size (seq, lamport, kind, body_len, TRUE) <= TAFEL_RECORD_MAX_BYTES,
-                        NULL);
-
-  header_len = tafel_record_write_header (header, author, seq, prev, lamport, kind, body_len);
-  tafel_record_compute_id (&id, header, header_len, body_data, body_len);
-
-  return tafel_record_new_with_id (author, seq, prev, lamport, kind, body, signature, &id);
+  return record_new (TAFEL_RECORD_VERSION, author, seq, prev, lamport, kind, 0, 0, body, signature);
 }
 
 TafelRecord *
@@ -729,30 +751,8 @@ tafel_record_new_v2 (const TafelPublicKey *author,
                      GBytes               *body,
                      const TafelSignature *signature)
 {
-  guint8 header[TAFEL_RECORD_V2_HEADER_MAX];
-  gsize header_len, body_len;
-  gconstpointer body_data;
-  TafelHash id;
-
-  g_return_val_if_fail (author != NULL, NULL);
-  g_return_val_if_fail (body != NULL, NULL);
-  g_return_val_if_fail (seq >= 1 && seq <= TAFEL_RECORD_MAX_CLOCK, NULL);
-  g_return_val_if_fail (lamport >= 1 && lamport <= TAFEL_RECORD_MAX_CLOCK, NULL);
-  g_return_val_if_fail (time <= TAFEL_RECORD_MAX_CLOCK, NULL);
-  g_return_val_if_fail (kind >= 1, NULL);
-  g_return_val_if_fail (seq != 1 || prev == NULL || tafel_hash_equal (prev, &zero_hash), NULL);
-  g_return_val_if_fail (seq == 1 || (prev != NULL && !tafel_hash_equal (prev, &zero_hash)), NULL);
-
-  body_data = g_bytes_get_data (body, &body_len);
-  g_return_val_if_fail (tafel_record_get_encoded_size_for_v2 (seq, lamport, kind, time, body_len) <=
-                        TAFEL_RECORD_MAX_BYTES, NULL);
-
-  header_len = tafel_record_write_header_v2 (header, author, seq, prev, lamport, kind, key_id,
-                                             time, body_len);
-  tafel_record_compute_id (&id, header, header_len, body_data, body_len);
-
-  return tafel_record_new_with_id_v2 (author, seq, prev, lamport, kind, key_id, time, body,
-                                      signature, &id);
+  return record_new (TAFEL_RECORD_VERSION_2, author, seq, prev, lamport, kind, key_id, time, body,
+                     signature);
 }
 
 guint
