@@ -9,12 +9,6 @@
 
 G_BEGIN_DECLS
 
-#define TAFEL_RECORD_VERSION 1
-/* Envelope version 2 (docs/access.md): key id, time, encrypted content. */
-#define TAFEL_RECORD_VERSION_2   2
-/* The newest envelope version this build reads. */
-#define TAFEL_RECORD_VERSION_MAX 2
-
 /* The signed bytes of a record are this context followed by the envelope up
  * to (not including) the signature flag. The context keeps a record
  * signature from ever being valid as a signature of anything else made with

@@ -129,7 +129,13 @@ TafelRecord          *tafel_record_with_signature   (TafelRecord          *recor
  * that holds the key. Version 1 records have version 1, key id 0, time 0
  * and a plaintext body. */
 
-/* 1 or 2. */
+#define TAFEL_RECORD_VERSION     1
+/* Envelope version 2 (docs/access.md): key id, time, encrypted content. */
+#define TAFEL_RECORD_VERSION_2   2
+/* The newest envelope version this build reads. */
+#define TAFEL_RECORD_VERSION_MAX 2
+
+/* TAFEL_RECORD_VERSION or TAFEL_RECORD_VERSION_2. */
 guint                 tafel_record_get_version      (TafelRecord          *record);
 /* 0 on version 1. */
 guint32               tafel_record_get_key_id       (TafelRecord          *record);

@@ -204,7 +204,7 @@ put_run_record (GByteArray  *frame,
   const TafelSignature *sig = tafel_record_get_signature (record);
 
   tafel_put_varint (frame, tafel_record_get_lamport (record));
-  if (tafel_record_get_version (record) == 2)
+  if (tafel_record_get_version (record) == TAFEL_RECORD_VERSION_2)
     {
       guint8 key_id[4];
 

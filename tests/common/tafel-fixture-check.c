@@ -6,7 +6,6 @@
 #include "tafel-fixture-check.h"
 #include "tafel-log.h"
 #include "tafel-record.h"
-#include "tafel-record-private.h"
 
 /* Whatever decodes as an envelope must decode with its kind's own decoder
  * too; a disagreement is a bug, not bad input. */
