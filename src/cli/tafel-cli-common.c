@@ -81,9 +81,8 @@ tafel_cli_printable (const char *text)
   return g_string_free (out, FALSE);
 }
 
-/* Prints "tafel-cli: " then @prefix and the message, on one line whatever
- * the message holds,
- * with nothing a terminal acts on and no link secret. */
+/* Prints "tafel-cli: ", @prefix and the message on one line, whatever the
+ * message holds, with nothing a terminal acts on and no link secret. */
 static void
 print_line (const char *prefix,
             const char *format,
